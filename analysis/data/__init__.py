@@ -1,0 +1,1 @@
+"""Curated data: from raw public datasets to validated tables with provenance."""

@@ -1,0 +1,1 @@
+"""The compute stage: papermill runs of the notebooks, cached, atomic, batched."""

@@ -1,0 +1,1 @@
+"""Assembling the brief with Quarto: render one brief, or the whole site."""
