@@ -1,3 +1,3 @@
-"""Reproducible research brief generator: curated data -> indicators -> papermill notebooks -> Quarto."""
+"""Reproducible research brief generator: curated data, indicators, notebooks, Quarto."""
 
 __version__ = "0.1.0"
