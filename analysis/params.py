@@ -1,0 +1,496 @@
+"""The brief's parameters: one schema, one loader, one error listing every problem.
+
+:class:`BriefParams` holds every parameter of a brief with its type, default, allowed values and a
+one-line description (``Field(description=...)``). :func:`load_params` merges a YAML file with
+``key=value`` overrides (values YAML-parsed, dotted keys for nested fields) and validates all of it
+before any work starts; every problem found is reported at once in one
+:class:`~analysis.errors.BriefError` naming the key, the value given and what is allowed.
+"""
+
+from __future__ import annotations
+
+import difflib
+import functools
+import math
+import re
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+from typing import Any, Literal
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+
+from analysis.errors import BriefError
+
+Measure = Literal["gdp_mer", "gdp_ppp", "milex", "cinc", "composite"]
+Component = Literal["gdp_mer", "gdp_ppp", "milex", "pop", "cinc"]
+MEASURES: tuple[str, ...] = ("gdp_mer", "gdp_ppp", "milex", "cinc", "composite")
+COMPONENTS: tuple[str, ...] = ("gdp_mer", "gdp_ppp", "milex", "pop", "cinc")
+WEIGHT_TOLERANCE = 1e-9
+SLUG = re.compile(r"^[a-z0-9][a-z0-9-]*$")
+
+# Used only until the curated country table (data/countries.csv) exists: the ISO3 codes of the
+# states the shipped briefs and the tests name. analysis.data's table replaces it automatically.
+_FALLBACK_ISO3 = frozenset(
+    [
+        "USA",
+        "CHN",
+        "RUS",
+        "IRN",
+        "PRK",
+        "IND",
+        "JPN",
+        "KOR",
+        "AUS",
+        "NZL",
+        "PHL",
+        "THA",
+        "GBR",
+        "FRA",
+        "DEU",
+        "ITA",
+        "CAN",
+        "ESP",
+        "NLD",
+        "BEL",
+        "LUX",
+        "NOR",
+        "DNK",
+        "ISL",
+        "PRT",
+        "GRC",
+        "TUR",
+        "POL",
+        "CZE",
+        "SVK",
+        "HUN",
+        "ROU",
+        "BGR",
+        "SVN",
+        "HRV",
+        "ALB",
+        "MNE",
+        "MKD",
+        "EST",
+        "LVA",
+        "LTU",
+        "FIN",
+        "SWE",
+        "BRA",
+        "ARG",
+        "MEX",
+        "CHL",
+        "COL",
+        "PER",
+        "URY",
+        "PRY",
+        "BHS",
+        "CRI",
+        "DOM",
+        "SLV",
+        "GTM",
+        "HTI",
+        "HND",
+        "PAN",
+        "TTO",
+        "ZAF",
+        "SAU",
+        "ISR",
+        "EGY",
+        "PAK",
+        "IDN",
+        "VNM",
+        "UKR",
+        "BLR",
+        "KAZ",
+        "SGP",
+        "TWN",
+        "SUN",
+        "YUG",
+        "CSK",
+        "DDR",
+        "WLD",
+    ]
+)
+
+
+@functools.cache
+def known_iso3() -> frozenset[str]:
+    """ISO3 codes a brief may name: the curated country table, else a built-in fallback."""
+    try:
+        from analysis.data.load import load_table  # type: ignore[import-not-found]
+
+        table = load_table("countries")
+        return frozenset(str(c) for c in table["iso3"].dropna())
+    except Exception:  # the data part has not landed, or data/ is absent: use the fallback
+        return _FALLBACK_ISO3
+
+
+def _check_iso3(codes: Sequence[str]) -> list[str]:
+    known = known_iso3()
+    bad = [c for c in codes if c not in known]
+    if bad:
+        hints = []
+        for c in bad:
+            close = difflib.get_close_matches(str(c).upper(), sorted(known), n=1)
+            hints.append(f"{c!r}" + (f" (did you mean {close[0]!r}?)" if close else ""))
+        raise ValueError(f"unknown ISO3 code {', '.join(hints)}; expected ISO 3166 alpha-3 codes")
+    return list(codes)
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class GrowthScenario(_Strict):
+    """How each member's measure grows after the last year of data."""
+
+    method: Literal["trailing_cagr", "weo", "explicit"] = Field(
+        "trailing_cagr",
+        description="trailing_cagr: each member's compound growth over the last `window` years; "
+        "weo: IMF WEO projections where the data hold them (GDP to 2030), then trailing CAGR; "
+        "explicit: the per-country `rates`",
+    )
+    window: int = Field(10, ge=2, le=40, description="Years of history for trailing CAGR and sd")
+    rates: dict[str, float] = Field(
+        default_factory=dict,
+        description="Explicit annual growth per ISO3 code as a fraction (0.03 = 3 %/yr), -0.5..0.5",
+    )
+    growth_sd: float | None = Field(
+        None,
+        ge=0.0,
+        le=0.5,
+        description="Sd of annual growth shocks (fraction); null = each member's sd over `window`",
+    )
+    shocks: Literal["normal", "t"] = Field(
+        "normal", description="Distribution of annual growth shocks: normal or Student t"
+    )
+    t_df: float = Field(5.0, gt=2.0, le=1000.0, description="Degrees of freedom of t shocks (> 2)")
+
+    @field_validator("rates")
+    @classmethod
+    def _rates(cls, v: dict[str, float]) -> dict[str, float]:
+        _check_iso3(list(v))
+        bad = {k: r for k, r in v.items() if not (-0.5 <= r <= 0.5) or math.isnan(r)}
+        if bad:
+            raise ValueError(f"growth rates {bad} out of range; expected fractions in -0.5..0.5")
+        return dict(sorted(v.items()))
+
+
+class SanctionsScenario(_Strict):
+    """The what-if for claim C6 (filled in by the relationship indicators)."""
+
+    relief_year: int | None = Field(
+        None, ge=2023, le=2100, description="Year Western sanctions on Russia are lifted; null = no"
+    )
+    trade_rebound: float = Field(
+        0.5,
+        ge=0.0,
+        le=1.0,
+        description="Fraction of the pre-2022 Russia–West trade gap recovered after relief (0..1)",
+    )
+
+
+class BriefParams(_Strict):
+    """Every parameter of a brief. ``params/<name>.yml`` overrides only what differs."""
+
+    name: str = Field("default", description="Slug of the brief (default: the params file's stem)")
+    title: str = Field(
+        "China–Russia cooperation and the balance of power: the RAND 2021 claims against the data",
+        min_length=1,
+        description="Title of the brief",
+    )
+    description: str = Field("", description="One-paragraph description of this brief variant")
+    coalition: list[str] = Field(
+        ["CHN", "RUS"],
+        min_length=1,
+        description="ISO3 codes of the coalition whose power is summed",
+    )
+    coalition_label: str = Field("China + Russia", min_length=1, description="Coalition label")
+    benchmark: list[str] = Field(
+        ["USA"],
+        min_length=1,
+        description="ISO3 codes of the benchmark the coalition is compared to",
+    )
+    benchmark_label: str = Field("United States", min_length=1, description="Benchmark label")
+    measures: list[Measure] = Field(
+        list(MEASURES), min_length=1, description="Power measures to compute and show"
+    )
+    headline_measure: Measure = Field(
+        "milex",
+        description="Measure the C1 verdict is stated on (default milex: the article's claim is "
+        "about combined military power, and SIPRI spending runs to the latest year)",
+    )
+    composite_weights: dict[Component, float] = Field(
+        {"gdp_mer": 0.5, "milex": 0.5},
+        description="Weights of the user composite's components (shares of the coalition+benchmark "
+        "total); non-negative, summing to 1",
+    )
+    milex_prices: Literal["constant", "current"] = Field(
+        "constant", description="Military expenditure in constant base-year or current US$"
+    )
+    missing: Literal["drop_year", "report_gap"] = Field(
+        "drop_year",
+        description="A member-year without data: drop that year for the group (drop_year) or sum "
+        "the members with data and list the gap (report_gap)",
+    )
+    start_year: int = Field(1995, ge=1950, le=2030, description="First year shown")
+    base_year: int = Field(
+        2024, ge=1950, le=2025, description="Price base year for constant-dollar levels"
+    )
+    horizon: int = Field(2030, ge=2023, le=2100, description="Last year of the projections")
+    article_horizon: int = Field(
+        2022, ge=2021, le=2100, description="The article's 'through 2022', shown as a marker"
+    )
+    growth_scenario: GrowthScenario = Field(
+        default_factory=GrowthScenario, description="Growth assumptions for the projections"
+    )
+    mc_draws: int = Field(20_000, ge=100, le=2_000_000, description="Monte Carlo draws")
+    seed: int = Field(20211012, ge=0, le=2**32 - 1, description="Seed of the Monte Carlo generator")
+    break_years: list[int] = Field(
+        [2014, 2022], description="Years of structural breaks (sanctions) for before/after tests"
+    )
+    sanctions_scenario: SanctionsScenario = Field(
+        default_factory=SanctionsScenario, description="What-if for claim C6"
+    )
+
+    @field_validator("name")
+    @classmethod
+    def _slug(cls, v: str) -> str:
+        if not SLUG.match(v):
+            raise ValueError("expected a slug: lowercase letters, digits and '-'")
+        return v
+
+    @field_validator("coalition", "benchmark")
+    @classmethod
+    def _iso3(cls, v: list[str]) -> list[str]:
+        if len(set(v)) != len(v):
+            raise ValueError("duplicate ISO3 codes; expected each country once")
+        return _check_iso3(v)
+
+    @field_validator("measures")
+    @classmethod
+    def _unique_measures(cls, v: list[str]) -> list[str]:
+        if len(set(v)) != len(v):
+            raise ValueError("duplicate measures; expected each measure once")
+        return v
+
+    @field_validator("composite_weights")
+    @classmethod
+    def _weights(cls, v: dict[str, float]) -> dict[str, float]:
+        if not v:
+            raise ValueError(f"expected at least one component of {', '.join(COMPONENTS)}")
+        negative = {k: w for k, w in v.items() if w < 0 or math.isnan(w)}
+        if negative:
+            raise ValueError(f"negative weights {negative}; expected weights >= 0")
+        total = math.fsum(v.values())
+        if abs(total - 1.0) > WEIGHT_TOLERANCE:
+            raise ValueError(f"weights sum to {total:.12g}; expected a sum of 1 (within 1e-9)")
+        return dict(sorted(v.items()))
+
+    @field_validator("break_years")
+    @classmethod
+    def _breaks(cls, v: list[int]) -> list[int]:
+        bad = [y for y in v if not 1950 <= y <= 2100]
+        if bad:
+            raise ValueError(f"years {bad} out of range; expected years 1950..2100")
+        return sorted(set(v))
+
+    @model_validator(mode="after")
+    def _cross(self) -> BriefParams:
+        problems = []
+        if self.horizon <= self.start_year:
+            problems.append(
+                f"horizon: got {self.horizon}, expected a year after start_year ({self.start_year})"
+            )
+        if self.headline_measure not in self.measures:
+            problems.append(
+                f"headline_measure: got {self.headline_measure!r}, expected one of measures "
+                f"{self.measures}"
+            )
+        if self.article_horizon > self.horizon:
+            problems.append(
+                f"article_horizon: got {self.article_horizon}, expected a year <= horizon "
+                f"({self.horizon})"
+            )
+        both = sorted(set(self.coalition) & set(self.benchmark))
+        if both:
+            problems.append(f"benchmark: got {both} also in coalition, expected disjoint lists")
+        members = set(self.coalition) | set(self.benchmark)
+        extra = sorted(set(self.growth_scenario.rates) - members)
+        if extra:
+            problems.append(
+                f"growth_scenario.rates: got rates for {extra}, expected only coalition or "
+                "benchmark members"
+            )
+        if self.growth_scenario.method == "explicit":
+            lacking = sorted(members - set(self.growth_scenario.rates))
+            if lacking:
+                problems.append(
+                    f"growth_scenario.rates: no rate for {lacking}, expected a rate for every "
+                    "member when method is 'explicit'"
+                )
+        if problems:
+            raise ValueError(" | ".join(problems))
+        return self
+
+    def members(self) -> list[str]:
+        """Coalition then benchmark ISO3 codes."""
+        return [*self.coalition, *self.benchmark]
+
+
+# ---------------------------------------------------------------------------------------------
+# Loading
+
+
+def _parse_overrides(overrides: Sequence[str]) -> tuple[list[tuple[list[str], Any]], list[str]]:
+    parsed, problems = [], []
+    for item in overrides:
+        key, sep, raw = str(item).partition("=")
+        key = key.strip()
+        parts = key.split(".")
+        if not sep or not key or any(not p or not p.isidentifier() for p in parts):
+            problems.append(
+                f"override {item!r}: expected key=value with a dotted key, e.g. "
+                "growth_scenario.window=15"
+            )
+            continue
+        try:
+            value = yaml.safe_load(raw) if raw.strip() else ""
+        except yaml.YAMLError as exc:
+            first = str(exc).splitlines()[0]
+            problems.append(f"override {item!r}: value is not valid YAML ({first})")
+            continue
+        parsed.append((parts, value))
+    return parsed, problems
+
+
+def _apply(data: dict[str, Any], parts: list[str], value: Any) -> str | None:
+    node = data
+    for i, part in enumerate(parts[:-1]):
+        child = node.get(part)
+        if child is None:
+            child = node[part] = {}
+        if not isinstance(child, dict):
+            where = ".".join(parts[: i + 1])
+            return f"override {'.'.join(parts)}: {where} is {child!r}, not a group of parameters"
+        node = child
+    node[parts[-1]] = value
+    return None
+
+
+def _fields_of(loc: tuple[Any, ...]) -> list[str]:
+    model: type[BaseModel] = BriefParams
+    for part in loc[:-1]:
+        field = model.model_fields.get(str(part))
+        ann = getattr(field, "annotation", None)
+        if isinstance(ann, type) and issubclass(ann, BaseModel):
+            model = ann
+        else:
+            return []
+    return list(model.model_fields)
+
+
+def _describe(err: Mapping[str, Any]) -> str:
+    loc = tuple(err["loc"])
+    key = ".".join(str(p) for p in loc) if loc else "(parameters)"
+    value = err.get("input")
+    if err["type"] == "extra_forbidden":
+        close = difflib.get_close_matches(str(loc[-1]), _fields_of(loc), n=1)
+        hint = f"; did you mean {close[0]!r}?" if close else ""
+        allowed = ", ".join(_fields_of(loc))
+        return f"{key}: unknown parameter (given {value!r}){hint} Allowed keys: {allowed}"
+    msg = str(err["msg"])
+    msg = msg.removeprefix("Value error, ")
+    if not loc:  # cross-field checks already name key and value
+        return msg
+    return f"{key}: got {value!r}, {msg[:1].lower()}{msg[1:]}"
+
+
+def _errors(data: dict[str, Any]) -> tuple[BriefParams | None, list[dict[str, Any]]]:
+    try:
+        return BriefParams.model_validate(data), []
+    except ValidationError as exc:
+        return None, list(exc.errors(include_url=False))
+
+
+def _problems(data: Mapping[str, Any]) -> tuple[BriefParams | None, list[str]]:
+    data = dict(data)
+    params, errors = _errors(data)
+    if params is not None:
+        return params, []
+    # Field errors stop pydantic before the cross-field checks: drop the bad fields (their
+    # defaults stand in) and validate again so cross-field problems are reported at once too.
+    bad_keys = {e["loc"][0] for e in errors if e["loc"]}
+    if bad_keys:
+        _, again = _errors({k: v for k, v in data.items() if k not in bad_keys})
+        errors += [e for e in again if not e["loc"]]
+    problems: list[str] = []
+    for e in errors:
+        for p in _describe(e).split(" | "):
+            if p not in problems:
+                problems.append(p)
+    return None, problems
+
+
+def _raise(source: str, problems: list[str]) -> None:
+    n = len(problems)
+    raise BriefError(f"{source}: {n} problem{'s' if n > 1 else ''}: " + "; ".join(problems))
+
+
+def validate(data: Mapping[str, Any], *, source: str = "parameters") -> BriefParams:
+    """Validate a merged parameter dict, reporting every problem in one BriefError."""
+    params, problems = _problems(data)
+    if params is None:
+        _raise(source, problems)
+    assert params is not None
+    return params
+
+
+def load_params(path: str | Path, overrides: Sequence[str] = ()) -> BriefParams:
+    """Load ``path`` (YAML), apply ``key=value`` overrides and validate everything at once."""
+    path = Path(path)
+    shown = path.as_posix()
+    if not path.is_file():
+        raise BriefError(f"{shown}: params file not found; expected a YAML file of parameters")
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except yaml.YAMLError as exc:
+        raise BriefError(f"{shown}: not valid YAML ({str(exc).splitlines()[0]})") from None
+    if data is None:
+        data = {}
+    if not isinstance(data, dict):
+        raise BriefError(
+            f"{shown}: expected a mapping of parameter: value, got {type(data).__name__}"
+        )
+    data.setdefault("name", path.stem)
+    parsed, problems = _parse_overrides(overrides)
+    for parts, value in parsed:
+        problem = _apply(data, parts, value)
+        if problem:
+            problems.append(problem)
+    params, more = _problems(data)
+    problems += more
+    if problems or params is None:
+        _raise(shown, problems)
+    assert params is not None
+    return params
+
+
+def notebook_parameters(params: BriefParams) -> dict[str, Any]:
+    """The JSON-able dict of parameter values a notebook's ``parameters`` cell may receive.
+
+    One key per top-level parameter; nested groups (``growth_scenario``,
+    ``sanctions_scenario``) are plain dicts.
+    """
+    return params.model_dump(mode="json")
+
+
+def from_notebook(**values: Any) -> BriefParams:
+    """Rebuild the parameters inside a notebook from its ``parameters`` cell (others default)."""
+    return validate(values, source="notebook parameters")
+
+
+def defaults() -> dict[str, Any]:
+    """Every parameter's default, JSON-able (what a notebook's ``parameters`` cell holds)."""
+    return BriefParams().model_dump(mode="json")
