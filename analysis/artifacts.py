@@ -1,0 +1,185 @@
+"""Deterministic writers for the artifacts a notebook leaves for the report.
+
+Layout under ``artifacts_dir`` (docs/contracts.md section 3)::
+
+    charts/<chart_id>.vl.json   Vega-Lite spec (sorted keys)
+    charts/<chart_id>.svg       static renders by vl-convert
+    charts/<chart_id>.png
+    tables/<table_id>.csv       the data behind a chart has the chart's id
+    results/<notebook_stem>.json
+
+Every file is written to a temporary name and moved into place with ``os.replace``, so a failure
+never leaves a half-written file. Re-running with the same inputs gives byte-identical files.
+:func:`save_chart` and :func:`save_table` record their metadata; :func:`save_results` merges what
+was recorded for the same ``artifacts_dir`` into the notebook's results.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import os
+import re
+import tempfile
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+import altair
+import numpy as np
+import pandas as pd
+
+from analysis.charts import renderer
+from analysis.errors import BriefError
+
+ID = re.compile(r"^[a-z0-9][a-z0-9-]*$")
+RESULT_KEYS = frozenset({"measures", "claims", "numbers", "charts", "tables"})
+FLOAT_FORMAT = "%.10g"
+
+# artifacts_dir (resolved) -> {"charts": {id: meta}, "tables": {id: meta}}
+_RECORDED: dict[str, dict[str, dict[str, dict[str, Any]]]] = {}
+
+
+def _check_id(kind: str, value: str) -> None:
+    if not isinstance(value, str) or not ID.match(value):
+        raise BriefError(
+            f"{kind} id {value!r}: expected a slug of lowercase letters, digits and '-'"
+        )
+
+
+def _record(artifacts_dir: Path, kind: str, item_id: str, meta: dict[str, Any]) -> None:
+    slot = _RECORDED.setdefault(str(Path(artifacts_dir).resolve()), {"charts": {}, "tables": {}})
+    slot[kind][item_id] = meta
+
+
+def write_atomic(path: Path, data: bytes) -> None:
+    """Write ``data`` to ``path`` via a temporary file in the same folder and ``os.replace``."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+        os.chmod(tmp, 0o644)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def _plain(value: Any) -> Any:
+    """JSON-able copy: numpy scalars to Python, NaN/inf to None, tuples to lists."""
+    if isinstance(value, Mapping):
+        return {str(k): _plain(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_plain(v) for v in value]
+    if isinstance(value, np.ndarray):
+        return [_plain(v) for v in value.tolist()]
+    if isinstance(value, np.bool_ | bool):
+        return bool(value)
+    if isinstance(value, np.integer):
+        return int(value)
+    if isinstance(value, np.floating | float):
+        f = float(value)
+        return None if not math.isfinite(f) else f
+    if value is pd.NA or value is pd.NaT:
+        return None
+    return value
+
+
+def dumps_json(payload: Any) -> bytes:
+    """The project's JSON form: sorted keys, indent 2, UTF-8, trailing newline."""
+    text = json.dumps(_plain(payload), sort_keys=True, indent=2, ensure_ascii=False)
+    return (text + "\n").encode("utf-8")
+
+
+def chart_spec(chart: altair.TopLevelMixin) -> dict[str, Any]:
+    """The chart's Vega-Lite spec with the active theme applied, data inlined."""
+    return chart.to_dict()
+
+
+def save_chart(
+    chart: altair.TopLevelMixin,
+    chart_id: str,
+    artifacts_dir: str | Path,
+    *,
+    title: str,
+    caption: str,
+    alt: str,
+    source: str,
+) -> dict[str, Any]:
+    """Write ``charts/<id>.vl.json``, ``.svg`` and ``.png``; record the metadata; return it."""
+    _check_id("chart", chart_id)
+    for key, text in (("title", title), ("caption", caption), ("alt", alt), ("source", source)):
+        if not str(text).strip():
+            raise BriefError(f"chart {chart_id}: {key} is empty; expected a sentence")
+    base = Path(artifacts_dir) / "charts"
+    spec = chart_spec(chart)
+    svg = renderer.to_svg(spec).encode("utf-8")
+    png = renderer.to_png(spec)
+    write_atomic(base / f"{chart_id}.vl.json", dumps_json(spec))
+    write_atomic(base / f"{chart_id}.svg", svg)
+    write_atomic(base / f"{chart_id}.png", png)
+    meta = {
+        "title": title,
+        "caption": caption,
+        "alt": alt,
+        "source": source,
+        "label": f"fig-{chart_id}",
+    }
+    _record(Path(artifacts_dir), "charts", chart_id, meta)
+    return meta
+
+
+def table_csv(df: pd.DataFrame, sort_by: list[str] | None = None) -> bytes:
+    """The project's CSV form: rows sorted, no index, ``\\n`` line ends, ``%.10g`` floats."""
+    out = df.copy()
+    keys = sort_by if sort_by is not None else [c for c in out.columns if out[c].dtype == object]
+    keys = [k for k in keys if k in out.columns]
+    if keys:
+        out = out.sort_values(keys, kind="mergesort").reset_index(drop=True)
+    text = out.to_csv(index=False, lineterminator="\n", float_format=FLOAT_FORMAT)
+    return text.encode("utf-8")
+
+
+def save_table(
+    df: pd.DataFrame,
+    table_id: str,
+    artifacts_dir: str | Path,
+    *,
+    title: str,
+    source: str,
+    sort_by: list[str] | None = None,
+) -> dict[str, Any]:
+    """Write ``tables/<id>.csv`` (rows sorted by ``sort_by`` or the given order); record it."""
+    _check_id("table", table_id)
+    if not isinstance(df, pd.DataFrame):
+        raise BriefError(f"table {table_id}: expected a pandas DataFrame, got {type(df).__name__}")
+    data = table_csv(df, sort_by if sort_by is not None else [])
+    write_atomic(Path(artifacts_dir) / "tables" / f"{table_id}.csv", data)
+    meta = {"title": title, "source": source}
+    _record(Path(artifacts_dir), "tables", table_id, meta)
+    return meta
+
+
+def save_results(notebook_stem: str, payload: Mapping[str, Any], artifacts_dir: str | Path) -> Path:
+    """Write ``results/<stem>.json``: ``payload`` plus the charts and tables recorded so far."""
+    unknown = sorted(set(payload) - RESULT_KEYS)
+    if unknown:
+        raise BriefError(
+            f"results of {notebook_stem}: unknown keys {unknown}; expected any of "
+            f"{sorted(RESULT_KEYS)}"
+        )
+    merged: dict[str, Any] = {k: dict(v) for k, v in payload.items()}
+    slot = _RECORDED.pop(str(Path(artifacts_dir).resolve()), {"charts": {}, "tables": {}})
+    for kind in ("charts", "tables"):
+        items = dict(merged.get(kind, {}))
+        for item_id, meta in slot[kind].items():
+            entry = dict(meta)
+            if kind == "charts":
+                entry["notebook"] = notebook_stem
+            items[item_id] = {**entry, **items.get(item_id, {})}
+        if items:
+            merged[kind] = items
+    path = Path(artifacts_dir) / "results" / f"{notebook_stem}.json"
+    write_atomic(path, dumps_json(merged))
+    return path

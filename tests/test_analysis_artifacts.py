@@ -1,0 +1,117 @@
+"""Artifacts: layout of docs/contracts.md section 3, byte-identical re-runs, atomic writes."""
+
+from __future__ import annotations
+
+import json
+
+import altair as alt
+import pandas as pd
+import pytest
+
+from analysis import artifacts
+from analysis.charts import renderer, setup, theme
+from analysis.errors import BriefError
+
+
+def small_chart():
+    setup()
+    df = pd.DataFrame({"year": [2000, 2001, 2002], "ratio": [0.5, 0.6, 0.75]})
+    chart = alt.Chart(df).mark_line().encode(x="year:O", y="ratio:Q")
+    return theme.finish(chart, title="Ratio", source="made-up data", subtitle="test")
+
+
+def write_all(d):
+    artifacts.save_chart(
+        small_chart(), "c1-test", d, title="Ratio", caption="A caption.", alt="A line.", source="x"
+    )
+    df = pd.DataFrame({"b": [2.0, 1.0 / 3.0], "a": ["y", "x"]})
+    artifacts.save_table(df, "c1-test", d, title="Ratio table", source="x", sort_by=["a"])
+    return artifacts.save_results(
+        "01_power_balance", {"numbers": {"n": 1.5, "missing": float("nan")}}, d
+    )
+
+
+def snapshot(d):
+    return {
+        p.relative_to(d).as_posix(): p.read_bytes() for p in sorted(d.rglob("*")) if p.is_file()
+    }
+
+
+def test_layout_and_results_merge_recorded_metadata(tmp_path):
+    path = write_all(tmp_path)
+    files = set(snapshot(tmp_path))
+    assert files == {
+        "charts/c1-test.vl.json",
+        "charts/c1-test.svg",
+        "charts/c1-test.png",
+        "tables/c1-test.csv",
+        "results/01_power_balance.json",
+    }
+    res = json.loads(path.read_text())
+    assert res["numbers"] == {"missing": None, "n": 1.5}
+    assert res["charts"]["c1-test"] == {
+        "alt": "A line.",
+        "caption": "A caption.",
+        "label": "fig-c1-test",
+        "notebook": "01_power_balance",
+        "source": "x",
+        "title": "Ratio",
+    }
+    assert res["tables"]["c1-test"] == {"source": "x", "title": "Ratio table"}
+    assert (tmp_path / "tables/c1-test.csv").read_text() == "b,a\n0.3333333333,x\n2,y\n"
+    assert (tmp_path / "charts/c1-test.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    assert (tmp_path / "charts/c1-test.svg").read_text().startswith("<svg")
+    spec = json.loads((tmp_path / "charts/c1-test.vl.json").read_text())
+    assert spec["$schema"].startswith("https://vega.github.io/schema/vega-lite/")
+    assert str(tmp_path) not in (tmp_path / "charts/c1-test.vl.json").read_text()
+
+
+def test_rerun_is_byte_identical(tmp_path):
+    a, b = tmp_path / "a", tmp_path / "b"
+    write_all(a)
+    write_all(b)
+    first = snapshot(a)
+    assert first == snapshot(b)
+    write_all(a)
+    assert snapshot(a) == first
+
+
+def test_recorded_metadata_is_consumed_once(tmp_path):
+    write_all(tmp_path)
+    again = artifacts.save_results("02_outlook", {"numbers": {}}, tmp_path)
+    assert "charts" not in json.loads(again.read_text())
+
+
+def test_bad_ids_keys_and_empty_texts(tmp_path):
+    with pytest.raises(BriefError, match="chart id 'Bad Id'"):
+        artifacts.save_chart(
+            small_chart(), "Bad Id", tmp_path, title="t", caption="c", alt="a", source="s"
+        )
+    with pytest.raises(BriefError, match="alt is empty"):
+        artifacts.save_chart(
+            small_chart(), "ok", tmp_path, title="t", caption="c", alt=" ", source="s"
+        )
+    with pytest.raises(BriefError, match="unknown keys \\['verdicts'\\]"):
+        artifacts.save_results("01_x", {"verdicts": {}}, tmp_path)
+    assert not (tmp_path / "charts").exists() and not (tmp_path / "results").exists()
+
+
+def test_failed_write_leaves_nothing(tmp_path, monkeypatch):
+    def boom(*a, **k):
+        raise OSError("disk full")
+
+    monkeypatch.setattr(artifacts.os, "replace", boom)
+    with pytest.raises(OSError):
+        artifacts.write_atomic(tmp_path / "x.json", b"{}")
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_renderer_bundle_has_html_svg_png():
+    setup()
+    assert alt.renderers.active == renderer.RENDERER_NAME
+    assert alt.theme.active == theme.THEME_NAME
+    bundle, _ = renderer.render(small_chart().to_dict())
+    assert set(bundle) == {"text/html", "image/svg+xml", "image/png"}
+    assert "vega-embed" in bundle["text/html"] or "vegaEmbed" in bundle["text/html"]
+    assert bundle["image/png"][:4] == b"\x89PNG"
+    assert "Liberation Sans" in json.dumps(small_chart().to_dict()["config"])
