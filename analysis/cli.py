@@ -14,7 +14,7 @@ from analysis import __version__
 from analysis.data.cli import data
 from analysis.errors import BriefError
 from analysis.pipeline.cli import run
-from analysis.report.cli import render, site
+from analysis.report.cli import fragments, render, site
 
 EXIT_USER_ERROR = 2
 
@@ -37,6 +37,7 @@ cli.add_command(data)
 cli.add_command(run)
 cli.add_command(render)
 cli.add_command(site)
+cli.add_command(fragments)
 
 
 def main(argv: list[str] | None = None) -> int:

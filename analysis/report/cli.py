@@ -1,20 +1,37 @@
-"""`brief render` and `brief site` commands."""
+"""`brief render`, `brief site` and `brief fragments` commands."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import click
 
-from analysis.errors import BriefError
+from analysis.report import render as rendering
 
 
 @click.command()
-@click.argument("params_file")
-def render(params_file: str) -> None:
-    """Compute and render one brief with Quarto (default brief into _site/)."""
-    raise BriefError("`brief render` is not available yet in this version")
+@click.argument("params_file", type=click.Path(path_type=Path))
+@click.option(
+    "--set", "overrides", multiple=True, metavar="KEY=VALUE", help="Override a parameter."
+)
+def render(params_file: Path, overrides: tuple[str, ...]) -> None:
+    """Compute and render one brief with Quarto (default brief into _site/, others into
+    _site/briefs/<name>/)."""
+    target = rendering.render_one(params_file, overrides)
+    click.echo(f"rendered {params_file} into {target}/")
 
 
 @click.command()
-def site() -> None:
+@click.option("--jobs", "-j", default=1, show_default=True, help="Quarto renders at once.")
+def site(jobs: int) -> None:
     """Render every brief in params/ and an index page comparing their verdicts."""
-    raise BriefError("`brief site` is not available yet in this version")
+    target = rendering.render_all(jobs=jobs)
+    click.echo(f"site written to {target}/ (flagship at the root, others under briefs/)")
+
+
+@click.command()
+def fragments() -> None:
+    """Write report/_generated/ and report/files/ for the brief `brief run` computed (Quarto's
+    pre-render step; picks the brief like `brief run` with no arguments)."""
+    build = rendering.fragments_for_prerender()
+    click.echo(f"report fragments written from {build}/")

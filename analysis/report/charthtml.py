@@ -1,0 +1,92 @@
+"""Offline HTML for Vega-Lite charts: the served Vega bundle, in-page snippets, standalone pages.
+
+No CDN: the Vega, Vega-Lite and vega-embed code comes from vl-convert's JavaScript bundle, written
+once per brief as ``files/vega-bundle.js`` and loaded by relative URL. Every chart is a ``<div>``
+naming a ``<script type="application/json">`` that holds its spec; ``report/assets/charts.js``
+(copied next to the bundle) draws them all with the SVG renderer.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+from functools import cache
+from typing import Any
+
+import altair as alt
+import vl_convert as vlc
+
+
+def vegalite_minor_version() -> str | None:
+    """The Vega-Lite ``major.minor`` matching Altair's schema, if vl-convert ships it."""
+    minor = ".".join(alt.SCHEMA_VERSION.lstrip("v").split(".")[:2])
+    return minor if minor in vlc.get_vegalite_versions() else None
+
+
+@cache
+def vega_bundle() -> str:
+    """vl-convert's bundle (sets ``window.vegaEmbed``), wrapped so its top-level names stay local.
+
+    The bundle declares many short top-level names; wrapped in a function they cannot clash with
+    the page's other scripts. It assigns ``window.vegaEmbed``/``vega``/``vegaLite`` explicitly.
+    """
+    body = vlc.javascript_bundle(vl_version=vegalite_minor_version())
+    head = "/* vega, vega-lite, vega-embed: bundled by vl-convert */\n"
+    return f"{head}(function () {{\n{body}\n}})();\n"
+
+
+def spec_json(spec: dict[str, Any]) -> str:
+    """Compact, deterministic JSON safe inside ``<script>`` and inside Quarto raw blocks.
+
+    ``<``, ``>`` and ``&`` only occur inside JSON strings, so escaping them as ``\\u003c`` etc.
+    keeps the JSON equal while ruling out ``</script>`` and Quarto's ``{{<`` shortcode opener.
+    """
+    text = json.dumps(spec, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+
+
+def chart_div(chart_id: str, spec: dict[str, Any], alt_text: str) -> str:
+    """The HTML that places one interactive chart (needs the bundle and charts.js on the page)."""
+    alt_attr = html.escape(alt_text, quote=True)
+    return (
+        f'<div class="brief-chart" id="vis-{chart_id}" data-vega-spec="spec-{chart_id}" '
+        f'role="img" aria-label="{alt_attr}"></div>\n'
+        f'<script type="application/json" id="spec-{chart_id}">{spec_json(spec)}</script>'
+    )
+
+
+def scripts_html(prefix: str) -> str:
+    """The two script tags a page with charts ends with (``prefix`` leads to the files folder)."""
+    return (
+        f'<script src="{prefix}vega-bundle.js"></script>\n<script src="{prefix}charts.js"></script>'
+    )
+
+
+def standalone_html(
+    chart_id: str,
+    spec: dict[str, Any],
+    *,
+    title: str,
+    caption: str,
+    alt_text: str,
+    source: str,
+    csv_href: str,
+    files_prefix: str = "../",
+) -> str:
+    """A page holding one interactive chart; loads the bundle by relative URL (works offline)."""
+    esc = html.escape
+    return (
+        "<!DOCTYPE html>\n"
+        '<html lang="en">\n<head>\n<meta charset="utf-8">\n'
+        '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
+        f"<title>{esc(title)}</title>\n"
+        "<style>body{font-family:system-ui,sans-serif;max-width:60rem;margin:2rem auto;"
+        "padding:0 1rem}.brief-chart{width:100%}</style>\n"
+        "</head>\n<body>\n"
+        f"<h1>{esc(title)}</h1>\n"
+        f"{chart_div(chart_id, spec, alt_text)}\n"
+        f"<p>{esc(caption)} Source: {esc(source)} "
+        f'<a href="{esc(csv_href, quote=True)}">Download the data (CSV)</a></p>\n'
+        f"{scripts_html(files_prefix)}\n"
+        "</body>\n</html>\n"
+    )

@@ -1,0 +1,429 @@
+"""Markdown/YAML fragments of the brief, generated from one build's results (no Python in .qmd).
+
+The Quarto documents in ``report/`` hold the prose; every number, verdict, figure and source they
+show is ``{{< include >}}``d from ``report/_generated/`` (text) and linked from ``report/files/``
+(charts, data, notebooks, the offline Vega bundle). Both are written here, from
+``_build/<brief>/`` and ``data/datapackage.json`` only. Paths inside fragments are relative to
+``report/`` (Quarto resolves links in included files from the including document).
+
+The string builders are pure functions; :func:`write_fragments` does the I/O, writing into
+temporary folders that replace the old ones only when everything was written.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import tempfile
+from collections.abc import Iterable, Mapping
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from analysis.errors import BriefError
+from analysis.report.charthtml import chart_div, scripts_html, standalone_html, vega_bundle
+from analysis.report.results import CLAIM_IDS, ChartInfo, Results, load_results
+
+GENERATED = "_generated"
+FILES = "files"
+ASSETS = Path(__file__).resolve().parents[2] / "report" / "assets"
+
+# ---------------------------------------------------------------------------------------------
+# formatting helpers
+
+
+def fmt(value: Any) -> str:
+    """A number or value as the brief prints it (deterministic, no locale)."""
+    if value is None:
+        return "none"
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, int):
+        return f"{value:,}" if abs(value) >= 10000 else str(value)
+    if isinstance(value, float):
+        if value != value:  # NaN
+            return "n/a"
+        if value.is_integer() and abs(value) >= 1000:
+            return f"{value:,.0f}"
+        if abs(value) >= 100:
+            return f"{value:,.0f}"
+        if abs(value) >= 1:
+            return f"{value:.2f}".rstrip("0").rstrip(".")
+        return f"{value:.3f}".rstrip("0").rstrip(".") or "0"
+    if isinstance(value, list | tuple):
+        return ", ".join(fmt(v) for v in value)
+    if isinstance(value, dict):
+        return "; ".join(f"{k}: {fmt(v)}" for k, v in value.items())
+    return str(value)
+
+
+def cell(text: Any) -> str:
+    """Text safe inside a Markdown pipe-table cell."""
+    s = text if isinstance(text, str) else fmt(text)
+    return " ".join(s.split()).replace("|", "\\|")
+
+
+def table(header: list[str], rows: Iterable[list[Any]]) -> str:
+    lines = ["| " + " | ".join(cell(h) for h in header) + " |"]
+    lines.append("|" + "|".join("---" for _ in header) + "|")
+    for row in rows:
+        lines.append("| " + " | ".join(cell(v) for v in row) + " |")
+    return "\n".join(lines) + "\n"
+
+
+def attr(text: str) -> str:
+    """A value for a Pandoc attribute in double quotes."""
+    return " ".join(text.split()).replace("\\", "\\\\").replace('"', '\\"')
+
+
+def label_of(chart_id: str, info: ChartInfo) -> str:
+    """The cross-reference label of a chart (``fig-…``)."""
+    return info.label if info.label.startswith("fig-") else f"fig-{chart_id}"
+
+
+def humanize(key: str) -> str:
+    return key.replace("_", " ")
+
+
+# ---------------------------------------------------------------------------------------------
+# pure builders
+
+
+def summary_md(res: Results) -> str:
+    """The one-page summary: one row per claim with its computed verdict and finding."""
+    rows = [
+        [cid, res.claims[cid].title, f"**{res.claims[cid].verdict}**", res.claims[cid].summary]
+        for cid in CLAIM_IDS
+    ]
+    return (
+        "::: {.brief-summary}\n\n"
+        + table(
+            ["Claim", "What the report argued (our paraphrase)", "Verdict", "What the data show"],
+            rows,
+        )
+        + "\n:::\n"
+    )
+
+
+def figure_md(chart_id: str, info: ChartInfo, spec: dict[str, Any]) -> str:
+    """One cross-referenceable figure: interactive in HTML, static PNG in the PDF."""
+    label = label_of(chart_id, info)
+    return (
+        f"::: {{#{label}}}\n\n"
+        "```{=html}\n"
+        f"{chart_div(chart_id, spec, info.alt)}\n"
+        "```\n\n"
+        '::: {.content-hidden when-format="html"}\n'
+        f'![]({FILES}/charts/{chart_id}.png){{fig-alt="{attr(info.alt)}"}}\n'
+        ":::\n\n"
+        f"{info.caption} Source: {info.source.rstrip('.')}. "
+        f"[Data (CSV)]({FILES}/data/{chart_id}.csv) · "
+        f"[Chart alone]({FILES}/charts/{chart_id}.html)\n\n"
+        ":::\n"
+    )
+
+
+def evidence_md(evidence: Mapping[str, Any]) -> str:
+    if not evidence:
+        return ""
+    return table(["Evidence", "Value"], [[humanize(k), v] for k, v in evidence.items()])
+
+
+def claim_md(res: Results, cid: str, specs: Mapping[str, dict[str, Any]], placed: set[str]) -> str:
+    """Verdict, computed sentence, figures, numbers and assumptions of one claim.
+
+    ``placed`` collects charts already drawn, so a chart shared by two claims is drawn once and
+    cross-referenced the second time.
+    """
+    claim = res.claims[cid]
+    parts = [f"**Verdict: {claim.verdict}.** {claim.summary}\n"]
+    refs = []
+    for chart_id in claim.charts:
+        info = res.charts[chart_id]
+        if chart_id in placed:
+            refs.append(f"@{label_of(chart_id, info)}")
+            continue
+        placed.add(chart_id)
+        parts.append(figure_md(chart_id, info, specs[chart_id]))
+    if refs:
+        parts.append(f"See also {', '.join(refs)}.\n")
+    if claim.evidence:
+        parts.append(evidence_md(claim.evidence))
+    if claim.assumptions:
+        parts.append(
+            "The verdict rests on these assumptions:\n\n"
+            + "".join(f"- {a}\n" for a in claim.assumptions)
+        )
+    else:
+        parts.append("The verdict states no assumptions beyond the brief's parameters.\n")
+    return "\n".join(parts)
+
+
+def measures_md(res: Results) -> str:
+    """C1's numbers under every measure of power (also the core of the sensitivity section)."""
+    if not res.measures:
+        return "This brief computed no power measures.\n"
+    rows = []
+    for mid, m in res.measures.items():
+        rows.append(
+            [
+                m.label or mid,
+                m.latest_year,
+                m.ratio_latest,
+                m.crossover_year if m.crossover_year is not None else "not crossed",
+                m.horizon,
+                m.margin_at_horizon,
+                m.prob_exceed_by_horizon,
+            ]
+        )
+    return table(
+        [
+            "Measure",
+            "Latest year",
+            "(China+Russia)/U.S., latest",
+            "First year ratio ≥ 1",
+            "Horizon",
+            "Margin at horizon",
+            "P(exceed by horizon)",
+        ],
+        rows,
+    )
+
+
+def sensitivity_md(res: Results, specs: Mapping[str, dict[str, Any]], placed: set[str]) -> str:
+    """How the conclusions move with the choices: every measure, then the remaining figures."""
+    parts = [measures_md(res)]
+    numbers = {k: v for k, v in res.numbers.items() if "sensitiv" in k or "scenario" in k}
+    if numbers:
+        parts.append(
+            table(["Sensitivity number", "Value"], [[humanize(k), v] for k, v in numbers.items()])
+        )
+    for chart_id, info in res.charts.items():
+        if chart_id not in placed:
+            placed.add(chart_id)
+            parts.append(figure_md(chart_id, info, specs[chart_id]))
+    return "\n".join(parts)
+
+
+def _flatten(d: Mapping[str, Any], prefix: str = "") -> list[tuple[str, Any]]:
+    out: list[tuple[str, Any]] = []
+    for key in sorted(d):
+        value = d[key]
+        if isinstance(value, Mapping) and value:
+            out.extend(_flatten(value, f"{prefix}{key}."))
+        else:
+            out.append((f"{prefix}{key}", value))
+    return out
+
+
+def _raw(value: Any) -> str:
+    """A parameter value exactly as given (no thousands separators: seeds, years, codes)."""
+    if isinstance(value, list | tuple):
+        return ", ".join(_raw(v) for v in value)
+    if value is None:
+        return "none"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return str(value)
+
+
+def _first(d: Mapping[str, Any], *keys: str) -> Any:
+    for k in keys:
+        if d.get(k) not in (None, "", []):
+            return d[k]
+    return ""
+
+
+def source_rows(datapackage: Mapping[str, Any]) -> list[list[str]]:
+    """Publisher, title, version, licence, URL and raw-file checksums of every source."""
+    rows = []
+    sources = datapackage.get("sources") or []
+    if isinstance(sources, Mapping):
+        sources = [{"id": k, **v} for k, v in sources.items()]
+    for src in sources:
+        lic = _first(src, "licenses", "licences", "license", "licence")
+        if isinstance(lic, list):
+            lic = "; ".join(
+                str(_first(x, "title", "name", "path")) if isinstance(x, Mapping) else str(x)
+                for x in lic
+            )
+        elif isinstance(lic, Mapping):
+            lic = str(_first(lic, "title", "name", "path"))
+        files = _first(src, "raw_files", "files", "checksums")
+        sums: list[str] = []
+        if isinstance(files, Mapping):
+            sums = [f"{k}: sha256 {v}" for k, v in sorted(files.items())]
+        elif isinstance(files, list):
+            for f in files:
+                if isinstance(f, Mapping):
+                    name = _first(f, "path", "name", "file")
+                    digest = _first(f, "sha256", "hash", "checksum")
+                    sums.append(f"{name}: sha256 {digest}")
+        digest = _first(src, "sha256", "hash")
+        if digest and not sums:
+            sums.append(f"sha256 {digest}")
+        rows.append(
+            [
+                str(_first(src, "publisher", "producer")),
+                str(_first(src, "title", "dataset", "id", "name")),
+                str(_first(src, "version")),
+                str(lic),
+                str(_first(src, "url", "path", "homepage")),
+                "; ".join(sums) if sums else "not recorded",
+            ]
+        )
+    return rows
+
+
+def provenance_md(res: Results, datapackage: Mapping[str, Any], manifest: Mapping[str, Any]) -> str:
+    """Sources with versions, licences and checksums; this brief's parameters; code version."""
+    srcs = source_rows(datapackage)
+    if not srcs:
+        raise BriefError(
+            "data/datapackage.json: key 'sources': empty or missing, expected one entry per source"
+        )
+    code = res.brief.code_version or str(manifest.get("code_version", "")) or "not recorded"
+    data_version = res.brief.data_version or str(manifest.get("data_version", "")) or "not recorded"
+    params = res.brief.params
+    parts = [
+        "### Data sources {.unnumbered}\n",
+        table(["Publisher", "Dataset", "Version", "Licence", "URL", "Raw files (SHA-256)"], srcs),
+        "### Parameters of this brief {.unnumbered}\n",
+        table(["Parameter", "Value"], [[k, _raw(v)] for k, v in _flatten(params)])
+        if params
+        else "The brief ran with the schema's defaults.\n",
+        "### Code and data versions {.unnumbered}\n",
+        f"- Brief: `{res.brief.name}`\n- Code version: `{code}`\n"
+        f"- Data version: `{data_version}`\n",
+    ]
+    return "\n".join(parts)
+
+
+def notebooks_md(stems: Iterable[str]) -> str:
+    stems = list(stems)
+    if not stems:
+        return "No executed notebooks were found for this brief.\n"
+    return "".join(f"- [{s}.ipynb]({FILES}/notebooks/{s}.ipynb)\n" for s in stems)
+
+
+def meta_yml(res: Results) -> str:
+    meta = {
+        "title": res.brief.title,
+        "brief-name": res.brief.name,
+        "code-version": res.brief.code_version,
+    }
+    return yaml.safe_dump(meta, sort_keys=True, allow_unicode=True)
+
+
+# ---------------------------------------------------------------------------------------------
+# I/O
+
+
+def _read_json(path: Path) -> Any:
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise BriefError(f"{path}: not found") from None
+    except json.JSONDecodeError as exc:
+        raise BriefError(f"{path}: line {exc.lineno}: invalid JSON ({exc.msg})") from None
+
+
+def chart_specs(res: Results, build: Path) -> dict[str, dict[str, Any]]:
+    """Every chart's Vega-Lite spec; a missing artifact is a BriefError naming the file."""
+    specs = {}
+    for chart_id in res.charts:
+        for ext in ("vl.json", "png"):
+            p = build / "charts" / f"{chart_id}.{ext}"
+            if not p.is_file():
+                raise BriefError(f"{p}: not found, expected the artifact of chart '{chart_id}'")
+        csv = build / "tables" / f"{chart_id}.csv"
+        if not csv.is_file():
+            raise BriefError(f"{csv}: not found, expected the data behind chart '{chart_id}'")
+        specs[chart_id] = _read_json(build / "charts" / f"{chart_id}.vl.json")
+    return specs
+
+
+def _write(path: Path, text: str) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text, encoding="utf-8", newline="\n")
+
+
+def _swap_in(tmp: Path, final: Path) -> None:
+    if final.exists():
+        old = final.with_name(final.name + ".old")
+        shutil.rmtree(old, ignore_errors=True)
+        os.replace(final, old)
+        os.replace(tmp, final)
+        shutil.rmtree(old, ignore_errors=True)
+    else:
+        os.replace(tmp, final)
+
+
+def write_fragments(
+    build: Path | str, report_dir: Path | str, datapackage: Path | str
+) -> dict[str, Path]:
+    """Write ``report_dir/_generated/`` and ``report_dir/files/`` for one build.
+
+    Returns the two folders. Nothing is replaced unless every file was written.
+    """
+    build, report_dir = Path(build), Path(report_dir)
+    res = load_results(build)
+    dp = _read_json(Path(datapackage))
+    manifest_path = build / "manifest.json"
+    manifest = _read_json(manifest_path) if manifest_path.is_file() else {}
+    specs = chart_specs(res, build)
+    notebooks = sorted(p.stem for p in (build / "notebooks").glob("*.ipynb"))
+
+    report_dir.mkdir(parents=True, exist_ok=True)
+    tmp_gen = Path(tempfile.mkdtemp(prefix=".gen-", dir=report_dir))
+    tmp_files = Path(tempfile.mkdtemp(prefix=".files-", dir=report_dir))
+    try:
+        placed: set[str] = set()
+        _write(tmp_gen / "summary.md", summary_md(res))
+        for cid in CLAIM_IDS:
+            _write(tmp_gen / "claims" / f"{cid}.md", claim_md(res, cid, specs, placed))
+        _write(tmp_gen / "measures.md", measures_md(res))
+        _write(tmp_gen / "sensitivity.md", sensitivity_md(res, specs, placed))
+        _write(tmp_gen / "provenance.md", provenance_md(res, dp, manifest))
+        _write(tmp_gen / "notebooks.md", notebooks_md(notebooks))
+        _write(tmp_gen / "meta.yml", meta_yml(res))
+        _write(tmp_gen / "scripts.md", "```{=html}\n" + scripts_html(f"{FILES}/") + "\n```\n")
+
+        _write(tmp_files / "vega-bundle.js", vega_bundle())
+        shutil.copyfile(ASSETS / "charts.js", tmp_files / "charts.js")
+        for chart_id, info in res.charts.items():
+            for ext in ("png", "svg", "vl.json"):
+                src = build / "charts" / f"{chart_id}.{ext}"
+                if src.is_file():
+                    (tmp_files / "charts").mkdir(exist_ok=True)
+                    shutil.copyfile(src, tmp_files / "charts" / src.name)
+            _write(
+                tmp_files / "charts" / f"{chart_id}.html",
+                standalone_html(
+                    chart_id,
+                    specs[chart_id],
+                    title=info.title,
+                    caption=info.caption,
+                    alt_text=info.alt,
+                    source=info.source,
+                    csv_href=f"../data/{chart_id}.csv",
+                ),
+            )
+        (tmp_files / "data").mkdir()
+        for csv in sorted((build / "tables").glob("*.csv")):
+            shutil.copyfile(csv, tmp_files / "data" / csv.name)
+        if notebooks:
+            (tmp_files / "notebooks").mkdir()
+            for stem in notebooks:
+                shutil.copyfile(
+                    build / "notebooks" / f"{stem}.ipynb", tmp_files / "notebooks" / f"{stem}.ipynb"
+                )
+        gen, files = report_dir / GENERATED, report_dir / FILES
+        _swap_in(tmp_gen, gen)
+        _swap_in(tmp_files, files)
+    finally:
+        shutil.rmtree(tmp_gen, ignore_errors=True)
+        shutil.rmtree(tmp_files, ignore_errors=True)
+    return {"generated": gen, "files": files}
