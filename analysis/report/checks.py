@@ -16,7 +16,7 @@ from pathlib import Path
 import nbformat
 
 INCLUDE = re.compile(r"^\{\{<\s*include\s+(\S+?)\s*>\}\}\s*$", re.MULTILINE)
-EMBED = re.compile(r"\{\{<\s*embed\s+(\S+?)(?:#([\w-]+))?\s*(?:[^>]*)>\}\}")
+EMBED = re.compile(r"\{\{<\s*embed\s+([^\s#>]+)(?:#([\w-]+))?[^>]*>\}\}")
 CROSSREF = re.compile(r"(?<![\w@])@((?:fig|sec|tbl|eq)-[\w-]*\w)")
 TARGET = re.compile(r"\{#((?:fig|sec|tbl|eq)-[\w-]*\w)[\s}]")
 CITATION = re.compile(r"(?<![\w@.])@([A-Za-z][\w:-]*\w)")

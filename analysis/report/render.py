@@ -82,15 +82,12 @@ def brief_name(params_path: Path) -> str:
 def compute(params_path: Path, overrides: Sequence[str] = ()) -> Path:
     """Run the compute stage through the pipeline's API; returns ``_build/<brief>/``."""
     try:
-        from analysis.pipeline import run_brief  # type: ignore[attr-defined]
+        from analysis.pipeline.build import run_brief  # type: ignore[import-not-found]
     except ImportError:
-        try:
-            from analysis.pipeline.run import run_brief  # type: ignore[import-not-found]
-        except ImportError:
-            raise BriefError(
-                "analysis.pipeline: run_brief not available, expected the compute stage "
-                "(docs/contracts.md section 4)"
-            ) from None
+        raise BriefError(
+            "analysis.pipeline.build: run_brief not available, expected the compute stage "
+            "(docs/contracts.md section 4)"
+        ) from None
     return Path(run_brief(params_path, overrides))
 
 
@@ -227,13 +224,13 @@ def render_all(
     params_files: Sequence[Path] | None = None,
     *,
     jobs: int = 1,
-    computer: Callable[[Path], Path] = compute,
+    computer: Callable[[Path], Path] | None = None,
 ) -> Path:
     """``brief site``: every brief in params/, the comparison page, one new ``_site/``."""
     files = sorted(params_files or paths.params_dir().glob("*.yml"))
     if not files:
         raise BriefError(f"{paths.params_dir()}: no *.yml, expected at least params/default.yml")
-    builds = [computer(p) for p in files]
+    builds = [(computer or compute)(p) for p in files]
     names = [b.name for b in builds]
     if DEFAULT_BRIEF not in names:
         raise BriefError(f"{paths.params_dir()}: no brief named 'default', expected the flagship")

@@ -1,0 +1,81 @@
+"""Every chart's standalone HTML draws offline in headless Chromium, with no console output.
+
+The page loads the Vega bundle served with the brief (``files/vega-bundle.js``) by relative URL;
+the network is blocked (a proxy on a closed port), so a CDN fetch would fail and leave no chart.
+"""
+
+from __future__ import annotations
+
+import re
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from analysis.report.fragments import write_fragments
+from tests.conftest import require_tool
+
+FIXTURE = Path(__file__).parent / "fixtures" / "report"
+MARK = re.compile(r"<(path|rect)\b")
+
+
+def draw(page: Path, profile: Path) -> tuple[str, list[str]]:
+    """The DOM after scripts ran, and the page's console lines."""
+    chromium = require_tool("chromium")
+    proc = subprocess.run(
+        [
+            chromium,
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--no-first-run",
+            "--disable-sync",
+            f"--user-data-dir={profile}",
+            "--proxy-server=127.0.0.1:9",
+            "--enable-logging=stderr",
+            "--v=0",
+            "--virtual-time-budget=10000",
+            "--dump-dom",
+            page.as_uri(),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    console = [line for line in proc.stderr.splitlines() if ":CONSOLE" in line]
+    return proc.stdout, console
+
+
+@pytest.fixture(scope="module")
+def report(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = tmp_path_factory.mktemp("browser") / "report"
+    write_fragments(FIXTURE / "build", out, FIXTURE / "datapackage.json")
+    return out
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("chart_id", ["c1-ratio", "c5-exercises"])
+def test_standalone_chart_draws_offline(report: Path, tmp_path: Path, chart_id: str):
+    page = report / "files" / "charts" / f"{chart_id}.html"
+    html = page.read_text()
+    assert not re.search(r"<script[^>]+src=\"(https?:)?//", html), "no script from the network"
+    dom, console = draw(page, tmp_path / "profile")
+    assert console == []
+    assert 'data-vega-drawn="true"' in dom
+    svg = dom.split('class="marks"', 1)[1]
+    assert len(MARK.findall(svg)) >= 5
+
+
+@pytest.mark.browser
+def test_a_chart_whose_bundle_is_missing_does_not_draw(report: Path, tmp_path: Path):
+    """The check above can fail: without the local bundle there is no chart and an error."""
+    page = report / "files" / "charts" / "c1-ratio.html"
+    broken = page.with_name("broken.html")
+    broken.write_text(page.read_text().replace("../vega-bundle.js", "../absent-bundle.js"))
+    dom, console = draw(broken, tmp_path / "profile")
+    assert 'data-vega-drawn="true"' not in dom
+    assert any("Vega bundle missing" in line for line in console)

@@ -1,0 +1,197 @@
+"""Fragments generated from results.json: verdicts, figures, provenance; errors; determinism."""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from analysis.errors import BriefError
+from analysis.report import fragments as fr
+from analysis.report.charthtml import spec_json
+from analysis.report.results import CLAIM_IDS, load_results, parse_results
+
+FIXTURE = Path(__file__).parent / "fixtures" / "report"
+BUILD = FIXTURE / "build"
+DATAPACKAGE = FIXTURE / "datapackage.json"
+
+
+@pytest.fixture
+def build(tmp_path: Path) -> Path:
+    dest = tmp_path / "build"
+    shutil.copytree(BUILD, dest)
+    return dest
+
+
+@pytest.fixture
+def written(tmp_path: Path) -> Path:
+    report = tmp_path / "report"
+    fr.write_fragments(BUILD, report, DATAPACKAGE)
+    return report
+
+
+def _results() -> dict:
+    return json.loads((BUILD / "results.json").read_text())
+
+
+def test_summary_has_one_verdict_per_claim_equal_to_results(written: Path):
+    expected = {cid: c["verdict"] for cid, c in _results()["claims"].items()}
+    rows = re.findall(
+        r"^\| (C\d) \|[^|]*\| \*\*([^*]+)\*\* \|",
+        (written / "_generated" / "summary.md").read_text(),
+        re.M,
+    )
+    assert dict(rows) == expected
+    assert [cid for cid, _ in rows] == list(CLAIM_IDS)
+
+
+def test_each_claim_fragment_states_its_verdict_summary_and_assumptions(written: Path):
+    res = _results()
+    for cid in CLAIM_IDS:
+        text = (written / "_generated" / "claims" / f"{cid}.md").read_text()
+        claim = res["claims"][cid]
+        assert text.startswith(f"**Verdict: {claim['verdict']}.** {claim['summary']}")
+        for assumption in claim["assumptions"]:
+            assert f"- {assumption}" in text
+
+
+def test_every_chart_is_a_figure_exactly_once_with_caption_alt_source_and_data(written: Path):
+    res = _results()
+    gen = written / "_generated"
+    text = "".join(p.read_text() for p in sorted(gen.rglob("*.md")))
+    for chart_id, meta in res["charts"].items():
+        assert text.count(f"::: {{#{meta['label']}}}") == 1, chart_id
+        block = text.split(f"::: {{#{meta['label']}}}")[1]
+        assert f'fig-alt="{meta["alt"]}"' in block
+        assert meta["caption"] in block and meta["source"].rstrip(".") in block
+        assert f"(files/data/{chart_id}.csv)" in block
+        assert (written / "files" / "data" / f"{chart_id}.csv").is_file()
+        assert (written / "files" / "charts" / f"{chart_id}.png").is_file()
+        assert (written / "files" / "charts" / f"{chart_id}.html").is_file()
+
+
+def test_embedded_spec_is_the_build_spec(written: Path):
+    text = (written / "_generated" / "claims" / "C1.md").read_text()
+    m = re.search(r'<script type="application/json" id="spec-c1-ratio">(.*?)</script>', text)
+    assert m is not None
+    assert json.loads(m.group(1)) == json.loads((BUILD / "charts" / "c1-ratio.vl.json").read_text())
+
+
+def test_provenance_lists_sources_params_and_code_version(written: Path):
+    text = (written / "_generated" / "provenance.md").read_text()
+    dp = json.loads(DATAPACKAGE.read_text())
+    for src in dp["sources"]:
+        assert src["publisher"] in text and src["version"] in text
+        for f in src["raw_files"]:
+            assert f["sha256"] in text
+    assert "| seed | 20211012 |" in text  # parameters exactly as given
+    assert "`v0.1.0-3-gabc1234`" in text
+
+
+def test_meta_carries_the_brief_title(written: Path):
+    meta = (written / "_generated" / "meta.yml").read_text()
+    assert "title: 'Fixture brief: the RAND 2021 claims against tiny data'" in meta
+
+
+def test_rewriting_is_byte_identical(tmp_path: Path):
+    a, b = tmp_path / "a", tmp_path / "b"
+    fr.write_fragments(BUILD, a, DATAPACKAGE)
+    fr.write_fragments(BUILD, b, DATAPACKAGE)
+    files_a = sorted(p.relative_to(a) for p in a.rglob("*") if p.is_file())
+    files_b = sorted(p.relative_to(b) for p in b.rglob("*") if p.is_file())
+    assert files_a == files_b
+    for rel in files_a:
+        assert (a / rel).read_bytes() == (b / rel).read_bytes(), rel
+    generated = "".join((a / p).read_text() for p in files_a if p.suffix in (".md", ".yml"))
+    assert str(tmp_path) not in generated
+
+
+def test_bad_verdict_is_one_line_error_naming_key(build: Path):
+    data = _results()
+    data["claims"]["C3"]["verdict"] = "maybe"
+    (build / "results.json").write_text(json.dumps(data))
+    with pytest.raises(BriefError) as exc:
+        load_results(build)
+    msg = str(exc.value)
+    assert "claims.C3.verdict" in msg and "'maybe'" in msg and "\n" not in msg
+
+
+def test_missing_claim_is_an_error_naming_it():
+    data = _results()
+    del data["claims"]["C6"]
+    with pytest.raises(BriefError, match=r"missing C6"):
+        parse_results(data)
+
+
+def test_claim_chart_without_metadata_is_an_error():
+    data = _results()
+    data["claims"]["C2"]["charts"] = ["c2-nowhere"]
+    with pytest.raises(BriefError, match=r"claims.C2.charts.*c2-nowhere"):
+        parse_results(data)
+
+
+def test_missing_artifact_leaves_previous_fragments_untouched(build: Path, tmp_path: Path):
+    report = tmp_path / "report"
+    fr.write_fragments(build, report, DATAPACKAGE)
+    before = (report / "_generated" / "summary.md").read_text()
+    (build / "tables" / "c5-exercises.csv").unlink()
+    data = _results()
+    data["claims"]["C1"]["verdict"] = "not supported"
+    (build / "results.json").write_text(json.dumps(data))
+    with pytest.raises(BriefError, match=r"c5-exercises.csv: not found"):
+        fr.write_fragments(build, report, DATAPACKAGE)
+    assert (report / "_generated" / "summary.md").read_text() == before
+    assert sorted(p.name for p in report.iterdir()) == ["_generated", "files"]
+
+
+def test_shared_chart_is_drawn_once_then_cross_referenced():
+    data = _results()
+    data["claims"]["C7"]["charts"] = ["c5-exercises"]
+    res = parse_results(data)
+    specs = {k: {"mark": "bar"} for k in res.charts}
+    placed: set[str] = set()
+    c5 = fr.claim_md(res, "C5", specs, placed)
+    c7 = fr.claim_md(res, "C7", specs, placed)
+    assert "::: {#fig-c5-exercises}" in c5
+    assert "::: {#fig-c5-exercises}" not in c7 and "@fig-c5-exercises" in c7
+
+
+@pytest.mark.parametrize(
+    ("value", "shown"),
+    [
+        (None, "none"),
+        (2024, "2024"),
+        (20211012, "20,211,012"),
+        (0.7234, "0.723"),
+        (1.5, "1.5"),
+        (2.0, "2"),
+        (1234.56, "1,235"),
+        (True, "yes"),
+        ([1, 2], "1, 2"),
+    ],
+)
+def test_number_formatting(value, shown):
+    assert fr.fmt(value) == shown
+
+
+def test_table_cells_escape_pipes_and_newlines():
+    out = fr.table(["a"], [["x | y\nz"]])
+    assert out.splitlines()[2] == "| x \\| y z |"
+
+
+@given(
+    st.recursive(
+        st.text() | st.integers() | st.booleans(),
+        lambda c: st.lists(c) | st.dictionaries(st.text(), c),
+        max_leaves=20,
+    )
+)
+def test_spec_json_is_safe_in_script_and_round_trips(value):
+    text = spec_json({"v": value})
+    assert "<" not in text and ">" not in text and "&" not in text
+    assert json.loads(text) == {"v": value}

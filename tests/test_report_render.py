@@ -1,0 +1,191 @@
+"""`brief render`, `brief site`, `brief fragments`: orchestration, isolation, site layout.
+
+Quarto itself is replaced by a stand-in script for the orchestration tests (it records where it
+ran and writes the pages a render would); the real render test runs only where quarto exists.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import stat
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from analysis.cli import main
+from analysis.report import render as rendering
+from tests.conftest import require_tool
+
+ROOT = Path(__file__).resolve().parents[1]
+FIXTURE = ROOT / "tests" / "fixtures" / "report"
+
+FAKE_QUARTO = """#!/bin/sh
+# Stand-in for `quarto render DIR`: refuses a folder another render is using, then writes pages.
+set -e
+dir="$2"
+[ "$1" = render ] || exit 64
+if [ -e "$dir/.rendering" ]; then echo "race: $dir in use" >&2; exit 3; fi
+touch "$dir/.rendering"
+echo "$dir" >> "$QUARTO_LOG"
+mkdir -p "$dir/_site/report"
+sleep 0.3
+cp "$dir/report/_generated/meta.yml" "$dir/_site/index.html"
+cp "$dir/report/_generated/compare.md" "$dir/_site/compare.html"
+cp "$dir/report/_generated/summary.md" "$dir/_site/report/brief.html"
+echo pdf > "$dir/_site/report/brief.pdf"
+rm "$dir/.rendering"
+"""
+
+
+def _project(tmp_path: Path, briefs: tuple[str, ...] = ("default", "ppp")) -> Path:
+    root = tmp_path / "proj"
+    root.mkdir()
+    for name in ("_quarto.yml", *rendering.PAGES):
+        shutil.copyfile(ROOT / name, root / name)
+    shutil.copytree(
+        ROOT / "report", root / "report", ignore=shutil.ignore_patterns("_generated", "files")
+    )
+    (root / "params").mkdir()
+    for b in briefs:
+        (root / "params" / f"{b}.yml").write_text(f"title: Brief {b}\n")
+    (root / "data").mkdir()
+    shutil.copyfile(FIXTURE / "datapackage.json", root / "data" / "datapackage.json")
+    return root
+
+
+def _fake_build(root: Path, params_path: Path, *_args) -> Path:
+    name = Path(params_path).stem
+    build = root / "_build" / name
+    if not build.exists():
+        shutil.copytree(FIXTURE / "build", build)
+        data = json.loads((build / "results.json").read_text())
+        data["brief"]["name"] = name
+        data["brief"]["title"] = f"Brief {name}"
+        (build / "results.json").write_text(json.dumps(data))
+    return build
+
+
+@pytest.fixture
+def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    root = _project(tmp_path)
+    monkeypatch.setenv("BRIEF_ROOT", str(root))
+    monkeypatch.delenv("BRIEF_PARAMS", raising=False)
+    monkeypatch.delenv("QUARTO_PROFILE", raising=False)
+    monkeypatch.setattr(rendering, "compute", lambda p, o=(): _fake_build(root, p))
+    return root
+
+
+@pytest.fixture
+def fake_quarto(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    bindir = tmp_path / "bin"
+    bindir.mkdir()
+    exe = bindir / "quarto"
+    exe.write_text(FAKE_QUARTO)
+    exe.chmod(exe.stat().st_mode | stat.S_IEXEC)
+    log = tmp_path / "quarto.log"
+    monkeypatch.setenv("QUARTO_LOG", str(log))
+    monkeypatch.setenv("PATH", f"{bindir}{os.pathsep}{os.environ['PATH']}")
+    return log
+
+
+def test_render_without_quarto_says_what_was_built_and_how_to_get_quarto(
+    project: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+):
+    monkeypatch.setattr(rendering, "find_quarto", lambda: None)
+    assert main(["render", str(project / "params" / "default.yml")]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and err.startswith("error: quarto is not on PATH")
+    assert str(project / "_build" / "default") in err
+    for hint in ("results.json", "environment.yml", "quarto.org", "pip install quarto-cli"):
+        assert hint in err
+    assert not (project / "_site").exists()
+
+
+def test_render_default_then_alternative_builds_the_site_layout(project: Path, fake_quarto: Path):
+    assert main(["render", str(project / "params" / "default.yml")]) == 0
+    assert main(["render", str(project / "params" / "ppp.yml")]) == 0
+    site = project / "_site"
+    assert "brief-name: default" in (site / "index.html").read_text()
+    assert "brief-name: ppp" in (site / "briefs" / "ppp" / "index.html").read_text()
+    # re-rendering the flagship keeps the alternatives already in the site
+    assert main(["render", str(project / "params" / "default.yml")]) == 0
+    assert (site / "briefs" / "ppp" / "report" / "brief.pdf").is_file()
+    # every render ran in its own temporary copy, never in the project folder
+    dirs = fake_quarto.read_text().split()
+    assert len(dirs) == 3 and len(set(dirs)) == 3
+    assert all(not Path(d).is_relative_to(project) for d in dirs)
+    assert not (project / "report" / "_generated").exists()
+
+
+def test_site_renders_every_brief_in_isolation_with_the_comparison_page(
+    project: Path, fake_quarto: Path
+):
+    (project / "params" / "crink.yml").write_text("title: Brief crink\n")
+    assert main(["site", "--jobs", "3"]) == 0
+    site = project / "_site"
+    compare = (site / "compare.html").read_text()
+    for name in ("crink", "ppp"):
+        assert f"(briefs/{name}/report/brief.html)" in compare
+        assert (site / "briefs" / name / "report" / "brief.pdf").is_file()
+    assert "(report/brief.html)" in compare
+    assert json.loads((site / "briefs.json").read_text()) == {"briefs": ["crink", "default", "ppp"]}
+    assert len(set(fake_quarto.read_text().split())) == 3  # three separate project copies
+
+
+def test_a_failing_quarto_is_one_line_and_leaves_the_site_alone(
+    project: Path, fake_quarto: Path, capsys: pytest.CaptureFixture[str]
+):
+    assert main(["render", str(project / "params" / "default.yml")]) == 0
+    before = (project / "_site" / "index.html").read_text()
+    exe = Path(os.environ["PATH"].split(os.pathsep)[0]) / "quarto"
+    exe.write_text("#!/bin/sh\necho 'ERROR: typst compile failed' >&2\nexit 1\n")
+    assert main(["render", str(project / "params" / "default.yml")]) == 2
+    err = capsys.readouterr().err
+    assert "quarto render failed (exit 1): ERROR: typst compile failed" in err
+    assert (project / "_site" / "index.html").read_text() == before
+
+
+def test_fragments_prerender_follows_the_quarto_profile(
+    project: Path, monkeypatch: pytest.MonkeyPatch
+):
+    _fake_build(project, project / "params" / "ppp.yml")
+    monkeypatch.setenv("QUARTO_PROFILE", "ppp")
+    monkeypatch.chdir(project)
+    assert main(["fragments"]) == 0
+    assert "brief-name: ppp" in (project / "report" / "_generated" / "meta.yml").read_text()
+    assert (project / "report" / "files" / "vega-bundle.js").is_file()
+    monkeypatch.setenv("BRIEF_PARAMS", "params/default.yml")
+    assert rendering.resolve_params_path(project) == project / "params" / "default.yml"
+
+
+def test_fragments_without_a_build_names_the_missing_results(
+    project: Path, capsys: pytest.CaptureFixture[str]
+):
+    assert main(["fragments"]) == 2
+    err = capsys.readouterr().err
+    assert "_build/default/results.json: not found" in err and "brief run" in err
+
+
+@pytest.mark.quarto
+@pytest.mark.slow
+def test_real_render_of_the_default_brief(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+    """With Quarto installed: the flagship renders to _site/index.html and a PDF."""
+    require_tool("quarto")
+    files = subprocess.run(
+        ["git", "ls-files"], cwd=ROOT, capture_output=True, text=True, check=True
+    ).stdout.split()
+    copy = tmp_path / "clone"
+    for f in files:
+        (copy / f).parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy2(ROOT / f, copy / f)
+    monkeypatch.setenv("BRIEF_ROOT", str(copy))
+    monkeypatch.delenv("BRIEF_PARAMS", raising=False)
+    monkeypatch.chdir(copy)
+    assert main(["render", "params/default.yml"]) == 0
+    assert (copy / "_site" / "index.html").is_file()
+    assert (copy / "_site" / "report" / "brief.pdf").stat().st_size > 10_000
+    html = (copy / "_site" / "report" / "brief.html").read_text()
+    assert "files/vega-bundle.js" in html and "cdn.jsdelivr" not in html
