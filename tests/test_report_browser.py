@@ -6,12 +6,16 @@ the network is blocked (a proxy on a closed port), so a CDN fetch would fail and
 
 from __future__ import annotations
 
+import base64
+import json
 import re
 import subprocess
 from pathlib import Path
 
 import pytest
 
+from analysis.charts import renderer
+from analysis.report.charthtml import scripts_html
 from analysis.report.fragments import write_fragments
 from tests.conftest import require_tool
 
@@ -66,6 +70,7 @@ def test_standalone_chart_draws_offline(report: Path, tmp_path: Path, chart_id: 
     dom, console = draw(page, tmp_path / "profile")
     assert console == []
     assert 'data-vega-drawn="true"' in dom
+    assert "brief-chart-static" in html and "brief-chart-static" not in dom  # fallback replaced
     svg = dom.split('class="marks"', 1)[1]
     assert len(MARK.findall(svg)) >= 5
 
@@ -78,4 +83,31 @@ def test_a_chart_whose_bundle_is_missing_does_not_draw(report: Path, tmp_path: P
     broken.write_text(page.read_text().replace("../vega-bundle.js", "../absent-bundle.js"))
     dom, console = draw(broken, tmp_path / "profile")
     assert 'data-vega-drawn="true"' not in dom
+    assert "brief-chart-static" in dom  # the static SVG stays when the chart cannot be drawn
     assert any("Vega bundle missing" in line for line in console)
+
+
+@pytest.mark.browser
+def test_renderer_html_draws_on_a_page_serving_the_bundle(report: Path, tmp_path: Path):
+    """The notebooks' renderer output (what {{< embed >}} would copy) is offline and draws."""
+    spec = json.loads((FIXTURE / "build" / "charts" / "c5-exercises.vl.json").read_text())
+    bundle, _ = renderer.render(spec)
+    fragment = bundle["text/html"]
+    assert "http" not in fragment.replace(spec["$schema"], "")  # no URL but the schema's id
+    page = report / "files" / "charts" / "from-renderer.html"
+    page.write_text(f"<!DOCTYPE html><html><body>{fragment}\n{scripts_html('../')}</body></html>")
+    dom, console = draw(page, tmp_path / "profile")
+    assert console == []
+    assert 'data-vega-drawn="true"' in dom
+    assert len(MARK.findall(dom.split('class="marks"', 1)[1])) >= 5
+
+
+def test_renderer_html_shows_the_static_svg_without_scripts():
+    spec = json.loads((FIXTURE / "build" / "charts" / "c1-ratio.vl.json").read_text())
+    html = renderer.render(spec)[0]["text/html"]
+    uri = re.search(r'src="data:image/svg\+xml;base64,([^"]+)"', html)
+    assert uri is not None
+    assert base64.b64decode(uri.group(1)).decode() == renderer.to_svg(spec)
+    held = re.search(r'<script type="application/json" id="([^"]+)">(.*?)</script>', html)
+    assert held is not None and json.loads(held.group(2)) == spec
+    assert f'data-vega-spec="{held.group(1)}"' in html

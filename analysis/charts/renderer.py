@@ -3,16 +3,20 @@
 Quarto picks ``text/html`` for HTML and an image (``image/svg+xml`` or ``image/png``) for Typst;
 Altair's default renderer gives only HTML, which a PDF shows as ``alt.Chart(...)``. This renderer
 returns all three, rendered with vl-convert at a fixed resolution (see ../shared/QUARTO-NOTES.md).
-The HTML part is Altair's own (it loads vega from a CDN); the report part makes it offline.
+The HTML part never loads anything from a CDN: it is the static SVG (as an image) inside a
+``<div data-vega-spec>`` with the spec beside it. A page that serves the Vega bundle and
+``report/assets/charts.js`` (as the brief's pages do) turns it into the interactive chart;
+anywhere else (Jupyter, a Quarto embed without the scripts) the static SVG shows.
 """
 
 from __future__ import annotations
 
+import base64
+import hashlib
 from typing import Any
 
 import altair as alt
 import vl_convert as vlc
-from altair.vegalite.v6.display import html_renderer
 
 RENDERER_NAME = "rand-brief"
 PPI = 144  # pixels per inch of the PNG (72 would be blurry in print)
@@ -34,12 +38,34 @@ def to_png(spec: dict[str, Any]) -> bytes:
     return vlc.vegalite_to_png(spec, vl_version=vl_version(), scale=SCALE, ppi=PPI)
 
 
+def offline_html(spec: dict[str, Any], svg: str) -> str:
+    """Chart HTML with no network use: static SVG now, interactive where the page has Vega."""
+    from analysis.report.charthtml import chart_div, spec_json
+
+    chart_id = "c" + hashlib.sha256(spec_json(spec).encode("utf-8")).hexdigest()[:12]
+    alt_text = str(spec.get("description") or _title(spec) or "Chart")
+    data_uri = "data:image/svg+xml;base64," + base64.b64encode(svg.encode("utf-8")).decode("ascii")
+    note = "<!-- drawn by vegaEmbed from the page's local Vega bundle; static SVG otherwise -->"
+    return f"{note}\n{chart_div(chart_id, spec, alt_text, data_uri)}"
+
+
+def _title(spec: dict[str, Any]) -> str:
+    title = spec.get("title")
+    if isinstance(title, dict):
+        title = title.get("text")
+    if isinstance(title, list):
+        title = " ".join(str(t) for t in title)
+    return str(title or "")
+
+
 def render(spec: dict[str, Any], **metadata: Any) -> tuple[dict[str, Any], dict[str, Any]]:
     """Mimebundle with text/html, image/svg+xml and image/png for one Vega-Lite spec."""
-    html_out = html_renderer(spec, **metadata)
-    bundle = dict(html_out[0] if isinstance(html_out, tuple) else html_out)
-    bundle["image/svg+xml"] = to_svg(spec)
-    bundle["image/png"] = to_png(spec)
+    svg = to_svg(spec)
+    bundle = {
+        "text/html": offline_html(spec, svg),
+        "image/svg+xml": svg,
+        "image/png": to_png(spec),
+    }
     return bundle, {}
 
 

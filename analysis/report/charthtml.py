@@ -45,12 +45,24 @@ def spec_json(spec: dict[str, Any]) -> str:
     return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
 
 
-def chart_div(chart_id: str, spec: dict[str, Any], alt_text: str) -> str:
-    """The HTML that places one interactive chart (needs the bundle and charts.js on the page)."""
+def chart_div(
+    chart_id: str, spec: dict[str, Any], alt_text: str, fallback_src: str | None = None
+) -> str:
+    """The HTML that places one interactive chart (needs the bundle and charts.js on the page).
+
+    ``fallback_src`` (a URL or data URI of the static SVG) is shown until the chart is drawn,
+    and stays when scripts do not run.
+    """
     alt_attr = html.escape(alt_text, quote=True)
+    fallback = (
+        f'<img class="brief-chart-static" src="{html.escape(fallback_src, quote=True)}" '
+        f'alt="{alt_attr}">'
+        if fallback_src
+        else ""
+    )
     return (
         f'<div class="brief-chart" id="vis-{chart_id}" data-vega-spec="spec-{chart_id}" '
-        f'role="img" aria-label="{alt_attr}"></div>\n'
+        f'role="img" aria-label="{alt_attr}">{fallback}</div>\n'
         f'<script type="application/json" id="spec-{chart_id}">{spec_json(spec)}</script>'
     )
 
@@ -72,6 +84,7 @@ def standalone_html(
     source: str,
     csv_href: str,
     files_prefix: str = "../",
+    fallback_src: str | None = None,
 ) -> str:
     """A page holding one interactive chart; loads the bundle by relative URL (works offline)."""
     esc = html.escape
@@ -84,7 +97,7 @@ def standalone_html(
         "padding:0 1rem}.brief-chart{width:100%}</style>\n"
         "</head>\n<body>\n"
         f"<h1>{esc(title)}</h1>\n"
-        f"{chart_div(chart_id, spec, alt_text)}\n"
+        f"{chart_div(chart_id, spec, alt_text, fallback_src)}\n"
         f"<p>{esc(caption)} Source: {esc(source)} "
         f'<a href="{esc(csv_href, quote=True)}">Download the data (CSV)</a></p>\n'
         f"{scripts_html(files_prefix)}\n"

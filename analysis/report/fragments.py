@@ -113,7 +113,7 @@ def figure_md(chart_id: str, info: ChartInfo, spec: dict[str, Any]) -> str:
     return (
         f"::: {{#{label}}}\n\n"
         "```{=html}\n"
-        f"{chart_div(chart_id, spec, info.alt)}\n"
+        f"{chart_div(chart_id, spec, info.alt, f'{FILES}/charts/{chart_id}.svg')}\n"
         "```\n\n"
         '::: {.content-hidden when-format="html"}\n'
         f'![]({FILES}/charts/{chart_id}.png){{fig-alt="{attr(info.alt)}"}}\n'
@@ -334,7 +334,7 @@ def chart_specs(res: Results, build: Path) -> dict[str, dict[str, Any]]:
     """Every chart's Vega-Lite spec; a missing artifact is a BriefError naming the file."""
     specs = {}
     for chart_id in res.charts:
-        for ext in ("vl.json", "png"):
+        for ext in ("vl.json", "svg", "png"):
             p = build / "charts" / f"{chart_id}.{ext}"
             if not p.is_file():
                 raise BriefError(f"{p}: not found, expected the artifact of chart '{chart_id}'")
@@ -409,6 +409,7 @@ def write_fragments(
                     alt_text=info.alt,
                     source=info.source,
                     csv_href=f"../data/{chart_id}.csv",
+                    fallback_src=f"{chart_id}.svg",
                 ),
             )
         (tmp_files / "data").mkdir()

@@ -1,23 +1,37 @@
 // Draw every chart of a page with the locally served Vega bundle (no CDN, works offline).
-// A chart is a <div data-vega-spec="ID"> whose Vega-Lite spec sits in <script type="application/json" id="ID">.
+// A chart is a <div data-vega-spec="ID"> whose Vega-Lite spec sits in
+// <script type="application/json" id="ID">; a static image inside the div (class
+// "brief-chart-static") is shown until the interactive chart is drawn, then removed.
 (function () {
   "use strict";
   function draw() {
     var nodes = document.querySelectorAll("[data-vega-spec]");
     Array.prototype.forEach.call(nodes, function (el) {
+      if (el.getAttribute("data-vega-drawn")) {
+        return;
+      }
       var holder = document.getElementById(el.getAttribute("data-vega-spec"));
       if (!holder || typeof window.vegaEmbed !== "function") {
         console.error("chart " + el.id + ": spec or Vega bundle missing");
         return;
       }
+      el.setAttribute("data-vega-drawn", "pending");
       var spec = JSON.parse(holder.textContent);
+      var target = document.createElement("div");
+      el.appendChild(target);
       var options = {
         renderer: "svg",
         actions: { export: true, source: false, compiled: false, editor: false }
       };
-      window.vegaEmbed(el, spec, options).then(function () {
+      window.vegaEmbed(target, spec, options).then(function () {
+        var fallback = el.querySelector(".brief-chart-static");
+        if (fallback) {
+          fallback.parentNode.removeChild(fallback);
+        }
         el.setAttribute("data-vega-drawn", "true");
       }).catch(function (err) {
+        el.removeChild(target);
+        el.setAttribute("data-vega-drawn", "failed");
         console.error("chart " + el.id + ": " + err);
       });
     });
