@@ -1,0 +1,387 @@
+"""Projections to the horizon with growth uncertainty (vectorized Monte Carlo). Pure functions.
+
+Each member's measure grows from its last observed value with annual log-growth
+``mu[t] + sd * eps[t]``; ``mu`` comes from the growth scenario (trailing CAGR over ``window`` years,
+the IMF WEO's own projections where the data hold them and trailing CAGR after, or explicit
+rates), ``sd`` from the member's history over the same window or the ``growth_sd`` parameter, and
+``eps`` are independent standard normal (or unit-variance Student t) shocks. Coalition and
+benchmark totals are summed per draw; the fan is the quantiles of their ratio by year and the
+probability that the coalition is above (in that year) or has been above (by that year).
+
+With ``sd = 0`` the simulation reproduces the deterministic projection exactly; the same seed
+gives identical draws (numpy ``Generator(PCG64(seed))``, drawn in fixed-size chunks).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+from analysis import power
+from analysis.errors import BriefError
+
+QUANTILES = (0.05, 0.25, 0.5, 0.75, 0.95)
+CHUNK = 25_000  # draws per chunk: bounds memory (draws x years x members floats) and fixes order
+
+
+@dataclass(frozen=True)
+class GrowthInputs:
+    """What the simulation needs for one measure."""
+
+    members: list[str]
+    is_coalition: np.ndarray  # (m,) bool
+    last_year: int
+    last: np.ndarray  # (m,) last observed value
+    years: np.ndarray  # (T,) projected years last_year+1 .. horizon
+    mu: np.ndarray  # (T, m) mean annual log-growth
+    sd: np.ndarray  # (m,) sd of annual log-growth shocks
+    notes: list[str] = field(default_factory=list)
+
+
+def trailing_growth(series: pd.Series, last_year: int, window: int) -> tuple[float, float, int]:
+    """(mean log-growth = log(1 + CAGR), sd of annual log-growth, years used) over the window.
+
+    ``series`` is indexed by year. The CAGR runs from the earliest year with data in
+    ``[last_year - window, last_year]`` to ``last_year``; the sd uses consecutive-year changes in
+    that span (ddof 1). Fewer than two values give zero growth and zero sd (``years used`` 0).
+    """
+    s = series.dropna()
+    s = s[(s.index >= last_year - window) & (s.index <= last_year)].sort_index()
+    s = s[s > 0]
+    if len(s) < 2 or last_year not in s.index:
+        return 0.0, 0.0, 0
+    first = int(s.index[0])
+    n = last_year - first
+    mu = float(np.log(s[last_year] / s[first]) / n)
+    logs = np.log(s)
+    consecutive = np.diff(s.index.to_numpy()) == 1
+    diffs = np.diff(logs.to_numpy())[consecutive]
+    sd = float(np.std(diffs, ddof=1)) if len(diffs) >= 2 else 0.0
+    return mu, sd, n
+
+
+def growth_inputs(
+    levels: pd.DataFrame,
+    coalition: Sequence[str],
+    benchmark: Sequence[str],
+    *,
+    last_year: int,
+    horizon: int,
+    method: str = "trailing_cagr",
+    window: int = 10,
+    rates: Mapping[str, float] | None = None,
+    growth_sd: float | None = None,
+    projected: pd.DataFrame | None = None,
+) -> GrowthInputs:
+    """Per-member starting values and growth from observed ``levels`` (iso3, year, value).
+
+    Members without a value in ``last_year`` are left out of the projection (and noted), like a
+    ``report_gap`` sum leaves them out of the observed total. ``projected`` holds the WEO
+    projection rows (same columns) used by ``method="weo"``.
+    """
+    if method not in ("trailing_cagr", "weo", "explicit"):
+        raise BriefError(
+            f"growth_scenario.method: got {method!r}, expected trailing_cagr|weo|explicit"
+        )
+    years = np.arange(last_year + 1, horizon + 1, dtype=int)
+    rates = dict(rates or {})
+    notes: list[str] = []
+    members, is_c, last, mus, sds = [], [], [], [], []
+    for iso in [*coalition, *benchmark]:
+        s = levels.loc[levels["iso3"] == iso].set_index("year")["value"].astype(float)
+        if last_year not in s.index or not np.isfinite(s[last_year]) or s[last_year] <= 0:
+            notes.append(f"{iso}: no value in {last_year}, not projected")
+            continue
+        mu_tr, sd_hist, used = trailing_growth(s, last_year, window)
+        if used == 0 and method != "explicit":
+            notes.append(f"{iso}: fewer than two years of data in the window, growth set to 0")
+        mu = np.full(len(years), mu_tr)
+        if method == "explicit":
+            if iso not in rates:
+                raise BriefError(
+                    f"growth_scenario.rates: no rate for {iso}, expected one per member"
+                )
+            mu[:] = np.log1p(rates[iso])
+        elif method == "weo" and projected is not None and len(years):
+            p = projected.loc[projected["iso3"] == iso].set_index("year")["value"].astype(float)
+            path = pd.concat([s.loc[[last_year]], p[p.index > last_year]]).sort_index()
+            path = path[~path.index.duplicated()]
+            g = np.log(path).diff().dropna()
+            for i, y in enumerate(years):
+                if y in g.index and np.isfinite(g[y]):
+                    mu[i] = g[y]
+        members.append(iso)
+        is_c.append(iso in coalition)
+        last.append(float(s[last_year]))
+        mus.append(mu)
+        sds.append(sd_hist if growth_sd is None else float(growth_sd))
+    if not any(is_c) or all(is_c):
+        raise BriefError(
+            f"projection from {last_year}: expected at least one coalition and one benchmark "
+            "member with data in that year"
+        )
+    mu_arr = np.column_stack(mus) if len(years) else np.zeros((0, len(members)))
+    return GrowthInputs(
+        members,
+        np.asarray(is_c, dtype=bool),
+        int(last_year),
+        np.asarray(last),
+        years,
+        mu_arr,
+        np.asarray(sds, dtype=float),
+        notes,
+    )
+
+
+def _shocks(rng: np.random.Generator, shape: tuple[int, ...], shocks: str, t_df: float):
+    if shocks == "normal":
+        return rng.standard_normal(shape)
+    if shocks == "t":
+        return rng.standard_t(t_df, shape) * np.sqrt((t_df - 2.0) / t_df)
+    raise BriefError(f"growth_scenario.shocks: got {shocks!r}, expected 'normal' or 't'")
+
+
+def _paths(gi: GrowthInputs, eps: np.ndarray) -> np.ndarray:
+    """Member levels (n, T, m) from shocks (n, T, m)."""
+    inc = eps * gi.sd
+    inc += gi.mu
+    np.cumsum(inc, axis=1, out=inc)
+    np.exp(inc, out=inc)
+    inc *= gi.last
+    return inc
+
+
+def simulate_members(
+    gi: GrowthInputs,
+    draws: int,
+    rng: np.random.Generator,
+    shocks: str = "normal",
+    t_df: float = 5.0,
+) -> np.ndarray:
+    """Member levels for every draw, year and member: array (draws, T, m)."""
+    eps = _shocks(rng, (draws, len(gi.years), len(gi.members)), shocks, t_df)
+    return _paths(gi, eps)
+
+
+def simulate_groups(
+    gi: GrowthInputs,
+    draws: int,
+    rng: np.random.Generator,
+    shocks: str = "normal",
+    t_df: float = 5.0,
+) -> tuple[np.ndarray, np.ndarray]:
+    """Coalition and benchmark totals, each (draws, T), simulated in chunks of ``CHUNK`` draws."""
+    T = len(gi.years)
+    coal = np.empty((draws, T))
+    bench = np.empty((draws, T))
+    for start in range(0, draws, CHUNK):
+        n = min(CHUNK, draws - start)
+        lv = simulate_members(gi, n, rng, shocks, t_df)
+        coal[start : start + n] = lv[:, :, gi.is_coalition].sum(axis=2)
+        bench[start : start + n] = lv[:, :, ~gi.is_coalition].sum(axis=2)
+    return coal, bench
+
+
+def deterministic_groups(gi: GrowthInputs) -> tuple[np.ndarray, np.ndarray]:
+    """Coalition and benchmark totals (T,) of the central projection (no shocks)."""
+    lv = _paths(gi, np.zeros((1, len(gi.years), len(gi.members))))
+    return lv[0][:, gi.is_coalition].sum(axis=1), lv[0][:, ~gi.is_coalition].sum(axis=1)
+
+
+def fan(
+    years: np.ndarray, ratio: np.ndarray, quantiles: Sequence[float] = QUANTILES
+) -> pd.DataFrame:
+    """Quantiles of the ratio by year and the probability the coalition is above 1.
+
+    ``prob_above``: share of draws with ratio > 1 in that year; ``prob_exceed_by``: share of draws
+    in which the ratio has exceeded 1 in any projected year up to and including that year
+    (non-decreasing in the year).
+    """
+    out = pd.DataFrame({"year": np.asarray(years, dtype=int)})
+    if ratio.shape[1] == 0:
+        for q in quantiles:
+            out[f"p{round(q * 100):02d}"] = []
+        out["prob_above"] = []
+        out["prob_exceed_by"] = []
+        return out
+    qs = np.quantile(ratio, quantiles, axis=0)
+    for q, row in zip(quantiles, qs, strict=True):
+        out[f"p{round(q * 100):02d}"] = row
+    above = ratio > 1.0
+    out["prob_above"] = above.mean(axis=0)
+    out["prob_exceed_by"] = np.logical_or.accumulate(above, axis=1).mean(axis=0)
+    return out
+
+
+@dataclass(frozen=True)
+class Projection:
+    """One measure's projection: central path, fan and the numbers the brief quotes."""
+
+    measure: str
+    last_year: int
+    horizon: int
+    fan: pd.DataFrame  # year, p05..p95, prob_above, prob_exceed_by, central
+    notes: list[str]
+    ratio_draws: np.ndarray | None = None  # (draws, T), kept only when asked
+
+    @property
+    def central_at_horizon(self) -> float | None:
+        row = self.fan.loc[self.fan["year"] == self.horizon, "central"]
+        return float(row.iloc[0]) if len(row) else None
+
+    @property
+    def prob_exceed_by_horizon(self) -> float | None:
+        row = self.fan.loc[self.fan["year"] == self.horizon, "prob_exceed_by"]
+        return float(row.iloc[0]) if len(row) else None
+
+    def central_crossover(self) -> int | None:
+        above = self.fan.loc[self.fan["central"] > 1.0, "year"]
+        return int(above.min()) if len(above) else None
+
+
+def _observed_groups(table: pd.DataFrame, years: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    t = table.set_index("year").reindex(years)
+    return t["coalition"].to_numpy(float), t["benchmark"].to_numpy(float)
+
+
+def project_measure(
+    ind: pd.DataFrame,
+    measure: str,
+    *,
+    coalition: Sequence[str],
+    benchmark: Sequence[str],
+    horizon: int,
+    growth: Mapping[str, object],
+    draws: int,
+    seed: int,
+    weights: Mapping[str, float] | None = None,
+    milex_prices: str = "constant",
+    missing: str = "drop_year",
+    keep_draws: bool = False,
+) -> Projection:
+    """Project one measure's coalition/benchmark ratio to ``horizon`` (Monte Carlo + central).
+
+    ``growth`` is the ``growth_scenario`` parameter group (method, window, rates, growth_sd,
+    shocks, t_df). The composite is projected through its components: each component's group
+    totals are simulated (one generator, components in sorted order) and recombined per draw.
+    """
+    rng = np.random.Generator(np.random.PCG64(seed))
+    shocks = str(growth.get("shocks", "normal"))
+    t_df = float(growth.get("t_df", 5.0))  # type: ignore[arg-type]
+    if measure == "composite":
+        if not weights:
+            raise BriefError("composite_weights: expected weights for the composite measure")
+        obs = power.all_measures(
+            ind,
+            ["composite"],
+            coalition,
+            benchmark,
+            weights=weights,
+            milex_prices=milex_prices,
+            missing=missing,
+        )["composite"].table
+        if obs.empty:
+            raise BriefError("composite: no year with every weighted component for every member")
+        last_year = int(obs["year"].max())
+        years = np.arange(last_year + 1, horizon + 1)
+        num = np.zeros((draws, len(years)))
+        den = np.zeros((draws, len(years)))
+        num_c = np.zeros(len(years))
+        den_c = np.zeros(len(years))
+        notes: list[str] = []
+        for comp in sorted(k for k, w in weights.items() if w > 0):
+            c_draw, b_draw, c_cen, b_cen, n = _component_paths(
+                ind,
+                comp,
+                coalition,
+                benchmark,
+                years,
+                growth,
+                draws,
+                rng,
+                shocks,
+                t_df,
+                milex_prices,
+                missing,
+            )
+            notes += [f"{comp}: {x}" for x in n]
+            w = float(weights[comp])
+            num += w * c_draw / (c_draw + b_draw)
+            den += w * b_draw / (c_draw + b_draw)
+            num_c += w * c_cen / (c_cen + b_cen)
+            den_c += w * b_cen / (c_cen + b_cen)
+        ratio, central = num / den, num_c / den_c
+    else:
+        lv = power.member_levels(ind, measure, coalition, benchmark, milex_prices=milex_prices)
+        table = power.group_totals(lv, coalition, benchmark, missing=missing).table
+        if table.empty:
+            raise BriefError(f"{measure}: no year with data for both groups; cannot project")
+        last_year = int(table["year"].max())
+        years = np.arange(last_year + 1, horizon + 1)
+        projected = _projected_rows(ind, measure, milex_prices)
+        gi = _inputs(lv, coalition, benchmark, last_year, horizon, growth, projected)
+        coal, bench = simulate_groups(gi, draws, rng, shocks, t_df)
+        c_cen, b_cen = deterministic_groups(gi)
+        ratio, central = coal / bench, c_cen / b_cen
+        notes = list(gi.notes)
+    f = fan(years, ratio)
+    f["central"] = central
+    return Projection(measure, last_year, horizon, f, notes, ratio if keep_draws else None)
+
+
+def _projected_rows(ind: pd.DataFrame, measure: str, milex_prices: str) -> pd.DataFrame | None:
+    if measure not in ("gdp_mer", "gdp_ppp"):
+        return None
+    rows = ind[(ind["indicator"] == measure) & (ind["flag"].fillna("") == power.PROJECTION_FLAG)]
+    return rows[power.COLUMNS].astype({"year": int, "value": float})
+
+
+def _inputs(lv, coalition, benchmark, last_year, horizon, growth, projected) -> GrowthInputs:
+    return growth_inputs(
+        lv,
+        coalition,
+        benchmark,
+        last_year=last_year,
+        horizon=horizon,
+        method=str(growth.get("method", "trailing_cagr")),
+        window=int(growth.get("window", 10)),  # type: ignore[call-overload]
+        rates=growth.get("rates") or {},  # type: ignore[arg-type]
+        growth_sd=growth.get("growth_sd"),  # type: ignore[arg-type]
+        projected=projected,
+    )
+
+
+def _component_paths(
+    ind, comp, coalition, benchmark, years, growth, draws, rng, shocks, t_df, milex_prices, missing
+):
+    """Group totals of one composite component over ``years``: observed where the component has
+    data (the same value in every draw), simulated after its own last year."""
+    lv = power.component_levels(ind, comp, milex_prices=milex_prices)
+    table = power.group_totals(lv, coalition, benchmark, missing=missing).table
+    last_c = int(table["year"].max())
+    horizon = int(years.max()) if len(years) else last_c
+    obs_years = years[years <= last_c]
+    sim_years = years[years > last_c]
+    oc, ob = _observed_groups(table, obs_years)
+    c_draw = np.empty((draws, len(years)))
+    b_draw = np.empty((draws, len(years)))
+    c_draw[:, : len(obs_years)] = oc
+    b_draw[:, : len(obs_years)] = ob
+    c_cen = np.concatenate([oc, np.zeros(len(sim_years))])
+    b_cen = np.concatenate([ob, np.zeros(len(sim_years))])
+    notes: list[str] = []
+    if len(sim_years):
+        projected = _projected_rows(ind, comp, milex_prices) if comp != "pop" else None
+        gi = _inputs(lv, coalition, benchmark, last_c, horizon, growth, projected)
+        k = len(gi.years) - len(sim_years)  # years of gi before the composite's window
+        c, b = simulate_groups(gi, draws, rng, shocks, t_df)
+        c_draw[:, len(obs_years) :] = c[:, k:]
+        b_draw[:, len(obs_years) :] = b[:, k:]
+        cc, bc = deterministic_groups(gi)
+        c_cen[len(obs_years) :] = cc[k:]
+        b_cen[len(obs_years) :] = bc[k:]
+        notes = gi.notes
+    return c_draw, b_draw, c_cen, b_cen, notes
