@@ -67,7 +67,7 @@ def test_every_chart_is_a_figure_exactly_once_with_caption_alt_source_and_data(w
     for chart_id, meta in res["charts"].items():
         assert text.count(f"::: {{#{meta['label']}}}") == 1, chart_id
         block = text.split(f"::: {{#{meta['label']}}}")[1]
-        assert f'fig-alt="{meta["alt"]}"' in block
+        assert f'fig-alt="{meta["alt"]}" width="100%"' in block
         assert meta["caption"] in block and meta["source"].rstrip(".") in block
         assert f"(files/data/{chart_id}.csv)" in block
         assert (written / "files" / "data" / f"{chart_id}.csv").is_file()

@@ -116,7 +116,7 @@ def figure_md(chart_id: str, info: ChartInfo, spec: dict[str, Any]) -> str:
         f"{chart_div(chart_id, spec, info.alt, f'{FILES}/charts/{chart_id}.svg')}\n"
         "```\n\n"
         '::: {.content-hidden when-format="html"}\n'
-        f'![]({FILES}/charts/{chart_id}.png){{fig-alt="{attr(info.alt)}"}}\n'
+        f'![]({FILES}/charts/{chart_id}.png){{fig-alt="{attr(info.alt)}" width="100%"}}\n'
         ":::\n\n"
         f"{info.caption} Source: {info.source.rstrip('.')}. "
         f"[Data (CSV)]({FILES}/data/{chart_id}.csv) · "

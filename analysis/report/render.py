@@ -97,7 +97,11 @@ def built_entries(build_root: Path, names: Iterable[str] | None = None) -> list[
     dirs = (
         [build_root / n for n in names]
         if names is not None
-        else sorted(p for p in build_root.glob("*") if (p / "results.json").is_file())
+        else sorted(
+            p
+            for p in build_root.glob("*")
+            if not p.name.startswith((".", "_")) and (p / "results.json").is_file()
+        )
     )
     for d in dirs:
         entries.append(BriefEntry(load_results(d)))
