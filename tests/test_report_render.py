@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import stat
 import subprocess
@@ -188,4 +189,7 @@ def test_real_render_of_the_default_brief(tmp_path: Path, monkeypatch: pytest.Mo
     assert (copy / "_site" / "index.html").is_file()
     assert (copy / "_site" / "report" / "brief.pdf").stat().st_size > 10_000
     html = (copy / "_site" / "report" / "brief.html").read_text()
-    assert "files/vega-bundle.js" in html and "cdn.jsdelivr" not in html
+    assert "files/vega-bundle.js" in html
+    assert (copy / "_site" / "report" / "files" / "vega-bundle.js").is_file()
+    for page in (copy / "_site").rglob("*.html"):  # no page loads a script from the network
+        assert not re.search(r"<script[^>]+src=\"(https?:)?//", page.read_text()), page
