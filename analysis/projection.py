@@ -75,6 +75,8 @@ def growth_inputs(
     rates: Mapping[str, float] | None = None,
     growth_sd: float | None = None,
     projected: pd.DataFrame | None = None,
+    mu_shift: Mapping[str, float] | None = None,
+    sd_scale: float = 1.0,
 ) -> GrowthInputs:
     """Per-member starting values and growth from observed ``levels`` (iso3, year, value).
 
@@ -113,11 +115,12 @@ def growth_inputs(
             for i, y in enumerate(years):
                 if y in g.index and np.isfinite(g[y]):
                     mu[i] = g[y]
+        mu += float((mu_shift or {}).get(iso, 0.0))
         members.append(iso)
         is_c.append(iso in coalition)
         last.append(float(s[last_year]))
         mus.append(mu)
-        sds.append(sd_hist if growth_sd is None else float(growth_sd))
+        sds.append((sd_hist if growth_sd is None else float(growth_sd)) * sd_scale)
     if not any(is_c) or all(is_c):
         raise BriefError(
             f"projection from {last_year}: expected at least one coalition and one benchmark "
@@ -261,6 +264,8 @@ def project_measure(
     milex_prices: str = "constant",
     missing: str = "drop_year",
     keep_draws: bool = False,
+    mu_shift: Mapping[str, float] | None = None,
+    sd_scale: float = 1.0,
 ) -> Projection:
     """Project one measure's coalition/benchmark ratio to ``horizon`` (Monte Carlo + central).
 
@@ -306,6 +311,8 @@ def project_measure(
                 t_df,
                 milex_prices,
                 missing,
+                mu_shift,
+                sd_scale,
             )
             notes += [f"{comp}: {x}" for x in n]
             w = float(weights[comp])
@@ -322,7 +329,9 @@ def project_measure(
         last_year = int(table["year"].max())
         years = np.arange(last_year + 1, horizon + 1)
         projected = _projected_rows(ind, measure, milex_prices)
-        gi = _inputs(lv, coalition, benchmark, last_year, horizon, growth, projected)
+        gi = _inputs(
+            lv, coalition, benchmark, last_year, horizon, growth, projected, mu_shift, sd_scale
+        )
         coal, bench = simulate_groups(gi, draws, rng, shocks, t_df)
         c_cen, b_cen = deterministic_groups(gi)
         ratio, central = coal / bench, c_cen / b_cen
@@ -339,7 +348,9 @@ def _projected_rows(ind: pd.DataFrame, measure: str, milex_prices: str) -> pd.Da
     return rows[power.COLUMNS].astype({"year": int, "value": float})
 
 
-def _inputs(lv, coalition, benchmark, last_year, horizon, growth, projected) -> GrowthInputs:
+def _inputs(
+    lv, coalition, benchmark, last_year, horizon, growth, projected, mu_shift=None, sd_scale=1.0
+) -> GrowthInputs:
     return growth_inputs(
         lv,
         coalition,
@@ -351,11 +362,26 @@ def _inputs(lv, coalition, benchmark, last_year, horizon, growth, projected) -> 
         rates=growth.get("rates") or {},  # type: ignore[arg-type]
         growth_sd=growth.get("growth_sd"),  # type: ignore[arg-type]
         projected=projected,
+        mu_shift=mu_shift,
+        sd_scale=sd_scale,
     )
 
 
 def _component_paths(
-    ind, comp, coalition, benchmark, years, growth, draws, rng, shocks, t_df, milex_prices, missing
+    ind,
+    comp,
+    coalition,
+    benchmark,
+    years,
+    growth,
+    draws,
+    rng,
+    shocks,
+    t_df,
+    milex_prices,
+    missing,
+    mu_shift=None,
+    sd_scale=1.0,
 ):
     """Group totals of one composite component over ``years``: observed where the component has
     data (the same value in every draw), simulated after its own last year."""
@@ -375,7 +401,9 @@ def _component_paths(
     notes: list[str] = []
     if len(sim_years):
         projected = _projected_rows(ind, comp, milex_prices) if comp != "pop" else None
-        gi = _inputs(lv, coalition, benchmark, last_c, horizon, growth, projected)
+        gi = _inputs(
+            lv, coalition, benchmark, last_c, horizon, growth, projected, mu_shift, sd_scale
+        )
         k = len(gi.years) - len(sim_years)  # years of gi before the composite's window
         c, b = simulate_groups(gi, draws, rng, shocks, t_df)
         c_draw[:, len(obs_years) :] = c[:, k:]

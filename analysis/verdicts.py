@@ -61,3 +61,128 @@ def combine(parts: list[bool | None]) -> VerdictLabel:
     if not any(tested):
         return "not supported"
     return "partly supported"
+
+
+# ---------------------------------------------------------------------------------------------
+# C1: "Aggregate Chinese and Russian power will continue to approach, but not exceed, U.S. power"
+
+REPORT_YEAR = 2021  # RAND RR-3067 was published in October 2021
+APPROACH_WINDOW = 10  # "approach": the ratio rose over the ten years up to the report year
+EXCEED_PROBABILITY = 0.5  # "exceeds by the horizon" when P(exceed by horizon) reaches this
+
+
+def _pct(x: float | None) -> str:
+    return "n/a" if x is None else f"{x:.0%}"
+
+
+def c1_measure(
+    table: Any,
+    *,
+    crossover_year: int | None,
+    central_at_horizon: float | None,
+    prob_exceed_by_horizon: float | None,
+    article_horizon: int,
+    horizon: int,
+) -> dict[str, Any]:
+    """Test C1 on one measure's observed ratio table (year, ratio) and its projection numbers.
+
+    Part 1 ("approach, but not exceed, through ``article_horizon``"): the ratio rose over the
+    :data:`APPROACH_WINDOW` years to :data:`REPORT_YEAR` and did not exceed 1 in any year up to
+    ``article_horizon``. Part 2 ("continue to ... through ``horizon``"): the central projection at
+    the horizon is above the latest observed ratio (still approaching), no observed year after
+    ``article_horizon`` exceeded 1, and P(exceed by horizon) is below :data:`EXCEED_PROBABILITY`.
+    A part is ``None`` (not testable) when its data are missing.
+    """
+    from analysis import power
+
+    t = table.dropna(subset=["ratio"])
+    years = t["year"].astype(int)
+    r_report = power.value_at(t, REPORT_YEAR)
+    r_before = power.value_at(t, REPORT_YEAR - APPROACH_WINDOW)
+    latest_year, r_latest = power.latest(t)
+    approached = None if r_report is None or r_before is None else r_report > r_before
+    covers_article = len(t) > 0 and int(years.max()) >= min(article_horizon, REPORT_YEAR)
+    exceeded_article = bool((t.loc[years <= article_horizon, "ratio"] > 1).any())
+    exceeded_after = bool((t.loc[years > article_horizon, "ratio"] > 1).any())
+    part1 = (
+        None if approached is None or not covers_article else approached and not exceeded_article
+    )
+    if central_at_horizon is None or prob_exceed_by_horizon is None or r_latest is None:
+        part2 = None
+    else:
+        part2 = (
+            central_at_horizon > r_latest
+            and not exceeded_after
+            and not exceeded_article
+            and prob_exceed_by_horizon < EXCEED_PROBABILITY
+        )
+    return {
+        "ratio_report_year": r_report,
+        "ratio_approach_start": r_before,
+        "approached": approached,
+        "exceeded_through_article_horizon": exceeded_article if covers_article else None,
+        "latest_year": latest_year,
+        "ratio_latest": r_latest,
+        "crossover_year": crossover_year,
+        "central_at_horizon": central_at_horizon,
+        "prob_exceed_by_horizon": prob_exceed_by_horizon,
+        "part_article_horizon": part1,
+        "part_horizon": part2,
+        "verdict": combine([part1, part2]),
+    }
+
+
+def c1_verdict(
+    assessments: dict[str, dict[str, Any]],
+    *,
+    headline: str,
+    labels: dict[str, str],
+    coalition_label: str,
+    benchmark_label: str,
+    article_horizon: int,
+    horizon: int,
+    assumptions: list[str],
+    charts: list[str],
+    tables: list[str],
+) -> Verdict:
+    """C1's verdict: the headline measure's verdict, with every measure's result as evidence."""
+    title = "Combined Chinese and Russian power approaches, but does not exceed, U.S. power"
+    a = assessments.get(headline)
+    if a is None:
+        return Verdict(
+            claim="C1",
+            title=title,
+            verdict="not testable",
+            summary=f"No data for the headline measure {headline}.",
+            assumptions=assumptions,
+        )
+    agree = sum(1 for x in assessments.values() if x["verdict"] == a["verdict"])
+    exceeded = a["exceeded_through_article_horizon"]
+    cross = a["crossover_year"]
+    summary = (
+        f"On {labels[headline].lower()}, {coalition_label} stood at "
+        f"{_pct(a['ratio_report_year'])} of {benchmark_label} in {REPORT_YEAR} "
+        f"({_pct(a['ratio_approach_start'])} in {REPORT_YEAR - APPROACH_WINDOW}) and "
+        f"{'exceeded it' if exceeded else 'did not exceed it'} through {article_horizon}"
+        f"{f' (first above in {cross})' if cross is not None else ''}; "
+        f"the central projection is {_pct(a['central_at_horizon'])} in {horizon}, with a "
+        f"{_pct(a['prob_exceed_by_horizon'])} probability of exceeding by then, so the claim is "
+        f"{a['verdict']} ({agree} of {len(assessments)} measures give the same verdict)."
+    )
+    evidence: dict[str, Any] = {
+        k: v for k, v in a.items() if k != "verdict" and not isinstance(v, bool) and v is not None
+    }
+    evidence["measures_agreeing"] = agree
+    evidence["measures_tested"] = len(assessments)
+    for m, x in sorted(assessments.items()):
+        evidence[f"verdict_{m}"] = x["verdict"]
+    return Verdict(
+        claim="C1",
+        title=title,
+        verdict=a["verdict"],
+        summary=summary,
+        evidence=evidence,
+        assumptions=assumptions,
+        charts=charts,
+        tables=tables,
+    )

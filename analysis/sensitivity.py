@@ -1,0 +1,210 @@
+"""How the C1 result moves with the analyst's choices. Pure functions.
+
+- :func:`verdict_by_measure`: the C1 verdict and its numbers under every measure.
+- :func:`simplex_grid`: the composite ratio over a grid of the weight simplex (where the
+  coalition exceeds the benchmark).
+- :func:`tornado`: which input (each member's growth rate, the trailing window, the shock sd,
+  the measure) moves the year the median projected ratio first exceeds 1 the most.
+- :func:`break_even_gap`: how much faster (annual log-growth, every coalition member) the
+  coalition would have to grow for the central ratio to reach 1 at the horizon.
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import replace
+
+import numpy as np
+import pandas as pd
+from scipy.optimize import brentq
+
+from analysis import projection as pj
+
+RATE_DELTA = 0.01  # tornado: each member's annual growth -/+ 1 percentage point (log-growth)
+WINDOW_DELTA = 5  # tornado: trailing window -/+ 5 years
+SD_SCALES = (0.5, 2.0)  # tornado: shock sd halved / doubled
+SEARCH_HORIZON = 2100  # tornado: crossover years are searched up to this year
+TORNADO_DRAWS = 1_000
+GAP_BRACKET = (-1.0, 1.0)  # break-even gap search range, annual log-growth
+
+
+def simplex_grid(shares: Mapping[str, float], step: float = 0.05) -> pd.DataFrame:
+    """Composite ratio for every weight vector on a grid of the simplex.
+
+    ``shares`` maps each component to the coalition's share of the coalition + benchmark total
+    (``C_k / (C_k + B_k)``). The coalition's composite is ``sum_k w_k * share_k`` and the ratio
+    ``composite / (1 - composite)``. Columns: one ``w_<component>`` per component, ``composite``,
+    ``ratio``, ``exceeds``.
+    """
+    comps = sorted(shares)
+    n = round(1 / step)
+    if not np.isclose(n * step, 1.0):
+        raise ValueError("step must divide 1")
+    rows = []
+    for combo in itertools.product(range(n + 1), repeat=len(comps) - 1):
+        if sum(combo) > n:
+            continue
+        ints = [*combo, n - sum(combo)]
+        w = [i / n for i in ints]
+        comp = float(sum(wi * shares[c] for wi, c in zip(w, comps, strict=True)))
+        ratio = comp / (1 - comp) if comp < 1 else np.inf
+        rows.append(
+            {
+                **{f"w_{c}": wi for c, wi in zip(comps, w, strict=True)},
+                "composite": comp,
+                "ratio": ratio,
+                "exceeds": ratio > 1,
+            }
+        )
+    return pd.DataFrame(rows)
+
+
+def break_even_gap(gi: pj.GrowthInputs, year: int | None = None) -> float | None:
+    """Extra annual log-growth for every coalition member that makes the central ratio 1 in
+    ``year`` (default: the last projected year). Negative: the coalition could grow that much
+    slower and still reach parity. None if there is no projected year.
+    """
+    if len(gi.years) == 0:
+        return None
+    year = int(gi.years[-1]) if year is None else year
+    idx = int(np.searchsorted(gi.years, year))
+    if idx >= len(gi.years) or gi.years[idx] != year:
+        return None
+    n = idx + 1
+
+    def excess(g: float) -> float:
+        shifted = replace(gi, mu=gi.mu + np.where(gi.is_coalition, g, 0.0))
+        c, b = pj.deterministic_groups(shifted)
+        return float(np.log(c[idx]) - np.log(b[idx]))
+
+    lo, hi = GAP_BRACKET
+    lo, hi = lo / max(1, n) * 10, hi / max(1, n) * 10  # keep exp() finite over long horizons
+    if excess(lo) > 0 or excess(hi) < 0:
+        return None
+    return float(brentq(excess, lo, hi, xtol=1e-12))
+
+
+def median_crossover(p: pj.Projection) -> int | None:
+    """First projected year the median ratio exceeds 1."""
+    above = p.fan.loc[p.fan["p50"] > 1.0, "year"]
+    return int(above.min()) if len(above) else None
+
+
+def tornado(
+    run: Callable[..., pj.Projection],
+    *,
+    members: Sequence[str],
+    window: int,
+    measures: Sequence[str],
+    headline: str,
+    observed_crossover: Mapping[str, int | None] | None = None,
+) -> pd.DataFrame:
+    """Low/high crossover years for each input, sorted by the size of the swing.
+
+    ``run(measure=..., mu_shift=..., window=..., sd_scale=...)`` returns a projection searched to
+    :data:`SEARCH_HORIZON`; the metric is the first year the median projected ratio exceeds 1
+    (``None``: not by the search horizon, or already above at the start — given as
+    ``observed_crossover``). Columns: input, low_label, high_label, low, high, base, swing.
+    """
+    observed_crossover = dict(observed_crossover or {})
+
+    def metric(**kw) -> int | None:
+        m = kw.get("measure", headline)
+        if observed_crossover.get(m) is not None:
+            return observed_crossover[m]
+        return median_crossover(run(**kw))
+
+    base = metric()
+    rows = []
+    for iso in members:
+        lo = metric(mu_shift={iso: -RATE_DELTA})
+        hi = metric(mu_shift={iso: RATE_DELTA})
+        rows.append((f"{iso} growth ∓1 pp", f"{iso} -1 pp", f"{iso} +1 pp", lo, hi))
+    w_lo, w_hi = max(2, window - WINDOW_DELTA), min(40, window + WINDOW_DELTA)
+    rows.append(
+        (
+            "Trailing window",
+            f"{w_lo} years",
+            f"{w_hi} years",
+            metric(window=w_lo),
+            metric(window=w_hi),
+        )
+    )
+    rows.append(
+        (
+            "Shock sd",
+            f"sd ×{SD_SCALES[0]:g}",
+            f"sd ×{SD_SCALES[1]:g}",
+            metric(sd_scale=SD_SCALES[0]),
+            metric(sd_scale=SD_SCALES[1]),
+        )
+    )
+    others = {m: metric(measure=m) for m in measures if m != headline}
+    if others:
+        fill = SEARCH_HORIZON + 1
+        lo_m = min(others, key=lambda m: others[m] if others[m] is not None else fill)
+        hi_m = max(others, key=lambda m: others[m] if others[m] is not None else fill)
+        rows.append(("Measure of power", lo_m, hi_m, others[lo_m], others[hi_m]))
+    out = pd.DataFrame(rows, columns=["input", "low_label", "high_label", "low", "high"])
+    out["base"] = base
+    fill = SEARCH_HORIZON + 1
+    as_year = lambda s: s.map(lambda v: fill if v is None or pd.isna(v) else v)  # noqa: E731
+    b = fill if base is None else base
+    out["swing"] = (as_year(out["low"]) - b).abs() + (as_year(out["high"]) - b).abs()
+    out = out.sort_values(["swing", "input"], ascending=[False, True], kind="mergesort")
+    for c in ("low", "high", "base"):
+        out[c] = out[c].astype("Int64")
+    return out.reset_index(drop=True)
+
+
+def verdict_by_measure(assessments: Mapping[str, Mapping[str, object]], labels) -> pd.DataFrame:
+    """One row per measure: verdict and the numbers behind it."""
+    rows = []
+    for m, a in assessments.items():
+        rows.append(
+            {
+                "measure": m,
+                "label": labels[m],
+                "verdict": a["verdict"],
+                "ratio_report_year": a["ratio_report_year"],
+                "ratio_latest": a["ratio_latest"],
+                "latest_year": a["latest_year"],
+                "crossover_year": a["crossover_year"],
+                "central_at_horizon": a["central_at_horizon"],
+                "prob_exceed_by_horizon": a["prob_exceed_by_horizon"],
+            }
+        )
+    out = pd.DataFrame(rows)
+    for c in ("latest_year", "crossover_year"):
+        out[c] = out[c].astype("Int64")
+    return out
+
+
+def make_runner(
+    ind: pd.DataFrame, params, *, horizon: int = SEARCH_HORIZON, draws: int = TORNADO_DRAWS
+):
+    """A ``run(measure=, mu_shift=, window=, sd_scale=)`` for :func:`tornado` from brief params."""
+    base_growth = params.growth_scenario.model_dump()
+
+    def run(measure=None, mu_shift=None, window=None, sd_scale=1.0) -> pj.Projection:
+        growth = dict(base_growth)
+        if window is not None:
+            growth["window"] = window
+        return pj.project_measure(
+            ind,
+            measure or params.headline_measure,
+            coalition=params.coalition,
+            benchmark=params.benchmark,
+            horizon=horizon,
+            growth=growth,
+            draws=draws,
+            seed=params.seed,
+            weights=params.composite_weights,
+            milex_prices=params.milex_prices,
+            missing=params.missing,
+            mu_shift=mu_shift,
+            sd_scale=sd_scale,
+        )
+
+    return run

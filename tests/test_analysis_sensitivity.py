@@ -1,0 +1,176 @@
+"""Sensitivity: weight simplex, break-even growth gap, tornado, and the C1 verdict rules."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from analysis import projection as pj
+from analysis import sensitivity as sens
+from analysis import verdicts
+from analysis.params import BriefParams
+from tests.test_analysis_fixtures import growing
+
+C, B = ["CHN", "RUS"], ["USA"]
+
+
+def gi(last=(50.0, 100.0), mu=(0.0, 0.0), T=10, coalition=(True, False)):
+    m = len(last)
+    return pj.GrowthInputs(
+        [f"M{i}" for i in range(m)],
+        np.array(coalition),
+        2020,
+        np.array(last),
+        np.arange(2021, 2021 + T),
+        np.tile(mu, (T, 1)),
+        np.zeros(m),
+    )
+
+
+def test_break_even_gap_closed_form_single_member():
+    # coalition 50 vs 100, both flat, 10 years: needs exp(10 g) = 2 -> g = ln 2 / 10
+    assert sens.break_even_gap(gi()) == pytest.approx(np.log(2) / 10, abs=1e-10)
+    assert sens.break_even_gap(gi(), 2025) == pytest.approx(np.log(2) / 5, abs=1e-10)
+    # already ahead and growing: the coalition could grow slower
+    assert sens.break_even_gap(gi(last=(200.0, 100.0))) == pytest.approx(-np.log(2) / 10)
+    assert sens.break_even_gap(gi(T=0)) is None
+
+
+@settings(max_examples=30, deadline=None)
+@given(st.floats(1, 100), st.floats(1, 100), st.floats(1, 300), st.floats(-0.05, 0.05))
+def test_break_even_gap_makes_ratio_one(a, b, c, mu):
+    g = gi(last=(a, b, c), mu=(mu, 0.0, 0.02), coalition=(True, True, False))
+    gap = sens.break_even_gap(g)
+    shifted = pj.GrowthInputs(**{**g.__dict__, "mu": g.mu + np.where(g.is_coalition, gap, 0.0)})
+    cc, bb = pj.deterministic_groups(shifted)
+    assert cc[-1] / bb[-1] == pytest.approx(1.0, rel=1e-9)
+
+
+def test_simplex_grid_by_hand():
+    g = sens.simplex_grid({"gdp_mer": 0.4, "milex": 0.6}, step=0.5)
+    assert g["w_gdp_mer"].tolist() == [0.0, 0.5, 1.0]
+    assert g["composite"].tolist() == pytest.approx([0.6, 0.5, 0.4])
+    assert g["exceeds"].tolist() == [True, False, False]  # ratio exactly 1 is not exceeding
+    g3 = sens.simplex_grid({"a": 0.2, "b": 0.5, "c": 0.8}, step=0.1)
+    assert len(g3) == 66  # (n+1)(n+2)/2 points for 3 components
+    w = g3[["w_a", "w_b", "w_c"]].sum(axis=1)
+    assert np.allclose(w, 1.0) and g3["composite"].between(0.2, 0.8).all()
+
+
+def test_tornado_orders_by_swing_and_handles_none():
+    def run(measure=None, mu_shift=None, window=None, sd_scale=1.0):
+        # a fake projection whose median crossover year depends on the inputs
+        year = 2040
+        if mu_shift:
+            year += {"CHN": -10, "USA": 3}.get(next(iter(mu_shift)), 0) * (
+                1 if next(iter(mu_shift.values())) > 0 else -1
+            )
+        if window:
+            year += 1 if window > 10 else -1
+        if measure == "gdp_mer":
+            year = None
+        years = np.arange(2026, 2101)
+        p50 = np.where(years >= (year or 3000), 1.5, 0.5)
+        f = pd.DataFrame({"year": years, "p50": p50})
+        return pj.Projection(measure or "milex", 2025, 2100, f, [])
+
+    t = sens.tornado(
+        run,
+        members=["CHN", "USA"],
+        window=10,
+        measures=["milex", "gdp_mer", "gdp_ppp"],
+        headline="milex",
+        observed_crossover={"gdp_ppp": 2014},
+    )
+    assert t["input"].iloc[0] == "Measure of power"  # None (beyond 2100) vs 2014: largest swing
+    row = t.set_index("input").loc["CHN growth ∓1 pp"]
+    assert (row["low"], row["high"], row["base"]) == (2050, 2030, 2040)
+    assert t.set_index("input").loc["Shock sd", "swing"] == 0
+    m = t.set_index("input").loc["Measure of power"]
+    assert m["low_label"] == "gdp_ppp" and pd.isna(m["high"])
+
+
+def table(ratios, start=2005):
+    return pd.DataFrame({"year": range(start, start + len(ratios)), "ratio": ratios})
+
+
+ARGS = {"article_horizon": 2022, "horizon": 2030}
+
+
+def test_c1_measure_supported_partly_not():
+    rising = table(np.linspace(0.3, 0.5, 21))  # 2005..2025, below 1, rising
+    a = verdicts.c1_measure(
+        rising, crossover_year=None, central_at_horizon=0.6, prob_exceed_by_horizon=0.01, **ARGS
+    )
+    assert a["approached"] and a["verdict"] == "supported"
+    b = verdicts.c1_measure(
+        rising, crossover_year=None, central_at_horizon=0.6, prob_exceed_by_horizon=0.7, **ARGS
+    )
+    assert b["part_article_horizon"] and not b["part_horizon"]
+    assert b["verdict"] == "partly supported"
+    above = table(np.linspace(0.8, 1.4, 21))
+    c = verdicts.c1_measure(
+        above, crossover_year=2012, central_at_horizon=1.5, prob_exceed_by_horizon=1.0, **ARGS
+    )
+    assert c["exceeded_through_article_horizon"] and c["verdict"] == "not supported"
+    d = verdicts.c1_measure(
+        table([]), crossover_year=None, central_at_horizon=None, prob_exceed_by_horizon=None, **ARGS
+    )
+    assert d["verdict"] == "not testable"
+
+
+def test_c1_verdict_summary_is_computed():
+    rising = table(np.linspace(0.3, 0.5, 21))
+    a = verdicts.c1_measure(
+        rising, crossover_year=None, central_at_horizon=0.6, prob_exceed_by_horizon=0.01, **ARGS
+    )
+    above = table(np.linspace(0.8, 1.4, 21))
+    c = verdicts.c1_measure(
+        above, crossover_year=2012, central_at_horizon=1.5, prob_exceed_by_horizon=1.0, **ARGS
+    )
+    v = verdicts.c1_verdict(
+        {"milex": a, "gdp_ppp": c},
+        headline="milex",
+        labels={"milex": "Military expenditure", "gdp_ppp": "GDP at PPP"},
+        coalition_label="China + Russia",
+        benchmark_label="the United States",
+        assumptions=["x"],
+        charts=["c1-ratio"],
+        tables=["c1-ratio"],
+        **ARGS,
+    )
+    assert v.verdict == "supported"
+    assert "46% of the United States in 2021" in v.summary  # 0.3 + 16 * 0.01 (2021 is index 16)
+    assert "36% in 2011" in v.summary and "1 of 2 measures" in v.summary
+    assert v.evidence["verdict_gdp_ppp"] == "not supported"
+    assert v.evidence["prob_exceed_by_horizon"] == 0.01
+    missing = verdicts.c1_verdict(
+        {},
+        headline="milex",
+        labels={},
+        coalition_label="c",
+        benchmark_label="b",
+        assumptions=[],
+        charts=[],
+        tables=[],
+        **ARGS,
+    )
+    assert missing.verdict == "not testable"
+
+
+def test_runner_uses_params_and_shifts():
+    df = pd.concat(
+        [
+            growing(i, "milex_const", s, r, range(2010, 2021))
+            for i, s, r in (("CHN", 40.0, 0.1), ("RUS", 20.0, 0.0), ("USA", 200.0, 0.02))
+        ],
+        ignore_index=True,
+    )
+    p = BriefParams(growth_scenario={"growth_sd": 0.0})
+    run = sens.make_runner(df, p, draws=10)
+    base = sens.median_crossover(run())
+    faster = sens.median_crossover(run(mu_shift={"CHN": 0.02}))
+    assert base is not None and faster is not None and faster < base
