@@ -1,0 +1,259 @@
+"""Chart builders for claim C1: ratio over time, Monte Carlo fan, weight simplex, tornado.
+
+Each builder takes tidy DataFrames from :mod:`analysis.power`, :mod:`analysis.projection` or
+:mod:`analysis.sensitivity` and returns a finished Altair chart (title, axis titles with units, a
+source line underneath, colour-blind-safe colours from :mod:`analysis.charts.theme`).
+"""
+
+from __future__ import annotations
+
+import altair as alt
+import pandas as pd
+
+from analysis.charts import theme
+
+RATIO_AXIS = "Coalition ÷ benchmark (1 = parity)"
+
+
+def _parity_rule() -> alt.Chart:
+    return (
+        alt.Chart(pd.DataFrame({"y": [1.0]}))
+        .mark_rule(color=theme.NEUTRAL, strokeDash=[4, 3], strokeWidth=1.5)
+        .encode(y="y:Q")
+    )
+
+
+def _year_marker(year: int, text: str) -> alt.LayerChart:
+    d = pd.DataFrame({"year": [year], "text": [text]})
+    rule = alt.Chart(d).mark_rule(color=theme.NEUTRAL, strokeWidth=1).encode(x="year:Q")
+    label = (
+        alt.Chart(d)
+        .mark_text(align="left", dx=4, dy=-4, baseline="top", fontSize=10, color=theme.NEUTRAL)
+        .encode(x="year:Q", y=alt.value(0), text="text:N")
+    )
+    return rule + label
+
+
+def ratio_chart(
+    ratios: pd.DataFrame,
+    *,
+    article_horizon: int,
+    coalition_label: str,
+    benchmark_label: str,
+    source: str,
+) -> alt.VConcatChart:
+    """Coalition/benchmark ratio per measure over time (columns: year, label, ratio)."""
+    d = ratios[["year", "label", "ratio"]].dropna()
+    lines = (
+        alt.Chart(d)
+        .mark_line(point=alt.OverlayMarkDef(size=18))
+        .encode(
+            x=alt.X("year:Q", title="Year", axis=alt.Axis(format="d")),
+            y=alt.Y("ratio:Q", title=RATIO_AXIS, scale=alt.Scale(zero=True)),
+            color=alt.Color("label:N", title="Measure", scale=alt.Scale(range=theme.PALETTE)),
+            strokeDash=alt.StrokeDash("label:N", legend=None),
+            tooltip=[
+                alt.Tooltip("label:N", title="Measure"),
+                alt.Tooltip("year:Q", title="Year", format="d"),
+                alt.Tooltip("ratio:Q", title="Ratio", format=".2f"),
+            ],
+        )
+    )
+    chart = alt.layer(
+        _parity_rule(), _year_marker(article_horizon, f"article: through {article_horizon}"), lines
+    ).properties(width=theme.WIDTH, height=theme.HEIGHT)
+    return theme.finish(
+        chart,
+        title=f"{coalition_label} relative to {benchmark_label}, by measure of power",
+        subtitle="Coalition total ÷ benchmark total; above 1 the coalition is larger",
+        source=source,
+    )
+
+
+def fan_chart(
+    history: pd.DataFrame,
+    fan: pd.DataFrame,
+    *,
+    measure_label: str,
+    article_horizon: int,
+    coalition_label: str,
+    benchmark_label: str,
+    source: str,
+) -> alt.VConcatChart:
+    """Observed ratio (year, ratio) and the Monte Carlo fan (year, p05..p95, central)."""
+    x = alt.X("year:Q", title="Year", axis=alt.Axis(format="d"))
+    outer = (
+        alt.Chart(fan)
+        .mark_area(opacity=0.25, color=theme.COALITION)
+        .encode(x=x, y=alt.Y("p05:Q", title=RATIO_AXIS), y2="p95:Q")
+    )
+    inner = (
+        alt.Chart(fan)
+        .mark_area(opacity=0.4, color=theme.COALITION)
+        .encode(x=x, y="p25:Q", y2="p75:Q")
+    )
+    median = (
+        alt.Chart(fan)
+        .mark_line(color=theme.COALITION, strokeDash=[6, 3])
+        .encode(
+            x=x,
+            y="p50:Q",
+            tooltip=[
+                alt.Tooltip("year:Q", format="d", title="Year"),
+                alt.Tooltip("p50:Q", format=".2f", title="Median"),
+                alt.Tooltip("p05:Q", format=".2f", title="5th percentile"),
+                alt.Tooltip("p95:Q", format=".2f", title="95th percentile"),
+                alt.Tooltip("prob_exceed_by:Q", format=".0%", title="P(exceeded by year)"),
+            ],
+        )
+    )
+    observed = (
+        alt.Chart(history[["year", "ratio"]].dropna())
+        .mark_line(color=theme.BENCHMARK)
+        .encode(
+            x=x,
+            y="ratio:Q",
+            tooltip=[
+                alt.Tooltip("year:Q", format="d", title="Year"),
+                alt.Tooltip("ratio:Q", format=".2f", title="Observed"),
+            ],
+        )
+    )
+    chart = alt.layer(
+        outer,
+        inner,
+        _parity_rule(),
+        _year_marker(article_horizon, f"article: through {article_horizon}"),
+        observed,
+        median,
+    ).properties(width=theme.WIDTH, height=theme.HEIGHT)
+    return theme.finish(
+        chart,
+        title=f"{measure_label}: {coalition_label} ÷ {benchmark_label}, observed and projected",
+        subtitle="Blue: observed. Dashed: median projection; bands: 50 % and 90 % of simulations",
+        source=source,
+    )
+
+
+def simplex_chart(
+    grid: pd.DataFrame,
+    *,
+    x_component: str,
+    y_component: str,
+    rest_component: str,
+    labels: dict[str, str],
+    chosen: dict[str, float] | None,
+    year: int,
+    source: str,
+) -> alt.VConcatChart:
+    """Heatmap of the composite ratio over two weights (the third is 1 minus both)."""
+    d = grid.copy()
+    d["exceeds_text"] = d["exceeds"].map({True: "coalition larger", False: "benchmark larger"})
+    step = (
+        float(sorted(set(d[f"w_{x_component}"]))[1]) if d[f"w_{x_component}"].nunique() > 1 else 1
+    )
+    xt = f"Weight on {labels[x_component]}"
+    yt = f"Weight on {labels[y_component]}"
+    base = alt.Chart(d).encode(
+        x=alt.X(f"w_{x_component}:Q", title=xt, scale=alt.Scale(domain=[-step / 2, 1 + step / 2])),
+        y=alt.Y(f"w_{y_component}:Q", title=yt, scale=alt.Scale(domain=[-step / 2, 1 + step / 2])),
+    )
+    cells = base.mark_square(size=260, opacity=0.95).encode(
+        color=alt.Color(
+            "ratio:Q",
+            title="Ratio",
+            scale=alt.Scale(scheme=theme.DIVERGING, domainMid=1.0, type="log"),
+        ),
+        tooltip=[
+            alt.Tooltip(f"w_{x_component}:Q", format=".2f", title=labels[x_component]),
+            alt.Tooltip(f"w_{y_component}:Q", format=".2f", title=labels[y_component]),
+            alt.Tooltip(f"w_{rest_component}:Q", format=".2f", title=labels[rest_component]),
+            alt.Tooltip("ratio:Q", format=".2f", title="Ratio"),
+            alt.Tooltip("exceeds_text:N", title="Result"),
+        ],
+    )
+    over = base.transform_filter("datum.exceeds").mark_point(
+        shape="cross", size=40, color="#000000", filled=True
+    )
+    layers = [cells, over]
+    if chosen is not None:
+        pt = pd.DataFrame(
+            {
+                f"w_{x_component}": [chosen.get(x_component, 0.0)],
+                f"w_{y_component}": [chosen.get(y_component, 0.0)],
+            }
+        )
+        layers.append(
+            alt.Chart(pt)
+            .mark_point(shape="circle", size=220, color="#000000", strokeWidth=2.5, filled=False)
+            .encode(x=f"w_{x_component}:Q", y=f"w_{y_component}:Q")
+        )
+    chart = alt.layer(*layers).properties(width=360, height=360)
+    return theme.finish(
+        chart,
+        title=f"Composite power ratio across weightings, {year}",
+        subtitle=(
+            f"Weight on {labels[rest_component]} = 1 − the other two. Crosses: coalition larger;"
+            " circle: this brief's weights"
+        ),
+        source=source,
+    )
+
+
+def tornado_chart(
+    tornado: pd.DataFrame, *, search_horizon: int, measure_label: str, source: str
+) -> alt.VConcatChart:
+    """Bars from the base crossover year to the low and high cases, inputs by swing."""
+    fill = search_horizon + 1
+    rows = []
+    for _, r in tornado.iterrows():
+        base = fill if pd.isna(r["base"]) else int(r["base"])
+        for side in ("low", "high"):
+            v = r[side]
+            year = fill if pd.isna(v) else int(v)
+            rows.append(
+                {
+                    "input": r["input"],
+                    "case": r[f"{side}_label"],
+                    "side": "low input" if side == "low" else "high input",
+                    "base": base,
+                    "year": year,
+                    "shown": "none by " + str(search_horizon) if pd.isna(v) else str(year),
+                }
+            )
+    d = pd.DataFrame(rows)
+    order = list(tornado["input"])
+    y = alt.Y("input:N", sort=order, title=None)
+    bars = (
+        alt.Chart(d)
+        .mark_bar(height=14, opacity=0.85)
+        .encode(
+            y=y,
+            x=alt.X(
+                "base:Q",
+                title="First year the median projection exceeds parity",
+                axis=alt.Axis(format="d"),
+                scale=alt.Scale(zero=False),
+            ),
+            x2="year:Q",
+            color=alt.Color(
+                "side:N",
+                title="Case",
+                scale=alt.Scale(
+                    domain=["low input", "high input"], range=[theme.BENCHMARK, theme.COALITION]
+                ),
+            ),
+            tooltip=["input:N", "case:N", alt.Tooltip("shown:N", title="Crossover year")],
+        )
+    )
+    base_rule = (
+        alt.Chart(d).mark_tick(color="#000000", thickness=2, size=20).encode(y=y, x="base:Q")
+    )
+    chart = alt.layer(bars, base_rule).properties(width=theme.WIDTH, height=28 * len(order) + 20)
+    return theme.finish(
+        chart,
+        title=f"What moves the crossover year most ({measure_label})",
+        subtitle=f"Black tick: this brief's assumptions; bars at {fill} mean no crossover by "
+        f"{search_horizon}",
+        source=source,
+    )
