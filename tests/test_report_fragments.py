@@ -195,3 +195,12 @@ def test_spec_json_is_safe_in_script_and_round_trips(value):
     text = spec_json({"v": value})
     assert "<" not in text and ">" not in text and "&" not in text
     assert json.loads(text) == {"v": value}
+
+
+def test_since_2021_sentence_is_computed_from_the_evidence():
+    ev = {"ratio_report_year": 0.61, "ratio_latest": 0.72, "latest_year": 2025, "other": 3}
+    assert fr.since_report_md(ev) == "**Since 2021:** ratio 0.61 in 2021, 0.72 in 2025.\n"
+    assert fr.since_report_md({"trade_2021": 146.9, "trade_latest": 240.1}) == (
+        "**Since 2021:** trade 147 in 2021, 240 in the latest year.\n"
+    )
+    assert fr.since_report_md({"ratio_latest": 0.7}) == ""

@@ -131,6 +131,28 @@ def evidence_md(evidence: Mapping[str, Any]) -> str:
     return table(["Evidence", "Value"], [[humanize(k), v] for k, v in evidence.items()])
 
 
+REPORT_YEAR = 2021  # the RAND report's year: "how the evidence moved since 2021"
+
+
+def since_report_md(evidence: Mapping[str, Any]) -> str:
+    """A computed sentence per evidence pair ``<x>_report_year``/``<x>_2021`` and ``<x>_latest``."""
+    latest_year = evidence.get("latest_year")
+    when = f"in {fmt(latest_year)}" if latest_year is not None else "in the latest year"
+    moves = []
+    for key, then in evidence.items():
+        for suffix in ("_report_year", f"_{REPORT_YEAR}"):
+            if key.endswith(suffix):
+                base = key[: -len(suffix)]
+                now = evidence.get(f"{base}_latest")
+                if now is not None and then is not None:
+                    moves.append(
+                        f"{humanize(base)} {fmt(then)} in {REPORT_YEAR}, {fmt(now)} {when}"
+                    )
+    if not moves:
+        return ""
+    return f"**Since {REPORT_YEAR}:** " + "; ".join(moves) + ".\n"
+
+
 def claim_md(res: Results, cid: str, specs: Mapping[str, dict[str, Any]], placed: set[str]) -> str:
     """Verdict, computed sentence, figures, numbers and assumptions of one claim.
 
@@ -149,6 +171,9 @@ def claim_md(res: Results, cid: str, specs: Mapping[str, dict[str, Any]], placed
         parts.append(figure_md(chart_id, info, specs[chart_id]))
     if refs:
         parts.append(f"See also {', '.join(refs)}.\n")
+    moved = since_report_md(claim.evidence)
+    if moved:
+        parts.append(moved)
     if claim.evidence:
         parts.append(evidence_md(claim.evidence))
     if claim.assumptions:
