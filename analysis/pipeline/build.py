@@ -1,0 +1,552 @@
+"""Build one brief: plan (cache keys), execute what changed, merge, swap into place atomically.
+
+Layout of ``_build/`` (all paths relative to the project root):
+
+- ``_build/<brief>/`` the published artifacts: ``notebooks/<stem>.ipynb`` (executed, scrubbed),
+  ``charts/``, ``tables/``, ``results/<stem>.json``, ``results.json``, ``params.json``,
+  ``manifest.json``;
+- ``_build/.tmp-<brief>-XXXX/`` the folder a build writes into, renamed to ``_build/<brief>/``
+  only when every notebook succeeded (the previous folder is kept until that rename succeeded);
+- ``_build/<brief>.failed/<stem>.ipynb`` the executed notebook of the last failed build, for
+  inspection (removed by the next successful build).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import tempfile
+import time
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from analysis import paths
+from analysis.errors import BriefError
+from analysis.pipeline import keys
+from analysis.pipeline.execute import NotebookFailed, Settings, execute_notebook, pick_kernel
+from analysis.pipeline.scrub import notebook_text, scrub_notebook
+
+MANIFEST_VERSION = 1
+RESULT_KEYS = ("measures", "claims", "numbers", "charts", "tables")
+#: files the pipeline itself writes at the top of a brief folder
+OWN_FILES = ("manifest.json", "params.json", "results.json")
+
+Progress = Callable[[str, str, str, float, str], None]
+"""``progress(event, brief, notebook, seconds, detail)``; events: plan, start, ran, cached,
+failed, done."""
+
+
+def _quiet(*_args: Any) -> None:
+    return None
+
+
+# ---------------------------------------------------------------------------------------------
+# Inputs
+
+
+def notebooks_dir() -> Path:
+    """``$BRIEF_NOTEBOOKS_DIR`` when set (tests, experiments), else ``analysis/notebooks/``."""
+    env = os.environ.get("BRIEF_NOTEBOOKS_DIR")
+    return Path(env).resolve() if env else paths.notebooks_dir()
+
+
+def list_notebooks(nb_dir: Path) -> list[Path]:
+    if not nb_dir.is_dir():
+        raise BriefError(f"{nb_dir}: notebook folder not found; expected a folder of *.ipynb")
+    found = sorted(p for p in nb_dir.glob("*.ipynb") if not p.name.startswith("."))
+    if not found:
+        raise BriefError(f"{nb_dir}: no notebooks (*.ipynb) found; expected at least one")
+    return found
+
+
+def data_checksums(root: Path) -> dict[str, str]:
+    """Relative path -> SHA-256 of every curated data file.
+
+    ``analysis.data.load.data_files()`` when the data part provides it (it also validates), else
+    a hash of every file under ``data/``.
+    """
+    try:
+        from analysis.data.load import data_files  # type: ignore[import-not-found]
+    except ImportError:
+        data_files = None
+    if data_files is not None and paths.project_root() == root:
+        return dict(sorted(data_files().items()))
+    data_dir = root / "data"
+    if not data_dir.is_dir():
+        return {}
+    out = {}
+    for path in sorted(data_dir.rglob("*")):
+        rel = path.relative_to(data_dir)
+        if path.is_file() and not any(part.startswith(".") for part in rel.parts):
+            out[rel.as_posix()] = keys.sha256_file(path)
+    return out
+
+
+@dataclass
+class LoadedParams:
+    name: str
+    title: str
+    dump: dict[str, Any]
+    flat: dict[str, Any]
+    source: str
+
+
+def load_brief_params(params_path: str | Path, overrides: Sequence[str] = ()) -> LoadedParams:
+    """Validate a params file (+ overrides) through ``analysis.params`` (one BriefError)."""
+    from analysis.params import load_params, notebook_parameters
+
+    params = load_params(params_path, list(overrides))
+    dump = params.model_dump(mode="json")
+    return LoadedParams(
+        name=str(dump["name"]),
+        title=str(dump.get("title", "")),
+        dump=dump,
+        flat=dict(notebook_parameters(params)),
+        source=Path(params_path).as_posix(),
+    )
+
+
+# ---------------------------------------------------------------------------------------------
+# Plan
+
+
+@dataclass
+class NotebookPlan:
+    path: Path
+    stem: str
+    source_nb: Any
+    parameters: dict[str, Any]
+    reads: list[str] | None
+    data: dict[str, str]
+    components: dict[str, str]
+    key: str
+    previous: dict[str, Any] | None = None
+    reasons: list[str] = field(default_factory=list)
+
+    @property
+    def cached(self) -> bool:
+        return not self.reasons
+
+
+@dataclass
+class BriefPlan:
+    root: Path
+    params: LoadedParams
+    code_version: str
+    data_files: dict[str, str]
+    notebooks: list[NotebookPlan]
+
+    @property
+    def target(self) -> Path:
+        return self.root / "_build" / self.params.name
+
+    @property
+    def data_version(self) -> str:
+        return keys.sha256_text(keys.canonical_json(self.data_files))
+
+
+def read_manifest(folder: Path) -> dict[str, Any] | None:
+    """The previous build's manifest, or None (absent or unreadable: nothing is reused)."""
+    try:
+        manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    if not isinstance(manifest, dict) or manifest.get("version") != MANIFEST_VERSION:
+        return None
+    return manifest
+
+
+def _artifacts_intact(folder: Path, entry: Mapping[str, Any]) -> bool:
+    files = dict(entry.get("artifacts", {}))
+    files[f"notebooks/{entry.get('stem', '')}.ipynb"] = entry.get("notebook_sha256", "")
+    for rel, sha in files.items():
+        path = folder / rel
+        if not path.is_file() or keys.sha256_file(path) != sha:
+            return False
+    return True
+
+
+def plan_brief(
+    params: LoadedParams,
+    *,
+    root: Path | None = None,
+    nb_dir: Path | None = None,
+    force: bool = False,
+) -> BriefPlan:
+    """Compute every notebook's cache key and compare it with the previous build's manifest."""
+    root = (root or paths.project_root()).resolve()
+    nb_paths = list_notebooks(nb_dir or notebooks_dir())
+    code = keys.code_version(paths.PACKAGE_DIR)
+    checksums = data_checksums(root)
+    target = root / "_build" / params.name
+    manifest = read_manifest(target) or {}
+    previous = manifest.get("notebooks", {})
+    plans = []
+    for path in nb_paths:
+        nb = keys.read_notebook(path)
+        names = keys.parameter_names(path, nb)
+        received = keys.select_parameters(names, params.flat)
+        reads = keys.notebook_reads(path.name, nb)
+        data = keys.select_data(path.name, checksums, reads)
+        components = keys.component_hashes(keys.notebook_hash(nb), received, data, code)
+        old = previous.get(path.stem)
+        plan = NotebookPlan(
+            path=path,
+            stem=path.stem,
+            source_nb=nb,
+            parameters=received,
+            reads=reads,
+            data=data,
+            components=components,
+            key=keys.cache_key(components),
+            previous=old,
+        )
+        if force:
+            plan.reasons = ["forced (--force)"]
+        elif old is None:
+            plan.reasons = ["no previous build"]
+        else:
+            changed = keys.changed_components(old.get("components"), components)
+            if changed:
+                plan.reasons = [f"{c} changed" for c in changed]
+            elif not _artifacts_intact(target, old):
+                plan.reasons = ["previous artifacts missing or modified"]
+        plans.append(plan)
+    return BriefPlan(root, params, code, checksums, plans)
+
+
+def explain(plan: BriefPlan) -> str:
+    """Per notebook: cached or what invalidated it, then the key and its components."""
+    lines = [f"brief {plan.params.name} ({plan.params.source}) -> _build/{plan.params.name}/"]
+    for nb in plan.notebooks:
+        verdict = "cached" if nb.cached else "will run: " + ", ".join(nb.reasons)
+        lines.append(f"  {nb.stem}: {verdict}")
+        lines.append(f"    key {nb.key[:16]}")
+        old = (nb.previous or {}).get("components", {})
+        for comp in keys.COMPONENTS:
+            mark = "" if old.get(comp) == nb.components[comp] else "  (changed)"
+            if not old:
+                mark = ""
+            detail = ""
+            if comp == "parameters":
+                detail = " " + keys.canonical_json(nb.parameters)
+            elif comp == "data":
+                reads = "all files" if nb.reads is None else ", ".join(nb.reads)
+                detail = f" [{reads}: {len(nb.data)} files]"
+            lines.append(f"    {comp:<10} {nb.components[comp][:16]}{mark}{detail}")
+    return "\n".join(lines)
+
+
+# ---------------------------------------------------------------------------------------------
+# Build
+
+
+@dataclass
+class NotebookRun:
+    stem: str
+    status: str  # "ran" | "cached"
+    seconds: float
+    reasons: list[str]
+
+
+@dataclass
+class BuildResult:
+    name: str
+    path: Path
+    runs: list[NotebookRun]
+    seconds: float
+
+    @property
+    def ran(self) -> int:
+        return sum(r.status == "ran" for r in self.runs)
+
+    @property
+    def cached(self) -> int:
+        return sum(r.status == "cached" for r in self.runs)
+
+
+def _snapshot(folder: Path) -> dict[str, str]:
+    """Relative path -> SHA-256 of the artifacts in a build folder (not notebooks/ or own files)."""
+    out = {}
+    for path in sorted(folder.rglob("*")):
+        rel = path.relative_to(folder).as_posix()
+        if not path.is_file() or rel.startswith("notebooks/") or rel in OWN_FILES:
+            continue
+        out[rel] = keys.sha256_file(path)
+    return out
+
+
+def _write_text(path: Path, text: str) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text, encoding="utf-8", newline="\n")
+
+
+def dump_json(obj: Any) -> str:
+    return json.dumps(obj, sort_keys=True, indent=2, ensure_ascii=False) + "\n"
+
+
+def merge_results(folder: Path, stems: Sequence[str]) -> dict[str, Any]:
+    """Merge ``results/<stem>.json`` in notebook order (a key given twice differently: error)."""
+    merged: dict[str, dict[str, Any]] = {k: {} for k in RESULT_KEYS}
+    origin: dict[tuple[str, str], str] = {}
+    for stem in stems:
+        path = folder / "results" / f"{stem}.json"
+        if not path.exists():
+            continue
+        try:
+            part = json.loads(path.read_text(encoding="utf-8"))
+        except ValueError as exc:
+            raise BriefError(f"results/{stem}.json: not valid JSON ({exc})") from None
+        if not isinstance(part, dict):
+            raise BriefError(f"results/{stem}.json: expected an object, got {type(part).__name__}")
+        for top, value in part.items():
+            if top not in RESULT_KEYS:
+                raise BriefError(
+                    f"results/{stem}.json: unknown top-level key {top!r}; expected any of "
+                    f"{', '.join(RESULT_KEYS)}"
+                )
+            if not isinstance(value, dict):
+                raise BriefError(f"results/{stem}.json: {top!r} is not an object")
+            for k, v in value.items():
+                if k in merged[top] and merged[top][k] != v:
+                    raise BriefError(
+                        f"results/{stem}.json: {top}.{k} differs from the value written by "
+                        f"{origin[(top, k)]}; expected each key from one notebook"
+                    )
+                merged[top][k] = v
+                origin[(top, k)] = stem
+    return merged
+
+
+def _replacements(root: Path, tmp: Path, name: str) -> list[tuple[str, str]]:
+    published = f"_build/{name}"
+    rel_tmp = tmp.relative_to(root).as_posix()
+    reps = [
+        (str(tmp), published),
+        (rel_tmp, published),
+        (str(root), "."),
+        (str(Path.home()), "~"),
+    ]
+    real = Path(os.path.realpath(root))
+    if str(real) != str(root):
+        reps.append((str(real), "."))
+        reps.append((os.path.realpath(tmp), published))
+    import sys
+
+    reps.append((sys.prefix, "<env>"))
+    reps.append((sys.base_prefix, "<python>"))
+    return reps
+
+
+def swap_into_place(tmp: Path, target: Path) -> None:
+    """Rename ``tmp`` to ``target``; the previous ``target`` is kept until that rename succeeded."""
+    old = None
+    if target.exists():
+        old = Path(tempfile.mkdtemp(prefix=f".old-{target.name}-", dir=target.parent))
+        os.replace(target, old / target.name)
+    try:
+        os.replace(tmp, target)
+    except OSError:
+        if old is not None:
+            os.replace(old / target.name, target)
+            shutil.rmtree(old, ignore_errors=True)
+        raise
+    if old is not None:
+        shutil.rmtree(old, ignore_errors=True)
+
+
+def _save_failed(root: Path, name: str, stem: str, executed: Path | None, reps) -> str | None:
+    """Keep the failed executed notebook at ``_build/<brief>.failed/<stem>.ipynb``."""
+    if executed is None or not executed.exists():
+        return None
+    build = root / "_build"
+    tmp = Path(tempfile.mkdtemp(prefix=f".tmp-{name}.failed-", dir=build))
+    try:
+        import nbformat
+
+        nb = nbformat.read(executed, as_version=4)
+        _write_text(tmp / f"{stem}.ipynb", notebook_text(scrub_notebook(nb, None, reps)))
+        swap_into_place(tmp, build / f"{name}.failed")
+    except Exception:
+        shutil.rmtree(tmp, ignore_errors=True)
+        return None
+    return f"_build/{name}.failed/{stem}.ipynb"
+
+
+def build(
+    plan: BriefPlan,
+    *,
+    settings: Settings | None = None,
+    progress: Progress = _quiet,
+) -> BuildResult:
+    """Execute the plan into a temporary folder and swap it into ``_build/<brief>/``."""
+    settings = settings or Settings.from_env()
+    started = time.perf_counter()
+    root, name = plan.root, plan.params.name
+    build_dir = root / "_build"
+    build_dir.mkdir(parents=True, exist_ok=True)
+    target = plan.target
+    kernel: str | None = None
+    tmp = Path(tempfile.mkdtemp(prefix=f".tmp-{name}-", dir=build_dir))
+    reps = _replacements(root, tmp, name)
+    runs: list[NotebookRun] = []
+    entries: dict[str, Any] = {}
+    try:
+        for nb in plan.notebooks:
+            before = _snapshot(tmp)
+            t0 = time.perf_counter()
+            out_nb = tmp / "notebooks" / f"{nb.stem}.ipynb"
+            out_nb.parent.mkdir(parents=True, exist_ok=True)
+            if nb.cached:
+                assert nb.previous is not None
+                for rel in [f"notebooks/{nb.stem}.ipynb", *nb.previous["artifacts"]]:
+                    (tmp / rel).parent.mkdir(parents=True, exist_ok=True)
+                    shutil.copy2(target / rel, tmp / rel)
+                status = "cached"
+                progress("cached", name, nb.stem, 0.0, "")
+            else:
+                if kernel is None:
+                    kernel = pick_kernel(settings.kernel)
+                progress("start", name, nb.stem, 0.0, ", ".join(nb.reasons))
+                parameters = {**nb.parameters, "artifacts_dir": tmp.relative_to(root).as_posix()}
+                try:
+                    execute_notebook(
+                        nb.path, out_nb, parameters, root, settings, kernel, nb.source_nb
+                    )
+                except NotebookFailed as exc:
+                    kept = _save_failed(root, name, nb.stem, exc.executed, reps)
+                    progress("failed", name, nb.stem, time.perf_counter() - t0, str(exc))
+                    suffix = f"; executed notebook kept at {kept}" if kept else ""
+                    raise BriefError(f"brief {name}: {exc}{suffix}") from None
+                executed = keys.read_notebook(out_nb)
+                scrubbed = scrub_notebook(executed, nb.source_nb.get("metadata", {}), reps)
+                _write_text(out_nb, notebook_text(scrubbed))
+                status = "ran"
+            seconds = time.perf_counter() - t0
+            if status == "ran":
+                progress("ran", name, nb.stem, seconds, "")
+            after = _snapshot(tmp)
+            artifacts = {k: v for k, v in after.items() if before.get(k) != v}
+            if status == "ran":
+                _scrub_text_artifacts(tmp, artifacts, reps)
+                artifacts = {k: keys.sha256_file(tmp / k) for k in artifacts}
+            entries[nb.stem] = {
+                "stem": nb.stem,
+                "key": nb.key,
+                "components": nb.components,
+                "parameters": nb.parameters,
+                "reads": nb.reads,
+                "data_files": sorted(nb.data),
+                "artifacts": dict(sorted(artifacts.items())),
+                "notebook_sha256": keys.sha256_file(out_nb),
+            }
+            runs.append(NotebookRun(nb.stem, status, seconds, nb.reasons))
+        _write_outputs(plan, tmp, entries)
+        swap_into_place(tmp, target)
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+    shutil.rmtree(build_dir / f"{name}.failed", ignore_errors=True)
+    total = time.perf_counter() - started
+    progress("done", name, "", total, "")
+    return BuildResult(name, target, runs, total)
+
+
+_TEXT_SUFFIXES = (".json", ".csv", ".svg", ".txt", ".md", ".html")
+
+
+def _scrub_text_artifacts(folder: Path, artifacts: Mapping[str, str], reps) -> None:
+    """Artifacts must not carry the temporary folder, the project root or the home folder."""
+    for rel in artifacts:
+        path = folder / rel
+        if not rel.endswith(_TEXT_SUFFIXES):
+            continue
+        try:
+            text = path.read_text(encoding="utf-8")
+        except (UnicodeDecodeError, OSError):
+            continue
+        new = text
+        for old, repl in sorted(reps, key=lambda r: len(r[0]), reverse=True):
+            if old:
+                new = new.replace(old, repl)
+        if new != text:
+            path.write_text(new, encoding="utf-8", newline="")
+
+
+def _write_outputs(plan: BriefPlan, tmp: Path, entries: dict[str, Any]) -> None:
+    params = plan.params
+    merged = merge_results(tmp, [nb.stem for nb in plan.notebooks])
+    results = {
+        "brief": {
+            "name": params.name,
+            "title": params.title,
+            "params": params.dump,
+            "code_version": plan.code_version,
+            "data_version": plan.data_version,
+        },
+        **merged,
+    }
+    manifest = {
+        "version": MANIFEST_VERSION,
+        "brief": params.name,
+        "code_version": plan.code_version,
+        "data_version": plan.data_version,
+        "data_files": plan.data_files,
+        "notebooks": entries,
+    }
+    _write_text(tmp / "results.json", dump_json(results))
+    _write_text(tmp / "params.json", dump_json(params.dump))
+    _write_text(tmp / "manifest.json", dump_json(manifest))
+
+
+# ---------------------------------------------------------------------------------------------
+# Public API
+
+
+def default_params_path(root: Path | None = None) -> Path:
+    """``$BRIEF_PARAMS``, else ``params/<QUARTO_PROFILE>.yml`` if it exists, else default.yml."""
+    root = root or paths.project_root()
+    env = os.environ.get("BRIEF_PARAMS")
+    if env:
+        path = Path(env)
+        return path if path.is_absolute() else root / path
+    profile = os.environ.get("QUARTO_PROFILE", "").split(",")[0].strip()
+    if profile:
+        candidate = root / "params" / f"{profile}.yml"
+        if candidate.is_file():
+            return candidate
+    return root / "params" / "default.yml"
+
+
+def run_brief(
+    params_path: str | Path | None = None,
+    overrides: Sequence[str] = (),
+    *,
+    force: bool = False,
+    progress: Progress = _quiet,
+    settings: Settings | None = None,
+) -> Path:
+    """Compute a brief into ``_build/<brief>/`` (contract API); returns that folder."""
+    return build_brief(
+        params_path, overrides, force=force, progress=progress, settings=settings
+    ).path
+
+
+def build_brief(
+    params_path: str | Path | None = None,
+    overrides: Sequence[str] = (),
+    *,
+    force: bool = False,
+    progress: Progress = _quiet,
+    settings: Settings | None = None,
+    nb_dir: Path | None = None,
+) -> BuildResult:
+    root = paths.project_root()
+    path = Path(params_path) if params_path is not None else default_params_path(root)
+    params = load_brief_params(path, overrides)
+    plan = plan_brief(params, root=root, nb_dir=nb_dir, force=force)
+    progress("plan", params.name, "", 0.0, str(len(plan.notebooks)))
+    return build(plan, settings=settings, progress=progress)

@@ -1,0 +1,186 @@
+"""Cache keys: what a notebook's result depends on, hashed component by component.
+
+A notebook re-runs only when one of four components changes:
+
+- ``notebook``: its source cells (type, source, tags), not its outputs;
+- ``parameters``: the values it receives (only the names its ``parameters`` cell defines);
+- ``data``: the SHA-256 of the curated files it reads (``metadata.brief.reads``; all when absent);
+- ``code``: the analysis library's code (``analysis/**/*.py`` minus the pipeline and notebooks).
+
+Every function here is pure or reads only the files it is given.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Iterable, Mapping
+from pathlib import Path
+from typing import Any
+
+import nbformat
+import papermill
+
+from analysis.errors import BriefError
+
+#: The component names, in the order they are printed.
+COMPONENTS = ("notebook", "parameters", "data", "code")
+#: What a notebook's ``artifacts_dir`` is replaced by in keys and published files.
+ARTIFACTS_PLACEHOLDER = "_build/<brief>"
+
+
+def canonical_json(obj: Any) -> str:
+    """One spelling for equal values: sorted keys, no whitespace, UTF-8."""
+    return json.dumps(obj, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+
+
+def sha256_text(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def sha256_file(path: Path) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def read_notebook(path: Path) -> nbformat.NotebookNode:
+    """Read a notebook, or one BriefError naming it."""
+    try:
+        return nbformat.read(path, as_version=4)
+    except FileNotFoundError:
+        raise BriefError(f"{path.name}: notebook not found at {path}") from None
+    except Exception as exc:  # nbformat raises several types for unreadable JSON
+        first = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+        raise BriefError(f"{path.name}: not a readable Jupyter notebook ({first})") from None
+
+
+def notebook_hash(nb: Mapping[str, Any]) -> str:
+    """Hash of what a notebook *is*: its cells' type, source and tags, and its brief metadata."""
+    cells = [
+        [
+            cell.get("cell_type", ""),
+            _source(cell),
+            sorted(cell.get("metadata", {}).get("tags", [])),
+        ]
+        for cell in nb.get("cells", [])
+    ]
+    brief_meta = nb.get("metadata", {}).get("brief", {})
+    return sha256_text(canonical_json({"cells": cells, "brief": brief_meta}))
+
+
+def _source(cell: Mapping[str, Any]) -> str:
+    src = cell.get("source", "")
+    return "".join(src) if isinstance(src, list) else str(src)
+
+
+def parameter_names(nb_path: Path, nb: Mapping[str, Any]) -> list[str]:
+    """Names defined by the notebook's cell tagged ``parameters`` (via papermill's inspection)."""
+    tagged = [
+        c for c in nb.get("cells", []) if "parameters" in c.get("metadata", {}).get("tags", [])
+    ]
+    if not tagged:
+        raise BriefError(
+            f"{nb_path.name}: no cell tagged 'parameters' "
+            "(expected one code cell tagged 'parameters' defining artifacts_dir)"
+        )
+    try:
+        names = list(papermill.inspect_notebook(str(nb_path)))
+    except Exception as exc:
+        raise BriefError(f"{nb_path.name}: cannot read its parameters cell ({exc})") from None
+    if "artifacts_dir" not in names:
+        raise BriefError(
+            f"{nb_path.name}: its 'parameters' cell does not define artifacts_dir "
+            '(expected artifacts_dir = "_build/default")'
+        )
+    return sorted(names)
+
+
+def select_parameters(names: Iterable[str], flat: Mapping[str, Any]) -> dict[str, Any]:
+    """The brief parameters a notebook receives: those its parameters cell defines."""
+    return {n: flat[n] for n in sorted(names) if n != "artifacts_dir" and n in flat}
+
+
+def notebook_reads(nb_name: str, nb: Mapping[str, Any]) -> list[str] | None:
+    """``metadata.brief.reads`` (table names), or None when absent (then it reads everything)."""
+    reads = nb.get("metadata", {}).get("brief", {}).get("reads")
+    if reads is None:
+        return None
+    if not isinstance(reads, list) or not all(isinstance(r, str) and r for r in reads):
+        raise BriefError(
+            f"{nb_name}: metadata.brief.reads is {reads!r}, expected a list of table names"
+        )
+    return sorted(set(reads))
+
+
+def table_of(relpath: str) -> str:
+    """The table name of a curated file: its stem (``indicators.csv`` -> ``indicators``)."""
+    name = Path(relpath).name
+    return name.split(".", 1)[0]
+
+
+def select_data(
+    nb_name: str, checksums: Mapping[str, str], reads: list[str] | None
+) -> dict[str, str]:
+    """The checksums of the files a notebook reads (all files when ``reads`` is None)."""
+    if reads is None:
+        return dict(sorted(checksums.items()))
+    chosen = {}
+    for table in reads:
+        files = {p: h for p, h in checksums.items() if table_of(p) == table}
+        if not files:
+            known = sorted({table_of(p) for p in checksums})
+            raise BriefError(
+                f"{nb_name}: metadata.brief.reads names table {table!r}, which is not in data/ "
+                f"(expected one of: {', '.join(known) or 'no tables found'})"
+            )
+        chosen.update(files)
+    return dict(sorted(chosen.items()))
+
+
+def code_files(package_dir: Path) -> list[Path]:
+    """The analysis library's source files: every ``*.py`` except the pipeline and notebooks."""
+    out = []
+    for path in sorted(package_dir.rglob("*.py")):
+        rel = path.relative_to(package_dir).parts
+        if rel[0] in ("pipeline", "notebooks") or "__pycache__" in rel:
+            continue
+        out.append(path)
+    return out
+
+
+def code_version(package_dir: Path) -> str:
+    """Hash of the library's code (relative paths and contents), the ``code`` component."""
+    digest = hashlib.sha256()
+    for path in code_files(package_dir):
+        digest.update(path.relative_to(package_dir).as_posix().encode())
+        digest.update(b"\0")
+        digest.update(path.read_bytes())
+        digest.update(b"\0")
+    return digest.hexdigest()
+
+
+def component_hashes(
+    nb_hash: str, parameters: Mapping[str, Any], data: Mapping[str, str], code: str
+) -> dict[str, str]:
+    """The four components as hashes (``parameters`` includes the placeholder artifacts_dir)."""
+    received = {**parameters, "artifacts_dir": ARTIFACTS_PLACEHOLDER}
+    return {
+        "notebook": nb_hash,
+        "parameters": sha256_text(canonical_json(received)),
+        "data": sha256_text(canonical_json(data)),
+        "code": code,
+    }
+
+
+def cache_key(components: Mapping[str, str]) -> str:
+    return sha256_text(canonical_json({k: components[k] for k in COMPONENTS}))
+
+
+def changed_components(old: Mapping[str, str] | None, new: Mapping[str, str]) -> list[str]:
+    """Which components differ from the previous build's (all when there was none)."""
+    if not old:
+        return list(COMPONENTS)
+    return [k for k in COMPONENTS if old.get(k) != new.get(k)]
