@@ -72,17 +72,56 @@ def data_checksums(root: Path) -> dict[str, str]:
         from analysis.data.load import data_files  # type: ignore[import-not-found]
     except ImportError:
         data_files = None
-    if data_files is not None and paths.project_root() == root:
-        return dict(sorted(data_files().items()))
     data_dir = root / "data"
-    if not data_dir.is_dir():
-        return {}
-    out = {}
-    for path in sorted(data_dir.rglob("*")):
-        rel = path.relative_to(data_dir)
-        if path.is_file() and not any(part.startswith(".") for part in rel.parts):
-            out[rel.as_posix()] = keys.sha256_file(path)
+    if data_files is not None and paths.project_root() == root:
+        out = dict(sorted(data_files().items()))
+    else:
+        out = {}
+        if data_dir.is_dir():
+            for path in sorted(data_dir.rglob("*")):
+                rel = path.relative_to(data_dir)
+                if path.is_file() and not any(part.startswith(".") for part in rel.parts):
+                    out[rel.as_posix()] = keys.sha256_file(path)
+    verify_datapackage(data_dir)
     return out
+
+
+def verify_datapackage(data_dir: Path) -> None:
+    """Every resource ``datapackage.json`` lists exists and has the SHA-256 recorded there.
+
+    Resources are read as Frictionless does: ``path`` relative to ``data/`` and ``hash`` as
+    ``sha256:<hex>`` (or bare hex); resources without a hash are only checked for existence.
+    """
+    package = data_dir / "datapackage.json"
+    if not package.is_file():
+        return
+    try:
+        meta = json.loads(package.read_text(encoding="utf-8"))
+    except ValueError as exc:
+        raise BriefError(f"data/datapackage.json: not valid JSON ({exc})") from None
+    resources = meta.get("resources", []) if isinstance(meta, dict) else []
+    for res in resources if isinstance(resources, list) else []:
+        if not isinstance(res, dict) or not isinstance(res.get("path"), str):
+            continue
+        rel = res["path"]
+        path = data_dir / rel
+        if not path.is_file():
+            raise BriefError(
+                f"data/{rel}: listed in data/datapackage.json but missing; expected the curated "
+                "file (restore it from git or re-run the curation)"
+            )
+        recorded = res.get("hash")
+        if not isinstance(recorded, str) or not recorded:
+            continue
+        algo, _, digest = recorded.rpartition(":")
+        if algo not in ("", "sha256"):
+            continue
+        actual = keys.sha256_file(path)
+        if actual != digest.lower():
+            raise BriefError(
+                f"data/{rel}: SHA-256 {actual[:12]}… does not match data/datapackage.json "
+                f"({digest[:12]}…); the file is corrupted or was edited by hand"
+            )
 
 
 @dataclass

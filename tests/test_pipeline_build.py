@@ -1,0 +1,276 @@
+"""One brief: cache, atomic swap, determinism, failure handling (small fixture notebooks)."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+
+from analysis.cli import main
+from analysis.errors import BriefError
+from analysis.pipeline import build as build_mod
+from analysis.pipeline.build import (
+    build_brief,
+    default_params_path,
+    load_brief_params,
+    plan_brief,
+    run_brief,
+    swap_into_place,
+)
+from analysis.pipeline.execute import pick_kernel
+from tests.fixtures.pipeline.support import make_project, snapshot, use_project, write_notebook
+
+pytestmark = pytest.mark.slow
+
+
+@pytest.fixture(scope="module")
+def template(tmp_path_factory):
+    """The fixture project with one cold build in _build/default/."""
+    root = tmp_path_factory.mktemp("built") / "project"
+    with pytest.MonkeyPatch.context() as mp:
+        make_project(root, mp)
+        result = build_brief("params/default.yml")
+    assert [r.status for r in result.runs] == ["ran", "ran"]
+    return root
+
+
+@pytest.fixture
+def project(template, tmp_path, monkeypatch) -> Path:
+    root = tmp_path / "project"
+    shutil.copytree(template, root)
+    use_project(root, monkeypatch)
+    return root
+
+
+@pytest.fixture
+def no_kernel(monkeypatch):
+    """Fail the test if anything tries to execute a notebook or look for a kernel."""
+
+    def forbidden(*args, **kwargs):
+        raise AssertionError("a kernel was started")
+
+    import papermill
+
+    monkeypatch.setattr(papermill, "execute_notebook", forbidden)
+    monkeypatch.setattr(build_mod, "execute_notebook", forbidden)
+    monkeypatch.setattr(build_mod, "pick_kernel", forbidden)
+
+
+@pytest.fixture
+def executed(monkeypatch) -> list[str]:
+    """Records which notebooks really run."""
+    calls: list[str] = []
+    real = build_mod.execute_notebook
+
+    def spy(source, *args, **kwargs):
+        calls.append(Path(source).stem)
+        return real(source, *args, **kwargs)
+
+    monkeypatch.setattr(build_mod, "execute_notebook", spy)
+    return calls
+
+
+def test_cold_build_writes_the_contract_layout(template):
+    out = template / "_build" / "default"
+    files = set(snapshot(out))
+    for rel in (
+        "notebooks/01_alpha.ipynb",
+        "notebooks/02_beta.ipynb",
+        "charts/alpha.vl.json",
+        "tables/alpha.csv",
+        "results/01_alpha.json",
+        "results/02_beta.json",
+        "results.json",
+        "params.json",
+        "manifest.json",
+    ):
+        assert rel in files, rel
+    results = json.loads((out / "results.json").read_text())
+    assert results["numbers"] == {"alpha_horizon": 2030, "alpha_total": 8.0, "beta_weight": 3.0}
+    assert results["claims"]["C9"]["verdict"] == "supported"
+    assert results["brief"]["name"] == "default" and results["brief"]["title"] == "Fixture brief"
+    assert results["brief"]["params"] == json.loads((out / "params.json").read_text())
+    manifest = json.loads((out / "manifest.json").read_text())
+    alpha = manifest["notebooks"]["01_alpha"]
+    assert sorted(alpha["artifacts"]) == [
+        "charts/alpha.vl.json",
+        "results/01_alpha.json",
+        "tables/alpha.csv",
+    ]
+    assert alpha["parameters"] == {"horizon": 2030, "seed": 20211012}
+    assert alpha["data_files"] == ["series.csv"]
+    assert sorted(manifest["notebooks"]["02_beta"]["artifacts"]) == ["results/02_beta.json"]
+    assert [p.name for p in (template / "_build").iterdir()] == ["default"]  # no temp folders
+
+
+def test_published_files_hold_no_absolute_paths_or_timestamps(template):
+    out = template / "_build" / "default"
+    for path in out.rglob("*"):
+        if path.is_file():
+            text = path.read_text(encoding="utf-8")
+            for bad in (str(template), str(Path.home()), ".tmp-", '"start_time"', "duration"):
+                assert bad not in text, (path, bad)
+    nb = (out / "notebooks" / "01_alpha.ipynb").read_text()
+    assert "writing to _build/default" in nb  # the notebook's print of its abs artifacts_dir
+
+
+def test_warm_rebuild_starts_no_kernel_and_changes_no_byte(project, no_kernel):
+    before = snapshot(project / "_build")
+    result = build_brief("params/default.yml")
+    assert (result.ran, result.cached) == (0, 2)
+    assert snapshot(project / "_build") == before
+
+
+def test_changing_one_parameter_reruns_only_the_notebooks_that_use_it(project, executed):
+    alpha = (project / "_build/default/tables/alpha.csv").read_bytes()
+    result = build_brief("params/default.yml", ["coalition=[CHN, RUS, IRN]"])
+    assert executed == ["02_beta"]
+    assert [r.status for r in result.runs] == ["cached", "ran"]
+    results = json.loads((project / "_build/default/results.json").read_text())
+    assert results["numbers"]["beta_weight"] == 3.5
+    assert results["numbers"]["alpha_total"] == 8.0
+    assert (project / "_build/default/tables/alpha.csv").read_bytes() == alpha
+    executed.clear()
+    build_brief("params/default.yml", ["horizon=2045"])  # alpha's parameter; beta's back to default
+    assert executed == ["01_alpha", "02_beta"]
+
+
+def test_data_change_reruns_only_the_notebook_reading_that_table(project, executed):
+    with open(project / "data" / "series.csv", "a", encoding="utf-8") as fh:
+        fh.write("2023,2\n")
+    build_brief("params/default.yml")
+    assert executed == ["01_alpha"]
+    results = json.loads((project / "_build/default/results.json").read_text())
+    assert results["numbers"]["alpha_total"] == 10.0
+
+
+def _reasons(project):
+    params = load_brief_params("params/default.yml")
+    return {nb.stem: nb.reasons for nb in plan_brief(params).notebooks}
+
+
+def test_code_notebook_and_artifact_changes_invalidate_exactly_what_they_should(
+    project, monkeypatch
+):
+    assert _reasons(project) == {"01_alpha": [], "02_beta": []}
+    nb = project / "notebooks" / "02_beta.ipynb"
+    nb.write_text(nb.read_text().replace("print(weight)", "print(weight * 1)"))
+    assert _reasons(project) == {"01_alpha": [], "02_beta": ["notebook changed"]}
+    (project / "_build/default/tables/alpha.csv").write_text("tampered\n")
+    assert _reasons(project)["01_alpha"] == ["previous artifacts missing or modified"]
+    monkeypatch.setattr(build_mod.keys, "code_version", lambda _pkg: "another library version")
+    assert _reasons(project) == {
+        "01_alpha": ["code changed"],
+        "02_beta": ["notebook changed", "code changed"],
+    }
+
+
+def test_force_reruns_everything(project, executed):
+    build_brief("params/default.yml", force=True)
+    assert executed == ["01_alpha", "02_beta"]
+
+
+def test_explain_prints_each_component_and_what_changed(project, no_kernel, capsys):
+    before = snapshot(project / "_build")
+    assert main(["run", "--explain", "--set", "seed=7"]) == 0
+    out = capsys.readouterr().out
+    assert "01_alpha: will run: parameters changed" in out
+    assert "02_beta: cached" in out
+    assert '(changed) {"horizon":2030,"seed":7}' in out
+    for comp in ("notebook", "parameters", "data", "code"):
+        assert f"    {comp}" in out
+    assert "[series: 1 files]" in out
+    assert snapshot(project / "_build") == before
+
+
+def test_cli_summary_line(project, no_kernel, capsys):
+    assert main(["run"]) == 0
+    assert capsys.readouterr().out == (
+        "default: ran 0, cached 2 notebooks in 0.0 s -> _build/default/\n"
+    )
+
+
+def test_failing_notebook_leaves_previous_build_and_keeps_the_failed_notebook(project, capsys):
+    write_notebook(
+        project / "notebooks" / "03_boom.ipynb",
+        [
+            'artifacts_dir = "_build/default"',
+            "x = 1",
+            "#| label: fig-boom\nraise ValueError('no data for 2031')",
+        ],
+    )
+    before = snapshot(project / "_build/default")
+    assert main(["run", "params/default.yml"]) == 2
+    err = capsys.readouterr().err.strip().splitlines()[-1]
+    assert err == (
+        "error: brief default: notebook 03_boom failed in cell 3 (fig-boom): ValueError: no data "
+        "for 2031; executed notebook kept at _build/default.failed/03_boom.ipynb"
+    )
+    assert snapshot(project / "_build/default") == before
+    assert sorted(p.name for p in (project / "_build").iterdir()) == ["default", "default.failed"]
+    failed = (project / "_build/default.failed/03_boom.ipynb").read_text()
+    assert "no data for 2031" in failed and str(project) not in failed
+    (project / "notebooks" / "03_boom.ipynb").unlink()
+    run_brief("params/default.yml")  # a later successful build clears the failure
+    assert sorted(p.name for p in (project / "_build").iterdir()) == ["default"]
+
+
+def test_two_clean_builds_in_different_folders_are_byte_identical(template, project):
+    shutil.rmtree(project / "_build")
+    build_brief("params/default.yml")
+    assert snapshot(project / "_build") == snapshot(template / "_build")
+
+
+def test_swap_keeps_the_previous_folder_when_the_rename_fails(tmp_path, monkeypatch):
+    target, tmp = tmp_path / "default", tmp_path / ".tmp-default-1"
+    target.mkdir()
+    (target / "a.txt").write_text("old")
+    tmp.mkdir()
+    (tmp / "a.txt").write_text("new")
+    real = os.replace
+
+    def flaky(src, dst):
+        if Path(src) == tmp:
+            raise OSError("disk full")
+        return real(src, dst)
+
+    monkeypatch.setattr(os, "replace", flaky)
+    with pytest.raises(OSError):
+        swap_into_place(tmp, target)
+    assert (target / "a.txt").read_text() == "old"
+    assert sorted(p.name for p in tmp_path.iterdir()) == [".tmp-default-1", "default"]
+    monkeypatch.setattr(os, "replace", real)
+    swap_into_place(tmp, target)
+    assert (target / "a.txt").read_text() == "new"
+    assert [p.name for p in tmp_path.iterdir()] == ["default"]
+
+
+def test_default_params_path(tmp_path, monkeypatch):
+    (tmp_path / "params").mkdir()
+    (tmp_path / "params" / "alt.yml").write_text("title: x\n")
+    for var in ("BRIEF_PARAMS", "QUARTO_PROFILE"):
+        monkeypatch.delenv(var, raising=False)
+    assert default_params_path(tmp_path) == tmp_path / "params" / "default.yml"
+    monkeypatch.setenv("QUARTO_PROFILE", "alt")
+    assert default_params_path(tmp_path) == tmp_path / "params" / "alt.yml"
+    monkeypatch.setenv("QUARTO_PROFILE", "print,alt")  # a profile without params file: default
+    assert default_params_path(tmp_path) == tmp_path / "params" / "default.yml"
+    monkeypatch.setenv("BRIEF_PARAMS", "params/other.yml")
+    assert default_params_path(tmp_path) == tmp_path / "params" / "other.yml"
+
+
+def test_missing_kernel_falls_back_to_python3_with_a_warning():
+    with pytest.warns(UserWarning, match="'no-such-kernel' not found"):
+        assert pick_kernel("no-such-kernel") == "python3"
+
+
+def test_results_from_two_notebooks_must_not_disagree(tmp_path):
+    res = tmp_path / "results"
+    res.mkdir()
+    (res / "a.json").write_text('{"numbers": {"x": 1}}')
+    (res / "b.json").write_text('{"numbers": {"x": 2}}')
+    with pytest.raises(BriefError, match=r"results/b.json: numbers.x differs .* written by a"):
+        build_mod.merge_results(tmp_path, ["a", "b"])
