@@ -5,6 +5,7 @@ from __future__ import annotations
 import sys
 import time
 import warnings
+from pathlib import Path
 
 import click
 from rich.console import Console
@@ -54,6 +55,14 @@ def _check_overrides(overrides: tuple[str, ...]) -> None:
             raise BriefError(f"--set {item!r}: expected KEY=VALUE, e.g. --set horizon=2035")
 
 
+def _shown(path: Path) -> str:
+    """The default params file as the user would type it (relative to the current folder)."""
+    try:
+        return path.resolve().relative_to(Path.cwd().resolve()).as_posix()
+    except ValueError:
+        return str(path)
+
+
 @click.command()
 @click.argument("params_files", nargs=-1)
 @click.option(
@@ -84,7 +93,7 @@ def run(
     if scheduler and jobs != 1:
         raise BriefError("--jobs and --scheduler: expected one of them (the cluster sets workers)")
     _check_overrides(overrides)
-    files = list(params_files) or [str(build.default_params_path(paths.project_root()))]
+    files = list(params_files) or [_shown(build.default_params_path(paths.project_root()))]
     console = _console()
     if explain:
         for f in files:
@@ -116,6 +125,7 @@ def run(
         else:
             console.print(f"  [red]failed[/] {o.name}: {o.error}")
 
+    batch.validate_batch(files, overrides)  # every file valid, names distinct: before any work
     console.print(f"building {len(files)} briefs ({scheduler or f'{jobs} processes'})")
     outcomes = batch.run_batch(
         files, overrides, jobs=jobs, scheduler=scheduler, force=force, on_done=on_done

@@ -1,0 +1,200 @@
+"""Bad input never gets a traceback: one line on stderr, exit 2, nothing half-written.
+
+Each case changes a copy of a built fixture project, runs ``brief run ...`` through
+``analysis.cli.main`` and checks (1) exit status 2, (2) exactly one line ``error: ...`` on stderr
+holding the expected words, (3) the previous ``_build/default/`` unchanged byte for byte and no
+temporary folder left in ``_build/``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import shutil
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from analysis.cli import main
+from analysis.pipeline.build import build_brief
+from tests.fixtures.pipeline.support import make_project, snapshot, use_project, write_notebook
+
+pytestmark = pytest.mark.slow
+
+
+@pytest.fixture(scope="module")
+def template(tmp_path_factory):
+    root = tmp_path_factory.mktemp("bad") / "project"
+    with pytest.MonkeyPatch.context() as mp:
+        make_project(root, mp)
+        build_brief("params/default.yml")
+    return root
+
+
+def _write(rel: str, text: str) -> Callable[[Path], None]:
+    def setup(root: Path) -> None:
+        (root / rel).parent.mkdir(parents=True, exist_ok=True)
+        (root / rel).write_text(text, encoding="utf-8")
+
+    return setup
+
+
+def _notebook(name: str, sources: list[str], **kw) -> Callable[[Path], None]:
+    def setup(root: Path) -> None:
+        write_notebook(root / "notebooks" / name, sources, **kw)
+
+    return setup
+
+
+def _remove(rel: str) -> Callable[[Path], None]:
+    def setup(root: Path) -> None:
+        path = root / rel
+        shutil.rmtree(path) if path.is_dir() else path.unlink()
+
+    return setup
+
+
+def _edit_nb_metadata(name: str, brief: object) -> Callable[[Path], None]:
+    def setup(root: Path) -> None:
+        path = root / "notebooks" / name
+        nb = json.loads(path.read_text())
+        nb["metadata"]["brief"] = brief
+        path.write_text(json.dumps(nb))
+
+    return setup
+
+
+def _datapackage(tamper: bool) -> Callable[[Path], None]:
+    def setup(root: Path) -> None:
+        data = root / "data"
+        sha = hashlib.sha256((data / "series.csv").read_bytes()).hexdigest()
+        package = {"resources": [{"name": "series", "path": "series.csv", "hash": f"sha256:{sha}"}]}
+        (data / "datapackage.json").write_text(json.dumps(package))
+        if tamper:
+            with open(data / "series.csv", "a") as fh:
+                fh.write("2024,99\n")
+        else:
+            (data / "series.csv").unlink()
+
+    return setup
+
+
+def _nothing(root: Path) -> None:
+    return None
+
+
+P = "params/default.yml"
+PARAMS_CELL = 'artifacts_dir = "_build/default"'
+
+# (id, setup, argv after "run", words the one-line message must hold)
+CASES: list[tuple[str, Callable[[Path], None], list[str], list[str]]] = [
+    ("unknown-parameter", _nothing, [P, "--set", "horizn=2035"],
+     ["horizn: unknown parameter", "did you mean 'horizon'"]),
+    ("unknown-parameter-in-file", _write("params/typo.yml", "titel: x\n"), ["params/typo.yml"],
+     ["params/typo.yml", "titel: unknown parameter", "did you mean 'title'"]),
+    ("mistyped-value", _nothing, [P, "--set", "horizon=soon"],
+     ["horizon: got 'soon'", "valid integer"]),
+    ("weights-not-summing-to-one", _nothing, [P, "--set", "composite_weights.gdp_mer=0.9"],
+     ["composite_weights", "sum to 0.9", "expected a sum of 1"]),
+    ("negative-weight", _nothing, [P, "--set", "composite_weights.milex=-0.5"],
+     ["negative weights", "expected weights >= 0"]),
+    ("unknown-weight-component", _nothing, [P, "--set", "composite_weights.gold=1"],
+     ["composite_weights.gold"]),
+    ("unknown-country-code", _nothing, [P, "--set", "coalition=[CHX]"],
+     ["unknown ISO3 code 'CHX'", "did you mean 'CHN'"]),
+    ("duplicate-country", _nothing, [P, "--set", "coalition=[CHN, CHN]"],
+     ["coalition", "duplicate ISO3"]),
+    ("country-in-both-groups", _nothing, [P, "--set", "benchmark=[CHN]"],
+     ["benchmark: got ['CHN'] also in coalition"]),
+    ("horizon-out-of-range", _nothing, [P, "--set", "horizon=1900"],
+     ["horizon: got 1900", "greater than or equal to 2023"]),
+    ("headline-not-among-measures", _nothing,
+     [P, "--set", "headline_measure=gdp_ppp", "--set", "measures=[milex]"],
+     ["headline_measure: got 'gdp_ppp'", "expected one of measures"]),
+    ("growth-rate-out-of-range", _nothing, [P, "--set", "growth_scenario.rates.CHN=0.9"],
+     ["growth_scenario.rates", "out of range"]),
+    ("bad-brief-name", _write("params/bad.yml", "name: Bad Name\n"), ["params/bad.yml"],
+     ["params/bad.yml", "name: got 'Bad Name'", "slug"]),
+    ("missing-params-file", _nothing, ["params/nope.yml"],
+     ["params/nope.yml: params file not found"]),
+    ("params-not-yaml", _write("params/broken.yml", "title: [unclosed\n"), ["params/broken.yml"],
+     ["params/broken.yml: not valid YAML"]),
+    ("params-not-a-mapping", _write("params/list.yml", "- a\n- b\n"), ["params/list.yml"],
+     ["params/list.yml: expected a mapping", "got list"]),
+    ("set-without-equals", _nothing, [P, "--set", "horizon"],
+     ["--set 'horizon': expected KEY=VALUE"]),
+    ("set-without-key", _nothing, [P, "--set", "=2035"], ["--set '=2035': expected KEY=VALUE"]),
+    ("set-bad-yaml-value", _nothing, [P, "--set", "coalition=[CHN"],
+     ["override 'coalition=[CHN'", "not valid YAML"]),
+    ("duplicate-brief-names", _write("params/copy.yml", "name: default\n"),
+     [P, "params/copy.yml", "--jobs", "2"],
+     ["params/copy.yml: brief name 'default' is also the name of params/default.yml"]),
+    ("jobs-zero", _nothing, [P, "--jobs", "0"], ["--jobs: got 0", "positive"]),
+    ("jobs-negative", _nothing, [P, "--jobs", "-3"], ["--jobs: got -3", "positive"]),
+    ("jobs-and-scheduler", _nothing, [P, "--jobs", "2", "--scheduler", "tcp://127.0.0.1:1"],
+     ["--jobs and --scheduler"]),
+    ("unreachable-scheduler", _nothing, [P, "--scheduler", "tcp://127.0.0.1:1"],
+     ["--scheduler tcp://127.0.0.1:1: cannot connect to a dask scheduler within 1s"]),
+    ("missing-notebook-dir", _remove("notebooks"), [P], ["notebook folder not found"]),
+    ("empty-notebook-dir", lambda r: [p.unlink() for p in (r / "notebooks").glob("*")], [P],
+     ["no notebooks (*.ipynb) found"]),
+    ("notebook-without-parameters-cell", _notebook("03_x.ipynb", ["x = 1"], tags0=()), [P],
+     ["03_x.ipynb: no cell tagged 'parameters'"]),
+    ("parameters-cell-without-artifacts-dir", _notebook("03_x.ipynb", ["horizon = 2030"]), [P],
+     ["03_x.ipynb: its 'parameters' cell does not define artifacts_dir"]),
+    ("notebook-not-json", _write("notebooks/03_x.ipynb", "{oops"), [P],
+     ["03_x.ipynb: not a readable Jupyter notebook"]),
+    ("reads-not-a-list", _edit_nb_metadata("01_alpha.ipynb", {"reads": "series"}), [P],
+     ["01_alpha.ipynb: metadata.brief.reads is 'series'", "expected a list"]),
+    ("reads-unknown-table", _edit_nb_metadata("01_alpha.ipynb", {"reads": ["gdp"]}), [P],
+     ["01_alpha.ipynb: metadata.brief.reads names table 'gdp'", "not in data/"]),
+    ("missing-data-file", _remove("data/series.csv"), [P],
+     ["01_alpha.ipynb", "table 'series'", "not in data/"]),
+    ("data-file-missing-from-datapackage", _datapackage(tamper=False), [P],
+     ["data/series.csv: listed in data/datapackage.json but missing"]),
+    ("data-checksum-mismatch", _datapackage(tamper=True), [P],
+     ["data/series.csv: SHA-256", "does not match data/datapackage.json"]),
+    ("bad-timeout-setting", _nothing, [P, "--force"], ["$BRIEF_EXECUTION_TIMEOUT is 'abc'"]),
+    # these start a kernel
+    ("notebook-raises", _notebook("03_x.ipynb", [PARAMS_CELL, "1 / 0"]), [P],
+     ["notebook 03_x failed in cell 2 (`1 / 0`): ZeroDivisionError: division by zero",
+      "kept at _build/default.failed/03_x.ipynb"]),
+    ("unreadable-csv", _write("data/series.csv", "year,value\n2020\n2021,x,y\n"), [P],
+     ["notebook 01_alpha failed in cell 4 (`with open(\"data/series.csv\"", "Error"]),
+    ("results-with-unknown-key", _notebook("03_x.ipynb", [
+        PARAMS_CELL,
+        "import pathlib\np = pathlib.Path(artifacts_dir, 'results')\np.mkdir(exist_ok=True)\n"
+        "(p / '03_x.json').write_text('{\"verdicts\": {}}')",
+    ]), [P], ["results/03_x.json: unknown top-level key 'verdicts'"]),
+]  # fmt: skip
+
+
+def test_there_are_at_least_thirty_distinct_cases():
+    assert len({c[0] for c in CASES}) == len(CASES) >= 30
+
+
+@pytest.mark.parametrize(
+    ("setup", "argv", "words"), [c[1:] for c in CASES], ids=[c[0] for c in CASES]
+)
+def test_bad_input_is_one_line_and_writes_nothing(
+    setup, argv, words, template, tmp_path, monkeypatch, capsys
+):
+    root = tmp_path / "project"
+    shutil.copytree(template, root)
+    use_project(root, monkeypatch)
+    monkeypatch.setenv("BRIEF_SCHEDULER_TIMEOUT", "1s")
+    if "--force" in argv:
+        monkeypatch.setenv("BRIEF_EXECUTION_TIMEOUT", "abc")
+    setup(root)
+    before = snapshot(root / "_build" / "default")
+    assert main(["run", *argv]) == 2
+    err = capsys.readouterr().err
+    lines = [ln for ln in err.splitlines() if ln.startswith("error: ")]
+    assert len(lines) == 1, err
+    assert "Traceback" not in err
+    for word in words:
+        assert word in lines[0], (word, lines[0])
+    assert snapshot(root / "_build" / "default") == before
+    leftovers = [p.name for p in (root / "_build").iterdir() if p.name.startswith(".")]
+    assert leftovers == []
