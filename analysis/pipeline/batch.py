@@ -129,11 +129,7 @@ def run_batch(
                 client.submit(build_one, *a, key=f"brief-{i}-{Path(a[0]).stem}", pure=False)
                 for i, a in enumerate(args)
             ]
-            index = {f.key: i for i, f in enumerate(futures)}
-            from distributed import as_completed as dask_completed
-
-            for fut in dask_completed(futures):
-                i = index[fut.key]
+            for i, fut in enumerate(futures):  # in order given (a cluster finishes them in any)
                 try:
                     outcomes[i] = fut.result()
                 except Exception as exc:  # worker lost, etc.
