@@ -65,6 +65,14 @@ MEASURES: dict[str, dict[str, str]] = {
 }
 NMC_COMPONENTS = ("nmc_milex", "nmc_milper", "nmc_irst", "nmc_pec", "nmc_tpop", "nmc_upop")
 NMC_LAST_YEAR = 2022
+INDICATORS = [
+    "gdp_mer",
+    "gdp_ppp",
+    "milex_const",
+    "milex_current",
+    "pop",
+    *NMC_COMPONENTS,
+]  # every indicator the power measures read
 COMPONENT_MEASURE = {"gdp_mer": "gdp_mer", "gdp_ppp": "gdp_ppp", "milex": "milex", "cinc": "cinc"}
 PROJECTION_FLAG = "projection"
 COLUMNS = ["iso3", "year", "value"]
@@ -224,11 +232,15 @@ def composite_levels(
     weights: Mapping[str, float],
     coalition: Sequence[str],
     benchmark: Sequence[str],
+    *,
+    missing: str = "drop_year",
 ) -> pd.DataFrame:
     """Per-member user composite: ``sum_k w_k * x_k / (C_k + B_k)`` (iso3, year, value).
 
-    Only years where every weighted component has every member are kept (a composite with a
-    component missing would silently re-weight the others).
+    Only years where every weighted component has data are kept. With ``missing="drop_year"`` a
+    component-year needs every member; with ``"report_gap"`` it needs at least one member of each
+    group, the totals are over the members with data and a member lacking the component gets no
+    share of it (the gap is listed by :func:`all_measures`).
     """
     members = [*coalition, *benchmark]
     parts = []
@@ -239,8 +251,13 @@ def composite_levels(
         wide = lv[lv["iso3"].isin(members)].pivot_table(
             index="year", columns="iso3", values="value", aggfunc="first"
         )
-        wide = wide.reindex(columns=members).dropna(how="any")
-        share = wide.div(wide.sum(axis=1), axis=0) * w
+        wide = wide.reindex(columns=members)
+        if missing == "drop_year":
+            wide = wide.dropna(how="any")
+        else:
+            has_c = wide[list(coalition)].notna().any(axis=1)
+            wide = wide[has_c & wide[list(benchmark)].notna().any(axis=1)]
+        share = wide.div(wide.sum(axis=1), axis=0).fillna(0.0) * w
         parts.append(share)
     if not parts:
         raise BriefError("composite_weights: expected at least one positive weight")
@@ -298,8 +315,30 @@ def all_measures(
     """Group series for every requested measure (observed data only)."""
     out: dict[str, GroupSeries] = {}
     for m in measures:
-        lv = member_levels(ind, m, coalition, benchmark, weights=weights, milex_prices=milex_prices)
+        lv = member_levels(
+            ind,
+            m,
+            coalition,
+            benchmark,
+            weights=weights,
+            milex_prices=milex_prices,
+            missing=missing,
+        )
         g = group_totals(lv, coalition, benchmark, missing=missing, measure=m)
+        if m == "composite" and weights:
+            comp_gaps = [
+                group_totals(
+                    component_levels(ind, k, milex_prices=milex_prices),
+                    coalition,
+                    benchmark,
+                    missing=missing,
+                    years=g.table["year"],
+                ).gaps.assign(action=lambda d, k=k: d["action"] + f" (component {k})")
+                for k, w in sorted(weights.items())
+                if w > 0
+            ]
+            gaps = pd.concat([g.gaps, *comp_gaps], ignore_index=True)
+            g = GroupSeries(m, g.table, gaps.sort_values(["year", "iso3"], kind="mergesort"))
         if start_year is not None:
             g = GroupSeries(
                 m,
@@ -318,6 +357,7 @@ def member_levels(
     *,
     weights: Mapping[str, float] | None = None,
     milex_prices: str = "constant",
+    missing: str = "drop_year",
 ) -> pd.DataFrame:
     """Per-member levels of any measure, including the user composite."""
     if measure != "composite":
@@ -325,7 +365,7 @@ def member_levels(
     if not weights:
         raise BriefError("composite_weights: expected weights for the composite measure")
     comps = {k: component_levels(ind, k, milex_prices=milex_prices) for k in weights}
-    return composite_levels(comps, weights, coalition, benchmark)
+    return composite_levels(comps, weights, coalition, benchmark, missing=missing)
 
 
 def long_ratio_table(series: Mapping[str, GroupSeries]) -> pd.DataFrame:
@@ -337,3 +377,39 @@ def long_ratio_table(series: Mapping[str, GroupSeries]) -> pd.DataFrame:
     t["label"] = t["measure"].map(lambda m: MEASURES[m]["label"])
     cols = ["measure", "label", "year", "coalition", "benchmark", "ratio"]
     return t[cols].sort_values(["measure", "year"], kind="mergesort").reset_index(drop=True)
+
+
+def gap_table(series: Mapping[str, GroupSeries]) -> pd.DataFrame:
+    """Every measure's missing member-years: measure, iso3, year, group, action."""
+    frames = [g.gaps.assign(measure=m) for m, g in series.items() if len(g.gaps)]
+    cols = ["measure", "iso3", "year", "group", "action"]
+    if not frames:
+        return pd.DataFrame({c: pd.Series(dtype="object") for c in cols})
+    t = pd.concat(frames, ignore_index=True)[cols]
+    return t.sort_values(["measure", "year", "iso3"], kind="mergesort").reset_index(drop=True)
+
+
+def gap_summary(gaps: pd.DataFrame) -> pd.DataFrame:
+    """Gaps condensed: per measure, member and action, the first and last year and the count."""
+    cols = ["measure", "iso3", "action", "first_year", "last_year", "years"]
+    if gaps.empty:
+        return pd.DataFrame(columns=cols)
+    g = gaps.groupby(["measure", "iso3", "action"], as_index=False).agg(
+        first_year=("year", "min"), last_year=("year", "max"), years=("year", "count")
+    )
+    return g[cols]
+
+
+def constant_dollar_totals(
+    ind: pd.DataFrame,
+    coalition: Sequence[str],
+    benchmark: Sequence[str],
+    base_year: int,
+    *,
+    missing: str = "drop_year",
+) -> pd.DataFrame:
+    """GDP at market rates of both groups in constant ``base_year`` US$ bn, and their ratio."""
+    p = us_price_index(ind, base_year)
+    lv = to_constant(measure_levels(ind, "gdp_mer"), p)
+    t = group_totals(lv, coalition, benchmark, missing=missing, measure="gdp_mer").table
+    return t[["year", "coalition", "benchmark", "ratio"]].reset_index(drop=True)

@@ -322,16 +322,19 @@ def project_measure(
             den_c += w * b_cen / (c_cen + b_cen)
         ratio, central = num / den, num_c / den_c
     else:
-        lv = power.member_levels(ind, measure, coalition, benchmark, milex_prices=milex_prices)
-        table = power.group_totals(lv, coalition, benchmark, missing=missing).table
-        if table.empty:
-            raise BriefError(f"{measure}: no year with data for both groups; cannot project")
-        last_year = int(table["year"].max())
-        years = np.arange(last_year + 1, horizon + 1)
-        projected = _projected_rows(ind, measure, milex_prices)
-        gi = _inputs(
-            lv, coalition, benchmark, last_year, horizon, growth, projected, mu_shift, sd_scale
+        gi = measure_inputs(
+            ind,
+            measure,
+            coalition=coalition,
+            benchmark=benchmark,
+            horizon=horizon,
+            growth=growth,
+            milex_prices=milex_prices,
+            missing=missing,
+            mu_shift=mu_shift,
+            sd_scale=sd_scale,
         )
+        last_year, years = gi.last_year, gi.years
         coal, bench = simulate_groups(gi, draws, rng, shocks, t_df)
         c_cen, b_cen = deterministic_groups(gi)
         ratio, central = coal / bench, c_cen / b_cen
@@ -339,6 +342,33 @@ def project_measure(
     f = fan(years, ratio)
     f["central"] = central
     return Projection(measure, last_year, horizon, f, notes, ratio if keep_draws else None)
+
+
+def measure_inputs(
+    ind: pd.DataFrame,
+    measure: str,
+    *,
+    coalition: Sequence[str],
+    benchmark: Sequence[str],
+    horizon: int,
+    growth: Mapping[str, object],
+    milex_prices: str = "constant",
+    missing: str = "drop_year",
+    mu_shift: Mapping[str, float] | None = None,
+    sd_scale: float = 1.0,
+) -> GrowthInputs:
+    """Growth inputs of one base measure (not the composite), from its last common year."""
+    if measure == "composite":
+        raise BriefError("composite: projected through its components, not as one series")
+    lv = power.member_levels(ind, measure, coalition, benchmark, milex_prices=milex_prices)
+    table = power.group_totals(lv, coalition, benchmark, missing=missing).table
+    if table.empty:
+        raise BriefError(f"{measure}: no year with data for both groups; cannot project")
+    last_year = int(table["year"].max())
+    projected = _projected_rows(ind, measure, milex_prices)
+    return _inputs(
+        lv, coalition, benchmark, last_year, horizon, growth, projected, mu_shift, sd_scale
+    )
 
 
 def _projected_rows(ind: pd.DataFrame, measure: str, milex_prices: str) -> pd.DataFrame | None:
@@ -413,3 +443,53 @@ def _component_paths(
         b_cen[len(obs_years) :] = bc[k:]
         notes = gi.notes
     return c_draw, b_draw, c_cen, b_cen, notes
+
+
+def probability_table(
+    projections: Mapping[str, Projection], measures_info: Mapping[str, Mapping[str, str]]
+) -> pd.DataFrame:
+    """measure, label, year, prob_exceed_by, prob_above for every projected measure."""
+    frames = [
+        p.fan[["year", "prob_exceed_by", "prob_above"]].assign(
+            measure=m, label=measures_info[m]["label"]
+        )
+        for m, p in projections.items()
+    ]
+    cols = ["measure", "label", "year", "prob_exceed_by", "prob_above"]
+    if not frames:
+        return pd.DataFrame(columns=cols)
+    t = pd.concat(frames, ignore_index=True)[cols]
+    return t.sort_values(["measure", "year"], kind="mergesort").reset_index(drop=True)
+
+
+def measure_result(
+    measure: str, series: power.GroupSeries, proj: Projection, horizon: int
+) -> dict[str, object]:
+    """The ``measures.<id>`` entry of results.json (docs/contracts.md).
+
+    ``crossover_year`` is the first observed year above parity or, failing that, the first year
+    of the central projection above it (``crossover_basis`` says which); ``margin_at_horizon`` is
+    the central projected ratio at the horizon minus 1 (the observed ratio if the horizon is not
+    after the last observed year).
+    """
+    info = power.MEASURES[measure]
+    latest_year, ratio_latest = power.latest(series.table)
+    observed = power.first_crossover(series.table)
+    projected = proj.central_crossover()
+    at_h = proj.central_at_horizon
+    if at_h is None:
+        at_h = power.value_at(series.table, horizon)
+    return {
+        "label": info["label"],
+        "unit": info["unit"],
+        "source": info["source"],
+        "latest_year": latest_year,
+        "ratio_latest": ratio_latest,
+        "crossover_year": observed if observed is not None else projected,
+        "crossover_basis": "observed"
+        if observed is not None
+        else ("projected" if projected is not None else None),
+        "margin_at_horizon": power.margin(at_h),
+        "prob_exceed_by_horizon": proj.prob_exceed_by_horizon,
+        "horizon": horizon,
+    }

@@ -208,3 +208,90 @@ def make_runner(
         )
 
     return run
+
+
+MIN_MEMBER_SHARE = 0.05  # tornado: members with at least this share of their group's total
+
+
+def tornado_members(
+    levels: pd.DataFrame, coalition: Sequence[str], benchmark: Sequence[str], year: int
+) -> list[str]:
+    """Members whose growth the tornado varies: those with >= MIN_MEMBER_SHARE of their group."""
+    v = levels[levels["year"] == year].set_index("iso3")["value"]
+    out = []
+    for group in (coalition, benchmark):
+        g = v.reindex(list(group)).dropna()
+        total = g.sum()
+        out += [
+            iso
+            for iso in group
+            if iso in g.index and total > 0 and g[iso] / total >= MIN_MEMBER_SHARE
+        ]
+    return out
+
+
+def component_shares(
+    ind: pd.DataFrame,
+    components: Sequence[str],
+    coalition: Sequence[str],
+    benchmark: Sequence[str],
+    *,
+    milex_prices: str = "constant",
+    missing: str = "drop_year",
+) -> tuple[dict[str, float], int]:
+    """Coalition share ``C/(C+B)`` of each component in the latest year all of them have."""
+    from analysis import power
+
+    tables = {
+        c: power.group_totals(
+            power.component_levels(ind, c, milex_prices=milex_prices),
+            coalition,
+            benchmark,
+            missing=missing,
+        ).table.set_index("year")
+        for c in components
+    }
+    common = sorted(set.intersection(*(set(t.index) for t in tables.values())))
+    if not common:
+        from analysis.errors import BriefError
+
+        raise BriefError(f"composite components {list(components)}: no year with all of them")
+    year = int(common[-1])
+    shares = {
+        c: float(t.loc[year, "coalition"] / (t.loc[year, "coalition"] + t.loc[year, "benchmark"]))
+        for c, t in tables.items()
+    }
+    return shares, year
+
+
+def break_even_table(ind: pd.DataFrame, params) -> pd.DataFrame:
+    """Per base measure: the break-even extra growth of every coalition member to the horizon.
+
+    ``gap`` is in annual log-growth; ``gap_pp`` in percentage points of annual growth
+    (``100 * (exp(gap) - 1)``). The composite is left out (it has no single growth path).
+    """
+    rows = []
+    for m in params.measures:
+        if m == "composite":
+            continue
+        gi = pj.measure_inputs(
+            ind,
+            m,
+            coalition=params.coalition,
+            benchmark=params.benchmark,
+            horizon=params.horizon,
+            growth=params.growth_scenario.model_dump(),
+            milex_prices=params.milex_prices,
+            missing=params.missing,
+        )
+        gap = break_even_gap(gi)
+        rows.append(
+            {
+                "measure": m,
+                "last_year": gi.last_year,
+                "horizon": params.horizon,
+                "gap": gap,
+                "gap_pp": None if gap is None else 100.0 * float(np.expm1(gap)),
+            }
+        )
+    return pd.DataFrame(rows, columns=["measure", "last_year", "horizon", "gap", "gap_pp"])

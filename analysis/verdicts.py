@@ -186,3 +186,30 @@ def c1_verdict(
         charts=charts,
         tables=tables,
     )
+
+
+def c1_assumptions(params: Any, projections: dict[str, Any]) -> list[str]:
+    """The assumptions behind the C1 verdict, stated from the parameters actually used."""
+    g = params.growth_scenario
+    sd = "each member's historical sd" if g.growth_sd is None else f"sd {g.growth_sd:g}"
+    method = {
+        "trailing_cagr": f"each member's trailing {g.window}-year compound growth",
+        "weo": f"IMF WEO projections where available, then trailing {g.window}-year growth",
+        "explicit": "explicit growth rates per country",
+    }[g.method]
+    out = [
+        f"Coalition: {', '.join(params.coalition)}; benchmark: {', '.join(params.benchmark)}.",
+        f"Verdict stated on {params.headline_measure}; the other measures are shown as evidence.",
+        f"'Approach' means the ratio rose from {REPORT_YEAR - APPROACH_WINDOW} to {REPORT_YEAR}; "
+        f"'exceed' means a ratio above 1; exceeding by {params.horizon} counts as likely when its "
+        f"probability is at least {EXCEED_PROBABILITY:.0%}.",
+        f"Projections: {method}, {g.shocks} annual shocks with {sd}, {params.mc_draws:,} draws, "
+        f"seed {params.seed}.",
+        f"Missing member-years: {params.missing.replace('_', ' ')} (never counted as zero).",
+        "The CINC-style composite ends with COW NMC v7.0 in 2022 and is extended only by "
+        "projection.",
+        "All figures are our computation from public data, not the report's own numbers.",
+    ]
+    for m, p in sorted(projections.items()):
+        out += [f"{m}: {n}" for n in p.notes]
+    return out

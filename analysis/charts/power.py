@@ -257,3 +257,36 @@ def tornado_chart(
         f"{search_horizon}",
         source=source,
     )
+
+
+def probability_chart(
+    prob: pd.DataFrame, *, coalition_label: str, benchmark_label: str, source: str
+) -> alt.VConcatChart:
+    """Probability the coalition has exceeded the benchmark by each year, one line per measure."""
+    lines = (
+        alt.Chart(prob)
+        .mark_line(point=alt.OverlayMarkDef(size=18))
+        .encode(
+            x=alt.X("year:Q", title="Year", axis=alt.Axis(format="d")),
+            y=alt.Y(
+                "prob_exceed_by:Q",
+                title="Probability (share of simulations)",
+                scale=alt.Scale(domain=[0, 1]),
+                axis=alt.Axis(format="%"),
+            ),
+            color=alt.Color("label:N", title="Measure", scale=alt.Scale(range=theme.PALETTE)),
+            strokeDash=alt.StrokeDash("label:N", legend=None),
+            tooltip=[
+                alt.Tooltip("label:N", title="Measure"),
+                alt.Tooltip("year:Q", format="d", title="Year"),
+                alt.Tooltip("prob_exceed_by:Q", format=".1%", title="P(exceeded by year)"),
+            ],
+        )
+        .properties(width=theme.WIDTH, height=theme.HEIGHT)
+    )
+    return theme.finish(
+        lines,
+        title=f"Probability that {coalition_label} has exceeded {benchmark_label}, by year",
+        subtitle="Share of simulated paths above parity in at least one year up to the year shown",
+        source=source,
+    )
