@@ -120,7 +120,7 @@ def tornado(
     for iso in members:
         lo = metric(mu_shift={iso: -RATE_DELTA})
         hi = metric(mu_shift={iso: RATE_DELTA})
-        rows.append((f"{iso} growth ∓1 pp", f"{iso} -1 pp", f"{iso} +1 pp", lo, hi))
+        rows.append((f"{iso} growth -/+1 pp", f"{iso} -1 pp", f"{iso} +1 pp", lo, hi))
     w_lo, w_hi = max(2, window - WINDOW_DELTA), min(40, window + WINDOW_DELTA)
     rows.append(
         (
@@ -134,8 +134,8 @@ def tornado(
     rows.append(
         (
             "Shock sd",
-            f"sd ×{SD_SCALES[0]:g}",
-            f"sd ×{SD_SCALES[1]:g}",
+            f"sd x{SD_SCALES[0]:g}",
+            f"sd x{SD_SCALES[1]:g}",
             metric(sd_scale=SD_SCALES[0]),
             metric(sd_scale=SD_SCALES[1]),
         )

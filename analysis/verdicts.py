@@ -161,7 +161,7 @@ def c1_verdict(
     cross = a["crossover_year"]
     summary = (
         f"On {labels[headline].lower()}, {coalition_label} stood at "
-        f"{_pct(a['ratio_report_year'])} of {benchmark_label} in {REPORT_YEAR} "
+        f"{_pct(a['ratio_report_year'])} of the {benchmark_label} level in {REPORT_YEAR} "
         f"({_pct(a['ratio_approach_start'])} in {REPORT_YEAR - APPROACH_WINDOW}) and "
         f"{'exceeded it' if exceeded else 'did not exceed it'} through {article_horizon}"
         f"{f' (first above in {cross})' if cross is not None else ''}; "

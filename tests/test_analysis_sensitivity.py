@@ -86,7 +86,7 @@ def test_tornado_orders_by_swing_and_handles_none():
         observed_crossover={"gdp_ppp": 2014},
     )
     assert t["input"].iloc[0] == "Measure of power"  # None (beyond 2100) vs 2014: largest swing
-    row = t.set_index("input").loc["CHN growth ∓1 pp"]
+    row = t.set_index("input").loc["CHN growth -/+1 pp"]
     assert (row["low"], row["high"], row["base"]) == (2050, 2030, 2040)
     assert t.set_index("input").loc["Shock sd", "swing"] == 0
     m = t.set_index("input").loc["Measure of power"]
@@ -136,14 +136,14 @@ def test_c1_verdict_summary_is_computed():
         headline="milex",
         labels={"milex": "Military expenditure", "gdp_ppp": "GDP at PPP"},
         coalition_label="China + Russia",
-        benchmark_label="the United States",
+        benchmark_label="United States",
         assumptions=["x"],
         charts=["c1-ratio"],
         tables=["c1-ratio"],
         **ARGS,
     )
     assert v.verdict == "supported"
-    assert "46% of the United States in 2021" in v.summary  # 0.3 + 16 * 0.01 (2021 is index 16)
+    assert "46% of the United States level in 2021" in v.summary  # 0.3 + 16 * 0.01 (2021 is index 16)
     assert "36% in 2011" in v.summary and "1 of 2 measures" in v.summary
     assert v.evidence["verdict_gdp_ppp"] == "not supported"
     assert v.evidence["prob_exceed_by_horizon"] == 0.01

@@ -13,6 +13,10 @@ import pandas as pd
 from analysis.charts import theme
 
 RATIO_AXIS = "Coalition ÷ benchmark (1 = parity)"
+LEGEND = alt.Legend(columns=2, labelLimit=360, symbolStrokeWidth=2.5)
+YEAR_X = alt.X(
+    "year:Q", title="Year", axis=alt.Axis(format="d"), scale=alt.Scale(zero=False, nice=False)
+)
 
 
 def _parity_rule() -> alt.Chart:
@@ -28,8 +32,8 @@ def _year_marker(year: int, text: str) -> alt.LayerChart:
     rule = alt.Chart(d).mark_rule(color=theme.NEUTRAL, strokeWidth=1).encode(x="year:Q")
     label = (
         alt.Chart(d)
-        .mark_text(align="left", dx=4, dy=-4, baseline="top", fontSize=10, color=theme.NEUTRAL)
-        .encode(x="year:Q", y=alt.value(0), text="text:N")
+        .mark_text(align="left", dx=4, baseline="bottom", fontSize=10, color=theme.NEUTRAL)
+        .encode(x="year:Q", y=alt.value(theme.HEIGHT - 4), text="text:N")
     )
     return rule + label
 
@@ -48,10 +52,12 @@ def ratio_chart(
         alt.Chart(d)
         .mark_line(point=alt.OverlayMarkDef(size=18))
         .encode(
-            x=alt.X("year:Q", title="Year", axis=alt.Axis(format="d")),
+            x=YEAR_X,
             y=alt.Y("ratio:Q", title=RATIO_AXIS, scale=alt.Scale(zero=True)),
-            color=alt.Color("label:N", title="Measure", scale=alt.Scale(range=theme.PALETTE)),
-            strokeDash=alt.StrokeDash("label:N", legend=None),
+            color=alt.Color(
+                "label:N", title="Measure", scale=alt.Scale(range=theme.PALETTE), legend=LEGEND
+            ),
+            strokeDash=alt.StrokeDash("label:N", title="Measure", legend=LEGEND),
             tooltip=[
                 alt.Tooltip("label:N", title="Measure"),
                 alt.Tooltip("year:Q", title="Year", format="d"),
@@ -81,7 +87,16 @@ def fan_chart(
     source: str,
 ) -> alt.VConcatChart:
     """Observed ratio (year, ratio) and the Monte Carlo fan (year, p05..p95, central)."""
-    x = alt.X("year:Q", title="Year", axis=alt.Axis(format="d"))
+    x = YEAR_X
+    hist = history[["year", "ratio"]].dropna()
+    if len(hist) and len(fan):
+        # start the fan at the last observed point so the two lines join
+        y0, r0 = int(hist["year"].iloc[-1]), float(hist["ratio"].iloc[-1])
+        start = {c: r0 for c in ("p05", "p25", "p50", "p75", "p95", "central")}
+        fan = pd.concat(
+            [pd.DataFrame([{"year": y0, **start, "prob_exceed_by": 0.0}]), fan],
+            ignore_index=True,
+        )
     outer = (
         alt.Chart(fan)
         .mark_area(opacity=0.25, color=theme.COALITION)
@@ -154,9 +169,11 @@ def simplex_chart(
     )
     xt = f"Weight on {labels[x_component]}"
     yt = f"Weight on {labels[y_component]}"
+    dom = alt.Scale(domain=[-step / 2, 1 + step / 2], nice=False)
+    ticks = alt.Axis(values=[0, 0.2, 0.4, 0.6, 0.8, 1.0], format=".1f")
     base = alt.Chart(d).encode(
-        x=alt.X(f"w_{x_component}:Q", title=xt, scale=alt.Scale(domain=[-step / 2, 1 + step / 2])),
-        y=alt.Y(f"w_{y_component}:Q", title=yt, scale=alt.Scale(domain=[-step / 2, 1 + step / 2])),
+        x=alt.X(f"w_{x_component}:Q", title=xt, scale=dom, axis=ticks),
+        y=alt.Y(f"w_{y_component}:Q", title=yt, scale=dom, axis=ticks),
     )
     cells = base.mark_square(size=260, opacity=0.95).encode(
         color=alt.Color(
@@ -267,15 +284,17 @@ def probability_chart(
         alt.Chart(prob)
         .mark_line(point=alt.OverlayMarkDef(size=18))
         .encode(
-            x=alt.X("year:Q", title="Year", axis=alt.Axis(format="d")),
+            x=YEAR_X,
             y=alt.Y(
                 "prob_exceed_by:Q",
                 title="Probability (share of simulations)",
                 scale=alt.Scale(domain=[0, 1]),
                 axis=alt.Axis(format="%"),
             ),
-            color=alt.Color("label:N", title="Measure", scale=alt.Scale(range=theme.PALETTE)),
-            strokeDash=alt.StrokeDash("label:N", legend=None),
+            color=alt.Color(
+                "label:N", title="Measure", scale=alt.Scale(range=theme.PALETTE), legend=LEGEND
+            ),
+            strokeDash=alt.StrokeDash("label:N", title="Measure", legend=LEGEND),
             tooltip=[
                 alt.Tooltip("label:N", title="Measure"),
                 alt.Tooltip("year:Q", format="d", title="Year"),

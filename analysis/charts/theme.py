@@ -9,6 +9,8 @@ so static renders are identical offline. Every chart carries a title and a sourc
 
 from __future__ import annotations
 
+import textwrap
+
 import altair as alt
 
 THEME_NAME = "rand-brief"
@@ -30,6 +32,7 @@ BENCHMARK = "#0072B2"
 NEUTRAL = "#555555"
 GRID = "#e5e5e5"
 WIDTH = 560
+SOURCE_WIDTH = 110  # characters per line of the source note
 HEIGHT = 300
 # Sequential and diverging schemes that stay readable in grey and for colour-blind readers.
 SEQUENTIAL = "viridis"
@@ -100,7 +103,7 @@ def finish(
     """Give a chart its title (and subtitle) on top and a source line underneath."""
     inner = chart.properties(
         title=alt.TitleParams(
-            f"Source: {source}",
+            textwrap.wrap(f"Source: {source}", SOURCE_WIDTH),
             orient="bottom",
             anchor="start",
             fontSize=10,
