@@ -190,7 +190,10 @@ def test_notebooks_run_for_every_brief(brief, tmp_path, indicator_env, monkeypat
     head = outlook["measures"][params.headline_measure]
     assert float(fan[-1]["prob_exceed_by"]) == pytest.approx(head["prob_exceed_by_horizon"])
     sens = json.loads((out / "results" / "03_sensitivity.json").read_text())
-    assert 0.0 <= sens["numbers"]["c1_simplex_share_exceeding"] <= 1.0
+    assert 0.0 <= sens["numbers"]["c1_sensitivity_simplex_share_exceeding"] <= 1.0
+    for stem in OURS:  # the report needs the data behind every chart under the chart's id
+        for cid in CHARTS[stem]:
+            assert cid in TABLES[stem]
     verdict_rows = read_csv(out / "tables" / "c1-verdicts.csv")
     assert {r["measure"]: r["verdict"] for r in verdict_rows} == {
         m: c1["evidence"][f"verdict_{m}"] for m in params.measures
