@@ -31,6 +31,7 @@ def test_batch_of_two_briefs_on_a_dask_local_cluster(project):
         outcomes = run_batch(
             ["params/default.yml", "params/alt.yml"], scheduler=cluster.scheduler_address
         )
+    assert [o.error for o in outcomes] == ["", ""]
     assert [(o.name, o.ok, o.ran, o.cached) for o in outcomes] == [
         ("default", True, 2, 0),
         ("alt", True, 2, 0),

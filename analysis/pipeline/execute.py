@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import asyncio
 import os
+import threading
 import warnings
 from dataclasses import dataclass
 from pathlib import Path
@@ -99,6 +101,38 @@ def _text(src: Any) -> str:
     return "".join(src) if isinstance(src, list) else str(src)
 
 
+def _in_fresh_thread(fn: Any, *args: Any, **kwargs: Any) -> Any:
+    """Call ``fn`` in a new thread: its own (empty) context and its own asyncio loop, closed after.
+
+    papermill/nbclient keep their event loop in a context variable (jupyter_core). Threads that
+    inherit one context -- e.g. a dask worker running two briefs in two threads -- would share one
+    loop and fail with "This event loop is already running"; a fresh thread never does.
+    """
+    box: dict[str, Any] = {}
+
+    def target() -> None:
+        policy = asyncio.get_event_loop_policy()
+        try:
+            box["result"] = fn(*args, **kwargs)
+        except BaseException as exc:
+            box["error"] = exc
+        finally:
+            try:
+                loop = policy.get_event_loop()
+            except RuntimeError:
+                loop = None
+            if loop is not None and not loop.is_running():
+                loop.close()
+            policy.set_event_loop(None)
+
+    thread = threading.Thread(target=target, name="brief-papermill", daemon=True)
+    thread.start()
+    thread.join()
+    if "error" in box:
+        raise box["error"]
+    return box.get("result")
+
+
 def execute_notebook(
     source: Path,
     output: Path,
@@ -111,7 +145,8 @@ def execute_notebook(
     """Run ``source`` into ``output`` with papermill; raise NotebookFailed on any failure."""
     name = source.stem
     try:
-        papermill.execute_notebook(
+        _in_fresh_thread(
+            papermill.execute_notebook,
             str(source),
             str(output),
             parameters=parameters,
