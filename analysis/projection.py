@@ -224,7 +224,7 @@ class Projection:
     """One measure's projection: central path, fan and the numbers the brief quotes."""
 
     measure: str
-    last_year: int
+    last_year: int | None  # None: no observed year with data for both groups (not available)
     horizon: int
     fan: pd.DataFrame  # year, p05..p95, prob_above, prob_exceed_by, central
     notes: list[str]
@@ -243,6 +243,13 @@ class Projection:
     def central_crossover(self) -> int | None:
         above = self.fan.loc[self.fan["central"] > 1.0, "year"]
         return int(above.min()) if len(above) else None
+
+
+def unavailable(measure: str, horizon: int, reason: str) -> Projection:
+    """A projection that could not be made (no data): empty fan, the reason as a note."""
+    f = fan(np.zeros(0, dtype=int), np.zeros((0, 0)))
+    f["central"] = []
+    return Projection(measure, None, horizon, f, [f"not available: {reason}"])
 
 
 def _observed_groups(table: pd.DataFrame, years: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -289,7 +296,7 @@ def project_measure(
             missing=missing,
         )["composite"].table
         if obs.empty:
-            raise BriefError("composite: no year with every weighted component for every member")
+            return unavailable(measure, horizon, "no year with every weighted component")
         last_year = int(obs["year"].max())
         years = np.arange(last_year + 1, horizon + 1)
         num = np.zeros((draws, len(years)))
@@ -322,6 +329,9 @@ def project_measure(
             den_c += w * b_cen / (c_cen + b_cen)
         ratio, central = num / den, num_c / den_c
     else:
+        lv = power.member_levels(ind, measure, coalition, benchmark, milex_prices=milex_prices)
+        if power.group_totals(lv, coalition, benchmark, missing=missing).table.empty:
+            return unavailable(measure, horizon, "no year with data for both groups")
         gi = measure_inputs(
             ind,
             measure,

@@ -20,6 +20,7 @@ import pandas as pd
 from scipy.optimize import brentq
 
 from analysis import projection as pj
+from analysis.errors import BriefError
 
 RATE_DELTA = 0.01  # tornado: each member's annual growth -/+ 1 percentage point (log-growth)
 WINDOW_DELTA = 5  # tornado: trailing window -/+ 5 years
@@ -253,8 +254,6 @@ def component_shares(
     }
     common = sorted(set.intersection(*(set(t.index) for t in tables.values())))
     if not common:
-        from analysis.errors import BriefError
-
         raise BriefError(f"composite components {list(components)}: no year with all of them")
     year = int(common[-1])
     shares = {
@@ -274,16 +273,20 @@ def break_even_table(ind: pd.DataFrame, params) -> pd.DataFrame:
     for m in params.measures:
         if m == "composite":
             continue
-        gi = pj.measure_inputs(
-            ind,
-            m,
-            coalition=params.coalition,
-            benchmark=params.benchmark,
-            horizon=params.horizon,
-            growth=params.growth_scenario.model_dump(),
-            milex_prices=params.milex_prices,
-            missing=params.missing,
-        )
+        try:
+            gi = pj.measure_inputs(
+                ind,
+                m,
+                coalition=params.coalition,
+                benchmark=params.benchmark,
+                horizon=params.horizon,
+                growth=params.growth_scenario.model_dump(),
+                milex_prices=params.milex_prices,
+                missing=params.missing,
+            )
+        except BriefError:  # no data for this measure: shown as not available
+            rows.append({"measure": m, "last_year": None, "horizon": params.horizon})
+            continue
         gap = break_even_gap(gi)
         rows.append(
             {
@@ -294,4 +297,5 @@ def break_even_table(ind: pd.DataFrame, params) -> pd.DataFrame:
                 "gap_pp": None if gap is None else 100.0 * float(np.expm1(gap)),
             }
         )
-    return pd.DataFrame(rows, columns=["measure", "last_year", "horizon", "gap", "gap_pp"])
+    out = pd.DataFrame(rows, columns=["measure", "last_year", "horizon", "gap", "gap_pp"])
+    return out.astype({"last_year": "Int64", "gap": float, "gap_pp": float})

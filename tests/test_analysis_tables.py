@@ -127,3 +127,26 @@ def test_assumptions_state_the_parameters():
         "50%",
     ):
         assert piece in text, piece
+
+
+def test_measure_without_data_is_not_available_not_a_crash():
+    df = three("milex_const")  # no GDP at all
+    p = pj.project_measure(
+        df, "gdp_mer", coalition=C, benchmark=B, horizon=2030, growth={}, draws=10, seed=1
+    )
+    assert p.last_year is None and p.fan.empty and "not available" in p.notes[0]
+    assert p.central_at_horizon is None and p.prob_exceed_by_horizon is None
+    s = power.all_measures(df, ["gdp_mer"], C, B)["gdp_mer"]
+    r = pj.measure_result("gdp_mer", s, p, 2030)
+    assert r["latest_year"] is None and r["ratio_latest"] is None
+    a = verdicts.c1_measure(
+        s.table,
+        crossover_year=None,
+        central_at_horizon=None,
+        prob_exceed_by_horizon=None,
+        article_horizon=2022,
+        horizon=2030,
+    )
+    assert a["verdict"] == "not testable"
+    t = sensitivity.break_even_table(df, BriefParams(measures=["gdp_mer", "milex"]))
+    assert pd.isna(t.set_index("measure").loc["gdp_mer", "gap"])
