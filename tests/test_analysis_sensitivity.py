@@ -143,7 +143,7 @@ def test_c1_verdict_summary_is_computed():
         **ARGS,
     )
     assert v.verdict == "supported"
-    assert "46% of the United States level in 2021" in v.summary  # 0.3 + 16 * 0.01 (2021 is index 16)
+    assert "46% of the United States level in 2021" in v.summary  # 0.3 + 16 * 0.01
     assert "36% in 2011" in v.summary and "1 of 2 measures" in v.summary
     assert v.evidence["verdict_gdp_ppp"] == "not supported"
     assert v.evidence["prob_exceed_by_horizon"] == 0.01
