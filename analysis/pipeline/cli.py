@@ -9,6 +9,15 @@ from pathlib import Path
 
 import click
 from rich.console import Console
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    Progress,
+    SpinnerColumn,
+    TaskID,
+    TextColumn,
+    TimeElapsedColumn,
+)
 
 from analysis import paths
 from analysis.errors import BriefError
@@ -20,32 +29,42 @@ def _console() -> Console:
 
 
 class _Display:
-    """Per-notebook lines with elapsed time (rich), for one brief built in this process."""
+    """A rich progress bar for one brief built in this process (notebooks done / total, elapsed
+    time, the notebook running), and one line per notebook with its own elapsed time."""
 
     def __init__(self, console: Console):
         self.console = console
-        self.status = None
-        self.t0 = 0.0
+        self.progress = Progress(
+            SpinnerColumn(),
+            TextColumn("{task.description}"),
+            BarColumn(bar_width=20),
+            MofNCompleteColumn(),
+            TimeElapsedColumn(),
+            console=console,
+            transient=True,
+        )
+        self.task: TaskID | None = None
 
     def __call__(self, event: str, brief: str, nb: str, seconds: float, detail: str) -> None:
-        if event == "start":
-            self.t0 = time.perf_counter()
-            self.status = self.console.status(f"{brief}: running {nb} ({detail})")
-            self.status.start()
+        if event == "plan":
+            self.progress.start()
+            self.task = self.progress.add_task(brief, total=int(detail))
             return
-        if self.status is not None and event in ("ran", "failed"):
-            self.status.stop()
-            self.status = None
-        if event == "ran":
-            self.console.print(f"  [green]ran[/]    {brief}/{nb}  {seconds:6.1f} s")
+        if self.task is None:
+            return
+        if event == "start":
+            self.progress.update(self.task, description=f"{brief}: running {nb} ({detail})")
+        elif event == "ran":
+            self.progress.console.print(f"  [green]ran[/]    {brief}/{nb}  {seconds:6.1f} s")
         elif event == "cached":
-            self.console.print(f"  [cyan]cached[/] {brief}/{nb}")
+            self.progress.console.print(f"  [cyan]cached[/] {brief}/{nb}")
         elif event == "failed":
-            self.console.print(f"  [red]failed[/] {brief}/{nb}  {seconds:6.1f} s")
+            self.progress.console.print(f"  [red]failed[/] {brief}/{nb}  {seconds:6.1f} s")
+        if event in ("ran", "cached"):
+            self.progress.advance(self.task)
 
     def close(self) -> None:
-        if self.status is not None:
-            self.status.stop()
+        self.progress.stop()
 
 
 def _check_overrides(overrides: tuple[str, ...]) -> None:
