@@ -158,6 +158,7 @@ class NotebookPlan:
     stem: str
     source_nb: Any
     parameters: dict[str, Any]
+    names: list[str]
     reads: list[str] | None
     data: dict[str, str]
     components: dict[str, str]
@@ -226,17 +227,22 @@ def plan_brief(
     plans = []
     for path in nb_paths:
         nb = keys.read_notebook(path)
-        names = keys.parameter_names(path, nb)
+        nb_hash = keys.notebook_hash(nb)
+        old = previous.get(path.stem)
+        if old and old.get("components", {}).get("notebook") == nb_hash and old.get("names"):
+            names = list(old["names"])  # same source: papermill's inspection would agree
+        else:
+            names = keys.parameter_names(path, nb)
         received = keys.select_parameters(names, params.flat)
         reads = keys.notebook_reads(path.name, nb)
         data = keys.select_data(path.name, checksums, reads)
-        components = keys.component_hashes(keys.notebook_hash(nb), received, data, code)
-        old = previous.get(path.stem)
+        components = keys.component_hashes(nb_hash, received, data, code)
         plan = NotebookPlan(
             path=path,
             stem=path.stem,
             source_nb=nb,
             parameters=received,
+            names=names,
             reads=reads,
             data=data,
             components=components,
@@ -477,6 +483,7 @@ def build(
                 "key": nb.key,
                 "components": nb.components,
                 "parameters": nb.parameters,
+                "names": nb.names,
                 "reads": nb.reads,
                 "data_files": sorted(nb.data),
                 "artifacts": dict(sorted(artifacts.items())),

@@ -10,9 +10,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import papermill
-from papermill.exceptions import PapermillExecutionError
-
 from analysis.errors import BriefError
 
 KERNEL_NAME = "rand-brief"
@@ -143,6 +140,9 @@ def execute_notebook(
     source_nb: Any = None,
 ) -> None:
     """Run ``source`` into ``output`` with papermill; raise NotebookFailed on any failure."""
+    import papermill  # imported here: a fully cached build never needs it
+    from papermill.exceptions import PapermillExecutionError
+
     name = source.stem
     try:
         _in_fresh_thread(

@@ -19,7 +19,6 @@ from pathlib import Path
 from typing import Any
 
 import nbformat
-import papermill
 
 from analysis.errors import BriefError
 
@@ -86,6 +85,8 @@ def parameter_names(nb_path: Path, nb: Mapping[str, Any]) -> list[str]:
             f"{nb_path.name}: no cell tagged 'parameters' "
             "(expected one code cell tagged 'parameters' defining artifacts_dir)"
         )
+    import papermill  # imported here: a fully cached build never needs it
+
     try:
         names = list(papermill.inspect_notebook(str(nb_path)))
     except Exception as exc:
