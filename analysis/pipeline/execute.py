@@ -157,6 +157,9 @@ def execute_notebook(
             request_save_on_cell_execute=False,
             start_timeout=settings.start_timeout,
             execution_timeout=settings.execution_timeout,
+            # the kernel's own start-up chatter (e.g. ipykernel's TCP notice) is not the user's
+            # business; errors still surface through the notebook
+            extra_arguments=["--IPKernelApp.log_level=ERROR"],
         )
     except PapermillExecutionError as exc:
         where = describe_cell(source_nb, _text(exc.source), exc.cell_index)
