@@ -160,6 +160,9 @@ CASES: list[tuple[str, Callable[[Path], None], list[str], list[str]]] = [
     ("notebook-raises", _notebook("03_x.ipynb", [PARAMS_CELL, "1 / 0"]), [P],
      ["notebook 03_x failed in cell 2 (`1 / 0`): ZeroDivisionError: division by zero",
       "kept at _build/default.failed/03_x.ipynb"]),
+    ("cell-timeout", _notebook("03_x.ipynb", [PARAMS_CELL, "import time\ntime.sleep(30)"]),
+     [P, "--set", "seed=2"],
+     ["notebook 03_x timed out: a cell ran longer than 1 s", "$BRIEF_EXECUTION_TIMEOUT"]),
     ("unreadable-csv", _write("data/series.csv", "year,value\n2020\n2021,x,y\n"), [P],
      ["notebook 01_alpha failed in cell 4 (`with open(\"data/series.csv\"", "Error"]),
     ("results-with-unknown-key", _notebook("03_x.ipynb", [
@@ -186,6 +189,8 @@ def test_bad_input_is_one_line_and_writes_nothing(
     monkeypatch.setenv("BRIEF_SCHEDULER_TIMEOUT", "1s")
     if "--force" in argv:
         monkeypatch.setenv("BRIEF_EXECUTION_TIMEOUT", "abc")
+    if "seed=2" in argv:
+        monkeypatch.setenv("BRIEF_EXECUTION_TIMEOUT", "1")
     setup(root)
     before = snapshot(root / "_build" / "default")
     assert main(["run", *argv]) == 2

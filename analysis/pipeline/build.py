@@ -13,6 +13,7 @@ Layout of ``_build/`` (all paths relative to the project root):
 
 from __future__ import annotations
 
+import fcntl
 import json
 import os
 import shutil
@@ -387,7 +388,20 @@ def _replacements(root: Path, tmp: Path, name: str) -> list[tuple[str, str]]:
 
 
 def swap_into_place(tmp: Path, target: Path) -> None:
-    """Rename ``tmp`` to ``target``; the previous ``target`` is kept until that rename succeeded."""
+    """Rename ``tmp`` to ``target``; the previous ``target`` is kept until that rename succeeded.
+
+    The swap holds an exclusive lock on the parent folder, so two processes finishing the same
+    brief at once swap one after the other (the last one wins) instead of failing half-way.
+    """
+    fd = os.open(target.parent, os.O_RDONLY)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX)
+        _swap(tmp, target)
+    finally:
+        os.close(fd)  # releases the lock
+
+
+def _swap(tmp: Path, target: Path) -> None:
     old = None
     if target.exists():
         old = Path(tempfile.mkdtemp(prefix=f".old-{target.name}-", dir=target.parent))

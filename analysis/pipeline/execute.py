@@ -169,6 +169,18 @@ def execute_notebook(
             output if output.exists() else None,
         ) from None
     except Exception as exc:  # kernel died, timed out, could not start, ...
+        kind = type(exc).__name__
+        kept = output if output.exists() else None
+        if kind == "CellTimeoutError":
+            raise NotebookFailed(
+                f"notebook {name} timed out: a cell ran longer than "
+                f"{settings.execution_timeout:g} s (raise $BRIEF_EXECUTION_TIMEOUT if expected)",
+                kept,
+            ) from None
+        if kind == "DeadKernelError":
+            raise NotebookFailed(
+                f"notebook {name} could not run: its kernel died (out of memory?)", kept
+            ) from None
         message = " ".join(str(exc).split()) or type(exc).__name__
         if len(message) > 300:
             message = message[:297] + "..."
