@@ -274,3 +274,12 @@ def test_results_from_two_notebooks_must_not_disagree(tmp_path):
     (res / "b.json").write_text('{"numbers": {"x": 2}}')
     with pytest.raises(BriefError, match=r"results/b.json: numbers.x differs .* written by a"):
         build_mod.merge_results(tmp_path, ["a", "b"])
+
+
+def test_plain_brief_run_picks_the_brief_from_env_then_quarto_profile(project, capsys, monkeypatch):
+    monkeypatch.setenv("QUARTO_PROFILE", "alt")
+    assert main(["run", "--explain"]) == 0
+    assert capsys.readouterr().out.startswith("brief alt (params/alt.yml) -> _build/alt/\n")
+    monkeypatch.setenv("BRIEF_PARAMS", "params/default.yml")
+    assert main(["run", "--explain"]) == 0
+    assert capsys.readouterr().out.startswith("brief default (params/default.yml)")
