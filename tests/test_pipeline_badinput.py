@@ -154,7 +154,7 @@ CASES: list[tuple[str, Callable[[Path], None], list[str], list[str]]] = [
     ("data-file-missing-from-datapackage", _datapackage(tamper=False), [P],
      ["data/series.csv: listed in data/datapackage.json but missing"]),
     ("data-checksum-mismatch", _datapackage(tamper=True), [P],
-     ["data/series.csv: SHA-256", "does not match data/datapackage.json"]),
+     ["data/series.csv: SHA256", "does not match data/datapackage.json"]),
     ("bad-timeout-setting", _nothing, [P, "--force"], ["$BRIEF_EXECUTION_TIMEOUT is 'abc'"]),
     # these start a kernel
     ("notebook-raises", _notebook("03_x.ipynb", [PARAMS_CELL, "1 / 0"]), [P],

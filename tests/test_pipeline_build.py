@@ -283,3 +283,18 @@ def test_plain_brief_run_picks_the_brief_from_env_then_quarto_profile(project, c
     monkeypatch.setenv("BRIEF_PARAMS", "params/default.yml")
     assert main(["run", "--explain"]) == 0
     assert capsys.readouterr().out.startswith("brief default (params/default.yml)")
+
+
+@pytest.mark.parametrize("algo", ["sha256", "md5"])
+def test_datapackage_hashes_are_checked_in_frictionless_spellings(tmp_path, algo):
+    import hashlib
+
+    (tmp_path / "t.csv").write_text("a\n1\n")
+    digest = hashlib.new(algo, b"a\n1\n").hexdigest()
+    for recorded in (f"{algo}:{digest}", digest):  # prefixed, or bare (md5 or 64-hex sha256)
+        package = {"resources": [{"path": "t.csv", "hash": recorded}]}
+        (tmp_path / "datapackage.json").write_text(json.dumps(package))
+        build_mod.verify_datapackage(tmp_path)  # matches: no error
+    (tmp_path / "t.csv").write_text("a\n2\n")
+    with pytest.raises(BriefError, match=rf"data/t.csv: {algo.upper()} .* does not match"):
+        build_mod.verify_datapackage(tmp_path)
