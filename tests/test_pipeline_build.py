@@ -298,3 +298,13 @@ def test_datapackage_hashes_are_checked_in_frictionless_spellings(tmp_path, algo
     (tmp_path / "t.csv").write_text("a\n2\n")
     with pytest.raises(BriefError, match=rf"data/t.csv: {algo.upper()} .* does not match"):
         build_mod.verify_datapackage(tmp_path)
+
+
+def test_cached_artifacts_vanishing_after_planning_means_a_rerun(project, executed):
+    plan = plan_brief(load_brief_params("params/default.yml"))
+    assert [nb.cached for nb in plan.notebooks] == [True, True]
+    (project / "_build/default/results/02_beta.json").unlink()  # e.g. removed by someone else
+    result = build_mod.build(plan)
+    assert executed == ["02_beta"]
+    assert [r.status for r in result.runs] == ["cached", "ran"]
+    assert (project / "_build/default/results/02_beta.json").is_file()

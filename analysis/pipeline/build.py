@@ -461,11 +461,7 @@ def build(
             t0 = time.perf_counter()
             out_nb = tmp / "notebooks" / f"{nb.stem}.ipynb"
             out_nb.parent.mkdir(parents=True, exist_ok=True)
-            if nb.cached:
-                assert nb.previous is not None
-                for rel in [f"notebooks/{nb.stem}.ipynb", *nb.previous["artifacts"]]:
-                    (tmp / rel).parent.mkdir(parents=True, exist_ok=True)
-                    shutil.copy2(target / rel, tmp / rel)
+            if nb.cached and _reuse(nb, target, tmp):
                 status = "cached"
                 progress("cached", name, nb.stem, 0.0, "")
             else:
@@ -515,6 +511,20 @@ def build(
     total = time.perf_counter() - started
     progress("done", name, "", total, "")
     return BuildResult(name, target, runs, total)
+
+
+def _reuse(nb: NotebookPlan, target: Path, tmp: Path) -> bool:
+    """Copy a cached notebook's executed copy and artifacts; False (so it re-runs) if they
+    vanished meanwhile (e.g. another process replaced the folder)."""
+    assert nb.previous is not None
+    try:
+        for rel in [f"notebooks/{nb.stem}.ipynb", *nb.previous["artifacts"]]:
+            (tmp / rel).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(target / rel, tmp / rel)
+    except OSError:
+        nb.reasons = ["previous artifacts unreadable"]
+        return False
+    return True
 
 
 _TEXT_SUFFIXES = (".json", ".csv", ".svg", ".txt", ".md", ".html")
