@@ -308,3 +308,21 @@ def test_cached_artifacts_vanishing_after_planning_means_a_rerun(project, execut
     assert executed == ["02_beta"]
     assert [r.status for r in result.runs] == ["cached", "ran"]
     assert (project / "_build/default/results/02_beta.json").is_file()
+
+
+def test_a_notebook_needing_an_earlier_one_reruns_with_it(project):
+    path = project / "notebooks" / "02_beta.ipynb"
+    nb = json.loads(path.read_text())
+    nb["metadata"]["brief"]["needs"] = ["01_alpha"]
+    path.write_text(json.dumps(nb))
+    build_brief("params/default.yml")
+    params = load_brief_params("params/default.yml", ["horizon=2040"])
+    reasons = {nb.stem: nb.reasons for nb in plan_brief(params).notebooks}
+    assert reasons == {
+        "01_alpha": ["parameters changed"],
+        "02_beta": ["upstream 01_alpha re-runs (metadata.brief.needs)"],
+    }
+    nb["metadata"]["brief"]["needs"] = ["03_later"]
+    path.write_text(json.dumps(nb))
+    with pytest.raises(BriefError, match=r"02_beta.ipynb: metadata.brief.needs names 03_later"):
+        plan_brief(params)

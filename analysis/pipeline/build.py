@@ -262,6 +262,10 @@ def plan_brief(
                 plan.reasons = [f"{c} changed" for c in changed]
             elif not _artifacts_intact(target, old):
                 plan.reasons = ["previous artifacts missing or modified"]
+        needs = keys.notebook_needs(path.name, nb, [p.stem for p in plans])
+        rerun = [p.stem for p in plans if p.stem in needs and not p.cached]
+        if not plan.reasons and rerun:
+            plan.reasons = [f"upstream {', '.join(rerun)} re-runs (metadata.brief.needs)"]
         plans.append(plan)
     return BriefPlan(root, params, code, checksums, plans)
 

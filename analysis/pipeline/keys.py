@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -114,6 +114,23 @@ def notebook_reads(nb_name: str, nb: Mapping[str, Any]) -> list[str] | None:
             f"{nb_name}: metadata.brief.reads is {reads!r}, expected a list of table names"
         )
     return sorted(set(reads))
+
+
+def notebook_needs(nb_name: str, nb: Mapping[str, Any], earlier: Sequence[str]) -> list[str]:
+    """``metadata.brief.needs``: stems of earlier notebooks whose artifacts this one reads
+    (it re-runs whenever one of them does). Absent: none."""
+    needs = nb.get("metadata", {}).get("brief", {}).get("needs", [])
+    if not isinstance(needs, list) or not all(isinstance(n, str) for n in needs):
+        raise BriefError(
+            f"{nb_name}: metadata.brief.needs is {needs!r}, expected a list of notebook names"
+        )
+    unknown = [n for n in needs if n not in earlier]
+    if unknown:
+        raise BriefError(
+            f"{nb_name}: metadata.brief.needs names {', '.join(unknown)}; expected notebooks "
+            f"that run before it ({', '.join(earlier) or 'none'})"
+        )
+    return needs
 
 
 def table_of(relpath: str) -> str:
