@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import nbformat
+from hypothesis import given
+from hypothesis import strategies as st
 
 from analysis.pipeline.scrub import notebook_text, replace_text, scrub_notebook
 
@@ -79,3 +81,18 @@ def test_replace_text_reaches_nested_strings_only():
         "a": ["_build/d/1", 2, {"b": "_build/d"}],
         "n": None,
     }
+
+
+@given(
+    pieces=st.lists(st.text(alphabet=st.characters(codec="utf-8"), max_size=20), max_size=6),
+    hexid=st.text(alphabet="0123456789abcdef", min_size=32, max_size=32),
+)
+def test_scrubbed_text_never_holds_the_temp_folder_or_a_random_altair_id(pieces, hexid):
+    tmp = "/x/_build/.tmp-default-q1w2"
+    text = tmp.join(pieces) + f' id="altair-viz-{hexid}"'
+    nb = _executed(tmp, "altair-viz-" + hexid, "t")
+    nb.cells[2].outputs[1]["text"] = text
+    out = notebook_text(_scrub(nb, tmp))
+    assert ".tmp-default-q1w2" not in out
+    assert f"altair-viz-{hexid}" not in out
+    assert notebook_text(_scrub(nbformat.reads(out, as_version=4), tmp)) == out
