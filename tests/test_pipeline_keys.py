@@ -78,6 +78,8 @@ def test_parameters_component_normalises_artifacts_dir():
 def test_select_data_by_table_name():
     sums = {"series.csv": "1", "members.csv": "2", "indicators/gdp.csv": "3"}
     assert keys.select_data("n", sums, ["members"]) == {"members.csv": "2"}
+    assert keys.select_data("n", sums, ["indicators"]) == {"indicators/gdp.csv": "3"}
+    assert keys.select_data("n", {"data/x.csv": "4"}, ["x"]) == {"data/x.csv": "4"}
     assert keys.select_data("n", sums, None) == dict(sorted(sums.items()))
     with pytest.raises(BriefError, match=r"names table 'nope'.*expected one of: gdp, members"):
         keys.select_data("n.ipynb", sums, ["nope"])

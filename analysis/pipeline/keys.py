@@ -139,6 +139,13 @@ def table_of(relpath: str) -> str:
     return name.split(".", 1)[0]
 
 
+def _tables_of(relpath: str) -> set[str]:
+    """Names a file answers to: its stem, and its folders (``indicators/gdp.csv`` belongs to
+    ``indicators`` and is table ``gdp``)."""
+    parts = Path(relpath).parts
+    return {table_of(relpath), *(p for p in parts[:-1] if p != "data")}
+
+
 def select_data(
     nb_name: str, checksums: Mapping[str, str], reads: list[str] | None
 ) -> dict[str, str]:
@@ -147,7 +154,7 @@ def select_data(
         return dict(sorted(checksums.items()))
     chosen = {}
     for table in reads:
-        files = {p: h for p, h in checksums.items() if table_of(p) == table}
+        files = {p: h for p, h in checksums.items() if table in _tables_of(p)}
         if not files:
             known = sorted({table_of(p) for p in checksums})
             raise BriefError(
