@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import logging
 import os
 import threading
 import warnings
@@ -98,6 +99,22 @@ def _text(src: Any) -> str:
     return "".join(src) if isinstance(src, list) else str(src)
 
 
+def _quiet_kernel_manager() -> type:
+    """A kernel manager whose kernel process writes nothing to our stderr: cell output reaches
+    the notebook through Jupyter's messages anyway, and a failure is reported in one line, so the
+    kernel's own log (e.g. a traceback when a timed-out kernel is killed) is noise."""
+    import subprocess
+
+    from jupyter_client import AsyncKernelManager
+
+    class QuietKernelManager(AsyncKernelManager):
+        async def _async_launch_kernel(self, kernel_cmd: list[str], **kw: Any) -> None:
+            kw.setdefault("stderr", subprocess.DEVNULL)
+            await super()._async_launch_kernel(kernel_cmd, **kw)
+
+    return QuietKernelManager
+
+
 def _in_fresh_thread(fn: Any, *args: Any, **kwargs: Any) -> Any:
     """Call ``fn`` in a new thread: its own (empty) context and its own asyncio loop, closed after.
 
@@ -144,6 +161,9 @@ def execute_notebook(
     from papermill.exceptions import PapermillExecutionError
 
     name = source.stem
+    pm_log = logging.getLogger("papermill")  # nbclient logs timeouts there; we report them
+    level = pm_log.level
+    pm_log.setLevel(logging.CRITICAL)
     try:
         _in_fresh_thread(
             papermill.execute_notebook,
@@ -160,6 +180,7 @@ def execute_notebook(
             # the kernel's own start-up chatter (e.g. ipykernel's TCP notice) is not the user's
             # business; errors still surface through the notebook
             extra_arguments=["--IPKernelApp.log_level=ERROR"],
+            kernel_manager_class=_quiet_kernel_manager(),
         )
     except PapermillExecutionError as exc:
         where = describe_cell(source_nb, _text(exc.source), exc.cell_index)
@@ -188,3 +209,5 @@ def execute_notebook(
             f"notebook {name} could not run: {type(exc).__name__}: {message}",
             output if output.exists() else None,
         ) from None
+    finally:
+        pm_log.setLevel(level)
