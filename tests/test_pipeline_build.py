@@ -25,6 +25,8 @@ from tests.fixtures.pipeline.support import make_project, snapshot, use_project,
 
 pytestmark = pytest.mark.slow
 
+PARAMS = 'artifacts_dir = "_build/default"'
+
 
 @pytest.fixture(scope="module")
 def template(tmp_path_factory):
@@ -326,3 +328,26 @@ def test_a_notebook_needing_an_earlier_one_reruns_with_it(project):
     path.write_text(json.dumps(nb))
     with pytest.raises(BriefError, match=r"02_beta.ipynb: metadata.brief.needs names 03_later"):
         plan_brief(params)
+
+
+def test_a_failing_run_shows_the_user_one_error_line_and_no_kernel_noise(project):
+    """As a process (so the kernels' own stderr would show): no traceback, no kernel log."""
+    import subprocess
+    import sys
+
+    write_notebook(project / "notebooks" / "03_boom.ipynb", [PARAMS, "raise KeyError('PRK')"])
+    proc = subprocess.run(
+        [sys.executable, "-c", "from analysis.cli import entry_point; entry_point()", "run"],
+        capture_output=True,
+        text=True,
+        check=False,
+        cwd=project,
+    )
+    assert proc.returncode == 2
+    lines = [ln for ln in proc.stderr.splitlines() if ln.strip()]
+    assert lines[-1] == (
+        "error: brief default: notebook 03_boom failed in cell 2 (`raise KeyError('PRK')`): "
+        "KeyError: 'PRK'; executed notebook kept at _build/default.failed/03_boom.ipynb"
+    )
+    for line in lines[:-1]:  # only the per-notebook progress lines
+        assert line.split()[0] in ("cached", "failed"), proc.stderr
