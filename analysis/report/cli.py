@@ -6,8 +6,6 @@ from pathlib import Path
 
 import click
 
-from analysis.report import render as rendering
-
 
 @click.command()
 @click.argument("params_file", type=click.Path(path_type=Path))
@@ -17,6 +15,8 @@ from analysis.report import render as rendering
 def render(params_file: Path, overrides: tuple[str, ...]) -> None:
     """Compute and render one brief with Quarto (default brief into _site/, others into
     _site/briefs/<name>/)."""
+    from analysis.report import render as rendering  # lazy: keeps `brief run` start fast
+
     target = rendering.render_one(params_file, overrides)
     click.echo(f"rendered {params_file} into {target}/")
 
@@ -25,6 +25,8 @@ def render(params_file: Path, overrides: tuple[str, ...]) -> None:
 @click.option("--jobs", "-j", default=1, show_default=True, help="Quarto renders at once.")
 def site(jobs: int) -> None:
     """Render every brief in params/ and an index page comparing their verdicts."""
+    from analysis.report import render as rendering  # lazy: keeps `brief run` start fast
+
     target = rendering.render_all(jobs=jobs)
     click.echo(f"site written to {target}/ (flagship at the root, others under briefs/)")
 
@@ -33,5 +35,7 @@ def site(jobs: int) -> None:
 def fragments() -> None:
     """Write report/_generated/ and report/files/ for the brief `brief run` computed (Quarto's
     pre-render step; picks the brief like `brief run` with no arguments)."""
+    from analysis.report import render as rendering  # lazy: keeps `brief run` start fast
+
     build = rendering.fragments_for_prerender()
     click.echo(f"report fragments written from {build}/")
