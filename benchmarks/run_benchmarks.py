@@ -97,6 +97,14 @@ def cold_warm(root: Path) -> float:
     print(f"   cold build      {cold:8.2f} s  ({r1.ran} notebooks ran)")
     print(f"   warm rebuild    {warm:8.3f} s  ({r2.ran} ran, {r2.cached} cached: no kernel)")
     print(f"   warm / cold     {warm / cold:8.2%}  (goal < 5 %)")
+    import subprocess
+
+    cli = [sys.executable, "-c", "from analysis.cli import entry_point; entry_point()"]
+    wall, proc = timed(subprocess.run, [*cli, "run", "params/default.yml"], capture_output=True)
+    print(
+        f"   warm `brief run` as a process (interpreter start + imports): {wall:.2f} s "
+        f"= {wall / cold:.1%} of cold (exit {proc.returncode})"
+    )
     return cold
 
 
