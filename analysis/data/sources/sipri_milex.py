@@ -1,0 +1,243 @@
+"""SIPRI Military Expenditure Database 1949–2025 (v1.2, April 2026 release).
+
+Read with openpyxl from ``SIPRI-Milex-data-1949-2025_v1.2.xlsx`` because the estimate and
+uncertainty marks are cell **font colours**, which a CSV export loses.
+
+Indicators produced (``source = "sipri_milex"``):
+
+============== ====================== ======== =============================================
+id              sheet                   unit     note
+============== ====================== ======== =============================================
+milex_const     ``Constant (2024) US$`` US$ m    constant 2024 prices and exchange rates
+milex_current   ``Current US$``         US$ m    current prices and exchange rates
+milex_gdp       ``Share of GDP``        %        SIPRI stores a **fraction** (USA 2024 = 0.0343,
+                                                 Kuwait 1991 = 1.17); multiplied by 100 here
+============== ====================== ======== =============================================
+
+Cell conventions, from each sheet's own header lines (row 3: "Figures in blue are SIPRI
+estimates. Figures in red indicate highly uncertain data."; row 4: "..." = data unavailable,
+"xxx" = country did not exist or was not independent):
+
+- a number in a blue font (palette index 12, ``0000FF``) -> ``flag = "estimate"``;
+- a number in a red font (palette index 10, ``FF0000``) -> ``flag = "uncertain"``;
+- a number in the default or black font -> ``flag = ""``; any other font colour is an error
+  (a new convention this code has not been taught);
+- ``...``, ``…``, ``. .``, an empty string or an empty cell (no data) and ``xxx`` (no such state)
+  give **no row**, never a zero. Any other text in a year column is an error.
+
+The sheet's row-3 sentence is checked, so a release that changes the colour convention fails
+loudly. Region and subregion headings (``Africa``, ``North Africa``, …) are rows without a single
+number; they are listed in :data:`REGION_HEADINGS` and must never carry numbers. The sheets hold
+no world total in these units (the ``Regional totals`` sheet is in US$ b and its last column is
+at 2025 prices), so no ``WLD`` row is produced. The ``European Union`` row (the EU's own
+spending, not a state) is dropped through ``aliases/sipri_milex.csv`` (empty iso3). The USSR is
+its own row and maps to ``SUN``; Russia (``RUS``) starts in 1992.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+
+from analysis.errors import BriefError
+
+SOURCE_ID = "sipri_milex"
+XLSX_FILE = "sipri_milex/SIPRI-Milex-data-1949-2025_v1.2.xlsx"
+ALIAS_FILE = Path(__file__).resolve().parents[1] / "aliases" / f"{SOURCE_ID}.csv"
+
+SOURCE: dict = {
+    "id": SOURCE_ID,
+    "publisher": "Stockholm International Peace Research Institute (SIPRI)",
+    "title": "SIPRI Military Expenditure Database",
+    "version": "1949–2025, v1.2 (April 2026 release, constant 2024 US$)",
+    "url": "https://www.sipri.org/databases/milex",
+    "licence": "(c) SIPRI 2026; free for non-commercial use with attribution",
+    "retrieved": "2026-11-28",
+    "raw_files": [XLSX_FILE],
+    "refresh": None,
+    "caveats": [
+        "Constant-dollar figures are at 2024 prices and exchange rates; the base year moves "
+        "with every SIPRI release, so never mix editions.",
+        "Figures in blue are SIPRI estimates (flag 'estimate'), in red highly uncertain "
+        "(flag 'uncertain'); China's and Russia's recent figures are SIPRI estimates.",
+        "Share of GDP is stored by SIPRI as a fraction and published here in percent.",
+        "'...' (no data) and 'xxx' (state did not exist) give no row, never a zero.",
+        "The USSR (SUN, to 1991) and Russia (RUS, from 1992) are separate series.",
+        "The European Union row (the EU's own spending) is not a state and is dropped.",
+    ],
+}
+
+# sheet name -> (indicator id, unit, multiplier)
+SHEETS: dict[str, tuple[str, str, float]] = {
+    "Constant (2024) US$": ("milex_const", "US$ m", 1.0),
+    "Current US$": ("milex_current", "US$ m", 1.0),
+    "Share of GDP": ("milex_gdp", "%", 100.0),
+}
+COLOUR_NOTE = "Figures in blue are SIPRI estimates. Figures in red indicate highly uncertain data."
+COLOUR_FLAGS = {"0000FF": "estimate", "FF0000": "uncertain", "000000": ""}
+NO_DATA = {"", "...", "…", ". .", "xxx"}
+REGION_HEADINGS = frozenset(
+    {
+        "Africa",
+        "North Africa",
+        "sub-Saharan Africa",
+        "Americas",
+        "Central America and the Caribbean",
+        "North America",
+        "South America",
+        "Asia & Oceania",
+        "Oceania",
+        "South Asia",
+        "East Asia",
+        "South East Asia",
+        "Central Asia",
+        "Europe",
+        "Central Europe",
+        "Eastern Europe",
+        "Western Europe",
+        "Middle East",
+    }
+)
+OUT_COLUMNS = ["iso3", "year", "indicator", "value", "unit", "source", "flag"]
+
+
+def font_rgb(cell, palette) -> str:
+    """The cell's font colour as ``RRGGBB`` (``"000000"`` for the default font)."""
+    color = cell.font.color if cell.font is not None else None
+    if color is None:
+        return "000000"
+    if color.type == "indexed":
+        idx = color.indexed
+        if idx in (64, 32767):  # system foreground / automatic
+            return "000000"
+        return str(palette[idx])[-6:].upper()
+    if color.type == "rgb":
+        return str(color.rgb)[-6:].upper()
+    if color.type == "theme" and color.theme == 1:  # theme text colour ("dark 1")
+        return "000000"
+    return f"{color.type}:{getattr(color, color.type)}"
+
+
+def _palette(wb) -> list[str]:
+    from openpyxl.styles.colors import COLOR_INDEX
+
+    return list(wb._colors) if getattr(wb, "_colors", None) else list(COLOR_INDEX)
+
+
+def parse_sheet(ws, palette, where: str) -> pd.DataFrame:
+    """One SIPRI sheet -> long ``(name, year, value, flag)`` rows (values as printed)."""
+    note = ws.cell(row=3, column=1).value
+    if (note or "").strip() != COLOUR_NOTE:
+        raise BriefError(
+            f"{where}: row 3 reads {note!r}; expected the colour convention {COLOUR_NOTE!r}"
+        )
+    rows = ws.iter_rows()
+    header_row = None
+    for row in rows:
+        if isinstance(row[0].value, str) and row[0].value.strip() == "Country":
+            header_row = row
+            break
+    if header_row is None:
+        raise BriefError(f"{where}: no header row starting with 'Country'")
+    years = {
+        i: int(c.value)
+        for i, c in enumerate(header_row)
+        if isinstance(c.value, int) or (isinstance(c.value, str) and c.value.isdigit())
+    }
+    if not years:
+        raise BriefError(f"{where}: header row {header_row[0].row} has no year columns")
+    out: list[tuple[str, int, float, str]] = []
+    for row in rows:
+        name = row[0].value
+        if name is None or not str(name).strip():
+            continue
+        name = str(name).strip()
+        found = []
+        for i, year in years.items():
+            if i >= len(row):
+                continue
+            cell = row[i]
+            v = cell.value
+            if v is None or (isinstance(v, str) and v.strip() in NO_DATA):
+                continue
+            if isinstance(v, bool) or not isinstance(v, int | float):
+                raise BriefError(
+                    f"{where}: {name!r} {year}: {v!r} is neither a number nor '...'/'xxx'"
+                )
+            rgb = font_rgb(cell, palette)
+            if rgb not in COLOUR_FLAGS:
+                raise BriefError(
+                    f"{where}: {name!r} {year}: font colour {rgb} has no documented meaning; "
+                    "expected blue (estimate), red (uncertain) or black"
+                )
+            found.append((name, year, float(v), COLOUR_FLAGS[rgb]))
+        if name in REGION_HEADINGS:
+            if found:
+                raise BriefError(
+                    f"{where}: region heading {name!r} carries numbers; expected an empty "
+                    "heading row (regional totals are not country data)"
+                )
+            continue
+        out.extend(found)
+    df = pd.DataFrame(out, columns=["name", "year", "value", "flag"])
+    dup = df.duplicated(["name", "year"], keep=False)
+    if dup.any():
+        r = df[dup].iloc[0]
+        raise BriefError(f"{where}: country {r['name']!r} appears twice (year {r['year']})")
+    return df
+
+
+def not_countries(alias_file: Path = ALIAS_FILE) -> set[str]:
+    """Names the alias file marks as deliberately not countries (empty iso3)."""
+    aliases = pd.read_csv(alias_file, dtype="str", keep_default_na=False)
+    return set(aliases.loc[aliases["iso3"].eq(""), "alias"])
+
+
+def to_indicators(
+    long: pd.DataFrame, indicator: str, unit: str, factor: float, countries, dropped: set[str]
+) -> pd.DataFrame:
+    keep = long[~long["name"].isin(dropped)]
+    iso3, _ = countries.map_series(SOURCE_ID, keep["name"], unknown="raise")
+    return pd.DataFrame(
+        {
+            "iso3": iso3.to_numpy(),
+            "year": keep["year"].astype(int).to_numpy(),
+            "indicator": indicator,
+            "value": keep["value"].to_numpy() * factor,
+            "unit": unit,
+            "source": SOURCE_ID,
+            "flag": keep["flag"].to_numpy(),
+        }
+    )
+
+
+def curate_workbook(path: Path, countries, dropped: set[str] | None = None) -> pd.DataFrame:
+    from openpyxl import load_workbook
+
+    try:
+        wb = load_workbook(path, data_only=True)
+    except (OSError, ValueError, KeyError) as exc:
+        raise BriefError(f"{path.name}: cannot read SIPRI milex workbook ({exc})") from exc
+    missing = [s for s in SHEETS if s not in wb.sheetnames]
+    if missing:
+        raise BriefError(f"{path.name}: sheet(s) {missing} not found; expected {list(SHEETS)}")
+    palette = _palette(wb)
+    dropped = not_countries() if dropped is None else dropped
+    parts = []
+    for sheet, (indicator, unit, factor) in SHEETS.items():
+        long = parse_sheet(wb[sheet], palette, f"{path.name} [{sheet}]")
+        parts.append(to_indicators(long, indicator, unit, factor, countries, dropped))
+    out = pd.concat(parts, ignore_index=True)[OUT_COLUMNS]
+    dup = out.duplicated(["iso3", "year", "indicator"], keep=False)
+    if dup.any():
+        r = out[dup].iloc[0]
+        raise BriefError(
+            f"{path.name}: two SIPRI names map to {r['iso3']} ({r['indicator']} {r['year']}); "
+            "expected one name per ISO3 code and year"
+        )
+    return out.sort_values(["iso3", "year", "indicator"]).reset_index(drop=True)
+
+
+def curate(raw_dir: Path, countries) -> dict[str, pd.DataFrame]:
+    return {"indicators": curate_workbook(Path(raw_dir) / XLSX_FILE, countries)}
