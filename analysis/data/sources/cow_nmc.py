@@ -1,0 +1,198 @@
+"""Correlates of War National Material Capabilities (NMC) v7.0, plus v6.0 energy for comparison.
+
+v7.0 is read from ``cow_nmc_v7.0_from_peacesciencer.csv``, a lossless CSV dump of the
+{peacesciencer} ``cow_nmc`` object (1816–2022; columns ``ccode, year, milex, milper, irst, pec,
+tpop, upop, cinc``; missing values empty because peacesciencer turned COW's ``-9`` into NA).
+v6.0 (``NMC-60-abridged.csv``, the original COW file, 1816–2016, missing coded ``-9``) gives only
+``nmc6_pec``, so the v6/v7 energy revision can be shown rather than silently mixed.
+
+Indicators (``source = "cow_nmc"``), in COW's own units:
+
+============ ==================================== ==========================================
+id            unit                                  COW variable
+============ ==================================== ==========================================
+nmc_milex     thousand current US$                  ``milex`` (1914 on; see below)
+nmc_milper    thousand personnel                    ``milper``
+nmc_irst      thousand tons                         ``irst`` iron and steel production
+nmc_pec       thousand coal-ton equivalents         ``pec`` primary energy consumption
+nmc_tpop      thousand people                       ``tpop`` total population
+nmc_upop      thousand people                       ``upop`` population of cities over 100,000
+nmc_cinc      share of world (0-1)                  ``cinc`` composite index
+nmc6_pec      thousand coal-ton equivalents         v6.0 ``pec`` (1816–2016)
+============ ==================================== ==========================================
+
+Rules:
+
+- a missing value (empty, or ``-9`` in any file) gives **no row**, never a zero; any other
+  negative value is an error;
+- ``milex`` before 1914 is in thousands of British pounds, not US$: those rows are left out of
+  ``nmc_milex`` (one indicator has one unit);
+- ``ccode`` -> ISO3 through the country mapper, per (ccode, year) because the mapping depends
+  on the year (COW 365 is the Soviet Union ``SUN`` to 1991 and Russia ``RUS`` from 1992).
+  ccodes the mapper does not know (COW-only states such as the pre-unification German and
+  Italian states) are dropped and listed in ``frame.attrs["dropped_ccodes"]``, never silently;
+- ``upop`` has a source break between 2016 and 2017 in v7 (USA 197,817 -> 109,994; China
+  526,464 -> 609,219; Russia 56,926 -> 69,222): not a real change. :data:`UPOP_BREAK_YEAR` is
+  the first year after the break; a trend across it (including CINC) must be split there.
+- v6 and v7 ``pec`` differ in 2,583 state-years from 1974 on (and ``cinc`` in 4,618): use one
+  vintage per chart; ``nmc_*`` is always v7.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+
+from analysis.errors import BriefError
+
+SOURCE_ID = "cow_nmc"
+V7_FILE = "cow_nmc/cow_nmc_v7.0_from_peacesciencer.csv"
+V7_RDA = "cow_nmc/peacesciencer_cow_nmc_v7.0.rda"
+V6_FILE = "cow_nmc/NMC-60-abridged.csv"
+
+SOURCE: dict = {
+    "id": SOURCE_ID,
+    "publisher": "Correlates of War Project",
+    "title": "National Material Capabilities (NMC), v7.0 (v6.0 energy for comparison)",
+    "version": "v7.0 (1816–2022) via the R package peacesciencer; v6.0 (1816–2016)",
+    "url": "https://correlatesofwar.org/data-sets/national-material-capabilities/",
+    "licence": "COW data: free to use with citation (Singer, Bremer & Stuckey 1972; Singer "
+    "1987); peacesciencer redistribution GPL-2",
+    "retrieved": "2026-11-28",
+    "raw_files": [V7_FILE, V7_RDA, V6_FILE],
+    "refresh": None,
+    "caveats": [
+        "COW units: milex thousands of current US$, milper thousands, irst thousand tons, pec "
+        "thousand coal-ton equivalents, tpop/upop thousands; cinc a share of the system total.",
+        "milex before 1914 is in thousands of pounds sterling and is left out of nmc_milex.",
+        "Missing values (-9 / NA) give no row, never a zero.",
+        "upop breaks between 2016 and 2017 in v7 (a source change, not a real change): split "
+        "any upop or CINC trend at 2017.",
+        "v6 and v7 pec (and so cinc) differ from 1974 on: nmc6_pec is v6; use one vintage per "
+        "chart.",
+        "COW 365 is the Soviet Union (SUN) to 1991 and Russia (RUS) from 1992.",
+        "The v7 file is a CSV dump of peacesciencer's copy, not COW's own file.",
+    ],
+}
+
+# COW variable -> (indicator id, unit)
+V7_VARIABLES: dict[str, tuple[str, str]] = {
+    "milex": ("nmc_milex", "thousand current US$"),
+    "milper": ("nmc_milper", "thousand personnel"),
+    "irst": ("nmc_irst", "thousand tons"),
+    "pec": ("nmc_pec", "thousand coal-ton equivalents"),
+    "tpop": ("nmc_tpop", "thousand people"),
+    "upop": ("nmc_upop", "thousand people"),
+    "cinc": ("nmc_cinc", "share of world (0-1)"),
+}
+V6_VARIABLES: dict[str, tuple[str, str]] = {
+    "pec": ("nmc6_pec", "thousand coal-ton equivalents"),
+}
+MISSING_CODE = -9
+MILEX_USD_FROM = 1914
+UPOP_BREAK_YEAR = 2017
+OUT_COLUMNS = ["iso3", "year", "indicator", "value", "unit", "source", "flag"]
+
+
+def read_nmc(path: Path, variables: list[str]) -> pd.DataFrame:
+    """A COW NMC CSV -> numeric frame of ``ccode, year`` and ``variables`` (NaN = missing)."""
+    try:
+        raw = pd.read_csv(path, dtype="str", keep_default_na=False)
+    except (OSError, pd.errors.ParserError, UnicodeDecodeError) as exc:
+        raise BriefError(f"{path.name}: cannot read COW NMC CSV ({exc})") from exc
+    need = ["ccode", "year", *variables]
+    missing = [c for c in need if c not in raw.columns]
+    if missing:
+        raise BriefError(f"{path.name}: missing column(s) {missing}; expected {need}")
+    out = pd.DataFrame(index=raw.index)
+    for col in need:
+        text = raw[col].str.strip()
+        num = pd.to_numeric(text.replace({"": None, "NA": None}), errors="coerce")
+        bad = num.isna() & ~text.isin(["", "NA"])
+        if col in ("ccode", "year"):
+            bad |= num.isna()
+        if bad.any():
+            i = int(bad.to_numpy().nonzero()[0][0])
+            raise BriefError(
+                f"{path.name}: data row {i + 1}, column {col!r}: {raw[col].iloc[i]!r} is not a "
+                "number"
+            )
+        out[col] = num
+    for col in variables:
+        neg = out[col].lt(0) & out[col].ne(MISSING_CODE)
+        if neg.any():
+            r = out[neg].iloc[0]
+            raise BriefError(
+                f"{path.name}: ccode {int(r['ccode'])} year {int(r['year'])}, column {col!r}: "
+                f"{r[col]:g} is negative; expected a value >= 0 or the missing code -9"
+            )
+        out[col] = out[col].mask(out[col].eq(MISSING_CODE))
+    out["ccode"] = out["ccode"].astype(int)
+    out["year"] = out["year"].astype(int)
+    dup = out.duplicated(["ccode", "year"], keep=False)
+    if dup.any():
+        r = out[dup].iloc[0]
+        raise BriefError(
+            f"{path.name}: ccode {r['ccode']} year {r['year']} appears more than once; "
+            "expected one row per state-year"
+        )
+    return out
+
+
+def to_long(df: pd.DataFrame, variables: dict[str, tuple[str, str]]) -> pd.DataFrame:
+    """Wide state-years -> ``(ccode, year, indicator, value, unit)``; missing values dropped."""
+    long = df.melt(
+        id_vars=["ccode", "year"], value_vars=list(variables), var_name="var", value_name="value"
+    ).dropna(subset=["value"])
+    long = long[~(long["var"].eq("milex") & long["year"].lt(MILEX_USD_FROM))]
+    long["indicator"] = long["var"].map({k: v[0] for k, v in variables.items()})
+    long["unit"] = long["var"].map({k: v[1] for k, v in variables.items()})
+    return long.drop(columns="var").reset_index(drop=True)
+
+
+def map_ccodes(long: pd.DataFrame, countries) -> tuple[pd.Series, list[int]]:
+    """ISO3 for each row, by (ccode, year); returns (iso3 or NA, sorted unknown ccodes)."""
+    codes = pd.Series(sorted(long["ccode"].unique()))
+    _, dropped = countries.map_series(SOURCE_ID, codes, unknown="drop")
+    dropped = sorted(int(c) for c in dropped)
+    known = long[~long["ccode"].isin(dropped)]
+    pairs = known[["ccode", "year"]].drop_duplicates()
+    lookup = {
+        (c, y): countries.to_iso3(SOURCE_ID, int(c), year=int(y))
+        for c, y in zip(pairs["ccode"], pairs["year"], strict=True)
+    }
+    keys = list(zip(long["ccode"], long["year"], strict=True))
+    iso3 = pd.Series([lookup.get(k) for k in keys], index=long.index, dtype="object")
+    return iso3, dropped
+
+
+def to_indicators(long: pd.DataFrame, countries, where: str) -> pd.DataFrame:
+    iso3, dropped = map_ccodes(long, countries)
+    keep = iso3.notna()
+    out = long[keep].assign(iso3=iso3[keep], source=SOURCE_ID, flag="")[OUT_COLUMNS]
+    dup = out.duplicated(["iso3", "year", "indicator"], keep=False)
+    if dup.any():
+        r = out[dup].iloc[0]
+        ccodes = sorted(long.loc[dup[dup].index, "ccode"].unique().tolist())
+        raise BriefError(
+            f"{where}: ccodes {ccodes} map to {r['iso3']} in {r['year']}; expected one state "
+            "per ISO3 code and year"
+        )
+    out = out.sort_values(["iso3", "year", "indicator"]).reset_index(drop=True)
+    out.attrs["dropped_ccodes"] = dropped
+    return out
+
+
+def curate(raw_dir: Path, countries) -> dict[str, pd.DataFrame]:
+    raw_dir = Path(raw_dir)
+    v7 = to_long(read_nmc(raw_dir / V7_FILE, list(V7_VARIABLES)), V7_VARIABLES)
+    v6 = to_long(read_nmc(raw_dir / V6_FILE, list(V6_VARIABLES)), V6_VARIABLES)
+    a = to_indicators(v7, countries, V7_FILE)
+    b = to_indicators(v6, countries, V6_FILE)
+    out = pd.concat([a, b], ignore_index=True)
+    out = out.sort_values(["iso3", "year", "indicator"]).reset_index(drop=True)
+    out.attrs["dropped_ccodes"] = sorted(
+        set(a.attrs["dropped_ccodes"]) | set(b.attrs["dropped_ccodes"])
+    )
+    return {"indicators": out}
