@@ -10,6 +10,7 @@ import pytest
 from analysis.data.sources import maddison, pwt
 from analysis.errors import BriefError
 from tests.conftest import RAW_DIR
+from tests.test_data_macro_sources import units_match
 
 
 class FakeMapper:
@@ -211,6 +212,7 @@ def real_mpd():
 
 def test_real_pwt(real_pwt):
     df = real_pwt["indicators"]
+    assert units_match(df, pwt)
     assert get(df, "CHN", "pwt_pop", 2019).value == pytest.approx(1433.78, abs=0.01)
     assert get(df, "RUS", "pwt_pop", 2019).value == pytest.approx(145.87, abs=0.01)
     assert df.year.max() == 2019
@@ -220,6 +222,7 @@ def test_real_pwt(real_pwt):
 
 def test_real_maddison(real_mpd):
     df = real_mpd["indicators"]
+    assert units_match(df, maddison)
     assert get(df, "USA", "maddison_gdppc", 2018).value == pytest.approx(55334.7394)
     assert get(df, "WLD", "maddison_pop", 2018).value == pytest.approx(7469.568, abs=0.01)
     assert df[df.iso3 == "SUN"].year.max() == 1991

@@ -12,6 +12,7 @@ from openpyxl.styles import Font
 from analysis.data.sources import sipri_milex
 from analysis.errors import BriefError
 from tests.conftest import RAW_DIR
+from tests.test_data_macro_sources import units_match
 
 BLUE = Font(color="FF0000FF")
 RED = Font(color="FFFF0000")
@@ -199,6 +200,7 @@ def test_real_spot_values(real):
 
 
 def test_real_ussr_and_russia_do_not_overlap(real):
+    assert units_match(real, sipri_milex)
     const = real[real.indicator == "milex_const"]
     assert const[const.iso3 == "SUN"].year.max() <= 1991
     assert const[const.iso3 == "RUS"].year.min() >= 1992

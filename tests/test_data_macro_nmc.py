@@ -11,6 +11,7 @@ import pytest
 from analysis.data.sources import cow_nmc
 from analysis.errors import BriefError
 from tests.conftest import RAW_DIR
+from tests.test_data_macro_sources import units_match
 
 V7_HEADER = "ccode,year,milex,milper,irst,pec,tpop,upop,cinc\n"
 V6_HEADER = "stateabb,ccode,year,milex,milper,irst,pec,tpop,upop,cinc,version\n"
@@ -182,6 +183,7 @@ def test_real_spot_values(real):
 
 
 def test_real_soviet_years(real):
+    assert units_match(real, cow_nmc)
     sun = real[(real.iso3 == "SUN") & (real.indicator == "nmc_tpop")]
     assert sun.year.min() == 1922 and sun.year.max() == 1991
     rus = real[(real.iso3 == "RUS") & (real.indicator == "nmc_milex")]

@@ -10,6 +10,7 @@ import pytest
 from analysis.data.sources import wdi
 from analysis.errors import BriefError
 from tests.conftest import RAW_DIR
+from tests.test_data_macro_sources import units_match
 
 HEADER = "Country Name,Country Code,Year,Value\n"
 
@@ -158,6 +159,7 @@ def test_real_spot_values(real):
 
 
 def test_real_no_aggregates(real):
+    assert units_match(real, wdi)
     assert not set(real.iso3) & wdi.not_countries()
     assert "WLD" in set(real.iso3)
     assert not real.duplicated(["iso3", "year", "indicator"]).any()

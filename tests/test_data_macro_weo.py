@@ -10,6 +10,7 @@ import pytest
 from analysis.data.sources import imf_weo
 from analysis.errors import BriefError
 from tests.conftest import RAW_DIR
+from tests.test_data_macro_sources import units_match
 
 HEADER = "unit,base_year,ref_area,freq,lastactualdate,scale,concept,year,value\n"
 
@@ -232,6 +233,7 @@ def test_real_spot_values(real):
 
 
 def test_real_coverage(real):
+    assert units_match(real, imf_weo)
     assert real.year.min() == 1980 and real.year.max() == 2030
     assert set(real.indicator) == {"gdp_mer", "gdp_ppp", "gdp_growth", "pop"}
     assert not real.iso3.map(imf_weo.is_aggregate).any()

@@ -89,6 +89,36 @@ V7_VARIABLES: dict[str, tuple[str, str]] = {
 V6_VARIABLES: dict[str, tuple[str, str]] = {
     "pec": ("nmc6_pec", "thousand coal-ton equivalents"),
 }
+
+_TEXT = {
+    "nmc_milex": (
+        "Military expenditure (COW)",
+        "COW NMC v7.0 milex, thousands of current US$, 1914 on.",
+    ),
+    "nmc_milper": ("Military personnel (COW)", "COW NMC v7.0 milper, thousands of personnel."),
+    "nmc_irst": ("Iron and steel production (COW)", "COW NMC v7.0 irst, thousands of tons."),
+    "nmc_pec": (
+        "Primary energy consumption (COW)",
+        "COW NMC v7.0 pec, thousands of coal-ton equivalents.",
+    ),
+    "nmc_tpop": ("Total population (COW)", "COW NMC v7.0 tpop, thousands."),
+    "nmc_upop": (
+        "Urban population (COW)",
+        "COW NMC v7.0 upop (cities over 100,000), thousands; source break between 2016 and 2017.",
+    ),
+    "nmc_cinc": (
+        "Composite Index of National Capability (COW)",
+        "COW NMC v7.0 cinc: mean of the state's shares of the six components in the state system.",
+    ),
+    "nmc6_pec": (
+        "Primary energy consumption (COW v6.0)",
+        "COW NMC v6.0 pec, thousands of coal-ton equivalents; differs from v7.0 from 1974 on.",
+    ),
+}
+INDICATORS: dict[str, dict[str, str]] = {
+    ind: {"label": _TEXT[ind][0], "unit": unit, "description": _TEXT[ind][1]}
+    for ind, unit in [*V7_VARIABLES.values(), *V6_VARIABLES.values()]
+}
 MISSING_CODE = -9
 MILEX_USD_FROM = 1914
 UPOP_BREAK_YEAR = 2017

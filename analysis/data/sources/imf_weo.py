@@ -80,6 +80,29 @@ CONCEPTS: dict[str, tuple[str, str, int]] = {
     "NGDP_RPCH": ("gdp_growth", "%", 0),
     "LP": ("pop", "million", 6),
 }
+
+# indicator id -> (label, description); units come from CONCEPTS
+_TEXT = {
+    "gdp_mer": (
+        "GDP at market exchange rates",
+        "Gross domestic product at current prices in US dollars (WEO NGDPD); IMF projections "
+        "after each country's last actual year are flagged 'projection'.",
+    ),
+    "gdp_ppp": (
+        "GDP at purchasing-power parity",
+        "Gross domestic product at current prices in PPP international dollars (WEO PPPGDP); "
+        "moves with ICP benchmark revisions.",
+    ),
+    "gdp_growth": (
+        "Real GDP growth",
+        "Annual percent change of GDP at constant prices (WEO NGDP_RPCH).",
+    ),
+    "pop": ("Population", "Population in millions (WEO LP)."),
+}
+INDICATORS: dict[str, dict[str, str]] = {
+    ind: {"label": _TEXT[ind][0], "unit": unit, "description": _TEXT[ind][1]}
+    for ind, unit, _ in CONCEPTS.values()
+}
 COLUMNS = ["ref_area", "lastactualdate", "scale", "concept", "year", "value"]
 WORLD_CODE = "G001"
 WEO_LAST_ACTUAL_DEFAULT = 2024

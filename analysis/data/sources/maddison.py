@@ -69,6 +69,22 @@ COLUMNS: dict[str, tuple[str, str, float]] = {
     "Population": ("maddison_pop", "million", 1e6),
     "GDP": ("maddison_gdp", "2011 intl$ bn", 1e9),
 }
+
+_TEXT = {
+    "maddison_gdppc": (
+        "GDP per capita (Maddison)",
+        "Maddison Project 2020 real GDP per capita, 2011 international dollars.",
+    ),
+    "maddison_pop": ("Population (Maddison)", "Maddison Project 2020 population, millions."),
+    "maddison_gdp": (
+        "GDP (Maddison)",
+        "Maddison Project 2020 real GDP (OWID: per capita times population), 2011 intl$ bn.",
+    ),
+}
+INDICATORS: dict[str, dict[str, str]] = {
+    ind: {"label": _TEXT[ind][0], "unit": unit, "description": _TEXT[ind][1]}
+    for ind, unit, _ in COLUMNS.values()
+}
 FIRST_YEAR = 1820
 WORLD = "World"
 # entity -> last year it is kept (MPD continues these territorial series after dissolution)

@@ -49,6 +49,22 @@ VARIABLES: dict[str, tuple[str, str, float]] = {
     "rgdpo": ("pwt_rgdpo", "2017 intl$ bn (chained PPP)", 1000.0),
     "pop": ("pwt_pop", "million", 1.0),
 }
+
+_TEXT = {
+    "pwt_rgdpe": (
+        "Real GDP, expenditure side (PWT)",
+        "PWT 10.01 rgdpe: real GDP at chained PPPs, 2017 US$, billions.",
+    ),
+    "pwt_rgdpo": (
+        "Real GDP, output side (PWT)",
+        "PWT 10.01 rgdpo: real GDP at chained PPPs, 2017 US$, billions.",
+    ),
+    "pwt_pop": ("Population (PWT)", "PWT 10.01 pop, millions."),
+}
+INDICATORS: dict[str, dict[str, str]] = {
+    ind: {"label": _TEXT[ind][0], "unit": unit, "description": _TEXT[ind][1]}
+    for ind, unit, _ in VARIABLES.values()
+}
 OUT_COLUMNS = ["iso3", "year", "indicator", "value", "unit", "source", "flag"]
 
 

@@ -74,6 +74,26 @@ SHEETS: dict[str, tuple[str, str, float]] = {
     "Current US$": ("milex_current", "US$ m", 1.0),
     "Share of GDP": ("milex_gdp", "%", 100.0),
 }
+
+_TEXT = {
+    "milex_const": (
+        "Military expenditure (constant 2024 US$)",
+        "SIPRI military expenditure in US$ m at constant 2024 prices and exchange rates; blue "
+        "(SIPRI estimate) and red (highly uncertain) figures flagged.",
+    ),
+    "milex_current": (
+        "Military expenditure (current US$)",
+        "SIPRI military expenditure in US$ m at current prices and exchange rates.",
+    ),
+    "milex_gdp": (
+        "Military expenditure share of GDP",
+        "SIPRI military expenditure as a percentage of GDP (SIPRI's fraction times 100).",
+    ),
+}
+INDICATORS: dict[str, dict[str, str]] = {
+    ind: {"label": _TEXT[ind][0], "unit": unit, "description": _TEXT[ind][1]}
+    for ind, unit, _ in SHEETS.values()
+}
 COLOUR_NOTE = "Figures in blue are SIPRI estimates. Figures in red indicate highly uncertain data."
 COLOUR_FLAGS = {"0000FF": "estimate", "FF0000": "uncertain", "000000": ""}
 NO_DATA = {"", "...", "…", ". .", "xxx"}

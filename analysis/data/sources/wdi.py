@@ -41,6 +41,45 @@ SERIES: dict[str, tuple[str, str, float]] = {
     "tx.val.fuel.zs.un": ("wdi_fuel_exports", "% of merchandise exports", 1.0),
     "tx.val.tech.cd": ("wdi_hightech_exports", "US$ bn", 1e9),
 }
+
+_TEXT = {
+    "wdi_pop": ("Population (WDI)", "Population, total (SP.POP.TOTL), millions."),
+    "wdi_urban_pop": ("Urban population (WDI)", "Urban population (SP.URB.TOTL), millions."),
+    "wdi_gdp": ("GDP, current US$ (WDI)", "GDP at current US$ (NY.GDP.MKTP.CD), billions."),
+    "wdi_gdppc_ppp": (
+        "GDP per capita, PPP (WDI)",
+        "GDP per capita, PPP, current international $ (NY.GDP.PCAP.PP.CD).",
+    ),
+    "wdi_gdp_growth": ("GDP growth (WDI)", "GDP growth, annual % (NY.GDP.MKTP.KD.ZG)."),
+    "wdi_milex_gdp": (
+        "Military expenditure, % of GDP (WDI)",
+        "Military expenditure, % of GDP (MS.MIL.XPND.GD.ZS; SIPRI-derived).",
+    ),
+    "wdi_energy_pc": (
+        "Energy use per capita (WDI)",
+        "Energy use, kg of oil equivalent per capita (EG.USE.PCAP.KG.OE).",
+    ),
+    "wdi_rd_gdp": (
+        "R&D expenditure, % of GDP (WDI)",
+        "Research and development expenditure, % of GDP (GB.XPD.RSDV.GD.ZS; UNESCO UIS).",
+    ),
+    "wdi_merch_exports": (
+        "Merchandise exports (WDI)",
+        "Merchandise exports, current US$ (TX.VAL.MRCH.CD.WT), billions.",
+    ),
+    "wdi_fuel_exports": (
+        "Fuel exports, % of merchandise exports (WDI)",
+        "Fuel exports, % of merchandise exports (TX.VAL.FUEL.ZS.UN).",
+    ),
+    "wdi_hightech_exports": (
+        "High-technology exports (WDI)",
+        "High-technology exports, current US$ (TX.VAL.TECH.CD), billions.",
+    ),
+}
+INDICATORS: dict[str, dict[str, str]] = {
+    ind: {"label": _TEXT[ind][0], "unit": unit, "description": _TEXT[ind][1]}
+    for ind, unit, _ in SERIES.values()
+}
 COLUMNS = ["Country Name", "Country Code", "Year", "Value"]
 WORLD = "WLD"
 OUT_COLUMNS = ["iso3", "year", "indicator", "value", "unit", "source", "flag"]
