@@ -164,6 +164,15 @@ def test_missing_sheet(tmp_path):
         curate(path)
 
 
+@pytest.mark.parametrize("name", ["broken.xlsx", "missing.xlsx"])
+def test_unreadable_workbook(tmp_path, name):
+    path = tmp_path / name
+    if name == "broken.xlsx":
+        path.write_bytes(b"not a zip file")
+    with pytest.raises(BriefError, match=f"{name}: cannot read SIPRI milex workbook"):
+        curate(path)
+
+
 def test_alias_file_shape():
     aliases = pd.read_csv(sipri_milex.ALIAS_FILE, dtype=str, keep_default_na=False)
     assert list(aliases.columns) == ["alias", "iso3", "note"]

@@ -233,11 +233,14 @@ def to_indicators(
 
 
 def curate_workbook(path: Path, countries, dropped: set[str] | None = None) -> pd.DataFrame:
+    from zipfile import BadZipFile
+
     from openpyxl import load_workbook
+    from openpyxl.utils.exceptions import InvalidFileException
 
     try:
         wb = load_workbook(path, data_only=True)
-    except (OSError, ValueError, KeyError) as exc:
+    except (OSError, ValueError, KeyError, BadZipFile, InvalidFileException) as exc:
         raise BriefError(f"{path.name}: cannot read SIPRI milex workbook ({exc})") from exc
     missing = [s for s in SHEETS if s not in wb.sheetnames]
     if missing:
