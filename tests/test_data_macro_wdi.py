@@ -91,6 +91,15 @@ def test_empty_value_gives_no_row(tmp_path):
     assert list(rd.year) == [2023]
 
 
+def test_share_over_100_flagged_uncertain(tmp_path):
+    text = HEADER + "Lao PDR,CHN,1963,722.76\nChina,CHN,1964,99.5\n"
+    df = curate(tmp_path, {"tx.val.fuel.zs.un": text})
+    assert get(df, "CHN", "wdi_fuel_exports", 1963).flag == "uncertain"
+    assert get(df, "CHN", "wdi_fuel_exports", 1963).value == pytest.approx(722.76)
+    assert get(df, "CHN", "wdi_fuel_exports", 1964).flag == ""
+    assert set(df[df.indicator != "wdi_fuel_exports"].flag) == {""}
+
+
 def test_sorted_and_deterministic(tmp_path):
     a = curate(tmp_path)
     b = curate(tmp_path)
@@ -164,3 +173,6 @@ def test_real_no_aggregates(real):
     assert "WLD" in set(real.iso3)
     assert not real.duplicated(["iso3", "year", "indicator"]).any()
     assert real[real.indicator == "wdi_rd_gdp"].query("iso3 == 'CHN'").year.max() == 2023
+    flagged = real[real.flag == "uncertain"]
+    assert set(flagged.indicator) == {"wdi_fuel_exports"}
+    assert set(flagged.iso3) == {"LAO", "QAT"}

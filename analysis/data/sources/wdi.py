@@ -80,6 +80,10 @@ INDICATORS: dict[str, dict[str, str]] = {
     ind: {"label": _TEXT[ind][0], "unit": unit, "description": _TEXT[ind][1]}
     for ind, unit, _ in SERIES.values()
 }
+# shares of a whole that cannot exceed 100 by definition; WDI has a few above it (Lao PDR
+# 1962-1973 up to 723 %, Qatar 1972: fuel exports measured against a different merchandise
+# total), kept but flagged "uncertain"
+SHARE_CAP: dict[str, float] = {"wdi_fuel_exports": 100.0}
 COLUMNS = ["Country Name", "Country Code", "Year", "Value"]
 WORLD = "WLD"
 OUT_COLUMNS = ["iso3", "year", "indicator", "value", "unit", "source", "flag"]
@@ -108,6 +112,8 @@ SOURCE: dict = {
         "Energy use per capita ends in 2023 for China and Russia; fuel and high-tech exports "
         "end in 2021 for Russia.",
         "World Bank aggregates other than World (WLD) are dropped.",
+        "Fuel exports above 100 % of merchandise exports (Lao PDR 1962-1973, Qatar 1972) are "
+        "kept but flagged uncertain.",
     ],
 }
 
@@ -166,6 +172,8 @@ def to_indicator(
             "flag": "",
         }
     )
+    if indicator in SHARE_CAP:
+        out.loc[out["value"] > SHARE_CAP[indicator], "flag"] = "uncertain"
     dup = out.duplicated(["iso3", "year"], keep=False)
     if dup.any():
         r = out[dup].iloc[0]
