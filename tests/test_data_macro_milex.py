@@ -131,6 +131,26 @@ def test_not_a_state_is_dropped_and_headings_skipped(tmp_path):
     assert "European Union" in sipri_milex.not_countries()
 
 
+def test_zeros_kept_dropped_or_rejected(tmp_path):
+    const = [("Iceland", [0, 0, 0, 0]), ("China", [1.0, 2.0, 3.0, 4.0])]
+    mapper = FakeMapper({**MAPPER.table, "Iceland": "ISL", "Yugoslavia": "YUG"})
+    wb_path = build(tmp_path, const=const)
+    df = sipri_milex.curate_workbook(wb_path, mapper, set())
+    assert get(df, "ISL", "milex_const", 1990).value == 0
+    long = pd.DataFrame(
+        {
+            "name": ["Yugoslavia", "Yugoslavia"],
+            "year": [1980, 1991],
+            "value": [0.0, 5.0],
+            "flag": "",
+        }
+    )
+    kept = sipri_milex.screen_zeros(long, "Current US$", "x")
+    assert list(kept.year) == [1991]
+    with pytest.raises(BriefError, match=r"'Yugoslavia' 1980: military expenditure printed as 0"):
+        sipri_milex.screen_zeros(long, "Constant (2024) US$", "x")
+
+
 def test_sorted_and_deterministic(tmp_path):
     path = build(tmp_path)
     a, b = curate(path), curate(path)
@@ -216,4 +236,5 @@ def test_real_ussr_and_russia_do_not_overlap(real):
     assert set(real.flag) == {"", "estimate", "uncertain"}
     assert not real.duplicated(["iso3", "year", "indicator"]).any()
     assert "EUU" not in set(real.iso3)
+    assert set(real[real.value == 0].iso3) == {"CRI", "ISL", "PAN"}
     assert set(real.indicator) == {"milex_const", "milex_current", "milex_gdp"}

@@ -24,6 +24,9 @@ estimates. Figures in red indicate highly uncertain data."; row 4: "..." = data 
   (a new convention this code has not been taught);
 - ``...``, ``…``, ``. .``, an empty string or an empty cell (no data) and ``xxx`` (no such state)
   give **no row**, never a zero. Any other text in a year column is an error.
+- a printed ``0`` is real only for states without armed forces (:data:`ZERO_OK`: Costa Rica,
+  Iceland, Panama); Yugoslavia's current-US$ zeros of 1958–1990 (positive in local currency)
+  are dropped as an artefact (:data:`ZERO_DROPPED`); any other zero is an error.
 
 The sheet's row-3 sentence is checked, so a release that changes the colour convention fails
 loudly. Region and subregion headings (``Africa``, ``North Africa``, …) are rows without a single
@@ -65,6 +68,8 @@ SOURCE: dict = {
         "'...' (no data) and 'xxx' (state did not exist) give no row, never a zero.",
         "The USSR (SUN, to 1991) and Russia (RUS, from 1992) are separate series.",
         "The European Union row (the EU's own spending) is not a state and is dropped.",
+        "Zeros are kept only for Costa Rica, Iceland and Panama (no armed forces); Yugoslavia's "
+        "current-US$ zeros of 1958-1990 are a conversion artefact and are dropped.",
     ],
 }
 
@@ -119,6 +124,13 @@ REGION_HEADINGS = frozenset(
         "Middle East",
     }
 )
+# A printed 0 is real only for states without armed forces; elsewhere it is an artefact.
+ZERO_OK = frozenset({"Costa Rica", "Iceland", "Panama"})
+# (name, sheet) -> why its zeros are dropped
+ZERO_DROPPED: dict[tuple[str, str], str] = {
+    ("Yugoslavia", "Current US$"): "1958-1990 printed as 0 although the local-currency sheet "
+    "shows positive spending (dinar redenominations); not a real zero",
+}
 OUT_COLUMNS = ["iso3", "year", "indicator", "value", "unit", "source", "flag"]
 
 
@@ -208,6 +220,20 @@ def parse_sheet(ws, palette, where: str) -> pd.DataFrame:
     return df
 
 
+def screen_zeros(long: pd.DataFrame, sheet: str, where: str) -> pd.DataFrame:
+    """Keep zeros of :data:`ZERO_OK` states, drop the :data:`ZERO_DROPPED` ones, reject others."""
+    zero = long["value"].eq(0) & ~long["name"].isin(ZERO_OK)
+    known = long["name"].map(lambda n: (n, sheet) in ZERO_DROPPED)
+    bad = zero & ~known
+    if bad.any():
+        r = long[bad].iloc[0]
+        raise BriefError(
+            f"{where}: {r['name']!r} {r['year']}: military expenditure printed as 0; expected a "
+            f"positive value (only {sorted(ZERO_OK)} have no armed forces)"
+        )
+    return long[~(zero & known)].reset_index(drop=True)
+
+
 def not_countries(alias_file: Path = ALIAS_FILE) -> set[str]:
     """Names the alias file marks as deliberately not countries (empty iso3)."""
     aliases = pd.read_csv(alias_file, dtype="str", keep_default_na=False)
@@ -249,7 +275,8 @@ def curate_workbook(path: Path, countries, dropped: set[str] | None = None) -> p
     dropped = not_countries() if dropped is None else dropped
     parts = []
     for sheet, (indicator, unit, factor) in SHEETS.items():
-        long = parse_sheet(wb[sheet], palette, f"{path.name} [{sheet}]")
+        where = f"{path.name} [{sheet}]"
+        long = screen_zeros(parse_sheet(wb[sheet], palette, where), sheet, where)
         parts.append(to_indicators(long, indicator, unit, factor, countries, dropped))
     out = pd.concat(parts, ignore_index=True)[OUT_COLUMNS]
     dup = out.duplicated(["iso3", "year", "indicator"], keep=False)
