@@ -53,3 +53,14 @@ def test_links_from_inside_an_alternative_brief_lead_back_to_the_site_root():
 
 def test_no_briefs_says_so():
     assert compare_md([]) == "No brief has been built yet.\n"
+
+
+def test_a_claim_a_brief_has_not_computed_shows_as_such():
+    data = json.loads(json.dumps(RESULTS))
+    del data["claims"]["C4"]
+    data["brief"]["name"] = "milex-only"
+    table = _table(compare_md([_entry("default"), BriefEntry(parse_results(data))]))
+    row = table[3]
+    assert row[0].endswith("(briefs/milex-only/report/brief.html)")
+    assert row[2 + CLAIM_IDS.index("C4")] == "not computed in this build"
+    assert row[2] == RESULTS["claims"]["C1"]["verdict"]

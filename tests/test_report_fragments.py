@@ -121,11 +121,55 @@ def test_bad_verdict_is_one_line_error_naming_key(build: Path):
     assert "claims.C3.verdict" in msg and "'maybe'" in msg and "\n" not in msg
 
 
-def test_missing_claim_is_an_error_naming_it():
+def test_a_claim_not_computed_yet_is_listed_as_such_everywhere(build: Path, tmp_path: Path):
     data = _results()
-    del data["claims"]["C6"]
-    with pytest.raises(BriefError, match=r"missing C6"):
+    for cid in ("C2", "C3", "C4", "C5", "C6", "C7"):
+        del data["claims"][cid]
+    data["charts"] = {k: v for k, v in data["charts"].items() if k.startswith("c1")}
+    (build / "results.json").write_text(json.dumps(data))
+    report = tmp_path / "report"
+    fr.write_fragments(build, report, DATAPACKAGE)
+    summary = (report / "_generated" / "summary.md").read_text()
+    rows = dict(re.findall(r"^\| (C\d) \|[^|]*\| \*\*([^*]+)\*\* \|", summary, re.M))
+    assert rows["C1"] == data["claims"]["C1"]["verdict"]
+    assert all(rows[c] == "not computed in this build" for c in ("C2", "C6", "C7"))
+    c6 = (report / "_generated" / "claims" / "C6.md").read_text()
+    assert c6.startswith("**Verdict: not computed in this build.**") and "C6" in c6
+    assert "fig-" not in c6
+    # the C1 section is unaffected
+    c1 = (report / "_generated" / "claims" / "C1.md").read_text()
+    assert c1.startswith(f"**Verdict: {data['claims']['C1']['verdict']}.**")
+
+
+@pytest.mark.parametrize(
+    ("claims", "match"),
+    [({}, r"key 'claims': empty"), ({"C9": None}, r"unknown claim C9")],
+)
+def test_no_claim_or_an_unknown_claim_is_an_error(claims, match):
+    data = _results()
+    c1 = data["claims"]["C1"]
+    data["claims"] = {k: (v or c1) for k, v in claims.items()}
+    with pytest.raises(BriefError, match=match):
         parse_results(data)
+
+
+def test_measures_table_names_a_four_member_coalition_and_says_not_available():
+    data = _results()
+    data["brief"]["params"].update(
+        coalition=["CHN", "RUS", "IRN", "PRK"],
+        coalition_label="China + Russia + Iran + North Korea",
+        benchmark_label="United States + treaty allies",
+    )
+    first = next(iter(data["measures"]))
+    data["measures"][first].update(
+        ratio_latest=None, crossover_year=None, margin_at_horizon=None, prob_exceed_by_horizon=None
+    )
+    out = fr.measures_md(parse_results(data))
+    header, _, *rows = out.splitlines()
+    assert "(China + Russia + Iran + North Korea) / (United States + treaty allies)" in header
+    empty = next(r for r in rows if r.startswith(f"| {data['measures'][first]['label']} |"))
+    assert empty.count("not available") == 4
+    assert "China+Russia" not in out
 
 
 def test_claim_chart_without_metadata_is_an_error():
@@ -164,9 +208,15 @@ def test_shared_chart_is_drawn_once_then_cross_referenced():
 @pytest.mark.parametrize(
     ("value", "shown"),
     [
-        (None, "none"),
+        (None, "not available"),
+        (float("nan"), "not available"),
         (2024, "2024"),
         (20211012, "20,211,012"),
+        (123456789.0, "123,456,789"),
+        (-2500.4, "-2,500"),
+        (0.00042, "0.00042"),
+        (0.0, "0"),
+        (3.2e18, "3.2e+18"),
         (0.7234, "0.723"),
         (1.5, "1.5"),
         (2.0, "2"),

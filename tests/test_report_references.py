@@ -125,3 +125,11 @@ def test_every_chart_comes_from_a_labelled_output_of_an_executed_notebook(projec
     for chart_id, info in res.charts.items():
         labels = checks.notebook_labels(nb_dir / f"{info.notebook}.ipynb")
         assert labels.get(info.label) is True, f"{chart_id}: {info.notebook}#{info.label}"
+
+
+def test_every_bib_entry_is_cited_so_the_references_list_every_source(project: Path):
+    # Quarto lists only cited entries: an uncited data source would vanish from the references.
+    text = checks.expand(project / "report" / "brief.qmd", project)
+    keys = checks.bib_keys(ROOT / "report" / "references.bib")
+    assert keys - checks.citations(text) == set()
+    assert {"gsdb_v3", "owid_maddison2022", "cow_states2016"} <= keys

@@ -52,7 +52,7 @@ def compare_md(entries: Sequence[BriefEntry], site_root: str = "") -> str:
         row = [
             f"[{cell(e.results.brief.title)}]({site_root}{e.html})",
             f"[PDF]({site_root}{e.pdf})",
-            *(cell(e.results.claims[c].verdict) for c in CLAIM_IDS),
+            *(cell(e.results.claims[c].shown_verdict) for c in CLAIM_IDS),
         ]
         lines.append("| " + " | ".join(row) + " |")
     key = "".join(

@@ -29,6 +29,7 @@ from analysis.report.results import CLAIM_IDS, ChartInfo, Results, load_results
 GENERATED = "_generated"
 FILES = "files"
 ASSETS = Path(__file__).resolve().parents[2] / "report" / "assets"
+NA = "not available"  # how the brief prints a number the build could not compute
 
 # ---------------------------------------------------------------------------------------------
 # formatting helpers
@@ -37,21 +38,27 @@ ASSETS = Path(__file__).resolve().parents[2] / "report" / "assets"
 def fmt(value: Any) -> str:
     """A number or value as the brief prints it (deterministic, no locale)."""
     if value is None:
-        return "none"
+        return NA
     if isinstance(value, bool):
         return "yes" if value else "no"
     if isinstance(value, int):
         return f"{value:,}" if abs(value) >= 10000 else str(value)
     if isinstance(value, float):
         if value != value:  # NaN
-            return "n/a"
-        if value.is_integer() and abs(value) >= 1000:
-            return f"{value:,.0f}"
+            return NA
+        if value in (float("inf"), float("-inf")):
+            return "∞" if value > 0 else "−∞"
+        if value == 0:
+            return "0"
+        if abs(value) >= 1e15:
+            return f"{value:.3g}"
         if abs(value) >= 100:
             return f"{value:,.0f}"
         if abs(value) >= 1:
             return f"{value:.2f}".rstrip("0").rstrip(".")
-        return f"{value:.3f}".rstrip("0").rstrip(".") or "0"
+        if abs(value) >= 0.001:
+            return f"{value:.3f}".rstrip("0").rstrip(".")
+        return f"{value:.2g}"  # a small share keeps its two significant digits
     if isinstance(value, list | tuple):
         return ", ".join(fmt(v) for v in value)
     if isinstance(value, dict):
@@ -94,7 +101,12 @@ def humanize(key: str) -> str:
 def summary_md(res: Results) -> str:
     """The one-page summary: one row per claim with its computed verdict and finding."""
     rows = [
-        [cid, res.claims[cid].title, f"**{res.claims[cid].verdict}**", res.claims[cid].summary]
+        [
+            cid,
+            res.claims[cid].title,
+            f"**{res.claims[cid].shown_verdict}**",
+            res.claims[cid].summary,
+        ]
         for cid in CLAIM_IDS
     ]
     return (
@@ -160,6 +172,12 @@ def claim_md(res: Results, cid: str, specs: Mapping[str, dict[str, Any]], placed
     cross-referenced the second time.
     """
     claim = res.claims[cid]
+    if not claim.computed:
+        return (
+            f"**Verdict: {claim.shown_verdict}.** No notebook of this brief has computed {cid} "
+            "yet, so there is no chart, number or verdict for it here. The sections above state "
+            "how the claim is to be tested; the claim is not counted as supported or not.\n"
+        )
     parts = [f"**Verdict: {claim.verdict}.** {claim.summary}\n"]
     refs = []
     for chart_id in claim.charts:
@@ -186,28 +204,51 @@ def claim_md(res: Results, cid: str, specs: Mapping[str, dict[str, Any]], placed
     return "\n".join(parts)
 
 
+def _na(value: Any) -> Any:
+    """A measure's number, or ``not available`` when the build had no data for it."""
+    return NA if value is None or (isinstance(value, float) and value != value) else value
+
+
+def _year(value: Any) -> str:
+    """A year as written (never with a thousands separator)."""
+    return NA if value is None else str(value)
+
+
+def _crossed(m: Any) -> str:
+    if m.crossover_year is not None:
+        return str(m.crossover_year)
+    if m.ratio_latest is None:
+        return NA
+    return "not by the horizon" if m.horizon is not None else "not crossed"
+
+
 def measures_md(res: Results) -> str:
     """C1's numbers under every measure of power (also the core of the sensitivity section)."""
     if not res.measures:
         return "This brief computed no power measures.\n"
+    params = res.brief.params
+    ratio = (
+        f"({params.get('coalition_label') or 'coalition'})"
+        f" / ({params.get('benchmark_label') or 'benchmark'}), latest"
+    )
     rows = []
     for mid, m in res.measures.items():
         rows.append(
             [
                 m.label or mid,
-                m.latest_year,
-                m.ratio_latest,
-                m.crossover_year if m.crossover_year is not None else "not crossed",
-                m.horizon,
-                m.margin_at_horizon,
-                m.prob_exceed_by_horizon,
+                _year(m.latest_year),
+                _na(m.ratio_latest),
+                _crossed(m),
+                _year(m.horizon),
+                _na(m.margin_at_horizon),
+                _na(m.prob_exceed_by_horizon),
             ]
         )
     return table(
         [
             "Measure",
             "Latest year",
-            "(China+Russia)/U.S., latest",
+            ratio,
             "First year ratio ≥ 1",
             "Horizon",
             "Margin at horizon",

@@ -16,6 +16,19 @@ from analysis.errors import BriefError
 
 CLAIM_IDS: tuple[str, ...] = ("C1", "C2", "C3", "C4", "C5", "C6", "C7")
 VERDICTS: tuple[str, ...] = ("supported", "partly supported", "not supported", "not testable")
+NOT_COMPUTED = "not computed in this build"
+
+# Our own short paraphrase of each claim (the section titles of report/brief.qmd), used when a
+# build has not computed a claim yet, so the brief still lists all seven.
+CLAIM_TITLES: dict[str, str] = {
+    "C1": "Combined Chinese and Russian power approaches but does not exceed U.S. power",
+    "C2": "The relationship is pragmatic balancing against U.S. power",
+    "C3": "From cooperation to collaboration, pushed by Western sanctions",
+    "C4": "Russian arms and technology flow to China",
+    "C5": "Military collaboration is routine and exercises grow more complex",
+    "C6": "Sanctions relief could weaken the relationship",
+    "C7": "Little U.S. leverage; more arms diffusion and joint operations ahead",
+}
 
 Verdict = Literal["supported", "partly supported", "not supported", "not testable"]
 
@@ -40,6 +53,25 @@ class Claim(_Model):
     assumptions: list[str] = Field(default_factory=list)
     charts: list[str] = Field(default_factory=list)
     tables: list[str] = Field(default_factory=list)
+    computed: bool = True
+
+    @property
+    def shown_verdict(self) -> str:
+        """The verdict as the brief prints it (``not computed in this build`` for a gap)."""
+        return self.verdict if self.computed else NOT_COMPUTED
+
+
+def not_computed(cid: str) -> Claim:
+    """The entry of a claim that no notebook of this build computed."""
+    return Claim(
+        title=CLAIM_TITLES[cid],
+        verdict="not testable",
+        summary=(
+            "Not computed in this build: no notebook of this brief produced a result for "
+            f"{cid} yet, so the brief gives no verdict on it."
+        ),
+        computed=False,
+    )
 
 
 class ChartInfo(_Model):
@@ -86,18 +118,30 @@ def _first_error(path: Path, exc: ValidationError) -> str:
 
 
 def parse_results(data: Any, path: Path | str = "results.json") -> Results:
-    """Validate an already-parsed results dict; cross-check claims, charts and tables."""
+    """Validate an already-parsed results dict; cross-check claims, charts and tables.
+
+    Claims missing from the file (their notebook has not run or does not exist yet) are filled
+    with a :func:`not_computed` entry; a file with no claim at all, or an unknown claim id, is an
+    error.
+    """
     path = Path(path)
     try:
         res = Results.model_validate(data)
     except ValidationError as exc:
         raise BriefError(_first_error(path, exc)) from None
-    missing = [c for c in CLAIM_IDS if c not in res.claims]
-    if missing:
+    unknown = sorted(set(res.claims) - set(CLAIM_IDS))
+    if unknown:
         raise BriefError(
-            f"{path}: key 'claims': missing {', '.join(missing)}, expected every claim "
+            f"{path}: key 'claims': unknown claim {', '.join(unknown)}, expected ids among "
             f"{CLAIM_IDS[0]}–{CLAIM_IDS[-1]}"
         )
+    if not res.claims:
+        raise BriefError(
+            f"{path}: key 'claims': empty, expected at least one claim "
+            f"{CLAIM_IDS[0]}–{CLAIM_IDS[-1]} computed by the notebooks"
+        )
+    # A claim no notebook has computed yet is listed as such, never guessed (docs/report.md).
+    res.claims = {c: res.claims.get(c) or not_computed(c) for c in CLAIM_IDS}
     for cid, claim in res.claims.items():
         for chart_id in claim.charts:
             if chart_id not in res.charts:
