@@ -249,8 +249,31 @@ def test_spec_json_is_safe_in_script_and_round_trips(value):
 
 def test_since_2021_sentence_is_computed_from_the_evidence():
     ev = {"ratio_report_year": 0.61, "ratio_latest": 0.72, "latest_year": 2025, "other": 3}
-    assert fr.since_report_md(ev) == "**Since 2021:** ratio 0.61 in 2021, 0.72 in 2025.\n"
+    assert fr.since_report_md(ev) == (
+        "**Since 2021:** the ratio went from 0.61 in 2021 to 0.72 in 2025.\n"
+    )
     assert fr.since_report_md({"trade_2021": 146.9, "trade_latest": 240.1}) == (
-        "**Since 2021:** trade 147 in 2021, 240 in the latest year.\n"
+        "**Since 2021:** the trade went from 147 in 2021 to 240 in the latest year.\n"
     )
     assert fr.since_report_md({"ratio_latest": 0.7}) == ""
+
+
+def test_evidence_reads_in_plain_words_with_percentages_and_measure_names():
+    res = parse_results(_results())
+    mid = next(iter(res.measures))
+    ev = {
+        "prob_exceed_by_horizon": 0.0004,
+        "share_bilateral": 0.25,
+        f"verdict_{mid}": "supported",
+        "latest_year": 2025,
+        "trade_volume_usd": 123456789.0,
+    }
+    rows = fr.evidence_md(ev, res.measures).splitlines()[2:]
+    assert rows == [
+        "| Probability of exceeding parity by the horizon | <1% |",
+        "| Share bilateral | 25% |",
+        f"| Verdict on {res.measures[mid].label} | supported |",
+        "| Latest year with data | 2025 |",
+        "| Trade volume usd | 123,456,789 |",
+    ]
+    assert fr.percent(0.9999) == ">99%" and fr.percent(0.0) == "0%" and fr.percent(1.0) == "100%"

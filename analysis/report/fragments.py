@@ -137,10 +137,56 @@ def figure_md(chart_id: str, info: ChartInfo, spec: dict[str, Any]) -> str:
     )
 
 
-def evidence_md(evidence: Mapping[str, Any]) -> str:
+# Plain-language names of the evidence keys the notebooks write (others are humanized).
+EVIDENCE_LABELS: dict[str, str] = {
+    "latest_year": "Latest year with data",
+    "ratio": "the ratio",
+    "ratio_latest": "Ratio in the latest year",
+    "ratio_report_year": "Ratio in 2021, the report's year",
+    "ratio_approach_start": "Ratio at the start of the approach window",
+    "central_at_horizon": "Central projection of the ratio at the horizon",
+    "prob_exceed_by_horizon": "Probability of exceeding parity by the horizon",
+    "measures_agreeing": "Measures giving the stated verdict",
+    "measures_tested": "Measures tested",
+}
+PERCENT_PREFIXES = ("prob_", "share_", "p_")
+
+
+def percent(value: float) -> str:
+    """A probability or share as a whole percentage, never rounding a real chance to 0 or 100."""
+    if 0 < value < 0.005:
+        return "<1%"
+    if 0.995 < value < 1:
+        return ">99%"
+    return f"{value:.0%}"
+
+
+def evidence_label(key: str, measures: Mapping[str, Any] | None = None) -> str:
+    if key in EVIDENCE_LABELS:
+        return EVIDENCE_LABELS[key]
+    if key.startswith("verdict_"):
+        mid = key[len("verdict_") :]
+        m = (measures or {}).get(mid)
+        return f"Verdict on {getattr(m, 'label', None) or humanize(mid)}"
+    text = humanize(key)
+    return text[:1].upper() + text[1:]
+
+
+def evidence_value(key: str, value: Any) -> Any:
+    if isinstance(value, float) and key.startswith(PERCENT_PREFIXES) and 0 <= value <= 1:
+        return percent(value)
+    if key.endswith("_year") and isinstance(value, int):
+        return str(value)
+    return value
+
+
+def evidence_md(evidence: Mapping[str, Any], measures: Mapping[str, Any] | None = None) -> str:
     if not evidence:
         return ""
-    return table(["Evidence", "Value"], [[humanize(k), v] for k, v in evidence.items()])
+    return table(
+        ["Evidence", "Value"],
+        [[evidence_label(k, measures), evidence_value(k, v)] for k, v in evidence.items()],
+    )
 
 
 REPORT_YEAR = 2021  # the RAND report's year: "how the evidence moved since 2021"
@@ -157,8 +203,9 @@ def since_report_md(evidence: Mapping[str, Any]) -> str:
                 base = key[: -len(suffix)]
                 now = evidence.get(f"{base}_latest")
                 if now is not None and then is not None:
+                    name = EVIDENCE_LABELS.get(base) or f"the {humanize(base)}"
                     moves.append(
-                        f"{humanize(base)} {fmt(then)} in {REPORT_YEAR}, {fmt(now)} {when}"
+                        f"{name} went from {fmt(then)} in {REPORT_YEAR} to {fmt(now)} {when}"
                     )
     if not moves:
         return ""
@@ -193,7 +240,7 @@ def claim_md(res: Results, cid: str, specs: Mapping[str, dict[str, Any]], placed
     if moved:
         parts.append(moved)
     if claim.evidence:
-        parts.append(evidence_md(claim.evidence))
+        parts.append(evidence_md(claim.evidence, res.measures))
     if claim.assumptions:
         parts.append(
             "The verdict rests on these assumptions:\n\n"

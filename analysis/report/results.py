@@ -66,10 +66,7 @@ def not_computed(cid: str) -> Claim:
     return Claim(
         title=CLAIM_TITLES[cid],
         verdict="not testable",
-        summary=(
-            "Not computed in this build: no notebook of this brief produced a result for "
-            f"{cid} yet, so the brief gives no verdict on it."
-        ),
+        summary="No result yet: the analysis that tests this claim has not run in this build.",
         computed=False,
     )
 
