@@ -277,3 +277,42 @@ def test_evidence_reads_in_plain_words_with_percentages_and_measure_names():
         "| Trade volume usd | 123,456,789 |",
     ]
     assert fr.percent(0.9999) == ">99%" and fr.percent(0.0) == "0%" and fr.percent(1.0) == "100%"
+
+
+@pytest.mark.parametrize(
+    "layout",
+    [
+        {"raw_files": {"milex.xlsx": "sha256:" + "a" * 64}},
+        {"raw_files": [{"path": "milex.xlsx", "hash": "a" * 64}]},
+        {"raw_files": ["milex.xlsx"], "raw_sha256": {"milex.xlsx": "a" * 64}},
+        {"raw_files": ["milex.xlsx"], "top": {"milex.xlsx": "a" * 64}},
+    ],
+)
+def test_provenance_finds_raw_checksums_in_every_layout(layout):
+    top = layout.pop("top", None)
+    src = {
+        "id": "sipri_milex",
+        "publisher": "SIPRI",
+        "title": "Milex",
+        "version": "v1.2",
+        "retrieved": "2026-11-28",
+        "licence": "free for non-commercial use",
+        "url": "https://www.sipri.org/databases/milex",
+        **layout,
+    }
+    dp = {"sources": [src], **({"raw_files": top} if top else {})}
+    (row,) = fr.source_rows(dp)
+    assert row == [
+        "SIPRI",
+        "Milex",
+        "v1.2 (retrieved 2026-11-28)",
+        "free for non-commercial use",
+        "https://www.sipri.org/databases/milex",
+        "milex.xlsx: sha256 " + "a" * 64,
+    ]
+
+
+def test_provenance_says_when_a_checksum_or_field_is_missing():
+    (row,) = fr.source_rows({"sources": [{"title": "X", "raw_files": ["x.csv"]}]})
+    assert row[0] == "not stated" and row[2] == "not stated" and row[3] == "not stated"
+    assert row[5] == "x.csv: checksum not recorded"

@@ -349,6 +349,47 @@ def _first(d: Mapping[str, Any], *keys: str) -> Any:
     return ""
 
 
+def _checksums(src: Mapping[str, Any], datapackage: Mapping[str, Any]) -> list[str]:
+    """``<raw file>: sha256 <hex>`` for every raw file of a source, in any of the layouts a
+    datapackage may use: a mapping path → hash, a list of ``{path, sha256|hash}`` records, or a
+    list of paths whose hashes sit in a mapping of the source or of the whole datapackage."""
+    files = _first(src, "raw_files", "files", "checksums")
+    lookups = [
+        x
+        for x in (
+            src.get("raw_sha256"),
+            src.get("checksums"),
+            src.get("sha256"),
+            datapackage.get("raw_files"),
+            datapackage.get("raw_checksums"),
+        )
+        if isinstance(x, Mapping)
+    ]
+
+    def digest_of(name: str) -> str:
+        for table in lookups:
+            if name in table:
+                return str(table[name]).removeprefix("sha256:")
+        return ""
+
+    sums: list[str] = []
+    if isinstance(files, Mapping):
+        sums = [f"{k}: sha256 {str(v).removeprefix('sha256:')}" for k, v in sorted(files.items())]
+    elif isinstance(files, list):
+        for f in files:
+            if isinstance(f, Mapping):
+                name = str(_first(f, "path", "name", "file"))
+                digest = str(_first(f, "sha256", "hash", "checksum")) or digest_of(name)
+            else:
+                name, digest = str(f), digest_of(str(f))
+            digest = digest.removeprefix("sha256:")
+            sums.append(f"{name}: sha256 {digest}" if digest else f"{name}: checksum not recorded")
+    digest = _first(src, "sha256", "hash")
+    if digest and not isinstance(digest, Mapping) and not sums:
+        sums.append(f"sha256 {str(digest).removeprefix('sha256:')}")
+    return sums
+
+
 def source_rows(datapackage: Mapping[str, Any]) -> list[list[str]]:
     """Publisher, title, version, licence, URL and raw-file checksums of every source."""
     rows = []
@@ -364,25 +405,17 @@ def source_rows(datapackage: Mapping[str, Any]) -> list[list[str]]:
             )
         elif isinstance(lic, Mapping):
             lic = str(_first(lic, "title", "name", "path"))
-        files = _first(src, "raw_files", "files", "checksums")
-        sums: list[str] = []
-        if isinstance(files, Mapping):
-            sums = [f"{k}: sha256 {v}" for k, v in sorted(files.items())]
-        elif isinstance(files, list):
-            for f in files:
-                if isinstance(f, Mapping):
-                    name = _first(f, "path", "name", "file")
-                    digest = _first(f, "sha256", "hash", "checksum")
-                    sums.append(f"{name}: sha256 {digest}")
-        digest = _first(src, "sha256", "hash")
-        if digest and not sums:
-            sums.append(f"sha256 {digest}")
+        sums = _checksums(src, datapackage)
+        version = str(_first(src, "version"))
+        retrieved = _first(src, "retrieved", "accessed")
+        if retrieved:
+            version = f"{version} (retrieved {retrieved})" if version else f"retrieved {retrieved}"
         rows.append(
             [
-                str(_first(src, "publisher", "producer")),
+                str(_first(src, "publisher", "producer")) or "not stated",
                 str(_first(src, "title", "dataset", "id", "name")),
-                str(_first(src, "version")),
-                str(lic),
+                version or "not stated",
+                str(lic) or "not stated",
                 str(_first(src, "url", "path", "homepage")),
                 "; ".join(sums) if sums else "not recorded",
             ]
