@@ -316,3 +316,23 @@ def test_provenance_says_when_a_checksum_or_field_is_missing():
     (row,) = fr.source_rows({"sources": [{"title": "X", "raw_files": ["x.csv"]}]})
     assert row[0] == "not stated" and row[2] == "not stated" and row[3] == "not stated"
     assert row[5] == "x.csv: checksum not recorded"
+
+
+def test_sensitivity_numbers_read_in_plain_words():
+    data = _results()
+    mid = next(iter(data["measures"]))
+    data["numbers"] = {
+        f"c1_sensitivity_break_even_gap_pp_{mid}": -0.257,
+        "c1_sensitivity_simplex_share_exceeding": 0.182,
+        "c1_sensitivity_simplex_year": 2025,
+        "c1_sensitivity_tornado_top_input": "Measure of power",
+        "c1_sensitivity_new_thing": 3.5,
+    }
+    res = parse_results(data)
+    rows = [fr.sensitivity_row(k, v, res.measures) for k, v in data["numbers"].items()]
+    assert rows[0][0].endswith(f": {data['measures'][mid]['label']}") and rows[0][1] == -0.257
+    assert rows[1] == ["Share of composite weightings in which the coalition is larger", "18%"]
+    assert rows[2] == ["Year of the weighting analysis", "2025"]
+    assert rows[3] == ["Input that moves the crossover year most", "Measure of power"]
+    assert rows[4] == ["New thing", 3.5]
+    assert not any("c1" in r[0] or "_" in r[0] for r in rows)

@@ -288,7 +288,7 @@ def measures_md(res: Results) -> str:
                 _crossed(m),
                 _year(m.horizon),
                 _na(m.margin_at_horizon),
-                _na(m.prob_exceed_by_horizon),
+                NA if m.prob_exceed_by_horizon is None else percent(m.prob_exceed_by_horizon),
             ]
         )
     return table(
@@ -296,13 +296,49 @@ def measures_md(res: Results) -> str:
             "Measure",
             "Latest year",
             ratio,
-            "First year ratio ≥ 1",
+            "First year at or above parity",
             "Horizon",
-            "Margin at horizon",
-            "P(exceed by horizon)",
+            "Projected ratio minus 1 at the horizon",
+            "Probability of exceeding by the horizon",
         ],
         rows,
     )
+
+
+SENSITIVITY_LABELS: dict[str, str] = {
+    "measures_supported": "Measures on which the claim is supported",
+    "measures_tested": "Measures tested",
+    "simplex_share_exceeding": "Share of composite weightings in which the coalition is larger",
+    "simplex_year": "Year of the weighting analysis",
+    "tornado_top_input": "Input that moves the crossover year most",
+}
+PREFIXED_LABELS: dict[str, str] = {
+    "break_even_gap_pp_": "Extra growth a year the coalition would need for parity at the "
+    "horizon (percentage points; negative: it needs none): {}",
+}
+
+
+def sensitivity_row(key: str, value: Any, measures: Mapping[str, Any]) -> list[Any]:
+    """A sensitivity number with a plain-language name (``c1_sensitivity_`` prefixes dropped)."""
+    short = key
+    for prefix in ("sensitivity_", "scenario_"):
+        if prefix in short:
+            short = short.split(prefix, 1)[1]
+            break
+    label = SENSITIVITY_LABELS.get(short)
+    for prefix, template in PREFIXED_LABELS.items():
+        if label is None and short.startswith(prefix):
+            mid = short[len(prefix) :]
+            m = measures.get(mid)
+            label = template.format(getattr(m, "label", None) or humanize(mid))
+    if label is None:
+        text = humanize(short)
+        label = text[:1].upper() + text[1:]
+    if isinstance(value, float) and ("share" in short or "prob" in short) and 0 <= value <= 1:
+        value = percent(value)
+    elif short.endswith("year") and isinstance(value, int):
+        value = str(value)
+    return [label, value]
 
 
 def sensitivity_md(res: Results, specs: Mapping[str, dict[str, Any]], placed: set[str]) -> str:
@@ -311,7 +347,10 @@ def sensitivity_md(res: Results, specs: Mapping[str, dict[str, Any]], placed: se
     numbers = {k: v for k, v in res.numbers.items() if "sensitiv" in k or "scenario" in k}
     if numbers:
         parts.append(
-            table(["Sensitivity number", "Value"], [[humanize(k), v] for k, v in numbers.items()])
+            table(
+                ["Sensitivity result", "Value"],
+                [sensitivity_row(k, v, res.measures) for k, v in numbers.items()],
+            )
         )
     for chart_id, info in res.charts.items():
         if chart_id not in placed:
