@@ -336,3 +336,20 @@ def test_sensitivity_numbers_read_in_plain_words():
     assert rows[3] == ["Input that moves the crossover year most", "Measure of power"]
     assert rows[4] == ["New thing", 3.5]
     assert not any("c1" in r[0] or "_" in r[0] for r in rows)
+
+
+def test_figure_links_its_data_on_the_site_and_names_the_file_in_the_pdf():
+    res = parse_results(_results())
+    chart_id, info = next(iter(res.charts.items()))
+    out = fr.figure_md(chart_id, info, {"mark": "bar"})
+    caption = out.rstrip().splitlines()[-2]
+    assert caption.startswith(info.caption) and f"Source: {info.source.rstrip('.')}." in caption
+    assert (
+        f'[[Data (CSV)](files/data/{chart_id}.csv) · [Chart alone](files/charts/{chart_id}.html)]{{.content-visible when-format="html"}}'
+        in caption
+    )
+    assert (
+        f'[Data: `files/data/{chart_id}.csv` beside this brief on its website.]{{.content-visible unless-format="html"}}'
+        in caption
+    )
+    assert f'fig-alt="{fr.attr(info.alt)}"' in out

@@ -131,8 +131,11 @@ def figure_md(chart_id: str, info: ChartInfo, spec: dict[str, Any]) -> str:
         f'![]({FILES}/charts/{chart_id}.png){{fig-alt="{attr(info.alt)}" width="100%"}}\n'
         ":::\n\n"
         f"{info.caption} Source: {info.source.rstrip('.')}. "
-        f"[Data (CSV)]({FILES}/data/{chart_id}.csv) · "
-        f"[Chart alone]({FILES}/charts/{chart_id}.html)\n\n"
+        # Relative links work on the site, not inside a PDF: the PDF names the file instead.
+        f"[[Data (CSV)]({FILES}/data/{chart_id}.csv) · "
+        f'[Chart alone]({FILES}/charts/{chart_id}.html)]{{.content-visible when-format="html"}}'
+        f"[Data: `{FILES}/data/{chart_id}.csv` beside this brief on its website.]"
+        '{.content-visible unless-format="html"}\n\n'
         ":::\n"
     )
 
