@@ -191,5 +191,10 @@ def test_real_render_of_the_default_brief(tmp_path: Path, monkeypatch: pytest.Mo
     html = (copy / "_site" / "report" / "brief.html").read_text()
     assert "files/vega-bundle.js" in html
     assert (copy / "_site" / "report" / "files" / "vega-bundle.js").is_file()
+    assert (copy / "_site" / "compare.html").is_file()
     for page in (copy / "_site").rglob("*.html"):  # no page loads a script from the network
-        assert not re.search(r"<script[^>]+src=\"(https?:)?//", page.read_text()), page
+        text = page.read_text()
+        assert not re.search(r"<script[^>]+src=\"(https?:)?//", text), page
+        assert not re.search(r"<link[^>]+href=\"(https?:)?//[^\"]+\.(css|js)", text), page
+    for css in (copy / "_site").rglob("*.css"):  # no web font or stylesheet from a CDN either
+        assert not re.search(r"@import\s+url\(\s*[\"']?(https?:)?//", css.read_text()), css
