@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import re
 from pathlib import Path
 
@@ -9,6 +10,7 @@ import pandas as pd
 import pytest
 
 from analysis.data.sources import cow_nmc, imf_weo, maddison, pwt, sipri_milex, wdi
+from analysis.errors import BriefError
 from tests.conftest import RAW_DIR
 
 MODULES = [imf_weo, sipri_milex, cow_nmc, wdi, pwt, maddison]
@@ -65,8 +67,7 @@ def test_raw_files_present(mod):
         assert (RAW_DIR / rel).is_file(), rel
 
 
-# cow_nmc maps COW ccodes through the countries table and needs no alias file
-@pytest.mark.parametrize("mod", [m for m in MODULES if m is not cow_nmc], ids=lambda m: m.SOURCE_ID)
+@pytest.mark.parametrize("mod", MODULES, ids=lambda m: m.SOURCE_ID)
 def test_alias_files_well_formed(mod):
     path = Path(mod.__file__).resolve().parents[1] / "aliases" / f"{mod.SOURCE_ID}.csv"
     aliases = pd.read_csv(path, dtype=str, keep_default_na=False)
@@ -74,3 +75,100 @@ def test_alias_files_well_formed(mod):
     assert aliases.alias.is_unique
     assert (aliases.iso3.eq("") | aliases.iso3.str.fullmatch(r"[A-Z]{3}")).all()
     assert aliases.note.str.strip().ne("").all()
+
+
+# --- the fallback alias mapper (used when curate() gets no CountryMapper) ------------------
+
+
+def alias_mapper(tmp_path, text, **kw):
+    path = tmp_path / "src.csv"
+    path.write_text("alias,iso3,note\n" + text)
+    return imf_weo.AliasMapper(path, **kw)
+
+
+def test_alias_mapper_year_rules_and_drops(tmp_path):
+    m = alias_mapper(
+        tmp_path,
+        "365:1816-1921,RUS,a\n365:1922-1991,SUN,b\n365:1992-9999,RUS,c\n"
+        "260:1816-1989,DEU,d\n260:1990-1990,,e\n300,,f\nEast Asia,,g\n",
+    )
+    assert m.to_iso3("s", 365, year=1991) == "SUN"
+    assert m.to_iso3("s", 365, year=1992) == "RUS"
+    assert m.to_iso3("s", 260, year=1990) == ""
+    mapped, dropped = m.map_series("s", pd.Series([365, 260, 300, 999]), unknown="drop")
+    assert dropped == ["999", "300"]
+    assert mapped.tolist()[:2] == ["RUS", "DEU"] and pd.isna(mapped.iloc[2])
+    with pytest.raises(BriefError, match=r"unknown country code or name '999'"):
+        m.map_series("s", pd.Series([365, 999]), unknown="raise")
+    with pytest.raises(BriefError, match=r"'Atlantis' in 1990"):
+        m.to_iso3("s", "Atlantis", year=1990)
+
+
+def test_alias_mapper_iso3_passthrough_and_bad_key(tmp_path):
+    m = alias_mapper(tmp_path, "KOS,XKX,k\n", iso3_keys=True)
+    mapped, dropped = m.map_series("s", pd.Series(["KOS", "USA"]))
+    assert mapped.tolist() == ["XKX", "USA"] and dropped == []
+    with pytest.raises(BriefError, match="unknown country code or name 'usa'"):
+        m.map_series("s", pd.Series(["usa"]))
+    with pytest.raises(BriefError, match=r"alias '365:1922': expected 'key:YYYY-YYYY'"):
+        alias_mapper(tmp_path, "365:1922,SUN,x\n")
+
+
+def test_cow_alias_file_covers_every_ccode_once_per_year():
+    m = imf_weo.AliasMapper(cow_nmc.ALIAS_FILE)
+    for code, rules in m.rules.items():
+        years = sorted((y0, y1) for y0, y1, _ in rules)
+        for (_a0, a1), (b0, _b1) in itertools.pairwise(years):
+            assert a1 < b0, f"overlapping rules for ccode {code}"
+    assert m.to_iso3("cow_nmc", 365, year=1950) == "SUN"
+    assert m.to_iso3("cow_nmc", 345, year=2000) == "SCG"
+
+
+@pytest.fixture(scope="module")
+def real_nmc_default():
+    path = RAW_DIR / cow_nmc.V7_FILE
+    if not path.is_file():
+        pytest.skip(f"raw data not found at {path}")
+    return cow_nmc.curate(RAW_DIR)["indicators"]
+
+
+def test_real_nmc_with_alias_mapper(real_nmc_default):
+    df = real_nmc_default
+    tpop = df[df.indicator == "nmc_tpop"]
+    assert tpop[tpop.iso3 == "SUN"].year.agg(["min", "max"]).tolist() == [1922, 1991]
+    assert 1990 in set(tpop[tpop.iso3 == "DEU"].year)  # from 255, 260's 1990 row dropped
+    assert 1990 in set(tpop[tpop.iso3 == "DDR"].year)
+    assert df.attrs["dropped_ccodes"] == [
+        240,
+        245,
+        267,
+        269,
+        271,
+        273,
+        275,
+        280,
+        300,
+        327,
+        329,
+        332,
+        335,
+        337,
+        511,
+        730,
+        817,
+    ]
+    assert df.iso3.str.fullmatch(r"[A-Z]{3}").all()
+    assert not df.duplicated(["iso3", "year", "indicator"]).any()
+    assert units_match(df, cow_nmc)
+
+
+@pytest.mark.parametrize(
+    "mod", [imf_weo, sipri_milex, wdi, pwt, maddison], ids=lambda m: m.SOURCE_ID
+)
+def test_real_curate_without_a_mapper(mod):
+    if not RAW_DIR.is_dir():
+        pytest.skip(f"raw data not found at {RAW_DIR}")
+    df = mod.curate(RAW_DIR)["indicators"]
+    assert df.iso3.str.fullmatch(r"[A-Z]{3}").all()
+    assert not df.duplicated(["iso3", "year", "indicator"]).any()
+    assert units_match(df, mod)

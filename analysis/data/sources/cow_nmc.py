@@ -27,10 +27,17 @@ Rules:
   negative value is an error;
 - ``milex`` before 1914 is in thousands of British pounds, not US$: those rows are left out of
   ``nmc_milex`` (one indicator has one unit);
-- ``ccode`` -> ISO3 through the country mapper, per (ccode, year) because the mapping depends
-  on the year (COW 365 is the Soviet Union ``SUN`` to 1991 and Russia ``RUS`` from 1992).
-  ccodes the mapper does not know (COW-only states such as the pre-unification German and
-  Italian states) are dropped and listed in ``frame.attrs["dropped_ccodes"]``, never silently;
+- ``ccode`` -> ISO3 per (ccode, year), because the mapping depends on the year, through the
+  country mapper passed to :func:`curate` or, without one, the rules of ``aliases/cow_nmc.csv``
+  (keys ``ccode`` or ``ccode:from-to``, built from the ccode/iso3c pairs of the Voeten file and
+  the COW state list): 365 is Russia to 1921, the Soviet Union ``SUN`` 1922–1991 and ``RUS``
+  from 1992; 345 is ``SRB`` to 1917, ``YUG`` 1918–1991, ``SCG`` 1992–2005, ``SRB`` from 2006;
+  260 (German Federal Republic) is ``DEU`` to 1989 and its 1990 row is dropped because unified
+  Germany (255, ``DEU``) holds 1990; 265 is ``DDR``; 680 ``YMD``; 678 ``YAR``. States with no
+  ISO code (the pre-unification German and Italian states, Austria-Hungary, Korea 1887–1905,
+  Zanzibar, the Republic of Vietnam) have an empty iso3: they are dropped and listed in
+  ``frame.attrs["dropped_ccodes"]``, never silently (their absence lowers the 19th-century
+  world totals a recomputed CINC would use);
 - ``upop`` has a source break between 2016 and 2017 in v7 (USA 197,817 -> 109,994; China
   526,464 -> 609,219; Russia 56,926 -> 69,222): not a real change. :data:`UPOP_BREAK_YEAR` is
   the first year after the break; a trend across it (including CINC) must be split there.
@@ -50,6 +57,7 @@ SOURCE_ID = "cow_nmc"
 V7_FILE = "cow_nmc/cow_nmc_v7.0_from_peacesciencer.csv"
 V7_RDA = "cow_nmc/peacesciencer_cow_nmc_v7.0.rda"
 V6_FILE = "cow_nmc/NMC-60-abridged.csv"
+ALIAS_FILE = Path(__file__).resolve().parents[1] / "aliases" / f"{SOURCE_ID}.csv"
 
 SOURCE: dict = {
     "id": SOURCE_ID,
@@ -193,7 +201,8 @@ def map_ccodes(long: pd.DataFrame, countries) -> tuple[pd.Series, list[int]]:
         for c, y in zip(pairs["ccode"], pairs["year"], strict=True)
     }
     keys = list(zip(long["ccode"], long["year"], strict=True))
-    iso3 = pd.Series([lookup.get(k) for k in keys], index=long.index, dtype="object")
+    # an empty code for a (ccode, year) is a deliberate drop (e.g. COW 260 in 1990)
+    iso3 = pd.Series([lookup.get(k) or None for k in keys], index=long.index, dtype="object")
     return iso3, dropped
 
 
@@ -214,7 +223,11 @@ def to_indicators(long: pd.DataFrame, countries, where: str) -> pd.DataFrame:
     return out
 
 
-def curate(raw_dir: Path, countries) -> dict[str, pd.DataFrame]:
+def curate(raw_dir: Path, countries=None) -> dict[str, pd.DataFrame]:
+    if countries is None:
+        from analysis.data.sources.imf_weo import AliasMapper
+
+        countries = AliasMapper(ALIAS_FILE)
     raw_dir = Path(raw_dir)
     v7 = to_long(read_nmc(raw_dir / V7_FILE, list(V7_VARIABLES)), V7_VARIABLES)
     v6 = to_long(read_nmc(raw_dir / V6_FILE, list(V6_VARIABLES)), V6_VARIABLES)

@@ -110,6 +110,64 @@ AGGREGATE_RE = re.compile(r"^GX?\d+$")
 OUT_COLUMNS = ["iso3", "year", "indicator", "value", "unit", "source", "flag"]
 
 
+class AliasMapper:
+    """Fallback country mapper for the macro sources, built from one source's alias file.
+
+    Used when ``curate`` gets ``countries=None`` (no project-wide CountryMapper). Alias keys are
+    ``key`` or ``key:from-to`` (years, inclusive; the same convention as ``aliases/voeten.csv``);
+    an empty iso3 means "deliberately not a country" and the key is dropped. With
+    ``iso3_keys=True`` a key that is not in the file but looks like an ISO3 code maps to itself.
+    """
+
+    def __init__(self, alias_file: Path, *, iso3_keys: bool = False):
+        aliases = pd.read_csv(alias_file, dtype="str", keep_default_na=False)
+        self.where = f"aliases/{alias_file.name}"
+        self.iso3_keys = iso3_keys
+        self.rules: dict[str, list[tuple[int, int, str]]] = {}
+        for key, iso3 in zip(aliases["alias"], aliases["iso3"], strict=True):
+            name, sep, span = key.rpartition(":") if ":" in key else (key, "", "")
+            y0, y1 = 0, 9999
+            if sep:
+                m = re.fullmatch(r"(\d{4})-(\d{4})", span)
+                if not m:
+                    raise BriefError(f"{self.where}: alias {key!r}: expected 'key:YYYY-YYYY'")
+                y0, y1 = int(m.group(1)), int(m.group(2))
+            self.rules.setdefault(name, []).append((y0, y1, iso3))
+
+    def _lookup(self, key, year: int | None) -> str | None:
+        rules = self.rules.get(str(key))
+        if rules is None:
+            if self.iso3_keys and re.fullmatch(r"[A-Z]{3}", str(key)):
+                return str(key)
+            return None
+        if year is None:  # any non-empty code makes the key a country
+            return next((iso3 for _, _, iso3 in rules if iso3), "")
+        hits = [iso3 for y0, y1, iso3 in rules if y0 <= year <= y1]
+        return hits[0] if hits else None
+
+    def to_iso3(self, source, key, year=None) -> str:
+        iso3 = self._lookup(key, year)
+        if iso3 is None:
+            at = "" if year is None else f" in {year}"
+            raise BriefError(
+                f"{source}: unknown country code or name {key!r}{at}; expected one "
+                f"listed in {self.where}"
+            )
+        return iso3
+
+    def map_series(self, source, series, *, unknown="raise"):
+        codes = {k: self._lookup(k, None) for k in pd.unique(series)}
+        missing = sorted(str(k) for k, v in codes.items() if v is None)
+        if missing and unknown == "raise":
+            raise BriefError(
+                f"{source}: unknown country code or name {missing[0]!r}; expected "
+                f"one listed in {self.where}"
+            )
+        empty = sorted(str(k) for k, v in codes.items() if v == "")
+        mapped = series.map(lambda k: codes[k] or None)
+        return mapped, [*missing, *empty]
+
+
 def is_aggregate(code: str) -> bool:
     """WEO country-group codes: ``G`` or ``GX`` followed by digits (``GAB`` is a country)."""
     return bool(AGGREGATE_RE.match(code))
@@ -243,7 +301,9 @@ def to_indicators(df: pd.DataFrame, countries, where: str = CSV_FILE) -> pd.Data
     return out.sort_values(["iso3", "year", "indicator"]).reset_index(drop=True)
 
 
-def curate(raw_dir: Path, countries) -> dict[str, pd.DataFrame]:
+def curate(raw_dir: Path, countries=None) -> dict[str, pd.DataFrame]:
+    if countries is None:
+        countries = AliasMapper(ALIAS_FILE, iso3_keys=True)
     path = Path(raw_dir) / CSV_FILE
     parsed = parse_weo(read_weo_csv(path))
     kept, _dropped = split_aggregates(parsed, listed_aggregates())

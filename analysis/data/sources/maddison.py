@@ -169,6 +169,10 @@ def to_indicators(
     return out.sort_values(["iso3", "year", "indicator"]).reset_index(drop=True)
 
 
-def curate(raw_dir: Path, countries) -> dict[str, pd.DataFrame]:
+def curate(raw_dir: Path, countries=None) -> dict[str, pd.DataFrame]:
+    if countries is None:
+        from analysis.data.sources.imf_weo import AliasMapper
+
+        countries = AliasMapper(ALIAS_FILE)
     long = parse(read_csv(Path(raw_dir) / CSV_FILE))
     return {"indicators": to_indicators(long, countries, not_countries())}

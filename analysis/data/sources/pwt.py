@@ -23,6 +23,7 @@ import pandas as pd
 from analysis.errors import BriefError
 
 SOURCE_ID = "pwt"
+ALIAS_FILE = Path(__file__).resolve().parents[1] / "aliases" / f"{SOURCE_ID}.csv"
 RDA_FILE = "pwt/pwt10.01.rda"
 OBJECT = "pwt10.01"
 
@@ -127,6 +128,10 @@ def to_indicators(long: pd.DataFrame, countries) -> pd.DataFrame:
     return out.sort_values(["iso3", "year", "indicator"]).reset_index(drop=True)
 
 
-def curate(raw_dir: Path, countries) -> dict[str, pd.DataFrame]:
+def curate(raw_dir: Path, countries=None) -> dict[str, pd.DataFrame]:
+    if countries is None:
+        from analysis.data.sources.imf_weo import AliasMapper
+
+        countries = AliasMapper(ALIAS_FILE, iso3_keys=True)
     path = Path(raw_dir) / RDA_FILE
     return {"indicators": to_indicators(parse_pwt(read_pwt(path)), countries)}

@@ -289,5 +289,9 @@ def curate_workbook(path: Path, countries, dropped: set[str] | None = None) -> p
     return out.sort_values(["iso3", "year", "indicator"]).reset_index(drop=True)
 
 
-def curate(raw_dir: Path, countries) -> dict[str, pd.DataFrame]:
+def curate(raw_dir: Path, countries=None) -> dict[str, pd.DataFrame]:
+    if countries is None:
+        from analysis.data.sources.imf_weo import AliasMapper
+
+        countries = AliasMapper(ALIAS_FILE)
     return {"indicators": curate_workbook(Path(raw_dir) / XLSX_FILE, countries)}

@@ -181,7 +181,11 @@ def to_indicator(
     return out
 
 
-def curate(raw_dir: Path, countries) -> dict[str, pd.DataFrame]:
+def curate(raw_dir: Path, countries=None) -> dict[str, pd.DataFrame]:
+    if countries is None:
+        from analysis.data.sources.imf_weo import AliasMapper
+
+        countries = AliasMapper(ALIAS_FILE, iso3_keys=True)
     raw_dir = Path(raw_dir)
     dropped = not_countries()
     parts = []
