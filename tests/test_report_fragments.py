@@ -353,3 +353,13 @@ def test_figure_links_its_data_on_the_site_and_names_the_file_in_the_pdf():
         in caption
     )
     assert f'fig-alt="{fr.attr(info.alt)}"' in out
+
+
+def test_standalone_chart_page_states_caption_source_and_data_link(written: Path):
+    res = parse_results(_results())
+    chart_id, info = next(iter(res.charts.items()))
+    html = (written / "files" / "charts" / f"{chart_id}.html").read_text()
+    assert f'Source: {info.source.rstrip(".")}. <a href="../data/{chart_id}.csv">' in html
+    assert 'src="../vega-bundle.js"' in html and "http" not in html.split("<body", 1)[1].replace(
+        "http://www.w3.org", ""
+    ).replace("https://vega.github.io/schema", "")

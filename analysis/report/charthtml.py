@@ -98,7 +98,7 @@ def standalone_html(
         "</head>\n<body>\n"
         f"<h1>{esc(title)}</h1>\n"
         f"{chart_div(chart_id, spec, alt_text, fallback_src)}\n"
-        f"<p>{esc(caption)} Source: {esc(source)} "
+        f"<p>{esc(caption)} Source: {esc(source.rstrip('.'))}. "
         f'<a href="{esc(csv_href, quote=True)}">Download the data (CSV)</a></p>\n'
         f"{scripts_html(files_prefix)}\n"
         "</body>\n</html>\n"
