@@ -1,0 +1,102 @@
+"""spread_deliveries: hand-made deals with known answers, and a property test on totals."""
+
+import math
+
+import pandas as pd
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from analysis.arms import parse_delivery_years, spread_deliveries
+from analysis.errors import BriefError
+
+
+def _register(rows):
+    return pd.DataFrame(
+        rows, columns=["supplier_iso3", "recipient_iso3", "delivery_years", "tiv_delivered"]
+    )
+
+
+@pytest.mark.parametrize(
+    ("text", "years"),
+    [
+        ("2004", [2004]),
+        ("2004; 2006-2008", [2004, 2006, 2007, 2008]),
+        ("(2004)", [2004]),
+        ("(2004); 2005", [2004, 2005]),
+        ("2001; 2001", [2001]),
+        ("", []),
+        (None, []),
+        (float("nan"), []),
+    ],
+)
+def test_parse_delivery_years(text, years):
+    assert parse_delivery_years(text) == years
+
+
+@pytest.mark.parametrize("text", ["soon", "2008-2004", "20x4"])
+def test_parse_delivery_years_rejects_bad_tokens(text):
+    with pytest.raises(BriefError, match="delivery_years"):
+        parse_delivery_years(text)
+
+
+def test_spread_even_over_years_and_summed_per_dyad():
+    reg = _register(
+        [
+            ("RUS", "CHN", "2004; 2006-2008", 100.0),  # 25 in each of 4 years
+            ("RUS", "CHN", "2006", 10.0),
+            ("SUN", "CHN", "(1990)", 7.0),
+            ("RUS", "IND", "", 50.0),  # delivered but no years -> unparsed
+            ("RUS", "IND", "2010", None),  # nothing delivered -> nothing
+        ]
+    )
+    spread, unparsed = spread_deliveries(reg)
+    got = {(r.supplier_iso3, r.recipient_iso3, r.year): r.tiv for r in spread.itertuples()}
+    assert got == {
+        ("RUS", "CHN", 2004): 25.0,
+        ("RUS", "CHN", 2006): 35.0,
+        ("RUS", "CHN", 2007): 25.0,
+        ("RUS", "CHN", 2008): 25.0,
+        ("SUN", "CHN", 1990): 7.0,
+    }
+    assert list(unparsed["recipient_iso3"]) == ["IND"]
+    assert unparsed["tiv_delivered"].tolist() == [50.0]
+
+
+def test_empty_register_gives_empty_frames():
+    spread, unparsed = spread_deliveries(_register([]))
+    assert spread.empty and unparsed.empty
+    assert list(spread.columns) == ["supplier_iso3", "recipient_iso3", "year", "tiv"]
+
+
+def test_missing_column_and_negative_tiv_are_brief_errors():
+    with pytest.raises(BriefError, match="missing columns"):
+        spread_deliveries(pd.DataFrame({"supplier_iso3": ["RUS"]}))
+    with pytest.raises(BriefError, match="row 0: tiv_delivered is negative"):
+        spread_deliveries(_register([("RUS", "CHN", "2004", -1.0)]))
+
+
+def test_non_state_party_keeps_empty_code():
+    spread, _ = spread_deliveries(_register([("RUS", None, "2001", 3.0)]))
+    assert spread.loc[0, "recipient_iso3"] == ""
+
+
+deal = st.tuples(
+    st.sampled_from(["RUS", "SUN", "USA"]),
+    st.sampled_from(["CHN", "IND"]),
+    st.integers(1950, 2020),
+    st.integers(0, 6),
+    st.floats(0.1, 1e4, allow_nan=False),
+)
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(deal, max_size=12))
+def test_spread_preserves_total_and_stays_in_range(deals):
+    rows = [(s, r, f"{y}-{y + k}" if k else str(y), t) for s, r, y, k, t in deals]
+    spread, unparsed = spread_deliveries(_register(rows))
+    assert unparsed.empty
+    assert math.isclose(spread["tiv"].sum(), sum(d[4] for d in deals), rel_tol=1e-9, abs_tol=1e-9)
+    if deals:
+        assert spread["year"].min() >= min(d[2] for d in deals)
+        assert spread["year"].max() <= max(d[2] + d[3] for d in deals)
