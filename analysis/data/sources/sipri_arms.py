@@ -320,4 +320,5 @@ def curate(raw_dir: Path, countries) -> dict[str, pd.DataFrame]:
         parse_tiv_table(raw_dir / EXPORTS_FILE), "arms_exports_tiv", countries, EXPORTS_FILE
     )
     indicators = pd.concat([imports, exports], ignore_index=True)
+    indicators = indicators.sort_values(["iso3", "year", "indicator"]).reset_index(drop=True)
     return {"arms_register": register, "indicators": indicators}
