@@ -1,0 +1,306 @@
+"""Chart builders for claims C2–C7: alignment, timeline and breaks, arms, exercises, what-if.
+
+Each builder takes a tidy frame from :mod:`analysis.relations` and returns a finished Altair
+chart (title, axis titles with units, a source line underneath, colour-blind-safe colours from
+:mod:`analysis.charts.theme`), in the style of :mod:`analysis.charts.power`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import altair as alt
+import pandas as pd
+
+from analysis.charts import theme
+from analysis.charts.power import LEGEND, YEAR_X
+
+ILLUSTRATION = "illustration, not forecast"
+
+
+def _breaks(break_years: Sequence[int], label: str = "break") -> alt.LayerChart:
+    d = pd.DataFrame({"year": [int(y) for y in break_years]})
+    d["text"] = [f"{label} {y}" for y in d["year"]]
+    rule = (
+        alt.Chart(d)
+        .mark_rule(color=theme.NEUTRAL, strokeDash=[4, 3], strokeWidth=1)
+        .encode(x="year:Q")
+    )
+    text = (
+        alt.Chart(d)
+        .mark_text(align="left", dx=4, baseline="top", fontSize=10, color=theme.NEUTRAL)
+        .encode(x="year:Q", y=alt.value(4), text="text:N")
+    )
+    return rule + text
+
+
+def _color(field: str, title: str) -> alt.Color:
+    return alt.Color(f"{field}:N", title=title, scale=alt.Scale(range=theme.PALETTE), legend=LEGEND)
+
+
+def _lines(d: pd.DataFrame, y: str, y_title: str, series: str, series_title: str, fmt: str):
+    return (
+        alt.Chart(d)
+        .mark_line(point=alt.OverlayMarkDef(size=16))
+        .encode(
+            x=YEAR_X,
+            y=alt.Y(f"{y}:Q", title=y_title),
+            color=_color(series, series_title),
+            strokeDash=alt.StrokeDash(f"{series}:N", title=series_title, legend=LEGEND),
+            tooltip=[
+                alt.Tooltip(f"{series}:N", title=series_title),
+                alt.Tooltip("year:Q", title="Year", format="d"),
+                alt.Tooltip(f"{y}:Q", title=y_title, format=fmt),
+            ],
+        )
+    )
+
+
+def alignment_chart(
+    distances: pd.DataFrame,
+    *,
+    break_years: Sequence[int],
+    coalition_label: str,
+    benchmark_label: str,
+    source: str,
+) -> alt.VConcatChart:
+    """C2: mean ideal-point distance within the coalition and to the benchmark (series, year,
+    distance)."""
+    d = distances[["series", "year", "distance"]].dropna()
+    chart = alt.layer(
+        _breaks(break_years),
+        _lines(d, "distance", "Mean ideal-point distance (index)", "series", "Distance", ".2f"),
+    ).properties(width=theme.WIDTH, height=theme.HEIGHT)
+    return theme.finish(
+        chart,
+        title=f"UN voting: {coalition_label} and distance to {benchmark_label}",
+        subtitle="Mean absolute gap between UNGA ideal points; lower means more similar votes",
+        source=source,
+    )
+
+
+def agreement_chart(agreement: pd.DataFrame, *, source: str) -> alt.VConcatChart:
+    """C2: share of UN roll calls on which the two voted alike (pair, year, agreement)."""
+    d = agreement[["pair", "year", "agreement"]].dropna()
+    chart = _lines(d, "agreement", "Voting agreement (share of votes)", "pair", "Pair", ".0%")
+    chart = chart.encode(
+        y=alt.Y(
+            "agreement:Q",
+            title="Voting agreement (share of votes)",
+            axis=alt.Axis(format="%"),
+            scale=alt.Scale(domain=[0, 1]),
+        )
+    ).properties(width=theme.WIDTH, height=theme.HEIGHT)
+    return theme.finish(
+        chart,
+        title="UN General Assembly roll calls: how often pairs voted alike",
+        subtitle="Share of roll calls both voted on with the same vote (yes, no or abstain)",
+        source=source,
+    )
+
+
+def timeline_chart(phases: pd.DataFrame, events: pd.DataFrame, *, source: str) -> alt.VConcatChart:
+    """C3: the report's phases as bands (phase, start, end) and events (year, category, event)."""
+    ph = phases.assign(end_x=phases["end"] + 1)
+    bands = (
+        alt.Chart(ph)
+        .mark_rect(opacity=0.25)
+        .encode(
+            x=alt.X("start:Q", title="Year", axis=alt.Axis(format="d")),
+            x2="end_x:Q",
+            color=alt.Color(
+                "phase:N",
+                title="Phase (report)",
+                scale=alt.Scale(range=theme.PALETTE[3:]),
+                sort=list(ph["phase"]),
+            ),
+            tooltip=[alt.Tooltip("phase:N", title="Phase")],
+        )
+    )
+    ev = events[["year", "category", "event"]].dropna()
+    points = (
+        alt.Chart(ev)
+        .mark_point(filled=True, size=70, color=theme.COALITION)
+        .encode(
+            x="year:Q",
+            y=alt.Y("category:N", title="Event type"),
+            shape=alt.Shape("category:N", title="Event type", legend=None),
+            tooltip=[
+                alt.Tooltip("year:Q", title="Year", format="d"),
+                alt.Tooltip("category:N", title="Type"),
+                alt.Tooltip("event:N", title="Event"),
+            ],
+        )
+    )
+    chart = alt.layer(bands, points).properties(width=theme.WIDTH, height=theme.HEIGHT)
+    return theme.finish(
+        chart,
+        title="China–Russia relations: the report's phases and key events",
+        subtitle="Calculation (to 2002), cooperation (2003–2011), collaboration (from 2012)",
+        source=source,
+    )
+
+
+def trade_chart(
+    trade: pd.DataFrame, *, break_years: Sequence[int], source: str
+) -> alt.VConcatChart:
+    """C3/C6: Russia's trade by partner group (partner, year, value in US$ bn), breaks marked."""
+    d = trade[["partner", "year", "value"]].dropna()
+    chart = alt.layer(
+        _breaks(break_years),
+        _lines(d, "value", "Trade, exports + imports (US$ bn, current)", "partner", "With", ",.1f"),
+    ).properties(width=theme.WIDTH, height=theme.HEIGHT)
+    return theme.finish(
+        chart,
+        title="Russia's trade with China and with the West",
+        subtitle="Russia-reported exports plus imports; dashed lines mark the brief's break years",
+        source=source,
+    )
+
+
+def arms_chart(flow: pd.DataFrame, share: pd.DataFrame, *, source: str) -> alt.VConcatChart:
+    """C4: Russian delivered TIV to China (year, value) and Russia's share of China's imports
+    (year, share), one panel each."""
+    top = (
+        alt.Chart(flow[["year", "value"]].dropna())
+        .mark_bar(color=theme.COALITION)
+        .encode(
+            x=YEAR_X,
+            y=alt.Y("value:Q", title="Delivered TIV (millions, approximation)"),
+            tooltip=[
+                alt.Tooltip("year:Q", title="Year", format="d"),
+                alt.Tooltip("value:Q", title="TIV (m)", format=",.0f"),
+            ],
+        )
+        .properties(width=theme.WIDTH, height=theme.HEIGHT // 2)
+    )
+    bottom = (
+        alt.Chart(share[["year", "share"]].dropna())
+        .mark_line(point=True, color=theme.BENCHMARK)
+        .encode(
+            x=YEAR_X,
+            y=alt.Y(
+                "share:Q",
+                title="Share of China's arms imports",
+                axis=alt.Axis(format="%"),
+                scale=alt.Scale(domain=[0, 1]),
+            ),
+            tooltip=[
+                alt.Tooltip("year:Q", title="Year", format="d"),
+                alt.Tooltip("share:Q", title="Share", format=".0%"),
+            ],
+        )
+        .properties(width=theme.WIDTH, height=theme.HEIGHT // 2)
+    )
+    return theme.finish(
+        alt.vconcat(top, bottom),
+        title="Russian arms deliveries to China",
+        subtitle="SIPRI TIV; per-year values spread deal totals over delivery years "
+        "(an approximation)",
+        source=source,
+    )
+
+
+def systems_chart(systems: pd.DataFrame, *, source: str) -> alt.VConcatChart:
+    """C4: named high-end systems by order year (system, year_order, tiv_delivered)."""
+    d = systems[["system", "year_order", "weapon_designation", "tiv_delivered"]].copy()
+    d["tiv_delivered"] = d["tiv_delivered"].fillna(0.0)
+    chart = (
+        alt.Chart(d)
+        .mark_circle(opacity=0.8, color=theme.COALITION)
+        .encode(
+            x=alt.X("year_order:Q", title="Year of order", axis=alt.Axis(format="d")),
+            y=alt.Y("system:N", title="System"),
+            size=alt.Size("tiv_delivered:Q", title="Delivered TIV (m)"),
+            tooltip=[
+                alt.Tooltip("weapon_designation:N", title="Designation"),
+                alt.Tooltip("year_order:Q", title="Ordered", format="d"),
+                alt.Tooltip("tiv_delivered:Q", title="Delivered TIV (m)", format=",.0f"),
+            ],
+        )
+        .properties(width=theme.WIDTH, height=theme.HEIGHT)
+    )
+    return theme.finish(
+        chart,
+        title="Named high-end Russian systems ordered by China",
+        subtitle="Each circle is a SIPRI register deal, sized by the TIV delivered",
+        source=source,
+    )
+
+
+def exercises_chart(
+    counts: pd.DataFrame, complexity: pd.DataFrame, *, by: str, source: str
+) -> alt.VConcatChart:
+    """C5: exercises per year split by ``by`` (year, <by>, count) and mean complexity per year
+    (year, mean)."""
+    top = (
+        alt.Chart(counts[["year", by, "count"]])
+        .mark_bar()
+        .encode(
+            x=alt.X("year:O", title="Year"),
+            y=alt.Y("count:Q", title="Exercises (count)", axis=alt.Axis(tickMinStep=1)),
+            color=_color(by, by.capitalize()),
+            tooltip=[
+                alt.Tooltip("year:O", title="Year"),
+                alt.Tooltip(f"{by}:N", title=by.capitalize()),
+                alt.Tooltip("count:Q", title="Count"),
+            ],
+        )
+        .properties(width=theme.WIDTH, height=theme.HEIGHT // 2)
+    )
+    bottom = (
+        alt.Chart(complexity[["year", "mean"]].dropna())
+        .mark_line(point=True, color=theme.COALITION)
+        .encode(
+            x=alt.X("year:O", title="Year"),
+            y=alt.Y("mean:Q", title="Mean complexity (points)"),
+            tooltip=[
+                alt.Tooltip("year:O", title="Year"),
+                alt.Tooltip("mean:Q", title="Mean complexity", format=".1f"),
+            ],
+        )
+        .properties(width=theme.WIDTH, height=theme.HEIGHT // 2)
+    )
+    return theme.finish(
+        alt.vconcat(top, bottom),
+        title=f"China–Russia joint exercises per year, by {by}, and their complexity",
+        subtitle="Complexity: domains + bilateral + held in China or Russia + strategic element",
+        source=source,
+    )
+
+
+def scenario_chart(projection: pd.DataFrame, *, source: str) -> alt.VConcatChart:
+    """C6: China's share of Russia's trade with China and the West (year, scenario, dependence)."""
+    d = projection[["year", "scenario", "dependence"]].dropna()
+    chart = _lines(
+        d, "dependence", "China's share of the trade", "scenario", "Scenario", ".0%"
+    ).encode(
+        y=alt.Y(
+            "dependence:Q",
+            title="China's share of the trade",
+            axis=alt.Axis(format="%"),
+            scale=alt.Scale(domain=[0, 1]),
+        )
+    )
+    chart = chart.properties(width=theme.WIDTH, height=theme.HEIGHT)
+    return theme.finish(
+        chart,
+        title=f"Sanctions relief what-if ({ILLUSTRATION})",
+        subtitle="China ÷ (China + West) in Russia's trade: observed, then a baseline and a "
+        "relief scenario",
+        source=source,
+    )
+
+
+def recipients_chart(recipients: pd.DataFrame, *, source: str) -> alt.VConcatChart:
+    """C7: number of states receiving arms by supplier and year (supplier, year, recipients)."""
+    d = recipients[["supplier", "year", "recipients"]].dropna()
+    chart = _lines(
+        d, "recipients", "Recipient states (count)", "supplier", "Supplier", "d"
+    ).properties(width=theme.WIDTH, height=theme.HEIGHT)
+    return theme.finish(
+        chart,
+        title="How many states receive Chinese and Russian arms each year",
+        subtitle="States with deliveries in the year (SIPRI register, spread over delivery years)",
+        source=source,
+    )
