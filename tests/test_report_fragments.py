@@ -250,12 +250,17 @@ def test_spec_json_is_safe_in_script_and_round_trips(value):
 def test_since_2021_sentence_is_computed_from_the_evidence():
     ev = {"ratio_report_year": 0.61, "ratio_latest": 0.72, "latest_year": 2025, "other": 3}
     assert fr.since_report_md(ev) == (
-        "**Since 2021:** the ratio went from 0.61 in 2021 to 0.72 in 2025.\n"
+        "**Since 2021:** the coalition-to-benchmark ratio went from 0.61 in 2021 to 0.72 in 2025.\n"
     )
     assert fr.since_report_md({"trade_2021": 146.9, "trade_latest": 240.1}) == (
         "**Since 2021:** the trade went from 147 in 2021 to 240 in the latest year.\n"
     )
     assert fr.since_report_md({"ratio_latest": 0.7}) == ""
+    c4 = {"share_2021": 0.71, "share_latest": 0.8, "share_latest_year": 2024, "latest_year": 2025}
+    assert fr.since_report_md(c4) == (
+        "**Since 2021:** Russia's share of China's arms imports went from 71% in 2021 to 80% in "
+        "2024.\n"
+    )
 
 
 def test_evidence_reads_in_plain_words_with_percentages_and_measure_names():
@@ -363,3 +368,11 @@ def test_standalone_chart_page_states_caption_source_and_data_link(written: Path
     assert 'src="../vega-bundle.js"' in html and "http" not in html.split("<body", 1)[1].replace(
         "http://www.w3.org", ""
     ).replace("https://vega.github.io/schema", "")
+
+
+def test_unknown_evidence_keys_are_spelled_out():
+    assert fr.evidence_label("tiv_mean_before_plan") == "TIV mean before plan"
+    assert (
+        fr.evidence_label("complexity_slope_ci_low") == "Complexity slope confidence interval low"
+    )
+    assert fr.evidence_label("verdict_C1") == "Verdict on C1"

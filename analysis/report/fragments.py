@@ -90,8 +90,12 @@ def label_of(chart_id: str, info: ChartInfo) -> str:
     return info.label if info.label.startswith("fig-") else f"fig-{chart_id}"
 
 
+# Tokens of result keys that read better spelled out or capitalised.
+TOKENS = {"tiv": "TIV", "ci": "confidence interval", "pp": "percentage points", "un": "UN"}
+
+
 def humanize(key: str) -> str:
-    return key.replace("_", " ")
+    return " ".join(TOKENS.get(w, w) for w in key.split("_"))
 
 
 # ---------------------------------------------------------------------------------------------
@@ -143,7 +147,6 @@ def figure_md(chart_id: str, info: ChartInfo, spec: dict[str, Any]) -> str:
 # Plain-language names of the evidence keys the notebooks write (others are humanized).
 EVIDENCE_LABELS: dict[str, str] = {
     "latest_year": "Latest year with data",
-    "ratio": "the ratio",
     "ratio_latest": "Ratio in the latest year",
     "ratio_report_year": "Ratio in 2021, the report's year",
     "ratio_approach_start": "Ratio at the start of the approach window",
@@ -151,6 +154,15 @@ EVIDENCE_LABELS: dict[str, str] = {
     "prob_exceed_by_horizon": "Probability of exceeding parity by the horizon",
     "measures_agreeing": "Measures giving the stated verdict",
     "measures_tested": "Measures tested",
+}
+# What a "since 2021" pair (``<x>_2021``/``<x>_report_year`` and ``<x>_latest``) measures.
+SINCE_NAMES: dict[str, str] = {
+    "ratio": "the coalition-to-benchmark ratio",
+    "distance_within": "the UN voting distance between the coalition's members",
+    "distance_to_benchmark": "the UN voting distance from the coalition to the benchmark",
+    "tiv": "Russia's arms deliveries to China (SIPRI TIV, millions)",
+    "share": "Russia's share of China's arms imports",
+    "exercises": "the number of joint exercises a year",
 }
 PERCENT_PREFIXES = ("prob_", "share_", "p_")
 
@@ -206,10 +218,12 @@ def since_report_md(evidence: Mapping[str, Any]) -> str:
                 base = key[: -len(suffix)]
                 now = evidence.get(f"{base}_latest")
                 if now is not None and then is not None:
-                    name = EVIDENCE_LABELS.get(base) or f"the {humanize(base)}"
-                    moves.append(
-                        f"{name} went from {fmt(then)} in {REPORT_YEAR} to {fmt(now)} {when}"
-                    )
+                    name = SINCE_NAMES.get(base) or f"the {humanize(base)}"
+                    own_year = evidence.get(f"{base}_latest_year")
+                    at = f"in {own_year}" if own_year is not None else when
+                    a = cell(evidence_value(key, then))
+                    b = cell(evidence_value(f"{base}_latest", now))
+                    moves.append(f"{name} went from {a} in {REPORT_YEAR} to {b} {at}")
     if not moves:
         return ""
     return f"**Since {REPORT_YEAR}:** " + "; ".join(moves) + ".\n"
