@@ -1101,7 +1101,8 @@ def c6_verdict(
         assumptions=[
             f"This is an {ILLUSTRATION}; every assumption is a parameter (sanctions_scenario).",
             "Trade is Russia-reported (IMF DOTS), exports plus imports, current US$; the West is "
-            "the list sanctions_scenario.west.",
+            "the EU-27, the United States, the United Kingdom, Canada, Japan, Norway, Switzerland "
+            "and Australia (analysis.relations.WEST).",
             f"Assumptions used: {', '.join(f'{k}={v}' for k, v in sorted(scenario.items()))}.",
             "Trade is a proxy for the relationship; the report's claim concerns policy choices.",
         ],
@@ -1176,3 +1177,93 @@ def c7_verdict(
         charts=list(charts),
         tables=list(tables),
     )
+
+
+# ---------------------------------------------------------------------------------------------
+# Groupings used by the notebooks
+
+# "The West" of the C6 what-if and the C3 trade chart: the EU-27, the other G7 members and the
+# European and Pacific states that sanctioned Russia in both 2014 and 2022 (Norway,
+# Switzerland, Australia).
+EU27 = (
+    "AUT", "BEL", "BGR", "HRV", "CYP", "CZE", "DNK", "EST", "FIN", "FRA", "DEU", "GRC", "HUN",
+    "IRL", "ITA", "LVA", "LTU", "LUX", "MLT", "NLD", "POL", "PRT", "ROU", "SVK", "SVN", "ESP",
+    "SWE",
+)  # fmt: skip
+WEST = (*EU27, "USA", "GBR", "CAN", "JPN", "NOR", "CHE", "AUS")
+NAMES = {
+    "CHN": "China",
+    "RUS": "Russia",
+    "IRN": "Iran",
+    "PRK": "North Korea",
+    "USA": "United States",
+}
+FIRST_BREAK_DEFAULT = 2014  # used when the brief sets no break years
+
+
+def name_of(iso3: str) -> str:
+    """Plain name of a coalition member (the ISO3 code when not in :data:`NAMES`)."""
+    return NAMES.get(iso3, iso3)
+
+
+def first_break(break_years: Sequence[int]) -> int:
+    """The earliest break year of the brief (2014 when none is set)."""
+    return min(break_years) if break_years else FIRST_BREAK_DEFAULT
+
+
+def agreement_pairs(coalition: Sequence[str], benchmark: Sequence[str]) -> list[tuple[str, str]]:
+    """Pairs for the agreement chart: within the coalition, then each member with the first
+    benchmark member (the U.S. in every brief so far)."""
+    pairs = _pairs(coalition, None)
+    if benchmark:
+        pairs += [(m, benchmark[0]) for m in coalition if m != benchmark[0]]
+    return pairs
+
+
+def missing_pairs(agreement: pd.DataFrame, pairs: Sequence[tuple[str, str]]) -> list[str]:
+    """Pairs of :func:`agreement_pairs` without any agreement value ("not available")."""
+    have = set(agreement["pair"]) if len(agreement) else set()
+    return [f"{a}–{b}" for a, b in pairs if f"{a}–{b}" not in have]
+
+
+def trade_by_partner(
+    trade: pd.DataFrame, groups: Mapping[str, Sequence[str]], *, reporter: str = "RUS"
+) -> pd.DataFrame:
+    """Reporter's trade with each partner group, US$ bn (the table is in US$ m):
+    ``partner, year, value``. Groups without data are absent."""
+    frames = []
+    for label, members in groups.items():
+        d = trade_with(trade, members, reporter=reporter)
+        if len(d):
+            frames.append(d.assign(partner=label, value=d["value"] / 1000.0))
+    if not frames:
+        return pd.DataFrame(columns=["partner", "year", "value"])
+    return pd.concat(frames, ignore_index=True)[["partner", "year", "value"]]
+
+
+def supplier_groups(coalition: Sequence[str]) -> dict[str, tuple[str, ...]]:
+    """Arms suppliers per coalition member: Russia includes the Soviet Union."""
+    return {name_of(m): (RUSSIA_SUPPLIERS if m == "RUS" else (m,)) for m in coalition if m != "SUN"}
+
+
+def recipients_table(
+    spread: pd.DataFrame, groups: Mapping[str, Sequence[str]], *, first_year: int
+) -> tuple[pd.DataFrame, dict[str, pd.DataFrame], list[str]]:
+    """Recipients per year for each supplier group from ``first_year``.
+
+    Returns (long table ``supplier, year, recipients``, per-group frames, groups with no
+    deliveries at all in the register: "not available").
+    """
+    per, missing = {}, []
+    for label, sup in groups.items():
+        if not spread["supplier_iso3"].isin(list(sup)).any():
+            missing.append(label)
+            continue
+        per[label] = recipients_per_year(spread, sup, first_year=first_year)
+    frames = [d.assign(supplier=k) for k, d in per.items()]
+    long = (
+        pd.concat(frames, ignore_index=True)[["supplier", "year", "recipients"]]
+        if frames
+        else pd.DataFrame(columns=["supplier", "year", "recipients"])
+    )
+    return long, per, missing
