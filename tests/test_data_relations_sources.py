@@ -87,8 +87,9 @@ def test_raw_curation_deterministic_and_keyed(mod):
         pytest.skip(f"raw data not found at {RAW_DIR}")
     for rel in mod.SOURCE["raw_files"]:
         assert (RAW_DIR / rel).is_file(), rel
-    first = mod.curate(RAW_DIR, alias_mapper())
-    second = mod.curate(Path(str(RAW_DIR)), alias_mapper())
+    mapper = alias_mapper() if mod is sipri_arms else None
+    first = mod.curate(RAW_DIR, mapper)
+    second = mod.curate(Path(str(RAW_DIR)), mapper)
     assert first.keys() == second.keys()
     for name, df in first.items():
         assert write(df) == write(second[name]), name
@@ -102,3 +103,48 @@ def test_raw_curation_deterministic_and_keyed(mod):
             assert df.iso3.str.fullmatch(r"[A-Z]{3}").all()
             declared = df.indicator.map({k: v["unit"] for k, v in mod.INDICATORS.items()})
             assert declared.eq(df.unit).all()
+
+
+@pytest.fixture(scope="module")
+def real_mapper():
+    if not RAW_DIR.is_dir():
+        pytest.skip(f"raw data not found at {RAW_DIR}")
+    from analysis.data.countries import CountryMapper, build_countries, read_aliases
+
+    return CountryMapper(build_countries(RAW_DIR), read_aliases())
+
+
+def test_fake_country_table_code_is_rejected():
+    from analysis.data.countries import CountryMapper, read_aliases
+    from analysis.errors import BriefError
+
+    table = pd.DataFrame(
+        {"iso3": ["USA"], "name": ["United States"], "iso2": ["US"], "cow_ccode": [2]}
+    ).astype({"cow_ccode": "Int64"})
+    mapper = CountryMapper(table, read_aliases())
+    with pytest.raises(BriefError, match=r"gsdb: unknown country 'RUS'"):
+        gsdb.check_known(mapper, ["USA", "RUS", ""], "x")
+    gsdb.check_known(mapper, ["USA", ""], "x")  # known codes pass
+    gsdb.check_known(None, ["ZZZ"], "x")  # no mapper: no check
+
+
+# the relationship sources' codes all exist in data-core's country table
+@pytest.mark.parametrize("mod", [sipri_arms, voeten, gsdb, imf_dots], ids=lambda m: m.SOURCE_ID)
+def test_raw_codes_known_to_the_country_table(mod, real_mapper):
+    codes = set(real_mapper.countries["iso3"])
+    for name, df in mod.curate(RAW_DIR, real_mapper).items():
+        for col in [c for c in df.columns if c.endswith("iso3")]:
+            found = set(";".join(df[col]).split(";")) - {""}
+            assert found <= codes, (name, col, sorted(found - codes))
+
+
+def test_voeten_rules_agree_with_the_country_tables_cow_years(real_mapper):
+    """The ccode-year -> ISO3 of voeten.csv equals data-core's COW rules for the raw file."""
+    raw = voeten.read_dta(RAW_DIR / voeten.DTA_FILE)
+    raw = raw[raw.idealpointfp.notna()]
+    ours = voeten.to_indicators(raw, voeten.read_alias_rules())
+    theirs = {
+        (real_mapper.to_iso3("voeten", int(c), year=int(y)), int(y))
+        for c, y in zip(raw.ccode, raw.year, strict=True)
+    }
+    assert set(zip(ours.iso3, ours.year, strict=True)) == theirs

@@ -162,8 +162,20 @@ def to_table(exports: pd.DataFrame, imports: pd.DataFrame) -> pd.DataFrame:
     return out[COLUMNS].sort_values(key).reset_index(drop=True)
 
 
+def check_known(countries, codes, where: str) -> None:
+    """With a CountryMapper, every produced ISO3 code must be in the country table."""
+    if countries is None:
+        return
+    known = sorted({c for c in codes if c})
+    countries.map_series(SOURCE_ID, pd.Series(known, dtype="object"), unknown="raise")
+
+
 def curate(raw_dir: Path, countries) -> dict[str, pd.DataFrame]:
-    """``countries`` is not needed: partners are mapped through ``aliases/imf_dots.csv``."""
+    """Partners are mapped through ``aliases/imf_dots.csv``.
+
+    ``countries`` (a CountryMapper, or None in unit tests) only checks that every produced
+    code is in the country table.
+    """
     raw_dir = Path(raw_dir)
     aliases = read_aliases()
 
@@ -176,4 +188,6 @@ def curate(raw_dir: Path, countries) -> dict[str, pd.DataFrame]:
     imports = merge_vintages(
         sheet(EXPORTS_FILE, IMPORT_SHEET), sheet(IMPORTS_FILE, IMPORT_SHEET), IMPORTS_FILE
     )
-    return {"bilateral_trade": to_table(exports, imports)}
+    table = to_table(exports, imports)
+    check_known(countries, table["partner_iso3"].unique(), EXPORTS_FILE)
+    return {"bilateral_trade": table}

@@ -174,10 +174,23 @@ def agreement(votes: pd.DataFrame, focal: tuple[str, ...] = FOCAL) -> pd.DataFra
     return out[COLUMNS]
 
 
+def check_known(countries, codes, where: str) -> None:
+    """With a CountryMapper, every produced ISO3 code must be in the country table."""
+    if countries is None:
+        return
+    known = sorted({c for c in codes if c})
+    countries.map_series(SOURCE_ID, pd.Series(known, dtype="object"), unknown="raise")
+
+
 def curate(raw_dir: Path, countries) -> dict[str, pd.DataFrame]:
-    """``countries`` is not needed: names are mapped by the alias rules (year-dependent)."""
+    """Names are mapped by the alias rules of ``aliases/unvotes.csv`` (year-dependent).
+
+    ``countries`` (a CountryMapper, or None in unit tests) only checks that every produced
+    code is in the country table.
+    """
     raw_dir = Path(raw_dir)
     votes = tidy_votes(
         read_rda(raw_dir / VOTES_FILE), read_rda(raw_dir / CALLS_FILE), read_alias_rules()
     )
+    check_known(countries, votes["iso3"].unique(), VOTES_FILE)
     return {"un_agreement": agreement(votes)}

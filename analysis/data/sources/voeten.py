@@ -136,7 +136,21 @@ def to_indicators(df: pd.DataFrame, rules: pd.DataFrame, where: str = DTA_FILE) 
     return out.sort_values(["iso3", "year"]).reset_index(drop=True)
 
 
+def check_known(countries, codes, where: str) -> None:
+    """With a CountryMapper, every produced ISO3 code must be in the country table."""
+    if countries is None:
+        return
+    known = sorted({c for c in codes if c})
+    countries.map_series(SOURCE_ID, pd.Series(known, dtype="object"), unknown="raise")
+
+
 def curate(raw_dir: Path, countries) -> dict[str, pd.DataFrame]:
-    """``countries`` is not needed: the file carries ISO3 codes, corrected by the alias rules."""
+    """The file carries ISO3 codes, corrected by the rules of ``aliases/voeten.csv``.
+
+    ``countries`` (a CountryMapper, or None in unit tests) only checks that every produced
+    code is in the country table.
+    """
     df = read_dta(Path(raw_dir) / DTA_FILE)
-    return {"indicators": to_indicators(df, read_alias_rules())}
+    out = to_indicators(df, read_alias_rules())
+    check_known(countries, out["iso3"], DTA_FILE)
+    return {"indicators": out}
