@@ -105,3 +105,8 @@ def test_raw_spot_checks():
     assert s[("RUS", 2014)] == 8  # cases 998-1005
     assert s[("RUS", 2022)] == 29  # incl. the joint "Syria, Russia, Iran" case and 2022's 17
     assert ind.year.between(1949, 2022).all()
+
+
+def test_active_cases_values_are_floats(tmp_path):
+    cases = gsdb.parse_cases(gsdb.read_gsdb(write(tmp_path)), ALIASES)
+    assert gsdb.active_cases(cases)["value"].dtype == "float64"  # the indicators schema

@@ -188,7 +188,7 @@ def active_cases(cases: pd.DataFrame) -> pd.DataFrame:
     t = t.explode("year")
     out = t.groupby(["iso3", "year"]).size().rename("value").reset_index()
     out["year"] = out["year"].astype(int)
-    out["value"] = out["value"].astype(int)
+    out["value"] = out["value"].astype(float)  # the indicators table holds floats
     out = out.assign(indicator=INDICATOR, unit="count", source=SOURCE_ID, flag="")
     cols = ["iso3", "year", "indicator", "value", "unit", "source", "flag"]
     return out[cols].sort_values(["iso3", "year"]).reset_index(drop=True)
