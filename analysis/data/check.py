@@ -1,0 +1,80 @@
+"""``brief data check``: every curated file matches datapackage.json, validates, and (when the raw
+folder exists) every raw file still has the SHA-256 recorded at curation."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from pathlib import Path
+
+from analysis.data.curate import PACKAGE, sha256_file
+from analysis.errors import BriefError
+
+REBUILD = "`brief data curate` rebuilds it"
+
+
+def read_package(data_dir: Path) -> dict:
+    p = data_dir / PACKAGE
+    if not p.is_file():
+        raise BriefError(f"data/{PACKAGE}: missing; {REBUILD}")
+    try:
+        return json.loads(p.read_text("utf-8"))
+    except ValueError as exc:
+        raise BriefError(f"data/{PACKAGE}: not valid JSON ({exc}); {REBUILD}") from None
+
+
+def verify_curated(data_dir: Path) -> dict[str, str]:
+    """Relative path -> SHA-256 of every resource, each checked against its recorded hash."""
+    pkg = read_package(data_dir)
+    out = {}
+    for res in pkg.get("resources", []):
+        rel = res["path"]
+        p = data_dir / rel
+        if not p.is_file():
+            raise BriefError(f"data/{rel}: missing; {REBUILD}")
+        digest = sha256_file(p)
+        recorded = str(res.get("hash", "")).removeprefix("sha256:")
+        if digest != recorded:
+            raise BriefError(
+                f"data/{rel}: SHA-256 {digest[:16]}… differs from {recorded[:16]}… recorded in "
+                f"data/{PACKAGE}; expected the curated file unchanged (edited by hand? {REBUILD})"
+            )
+        out[rel] = digest
+    out[PACKAGE] = sha256_file(data_dir / PACKAGE)
+    return dict(sorted(out.items()))
+
+
+def verify_raw(raw_dir: Path, pkg: dict) -> int:
+    """Check every raw file's SHA-256 against datapackage.json; returns how many were checked."""
+    n = 0
+    for src in pkg.get("sources", []):
+        for f in src.get("raw_files", []):
+            p = raw_dir / f["path"]
+            if not p.is_file():
+                raise BriefError(f"{p}: raw file of source {src['id']!r} missing")
+            digest = sha256_file(p)
+            if digest != f["sha256"]:
+                raise BriefError(
+                    f"{p}: SHA-256 {digest[:16]}… differs from {f['sha256'][:16]}… recorded for "
+                    f"source {src['id']!r} in data/{PACKAGE}; expected the raw file curated "
+                    "(re-run `brief data curate` after checking the new file)"
+                )
+            n += 1
+    return n
+
+
+def check(data_dir: Path, raw_dir: Path | None, echo: Callable = print) -> None:
+    from analysis.data import load
+
+    files = verify_curated(data_dir)
+    pkg = read_package(data_dir)
+    tables = sorted({r.get("table") or r["path"].removesuffix(".csv") for r in pkg["resources"]})
+    for name in tables:
+        df = load.load_table(name)
+        echo(f"{name}: {len(df):,} rows valid")
+    echo(f"{len(files) - 1} curated files match data/{PACKAGE}")
+    if raw_dir is not None and Path(raw_dir).is_dir():
+        n = verify_raw(Path(raw_dir), pkg)
+        echo(f"{n} raw files match their recorded SHA-256 ({raw_dir})")
+    else:
+        echo(f"raw data not found at {raw_dir}: raw checksums not checked")

@@ -1,0 +1,291 @@
+"""``brief data curate``: raw files -> validated curated tables in ``data/`` + datapackage.json.
+
+Runs every source in registry order (``analysis.data.sources.SOURCE_MODULES``; a module not
+written yet is skipped and reported), writes the indicator rows of each source to
+``data/indicators/<source>.csv`` (one table, split into a folder), every other table to
+``data/<name>.csv``, the country table and the union of the alias files, validates everything,
+describes it in ``data/datapackage.json`` (Frictionless Data Package) and the data dictionary
+``data/README.md``. Everything is written to a temporary folder first and moved into place file by
+file only after everything succeeded; files of the previous curation that are no longer produced
+are removed. The hand-curated ``data/exercises.csv`` and ``data/events.csv`` are inputs: they are
+validated and described but never written or removed here.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import shutil
+import tempfile
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+import pandas as pd
+
+from analysis import paths
+from analysis.data import countries as ctry
+from analysis.data import validate as val
+from analysis.errors import BriefError
+
+INDICATORS = "indicators"
+HAND_FILES = ("exercises.csv", "events.csv")  # committed by hand, never written by curate
+PACKAGE = "datapackage.json"
+README = "README.md"
+PACKAGE_NAME = "rand-brief-curated-data"
+
+
+def sha256_file(path: Path) -> str:
+    h = hashlib.sha256()
+    with open(path, "rb") as f:
+        for chunk in iter(lambda: f.read(1 << 20), b""):
+            h.update(chunk)
+    return h.hexdigest()
+
+
+def write_csv(df: pd.DataFrame, path: Path) -> None:
+    """The deterministic CSV writer of docs/contracts.md."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    df.to_csv(path, index=False, lineterminator="\n", float_format="%.10g", encoding="utf-8")
+
+
+def write_json(obj, path: Path) -> None:
+    path.write_text(json.dumps(obj, sort_keys=True, indent=2, ensure_ascii=False) + "\n", "utf-8")
+
+
+def check_raw_dir(raw_dir: Path | None) -> Path:
+    raw = Path(raw_dir) if raw_dir is not None else paths.default_raw_dir()
+    if not raw.is_dir():
+        raise BriefError(f"raw data folder not found at {raw}; pass the folder with --raw DIR")
+    return raw
+
+
+def select_sources(only: Sequence[str] | None) -> tuple[list, list[str]]:
+    """(source modules to run, names skipped because their module does not exist yet)."""
+    from analysis.data.sources import SOURCE_MODULES, SOURCES
+
+    have = {m.SOURCE["id"]: m for m in SOURCES}
+    missing = [n for n in SOURCE_MODULES if n not in have]
+    if only:
+        unknown = [n for n in only if n not in SOURCE_MODULES]
+        if unknown:
+            raise BriefError(
+                f"--only {unknown[0]!r}: unknown source; expected one of {list(SOURCE_MODULES)}"
+            )
+        absent = [n for n in only if n not in have]
+        if absent:
+            raise BriefError(f"--only {absent[0]!r}: the source module is not written yet")
+        return [have[n] for n in SOURCE_MODULES if n in only], []
+    return [have[n] for n in SOURCE_MODULES if n in have], missing
+
+
+def sort_table(name: str, df: pd.DataFrame) -> pd.DataFrame:
+    key = val.PRIMARY_KEYS.get(name) or list(df.columns)
+    return df.sort_values(key, kind="mergesort", ignore_index=True)
+
+
+FRICTIONLESS_TYPES = {"b": "boolean", "i": "integer", "u": "integer", "f": "number"}
+
+
+def field_type(s: pd.Series) -> str:
+    if isinstance(s.dtype, pd.BooleanDtype):
+        return "boolean"
+    if isinstance(s.dtype, pd.Int64Dtype):
+        return "integer"
+    return FRICTIONLESS_TYPES.get(s.dtype.kind, "string")
+
+
+COLUMN_DOCS = {
+    "iso3": "ISO 3166-1 alpha-3 code (historical states keep their own codes, WLD the world)",
+    "year": "calendar year",
+    "indicator": "indicator id (see README.md and analysis/data/registry.py)",
+    "value": "value in the row's unit",
+    "unit": "unit of value, fixed per indicator",
+    "source": "source id (datapackage sources)",
+    "flag": "'' , 'estimate', 'projection' or 'uncertain' as marked by the source",
+}
+
+
+def schema_for(name: str, df: pd.DataFrame) -> dict:
+    fields = []
+    required = set(val.PRIMARY_KEYS.get(name, [])) | set(val.REQUIRED.get(name, []))
+    for col in df.columns:
+        f = {"name": col, "type": field_type(df[col])}
+        if col in COLUMN_DOCS and name == INDICATORS:
+            f["description"] = COLUMN_DOCS[col]
+        if col in required:
+            f["constraints"] = {"required": True}
+        if name == INDICATORS and col == "flag":
+            f["constraints"] = {"required": False, "enum": list(val.FLAGS)}
+        fields.append(f)
+    out = {"fields": fields, "missingValues": [""]}
+    if val.PRIMARY_KEYS.get(name):
+        out["primaryKey"] = val.PRIMARY_KEYS[name]
+    return out
+
+
+def source_entry(mod, raw_dir: Path) -> dict:
+    s = mod.SOURCE
+    raw = []
+    for rel in s["raw_files"]:
+        p = raw_dir / rel
+        if not p.is_file():
+            raise BriefError(f"{p}: raw file of source {s['id']!r} not found")
+        raw.append({"path": rel, "bytes": p.stat().st_size, "sha256": sha256_file(p)})
+    return {
+        "id": s["id"],
+        "title": s["title"],
+        "publisher": s["publisher"],
+        "version": s["version"],
+        "path": s["url"],
+        "licence": s["licence"],
+        "retrieved": s["retrieved"],
+        "raw_files": raw,
+        "caveats": list(s.get("caveats") or []),
+    }
+
+
+def build(raw_dir: Path, only: Sequence[str] | None = None, echo: Callable = print):
+    """Run the sources; returns ({relative path: table name, frame}, source entries, skipped)."""
+    mods, skipped = select_sources(only)
+    countries = ctry.build_countries(raw_dir)
+    aliases = ctry.read_aliases()
+    val.validate_table("countries", countries, None, "data/countries.csv")
+    val.validate_table("country_aliases", aliases, countries, "data/country_aliases.csv")
+    mapper = ctry.CountryMapper(countries, aliases)
+    from analysis.data import registry
+
+    reg = registry.indicators()
+    files: dict[str, tuple[str, pd.DataFrame, str | None]] = {
+        "countries.csv": ("countries", countries, None),
+        "country_aliases.csv": ("country_aliases", aliases, None),
+    }
+    entries = []
+    for mod in mods:
+        sid = mod.SOURCE["id"]
+        tables = mod.curate(raw_dir, mapper)
+        if not isinstance(tables, dict):
+            raise BriefError(
+                f"source {sid!r}: curate returned {type(tables).__name__}; expected dict"
+            )
+        for name, df in sorted(tables.items()):
+            if name == INDICATORS:
+                rel, where = f"indicators/{sid}.csv", f"data/indicators/{sid}.csv"
+                df = df.reset_index(drop=True)[val.INDICATOR_COLUMNS]
+                df = sort_table(INDICATORS, df)
+                val.validate_indicators(where, df, countries, reg)
+            else:
+                rel = f"{name}.csv"
+                where = f"data/{rel}"
+                if rel in files:
+                    raise BriefError(
+                        f"source {sid!r}: table {name!r} is also made by another source"
+                    )
+                df = sort_table(name, df.reset_index(drop=True))
+                val.validate_table(name, df, countries, where)
+            files[rel] = (name, df, sid)
+        echo(f"{sid}: " + ", ".join(f"{n} {len(t):,} rows" for n, t in sorted(tables.items())))
+        entries.append(source_entry(mod, raw_dir))
+    for sid in skipped:
+        echo(f"{sid}: skipped (source module not written yet)")
+    return files, entries, skipped
+
+
+def datapackage(files: dict, out: Path, entries: list[dict], countries_raw: list[dict]) -> dict:
+    resources = []
+    for rel in sorted(files):
+        name, df, sid = files[rel]
+        p = out / rel
+        res = {
+            "name": rel.removesuffix(".csv").replace("/", "-").replace("_", "-").lower(),
+            "table": name,
+            "path": rel,
+            "format": "csv",
+            "mediatype": "text/csv",
+            "encoding": "utf-8",
+            "bytes": p.stat().st_size,
+            "hash": "sha256:" + sha256_file(p),
+            "schema": schema_for(name, df),
+            "sources": [sid] if sid else ["derived"],
+        }
+        resources.append(res)
+    return {
+        "name": PACKAGE_NAME,
+        "title": "Curated data for the RAND RR-3067 research brief",
+        "profile": "data-package",
+        "resources": resources,
+        "sources": entries,
+        "countries_built_from": countries_raw,
+    }
+
+
+def hand_resources(data_dir: Path, countries: pd.DataFrame) -> dict:
+    """Hand-curated files in data/ that exist: validated, described like the others."""
+    out = {}
+    for rel in HAND_FILES:
+        p = data_dir / rel
+        if p.is_file():
+            name = rel.removesuffix(".csv")
+            df = pd.read_csv(p, dtype="str", keep_default_na=False)
+            val.validate_table(name, df, countries, f"data/{rel}")
+            out[rel] = (name, df, "hand")
+    return out
+
+
+def curate(
+    raw_dir: Path | None = None,
+    only: Sequence[str] | None = None,
+    data_dir: Path | None = None,
+    echo: Callable = print,
+) -> list[str]:
+    """Curate into ``data_dir`` (default ``data/``); returns the relative paths written."""
+    raw = check_raw_dir(raw_dir)
+    dest = Path(data_dir) if data_dir is not None else paths.data_dir()
+    dest.mkdir(parents=True, exist_ok=True)
+    files, entries, _ = build(raw, only, echo)
+    countries = files["countries.csv"][1]
+    countries_raw = []
+    for rel in ctry.RAW_FILES:
+        countries_raw.append({"path": rel, "sha256": sha256_file(raw / rel)})
+    tmp = Path(tempfile.mkdtemp(prefix=".tmp-curate-", dir=dest))
+    try:
+        for rel, (_, df, _) in files.items():
+            write_csv(df, tmp / rel)
+        hand = hand_resources(dest, countries)
+        for rel in hand:
+            shutil.copyfile(dest / rel, tmp / rel)
+        allfiles = {**files, **hand}
+        pkg = datapackage(allfiles, tmp, entries, countries_raw)
+        write_json(pkg, tmp / PACKAGE)
+        from analysis.data import dictionary
+
+        (tmp / README).write_text(dictionary.render(pkg, allfiles), encoding="utf-8")
+        written = [*sorted(allfiles), PACKAGE, README]
+        old = previous_files(dest)
+        for rel in written:
+            if rel in HAND_FILES:
+                continue
+            (dest / rel).parent.mkdir(parents=True, exist_ok=True)
+            os.replace(tmp / rel, dest / rel)
+        for rel in sorted(old - set(written)):
+            if rel not in HAND_FILES and (dest / rel).is_file():
+                (dest / rel).unlink()
+        ind = dest / "indicators"
+        if ind.is_dir() and not any(ind.iterdir()):
+            ind.rmdir()
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+    return written
+
+
+def previous_files(dest: Path) -> set[str]:
+    """Files the previous curation wrote (from its datapackage.json) plus any indicators/*.csv."""
+    out = {p.relative_to(dest).as_posix() for p in (dest / "indicators").glob("*.csv")}
+    pkg = dest / PACKAGE
+    if pkg.is_file():
+        try:
+            meta = json.loads(pkg.read_text("utf-8"))
+            out |= {r["path"] for r in meta.get("resources", []) if isinstance(r.get("path"), str)}
+        except (ValueError, AttributeError, TypeError):
+            pass
+    return out

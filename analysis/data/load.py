@@ -1,0 +1,161 @@
+"""The loader API of docs/contracts.md section 1: validated curated tables, cached per process.
+
+A table ``name`` is ``data/<name>.csv`` or the folder ``data/<name>/*.csv`` (one table split by
+source, e.g. ``indicators``). Column types come from ``data/datapackage.json``. Every read is
+validated (:mod:`analysis.data.validate`) and cached on the files' paths, sizes and mtimes.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+from pathlib import Path
+
+import pandas as pd
+
+from analysis import paths
+from analysis.data import validate as val
+from analysis.errors import BriefError
+
+REBUILD = "`brief data curate` rebuilds it"
+DTYPES = {"integer": "Int64", "number": "float64", "boolean": "boolean", "string": "str"}
+
+
+def _data_dir() -> Path:
+    return paths.data_dir()
+
+
+def _stamp(files: list[Path]) -> tuple:
+    return tuple((str(p), p.stat().st_size, p.stat().st_mtime_ns) for p in files)
+
+
+def table_files(name: str, data_dir: Path | None = None) -> list[Path]:
+    d = data_dir or _data_dir()
+    single, folder = d / f"{name}.csv", d / name
+    if single.is_file():
+        return [single]
+    if folder.is_dir():
+        found = sorted(folder.glob("*.csv"))
+        if found:
+            return found
+    raise BriefError(f"data/{name}.csv: missing; {REBUILD}")
+
+
+def load_datapackage() -> dict:
+    p = _data_dir() / "datapackage.json"
+    if not p.is_file():
+        raise BriefError(f"data/datapackage.json: missing; {REBUILD}")
+    return _package(_stamp([p]))
+
+
+@functools.lru_cache(maxsize=4)
+def _package(stamp: tuple) -> dict:
+    path = Path(stamp[0][0])
+    try:
+        return json.loads(path.read_text("utf-8"))
+    except ValueError as exc:
+        raise BriefError(f"data/datapackage.json: not valid JSON ({exc}); {REBUILD}") from None
+
+
+def _fields(rel: str) -> dict[str, str]:
+    for res in load_datapackage().get("resources", []):
+        if res.get("path") == rel:
+            return {f["name"]: f.get("type", "string") for f in res["schema"]["fields"]}
+    raise BriefError(f"data/{rel}: not described in data/datapackage.json; {REBUILD}")
+
+
+def read_typed(path: Path, rel: str, fields: dict[str, str]) -> pd.DataFrame:
+    """Read one CSV as strings and convert each column to its datapackage type; a value that
+    does not convert is a one-line error naming the file, line and column."""
+    try:
+        df = pd.read_csv(path, dtype="str", keep_default_na=False)
+    except (pd.errors.ParserError, UnicodeDecodeError) as exc:
+        raise BriefError(f"data/{rel}: not a readable CSV ({' '.join(str(exc).split())})") from None
+    val.check_columns(f"data/{rel}", df, list(fields))
+    for col, typ in fields.items():
+        s = df[col]
+        if typ in ("integer", "number"):
+            num = pd.to_numeric(s.where(s != ""), errors="coerce")
+            bad = num.isna() & (s != "")
+            if typ == "integer":
+                bad |= num.notna() & (num % 1 != 0)
+            if bad.any():
+                i = int(bad.to_numpy().nonzero()[0][0])
+                raise BriefError(
+                    f"data/{rel}: line {i + 2}, column {col!r}: found {s.iloc[i]!r}; "
+                    f"expected {'an integer' if typ == 'integer' else 'a number'}"
+                )
+            df[col] = num.astype("Int64") if typ == "integer" else num.astype("float64")
+        elif typ == "boolean":
+            m = {"true": True, "false": False, "": pd.NA}
+            low = s.str.lower()
+            bad = ~low.isin(list(m))
+            if bad.any():
+                i = int(bad.to_numpy().nonzero()[0][0])
+                raise BriefError(
+                    f"data/{rel}: line {i + 2}, column {col!r}: found {s.iloc[i]!r}; "
+                    "expected true or false"
+                )
+            df[col] = low.map(m).astype("boolean")
+    return df
+
+
+@functools.lru_cache(maxsize=32)
+def _load(name: str, stamp: tuple) -> pd.DataFrame:
+    d = _data_dir()
+    frames = []
+    for path_s, _, _ in stamp:
+        path = Path(path_s)
+        rel = path.relative_to(d).as_posix()
+        df = read_typed(path, rel, _fields(rel))
+        frames.append((rel, df))
+    countries = None if name == "countries" else load_table("countries")
+    if name == "indicators":
+        from analysis.data import registry
+
+        out = []
+        for rel, df in frames:
+            df["year"] = df["year"].astype("int64")
+            val.validate_indicators(f"data/{rel}", df, countries, registry.indicators())
+            out.append(df)
+        full = pd.concat(out, ignore_index=True)
+        val.check_unique("data/indicators", full, val.PRIMARY_KEYS["indicators"])
+        return full
+    (rel, df), *rest = frames
+    if rest:
+        df = pd.concat([df, *(f for _, f in rest)], ignore_index=True)
+    val.validate_table(name, df, countries, f"data/{rel}")
+    return df
+
+
+def load_table(name: str) -> pd.DataFrame:
+    """A curated table (a copy: callers may modify it)."""
+    return _load(name, _stamp(table_files(name))).copy()
+
+
+def load_indicators(ids: list[str] | None = None) -> pd.DataFrame:
+    """The tidy indicator table ``iso3, year, indicator, value, unit, source, flag``."""
+    df = load_table("indicators")
+    if ids is not None:
+        ids = [ids] if isinstance(ids, str) else list(ids)
+        df = df[df["indicator"].isin(ids)].reset_index(drop=True)
+    return df
+
+
+def indicator_info(ind: str) -> dict:
+    """label, unit, source, description, years ([first, last] in the data, or None)."""
+    from analysis.data import registry
+
+    out = registry.info(ind)
+    out.pop("range", None)
+    df = load_indicators([ind])
+    out["years"] = [int(df["year"].min()), int(df["year"].max())] if len(df) else None
+    return out
+
+
+def data_files() -> dict[str, str]:
+    """Relative path -> SHA-256 of every curated file listed in datapackage.json, verified
+    against the recorded hashes (a hand-edited file is an error)."""
+    from analysis.data.check import verify_curated
+
+    return verify_curated(_data_dir())

@@ -1,0 +1,190 @@
+"""Validation of the curated tables (pandera): run by curate, on load and by `brief data check`.
+
+Every failure is ONE ``BriefError`` line naming the file, the CSV line, the column, the value
+found and what was expected. Deliberate exceptions carry their reason beside the rule
+(:data:`analysis.data.registry.RANGES`, :data:`NULLABLE`).
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+import pandera.pandas as pa
+
+from analysis.errors import BriefError
+
+FLAGS = ("", "estimate", "projection", "uncertain")
+INDICATOR_COLUMNS = ["iso3", "year", "indicator", "value", "unit", "source", "flag"]
+# Primary keys of the tables the project knows; a table not listed has none.
+PRIMARY_KEYS: dict[str, list[str]] = {
+    "indicators": ["iso3", "year", "indicator"],
+    "countries": ["iso3"],
+    "country_aliases": ["source", "alias"],
+    "arms_register": ["deal_id"],
+    "un_agreement": ["iso3_a", "iso3_b", "year"],
+    "bilateral_trade": ["reporter_iso3", "partner_iso3", "year", "flow"],
+    "sanctions_cases": ["case_id"],
+    "exercises": ["exercise_id"],
+}
+# Columns that must hold a value in every row (besides the primary key).
+REQUIRED: dict[str, list[str]] = {
+    "indicators": INDICATOR_COLUMNS,
+    "countries": ["iso3", "name", "kind"],
+    "country_aliases": ["source", "alias"],
+    "un_agreement": ["agreement", "n_votes"],
+    "bilateral_trade": ["value", "unit", "source"],
+}
+# Country-code columns whose values must be in countries.csv. Empty is allowed where the source
+# has a party that is not a state (non-state arms recipients, multi-state sanctions targets).
+NULLABLE = {"recipient_iso3", "supplier_iso3", "target_iso3", "host_iso3"}
+
+
+def line(i: int) -> int:
+    """CSV line number of a 0-based data row (line 1 is the header)."""
+    return int(i) + 2
+
+
+def _fail(where: str, i, col: str, value, expected: str) -> BriefError:
+    value = value.item() if hasattr(value, "item") else value
+    row = f"line {line(i)}" if isinstance(i, int | float) and i == i else "table"
+    return BriefError(f"{where}: {row}, column {col!r}: found {value!r}; expected {expected}")
+
+
+def _pandera(where: str, df: pd.DataFrame, schema: pa.DataFrameSchema) -> None:
+    try:
+        schema.validate(df, lazy=False)
+    except pa.errors.SchemaError as exc:
+        fc = exc.failure_cases
+        col = getattr(exc.schema, "name", None) or "?"
+        if isinstance(fc, pd.DataFrame) and len(fc):
+            r = fc.iloc[0]
+            idx = r.get("index")
+            value = r.get("failure_case")
+            check = str(exc.check) if exc.check is not None else "the schema"
+            raise _fail(where, idx, col, value, check) from None
+        raise BriefError(f"{where}: {' '.join(str(exc).split())[:300]}") from None
+
+
+def check_columns(where: str, df: pd.DataFrame, columns: list[str]) -> None:
+    missing = [c for c in columns if c not in df.columns]
+    if missing:
+        raise BriefError(f"{where}: missing column {missing[0]!r}; expected columns {columns}")
+
+
+def check_unique(where: str, df: pd.DataFrame, key: list[str]) -> None:
+    dup = df.duplicated(key, keep="first")
+    if dup.any():
+        i = int(dup.to_numpy().nonzero()[0][0])
+        value = tuple(df.iloc[i][key])
+        raise BriefError(
+            f"{where}: line {line(i)}: duplicate key {dict(zip(key, value, strict=True))}; "
+            f"expected one row per {', '.join(key)}"
+        )
+
+
+def check_required(where: str, df: pd.DataFrame, cols: list[str]) -> None:
+    for c in cols:
+        s = df[c]
+        bad = (
+            s.isna() | (s.astype("string") == "")
+            if s.dtype == object or "str" in str(s.dtype)
+            else s.isna()
+        )
+        if bad.any():
+            i = int(bad.to_numpy().nonzero()[0][0])
+            raise _fail(where, i, c, "", "a value in every row")
+
+
+def check_codes(where: str, df: pd.DataFrame, col: str, known: set[str], *, empty_ok: bool) -> None:
+    s = df[col].fillna("").astype(str)
+    bad = ~s.isin(known) & ~((s == "") & empty_ok)
+    if bad.any():
+        i = int(bad.to_numpy().nonzero()[0][0])
+        raise _fail(where, i, col, s.iloc[i], "an ISO3 code listed in data/countries.csv")
+
+
+def indicator_codes(countries: pd.DataFrame) -> set[str]:
+    """Codes allowed in indicator tables: every country and historical state, and WLD."""
+    keep = countries["kind"].ne("aggregate") | countries["iso3"].eq("WLD")
+    return set(countries.loc[keep, "iso3"])
+
+
+def validate_indicators(
+    where: str, df: pd.DataFrame, countries: pd.DataFrame, registry: dict
+) -> None:
+    check_columns(where, df, INDICATOR_COLUMNS)
+    schema = pa.DataFrameSchema(
+        {
+            "iso3": pa.Column(str, nullable=False),
+            "year": pa.Column(int, pa.Check.in_range(1700, 2100), nullable=False),
+            "indicator": pa.Column(str, nullable=False),
+            "value": pa.Column(float, nullable=False),
+            "unit": pa.Column(str, nullable=False),
+            "source": pa.Column(str, nullable=False),
+            "flag": pa.Column(str, pa.Check.isin(FLAGS), nullable=False),
+        },
+        strict=True,
+        ordered=True,
+    )
+    _pandera(where, df, schema)
+    check_unique(where, df, PRIMARY_KEYS["indicators"])
+    check_codes(where, df, "iso3", indicator_codes(countries), empty_ok=False)
+    ids = df["indicator"]
+    unknown = ~ids.isin(list(registry))
+    if unknown.any():
+        i = int(unknown.to_numpy().nonzero()[0][0])
+        raise _fail(where, i, "indicator", ids.iloc[i], "an indicator id in the registry")
+    for col in ("unit", "source"):
+        expected = ids.map({k: v[col] for k, v in registry.items()})
+        bad = df[col].ne(expected)
+        if bad.any():
+            i = int(bad.to_numpy().nonzero()[0][0])
+            raise _fail(where, i, col, df[col].iloc[i], f"{expected.iloc[i]!r} for {ids.iloc[i]}")
+    lo = ids.map({k: v["range"][0] for k, v in registry.items()})
+    hi = ids.map({k: v["range"][1] for k, v in registry.items()})
+    bad = (df["value"] < lo) | (df["value"] > hi)
+    if bad.any():
+        i = int(bad.to_numpy().nonzero()[0][0])
+        raise _fail(
+            where,
+            i,
+            "value",
+            df["value"].iloc[i],
+            f"{ids.iloc[i]} within [{lo.iloc[i]}, {hi.iloc[i]}] (row iso3={df['iso3'].iloc[i]}, "
+            f"year={df['year'].iloc[i]})",
+        )
+
+
+def validate_countries(where: str, df: pd.DataFrame) -> None:
+    check_columns(where, df, ["iso3", "name", "iso2", "cow_ccode", "kind"])
+    schema = pa.DataFrameSchema(
+        {
+            "iso3": pa.Column(str, pa.Check.str_matches(r"^[A-Z]{3}$")),
+            "name": pa.Column(str),
+            "iso2": pa.Column(str, pa.Check.str_matches(r"^([A-Z]{2})?$")),
+            "cow_ccode": pa.Column("Int64", pa.Check.in_range(1, 999), nullable=True),
+            "kind": pa.Column(str, pa.Check.isin(["country", "historical", "aggregate"])),
+        },
+        strict=True,
+    )
+    _pandera(where, df, schema)
+    check_unique(where, df, ["iso3"])
+    check_required(where, df, REQUIRED["countries"])
+
+
+def validate_table(name: str, df: pd.DataFrame, countries: pd.DataFrame | None, where: str) -> None:
+    """Checks for any table: primary key unique and filled, required columns, country codes."""
+    if name == "countries":
+        validate_countries(where, df)
+        return
+    key = PRIMARY_KEYS.get(name, [])
+    check_columns(where, df, key + [c for c in REQUIRED.get(name, []) if c not in key])
+    check_required(where, df, key + REQUIRED.get(name, []))
+    if key:
+        check_unique(where, df, key)
+    if countries is not None:
+        known = set(countries["iso3"]) if name == "country_aliases" else indicator_codes(countries)
+        for col in df.columns:
+            if col == "iso3" or (col.endswith("_iso3") and col != "targets_iso3"):
+                check_codes(
+                    where, df, col, known, empty_ok=col in NULLABLE or name == "country_aliases"
+                )
