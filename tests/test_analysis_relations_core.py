@@ -64,11 +64,12 @@ def test_break_in_trend_too_few_points():
     assert b["slope_change"] is None
 
 
-def test_break_windows_between_neighbours():
+def test_break_windows_between_neighbours_and_capped():
     assert R.break_windows(2000, 2023, [2014, 2022, 1990]) == [
-        (2014, 2000, 2021),
+        (2014, 2004, 2021),
         (2022, 2014, 2023),
     ]
+    assert R.break_windows(2000, 2023, [2014], span=3) == [(2014, 2011, 2016)]
 
 
 def test_break_table_and_c3_verdict_thresholds():
@@ -191,6 +192,12 @@ TRADE = pd.DataFrame(
 )
 
 
+def test_trade_with_needs_both_flows():
+    one_flow = TRADE.assign(year=[2020, 2021, 2020, 2020, 2020])
+    assert R.trade_with(one_flow, ["CHN"]).empty  # 2020 imports only, 2021 exports only
+    assert R.trade_with(one_flow, ["CHN", "DEU", "FRA"])["value"].tolist() == [15.0]  # 10+3+2
+
+
 def test_trade_with_sums_flows_and_partners():
     assert R.trade_with(TRADE, ["CHN"])["value"].tolist() == [15.0]
     assert R.trade_with(TRADE, ["DEU", "FRA", "PRK"])["value"].tolist() == [5.0]
@@ -212,16 +219,13 @@ SPREAD = pd.DataFrame(
 def test_arms_flow_and_supplier_share():
     flow = R.arms_flow(SPREAD, R.RUSSIA_SUPPLIERS, ["CHN"])
     assert flow.values.tolist() == [[1990, 100.0], [2005, 300.0]]
-    ind = pd.DataFrame(
-        {
-            "iso3": "CHN",
-            "year": [1990, 2005, 2006],
-            "indicator": "arms_imports_tiv",
-            "value": [200.0, 400.0, 0.0],
-        }
-    )
-    s = R.supplier_share(flow, ind, "CHN")
-    assert s["year"].tolist() == [1990, 2005]
+    total = R.recipient_imports(SPREAD, "CHN")
+    assert total.values.tolist() == [[1990, 100.0], [2005, 350.0]]
+    s = R.supplier_share(flow, total)
+    assert s["share"].tolist() == [1.0, pytest.approx(300 / 350)]
+    zero = pd.DataFrame({"year": [1990, 2005, 2006], "value": [200.0, 400.0, 0.0]})
+    s = R.supplier_share(flow, zero)
+    assert s["year"].tolist() == [1990, 2005]  # no positive total in 2006: absent
     assert s["share"].tolist() == [0.5, 0.75]
 
 
