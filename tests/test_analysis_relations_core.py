@@ -369,3 +369,33 @@ def test_break_in_trend_recovers_any_kink(a, b, c, k):
     r = R.break_in_trend(years, vals, k)
     assert r["slope_change"] == pytest.approx(c, abs=1e-6)
     assert r["slope_before"] == pytest.approx(b, abs=1e-6)
+
+
+def test_grouping_helpers():
+    assert R.first_break([2022, 2014]) == 2014 and R.first_break([]) == 2014
+    pairs = R.agreement_pairs(["CHN", "RUS", "PRK"], ["USA", "GBR"])
+    assert pairs == [
+        ("CHN", "RUS"), ("CHN", "PRK"), ("RUS", "PRK"), ("CHN", "USA"), ("RUS", "USA"),
+        ("PRK", "USA"),
+    ]  # fmt: skip
+    ag = R.agreement_table(UN, pairs)
+    assert R.missing_pairs(ag, pairs) == ["CHN–PRK", "RUS–PRK", "PRK–USA"]
+    assert R.supplier_groups(["CHN", "RUS", "PRK"]) == {
+        "China": ("CHN",),
+        "Russia": ("RUS", "SUN"),
+        "North Korea": ("PRK",),
+    }
+    assert "DEU" in R.WEST and "USA" in R.WEST and "CHN" not in R.WEST
+
+
+def test_trade_by_partner_in_billions():
+    t = R.trade_by_partner(TRADE, {"China": ["CHN"], "the West": ["DEU", "FRA"], "NK": ["PRK"]})
+    assert t.values.tolist() == [["China", 2020, 0.015], ["the West", 2020, 0.005]]
+
+
+def test_recipients_table_lists_suppliers_without_deliveries():
+    long, per, missing = R.recipients_table(
+        SPREAD, {"China": ("CHN",), "North Korea": ("PRK",)}, first_year=2005
+    )
+    assert missing == ["North Korea"] and list(per) == ["China"]
+    assert long.values.tolist() == [["China", 2005, 1], ["China", 2006, 1]]
