@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import itertools
 import math
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any
 
 import numpy as np
@@ -920,10 +920,10 @@ def c5_verdict(
         "complexity_slope_ci_high": _f(row["ci_high"].iloc[0]) if len(row) else None,
         "definitions_with_rising_trend": int((robust["ci_low"] > 0).sum()),
         "definitions_tested": len(robust),
-        "exercises_total": len(scored),
+        "exercises_total": len(scored) if len(scored) else None,
         "years_with_exercise_last_10": int((last10["count"] > 0).sum()) if len(last10) else None,
         "first_large_in_china_year": first["year"],
-        "exercises_2021": int((scored["year"] == 2021).sum()),
+        "exercises_2021": int((scored["year"] == 2021).sum()) if len(scored) else None,
         "exercises_latest": int(per_year["count"].iloc[-1]) if len(per_year) else None,
     }
     verdict = combine([p1, p2, p3])
@@ -1289,3 +1289,27 @@ def recipients_table(
         else pd.DataFrame(columns=["supplier", "year", "recipients"])
     )
     return long, per, missing
+
+
+EXERCISE_COLUMNS = (
+    "exercise_id", "name", "year", "start_date", "end_date", "location", "host_iso3", "domains",
+    "participants", "format", "troops",
+)  # fmt: skip
+EVENT_COLUMNS = ("date", "year", "category", "event")
+
+
+def optional_table(
+    load_table: Callable[[str], pd.DataFrame], name: str, columns: Sequence[str]
+) -> tuple[pd.DataFrame, bool]:
+    """A hand-curated table, or an empty frame of ``columns`` while it is not curated yet.
+
+    Returns ``(table, available)``. Only the loader's "data/<name>.csv: missing" error is
+    absorbed (the claims then say "not available"); any other problem with the table is raised.
+    """
+    try:
+        return load_table(name), True
+    except BriefError as exc:
+        if not str(exc).startswith(f"data/{name}.csv: missing"):
+            raise
+    empty = pd.DataFrame({c: pd.Series(dtype="object") for c in columns})
+    return empty.astype({"year": "int64"}), False

@@ -399,3 +399,20 @@ def test_recipients_table_lists_suppliers_without_deliveries():
     )
     assert missing == ["North Korea"] and list(per) == ["China"]
     assert long.values.tolist() == [["China", 2005, 1], ["China", 2006, 1]]
+
+
+def test_optional_table_absorbs_only_a_missing_file():
+    def loader(name):
+        raise BriefError(f"data/{name}.csv: missing; `brief data curate` rebuilds it")
+
+    df, ok = R.optional_table(loader, "exercises", R.EXERCISE_COLUMNS)
+    assert not ok and df.empty and list(df.columns) == list(R.EXERCISE_COLUMNS)
+    v = R.c5_verdict(R.exercise_complexity(df), R.complexity_sensitivity(df, 2003))
+    assert v.verdict == "not testable"
+    assert "exercises_2021" not in v.evidence  # no invented zero counts
+
+    def broken(name):
+        raise BriefError(f"data/{name}.csv: row 3: year 'x' is not an integer")
+
+    with pytest.raises(BriefError, match="row 3"):
+        R.optional_table(broken, "exercises", R.EXERCISE_COLUMNS)
