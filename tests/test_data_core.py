@@ -281,7 +281,7 @@ def _dup(df):
 
 
 CASES = {
-    "missing column": (lambda df: df.pop("unit"), "missing column 'unit'"),
+    "missing column": (lambda df: df.pop("flag"), "missing column 'flag'"),
     "wrong type": (_set("value", "lots"), "column 'value': found 'lots'; expected a number"),
     "duplicate key": (_dup, "line 3: duplicate key"),
     "negative gdp": (_set("value", "-5"), "column 'value': found -5.0; expected gdp_mer within"),

@@ -99,9 +99,7 @@ COLUMN_DOCS = {
     "iso3": "ISO 3166-1 alpha-3 code (historical states keep their own codes, WLD the world)",
     "year": "calendar year",
     "indicator": "indicator id (see README.md and analysis/data/registry.py)",
-    "value": "value in the row's unit",
-    "unit": "unit of value, fixed per indicator",
-    "source": "source id (datapackage sources)",
+    "value": "value in the indicator's unit (resource 'units'; README.md)",
     "flag": "'' , 'estimate', 'projection' or 'uncertain' as marked by the source",
 }
 
@@ -174,6 +172,7 @@ def build(raw_dir: Path, only: Sequence[str] | None = None, echo: Callable = pri
                 df = df.reset_index(drop=True)[val.INDICATOR_COLUMNS]
                 df = sort_table(INDICATORS, df)
                 val.validate_indicators(where, df, countries, reg)
+                df = df[val.FILE_COLUMNS]
             else:
                 rel = f"{name}.csv"
                 where = f"data/{rel}"
@@ -208,6 +207,11 @@ def datapackage(files: dict, out: Path, entries: list[dict], countries_raw: list
             "schema": schema_for(name, df),
             "sources": [sid] if sid else ["derived"],
         }
+        if name == INDICATORS:  # unit and source are fixed per indicator: not repeated per row
+            from analysis.data import registry
+
+            reg = registry.indicators()
+            res["units"] = {k: reg[k]["unit"] for k in sorted(df["indicator"].unique())}
         resources.append(res)
     return {
         "name": PACKAGE_NAME,

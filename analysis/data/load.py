@@ -115,6 +115,7 @@ def _load(name: str, stamp: tuple) -> pd.DataFrame:
 
         out = []
         for rel, df in frames:
+            df = val.with_registry(df, registry.indicators())
             df["year"] = df["year"].astype("int64")
             val.validate_indicators(f"data/{rel}", df, countries, registry.indicators())
             out.append(df)

@@ -14,6 +14,9 @@ from analysis.errors import BriefError
 
 FLAGS = ("", "estimate", "projection", "uncertain")
 INDICATOR_COLUMNS = ["iso3", "year", "indicator", "value", "unit", "source", "flag"]
+# What data/indicators/<source>.csv holds: unit and source are fixed per indicator by the
+# registry, so the files leave them out (a third of the bytes) and the loader adds them.
+FILE_COLUMNS = ["iso3", "year", "indicator", "value", "flag"]
 # Primary keys of the tables the project knows; a table not listed has none.
 PRIMARY_KEYS: dict[str, list[str]] = {
     "indicators": ["iso3", "year", "indicator"],
@@ -106,6 +109,15 @@ def indicator_codes(countries: pd.DataFrame) -> set[str]:
     """Codes allowed in indicator tables: every country and historical state, and WLD."""
     keep = countries["kind"].ne("aggregate") | countries["iso3"].eq("WLD")
     return set(countries.loc[keep, "iso3"])
+
+
+def with_registry(df: pd.DataFrame, registry: dict) -> pd.DataFrame:
+    """An indicator file's rows with ``unit`` and ``source`` from the registry (``""`` for an
+    id not in the registry, which validation then reports)."""
+    ids = df["indicator"]
+    unit = ids.map({k: v["unit"] for k, v in registry.items()}).fillna("").astype(str)
+    source = ids.map({k: v["source"] for k, v in registry.items()}).fillna("").astype(str)
+    return df.assign(unit=unit, source=source)[INDICATOR_COLUMNS]
 
 
 def validate_indicators(
