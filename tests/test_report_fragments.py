@@ -376,3 +376,15 @@ def test_unknown_evidence_keys_are_spelled_out():
         fr.evidence_label("complexity_slope_ci_low") == "Complexity slope confidence interval low"
     )
     assert fr.evidence_label("verdict_C1") == "Verdict on C1"
+
+
+def test_provenance_links_each_dataset_and_lists_raw_files_with_checksums(written: Path):
+    dp = json.loads(DATAPACKAGE.read_text())
+    text = (written / "_generated" / "provenance.md").read_text()
+    header = next(line for line in text.splitlines() if line.startswith("| Publisher"))
+    assert header == "| Publisher | Dataset | Version | Licence |"
+    for src in dp["sources"]:
+        assert f"[{src['title']}]({src['path']})" in text
+        for f in src["raw_files"]:
+            assert f"- `{f['path']}`\\\n  SHA-256 `{f['sha256']}`" in text
+    assert max(len(line) for line in text.splitlines() if "SHA-256 `" in line) < 80

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import tempfile
 from collections.abc import Iterable, Mapping
@@ -479,6 +480,28 @@ def source_rows(datapackage: Mapping[str, Any]) -> list[list[str]]:
     return rows
 
 
+def _source_cells(row: list[str]) -> list[str]:
+    """Publisher, dataset (linked to its URL when it has one), version, licence."""
+    publisher, title, version, licence, url, _ = row
+    linked = f"[{title}]({url})" if re.match(r"^https?://\S+$", url) else title
+    return [publisher, linked, version, licence]
+
+
+def raw_files_md(rows: list[list[str]]) -> str:
+    """Each source's raw files, one per line with its checksum below (fits a printed page)."""
+    out = []
+    for row in rows:
+        out.append(f"**{row[1]}**\n")
+        for item in row[5].split("; "):
+            name, sep, digest = item.partition(": sha256 ")
+            if sep:
+                out.append(f"- `{name}`\\\n  SHA-256 `{digest}`")
+            else:
+                out.append(f"- {item}")
+        out.append("")
+    return "\n".join(out)
+
+
 def provenance_md(res: Results, datapackage: Mapping[str, Any], manifest: Mapping[str, Any]) -> str:
     """Sources with versions, licences and checksums; this brief's parameters; code version."""
     srcs = source_rows(datapackage)
@@ -491,7 +514,9 @@ def provenance_md(res: Results, datapackage: Mapping[str, Any], manifest: Mappin
     params = res.brief.params
     parts = [
         "### Data sources {.unnumbered}\n",
-        table(["Publisher", "Dataset", "Version", "Licence", "URL", "Raw files (SHA-256)"], srcs),
+        table(["Publisher", "Dataset", "Version", "Licence"], [_source_cells(r) for r in srcs]),
+        "### Raw files and their SHA-256 checksums {.unnumbered}\n",
+        raw_files_md(srcs),
         "### Parameters of this brief {.unnumbered}\n",
         table(["Parameter", "Value"], [[k, _raw(v)] for k, v in _flatten(params)])
         if params
