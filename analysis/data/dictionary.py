@@ -47,6 +47,19 @@ GAPS = [
 ]
 
 
+TABLE_DOCS = {
+    "indicators": "tidy country-year values, one row per iso3, year and indicator",
+    "countries": "ISO3 code, name, ISO2, COW ccode and kind (country, historical, aggregate)",
+    "country_aliases": "every source's names/codes and the ISO3 they map to (empty = not a state)",
+    "arms_register": "SIPRI arms trade register, one row per deal (non-state parties: empty ISO3)",
+    "un_agreement": "UN roll-call agreement per dyad and year (to 2019), dyads with USA/CHN/RUS",
+    "bilateral_trade": "IMF DOTS trade reported by Russia, by partner, flow and year (US$ m)",
+    "sanctions_cases": "GSDB V3 sanctions cases, one row per case",
+    "exercises": "hand-curated China-Russia joint exercises, a citation on every row",
+    "events": "hand-curated timeline of events, a citation on every row",
+}
+
+
 def _md_cell(x) -> str:
     return str(x).replace("|", "\\|").replace("\n", " ")
 
@@ -105,14 +118,17 @@ def render(package: dict, files: dict) -> str:
         "",
         "## Tables",
         "",
-        "| file | table | rows | primary key | columns |",
-        "|---|---|---|---|---|",
+        "| file | table | what | rows | primary key | columns |",
+        "|---|---|---|---|---|---|",
     ]
     for res in package["resources"]:
         name, df, _ = files[res["path"]]
         key = ", ".join(res["schema"].get("primaryKey", [])) or "-"
         cols = ", ".join(f["name"] for f in res["schema"]["fields"])
-        lines.append(f"| `{res['path']}` | {name} | {len(df):,} | {key} | {_md_cell(cols)} |")
+        what = _md_cell(TABLE_DOCS.get(name, ""))
+        lines.append(
+            f"| `{res['path']}` | {name} | {what} | {len(df):,} | {key} | {_md_cell(cols)} |"
+        )
     lines += [
         "",
         "`indicators/*.csv` together form the one `indicators` table (`analysis.data.load."
