@@ -34,9 +34,9 @@ TABLES = {
 }
 READS = {
     "04_relationship": [
-        "indicators", "un_agreement", "bilateral_trade", "arms_register", "exercises", "events",
+        "indicators", "un_agreement", "bilateral_trade", "arms_register", "datapackage",
     ],
-    "05_military_cooperation": ["indicators", "arms_register", "exercises"],
+    "05_military_cooperation": ["indicators", "arms_register", "datapackage"],
 }  # fmt: skip
 
 SHIM = """
