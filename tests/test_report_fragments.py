@@ -335,7 +335,12 @@ def test_sensitivity_numbers_read_in_plain_words():
     }
     res = parse_results(data)
     rows = [fr.sensitivity_row(k, v, res.measures) for k, v in data["numbers"].items()]
-    assert rows[0][0].endswith(f": {data['measures'][mid]['label']}") and rows[0][1] == -0.257
+    label = data["measures"][mid]["label"]
+    assert rows[0] == [
+        f"Extra growth needed for parity by the horizon (pp a year), {label}",
+        -0.257,
+    ]
+    assert "negative value means" in fr.sensitivity_md(res, {}, set(res.charts))
     assert rows[1] == ["Share of composite weightings in which the coalition is larger", "18%"]
     assert rows[2] == ["Year of the weighting analysis", "2025"]
     assert rows[3] == ["Input that moves the crossover year most", "Measure of power"]

@@ -331,8 +331,7 @@ SENSITIVITY_LABELS: dict[str, str] = {
     "tornado_top_input": "Input that moves the crossover year most",
 }
 PREFIXED_LABELS: dict[str, str] = {
-    "break_even_gap_pp_": "Extra growth a year the coalition would need for parity at the "
-    "horizon (percentage points; negative: it needs none): {}",
+    "break_even_gap_pp_": "Extra growth needed for parity by the horizon (pp a year), {}",
 }
 
 
@@ -364,6 +363,13 @@ def sensitivity_md(res: Results, specs: Mapping[str, dict[str, Any]], placed: se
     parts = [measures_md(res)]
     numbers = {k: v for k, v in res.numbers.items() if "sensitiv" in k or "scenario" in k}
     if numbers:
+        if any("break_even_gap" in k for k in numbers):
+            parts.append(
+                "The extra growth needed is how many percentage points a year faster every "
+                "coalition member would have to grow for the central projection to reach parity "
+                "at the horizon; a negative value means the coalition is already projected above "
+                "parity.\n"
+            )
         parts.append(
             table(
                 ["Sensitivity result", "Value"],
