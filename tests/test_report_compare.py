@@ -62,5 +62,9 @@ def test_a_claim_a_brief_has_not_computed_shows_as_such():
     table = _table(compare_md([_entry("default"), BriefEntry(parse_results(data))]))
     row = table[3]
     assert row[0].endswith("(briefs/milex-only/report/brief.html)")
-    assert row[2 + CLAIM_IDS.index("C4")] == "not computed in this build"
+    assert row[2 + CLAIM_IDS.index("C4")] == "not computed"
     assert row[2] == RESULTS["claims"]["C1"]["verdict"]
+    assert "*not computed*: not computed in this build" in compare_md(
+        [BriefEntry(parse_results(data))]
+    )
+    assert "*not computed*" not in compare_md([_entry("default")])

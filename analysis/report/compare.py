@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from analysis.report.fragments import cell
-from analysis.report.results import CLAIM_IDS, Results
+from analysis.report.results import CLAIM_IDS, NOT_COMPUTED, Claim, Results
 
 DEFAULT_BRIEF = "default"
 
@@ -39,6 +39,11 @@ def order(entries: Sequence[BriefEntry]) -> list[BriefEntry]:
     return sorted(entries, key=lambda e: (e.name != DEFAULT_BRIEF, e.name))
 
 
+def _short(claim: Claim) -> str:
+    """A verdict as a table cell (``not computed`` keeps the brief × claim table narrow)."""
+    return claim.verdict if claim.computed else "not computed"
+
+
 def compare_md(entries: Sequence[BriefEntry], site_root: str = "") -> str:
     """A brief × claim table of verdicts, each brief linking its HTML and PDF.
 
@@ -52,10 +57,22 @@ def compare_md(entries: Sequence[BriefEntry], site_root: str = "") -> str:
         row = [
             f"[{cell(e.results.brief.title)}]({site_root}{e.html})",
             f"[PDF]({site_root}{e.pdf})",
-            *(cell(e.results.claims[c].shown_verdict) for c in CLAIM_IDS),
+            *(cell(_short(e.results.claims[c])) for c in CLAIM_IDS),
         ]
         lines.append("| " + " | ".join(row) + " |")
     key = "".join(
         f"- **{c}**: {cell(order(entries)[0].results.claims[c].title)}\n" for c in CLAIM_IDS
     )
-    return "\n".join(lines) + "\n\nClaims (titles as computed for the flagship brief):\n\n" + key
+    gaps = any(not e.results.claims[c].computed for e in entries for c in CLAIM_IDS)
+    note = (
+        f"\n*not computed*: {NOT_COMPUTED}; that brief gives no verdict on the claim yet.\n"
+        if gaps
+        else ""
+    )
+    return (
+        "\n".join(lines)
+        + "\n"
+        + note
+        + "\nClaims (titles as computed for the flagship brief):\n\n"
+        + key
+    )
