@@ -383,3 +383,16 @@ def test_refresh_offline_is_one_clear_message_and_changes_nothing(tmp_path, monk
 def test_refresh_rejects_a_malformed_entry():
     with pytest.raises(BriefError, match=r"refresh\[0\]"):
         rf.refresh_entries({"id": "s", "refresh": [{"file": "../etc/x", "url": "http://a"}]})
+
+
+def test_hand_file_with_unknown_country_stops_curate_and_changes_nothing(small_root, tmp_path):
+    out = tmp_path / "d"
+    shutil.copytree(small_root / "data", out)
+    before = files_of(out)
+    (out / "exercises.csv").write_text("exercise_id,name,host_iso3\n1,Joint Sea,XXX\n")
+    with pytest.raises(BriefError, match=r"data/exercises.csv: line 2, column 'host_iso3'"):
+        cur.curate(RAW_DIR, SMALL, data_dir=out, echo=lambda *_: None)
+    after = files_of(out)
+    after.pop("exercises.csv")
+    assert after == before
+    assert not [p for p in out.iterdir() if p.name.startswith(".tmp-")]
