@@ -393,3 +393,15 @@ def test_provenance_links_each_dataset_and_lists_raw_files_with_checksums(writte
         for f in src["raw_files"]:
             assert f"- `{f['path']}`\\\n  SHA-256 `{f['sha256']}`" in text
     assert max(len(line) for line in text.splitlines() if "SHA-256 `" in line) < 80
+
+
+def test_country_codes_capitalised_float_noise_zero_and_dependence_as_percent():
+    assert fr.evidence_label("agreement_chn_rus_latest", codes=["CHN", "RUS", "USA"]) == (
+        "Agreement CHN RUS latest"
+    )
+    assert fr.fmt(3.7e-16) == "0" and fr.fmt(-1.9e-17) == "0" and fr.fmt(0.00042) == "0.00042"
+    assert fr.evidence_value("dependence_latest", 0.879) == "88%"
+    assert fr.since_report_md({"dependence_2021": 0.699, "dependence_latest": 0.879}) == (
+        "**Since 2021:** China's share of Russia's trade with China and the West went from 70% "
+        "in 2021 to 88% in the latest year.\n"
+    )

@@ -49,7 +49,7 @@ def fmt(value: Any) -> str:
             return NA
         if value in (float("inf"), float("-inf")):
             return "∞" if value > 0 else "−∞"
-        if value == 0:
+        if abs(value) < 1e-9:  # zero, or floating-point noise around it (e.g. a flat slope)
             return "0"
         if abs(value) >= 1e15:
             return f"{value:.3g}"
@@ -95,8 +95,10 @@ def label_of(chart_id: str, info: ChartInfo) -> str:
 TOKENS = {"tiv": "TIV", "ci": "confidence interval", "pp": "percentage points", "un": "UN"}
 
 
-def humanize(key: str) -> str:
-    return " ".join(TOKENS.get(w, w) for w in key.split("_"))
+def humanize(key: str, codes: Iterable[str] = ()) -> str:
+    """A result key in words; ``codes`` (ISO3 of the brief's members) are written in capitals."""
+    upper = {c.lower() for c in codes}
+    return " ".join(w.upper() if w in upper else TOKENS.get(w, w) for w in key.split("_"))
 
 
 # ---------------------------------------------------------------------------------------------
@@ -164,8 +166,9 @@ SINCE_NAMES: dict[str, str] = {
     "tiv": "Russia's arms deliveries to China (SIPRI TIV, millions)",
     "share": "Russia's share of China's arms imports",
     "exercises": "the number of joint exercises a year",
+    "dependence": "China's share of Russia's trade with China and the West",
 }
-PERCENT_PREFIXES = ("prob_", "share_", "p_")
+PERCENT_PREFIXES = ("prob_", "share_", "p_", "dependence_")
 
 
 def percent(value: float) -> str:
@@ -177,14 +180,16 @@ def percent(value: float) -> str:
     return f"{value:.0%}"
 
 
-def evidence_label(key: str, measures: Mapping[str, Any] | None = None) -> str:
+def evidence_label(
+    key: str, measures: Mapping[str, Any] | None = None, codes: Iterable[str] = ()
+) -> str:
     if key in EVIDENCE_LABELS:
         return EVIDENCE_LABELS[key]
     if key.startswith("verdict_"):
         mid = key[len("verdict_") :]
         m = (measures or {}).get(mid)
         return f"Verdict on {getattr(m, 'label', None) or humanize(mid)}"
-    text = humanize(key)
+    text = humanize(key, codes)
     return text[:1].upper() + text[1:]
 
 
@@ -196,13 +201,24 @@ def evidence_value(key: str, value: Any) -> Any:
     return value
 
 
-def evidence_md(evidence: Mapping[str, Any], measures: Mapping[str, Any] | None = None) -> str:
+def evidence_md(
+    evidence: Mapping[str, Any],
+    measures: Mapping[str, Any] | None = None,
+    codes: Iterable[str] = (),
+) -> str:
     if not evidence:
         return ""
+    codes = list(codes)
     return table(
         ["Evidence", "Value"],
-        [[evidence_label(k, measures), evidence_value(k, v)] for k, v in evidence.items()],
+        [[evidence_label(k, measures, codes), evidence_value(k, v)] for k, v in evidence.items()],
     )
+
+
+def member_codes(res: Results) -> list[str]:
+    """ISO3 codes of the brief's coalition and benchmark (from its parameters)."""
+    params = res.brief.params
+    return [str(c) for key in ("coalition", "benchmark") for c in params.get(key) or []]
 
 
 REPORT_YEAR = 2021  # the RAND report's year: "how the evidence moved since 2021"
@@ -258,7 +274,7 @@ def claim_md(res: Results, cid: str, specs: Mapping[str, dict[str, Any]], placed
     if moved:
         parts.append(moved)
     if claim.evidence:
-        parts.append(evidence_md(claim.evidence, res.measures))
+        parts.append(evidence_md(claim.evidence, res.measures, member_codes(res)))
     if claim.assumptions:
         parts.append(
             "The verdict rests on these assumptions:\n\n"
