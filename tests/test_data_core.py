@@ -396,3 +396,24 @@ def test_hand_file_with_unknown_country_stops_curate_and_changes_nothing(small_r
     after.pop("exercises.csv")
     assert after == before
     assert not [p for p in out.iterdir() if p.name.startswith(".tmp-")]
+
+
+def test_schema_check_failure_names_line_column_and_check():
+    from analysis.data import registry
+    from analysis.data import validate as v
+
+    c = pd.read_csv(ROOT / "data" / "countries.csv", keep_default_na=False)
+    df = pd.DataFrame(
+        {
+            "iso3": ["USA", "USA"],
+            "year": [2000, 2001],
+            "indicator": ["gdp_mer", "gdp_mer"],
+            "value": [1.0, 2.0],
+            "unit": ["US$ bn", "US$ bn"],
+            "source": ["imf_weo", "imf_weo"],
+            "flag": ["", "guess"],
+        }
+    )
+    with pytest.raises(BriefError) as e:
+        v.validate_indicators("x.csv", df, c, registry.indicators())
+    assert str(e.value).startswith("x.csv: line 3, column 'flag': found 'guess'; expected isin(")

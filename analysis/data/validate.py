@@ -48,7 +48,10 @@ def line(i: int) -> int:
 
 def _fail(where: str, i, col: str, value, expected: str) -> BriefError:
     value = value.item() if hasattr(value, "item") else value
-    row = f"line {line(i)}" if isinstance(i, int | float) and i == i else "table"
+    try:
+        row = f"line {line(int(i))}"
+    except (TypeError, ValueError):
+        row = "table"
     return BriefError(f"{where}: {row}, column {col!r}: found {value!r}; expected {expected}")
 
 
@@ -62,7 +65,7 @@ def _pandera(where: str, df: pd.DataFrame, schema: pa.DataFrameSchema) -> None:
             r = fc.iloc[0]
             idx = r.get("index")
             value = r.get("failure_case")
-            check = str(exc.check) if exc.check is not None else "the schema"
+            check = getattr(exc.check, "error", None) or str(exc.check or "the schema")
             raise _fail(where, idx, col, value, check) from None
         raise BriefError(f"{where}: {' '.join(str(exc).split())[:300]}") from None
 
