@@ -13,7 +13,7 @@ import difflib
 import functools
 import math
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any, Literal
 
@@ -126,14 +126,33 @@ def known_iso3() -> frozenset[str]:
         return _FALLBACK_ISO3
 
 
+def closest_code(code: str, known: Iterable[str]) -> str | None:
+    """The known code most like ``code``: most letters in the same place, then difflib's ratio.
+
+    Codes are fixed-width, so a typo is usually one letter in place ('RUZ' -> 'RUS'); difflib alone
+    ties that with a shifted code ('UZB') and breaks the tie alphabetically.
+    """
+    code = str(code).upper()
+
+    def score(k: str) -> tuple[int, float, str]:
+        same = sum(a == b for a, b in zip(code, k, strict=False))
+        return same, difflib.SequenceMatcher(None, code, k).ratio(), k
+
+    best = max(sorted(known), key=lambda k: score(k)[:2], default=None)
+    if best is None:
+        return None
+    same, ratio, _ = score(best)
+    return best if same >= 2 or ratio >= 0.6 else None
+
+
 def _check_iso3(codes: Sequence[str]) -> list[str]:
     known = known_iso3()
     bad = [c for c in codes if c not in known]
     if bad:
         hints = []
         for c in bad:
-            close = difflib.get_close_matches(str(c).upper(), sorted(known), n=1)
-            hints.append(f"{c!r}" + (f" (did you mean {close[0]!r}?)" if close else ""))
+            close = closest_code(c, known)
+            hints.append(f"{c!r}" + (f" (did you mean {close!r}?)" if close else ""))
         raise ValueError(f"unknown ISO3 code {', '.join(hints)}; expected ISO 3166 alpha-3 codes")
     return list(codes)
 

@@ -166,3 +166,18 @@ def test_weights_tolerance():
     assert BriefParams(composite_weights=ok).composite_weights["pop"] == 0.7
     with pytest.raises(ValueError):
         BriefParams(composite_weights={"gdp_mer": 0.5, "milex": 0.5 + 1e-6})
+
+
+@pytest.mark.parametrize(
+    ("typo", "known", "expected"),
+    [
+        ("RUZ", {"RUS", "UZB", "CHN"}, "RUS"),  # one letter in place beats a shifted code
+        ("chn", {"RUS", "CHN"}, "CHN"),
+        ("USQ", {"USA", "UZB"}, "USA"),
+        ("XXX", {"RUS", "CHN"}, None),
+    ],
+)
+def test_closest_code_prefers_letters_in_place(typo, known, expected):
+    from analysis.params import closest_code
+
+    assert closest_code(typo, known) == expected
