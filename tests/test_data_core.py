@@ -167,12 +167,15 @@ def test_curate_twice_is_byte_identical(small_root, tmp_path):
 def test_curate_removes_stale_files_and_keeps_hand_files(small_root, tmp_path):
     out = tmp_path / "d"
     shutil.copytree(small_root / "data", out)
-    (out / "exercises.csv").write_text("exercise_id,name\n1,Peace Mission\n")
+    from tests.test_data_hand import EXERCISE, csv_text, hand
+
+    text = csv_text([EXERCISE], hand.EXERCISE_COLUMNS)
+    (out / "exercises.csv").write_text(text)
     cur.curate(RAW_DIR, ["imf_weo"], data_dir=out, echo=lambda *_: None)
     assert not (out / "indicators" / "voeten.csv").exists()
-    assert (out / "exercises.csv").read_text() == "exercise_id,name\n1,Peace Mission\n"
+    assert (out / "exercises.csv").read_text() == text
     pkg = json.loads((out / "datapackage.json").read_text())
-    assert [s["id"] for s in pkg["sources"]] == ["imf_weo"]
+    assert [s["id"] for s in pkg["sources"]] == ["imf_weo", "hand"]
     assert "exercises.csv" in {r["path"] for r in pkg["resources"]}
 
 

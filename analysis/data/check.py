@@ -7,7 +7,7 @@ import json
 from collections.abc import Callable
 from pathlib import Path
 
-from analysis.data.curate import PACKAGE, sha256_file
+from analysis.data.curate import HAND_FILES, PACKAGE, sha256_file
 from analysis.errors import BriefError
 
 REBUILD = "`brief data curate` rebuilds it"
@@ -34,6 +34,12 @@ def verify_curated(data_dir: Path) -> dict[str, str]:
             raise BriefError(f"data/{rel}: missing; {REBUILD}")
         digest = sha256_file(p)
         recorded = str(res.get("hash", "")).removeprefix("sha256:")
+        if digest != recorded and rel in HAND_FILES:
+            raise BriefError(
+                f"data/{rel}: SHA-256 {digest[:16]}… differs from {recorded[:16]}… recorded in "
+                f"data/{PACKAGE}; a hand-curated table changed: run `brief data curate` to "
+                "validate it and record its checksum"
+            )
         if digest != recorded:
             raise BriefError(
                 f"data/{rel}: SHA-256 {digest[:16]}… differs from {recorded[:16]}… recorded in "

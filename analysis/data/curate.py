@@ -25,6 +25,7 @@ import pandas as pd
 
 from analysis import paths
 from analysis.data import countries as ctry
+from analysis.data import hand
 from analysis.data import validate as val
 from analysis.errors import BriefError
 
@@ -232,8 +233,32 @@ def hand_resources(data_dir: Path, countries: pd.DataFrame) -> dict:
             name = rel.removesuffix(".csv")
             df = pd.read_csv(p, dtype="str", keep_default_na=False)
             val.validate_table(name, df, countries, f"data/{rel}")
-            out[rel] = (name, df, "hand")
+            out[rel] = (name, hand.typed(name, df), hand.SOURCE["id"])
     return out
+
+
+def hand_entry(data_dir: Path, hand_files: dict) -> dict:
+    """The datapackage source entry of the hand-curated tables: their own SHA-256s stand where a
+    source's raw files would (they are the inputs; every row cites its page)."""
+    s = hand.SOURCE
+    return {
+        "id": s["id"],
+        "title": s["title"],
+        "publisher": s["publisher"],
+        "version": s["version"],
+        "path": s["url"],
+        "licence": s["licence"],
+        "retrieved": s["retrieved"],
+        "raw_files": [
+            {
+                "path": f"data/{rel}",
+                "bytes": (data_dir / rel).stat().st_size,
+                "sha256": sha256_file(data_dir / rel),
+            }
+            for rel in sorted(hand_files)
+        ],
+        "caveats": list(s["caveats"]),
+    }
 
 
 def curate(
@@ -255,10 +280,12 @@ def curate(
     try:
         for rel, (_, df, _) in files.items():
             write_csv(df, tmp / rel)
-        hand = hand_resources(dest, countries)
-        for rel in hand:
+        hand_files = hand_resources(dest, countries)
+        for rel in hand_files:
             shutil.copyfile(dest / rel, tmp / rel)
-        allfiles = {**files, **hand}
+        allfiles = {**files, **hand_files}
+        if hand_files:
+            entries = [*entries, hand_entry(dest, hand_files)]
         pkg = datapackage(allfiles, tmp, entries, countries_raw)
         write_json(pkg, tmp / PACKAGE)
         from analysis.data import dictionary

@@ -99,6 +99,33 @@ def indicator_rows(files: dict) -> list[str]:
     return out
 
 
+def hand_rows(files: dict) -> list[str]:
+    """How the hand-curated tables are made and what their coded columns allow."""
+    from analysis.data import hand
+
+    have = sorted(name for (name, _, _) in files.values() if name in hand.COLUMNS)
+    if not have:
+        return []
+    return [
+        "## Hand-curated tables",
+        "",
+        f"{', '.join(f'`{n}.csv`' for n in have)}: written by hand, one row per fact, each row "
+        "citing the public page that states it (`citation_publisher, citation_title, "
+        "citation_url, citation_date`). Only what the cited page confirms is entered; a field it "
+        "does not state is blank. `brief data curate` validates them and records their SHA-256 "
+        "but never rewrites them (rules: `analysis/data/hand.py`).",
+        "",
+        f"- `exercises.domains`: `;`-separated from {', '.join(hand.DOMAINS)}.",
+        f"- `exercises.format`: one of {', '.join(hand.FORMATS)} (`russian_strategic`: Russia's "
+        "annual strategic exercise with China among the invited).",
+        "- `exercises.host_iso3`: the country where the main phase took place; blank for "
+        "international waters or airspace (joint patrols). `troops`: the total the page states.",
+        f"- `events.category`: one of {', '.join(hand.CATEGORIES)}; `date` is `YYYY-MM-DD`, or "
+        "`YYYY-MM` when only the month is known.",
+        "",
+    ]
+
+
 def render(package: dict, files: dict) -> str:
     lines = [
         "# Curated data (data dictionary)",
@@ -142,16 +169,17 @@ def render(package: dict, files: dict) -> str:
         "",
         *[f"- {c}" for c in CAVEATS],
         "",
+        *hand_rows(files),
         "## Sources",
         "",
     ]
     for s in package["sources"]:
         lines.append(f"### `{s['id']}`: {_md_cell(s['title'])}")
         lines.append("")
+        where = f"; <{s['path']}>" if s["path"] else ""
         lines.append(
             f"{_md_cell(s['publisher'])}; version {_md_cell(s['version'])}; "
-            f"licence: {_md_cell(s['licence'])}; retrieved {s['retrieved']}; "
-            f"<{s['path']}>."
+            f"licence: {_md_cell(s['licence'])}; retrieved {s['retrieved']}{where}."
         )
         lines.append("")
         for c in s["caveats"]:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import pandas as pd
 import pandera.pandas as pa
 
+from analysis.data import hand
 from analysis.errors import BriefError
 
 FLAGS = ("", "estimate", "projection", "uncertain")
@@ -27,6 +28,7 @@ PRIMARY_KEYS: dict[str, list[str]] = {
     "bilateral_trade": ["reporter_iso3", "partner_iso3", "year", "flow"],
     "sanctions_cases": ["case_id"],
     "exercises": ["exercise_id"],
+    "events": ["year", "event"],
 }
 # Columns that must hold a value in every row (besides the primary key).
 REQUIRED: dict[str, list[str]] = {
@@ -203,3 +205,5 @@ def validate_table(name: str, df: pd.DataFrame, countries: pd.DataFrame | None, 
                 check_codes(
                     where, df, col, known, empty_ok=col in NULLABLE or name == "country_aliases"
                 )
+    if name in hand.COLUMNS:  # the hand-curated tables' own rules (citations, allowed values)
+        hand.validate(name, df, None if countries is None else indicator_codes(countries), where)

@@ -2,7 +2,8 @@
 
 Each source module defines ``SOURCE: dict`` (id, publisher, title, version, url, licence,
 retrieved, raw_files, refresh) and ``curate(raw_dir, countries) -> dict[str, DataFrame]``.
-A module that does not exist yet is simply not listed.
+A module that does not exist yet is simply not listed. The hand-curated tables are not a
+source module: they are inputs committed in ``data/`` (see :mod:`analysis.data.hand`).
 """
 
 from __future__ import annotations
@@ -23,7 +24,6 @@ SOURCE_MODULES = (
     "unvotes",
     "gsdb",
     "imf_dots",
-    "hand",
 )
 
 
