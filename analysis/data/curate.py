@@ -239,7 +239,7 @@ def hand_resources(data_dir: Path, countries: pd.DataFrame) -> dict:
 
 def hand_entry(data_dir: Path, hand_files: dict) -> dict:
     """The datapackage source entry of the hand-curated tables: their own SHA-256s stand where a
-    source's raw files would (they are the inputs; every row cites its page)."""
+    source's raw files would (they are the inputs; every row cites its page), under ``files``."""
     s = hand.SOURCE
     return {
         "id": s["id"],
@@ -249,7 +249,8 @@ def hand_entry(data_dir: Path, hand_files: dict) -> dict:
         "path": s["url"],
         "licence": s["licence"],
         "retrieved": s["retrieved"],
-        "raw_files": [
+        # not "raw_files": these are checked as curated files, not in the raw folder
+        "files": [
             {
                 "path": f"data/{rel}",
                 "bytes": (data_dir / rel).stat().st_size,

@@ -111,7 +111,8 @@ def hand_rows(files: dict) -> list[str]:
         "",
         f"{', '.join(f'`{n}.csv`' for n in have)}: written by hand, one row per fact, each row "
         "citing the public page that states it (`citation_publisher, citation_title, "
-        "citation_url, citation_date`). Only what the cited page confirms is entered; a field it "
+        "citation_url, citation_date`; `n.d.` for a page that shows no date). Only what the "
+        "cited page confirms is entered; a field it "
         "does not state is blank. `brief data curate` validates them and records their SHA-256 "
         "but never rewrites them (rules: `analysis/data/hand.py`).",
         "",

@@ -11,7 +11,8 @@ Rules checked here, each failure one line naming the file, CSV line and column:
 - dates ISO (``YYYY-MM-DD``; the timeline also accepts ``YYYY-MM`` when only the month is known);
 - ``domains``, ``format`` and ``category`` from their allowed sets; ``participants`` known ISO3
   codes including both CHN and RUS; ``troops`` blank or a positive integer;
-- a citation on every row: publisher, title, an ``http(s)://`` URL and the page's ISO date.
+- a citation on every row: publisher, title, an ``http(s)://`` URL and the page's ISO date
+  (``n.d.`` for a page that shows none).
 """
 
 from __future__ import annotations
@@ -35,7 +36,7 @@ SOURCE = {
     "id": "hand",
     "title": "China-Russia joint exercises and timeline of events (hand-curated)",
     "publisher": "this project (hand-curated; every row cites the public page it comes from)",
-    "version": "the tables' SHA-256 below; history in the project's git log",
+    "version": "each table's SHA-256 in datapackage.json; its history in the project's git log",
     "url": "",
     "licence": "CC BY 4.0 (the tables); the cited pages belong to their publishers",
     "retrieved": "2026-11-29",
@@ -58,6 +59,7 @@ CATEGORIES = ("treaty", "agreement", "arms", "sanctions", "statement", "conflict
 INTEGER_COLUMNS = {"exercises": ["year", "troops"], "events": ["year"]}
 COLUMNS = {"exercises": EXERCISE_COLUMNS, "events": EVENT_COLUMNS}
 YEARS = (1990, 2100)
+UNDATED = "n.d."  # a cited page that shows no publication date (the bibliographic convention)
 
 DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 MONTH = re.compile(r"^\d{4}-\d{2}$")
@@ -103,8 +105,14 @@ def _check_citations(where: str, df: pd.DataFrame) -> None:
             raise _err(where, i, "citation_title", title, "the title of the cited page")
         if not URL.match(url):
             raise _err(where, i, "citation_url", url, "the cited page's http(s):// address")
-        if not _is_date(date, month_ok=True):
-            raise _err(where, i, "citation_date", date, "the page's date, YYYY-MM-DD or YYYY-MM")
+        if date != UNDATED and not _is_date(date, month_ok=True):
+            raise _err(
+                where,
+                i,
+                "citation_date",
+                date,
+                f"the page's date, YYYY-MM-DD, YYYY-MM or {UNDATED!r}",
+            )
 
 
 def _check_year_matches(where: str, df: pd.DataFrame, col: str) -> None:

@@ -1,0 +1,224 @@
+"""The hand-curated tables: rules on small made-up CSVs, the committed tables, and curation.
+
+The made-up rows below are test inputs, not facts: their URLs point at example.org.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import shutil
+
+import pandas as pd
+import pytest
+
+from analysis import relations
+from analysis.data import curate as cur
+from analysis.data import hand
+from analysis.data import validate as val
+from analysis.errors import BriefError
+from tests.conftest import RAW_DIR, ROOT
+
+CITE = {
+    "citation_publisher": "Example News",
+    "citation_title": "Example headline",
+    "citation_url": "https://example.org/a/1",
+    "citation_date": "2012-04-22",
+}
+EXERCISE = {
+    "exercise_id": "joint-sea-2012",
+    "name": "Joint Sea-2012",
+    "year": "2012",
+    "start_date": "2012-04-22",
+    "end_date": "2012-04-27",
+    "location": "Yellow Sea off Qingdao",
+    "host_iso3": "CHN",
+    "domains": "sea;air",
+    "participants": "CHN;RUS",
+    "format": "bilateral",
+    "troops": "",
+    **CITE,
+}
+EVENT = {
+    "date": "2001-07-16",
+    "year": "2001",
+    "category": "treaty",
+    "event": "Treaty of Good-Neighbourliness signed",
+    **CITE,
+}
+KNOWN = {"CHN", "RUS", "KAZ", "USA"}
+
+
+def csv_text(rows: list[dict], columns: list[str]) -> str:
+    buf = io.StringIO()
+    w = csv.DictWriter(buf, fieldnames=columns, lineterminator="\n")
+    w.writeheader()
+    w.writerows(rows)
+    return buf.getvalue()
+
+
+def frame(rows: list[dict], columns: list[str]) -> pd.DataFrame:
+    return pd.read_csv(io.StringIO(csv_text(rows, columns)), dtype="str", keep_default_na=False)
+
+
+def exercises(**change) -> pd.DataFrame:
+    second = {**EXERCISE, "exercise_id": "peace-mission-2005", "name": "Peace Mission 2005"}
+    second.update(year="2005", start_date="", end_date="", troops="10000", format="bilateral")
+    return frame([second, {**EXERCISE, **change}], hand.EXERCISE_COLUMNS)
+
+
+def events(**change) -> pd.DataFrame:
+    return frame([EVENT, {**EVENT, "event": "Second event", **change}], hand.EVENT_COLUMNS)
+
+
+def test_valid_tables_pass_and_type_their_integer_columns():
+    hand.validate("exercises", exercises(), KNOWN, "data/exercises.csv")
+    hand.validate("events", events(date="2001-07", citation_date="n.d."), KNOWN, "data/events.csv")
+    t = hand.typed("exercises", exercises())
+    assert str(t["year"].dtype) == "Int64" and t["year"].tolist() == [2005, 2012]
+    assert t["troops"].iloc[0] == 10000 and pd.isna(t["troops"].iloc[1])
+
+
+BAD_EXERCISES = [
+    ({"year": "twenty"}, "year", "an integer in [1990, 2100]"),
+    ({"year": "1850"}, "year", "an integer in [1990, 2100]"),
+    ({"troops": "-5"}, "troops", "or blank"),
+    ({"troops": "about 3000"}, "troops", "or blank"),
+    ({"exercise_id": "Joint Sea 2012"}, "exercise_id", "lower-case slug"),
+    ({"location": ""}, "location", "a value in every row"),
+    ({"start_date": "22/04/2012"}, "start_date", "YYYY-MM-DD"),
+    ({"start_date": "2012-02-30"}, "start_date", "YYYY-MM-DD"),
+    ({"start_date": "2013-04-22"}, "start_date", "in the row's year 2012"),
+    ({"end_date": "2012-04-01"}, "end_date", "on or after start_date 2012-04-22"),
+    ({"domains": "sea;cyber"}, "domains", "land|air|sea"),
+    ({"domains": ""}, "domains", "';'-separated values"),
+    ({"format": "joint"}, "format", "one of bilateral|sco|multilateral|russian_strategic"),
+    ({"participants": "CHN;RUS;XXX"}, "participants", "ISO3 codes in data/countries.csv"),
+    ({"participants": "CHN;KAZ"}, "participants", "including CHN and RUS"),
+    ({"citation_publisher": " "}, "citation_publisher", "publisher of the cited page"),
+    ({"citation_title": ""}, "citation_title", "title of the cited page"),
+    ({"citation_url": "example.org/a"}, "citation_url", "http(s)://"),
+    ({"citation_url": ""}, "citation_url", "http(s)://"),
+    ({"citation_date": "last year"}, "citation_date", "YYYY-MM-DD, YYYY-MM or 'n.d.'"),
+    ({"citation_date": ""}, "citation_date", "YYYY-MM-DD, YYYY-MM or 'n.d.'"),
+]
+
+
+@pytest.mark.parametrize(("change", "column", "expected"), BAD_EXERCISES)
+def test_each_bad_exercise_row_is_one_line_naming_file_line_and_column(change, column, expected):
+    with pytest.raises(BriefError) as e:
+        hand.validate("exercises", exercises(**change), KNOWN, "data/exercises.csv")
+    msg = str(e.value)
+    assert msg.startswith(f"data/exercises.csv: line 3, column {column!r}: found "), msg
+    assert expected in msg and "\n" not in msg
+
+
+BAD_EVENTS = [
+    ({"date": "2001-13"}, "date", "YYYY-MM-DD, YYYY-MM or blank"),
+    ({"date": "2002-07-16"}, "date", "in the row's year 2001"),
+    ({"category": "war"}, "category", "one of treaty|agreement|arms"),
+    ({"event": ""}, "event", "a one-sentence description"),
+    ({"citation_url": "ftp://example.org"}, "citation_url", "http(s)://"),
+]
+
+
+@pytest.mark.parametrize(("change", "column", "expected"), BAD_EVENTS)
+def test_each_bad_event_row_is_one_line(change, column, expected):
+    with pytest.raises(BriefError) as e:
+        hand.validate("events", events(**change), KNOWN, "data/events.csv")
+    assert str(e.value).startswith(f"data/events.csv: line 3, column {column!r}: found ")
+    assert expected in str(e.value)
+
+
+def test_columns_must_be_exactly_the_contracts():
+    df = exercises().drop(columns=["troops"])
+    with pytest.raises(BriefError, match=r"data/exercises.csv: columns \(missing \['troops'\]\)"):
+        hand.validate("exercises", df, KNOWN, "data/exercises.csv")
+    df = events().assign(note="x")
+    with pytest.raises(BriefError, match=r"columns \(extra \['note'\]\); expected exactly"):
+        hand.validate("events", df, KNOWN, "data/events.csv")
+
+
+def test_generic_checks_apply_too_duplicate_key_and_unknown_host():
+    countries = pd.read_csv(ROOT / "data" / "countries.csv", keep_default_na=False)
+    dup = exercises(exercise_id="peace-mission-2005")
+    with pytest.raises(BriefError, match=r"line 3: duplicate key \{'exercise_id'"):
+        val.validate_table("exercises", dup, countries, "data/exercises.csv")
+    with pytest.raises(BriefError, match=r"line 3, column 'host_iso3': found 'XXX'"):
+        val.validate_table("exercises", exercises(host_iso3="XXX"), countries, "data/ex.csv")
+    twice = frame([EVENT, EVENT], hand.EVENT_COLUMNS)
+    with pytest.raises(BriefError, match=r"data/events.csv: line 3: duplicate key"):
+        val.validate_table("events", twice, countries, "data/events.csv")
+
+
+def test_typed_tables_validate_like_the_strings_the_loader_reads():
+    hand.validate("exercises", hand.typed("exercises", exercises()), KNOWN, "x")
+
+
+def test_allowed_domains_are_the_ones_the_analysis_scores():
+    assert set(hand.DOMAINS) == set(relations.DOMAINS)
+    assert tuple(hand.EXERCISE_COLUMNS[:11]) == tuple(relations.EXERCISE_COLUMNS)
+    assert tuple(hand.EVENT_COLUMNS[:4]) == tuple(relations.EVENT_COLUMNS)
+
+
+# --- the committed tables -----------------------------------------------------------------
+
+
+@pytest.mark.parametrize("name", ["exercises", "events"])
+def test_committed_table_is_valid_cited_and_described(name):
+    from analysis.data import load
+
+    path = ROOT / "data" / f"{name}.csv"
+    assert path.is_file(), f"data/{name}.csv is committed"
+    df = load.load_table(name)  # validates (columns, codes, citations, allowed values)
+    assert len(df) >= 10
+    assert df["citation_url"].str.match(r"^https?://").all()
+    pkg = json.loads((ROOT / "data" / "datapackage.json").read_text("utf-8"))
+    res = next(r for r in pkg["resources"] if r["path"] == f"{name}.csv")
+    assert res["hash"] == "sha256:" + cur.sha256_file(path)
+    assert {f["name"]: f["type"] for f in res["schema"]["fields"]}["year"] == "integer"
+    src = next(s for s in pkg["sources"] if s["id"] == "hand")
+    assert f"data/{name}.csv" in {f["path"] for f in src["files"]}
+    assert "raw_files" not in src  # brief data check looks for raw files in the raw folder
+
+
+def test_committed_exercises_cover_the_claims_landmarks():
+    from analysis.data import load
+
+    ex = load.load_table("exercises")
+    assert (
+        ex["participants"].str.contains("CHN").all()
+        and ex["participants"].str.contains("RUS").all()
+    )
+    # the claim's facts the brief tests: the 2003 SCO exercise, Peace Mission 2005, August 2021
+    assert (ex["year"] == 2005).any() and (ex["year"] == 2021).any()
+    assert ex["year"].min() <= 2005 and ex["year"].max() >= 2023
+
+
+# --- curation ---------------------------------------------------------------------------------
+
+
+def test_curate_keeps_hand_files_byte_for_byte_and_records_their_source(tmp_path):
+    if not RAW_DIR.is_dir():
+        pytest.skip(f"raw data not found at {RAW_DIR}")
+    from tests.test_data_core import make_root
+
+    root = make_root(tmp_path / "proj")
+    data = root / "data"
+    data.mkdir(exist_ok=True)
+    text = csv_text([EXERCISE], hand.EXERCISE_COLUMNS)
+    (data / "exercises.csv").write_text(text, encoding="utf-8")
+    cur.curate(RAW_DIR, ["voeten"], data_dir=data, echo=lambda *_: None)
+    assert (data / "exercises.csv").read_text(encoding="utf-8") == text
+    pkg = json.loads((data / "datapackage.json").read_text("utf-8"))
+    src = {s["id"]: s for s in pkg["sources"]}["hand"]
+    assert src["files"] == [
+        {
+            "path": "data/exercises.csv",
+            "bytes": len(text.encode()),
+            "sha256": cur.sha256_file(data / "exercises.csv"),
+        }
+    ]
+    assert "## Hand-curated tables" in (data / "README.md").read_text("utf-8")
+    shutil.rmtree(root)
