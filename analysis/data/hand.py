@@ -47,6 +47,11 @@ SOURCE = {
         "otherwise); official figures, not independently verified.",
         "Location is where the main phase took place; an exercise in international waters or "
         "airspace has no host country.",
+        "Domains are those the cited page names, so they are lower bounds; the complexity score "
+        "built on them (analysis.relations.exercise_complexity) inherits that.",
+        "Exercises of paramilitary forces (China's People's Armed Police with Russia's National "
+        "Guard: Cooperation-2017, -2019) and joint patrols are kept and labelled; an analysis "
+        "that counts only military exercises can filter them by name or domain.",
     ],
 }
 CITATION = ["citation_publisher", "citation_title", "citation_url", "citation_date"]
