@@ -126,23 +126,33 @@ def known_iso3() -> frozenset[str]:
         return _FALLBACK_ISO3
 
 
-def closest_code(code: str, known: Iterable[str]) -> str | None:
-    """The known code most like ``code``: most letters in the same place, then difflib's ratio.
+def closest_codes(code: str, known: Iterable[str], n: int = 5) -> list[str]:
+    """Up to ``n`` known codes most like ``code``: most letters in the same place, then difflib.
 
     Codes are fixed-width, so a typo is usually one letter in place ('RUZ' -> 'RUS'); difflib alone
-    ties that with a shifted code ('UZB') and breaks the tie alphabetically.
+    ties that with a shifted code ('UZB'). Ties are offered, up to n ('CHX' -> 'CHE', 'CHL', 'CHN').
     """
     code = str(code).upper()
 
-    def score(k: str) -> tuple[int, float, str]:
+    def score(k: str) -> tuple[int, float]:
         same = sum(a == b for a, b in zip(code, k, strict=False))
-        return same, difflib.SequenceMatcher(None, code, k).ratio(), k
+        return same, difflib.SequenceMatcher(None, code, k).ratio()
 
-    best = max(sorted(known), key=lambda k: score(k)[:2], default=None)
-    if best is None:
-        return None
-    same, ratio, _ = score(best)
-    return best if same >= 2 or ratio >= 0.6 else None
+    scored = sorted(((score(k), k) for k in set(known)), key=lambda t: (-t[0][0], -t[0][1], t[1]))
+    if not scored:
+        return []
+    best = scored[0][0]
+    if best[0] < 2 and best[1] < 0.6:
+        return []
+    return sorted(k for (sc, k) in scored if sc[0] == best[0] and (sc[0] >= 2 or sc == best))[:n]
+
+
+def _did_you_mean(close: list[str]) -> str:
+    if not close:
+        return ""
+    names = [repr(c) for c in close]
+    alt = names[0] if len(names) == 1 else ", ".join(names[:-1]) + " or " + names[-1]
+    return f" (did you mean {alt}?)"
 
 
 def _check_iso3(codes: Sequence[str]) -> list[str]:
@@ -151,8 +161,7 @@ def _check_iso3(codes: Sequence[str]) -> list[str]:
     if bad:
         hints = []
         for c in bad:
-            close = closest_code(c, known)
-            hints.append(f"{c!r}" + (f" (did you mean {close!r}?)" if close else ""))
+            hints.append(f"{c!r}" + _did_you_mean(closest_codes(c, known)))
         raise ValueError(f"unknown ISO3 code {', '.join(hints)}; expected ISO 3166 alpha-3 codes")
     return list(codes)
 

@@ -171,13 +171,14 @@ def test_weights_tolerance():
 @pytest.mark.parametrize(
     ("typo", "known", "expected"),
     [
-        ("RUZ", {"RUS", "UZB", "CHN"}, "RUS"),  # one letter in place beats a shifted code
-        ("chn", {"RUS", "CHN"}, "CHN"),
-        ("USQ", {"USA", "UZB"}, "USA"),
-        ("XXX", {"RUS", "CHN"}, None),
+        ("RUZ", {"RUS", "UZB", "CHN"}, ["RUS"]),  # one letter in place beats a shifted code
+        ("chn", {"RUS", "CHN"}, ["CHN"]),
+        ("CHX", {"CHE", "CHL", "CHN", "CHI", "USA"}, ["CHE", "CHI", "CHL", "CHN"]),  # ties offered
+        ("XXX", {"RUS", "CHN"}, []),
     ],
 )
-def test_closest_code_prefers_letters_in_place(typo, known, expected):
-    from analysis.params import closest_code
+def test_closest_codes_prefer_letters_in_place(typo, known, expected):
+    from analysis.params import _did_you_mean, closest_codes
 
-    assert closest_code(typo, known) == expected
+    assert closest_codes(typo, known) == expected
+    assert _did_you_mean(["CHE", "CHL", "CHN"]) == " (did you mean 'CHE', 'CHL' or 'CHN'?)"
