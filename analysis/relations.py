@@ -82,6 +82,13 @@ def _f(x: Any) -> float | None:
     return v if math.isfinite(v) else None
 
 
+def _text(x: Any) -> str:
+    """A string cell, '' for missing/NaN."""
+    if x is None or (isinstance(x, float) and math.isnan(x)) or x is pd.NA:
+        return ""
+    return str(x)
+
+
 def value_at(table: pd.DataFrame, year: int, column: str) -> float | None:
     """The value of ``column`` in ``year`` (None when the year is absent or NaN)."""
     if table.empty:
@@ -796,7 +803,8 @@ def exercise_complexity(exercises: pd.DataFrame, definition: str = "brief") -> p
                 "exercise_id": str(r["exercise_id"]),
                 "name": str(r["name"]),
                 "year": int(r["year"]),
-                "start_date": str(r.get("start_date", "") or ""),
+                "start_date": _text(r.get("start_date")),
+                "end_date": _text(r.get("end_date")),
                 "location": loc,
                 "format": str(r["format"]),
                 "n_domains": len(set(doms)),
@@ -810,6 +818,7 @@ def exercise_complexity(exercises: pd.DataFrame, definition: str = "brief") -> p
         "name",
         "year",
         "start_date",
+        "end_date",
         "location",
         "format",
         "n_domains",
@@ -872,9 +881,22 @@ def first_large_in(scored: pd.DataFrame, location: str) -> dict:
     """First exercise in ``location`` with at least LARGE_EXERCISE_TROOPS troops stated."""
     d = scored[(scored["location"] == location) & (scored["troops"] >= LARGE_EXERCISE_TROOPS)]
     if d.empty:
-        return {"year": None, "name": None, "start_date": None}
-    r = d.sort_values(["year", "start_date"]).iloc[0]
-    return {"year": int(r["year"]), "name": str(r["name"]), "start_date": str(r["start_date"])}
+        return {"year": None, "name": None, "start_date": None, "date": None}
+    d = d.assign(_date=known_date(d))
+    r = d.sort_values(["year", "_date"]).iloc[0]
+    return {
+        "year": int(r["year"]),
+        "name": str(r["name"]),
+        "start_date": str(r["start_date"]),
+        "date": str(r["_date"]),
+    }
+
+
+def known_date(scored: pd.DataFrame) -> pd.Series:
+    """The start date, else the end date (a cited page may state only when it ended), else ''."""
+    start = scored["start_date"].fillna("").astype(str)
+    end = scored["end_date"].fillna("").astype(str) if "end_date" in scored else start
+    return start.where(start != "", end)
 
 
 def c5_verdict(
@@ -905,14 +927,14 @@ def c5_verdict(
         last10 = per_year[per_year["year"] > last - 10]
         p2 = bool((last10["count"] > 0).all())
     in_china = scored[scored["location"] == "inside China"]
-    aug21 = in_china[(in_china["year"] == 2021) & in_china["start_date"].str.startswith("2021-08")]
+    aug21 = in_china[(in_china["year"] == 2021) & known_date(in_china).str.startswith("2021-08")]
     first = first_large_in(scored, "inside China")
     if aug21.empty:
         p3 = False if not scored.empty else None
     elif aug21["troops"].isna().all():
         p3 = None
     else:
-        p3 = first["year"] == 2021 and str(first["start_date"]).startswith("2021-08")
+        p3 = first["year"] == 2021 and str(first["date"]).startswith("2021-08")
     robust = sensitivity.dropna(subset=["ci_low"])
     ev = {
         "complexity_slope": _f(row["slope"].iloc[0]) if len(row) else None,
@@ -922,22 +944,39 @@ def c5_verdict(
         "definitions_tested": len(robust),
         "exercises_total": len(scored) if len(scored) else None,
         "years_with_exercise_last_10": int((last10["count"] > 0).sum()) if len(last10) else None,
-        "first_large_in_china_year": first["year"],
+        "first_large_in_China_year": first["year"],
         "exercises_2021": int((scored["year"] == 2021).sum()) if len(scored) else None,
         "exercises_latest": int(per_year["count"].iloc[-1]) if len(per_year) else None,
     }
     verdict = combine([p1, p2, p3])
+    n10 = ev["years_with_exercise_last_10"]
+    routine = (
+        f"joint exercises were held in {n10} of the last {len(last10)} years"
+        if n10 is not None
+        else "no exercises are on record"
+    )
+    if first["year"] is None:
+        large = (
+            f"no exercise in China with at least {LARGE_EXERCISE_TROOPS:,} troops stated is on "
+            "record"
+        )
+    else:
+        large = (
+            f"the first exercise in China with at least {LARGE_EXERCISE_TROOPS:,} troops stated "
+            f"was {first['name']} ({first['year']})"
+        )
+    routine = routine[0].upper() + routine[1:]
     if p1 is None:
-        summary = f"Too few exercises to fit a trend; the claim is {verdict}."
+        summary = f"{routine}; {large}; too few exercises to fit a complexity trend"
     else:
         summary = (
-            f"Mean exercise complexity changed by {ev['complexity_slope']:+.2f} points a year "
-            f"since {first_year} ({CONFIDENCE:.0%} interval {lo:+.2f} to "
-            f"{ev['complexity_slope_ci_high']:+.2f}; rising under "
-            f"{ev['definitions_with_rising_trend']} of {ev['definitions_tested']} definitions)"
-            f", and the first large exercise in China on record was in "
-            f"{first['year'] if first['year'] else 'no year'}; the claim is {verdict}."
+            f"{routine}; mean exercise complexity changed by "
+            f"{ev['complexity_slope']:+.2f} points a year since {first_year} ({CONFIDENCE:.0%} "
+            f"interval {lo:+.2f} to {ev['complexity_slope_ci_high']:+.2f}; rising under "
+            f"{ev['definitions_with_rising_trend']} of {ev['definitions_tested']} definitions); "
+            f"{large}"
         )
+    summary += f", so the claim is {verdict}."
     return Verdict(
         claim="C5",
         title="Joint exercises are routine and have grown more complex since 2003",
@@ -1094,6 +1133,30 @@ def c6_verdict(
             ev["dependence_relief_min"] = _f(s["dependence_relief"].min())
             ev["dependence_relief_max"] = _f(s["dependence_relief"].max())
     ry = scenario.get("relief_year")
+    ref_year = int(scenario.get("reference_year", REPORT_YEAR))
+    w_ref = value_at(obs, ref_year, "west")
+    _, w_last = latest(obs, "west")
+    if w_ref and w_last is not None:
+        ev[f"west_trade_latest_vs_{ref_year}"] = w_last / w_ref
+    spread = [
+        v
+        for v in (d_rel, ev.get("dependence_relief_min"), ev.get("dependence_relief_max"))
+        if v is not None
+    ]
+    little = (
+        d_bl is not None
+        and w_ref
+        and w_last is not None
+        and spread
+        and max(abs(v - d_bl) for v in spread) < 0.01
+    )
+    caveat = (
+        f" Russia-reported trade with the West in {y_obs} was {w_last / w_ref:.0%} of its "
+        f"{ref_year} level, so the data hold little lost trade for relief to restore: the what-if "
+        "cannot show more until trade after that year is reported."
+        if little
+        else ""
+    )
     if d_bl is None:
         summary = (
             f"Russia's trade with the West and China is not available, so the what-if cannot be "
@@ -1106,6 +1169,7 @@ def c6_verdict(
             f"With no sanctions relief set, China's share of Russia's trade with China and the "
             f"West stays at {d_bl:.0%} in {end_year} if trade holds its trend; the sensitivity "
             f"table shows relief after the data ranging from {lo:.0%} to {hi:.0%} ({ILLUSTRATION})."
+            + caveat
         )
     else:
         summary = (
@@ -1113,6 +1177,7 @@ def c6_verdict(
             f"lost Western trade returned, China's share of Russia's trade with China and the West "
             f"would be {d_rel:.0%} in {end_year} against {d_bl:.0%} without relief "
             f"({ILLUSTRATION}); whether the relationship would weaken is not testable with data."
+            + caveat
         )
     return Verdict(
         claim="C6",

@@ -303,8 +303,30 @@ def test_c5_verdict_parts():
     v = R.c5_verdict(s, sens)
     # the first large exercise in China was 2005, not August 2021; years are not all covered
     assert v.verdict in ("not supported", "partly supported")
-    assert v.evidence["first_large_in_china_year"] == 2005
+    assert v.evidence["first_large_in_China_year"] == 2005
     assert v.evidence["exercises_2021"] == 1
+    assert (
+        "the first exercise in China with at least 10,000 troops stated was Peace Mission 2005"
+        in v.summary
+    )
+    assert v.summary.endswith(f"so the claim is {v.verdict}.")
+
+
+def test_c5_august_2021_from_the_end_date_when_the_start_is_not_stated():
+    # without Peace Mission 2005's troops, Zapad/Interaction-2021 is the first large one in China;
+    # its cited page gives only the end date, which still places it in August 2021
+    ex = EX.assign(troops=[1000, None, None, 10000], start_date=["2003-08-06", "", "", ""])
+    ex["end_date"] = ["", "", "", "2021-08-13"]
+    s = R.exercise_complexity(ex)
+    assert s["end_date"].tolist() == ["", "", "", "2021-08-13"]
+    assert R.first_large_in(s, "inside China")["date"] == "2021-08-13"
+    routine = pd.DataFrame(
+        {"definition": ["brief"], "slope": [0.1], "ci_low": [0.05], "ci_high": [0.2]}
+    )
+    v = R.c5_verdict(s, routine)
+    assert v.evidence["first_large_in_China_year"] == 2021
+    assert "was Zapad/Interaction-2021 (2021)" in v.summary
+    assert v.summary.startswith("Joint exercises were held in 2 of the last 10 years")
 
 
 def test_sanctions_projection_by_hand():
@@ -416,3 +438,18 @@ def test_optional_table_absorbs_only_a_missing_file():
 
     with pytest.raises(BriefError, match="row 3"):
         R.optional_table(broken, "exercises", R.EXERCISE_COLUMNS)
+
+
+def test_c6_says_when_the_data_hold_no_lost_trade_to_restore():
+    china = pd.DataFrame({"year": [2021, 2022], "value": [100.0, 110.0]})
+    kw = {"end_year": 2026, "scenario": {"relief_year": 2024, "trade_rebound": 0.5}}
+    flat = pd.DataFrame({"year": [2021, 2022], "value": [300.0, 303.0]})  # West trade held up
+    p = R.sanctions_projection(flat, china, end_year=2026, relief_year=2024, trade_rebound=0.5)
+    v = R.c6_verdict(p, R.sanctions_sensitivity(flat, china, **kw), **kw)
+    assert v.evidence["west_trade_latest_vs_2021"] == pytest.approx(1.01)
+    assert "in 2022 was 101% of its 2021 level" in v.summary and "little lost trade" in v.summary
+    fell = pd.DataFrame({"year": [2021, 2022], "value": [300.0, 100.0]})  # it fell: relief matters
+    p = R.sanctions_projection(fell, china, end_year=2026, relief_year=2024, trade_rebound=0.5)
+    v = R.c6_verdict(p, R.sanctions_sensitivity(fell, china, **kw), **kw)
+    assert v.evidence["west_trade_latest_vs_2021"] == pytest.approx(1 / 3)
+    assert "little lost trade" not in v.summary
