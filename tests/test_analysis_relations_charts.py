@@ -50,6 +50,9 @@ def test_timeline_and_trade():
         cr.timeline_chart(R.phases(1992, 2023), R.timeline(ev, [2014]), source="S3")
     )
     assert "collaboration" in svg and "Source: S3" in text
+    # the year axis spans the phases and events only (a zero-based axis squeezed them to a line)
+    bands = json.loads(text)["vconcat"][0]["layer"][0]["encoding"]["x"]["scale"]
+    assert bands["domain"] == [1992, 2024] and bands["zero"] is False
     t = pd.DataFrame(
         {
             "partner": ["China"] * 4 + ["West"] * 4,
@@ -99,6 +102,10 @@ def test_exercises(by):
         )
     )
     assert f"by {by}" in text and "Mean complexity (points)" in text
+    # both panels share one axis of every year, 2006-2020 included although nothing happened
+    panels = json.loads(text)["vconcat"][0]["vconcat"]
+    domains = [p["encoding"]["x"]["scale"]["domain"] for p in panels]
+    assert domains[0] == domains[1] == list(range(2005, 2022))
 
 
 def test_scenario_and_recipients():

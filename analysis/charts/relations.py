@@ -102,11 +102,21 @@ def agreement_chart(agreement: pd.DataFrame, *, source: str) -> alt.VConcatChart
 def timeline_chart(phases: pd.DataFrame, events: pd.DataFrame, *, source: str) -> alt.VConcatChart:
     """C3: the report's phases as bands (phase, start, end) and events (year, category, event)."""
     ph = phases.assign(end_x=phases["end"] + 1)
+    ev = events[["year", "category", "event"]].dropna()
+    years = [*ph["start"], *ph["end_x"], *ev["year"]]
+    span = [int(min(years)), int(max(years))] if years else None
     bands = (
         alt.Chart(ph)
         .mark_rect(opacity=0.25)
         .encode(
-            x=alt.X("start:Q", title="Year", axis=alt.Axis(format="d")),
+            x=alt.X(
+                "start:Q",
+                title="Year",
+                axis=alt.Axis(format="d"),
+                scale=alt.Scale(domain=span, zero=False, nice=False)
+                if span
+                else alt.Scale(zero=False),
+            ),
             x2="end_x:Q",
             color=alt.Color(
                 "phase:N",
@@ -117,7 +127,6 @@ def timeline_chart(phases: pd.DataFrame, events: pd.DataFrame, *, source: str) -
             tooltip=[alt.Tooltip("phase:N", title="Phase")],
         )
     )
-    ev = events[["year", "category", "event"]].dropna()
     points = (
         alt.Chart(ev)
         .mark_point(filled=True, size=70, color=theme.COALITION)
@@ -232,12 +241,15 @@ def exercises_chart(
     counts: pd.DataFrame, complexity: pd.DataFrame, *, by: str, source: str
 ) -> alt.VConcatChart:
     """C5: exercises per year split by ``by`` (year, <by>, count) and mean complexity per year
-    (year, mean)."""
+    (year, mean). Both panels share one axis of every year, so a year without exercises is a gap
+    in both."""
+    years = sorted({int(y) for y in [*counts["year"], *complexity["year"]]})
+    year_x = alt.X("year:O", title="Year", scale=alt.Scale(domain=years))
     top = (
         alt.Chart(counts[["year", by, "count"]])
         .mark_bar()
         .encode(
-            x=alt.X("year:O", title="Year"),
+            x=year_x,
             y=alt.Y("count:Q", title="Exercises (count)", axis=alt.Axis(tickMinStep=1)),
             color=_color(by, by.capitalize()),
             tooltip=[
@@ -252,7 +264,7 @@ def exercises_chart(
         alt.Chart(complexity[["year", "mean"]].dropna())
         .mark_line(point=True, color=theme.COALITION)
         .encode(
-            x=alt.X("year:O", title="Year"),
+            x=year_x,
             y=alt.Y("mean:Q", title="Mean complexity (points)"),
             tooltip=[
                 alt.Tooltip("year:O", title="Year"),
