@@ -123,14 +123,8 @@ def schema_for(name: str, df: pd.DataFrame) -> dict:
     return out
 
 
-def source_entry(mod, raw_dir: Path) -> dict:
-    s = mod.SOURCE
-    raw = []
-    for rel in s["raw_files"]:
-        p = raw_dir / rel
-        if not p.is_file():
-            raise BriefError(f"{p}: raw file of source {s['id']!r} not found")
-        raw.append({"path": rel, "bytes": p.stat().st_size, "sha256": sha256_file(p)})
+def _entry(s: dict, files_key: str, files: list[dict]) -> dict:
+    """A datapackage source entry from a module's ``SOURCE`` and its input files' records."""
     return {
         "id": s["id"],
         "title": s["title"],
@@ -139,9 +133,24 @@ def source_entry(mod, raw_dir: Path) -> dict:
         "path": s["url"],
         "licence": s["licence"],
         "retrieved": s["retrieved"],
-        "raw_files": raw,
+        files_key: files,
         "caveats": list(s.get("caveats") or []),
     }
+
+
+def _file_record(path: Path, name: str) -> dict:
+    return {"path": name, "bytes": path.stat().st_size, "sha256": sha256_file(path)}
+
+
+def source_entry(mod, raw_dir: Path) -> dict:
+    s = mod.SOURCE
+    raw = []
+    for rel in s["raw_files"]:
+        p = raw_dir / rel
+        if not p.is_file():
+            raise BriefError(f"{p}: raw file of source {s['id']!r} not found")
+        raw.append(_file_record(p, rel))
+    return _entry(s, "raw_files", raw)
 
 
 def build(raw_dir: Path, only: Sequence[str] | None = None, echo: Callable = print):
@@ -240,26 +249,9 @@ def hand_resources(data_dir: Path, countries: pd.DataFrame) -> dict:
 def hand_entry(data_dir: Path, hand_files: dict) -> dict:
     """The datapackage source entry of the hand-curated tables: their own SHA-256s stand where a
     source's raw files would (they are the inputs; every row cites its page), under ``files``."""
-    s = hand.SOURCE
-    return {
-        "id": s["id"],
-        "title": s["title"],
-        "publisher": s["publisher"],
-        "version": s["version"],
-        "path": s["url"],
-        "licence": s["licence"],
-        "retrieved": s["retrieved"],
-        # not "raw_files": these are checked as curated files, not in the raw folder
-        "files": [
-            {
-                "path": f"data/{rel}",
-                "bytes": (data_dir / rel).stat().st_size,
-                "sha256": sha256_file(data_dir / rel),
-            }
-            for rel in sorted(hand_files)
-        ],
-        "caveats": list(s["caveats"]),
-    }
+    # not "raw_files": these are checked as curated files, not in the raw folder
+    files = [_file_record(data_dir / rel, f"data/{rel}") for rel in sorted(hand_files)]
+    return _entry(hand.SOURCE, "files", files)
 
 
 def curate(
