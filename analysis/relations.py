@@ -669,9 +669,9 @@ def c4_verdict(
         summary = f"Russian arms deliveries to China are not available; the claim is {verdict}."
     else:
         summary = (
-            f"Russia's delivered TIV to China averaged {after:,.0f} m a year in "
-            f"{plan_year}–{plan_year + window - 1} against {before:,.0f} m in "
-            f"{plan_year - window}–{plan_year - 1}"
+            f"Russia's arms deliveries to China averaged {after:,.0f} million TIV (SIPRI "
+            f"trend-indicator value) a year in {plan_year}–{plan_year + window - 1} against "
+            f"{before:,.0f} million in {plan_year - window}–{plan_year - 1}"
         )
         if share_after is not None:
             summary += f", {share_after:.0%} of China's arms imports"

@@ -257,6 +257,8 @@ def test_named_systems_and_c4_verdict():
     assert v.verdict == "supported"
     assert v.evidence["tiv_mean_after_plan"] == 300.0
     assert v.evidence["named_systems_ordered_in_window"] == 1
+    assert "averaged 300 million TIV (SIPRI trend-indicator value) a year in 2002–2011" in v.summary
+    assert "against 100 million in 1992–2001, 80% of China's arms imports" in v.summary
     low = R.c4_verdict(share.assign(share=0.3), flow, sysf)
     assert low.verdict == "partly supported"
 
