@@ -1238,15 +1238,15 @@ def c7_verdict(
     verdict = combine(parts)
     names = list(diffusion)
     bits = [
-        f"{n} recipients {ev[f'{n}_recipients_slope']:+.2f} a year"
+        f"countries receiving {n}'s arms {ev[f'{n}_recipients_slope']:+.2f} a year"
         for n in names
         if ev.get(f"{n}_recipients_slope") is not None
     ]
     if te["slope"] is not None:
-        bits.append(f"exercises {te['slope']:+.2f} a year")
+        bits.append(f"joint exercises {te['slope']:+.2f} a year")
     summary = (
-        f"Since {first_year}: {'; '.join(bits) if bits else 'no trend available'}; the claim of "
-        f"further diffusion and more joint exercises is {verdict} on these trends."
+        f"Trends since {first_year}: {'; '.join(bits) if bits else 'none available'}; the claim "
+        f"of further diffusion and more joint exercises is {verdict} on these trends."
     )
     return Verdict(
         claim="C7",

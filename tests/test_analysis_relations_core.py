@@ -383,6 +383,7 @@ def test_c7_verdict_rising_trends():
     assert v.verdict == "partly supported"
     assert v.evidence["China_recipients_slope"] == pytest.approx(1.0)
     assert "China_recipients_2021" not in v.evidence  # data end in 2020: not invented
+    assert v.summary.startswith("Trends since 2000: countries receiving China's arms +1.00 a year")
 
 
 @settings(max_examples=40, deadline=None)
