@@ -464,6 +464,14 @@ def trade_with(
     return out.astype({"year": int, "value": float}).sort_values("year").reset_index(drop=True)
 
 
+# Plain names of the indicators notebook 04 fits a break to (keys of its break table).
+BREAK_INDICATOR_NAMES = {
+    "trade_china": "Russia's trade with China",
+    "arms_tiv_china": "Russian arms deliveries to China",
+    "exercises": "joint exercises a year",
+}
+
+
 def c3_verdict(
     breaks: pd.DataFrame,
     *,
@@ -477,12 +485,14 @@ def c3_verdict(
     positive with its confidence interval above zero, as no change when the interval is not
     above zero, and as untestable when the fit is unavailable. Later breaks are evidence only.
     """
-    parts, ev = [], {}
+    parts, ev, up, flat = [], {}, [], []
     b = breaks[breaks["break_year"] == break_year]
     for _, r in b.sort_values("indicator").iterrows():
         name = str(r["indicator"])
         lo = _f(r["slope_change_ci_low"])
         parts.append(None if lo is None else lo > 0)
+        if lo is not None:
+            (up if lo > 0 else flat).append(BREAK_INDICATOR_NAMES.get(name, name))
         for k in ("slope_before", "slope_after", "slope_change", "slope_change_ci_low"):
             ev[f"{name}_{k}_{break_year}"] = _f(r[k])
         ev[f"{name}_slope_change_ci_high_{break_year}"] = _f(r["slope_change_ci_high"])
@@ -490,10 +500,12 @@ def c3_verdict(
         ev[f"{r['indicator']}_slope_change_{int(r['break_year'])}"] = _f(r["slope_change"])
     verdict = combine(parts)
     tested = [p for p in parts if p is not None]
+    named = f" ({', '.join(up)})" if up else ""
+    rest = f"; not {', '.join(flat)}" if up and flat else ""
     summary = (
-        f"Of {len(tested)} indicators with enough data, {sum(tested)} turned upward from "
+        f"Of {len(tested)} indicators with enough data, {sum(tested)}{named} turned upward from "
         f"{break_year} against their earlier trend (slope change with its {CONFIDENCE:.0%} "
-        "interval above zero), "
+        f"interval above zero){rest}, "
         f"so the claim of much closer ties after the {break_year} sanctions is {verdict}."
     )
     return Verdict(

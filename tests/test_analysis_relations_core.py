@@ -83,6 +83,10 @@ def test_break_table_and_c3_verdict_thresholds():
     v = R.c3_verdict(tab, break_year=2014)
     assert v.verdict == "partly supported"
     assert v.evidence["trade_slope_change_2014"] == pytest.approx(2.0)
+    assert "Of 2 indicators with enough data, 1 (trade) turned upward from 2014" in v.summary
+    assert "interval above zero); not arms, so" in v.summary
+    named = R.c3_verdict(tab.replace({"trade": "trade_china"}), break_year=2014)
+    assert "1 (Russia's trade with China) turned upward" in named.summary
     only = R.c3_verdict(tab[tab["indicator"] == "trade"], break_year=2014)
     assert only.verdict == "supported"
     none = R.c3_verdict(tab[tab["indicator"] == "arms"], break_year=2014)
