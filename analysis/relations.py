@@ -501,7 +501,7 @@ def c3_verdict(
     verdict = combine(parts)
     tested = [p for p in parts if p is not None]
     named = f" ({', '.join(up)})" if up else ""
-    rest = f"; not {', '.join(flat)}" if up and flat else ""
+    rest = f"; not {' or '.join(flat)}" if up and flat else ""
     summary = (
         f"Of {len(tested)} indicators with enough data, {sum(tested)}{named} turned upward from "
         f"{break_year} against their earlier trend (slope change with its {CONFIDENCE:.0%} "
