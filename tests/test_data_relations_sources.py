@@ -115,7 +115,7 @@ def real_mapper():
 
 
 def test_fake_country_table_code_is_rejected():
-    from analysis.data.countries import CountryMapper, read_aliases
+    from analysis.data.countries import CountryMapper, check_known, read_aliases
     from analysis.errors import BriefError
 
     table = pd.DataFrame(
@@ -123,9 +123,9 @@ def test_fake_country_table_code_is_rejected():
     ).astype({"cow_ccode": "Int64"})
     mapper = CountryMapper(table, read_aliases())
     with pytest.raises(BriefError, match=r"gsdb: unknown country 'RUS'"):
-        gsdb.check_known(mapper, ["USA", "RUS", ""], "x")
-    gsdb.check_known(mapper, ["USA", ""], "x")  # known codes pass
-    gsdb.check_known(None, ["ZZZ"], "x")  # no mapper: no check
+        check_known(mapper, "gsdb", ["USA", "RUS", ""])
+    check_known(mapper, "gsdb", ["USA", ""])  # known codes pass
+    check_known(None, "gsdb", ["ZZZ"])  # no mapper: no check
 
 
 # the relationship sources' codes all exist in data-core's country table

@@ -291,3 +291,12 @@ class CountryMapper:
         dropped = sorted((k for k, v in codes.items() if not v), key=str)
         mapped = s.map(lambda k: codes[k] or None)
         return mapped.astype("object"), dropped
+
+
+def check_known(countries: CountryMapper | None, source: str, codes: Iterable) -> None:
+    """With a CountryMapper, every ISO3 code a source produced must resolve in the country table
+    (one ``BriefError`` naming the first that does not); without one (unit tests) nothing."""
+    if countries is None:
+        return
+    known = sorted({c for c in codes if c})
+    countries.map_series(source, pd.Series(known, dtype="object"), unknown="raise")

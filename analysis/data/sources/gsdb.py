@@ -27,6 +27,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from analysis.data.countries import check_known
 from analysis.errors import BriefError
 
 SOURCE_ID = "gsdb"
@@ -194,14 +195,6 @@ def active_cases(cases: pd.DataFrame) -> pd.DataFrame:
     return out[cols].sort_values(["iso3", "year"]).reset_index(drop=True)
 
 
-def check_known(countries, codes, where: str) -> None:
-    """With a CountryMapper, every produced ISO3 code must be in the country table."""
-    if countries is None:
-        return
-    known = sorted({c for c in codes if c})
-    countries.map_series(SOURCE_ID, pd.Series(known, dtype="object"), unknown="raise")
-
-
 def curate(raw_dir: Path, countries) -> dict[str, pd.DataFrame]:
     """GSDB names are mapped through ``aliases/gsdb.csv``.
 
@@ -209,5 +202,5 @@ def curate(raw_dir: Path, countries) -> dict[str, pd.DataFrame]:
     code is in the country table.
     """
     cases = parse_cases(read_gsdb(Path(raw_dir) / CSV_FILE), read_aliases())
-    check_known(countries, ";".join(cases["targets_iso3"]).split(";"), CSV_FILE)
+    check_known(countries, SOURCE_ID, ";".join(cases["targets_iso3"]).split(";"))
     return {"sanctions_cases": cases, "indicators": active_cases(cases)}

@@ -33,6 +33,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from analysis.data.countries import check_known
 from analysis.errors import BriefError
 
 SOURCE_ID = "imf_dots"
@@ -162,14 +163,6 @@ def to_table(exports: pd.DataFrame, imports: pd.DataFrame) -> pd.DataFrame:
     return out[COLUMNS].sort_values(key).reset_index(drop=True)
 
 
-def check_known(countries, codes, where: str) -> None:
-    """With a CountryMapper, every produced ISO3 code must be in the country table."""
-    if countries is None:
-        return
-    known = sorted({c for c in codes if c})
-    countries.map_series(SOURCE_ID, pd.Series(known, dtype="object"), unknown="raise")
-
-
 def curate(raw_dir: Path, countries) -> dict[str, pd.DataFrame]:
     """Partners are mapped through ``aliases/imf_dots.csv``.
 
@@ -189,5 +182,5 @@ def curate(raw_dir: Path, countries) -> dict[str, pd.DataFrame]:
         sheet(EXPORTS_FILE, IMPORT_SHEET), sheet(IMPORTS_FILE, IMPORT_SHEET), IMPORTS_FILE
     )
     table = to_table(exports, imports)
-    check_known(countries, table["partner_iso3"].unique(), EXPORTS_FILE)
+    check_known(countries, SOURCE_ID, table["partner_iso3"].unique())
     return {"bilateral_trade": table}

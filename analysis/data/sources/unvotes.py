@@ -26,6 +26,7 @@ from pathlib import Path
 import pandas as pd
 import pyreadr
 
+from analysis.data.countries import check_known
 from analysis.errors import BriefError
 
 SOURCE_ID = "unvotes"
@@ -174,14 +175,6 @@ def agreement(votes: pd.DataFrame, focal: tuple[str, ...] = FOCAL) -> pd.DataFra
     return out[COLUMNS]
 
 
-def check_known(countries, codes, where: str) -> None:
-    """With a CountryMapper, every produced ISO3 code must be in the country table."""
-    if countries is None:
-        return
-    known = sorted({c for c in codes if c})
-    countries.map_series(SOURCE_ID, pd.Series(known, dtype="object"), unknown="raise")
-
-
 def curate(raw_dir: Path, countries) -> dict[str, pd.DataFrame]:
     """Names are mapped by the alias rules of ``aliases/unvotes.csv`` (year-dependent).
 
@@ -192,5 +185,5 @@ def curate(raw_dir: Path, countries) -> dict[str, pd.DataFrame]:
     votes = tidy_votes(
         read_rda(raw_dir / VOTES_FILE), read_rda(raw_dir / CALLS_FILE), read_alias_rules()
     )
-    check_known(countries, votes["iso3"].unique(), VOTES_FILE)
+    check_known(countries, SOURCE_ID, votes["iso3"].unique())
     return {"un_agreement": agreement(votes)}

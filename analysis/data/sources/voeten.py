@@ -30,6 +30,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from analysis.data.countries import check_known
 from analysis.errors import BriefError
 
 SOURCE_ID = "voeten"
@@ -136,14 +137,6 @@ def to_indicators(df: pd.DataFrame, rules: pd.DataFrame, where: str = DTA_FILE) 
     return out.sort_values(["iso3", "year"]).reset_index(drop=True)
 
 
-def check_known(countries, codes, where: str) -> None:
-    """With a CountryMapper, every produced ISO3 code must be in the country table."""
-    if countries is None:
-        return
-    known = sorted({c for c in codes if c})
-    countries.map_series(SOURCE_ID, pd.Series(known, dtype="object"), unknown="raise")
-
-
 def curate(raw_dir: Path, countries) -> dict[str, pd.DataFrame]:
     """The file carries ISO3 codes, corrected by the rules of ``aliases/voeten.csv``.
 
@@ -152,5 +145,5 @@ def curate(raw_dir: Path, countries) -> dict[str, pd.DataFrame]:
     """
     df = read_dta(Path(raw_dir) / DTA_FILE)
     out = to_indicators(df, read_alias_rules())
-    check_known(countries, out["iso3"], DTA_FILE)
+    check_known(countries, SOURCE_ID, out["iso3"])
     return {"indicators": out}
