@@ -30,6 +30,7 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
+from analysis.data import hand
 from analysis.errors import BriefError
 from analysis.verdicts import REPORT_YEAR, Verdict, combine
 
@@ -42,15 +43,7 @@ FIRST_EXERCISE_YEAR = 2003  # first joint "field exercise" per the report (SCO, 
 COLLABORATION = (2012, 2017)  # "cooperation" to "collaboration"
 DIFFUSION_START = 2000  # diffusion trend fitted from this year to the latest
 LARGE_EXERCISE_TROOPS = 10_000  # "large-scale": at least this many troops stated
-DOMAINS = (
-    "land",
-    "air",
-    "sea",
-    "missile_defence",
-    "command_post",
-    "counter_terror",
-    "strategic_patrol",
-)
+DOMAINS = hand.DOMAINS  # the exercise domains the curated table allows (analysis/data/hand.py)
 # Named "high-end" systems of claim C4: label -> substrings of SIPRI's weapon_designation.
 NAMED_SYSTEMS: dict[str, tuple[str, ...]] = {
     "Su-27": ("Su-27",),
@@ -1368,11 +1361,9 @@ def recipients_table(
     return long, per, missing
 
 
-EXERCISE_COLUMNS = (
-    "exercise_id", "name", "year", "start_date", "end_date", "location", "host_iso3", "domains",
-    "participants", "format", "troops",
-)  # fmt: skip
-EVENT_COLUMNS = ("date", "year", "category", "event")
+# The columns the analysis reads (the curated tables add their citation columns).
+EXERCISE_COLUMNS = tuple(c for c in hand.EXERCISE_COLUMNS if c not in hand.CITATION)
+EVENT_COLUMNS = tuple(c for c in hand.EVENT_COLUMNS if c not in hand.CITATION)
 
 
 def optional_table(

@@ -55,7 +55,7 @@ SOURCE = {
     ],
 }
 CITATION = ["citation_publisher", "citation_title", "citation_url", "citation_date"]
-# The analysis (analysis.relations.DOMAINS) scores exactly these; a test keeps the two equal.
+# The exercise domains; analysis.relations scores exactly these (it imports them from here).
 DOMAINS = (
     "land", "air", "sea", "missile_defence", "command_post", "counter_terror", "strategic_patrol",
 )  # fmt: skip
