@@ -883,18 +883,14 @@ def complexity_sensitivity(exercises: pd.DataFrame, first_year: int) -> pd.DataF
 
 
 def first_large_in(scored: pd.DataFrame, location: str) -> dict:
-    """First exercise in ``location`` with at least LARGE_EXERCISE_TROOPS troops stated."""
+    """First exercise in ``location`` with at least LARGE_EXERCISE_TROOPS troops stated: its
+    year, name and best-known date (:func:`known_date`)."""
     d = scored[(scored["location"] == location) & (scored["troops"] >= LARGE_EXERCISE_TROOPS)]
     if d.empty:
-        return {"year": None, "name": None, "start_date": None, "date": None}
+        return {"year": None, "name": None, "date": None}
     d = d.assign(_date=known_date(d))
     r = d.sort_values(["year", "_date"]).iloc[0]
-    return {
-        "year": int(r["year"]),
-        "name": str(r["name"]),
-        "start_date": str(r["start_date"]),
-        "date": str(r["_date"]),
-    }
+    return {"year": int(r["year"]), "name": str(r["name"]), "date": str(r["_date"])}
 
 
 def known_date(scored: pd.DataFrame) -> pd.Series:
@@ -956,9 +952,9 @@ def c5_verdict(
     verdict = combine([p1, p2, p3])
     n10 = ev["years_with_exercise_last_10"]
     routine = (
-        f"joint exercises were held in {n10} of the last {len(last10)} years"
+        f"Joint exercises were held in {n10} of the last {len(last10)} years"
         if n10 is not None
-        else "no exercises are on record"
+        else "No exercises are on record"
     )
     if first["year"] is None:
         large = (
@@ -970,7 +966,6 @@ def c5_verdict(
             f"the first exercise in China with at least {LARGE_EXERCISE_TROOPS:,} troops stated "
             f"was {first['name']} ({first['year']})"
         )
-    routine = routine[0].upper() + routine[1:]
     if p1 is None:
         summary = f"{routine}; {large}; too few exercises to fit a complexity trend"
     else:
