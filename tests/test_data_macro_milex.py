@@ -12,29 +12,12 @@ from openpyxl.styles import Font
 from analysis.data.sources import sipri_milex
 from analysis.errors import BriefError
 from tests.conftest import RAW_DIR
+from tests.fakes import FakeMapper
 from tests.test_data_macro_sources import units_match
 
 BLUE = Font(color="FF0000FF")
 RED = Font(color="FFFF0000")
 GREEN = Font(color="FF00FF00")
-
-
-class FakeMapper:
-    """A dict-backed stand-in for analysis.data.countries.CountryMapper."""
-
-    def __init__(self, table: dict[str, str]):
-        self.table = table
-
-    def to_iso3(self, source, key, year=None):
-        if key not in self.table:
-            raise BriefError(f"{source}: unknown country {key!r}")
-        return self.table[key]
-
-    def map_series(self, source, series, *, unknown="raise"):
-        dropped = sorted({k for k in series if k not in self.table})
-        if dropped and unknown == "raise":
-            raise BriefError(f"{source}: unknown country {dropped[0]!r}")
-        return series.map(self.table), dropped
 
 
 MAPPER = FakeMapper({"China": "CHN", "Russia": "RUS", "USSR": "SUN", "Kuwait": "KWT"})

@@ -10,25 +10,10 @@ import pytest
 from analysis.data.sources import wdi
 from analysis.errors import BriefError
 from tests.conftest import RAW_DIR
+from tests.fakes import FakeMapper
 from tests.test_data_macro_sources import units_match
 
 HEADER = "Country Name,Country Code,Year,Value\n"
-
-
-class FakeMapper:
-    def __init__(self, table: dict[str, str]):
-        self.table = table
-
-    def to_iso3(self, source, key, year=None):
-        if key not in self.table:
-            raise BriefError(f"{source}: unknown country {key!r}")
-        return self.table[key]
-
-    def map_series(self, source, series, *, unknown="raise"):
-        dropped = sorted({k for k in series if k not in self.table})
-        if dropped and unknown == "raise":
-            raise BriefError(f"{source}: unknown country {dropped[0]!r}")
-        return series.map(self.table), dropped
 
 
 MAPPER = FakeMapper({"CHN": "CHN", "RUS": "RUS", "USA": "USA", "XKX": "XKX"})

@@ -10,24 +10,7 @@ import pytest
 from analysis.data.sources import sipri_arms
 from analysis.errors import BriefError
 from tests.conftest import RAW_DIR
-
-
-class FakeMapper:
-    """A dict-backed stand-in for analysis.data.countries.CountryMapper."""
-
-    def __init__(self, table: dict[str, str]):
-        self.table = table
-
-    def to_iso3(self, source, key, year=None):
-        if key not in self.table:
-            raise BriefError(f"{source}: unknown country {key!r}")
-        return self.table[key]
-
-    def map_series(self, source, series, *, unknown="raise"):
-        dropped = sorted({k for k in series if k not in self.table})
-        if dropped and unknown == "raise":
-            raise BriefError(f"{source}: unknown country {dropped[0]!r}")
-        return series.map(self.table), dropped
+from tests.fakes import FakeMapper
 
 
 def alias_mapper() -> FakeMapper:
