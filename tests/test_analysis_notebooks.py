@@ -89,6 +89,24 @@ def parameters_of(path: Path) -> dict:
     return out
 
 
+def run_notebook(stem: str, flat: dict, out: Path, workdir: Path) -> dict:
+    """Execute one notebook under papermill in the project kernel with the brief's values of the
+    parameters it declares, artifacts into ``out``; returns its ``results/<stem>.json``."""
+    import papermill as pm
+
+    nb_path = NOTEBOOKS / f"{stem}.ipynb"
+    wanted = set(parameters_of(nb_path)) - {"artifacts_dir"}
+    pm.execute_notebook(
+        str(nb_path),
+        str(workdir / f"{stem}.ipynb"),
+        parameters={"artifacts_dir": str(out), **{k: flat[k] for k in wanted}},
+        kernel_name="rand-brief",
+        cwd=str(workdir),
+        progress_bar=False,
+    )
+    return json.loads((out / "results" / f"{stem}.json").read_text())
+
+
 @pytest.mark.parametrize("stem", OURS)
 def test_parameter_defaults_equal_schema_defaults(stem):
     path = NOTEBOOKS / f"{stem}.ipynb"
@@ -143,7 +161,6 @@ def read_csv(path: Path) -> list[dict]:
 @pytest.mark.slow
 @pytest.mark.parametrize("brief", BRIEFS, ids=lambda p: p.stem)
 def test_notebooks_run_for_every_brief(brief, tmp_path, indicator_env, monkeypatch):
-    import papermill as pm
 
     _mode, env = indicator_env
     for k, v in env.items():
@@ -152,17 +169,7 @@ def test_notebooks_run_for_every_brief(brief, tmp_path, indicator_env, monkeypat
     flat = params.model_dump(mode="json")
     out = tmp_path / "build"
     for stem in OURS:
-        nb_path = NOTEBOOKS / f"{stem}.ipynb"
-        wanted = set(parameters_of(nb_path)) - {"artifacts_dir"}
-        pm.execute_notebook(
-            str(nb_path),
-            str(tmp_path / f"{stem}.ipynb"),
-            parameters={"artifacts_dir": str(out), **{k: flat[k] for k in wanted}},
-            kernel_name="rand-brief",
-            cwd=str(tmp_path),
-            progress_bar=False,
-        )
-        res = json.loads((out / "results" / f"{stem}.json").read_text())
+        res = run_notebook(stem, flat, out, tmp_path)
         for cid in CHARTS[stem]:
             for ext in ("vl.json", "svg", "png"):
                 assert (out / "charts" / f"{cid}.{ext}").stat().st_size > 0

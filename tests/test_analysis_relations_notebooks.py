@@ -19,7 +19,7 @@ import pytest
 
 from analysis.params import BriefParams, load_params
 from analysis.verdicts import VERDICTS
-from tests.test_analysis_notebooks import parameters_of
+from tests.test_analysis_notebooks import parameters_of, run_notebook
 
 ROOT = Path(__file__).resolve().parents[1]
 NOTEBOOKS = ROOT / "analysis" / "notebooks"
@@ -263,7 +263,6 @@ def test_parameters_and_labels(stem):
 @pytest.mark.slow
 @pytest.mark.parametrize("brief", sorted(p.stem for p in (ROOT / "params").glob("*.yml")))
 def test_notebooks_run(brief, tmp_path, table_env, monkeypatch):
-    import papermill as pm
 
     mode, env = table_env
     for k, v in env.items():
@@ -272,17 +271,7 @@ def test_notebooks_run(brief, tmp_path, table_env, monkeypatch):
     out = tmp_path / "build"
     claims = {}
     for stem in CLAIMS:
-        nb_path = NOTEBOOKS / f"{stem}.ipynb"
-        wanted = set(parameters_of(nb_path)) - {"artifacts_dir"}
-        pm.execute_notebook(
-            str(nb_path),
-            str(tmp_path / f"{stem}.ipynb"),
-            parameters={"artifacts_dir": str(out), **{k: flat[k] for k in wanted}},
-            kernel_name="rand-brief",
-            cwd=str(tmp_path),
-            progress_bar=False,
-        )
-        res = json.loads((out / "results" / f"{stem}.json").read_text())
+        res = run_notebook(stem, flat, out, tmp_path)
         assert sorted(res["claims"]) == CLAIMS[stem]
         for cid in CHARTS[stem]:
             for ext in ("vl.json", "svg", "png"):
