@@ -32,6 +32,20 @@ def _reads(path: Path):
     return nbformat.read(path, as_version=4).metadata.get("brief", {}).get("reads")
 
 
+def synthetic_data(root: Path, base: Path) -> tuple[dict[str, str], list[Path]]:
+    """Without the curated data: made-up indicators for every brief's members in
+    ``root/data/indicators.csv`` and the loader shim under ``base/shim``. Returns the kernel
+    environment and the notebooks that read only the indicators."""
+    (root / "data").mkdir()
+    members = sorted({m for b in (ROOT / "params").glob("*.yml") for m in load_params(b).members()})
+    synthetic_indicators(members).to_csv(root / "data" / "indicators.csv", index=False)
+    shim = base / "shim"
+    shim.mkdir()
+    (shim / "sitecustomize.py").write_text(SHIM)
+    env = {"PYTHONPATH": str(shim), "BRIEF_TEST_INDICATORS": str(root / "data/indicators.csv")}
+    return env, [p for p in sorted(NOTEBOOKS.glob("*.ipynb")) if _reads(p) == ["indicators"]]
+
+
 @pytest.fixture(scope="module")
 def real(tmp_path_factory):
     """(root, notebook folder, env) for a project copy; built once (cold) into _build/default/."""
@@ -47,16 +61,7 @@ def real(tmp_path_factory):
         shutil.copytree(ROOT / "data", root / "data", ignore=shutil.ignore_patterns("raw"))
         chosen = sorted(NOTEBOOKS.glob("*.ipynb"))
     else:
-        (root / "data").mkdir()
-        members = sorted(
-            {m for b in (ROOT / "params").glob("*.yml") for m in load_params(b).members()}
-        )
-        synthetic_indicators(members).to_csv(root / "data" / "indicators.csv", index=False)
-        shim = base / "shim"
-        shim.mkdir()
-        (shim / "sitecustomize.py").write_text(SHIM)
-        env = {"PYTHONPATH": str(shim), "BRIEF_TEST_INDICATORS": str(root / "data/indicators.csv")}
-        chosen = [p for p in sorted(NOTEBOOKS.glob("*.ipynb")) if _reads(p) == ["indicators"]]
+        env, chosen = synthetic_data(root, base)
     if not chosen:
         pytest.skip(f"raw data not found at {ROOT.parent / 'shared' / 'data' / 'raw'}")
     for p in chosen:

@@ -19,7 +19,6 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from analysis.params import load_params
 from analysis.pipeline.build import build_brief
 from analysis.report import checks
 from analysis.report.compare import BriefEntry
@@ -27,8 +26,8 @@ from analysis.report.fragments import write_fragments
 from analysis.report.render import PAGES, prepare_project
 from analysis.report.results import CLAIM_IDS, NOT_COMPUTED, load_results
 from tests.fixtures.pipeline.support import use_project
-from tests.test_analysis_fixtures import synthetic_indicators
-from tests.test_analysis_notebooks import SHIM, real_data_available
+from tests.test_analysis_notebooks import real_data_available
+from tests.test_pipeline_real import synthetic_data
 from tests.test_report_browser import MARK, draw
 
 pytestmark = pytest.mark.slow
@@ -56,22 +55,13 @@ def real(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path, bool]:
     with_data = real_data_available()
     if with_data:
         shutil.copytree(ROOT / "data", root / "data", ignore=shutil.ignore_patterns("raw"))
-        # Every notebook whose tables data/ already holds (04/05 also need hand-curated tables).
+        # Every notebook whose tables data/ holds (all five since the hand tables were curated).
         tables = {p.stem for p in (ROOT / "data").glob("*.csv")}
         tables |= {p.name for p in (ROOT / "data").iterdir() if p.is_dir()}
         chosen = [p for p in sorted(NOTEBOOKS.glob("*.ipynb")) if set(_reads(p) or []) <= tables]
         datapackage = root / "data" / "datapackage.json"
     else:
-        (root / "data").mkdir()
-        members = sorted(
-            {m for b in (ROOT / "params").glob("*.yml") for m in load_params(b).members()}
-        )
-        synthetic_indicators(members).to_csv(root / "data" / "indicators.csv", index=False)
-        shim = base / "shim"
-        shim.mkdir()
-        (shim / "sitecustomize.py").write_text(SHIM)
-        env = {"PYTHONPATH": str(shim), "BRIEF_TEST_INDICATORS": str(root / "data/indicators.csv")}
-        chosen = [p for p in sorted(NOTEBOOKS.glob("*.ipynb")) if _reads(p) == ["indicators"]]
+        env, chosen = synthetic_data(root, base)
         datapackage = FIXTURE / "datapackage.json"
     if not chosen:
         pytest.skip(f"raw data not found at {ROOT.parent / 'shared' / 'data' / 'raw'}")
