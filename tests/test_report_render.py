@@ -46,6 +46,7 @@ def _project(tmp_path: Path, briefs: tuple[str, ...] = ("default", "ppp")) -> Pa
     root.mkdir()
     for name in ("_quarto.yml", *rendering.PAGES):
         shutil.copyfile(ROOT / name, root / name)
+    shutil.copytree(ROOT / rendering.EXTENSIONS, root / rendering.EXTENSIONS)
     shutil.copytree(
         ROOT / "report", root / "report", ignore=shutil.ignore_patterns("_generated", "files")
     )
@@ -159,7 +160,8 @@ def test_fragments_prerender_follows_the_quarto_profile(
     assert "brief-name: ppp" in (project / "report" / "_generated" / "meta.yml").read_text()
     assert (project / "report" / "files" / "vega-bundle.js").is_file()
     monkeypatch.setenv("BRIEF_PARAMS", "params/default.yml")
-    assert rendering.resolve_params_path(project) == project / "params" / "default.yml"
+    assert main(["fragments"]) == 0
+    assert "brief-name: default" in (project / "report" / "_generated" / "meta.yml").read_text()
 
 
 def test_fragments_without_a_build_names_the_missing_results(

@@ -1,4 +1,4 @@
-"""`brief render`, `brief site` and `brief fragments` commands."""
+"""`brief render`, `brief site`, `brief fragments` and `brief prerender` commands."""
 
 from __future__ import annotations
 
@@ -39,3 +39,15 @@ def fragments() -> None:
 
     build = rendering.fragments_for_prerender()
     click.echo(f"report fragments written from {build}/")
+
+
+@click.command()
+@click.pass_context
+def prerender(ctx: click.Context) -> None:
+    """Quarto's pre-render step: `brief run` then `brief fragments`, for the brief picked from
+    $BRIEF_PARAMS or the Quarto profile (report/prerender.py runs it in the project's
+    environment)."""
+    from analysis.pipeline.cli import run
+
+    ctx.invoke(run)
+    ctx.invoke(fragments)

@@ -31,6 +31,7 @@ from analysis.report.results import load_results
 # What a render needs from the project (everything else stays behind).
 PAGES = ("index.qmd", "compare.qmd")
 REPORT_DIR = "report"
+EXTENSIONS = "_extensions"  # the `brief` shortcode that reads the generated fragments
 SKIP_IN_REPORT = (GENERATED, "files", ".gen-*", ".files-*", "*_files", ".quarto")
 
 INSTALL_HINT = (
@@ -56,20 +57,6 @@ def missing_quarto_message(where: str) -> str:
         "notebooks/ (executed notebooks), params.json and manifest.json; the report fragments "
         f"were generated and checked. {INSTALL_HINT}"
     )
-
-
-def resolve_params_path(root: Path | None = None) -> Path:
-    """The brief Quarto's pre-render computes: $BRIEF_PARAMS, params/<profile>.yml, default."""
-    root = root or paths.project_root()
-    env = os.environ.get("BRIEF_PARAMS")
-    if env:
-        p = Path(env)
-        return p if p.is_absolute() else root / p
-    for profile in os.environ.get("QUARTO_PROFILE", "").split(","):
-        cand = root / "params" / f"{profile.strip()}.yml"
-        if profile.strip() and cand.is_file():
-            return cand
-    return root / "params" / "default.yml"
 
 
 def brief_name(params_path: Path) -> str:
@@ -132,6 +119,7 @@ def prepare_project(
     for page in PAGES:
         if (root / page).is_file():
             shutil.copyfile(root / page, dest / page)
+    shutil.copytree(root / EXTENSIONS, dest / EXTENSIONS, dirs_exist_ok=True)
     shutil.copytree(
         root / REPORT_DIR,
         dest / REPORT_DIR,
@@ -278,8 +266,10 @@ def render_all(
 
 def fragments_for_prerender(root: Path | None = None) -> Path:
     """Quarto pre-render step: fragments of the brief ``brief run`` just computed, in place."""
+    from analysis.pipeline.build import default_params_path
+
     root = root or paths.project_root()
-    params_path = resolve_params_path(root)
+    params_path = default_params_path(root)
     build = paths.build_dir() / brief_name(params_path)
     write_fragments(build, root / REPORT_DIR, paths.data_dir() / "datapackage.json")
     write_compare(root / REPORT_DIR / GENERATED / "compare.md", built_entries(paths.build_dir()))
