@@ -7,6 +7,11 @@ from pathlib import Path
 import click
 
 
+def _log(line: str) -> None:
+    """Progress of the renders (``render``/``cached`` per part) on stderr."""
+    click.echo(line, err=True)
+
+
 @click.command()
 @click.argument("params_file", type=click.Path(path_type=Path))
 @click.option(
@@ -17,7 +22,7 @@ def render(params_file: Path, overrides: tuple[str, ...]) -> None:
     _site/briefs/<name>/)."""
     from analysis.report import render as rendering  # lazy: keeps `brief run` start fast
 
-    target = rendering.render_one(params_file, overrides)
+    target = rendering.render_one(params_file, overrides, log=_log)
     click.echo(f"rendered {params_file} into {target}/")
 
 
@@ -27,7 +32,7 @@ def site(jobs: int) -> None:
     """Render every brief in params/ and an index page comparing their verdicts."""
     from analysis.report import render as rendering  # lazy: keeps `brief run` start fast
 
-    target = rendering.render_all(jobs=jobs)
+    target = rendering.render_all(jobs=jobs, log=_log)
     click.echo(f"site written to {target}/ (flagship at the root, others under briefs/)")
 
 
