@@ -205,7 +205,7 @@ def test_a_failing_quarto_is_one_line_and_leaves_the_site_alone(
     before = snapshot(project / "_site")
     exe = Path(os.environ["PATH"].split(os.pathsep)[0]) / "quarto"
     exe.write_text(
-        "#!/bin/sh\n[ \"$1\" = --version ] && { echo 9.9.9; exit 0; }\n"
+        '#!/bin/sh\n[ "$1" = --version ] && { echo 9.9.9; exit 0; }\n'
         "echo 'ERROR: typst compile failed' >&2\nexit 1\n"
     )
     results = project / "_build" / "default" / "results.json"  # a change, so it renders again
