@@ -14,7 +14,7 @@ from analysis import __version__
 from analysis.data.cli import data
 from analysis.errors import BriefError
 from analysis.pipeline.cli import run
-from analysis.report.cli import fragments, prerender, render, site
+from analysis.publish.cli import fragments, prerender, render, site
 
 EXIT_USER_ERROR = 2
 

@@ -1,7 +1,7 @@
 """Relationship indicators and the verdicts of claims C2–C7 (pure functions on curated tables).
 
 Every function takes the curated tables of docs/contracts.md (``un_agreement``,
-``bilateral_trade``, ``arms_register`` spread by :func:`analysis.arms.spread_deliveries`,
+``bilateral_trade``, ``arms_register`` spread by :func:`analysis.compute.arms.spread_deliveries`,
 ``exercises``, ``events`` and the tidy indicator table) and returns new frames or numbers; nothing
 is read from disk here. A missing column raises one :class:`~analysis.errors.BriefError` naming the
 table and the columns expected. A country or series without data gives an empty frame or ``None``
@@ -690,7 +690,7 @@ def c4_verdict(
         assumptions=[
             "Russia includes the Soviet Union before 1992 (separate SIPRI suppliers, summed here).",
             "Per-year TIV spreads each deal's delivered TIV over its delivery years "
-            "(analysis.arms.spread_deliveries): an approximation.",
+            "(analysis.compute.arms.spread_deliveries): an approximation.",
             f"Plan window {plan_year}–{plan_year + window - 1} against the {window} years before; "
             "'dominant supplier' means over half of China's arms imports, both spread the "
             "same way from the SIPRI register.",

@@ -11,7 +11,7 @@ import time
 
 import numpy as np
 
-from analysis import projection as pj
+from analysis.compute import projection as pj
 
 
 def inputs(years: int, members: int) -> pj.GrowthInputs:

@@ -14,11 +14,11 @@ import tempfile
 import time
 from pathlib import Path
 
-from analysis.report.charthtml import vega_bundle
-from analysis.report.compare import BriefEntry
-from analysis.report.fragments import write_fragments
-from analysis.report.render import prepare_project
-from analysis.report.results import load_results
+from analysis.publish.charthtml import vega_bundle
+from analysis.publish.compare import BriefEntry
+from analysis.publish.fragments import write_fragments
+from analysis.publish.render import prepare_project
+from analysis.publish.results import load_results
 
 ROOT = Path(__file__).resolve().parents[1]
 FIXTURE = ROOT / "tests" / "fixtures" / "report"

@@ -43,7 +43,7 @@ def copy_project(dest: Path, briefs: list[str] | None) -> Path:
 
 
 def site(log: list[str]) -> float:
-    from analysis.report.render import render_all
+    from analysis.publish.render import render_all
 
     t0 = time.perf_counter()
     with contextlib.redirect_stderr(io.StringIO()):

@@ -7,7 +7,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from analysis.arms import parse_delivery_years, spread_deliveries
+from analysis.compute.arms import parse_delivery_years, spread_deliveries
 from analysis.errors import BriefError
 
 

@@ -8,8 +8,8 @@ import altair as alt
 import pandas as pd
 import pytest
 
-from analysis import artifacts
-from analysis.charts import renderer, setup, theme
+from analysis.compute import artifacts
+from analysis.compute.charts import renderer, setup, theme
 from analysis.errors import BriefError
 
 

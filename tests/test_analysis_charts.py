@@ -7,9 +7,9 @@ import json
 import numpy as np
 import pandas as pd
 
-from analysis import sensitivity as sens
-from analysis.charts import power as cp
-from analysis.charts import renderer, setup, theme
+from analysis.compute import sensitivity as sens
+from analysis.compute.charts import power as cp
+from analysis.compute.charts import renderer, setup, theme
 
 
 def rendered(chart) -> tuple[dict, str]:

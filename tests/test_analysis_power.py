@@ -10,7 +10,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from analysis import power
+from analysis.compute import power
 from analysis.errors import BriefError
 from tests.test_analysis_fixtures import frame
 

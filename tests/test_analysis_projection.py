@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from analysis import projection as pj
+from analysis.compute import projection as pj
 from analysis.errors import BriefError
 from tests.test_analysis_fixtures import growing
 

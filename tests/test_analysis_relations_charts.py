@@ -8,8 +8,8 @@ import pandas as pd
 import pytest
 
 from analysis import relations as R
-from analysis.charts import relations as cr
-from analysis.charts import renderer, setup, theme
+from analysis.compute.charts import relations as cr
+from analysis.compute.charts import renderer, setup, theme
 
 
 def rendered(chart) -> tuple[str, str]:

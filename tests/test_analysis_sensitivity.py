@@ -8,8 +8,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from analysis import projection as pj
-from analysis import sensitivity as sens
+from analysis.compute import projection as pj
+from analysis.compute import sensitivity as sens
 from analysis import verdicts
 from analysis.params import BriefParams
 from tests.test_analysis_fixtures import growing

@@ -7,8 +7,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from analysis import power, sensitivity, verdicts
-from analysis import projection as pj
+from analysis.compute import power, sensitivity
+from analysis import verdicts
+from analysis.compute import projection as pj
 from analysis.params import BriefParams
 from tests.test_analysis_fixtures import frame, growing
 

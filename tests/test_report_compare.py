@@ -5,8 +5,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from analysis.report.compare import BriefEntry, compare_md
-from analysis.report.results import CLAIM_IDS, parse_results
+from analysis.publish.compare import BriefEntry, compare_md
+from analysis.publish.results import CLAIM_IDS, parse_results
 
 RESULTS = json.loads(
     (Path(__file__).parent / "fixtures" / "report" / "build" / "results.json").read_text()

@@ -12,9 +12,9 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from analysis.errors import BriefError
-from analysis.report import fragments as fr
-from analysis.report.charthtml import spec_json
-from analysis.report.results import CLAIM_IDS, load_results, parse_results
+from analysis.publish import fragments as fr
+from analysis.publish.charthtml import spec_json
+from analysis.publish.results import CLAIM_IDS, load_results, parse_results
 
 FIXTURE = Path(__file__).parent / "fixtures" / "report"
 BUILD = FIXTURE / "build"

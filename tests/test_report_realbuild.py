@@ -20,11 +20,11 @@ import nbformat
 import pytest
 
 from analysis.pipeline.build import build_brief
-from analysis.report import checks
-from analysis.report.compare import BriefEntry
-from analysis.report.fragments import write_fragments
-from analysis.report.render import PAGES, prepare_project
-from analysis.report.results import CLAIM_IDS, NOT_COMPUTED, load_results
+from analysis.publish import checks
+from analysis.publish.compare import BriefEntry
+from analysis.publish.fragments import write_fragments
+from analysis.publish.render import PAGES, prepare_project
+from analysis.publish.results import CLAIM_IDS, NOT_COMPUTED, load_results
 from tests.fixtures.pipeline.support import use_project
 from tests.test_analysis_notebooks import real_data_available
 from tests.test_pipeline_real import synthetic_data

@@ -13,10 +13,10 @@ from pathlib import Path
 import pytest
 import yaml
 
-from analysis.report import checks
-from analysis.report.compare import BriefEntry
-from analysis.report.render import PAGES, prepare_project
-from analysis.report.results import load_results
+from analysis.publish import checks
+from analysis.publish.compare import BriefEntry
+from analysis.publish.render import PAGES, prepare_project
+from analysis.publish.results import load_results
 
 ROOT = Path(__file__).resolve().parents[1]
 FIXTURE = ROOT / "tests" / "fixtures" / "report"

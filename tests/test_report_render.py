@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from analysis.cli import main
-from analysis.report import render as rendering
+from analysis.publish import render as rendering
 from tests.fixtures.pipeline.support import snapshot
 
 ROOT = Path(__file__).resolve().parents[1]

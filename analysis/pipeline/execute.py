@@ -160,10 +160,10 @@ ENGINE_NAME = "brief-shared-kernel"
 # Before each notebook after the first: an empty namespace and execution counts from 1, as in a
 # fresh kernel. Imported modules stay loaded: that is the point (imports are most of a kernel's
 # start-up cost), and the library is pure functions, so no state passes between notebooks.
-# analysis.artifacts' record of charts saved since the last save_results is cleared too.
+# analysis.compute.artifacts' record of charts saved since the last save_results is cleared too.
 _RESET = (
     "import sys as _sys\n"
-    "_artifacts = _sys.modules.get('analysis.artifacts')\n"
+    "_artifacts = _sys.modules.get('analysis.compute.artifacts')\n"
     "if _artifacts is not None:\n"
     "    _artifacts.forget_recorded()\n"
     "get_ipython().reset(new_session=True)\n"

@@ -54,7 +54,7 @@ SOURCE: dict = {
     "caveats": [
         "TIV measures the volume of military capability transferred, not its price.",
         "The register gives TIV per deal, not per year; any per-year bilateral series built from "
-        "it (analysis.arms.spread_deliveries) is an approximation.",
+        "it (analysis.compute.arms.spread_deliveries) is an approximation.",
         "Soviet Union (SUN) and Russia (RUS) are separate suppliers.",
         "In the TIV tables a printed 0 means below 0.5 million TIV: kept as 0, flagged uncertain.",
         "The TIV tables (Oct 2024) are one release older than the register (Mar 2025).",

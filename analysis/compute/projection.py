@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from analysis import power
+from analysis.compute import power
 from analysis.errors import BriefError
 
 QUANTILES = (0.05, 0.25, 0.5, 0.75, 0.95)

@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from analysis.report.fragments import cell
-from analysis.report.results import CLAIM_IDS, NOT_COMPUTED, Claim, Results
+from analysis.publish.fragments import cell
+from analysis.publish.results import CLAIM_IDS, NOT_COMPUTED, Claim, Results
 
 DEFAULT_BRIEF = "default"
 

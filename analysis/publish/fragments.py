@@ -24,8 +24,8 @@ from typing import Any
 import yaml
 
 from analysis.errors import BriefError
-from analysis.report.charthtml import chart_div, scripts_html, standalone_html, vega_bundle
-from analysis.report.results import CLAIM_IDS, ChartInfo, Results, load_results
+from analysis.publish.charthtml import chart_div, scripts_html, standalone_html, vega_bundle
+from analysis.publish.results import CLAIM_IDS, ChartInfo, Results, load_results
 
 GENERATED = "_generated"
 FILES = "files"

@@ -2,7 +2,7 @@
 
 Each builder takes a tidy frame from :mod:`analysis.relations` and returns a finished Altair
 chart (title, axis titles with units, a source line underneath, colour-blind-safe colours from
-:mod:`analysis.charts.theme`), in the style of :mod:`analysis.charts.power`.
+:mod:`analysis.compute.charts.theme`), in the style of :mod:`analysis.compute.charts.power`.
 """
 
 from __future__ import annotations
@@ -12,8 +12,8 @@ from collections.abc import Sequence
 import altair as alt
 import pandas as pd
 
-from analysis.charts import theme
-from analysis.charts.power import LEGEND, YEAR_X
+from analysis.compute.charts import theme
+from analysis.compute.charts.power import LEGEND, YEAR_X
 
 ILLUSTRATION = "illustration, not forecast"
 

@@ -29,7 +29,7 @@ import altair
 import numpy as np
 import pandas as pd
 
-from analysis.charts import renderer
+from analysis.compute.charts import renderer
 from analysis.errors import BriefError
 
 ID = re.compile(r"^[a-z0-9][a-z0-9-]*$")

@@ -9,12 +9,13 @@ naming a ``<script type="application/json">`` that holds its spec; ``report/asse
 from __future__ import annotations
 
 import html
-import json
 from functools import cache
 from typing import Any
 
 import altair as alt
 import vl_convert as vlc
+
+from analysis.compute.charts.html import chart_div
 
 
 def vegalite_minor_version() -> str | None:
@@ -33,38 +34,6 @@ def vega_bundle() -> str:
     body = vlc.javascript_bundle(vl_version=vegalite_minor_version())
     head = "/* vega, vega-lite, vega-embed: bundled by vl-convert */\n"
     return f"{head}(function () {{\n{body}\n}})();\n"
-
-
-def spec_json(spec: dict[str, Any]) -> str:
-    """Compact, deterministic JSON safe inside ``<script>`` and inside Quarto raw blocks.
-
-    ``<``, ``>`` and ``&`` only occur inside JSON strings, so escaping them as ``\\u003c`` etc.
-    keeps the JSON equal while ruling out ``</script>`` and Quarto's ``{{<`` shortcode opener.
-    """
-    text = json.dumps(spec, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
-    return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
-
-
-def chart_div(
-    chart_id: str, spec: dict[str, Any], alt_text: str, fallback_src: str | None = None
-) -> str:
-    """The HTML that places one interactive chart (needs the bundle and charts.js on the page).
-
-    ``fallback_src`` (a URL or data URI of the static SVG) is shown until the chart is drawn,
-    and stays when scripts do not run.
-    """
-    alt_attr = html.escape(alt_text, quote=True)
-    fallback = (
-        f'<img class="brief-chart-static" src="{html.escape(fallback_src, quote=True)}" '
-        f'alt="{alt_attr}">'
-        if fallback_src
-        else ""
-    )
-    return (
-        f'<div class="brief-chart" id="vis-{chart_id}" data-vega-spec="spec-{chart_id}" '
-        f'role="img" aria-label="{alt_attr}">{fallback}</div>\n'
-        f'<script type="application/json" id="spec-{chart_id}">{spec_json(spec)}</script>'
-    )
 
 
 def scripts_html(prefix: str) -> str:

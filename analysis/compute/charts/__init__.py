@@ -5,7 +5,7 @@ Call :func:`setup` once (each notebook does) before building charts.
 
 from __future__ import annotations
 
-from analysis.charts import renderer, theme
+from analysis.compute.charts import renderer, theme
 
 
 def setup() -> None:

@@ -19,7 +19,7 @@ import numpy as np
 import pandas as pd
 from scipy.optimize import brentq
 
-from analysis import projection as pj
+from analysis.compute import projection as pj
 from analysis.errors import BriefError
 
 RATE_DELTA = 0.01  # tornado: each member's annual growth -/+ 1 percentage point (log-growth)

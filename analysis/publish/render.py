@@ -37,9 +37,9 @@ import yaml
 from analysis import paths
 from analysis.errors import BriefError
 from analysis.files import dump_json, sha256_text, swap_dir, tree_digest, write_text
-from analysis.report.compare import DEFAULT_BRIEF, BriefEntry, compare_md
-from analysis.report.fragments import GENERATED, write_fragments
-from analysis.report.results import load_results
+from analysis.publish.compare import DEFAULT_BRIEF, BriefEntry, compare_md
+from analysis.publish.fragments import GENERATED, write_fragments
+from analysis.publish.results import load_results
 
 # What a render needs from the project (everything else stays behind).
 PAGES = ("index.qmd", "compare.qmd")

@@ -1,8 +1,8 @@
 """Chart builders for claim C1: ratio over time, Monte Carlo fan, weight simplex, tornado.
 
-Each builder takes tidy DataFrames from :mod:`analysis.power`, :mod:`analysis.projection` or
-:mod:`analysis.sensitivity` and returns a finished Altair chart (title, axis titles with units, a
-source line underneath, colour-blind-safe colours from :mod:`analysis.charts.theme`).
+Each builder takes tidy DataFrames from :mod:`analysis.compute.power`, :mod:`analysis.compute.projection` or
+:mod:`analysis.compute.sensitivity` and returns a finished Altair chart (title, axis titles with units, a
+source line underneath, colour-blind-safe colours from :mod:`analysis.compute.charts.theme`).
 """
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ from __future__ import annotations
 import altair as alt
 import pandas as pd
 
-from analysis.charts import theme
+from analysis.compute.charts import theme
 
 RATIO_AXIS = "Coalition ÷ benchmark (1 = parity)"
 LEGEND = alt.Legend(columns=2, labelLimit=360, symbolStrokeWidth=2.5)

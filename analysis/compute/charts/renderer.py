@@ -20,6 +20,8 @@ from typing import Any
 import altair as alt
 import vl_convert as vlc
 
+from analysis.compute.charts.html import chart_div, spec_json
+
 RENDERER_NAME = "rand-brief"
 PPI = 144  # pixels per inch of the PNG (72 would be blurry in print)
 SCALE = PPI / 72
@@ -59,8 +61,6 @@ def to_png(spec: dict[str, Any]) -> bytes:
 
 def offline_html(spec: dict[str, Any], svg: str) -> str:
     """Chart HTML with no network use: static SVG now, interactive where the page has Vega."""
-    from analysis.report.charthtml import chart_div, spec_json
-
     chart_id = "c" + hashlib.sha256(spec_json(spec).encode("utf-8")).hexdigest()[:12]
     alt_text = str(spec.get("description") or _title(spec) or "Chart")
     data_uri = "data:image/svg+xml;base64," + base64.b64encode(svg.encode("utf-8")).decode("ascii")

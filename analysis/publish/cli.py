@@ -20,7 +20,7 @@ def _log(line: str) -> None:
 def render(params_file: Path, overrides: tuple[str, ...]) -> None:
     """Compute and render one brief with Quarto (default brief into _site/, others into
     _site/briefs/<name>/)."""
-    from analysis.report import render as rendering  # lazy: keeps `brief run` start fast
+    from analysis.publish import render as rendering  # lazy: keeps `brief run` start fast
 
     target = rendering.render_one(params_file, overrides, log=_log)
     click.echo(f"rendered {params_file} into {target}/")
@@ -30,7 +30,7 @@ def render(params_file: Path, overrides: tuple[str, ...]) -> None:
 @click.option("--jobs", "-j", default=1, show_default=True, help="Quarto renders at once.")
 def site(jobs: int) -> None:
     """Render every brief in params/ and an index page comparing their verdicts."""
-    from analysis.report import render as rendering  # lazy: keeps `brief run` start fast
+    from analysis.publish import render as rendering  # lazy: keeps `brief run` start fast
 
     target = rendering.render_all(jobs=jobs, log=_log)
     click.echo(f"site written to {target}/ (flagship at the root, others under briefs/)")
@@ -40,7 +40,7 @@ def site(jobs: int) -> None:
 def fragments() -> None:
     """Write report/_generated/ and report/files/ for the brief `brief run` computed (Quarto's
     pre-render step; picks the brief like `brief run` with no arguments)."""
-    from analysis.report import render as rendering  # lazy: keeps `brief run` start fast
+    from analysis.publish import render as rendering  # lazy: keeps `brief run` start fast
 
     build = rendering.fragments_for_prerender()
     click.echo(f"report fragments written from {build}/")

@@ -1,0 +1,111 @@
+"""Political alignment from UN General Assembly votes (claim C2 and the limits of C8)."""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Sequence
+
+import numpy as np
+import pandas as pd
+
+from analysis.compute.frames import require
+
+
+def dyad_agreement(un: pd.DataFrame, a: str, b: str) -> pd.DataFrame:
+    """UNGA voting agreement of the dyad (a, b) by year (order-insensitive): year, agreement."""
+    require(un, ["iso3_a", "iso3_b", "year", "agreement"], "un_agreement")
+    m = ((un["iso3_a"] == a) & (un["iso3_b"] == b)) | ((un["iso3_a"] == b) & (un["iso3_b"] == a))
+    out = un.loc[m, ["year", "agreement"]].astype({"year": int, "agreement": float})
+    return out.groupby("year", as_index=False)["agreement"].mean().sort_values("year")
+
+
+def agreement_table(un: pd.DataFrame, pairs: Sequence[tuple[str, str]]) -> pd.DataFrame:
+    """Long table ``pair, year, agreement`` for every pair (pairs without data are absent)."""
+    frames = []
+    for a, b in pairs:
+        d = dyad_agreement(un, a, b)
+        d.insert(0, "pair", f"{a}–{b}")
+        frames.append(d)
+    if not frames:
+        return pd.DataFrame(columns=["pair", "year", "agreement"])
+    return pd.concat(frames, ignore_index=True)
+
+
+def idealpoints(ind: pd.DataFrame, members: Sequence[str]) -> pd.DataFrame:
+    """Wide table year × member of UNGA ideal points (members without data are absent)."""
+    require(ind, ["iso3", "year", "indicator", "value"], "indicators")
+    d = ind[(ind["indicator"] == "unga_idealpoint") & ind["iso3"].isin(list(members))]
+    if d.empty:
+        return pd.DataFrame(columns=["year"])
+    w = d.pivot_table(index="year", columns="iso3", values="value", aggfunc="mean")
+    w.columns = [str(c) for c in w.columns]
+    return w.reset_index().astype({"year": int}).sort_values("year")
+
+
+def _pairs(a: Sequence[str], b: Sequence[str] | None) -> list[tuple[str, str]]:
+    if b is None:
+        return list(itertools.combinations(list(a), 2))
+    return [(i, j) for i in a for j in b if i != j]
+
+
+def idealpoint_distance(
+    ind: pd.DataFrame, group_a: Sequence[str], group_b: Sequence[str] | None = None
+) -> pd.DataFrame:
+    """Mean |IP_i - IP_j| by year: within ``group_a`` (pairwise) or between the two groups.
+
+    Pairs with a member lacking that year's ideal point are left out; ``n_pairs`` counts the pairs
+    used, and a year with none is absent. Columns ``year, distance, n_pairs``.
+    """
+    pairs = _pairs(group_a, group_b)
+    wide = idealpoints(ind, sorted(set(group_a) | set(group_b or [])))
+    rows = []
+    for _, r in wide.iterrows():
+        ds = [
+            abs(float(r[i]) - float(r[j]))
+            for i, j in pairs
+            if i in r.index and j in r.index and pd.notna(r[i]) and pd.notna(r[j])
+        ]
+        if ds:
+            rows.append(
+                {"year": int(r["year"]), "distance": float(np.mean(ds)), "n_pairs": len(ds)}
+            )
+    return pd.DataFrame(rows, columns=["year", "distance", "n_pairs"])
+
+
+def alignment_distances(
+    ind: pd.DataFrame, coalition: Sequence[str], benchmark: Sequence[str]
+) -> pd.DataFrame:
+    """Long table ``series, year, distance, n_pairs``: within the coalition, and to the benchmark.
+
+    With a one-member coalition only the distance to the benchmark is given.
+    """
+    within = idealpoint_distance(ind, coalition) if len(coalition) > 1 else None
+    between = idealpoint_distance(ind, coalition, benchmark)
+    frames = []
+    if within is not None:
+        frames.append(within.assign(series="within coalition"))
+    frames.append(between.assign(series="coalition to benchmark"))
+    out = pd.concat(frames, ignore_index=True)
+    return out[["series", "year", "distance", "n_pairs"]]
+
+
+def missing_members(ind: pd.DataFrame, members: Sequence[str], indicator: str) -> list[str]:
+    """Members with no value at all of ``indicator`` (shown as "not available")."""
+    require(ind, ["iso3", "indicator"], "indicators")
+    have = set(ind.loc[ind["indicator"] == indicator, "iso3"])
+    return [m for m in members if m not in have]
+
+
+def agreement_pairs(coalition: Sequence[str], benchmark: Sequence[str]) -> list[tuple[str, str]]:
+    """Pairs for the agreement chart: within the coalition, then each member with the first
+    benchmark member (the U.S. in every brief so far)."""
+    pairs = _pairs(coalition, None)
+    if benchmark:
+        pairs += [(m, benchmark[0]) for m in coalition if m != benchmark[0]]
+    return pairs
+
+
+def missing_pairs(agreement: pd.DataFrame, pairs: Sequence[tuple[str, str]]) -> list[str]:
+    """Pairs of :func:`agreement_pairs` without any agreement value ("not available")."""
+    have = set(agreement["pair"]) if len(agreement) else set()
+    return [f"{a}–{b}" for a, b in pairs if f"{a}–{b}" not in have]

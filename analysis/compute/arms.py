@@ -1,0 +1,280 @@
+"""SIPRI arms-register deals spread over their delivery years (an approximation).
+
+The SIPRI register gives, per deal, the TIV of the weapons delivered so far (``tiv_delivered``)
+and the years in which deliveries happened (``delivery_years``, e.g. ``"2004; 2006-2008"``; a
+year in parentheses, ``"(2004)"``, is uncertain). It does not say how much was delivered in each
+year, so :func:`spread_deliveries` divides each deal's delivered TIV evenly over its delivery
+years. This is an approximation: yearly totals from it differ from SIPRI's own yearly TIV tables
+(``arms_imports_tiv``/``arms_exports_tiv``), which use the actual numbers delivered per year.
+Deals without parseable delivery years are returned separately (``unparsed``), never dropped
+silently.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping, Sequence
+
+import pandas as pd
+
+from analysis.compute.frames import num, require
+from analysis.compute.groups import name_of
+from analysis.errors import BriefError
+
+REGISTER_COLUMNS = ("supplier_iso3", "recipient_iso3", "delivery_years", "tiv_delivered")
+SPREAD_COLUMNS = ["supplier_iso3", "recipient_iso3", "year", "tiv"]
+_TOKEN = re.compile(r"^\(?\s*(\d{4})\s*(?:[-–]\s*(\d{4}))?\s*\)?$")
+
+
+def parse_delivery_years(text: object) -> list[int]:
+    """Years of a SIPRI ``delivery_years`` string, sorted and unique.
+
+    ``"2004; 2006-2008"`` -> ``[2004, 2006, 2007, 2008]``; ``"(2004)"`` (uncertain) -> ``[2004]``;
+    empty or missing -> ``[]``. Any other token raises :class:`BriefError`.
+    """
+    if text is None or (isinstance(text, float) and pd.isna(text)):
+        return []
+    s = str(text).strip()
+    if not s:
+        return []
+    years: set[int] = set()
+    for token in re.split(r"[;,]", s):
+        token = token.strip()
+        if not token:
+            continue
+        m = _TOKEN.match(token)
+        if not m:
+            raise BriefError(
+                f"arms_register: delivery_years {s!r}: cannot read {token!r}; "
+                "expected years like '2004; 2006-2008' or '(2004)'"
+            )
+        first = int(m.group(1))
+        last = int(m.group(2)) if m.group(2) else first
+        if last < first:
+            raise BriefError(
+                f"arms_register: delivery_years {s!r}: range {token!r} ends before it starts"
+            )
+        years.update(range(first, last + 1))
+    return sorted(years)
+
+
+def spread_deliveries(register: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Delivered TIV per (supplier, recipient, year), spread evenly over each deal's years.
+
+    Returns ``(spread, unparsed)``: ``spread`` has columns supplier_iso3, recipient_iso3, year,
+    tiv (summed over deals, sorted); ``unparsed`` holds the register rows with delivered TIV but
+    no delivery years (their TIV is not in ``spread``). Deals with no delivered TIV (empty or
+    zero) contribute nothing. The total delivered TIV of the parsed deals is preserved.
+    """
+    missing = [c for c in REGISTER_COLUMNS if c not in register.columns]
+    if missing:
+        raise BriefError(
+            f"arms_register: missing columns {missing}; expected {list(REGISTER_COLUMNS)}"
+        )
+    tiv = pd.to_numeric(register["tiv_delivered"], errors="coerce").fillna(0.0)
+    if (tiv < 0).any():
+        row = int((tiv < 0).to_numpy().argmax())
+        raise BriefError(f"arms_register: row {row}: tiv_delivered is negative; expected >= 0")
+    rows: list[tuple[str, str, int, float]] = []
+    unparsed_idx = []
+    for idx, sup, rec, dy, t in zip(
+        register.index,
+        register["supplier_iso3"],
+        register["recipient_iso3"],
+        register["delivery_years"],
+        tiv,
+        strict=True,
+    ):
+        if t <= 0:
+            continue
+        years = parse_delivery_years(dy)
+        if not years:
+            unparsed_idx.append(idx)
+            continue
+        share = t / len(years)
+        for y in years:
+            rows.append((_code(sup), _code(rec), y, share))
+    spread = pd.DataFrame(rows, columns=SPREAD_COLUMNS)
+    if not spread.empty:
+        spread = spread.groupby(SPREAD_COLUMNS[:3], as_index=False)["tiv"].sum()
+    spread = spread.astype({"year": int, "tiv": float})
+    spread = spread.sort_values(SPREAD_COLUMNS[:3]).reset_index(drop=True)
+    unparsed = register.loc[unparsed_idx].reset_index(drop=True)
+    return spread, unparsed
+
+
+def _code(x: object) -> str:
+    """ISO3 code as a string; a missing code (non-state party) becomes ``""``."""
+    if x is None or (isinstance(x, float) and pd.isna(x)):
+        return ""
+    return str(x)
+
+
+# ---------------------------------------------------------------------------------------------
+# Flows between suppliers and recipients (claims C4, C7)
+
+RUSSIA_SUPPLIERS = ("RUS", "SUN")  # Russia and, before 1992, the Soviet Union (kept separate)
+
+
+CHINA_SUPPLIERS = ("CHN",)
+
+
+# Named "high-end" systems of claim C4: label -> substrings of SIPRI's weapon_designation.
+NAMED_SYSTEMS: dict[str, tuple[str, ...]] = {
+    "Su-27": ("Su-27",),
+    "Su-30": ("Su-30",),
+    "Sovremenny destroyer": ("Sovremenny",),
+    "Kilo / Project 636 submarine": ("Kilo", "Project-636", "Project 636", "Varshavyanka"),
+    "S-300": ("S-300",),
+    "S-400": ("S-400",),
+    "Su-35": ("Su-35",),
+}
+
+
+TIV_COLUMNS = ("tiv", "tiv_delivered_year", "tiv_year", "tiv_delivered")
+
+
+def _tiv_column(spread: pd.DataFrame) -> str:
+    for c in TIV_COLUMNS:
+        if c in spread.columns:
+            return c
+    raise BriefError(f"spread deliveries: no TIV column; expected one of {list(TIV_COLUMNS)}")
+
+
+def arms_flow(
+    spread: pd.DataFrame, suppliers: Sequence[str], recipients: Sequence[str]
+) -> pd.DataFrame:
+    """Delivered TIV (approximate: spread over delivery years) from suppliers to recipients."""
+    require(spread, ["year", "supplier_iso3", "recipient_iso3"], "spread deliveries")
+    col = _tiv_column(spread)
+    d = spread[
+        spread["supplier_iso3"].isin(list(suppliers))
+        & spread["recipient_iso3"].isin(list(recipients))
+    ]
+    if d.empty:
+        return pd.DataFrame(columns=["year", "value"])
+    out = d.groupby("year", as_index=False)[col].sum().rename(columns={col: "value"})
+    return out.astype({"year": int, "value": float}).sort_values("year").reset_index(drop=True)
+
+
+def supplier_share(flow: pd.DataFrame, total: pd.DataFrame) -> pd.DataFrame:
+    """Flow ÷ the recipient's total arms imports by year (both ``year, value``).
+
+    Pass the total from the same spread register (:func:`recipient_imports`) so numerator and
+    denominator share the approximation; SIPRI's yearly import table counts deliveries by the
+    year they happened and can be below a spread flow in a single year. Columns year, flow,
+    total, share; years without a positive total are absent.
+    """
+    require(total, ["year", "value"], "arms imports total")
+    tot = total[["year", "value"]].rename(columns={"value": "total"}).astype({"year": int})
+    f = flow.rename(columns={"value": "flow"})
+    out = tot.merge(f, on="year", how="left")
+    out["flow"] = out["flow"].fillna(0.0).astype(float)
+    out = out[out["total"] > 0].copy()
+    out["share"] = out["flow"] / out["total"]
+    return out[["year", "flow", "total", "share"]].sort_values("year").reset_index(drop=True)
+
+
+def recipient_imports(spread: pd.DataFrame, recipient: str) -> pd.DataFrame:
+    """All suppliers' delivered TIV to ``recipient`` by year (spread register): year, value."""
+    require(spread, ["year", "supplier_iso3", "recipient_iso3"], "spread deliveries")
+    suppliers = spread["supplier_iso3"].dropna().unique().tolist()
+    return arms_flow(spread, suppliers, [recipient])
+
+
+def named_systems(
+    register: pd.DataFrame,
+    *,
+    suppliers: Sequence[str] = RUSSIA_SUPPLIERS,
+    recipient: str = "CHN",
+    systems: Mapping[str, Sequence[str]] | None = None,
+) -> pd.DataFrame:
+    """Deals for the named systems: system, year_order, weapon_designation, numbers, TIV."""
+    cols = ["supplier_iso3", "recipient_iso3", "year_order", "weapon_designation"]
+    require(register, cols, "arms_register")
+    d = register[
+        register["supplier_iso3"].isin(list(suppliers)) & (register["recipient_iso3"] == recipient)
+    ]
+    rows = []
+    for label, pats in (systems or NAMED_SYSTEMS).items():
+        hit = d[
+            d["weapon_designation"]
+            .astype(str)
+            .apply(lambda s, p=tuple(pats): any(x.lower() in s.lower() for x in p))
+        ]
+        for _, r in hit.iterrows():
+            rows.append(
+                {
+                    "system": label,
+                    "year_order": int(r["year_order"]),
+                    "weapon_designation": str(r["weapon_designation"]),
+                    "number_ordered": num(r.get("number_ordered")),
+                    "number_delivered": num(r.get("number_delivered")),
+                    "delivery_years": str(r.get("delivery_years", "")),
+                    "tiv_delivered": num(r.get("tiv_delivered")),
+                }
+            )
+    out = pd.DataFrame(
+        rows,
+        columns=[
+            "system",
+            "year_order",
+            "weapon_designation",
+            "number_ordered",
+            "number_delivered",
+            "delivery_years",
+            "tiv_delivered",
+        ],
+    )
+    return out.sort_values(["year_order", "system", "weapon_designation"]).reset_index(drop=True)
+
+
+def recipients_per_year(
+    spread: pd.DataFrame, suppliers: Sequence[str], *, first_year: int | None = None
+) -> pd.DataFrame:
+    """Number of distinct state recipients with deliveries from ``suppliers`` by year.
+
+    Non-state recipients (empty ``recipient_iso3``) are not counted. Years in the data with no
+    recipient count as 0 within the data's span. Columns year, recipients.
+    """
+    require(spread, ["year", "supplier_iso3", "recipient_iso3"], "spread deliveries")
+    col = _tiv_column(spread)
+    rec = spread["recipient_iso3"].fillna("").astype(str)
+    d = spread[spread["supplier_iso3"].isin(list(suppliers)) & (rec != "") & (spread[col] > 0)]
+    if spread.empty:
+        return pd.DataFrame(columns=["year", "recipients"])
+    years = range(int(spread["year"].min()), int(spread["year"].max()) + 1)
+    n = d.groupby("year")["recipient_iso3"].nunique()
+    out = pd.DataFrame({"year": list(years)})
+    out["recipients"] = [int(n.get(y, 0)) for y in years]
+    if first_year is not None:
+        out = out[out["year"] >= first_year]
+    return out.reset_index(drop=True)
+
+
+def supplier_groups(coalition: Sequence[str]) -> dict[str, tuple[str, ...]]:
+    """Arms suppliers per coalition member: Russia includes the Soviet Union."""
+    return {name_of(m): (RUSSIA_SUPPLIERS if m == "RUS" else (m,)) for m in coalition if m != "SUN"}
+
+
+def recipients_table(
+    spread: pd.DataFrame, groups: Mapping[str, Sequence[str]], *, first_year: int
+) -> tuple[pd.DataFrame, dict[str, pd.DataFrame], list[str]]:
+    """Recipients per year for each supplier group from ``first_year``.
+
+    Returns (long table ``supplier, year, recipients``, per-group frames, groups with no
+    deliveries at all in the register: "not available").
+    """
+    per, missing = {}, []
+    for label, sup in groups.items():
+        if not spread["supplier_iso3"].isin(list(sup)).any():
+            missing.append(label)
+            continue
+        per[label] = recipients_per_year(spread, sup, first_year=first_year)
+    frames = [d.assign(supplier=k) for k, d in per.items()]
+    long = (
+        pd.concat(frames, ignore_index=True)[["supplier", "year", "recipients"]]
+        if frames
+        else pd.DataFrame(columns=["supplier", "year", "recipients"])
+    )
+    return long, per, missing

@@ -1,0 +1,147 @@
+"""What every claim module shares: parts, the rule that combines them, evidence builders.
+
+A claim module (``c1.py`` … ``c7.py``) holds the claim's rules (a pydantic ``Rules`` model whose
+fields are brief parameters under ``rules.<claim>``), the function that decides it from prepared
+inputs (``assess``), and its sentence. It returns a :class:`analysis.results.Claim`.
+
+**How parts combine into a verdict** (:func:`combine`; ``docs/decisions.md`` explains why):
+
+- no part can be tested: *not testable*;
+- every tested part is inconclusive (e.g. a trend whose interval includes zero): *no evidence
+  either way*, which is not a refutation;
+- a part marked ``central`` fails (the claim stands or falls with it, e.g. "not exceed"): *not
+  supported*;
+- every tested part holds: *supported*;
+- every decided part fails: *not supported*;
+- anything else: *partly supported*.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable
+from typing import Any
+
+from analysis.results import Claim, Evidence, Outcome, Part, Unit, VerdictLabel
+
+CONFIDENCE = 0.95  # the level of every interval the brief reports
+
+
+def combine(parts: Iterable[Part]) -> VerdictLabel:
+    """The verdict from the claim's parts (the rule in the module docstring)."""
+    tested = [p for p in parts if p.outcome != "untested"]
+    if not tested:
+        return "not testable"
+    decided = [p for p in tested if p.outcome != "inconclusive"]
+    if not decided:
+        return "no evidence either way"
+    if any(p.central and p.outcome == "fails" for p in tested):
+        return "not supported"
+    if all(p.outcome == "holds" for p in tested):
+        return "supported"
+    if all(p.outcome == "fails" for p in decided):
+        return "not supported"
+    return "partly supported"
+
+
+def outcome(holds: bool | None) -> Outcome:
+    """A yes/no test as a part's outcome (None: the data cannot decide it: inconclusive)."""
+    if holds is None:
+        return "inconclusive"
+    return "holds" if holds else "fails"
+
+
+def above(low: float | None, high: float | None) -> Outcome:
+    """An interval's verdict on "it rose": above zero holds, below zero fails, else inconclusive.
+
+    An interval that includes zero is no evidence of a rise *or* of a fall; it is never read as
+    the claim failing.
+    """
+    if low is None or high is None:
+        return "untested"
+    if low > 0:
+        return "holds"
+    if high < 0:
+        return "fails"
+    return "inconclusive"
+
+
+def part(name: str, test: str, result: Outcome, *, central: bool = False) -> Part:
+    return Part(name=name, test=test, outcome=result, central=central)
+
+
+def untested(name: str, why: str) -> Part:
+    """A part of the claim no public data can test (shown, never counted)."""
+    return Part(name=name, test=why, outcome="untested")
+
+
+def num(x: Any) -> float | None:
+    """Plain float, or None for missing/NaN/inf."""
+    if x is None:
+        return None
+    try:
+        v = float(x)
+    except (TypeError, ValueError):
+        return None
+    return v if math.isfinite(v) else None
+
+
+def ev(
+    key: str,
+    label: str,
+    value: Any,
+    unit: Unit,
+    year: int | None = None,
+    *,
+    decisive: bool = False,
+) -> Evidence:
+    """One evidence item (numbers made plain: numpy scalars and NaN become float/None)."""
+    if unit in ("count", "year") and value is not None and not isinstance(value, str):
+        value = None if num(value) is None else int(value)
+    elif unit != "text":
+        value = num(value)
+    return Evidence(
+        key=key, label=label, value=value, unit=unit, year=year, decisive=decisive
+    )
+
+
+def claim(
+    title: str,
+    parts: list[Part],
+    summary: str,
+    evidence: list[Evidence],
+    *,
+    assumptions: Iterable[str] = (),
+    charts: Iterable[str] = (),
+    tables: Iterable[str] = (),
+) -> Claim:
+    """A claim's result with its verdict combined from ``parts``."""
+    keys = [e.key for e in evidence]
+    dup = sorted({k for k in keys if keys.count(k) > 1})
+    if dup:
+        raise ValueError(f"evidence keys given twice: {dup}")
+    return Claim(
+        title=title,
+        verdict=combine(parts),
+        summary=summary,
+        parts=parts,
+        evidence=evidence,
+        assumptions=list(assumptions),
+        charts=list(charts),
+        tables=list(tables),
+    )
+
+
+def pct(x: float | None) -> str:
+    """A share in a sentence: whole percent, never a real chance shown as 0 % or 100 %."""
+    if x is None:
+        return "not available"
+    if 0 < x < 0.005:
+        return "<1%"
+    if 0.995 < x < 1:
+        return ">99%"
+    return f"{x:.0%}"
+
+
+def signed(x: float | None, digits: int = 2) -> str:
+    return "not available" if x is None else f"{x:+.{digits}f}"

@@ -1,0 +1,317 @@
+"""C1: combined Chinese and Russian power approaches, but does not exceed, U.S. power.
+
+What the report said (its summary page, quoted by the article): "aggregate Chinese and Russian
+power" will "continue to approach, but not exceed" U.S. power; "through 2022" is the reporter's
+horizon, not a quotation. The test runs on the ratio of the coalition's power to the
+benchmark's, on every measure of power the brief computes; the verdict is stated on the
+headline measure and the others are evidence.
+
+Parts, each decided on the headline measure's ratio (``rules.c1`` holds every threshold):
+
+1. *approached up to the report*: the ratio rose by more than ``tolerance`` over the
+   ``approach_window`` years to 2021;
+2. *not exceeded through the article's horizon* (central): no observed year up to
+   ``article_horizon`` with a ratio above 1;
+3. *kept approaching since the report*: the latest observed ratio is above the 2021 ratio by
+   more than ``tolerance`` (fails if below it by more than ``tolerance``);
+4. *projected to keep approaching*: the central projection at the horizon is above the 2021
+   ratio by more than ``tolerance``; a projection that only climbs back from a lower latest
+   ratio toward the 2021 level is inconclusive, and the sentence says so;
+5. *not projected to exceed* (central): no observed year after the article's horizon above 1,
+   and the probability of exceeding parity by the horizon below ``exceed_probability``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import pandas as pd
+from pydantic import BaseModel, ConfigDict, Field
+
+from analysis.compute.claims.base import claim, combine, ev, num, outcome, part, pct
+from analysis.results import Claim, Part
+
+ID = "C1"
+TITLE = "Combined Chinese and Russian power approaches, but does not exceed, U.S. power"
+REPORT_YEAR = 2021  # RAND RR-3067 was published in October 2021: a fact, not a choice
+
+
+class Rules(BaseModel):
+    """The rules that decide C1 (brief parameters ``rules.c1.*``)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    approach_window: int = Field(
+        10, ge=3, le=30, description="Years before 2021 over which 'approach' is measured"
+    )
+    tolerance: float = Field(
+        0.01,
+        ge=0.0,
+        le=0.2,
+        description="A ratio change smaller than this is no change (0.01 = 1 % of the "
+        "benchmark's level: within the revisions of GDP and spending data)",
+    )
+    exceed_probability: float = Field(
+        0.5,
+        gt=0.0,
+        lt=1.0,
+        description="Exceeding by the horizon counts as expected when its probability is at "
+        "least this",
+    )
+
+
+@dataclass(frozen=True)
+class MeasureTest:
+    """C1 decided on one measure: its parts and the numbers behind them."""
+
+    measure: str
+    parts: list[Part]
+    numbers: dict[str, Any]
+
+    @property
+    def verdict(self) -> str:
+        return combine(self.parts)
+
+
+def _value_at(t: pd.DataFrame, year: int) -> float | None:
+    row = t.loc[t["year"] == year, "ratio"]
+    return num(row.iloc[0]) if len(row) else None
+
+
+def _moved(change: float | None, tolerance: float) -> bool | None:
+    """Rose (True), fell (False), or within the tolerance / not available (None)."""
+    if change is None or abs(change) <= tolerance:
+        return None
+    return change > 0
+
+
+def decide_measure(
+    measure: str,
+    table: pd.DataFrame,
+    *,
+    central_at_horizon: float | None,
+    prob_exceed_by_horizon: float | None,
+    crossover_year: int | None,
+    article_horizon: int,
+    horizon: int,
+    rules: Rules,
+) -> MeasureTest:
+    """Decide C1's parts on one measure's observed ratios (``year``, ``ratio``) and projection."""
+    t = table.dropna(subset=["ratio"])
+    years = t["year"].astype(int)
+    start = REPORT_YEAR - rules.approach_window
+    r_report, r_start = _value_at(t, REPORT_YEAR), _value_at(t, start)
+    latest_year = int(years.max()) if len(t) else None
+    r_latest = _value_at(t, latest_year) if latest_year is not None else None
+    tol = rules.tolerance
+
+    if r_report is None or r_start is None:
+        p1 = part("Approached up to the report", "no ratio for both years", "untested")
+    else:
+        p1 = part(
+            "Approached up to the report",
+            f"the ratio rose by more than {tol:g} from {start} to {REPORT_YEAR}",
+            outcome(_moved(r_report - r_start, tol)),
+        )
+
+    covers = len(t) > 0 and latest_year is not None and latest_year >= REPORT_YEAR
+    exceeded_early = bool((t.loc[years <= article_horizon, "ratio"] > 1).any())
+    exceeded_late = bool((t.loc[years > article_horizon, "ratio"] > 1).any())
+    p2 = part(
+        f"Not exceeded through {article_horizon}",
+        f"no observed year up to {article_horizon} with the ratio above 1",
+        ("fails" if exceeded_early else "holds") if covers else "untested",
+        central=True,
+    )
+
+    if r_report is None or latest_year is None or latest_year <= REPORT_YEAR:
+        p3 = part("Kept approaching since the report", "no year after 2021 yet", "untested")
+    else:
+        p3 = part(
+            "Kept approaching since the report",
+            f"the ratio in {latest_year} is above its {REPORT_YEAR} level by more than {tol:g}",
+            outcome(_moved(r_latest - r_report, tol)),  # type: ignore[operator]
+        )
+
+    if central_at_horizon is None or r_report is None or r_latest is None:
+        p4 = part("Projected to keep approaching", "no projection", "untested")
+    else:
+        gain = central_at_horizon - r_report
+        if gain > tol:
+            result = "holds"
+        elif central_at_horizon < r_latest - tol:
+            result = "fails"  # projected to move away from parity
+        else:
+            result = "inconclusive"  # flat, or only climbing back toward the 2021 level
+        p4 = part(
+            "Projected to keep approaching",
+            f"the central projection for {horizon} is above the {REPORT_YEAR} ratio by more "
+            f"than {tol:g}",
+            result,  # type: ignore[arg-type]
+        )
+
+    if prob_exceed_by_horizon is None:
+        p5 = part("Not projected to exceed", "no projection", "untested", central=True)
+    else:
+        likely = prob_exceed_by_horizon >= rules.exceed_probability
+        p5 = part(
+            f"Not projected to exceed by {horizon}",
+            f"no observed year after {article_horizon} above 1 and a probability of exceeding "
+            f"by {horizon} below {rules.exceed_probability:.0%}",
+            "fails" if (likely or exceeded_late) else "holds",
+            central=True,
+        )
+
+    numbers = {
+        "ratio_report_year": r_report,
+        "ratio_approach_start": r_start,
+        "approach_start": start,
+        "latest_year": latest_year,
+        "ratio_latest": r_latest,
+        "central_at_horizon": num(central_at_horizon),
+        "prob_exceed_by_horizon": num(prob_exceed_by_horizon),
+        "crossover_year": crossover_year,
+        "fell_since_report": (
+            r_report is not None and r_latest is not None and r_latest < r_report - tol
+        ),
+    }
+    return MeasureTest(measure, [p1, p2, p3, p4, p5], numbers)
+
+
+def phrase(label: str) -> str:
+    """A measure's label inside a sentence ('military expenditure', but 'GDP at ...')."""
+    return label[:1].lower() + label[1:] if label[1:2].islower() else label
+
+
+def sentence(
+    t: MeasureTest,
+    verdict: str,
+    *,
+    label: str,
+    coalition_label: str,
+    benchmark_label: str,
+    horizon: int,
+    agree: int,
+    tested: int,
+) -> str:
+    n = t.numbers
+    text = (
+        f"On {phrase(label)}, {coalition_label} stood at {pct(n['ratio_report_year'])} of the "
+        f"{benchmark_label} level in {REPORT_YEAR} ({pct(n['ratio_approach_start'])} in "
+        f"{n['approach_start']})"
+    )
+    if n["latest_year"] is not None and n["latest_year"] > REPORT_YEAR:
+        text += f" and {pct(n['ratio_latest'])} in {n['latest_year']}"
+    if n["fell_since_report"]:
+        text += ": the ratio has fallen since the report"
+        if n["central_at_horizon"] is not None:
+            back = n["central_at_horizon"] <= n["ratio_report_year"] + 1e-12
+            text += (
+                f", and the central projection of {pct(n['central_at_horizon'])} in {horizon} "
+                + ("only returns toward its earlier level" if back else "passes its 2021 level")
+            )
+    elif n["central_at_horizon"] is not None:
+        text += f"; the central projection is {pct(n['central_at_horizon'])} in {horizon}"
+    if n["prob_exceed_by_horizon"] is not None:
+        text += f", with a {pct(n['prob_exceed_by_horizon'])} probability of exceeding it by then"
+    text += f". The claim is {verdict} ({agree} of {tested} measures give the same verdict)."
+    return text
+
+
+def assess(
+    tests: Mapping[str, MeasureTest],
+    *,
+    headline: str,
+    labels: Mapping[str, str],
+    coalition_label: str,
+    benchmark_label: str,
+    horizon: int,
+    assumptions: Sequence[str] = (),
+    charts: Sequence[str] = (),
+    tables: Sequence[str] = (),
+) -> Claim:
+    """C1's result: the headline measure's parts, every measure's verdict as evidence."""
+    t = tests.get(headline)
+    if t is None:
+        return claim(
+            TITLE,
+            [part("Approach, but not exceed", f"no data for {headline}", "untested")],
+            f"No data for the headline measure {labels.get(headline, headline)}.",
+            [],
+            assumptions=assumptions,
+        )
+    verdict = combine(t.parts)
+    agree = sum(1 for x in tests.values() if x.verdict == verdict)
+    n = t.numbers
+    latest = n["latest_year"]
+    evidence = [
+        ev("ratio_report_year", "Ratio in the report's year", n["ratio_report_year"], "ratio",
+           REPORT_YEAR, decisive=True),
+        ev("ratio_approach_start", "Ratio at the start of the approach window",
+           n["ratio_approach_start"], "ratio", n["approach_start"], decisive=True),
+        ev("ratio_latest", "Ratio in the latest year with data", n["ratio_latest"], "ratio",
+           latest, decisive=True),
+        ev("central_at_horizon", "Central projection of the ratio", n["central_at_horizon"],
+           "ratio", horizon, decisive=True),
+        ev("prob_exceed_by_horizon", "Probability of exceeding parity by the horizon",
+           n["prob_exceed_by_horizon"], "probability", horizon, decisive=True),
+        ev("crossover_year", "First year at or above parity (observed, else projected)",
+           n["crossover_year"] if n["crossover_year"] is not None else "not by the horizon",
+           "year" if n["crossover_year"] is not None else "text"),
+        ev("measures_agreeing", "Measures giving the same verdict", agree, "count"),
+        ev("measures_tested", "Measures tested", len(tests), "count"),
+    ]  # fmt: skip
+    evidence += [
+        ev(f"verdict_{m}", f"Verdict on {phrase(labels[m])}", x.verdict, "text")
+        for m, x in sorted(tests.items())
+    ]
+    summary = sentence(
+        t,
+        verdict,
+        label=labels[headline],
+        coalition_label=coalition_label,
+        benchmark_label=benchmark_label,
+        horizon=horizon,
+        agree=agree,
+        tested=len(tests),
+    )
+    return claim(
+        TITLE,
+        t.parts,
+        summary,
+        evidence,
+        assumptions=assumptions,
+        charts=charts,
+        tables=tables,
+    )
+
+
+def assumptions(params: Any, notes: Mapping[str, Sequence[str]]) -> list[str]:
+    """The assumptions behind the C1 verdict, stated from the parameters actually used."""
+    g, r = params.growth_scenario, params.rules.c1
+    sd = "each member's historical sd" if g.growth_sd is None else f"sd {g.growth_sd:g}"
+    method = {
+        "trailing_cagr": f"each member's trailing {g.window}-year compound growth",
+        "weo": f"IMF WEO projections where available, then trailing {g.window}-year growth",
+        "explicit": "explicit growth rates per country",
+    }[g.method]
+    out = [
+        f"Coalition: {', '.join(params.coalition)}; benchmark: {', '.join(params.benchmark)}.",
+        f"Verdict stated on {params.headline_measure}; the other measures are shown as evidence.",
+        f"'Approach' means the ratio rose by more than {r.tolerance:g} from "
+        f"{REPORT_YEAR - r.approach_window} to {REPORT_YEAR}, and rises after it by more than "
+        f"{r.tolerance:g} count as approaching further; 'exceed' means a ratio above 1, and "
+        f"exceeding by {params.horizon} counts as expected when its probability is at least "
+        f"{r.exceed_probability:.0%}.",
+        f"Projections: {method}, {g.shocks} annual shocks with {sd}, {params.mc_draws:,} draws, "
+        f"seed {params.seed}.",
+        f"Missing member-years: {params.missing.replace('_', ' ')} (never counted as zero).",
+        "The CINC-style composite ends with COW NMC v7.0 in 2022 and is extended only by "
+        "projection.",
+        "All figures are our computation from public data, not the report's own numbers.",
+    ]
+    for m, items in sorted(notes.items()):
+        out += [f"{m}: {n}" for n in items]
+    return out

@@ -1,0 +1,149 @@
+"""C4: the 2002 "15-year Military Cooperation Plan" expanded Russian arms and technology for China.
+
+What the article reports the study said: the plan (2002, per the article) expanded equipment,
+technology licences and joint research and development; China got "high-end" systems such as
+the Su-27 and Su-30 and guided-missile destroyers, and Russian scientists worked in Chinese
+defence plants.
+
+Parts (``rules.c4``):
+
+1. *deliveries expanded* (central): Russia's mean delivered TIV a year in the ``window`` years
+   from the plan is above its mean in the ``window`` years before;
+2. *Russia the dominant supplier*: Russia's mean share of China's arms imports over the same
+   years after the plan is above ``dominant_share``;
+3. *high-end systems ordered*: at least one of the named systems was ordered in the window;
+4. licences, joint R&D and Russian scientists in Chinese plants: untested (not in any data).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import pandas as pd
+from pydantic import BaseModel, ConfigDict, Field
+
+from analysis.compute.claims.base import claim, ev, outcome, part, pct, untested
+from analysis.compute.frames import latest, mean_between, value_at
+from analysis.results import Claim
+
+ID = "C4"
+TITLE = "The 2002 military cooperation plan expanded Russian arms transfers to China"
+REPORT_YEAR = 2021
+PLAN_YEAR = 2002  # the "15-year Military Cooperation Plan", signed in 2002 per the article
+
+
+class Rules(BaseModel):
+    """The rules that decide C4 (brief parameters ``rules.c4.*``)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    window: int = Field(
+        10, ge=3, le=15, description="Years compared after the 2002 plan and before it"
+    )
+    dominant_share: float = Field(
+        0.5,
+        gt=0.0,
+        lt=1.0,
+        description="Russia is China's dominant supplier when its share of China's arms "
+        "imports is above this",
+    )
+
+
+def assess(
+    share: pd.DataFrame,
+    flow: pd.DataFrame,
+    systems: pd.DataFrame,
+    rules: Rules,
+    *,
+    charts: Sequence[str] = (),
+    tables: Sequence[str] = (),
+) -> Claim:
+    """C4 from Russia's delivered TIV to China (``year, value``), its share of China's imports
+    (``year, share``) and the named systems' deals (``year_order`` …)."""
+    w, y0 = rules.window, PLAN_YEAR
+    after_span, before_span = (y0, y0 + w - 1), (y0 - w, y0 - 1)
+    before = mean_between(flow, "value", *before_span)
+    after = mean_between(flow, "value", *after_span)
+    share_after = mean_between(share, "share", *after_span)
+    share_before = mean_between(share, "share", *before_span)
+    ordered = systems[(systems["year_order"] >= y0) & (systems["year_order"] < y0 + w)]
+    spans = f"{after_span[0]}–{after_span[1]} against {before_span[0]}–{before_span[1]}"
+    parts = [
+        part(
+            "Deliveries expanded after the plan",
+            f"mean delivered TIV a year, {spans}, higher",
+            "untested" if before is None or after is None else outcome(after > before),
+            central=True,
+        ),
+        part(
+            "Russia China's dominant supplier",
+            f"Russia's mean share of China's arms imports {after_span[0]}–{after_span[1]} above "
+            f"{rules.dominant_share:.0%}",
+            "untested" if share_after is None else outcome(share_after > rules.dominant_share),
+        ),
+        part(
+            "High-end systems ordered",
+            f"at least one named system (Su-27, Su-30, Sovremenny destroyers, …) ordered "
+            f"{after_span[0]}–{after_span[1]}",
+            "untested" if systems.empty and flow.empty else outcome(len(ordered) > 0),
+        ),
+        untested(
+            "Licences, joint R&D, Russian scientists in Chinese plants",
+            "no public dataset records them",
+        ),
+    ]
+    y_share, s_latest = latest(share, "share")
+    y_flow, f_latest = latest(flow, "value")
+    evidence = [
+        ev("tiv_mean_after_plan", f"Russia's arms deliveries to China a year, mean "
+           f"{after_span[0]}–{after_span[1]}", after, "tiv_m", decisive=True),
+        ev("tiv_mean_before_plan", f"The same, mean {before_span[0]}–{before_span[1]}", before,
+           "tiv_m", decisive=True),
+        ev("share_mean_after_plan", f"Russia's share of China's arms imports, mean "
+           f"{after_span[0]}–{after_span[1]}", share_after, "share", decisive=True),
+        ev("share_mean_before_plan", f"The same, mean {before_span[0]}–{before_span[1]}",
+           share_before, "share"),
+        ev("named_systems_ordered", f"Deals for named high-end systems ordered "
+           f"{after_span[0]}–{after_span[1]}", len(ordered), "count", decisive=True),
+        ev("tiv_report_year", "Russia's arms deliveries to China", value_at(flow, REPORT_YEAR,
+           "value"), "tiv_m", REPORT_YEAR),
+        ev("tiv_latest", "Russia's arms deliveries to China", f_latest, "tiv_m", y_flow),
+        ev("share_report_year", "Russia's share of China's arms imports",
+           value_at(share, REPORT_YEAR, "share"), "share", REPORT_YEAR),
+        ev("share_latest", "Russia's share of China's arms imports", s_latest, "share", y_share),
+    ]  # fmt: skip
+    result = claim(TITLE, parts, "", evidence)
+    if after is None or before is None:
+        summary = (
+            f"Russian arms deliveries to China are not available; the claim is {result.verdict}."
+        )
+    else:
+        summary = (
+            f"Russia's arms deliveries to China averaged {after:,.0f} million TIV (SIPRI "
+            f"trend-indicator value) a year in {after_span[0]}–{after_span[1]} against "
+            f"{before:,.0f} million in {before_span[0]}–{before_span[1]}"
+        )
+        if share_after is not None:
+            summary += f", {pct(share_after)} of China's arms imports"
+        summary += (
+            f", with {len(ordered)} deals for named high-end systems ordered"
+            + (f"; by {y_share} Russia's share was {pct(s_latest)}" if s_latest is not None else "")
+            + f". The claim is {result.verdict}; licences, joint research and Russian "
+            "scientists in Chinese plants are not in the data."
+        )
+    return claim(
+        TITLE,
+        parts,
+        summary,
+        evidence,
+        assumptions=[
+            "Russia includes the Soviet Union before 1992 (separate SIPRI suppliers, summed here).",
+            "Per-year TIV spreads each deal's delivered TIV over its delivery years "
+            "(analysis.compute.arms.spread_deliveries): an approximation.",
+            f"The plan window is {after_span[0]}–{after_span[1]}, against the {w} years before; "
+            f"'dominant supplier' means over {rules.dominant_share:.0%} of China's arms "
+            "imports, both spread the same way from the SIPRI register.",
+        ],
+        charts=charts,
+        tables=tables,
+    )

@@ -1,0 +1,59 @@
+"""Small helpers on the curated tables: checked columns, plain numbers, values by year."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable
+from typing import Any
+
+import pandas as pd
+
+from analysis.errors import BriefError
+
+
+def require(df: pd.DataFrame, columns: Iterable[str], table: str) -> None:
+    if not isinstance(df, pd.DataFrame):
+        raise BriefError(f"{table}: expected a pandas DataFrame, got {type(df).__name__}")
+    missing = [c for c in columns if c not in df.columns]
+    if missing:
+        raise BriefError(f"{table}: missing columns {missing}; expected {list(columns)}")
+
+
+def num(x: Any) -> float | None:
+    """Plain float, or None for missing/NaN."""
+    if x is None:
+        return None
+    try:
+        v = float(x)
+    except (TypeError, ValueError):
+        return None
+    return v if math.isfinite(v) else None
+
+
+def text(x: Any) -> str:
+    """A string cell, '' for missing/NaN."""
+    if x is None or (isinstance(x, float) and math.isnan(x)) or x is pd.NA:
+        return ""
+    return str(x)
+
+
+def value_at(table: pd.DataFrame, year: int, column: str) -> float | None:
+    """The value of ``column`` in ``year`` (None when the year is absent or NaN)."""
+    if table.empty:
+        return None
+    row = table.loc[table["year"] == year, column]
+    return num(row.iloc[0]) if len(row) else None
+
+
+def latest(table: pd.DataFrame, column: str) -> tuple[int | None, float | None]:
+    """(year, value) of the last year with a value in ``column``."""
+    t = table.dropna(subset=[column]) if not table.empty else table
+    if t.empty:
+        return None, None
+    row = t.sort_values("year").iloc[-1]
+    return int(row["year"]), num(row[column])
+
+
+def mean_between(t: pd.DataFrame, col: str, start: int, end: int) -> float | None:
+    d = t[(t["year"] >= start) & (t["year"] <= end)]
+    return num(d[col].mean()) if len(d) else None

@@ -1,0 +1,245 @@
+"""The contract between the compute stage and the publish stage: what ``results.json`` holds.
+
+The notebooks write it (through :mod:`analysis.compute.artifacts`, which validates every part
+against these models) and the publish layer reads it (:func:`load_results`); nothing else passes
+between them. ``docs/contracts.md`` section 3 documents the schema. Every number a claim shows is
+an :class:`Evidence` item that carries its own label, unit and year, decided where the number is
+made: the publish layer formats by ``unit`` and never guesses from a key's name.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+
+from analysis.errors import BriefError
+
+# ---------------------------------------------------------------------------------------------
+# Verdicts and the parts of a claim
+
+VerdictLabel = Literal[
+    "supported", "partly supported", "no evidence either way", "not supported", "not testable"
+]
+#: The verdicts, from the claim holding to the data being unable to say.
+VERDICTS: tuple[str, ...] = (
+    "supported",
+    "partly supported",
+    "no evidence either way",
+    "not supported",
+    "not testable",
+)
+Outcome = Literal["holds", "fails", "inconclusive", "untested"]
+OUTCOMES: tuple[str, ...] = ("holds", "fails", "inconclusive", "untested")
+
+#: How a number is printed. Shares and probabilities are fractions (0.35 = 35 %).
+Unit = Literal[
+    "ratio",  # coalition ÷ benchmark (1 = parity), printed 0.71
+    "share",  # a fraction printed as a percentage
+    "probability",  # a fraction printed as a percentage, never rounded to 0 % or 100 %
+    "count",  # a whole number
+    "year",  # printed as written, no thousands separator
+    "per_year",  # a slope of a count, printed +0.36 a year
+    "points_per_year",  # a slope of a score, printed +0.36 points a year
+    "log_growth",  # a slope of log values, printed +5.1 % a year
+    "tiv_m",  # SIPRI trend-indicator value, millions
+    "usd_bn",  # US dollars, billions
+    "index",  # a unitless index (e.g. an ideal-point distance), two decimals
+    "pp",  # percentage points
+    "text",  # a name or label
+]
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class Evidence(_Model):
+    """One number behind a claim, with what it is in words."""
+
+    key: str = Field(description="Stable identifier (slug), for tables, CSVs and tests")
+    label: str = Field(description="What the number is, in plain words, without its year")
+    value: float | int | str | None = Field(description="The value; None = not available")
+    unit: Unit = Field(description="How the value is printed")
+    year: int | None = Field(None, description="The year the value refers to, if one")
+    decisive: bool = Field(False, description="The verdict turns on it (shown in the section)")
+
+    @field_validator("label")
+    @classmethod
+    def _label(cls, v: str) -> str:
+        if not v.strip():
+            raise ValueError("expected a label in words")
+        return " ".join(v.split())
+
+
+class Part(_Model):
+    """One testable (or untestable) part of a claim and how the data decide it."""
+
+    name: str = Field(description="The part of the claim, in a few words")
+    test: str = Field(description="The rule that decides it, with its thresholds, in words")
+    outcome: Outcome
+    central: bool = Field(False, description="The claim stands or falls with this part")
+
+
+class Claim(_Model):
+    """One claim's computed result: ``claims.<id>`` of results.json."""
+
+    title: str
+    verdict: VerdictLabel
+    summary: str = Field(description="One or two sentences generated from the evidence")
+    parts: list[Part] = Field(default_factory=list)
+    evidence: list[Evidence] = Field(default_factory=list)
+    assumptions: list[str] = Field(default_factory=list)
+    charts: list[str] = Field(default_factory=list)
+    tables: list[str] = Field(default_factory=list)
+    computed: bool = True
+
+    @field_validator("summary")
+    @classmethod
+    def _one_paragraph(cls, v: str) -> str:
+        return " ".join(v.split())
+
+    @property
+    def decisive(self) -> list[Evidence]:
+        return [e for e in self.evidence if e.decisive]
+
+    def item(self, key: str) -> Evidence | None:
+        return next((e for e in self.evidence if e.key == key), None)
+
+
+# ---------------------------------------------------------------------------------------------
+# Robustness (the multiverse of the analyst's choices)
+
+
+class Influence(_Model):
+    choice: str = Field(description="The choice (a parameter name)")
+    label: str = Field(description="The choice in words")
+    flips: float = Field(description="Share of the choice's changes that change the verdict")
+    value: str = Field(description="The value of the choice that most often turns the verdict")
+    verdict: str = Field(description="The verdict most often reached with that value")
+
+
+class Robustness(_Model):
+    """How a claim's verdict holds across every specification of its choices."""
+
+    specifications: int
+    holds: float = Field(description="Share of specifications giving the brief's own verdict")
+    shares: dict[str, float] = Field(description="Share of specifications per verdict")
+    choices: dict[str, list[str]] = Field(description="Each choice and the values tried")
+    estimate: str = Field(description="What the specification curve plots, in words")
+    influential: Influence | None = None
+
+
+# ---------------------------------------------------------------------------------------------
+# The rest of results.json
+
+
+class BriefInfo(BaseModel):
+    model_config = ConfigDict(extra="allow")
+    name: str
+    title: str
+    params: dict[str, Any] = Field(default_factory=dict)
+    code_version: str = ""
+    data_version: str = ""
+
+
+class ChartInfo(_Model):
+    title: str
+    caption: str
+    alt: str
+    source: str
+    notebook: str = ""
+    label: str = ""
+
+
+class TableInfo(_Model):
+    title: str = ""
+    source: str = ""
+
+
+class Measure(_Model):
+    label: str
+    unit: str = ""
+    latest_year: int | None = None
+    ratio_latest: float | None = None
+    crossover_year: int | None = None
+    margin_at_horizon: float | None = None
+    prob_exceed_by_horizon: float | None = None
+    horizon: int | None = None
+
+
+class Results(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    brief: BriefInfo
+    measures: dict[str, Measure] = Field(default_factory=dict)
+    claims: dict[str, Claim]
+    robustness: dict[str, Robustness] = Field(default_factory=dict)
+    numbers: dict[str, Evidence] = Field(default_factory=dict)
+    charts: dict[str, ChartInfo] = Field(default_factory=dict)
+    tables: dict[str, TableInfo] = Field(default_factory=dict)
+
+
+#: The top-level keys a notebook's ``results/<stem>.json`` may hold (the pipeline adds ``brief``).
+PART_KEYS: tuple[str, ...] = ("measures", "claims", "robustness", "numbers", "charts", "tables")
+_PART_MODELS: dict[str, type[BaseModel]] = {
+    "measures": Measure,
+    "claims": Claim,
+    "robustness": Robustness,
+    "numbers": Evidence,
+    "charts": ChartInfo,
+    "tables": TableInfo,
+}
+
+
+def first_error(where: str, exc: ValidationError) -> str:
+    err = exc.errors()[0]
+    key = ".".join(str(p) for p in err["loc"])
+    given = err.get("input")
+    shown = repr(given)
+    if len(shown) > 80:
+        shown = shown[:77] + "..."
+    given_txt = "missing" if err["type"] == "missing" else f"got {shown}"
+    more = f" (and {exc.error_count() - 1} more problems)" if exc.error_count() > 1 else ""
+    return f"{where}: key '{key}': {given_txt}, expected {err['msg'].lower()}{more}"
+
+
+def check_part(where: str, payload: dict[str, Any]) -> None:
+    """Validate a notebook's part of results.json before it is written (one BriefError)."""
+    for top, items in payload.items():
+        model = _PART_MODELS.get(top)
+        if model is None:
+            raise BriefError(f"{where}: unknown key {top!r}; expected any of {list(PART_KEYS)}")
+        if not isinstance(items, dict):
+            raise BriefError(f"{where}: {top!r} is not an object")
+        for key, item in items.items():
+            try:
+                model.model_validate(item)
+            except ValidationError as exc:
+                raise BriefError(first_error(f"{where}: {top}.{key}", exc)) from None
+
+
+def parse_results(data: Any, path: Path | str = "results.json") -> Results:
+    try:
+        return Results.model_validate(data)
+    except ValidationError as exc:
+        raise BriefError(first_error(str(path), exc)) from None
+
+
+def load_results(build: Path | str) -> Results:
+    """``<build>/results.json`` (``build`` may be the file itself), validated."""
+    build = Path(build)
+    path = build if build.suffix == ".json" else build / "results.json"
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise BriefError(
+            f"{path}: not found, expected the results of the compute stage "
+            "(run `brief run PARAMS` first)"
+        ) from None
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise BriefError(f"{path}: line {exc.lineno}: invalid JSON ({exc.msg})") from None
+    return parse_results(data, path)
