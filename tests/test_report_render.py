@@ -11,14 +11,12 @@ import os
 import re
 import shutil
 import stat
-import subprocess
 from pathlib import Path
 
 import pytest
 
 from analysis.cli import main
 from analysis.report import render as rendering
-from tests.conftest import require_tool
 
 ROOT = Path(__file__).resolve().parents[1]
 FIXTURE = ROOT / "tests" / "fixtures" / "report"
@@ -172,20 +170,10 @@ def test_fragments_without_a_build_names_the_missing_results(
 
 @pytest.mark.quarto
 @pytest.mark.slow
-def test_real_render_of_the_default_brief(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
-    """With Quarto installed: the flagship renders to _site/index.html and a PDF."""
-    require_tool("quarto")
-    files = subprocess.run(
-        ["git", "ls-files"], cwd=ROOT, capture_output=True, text=True, check=True
-    ).stdout.split()
-    copy = tmp_path / "clone"
-    for f in files:
-        (copy / f).parent.mkdir(parents=True, exist_ok=True)
-        shutil.copy2(ROOT / f, copy / f)
-    monkeypatch.setenv("BRIEF_ROOT", str(copy))
-    monkeypatch.delenv("BRIEF_PARAMS", raising=False)
-    monkeypatch.chdir(copy)
-    assert main(["render", "params/default.yml"]) == 0
+def test_real_render_of_the_default_brief(real_render: Path):
+    """With Quarto installed: the flagship renders to _site/index.html and a PDF (the render is
+    the session's shared one, tests/conftest.py: real_render)."""
+    copy = real_render
     assert (copy / "_site" / "index.html").is_file()
     assert (copy / "_site" / "report" / "brief.pdf").stat().st_size > 10_000
     html = (copy / "_site" / "report" / "brief.html").read_text()
