@@ -28,7 +28,7 @@ from typing import Any
 from analysis import paths
 from analysis.errors import BriefError
 from analysis.pipeline import keys
-from analysis.pipeline.execute import NotebookFailed, Settings, execute_notebook, pick_kernel
+from analysis.pipeline.execute import KernelSession, NotebookFailed, Settings, pick_kernel
 from analysis.pipeline.scrub import notebook_text, scrub_notebook
 
 MANIFEST_VERSION = 1
@@ -454,7 +454,7 @@ def build(
     build_dir = root / "_build"
     build_dir.mkdir(parents=True, exist_ok=True)
     target = plan.target
-    kernel: str | None = None
+    session: KernelSession | None = None  # one kernel for every notebook that runs
     tmp = Path(tempfile.mkdtemp(prefix=f".tmp-{name}-", dir=build_dir))
     reps = _replacements(root, tmp, name)
     runs: list[NotebookRun] = []
@@ -469,14 +469,12 @@ def build(
                 status = "cached"
                 progress("cached", name, nb.stem, 0.0, "")
             else:
-                if kernel is None:
-                    kernel = pick_kernel(settings.kernel)
+                if session is None:
+                    session = KernelSession(settings, pick_kernel(settings.kernel), root)
                 progress("start", name, nb.stem, 0.0, ", ".join(nb.reasons))
                 parameters = {**nb.parameters, "artifacts_dir": tmp.relative_to(root).as_posix()}
                 try:
-                    execute_notebook(
-                        nb.path, out_nb, parameters, root, settings, kernel, nb.source_nb
-                    )
+                    session.run(nb.path, out_nb, parameters, nb.source_nb)
                 except NotebookFailed as exc:
                     kept = _save_failed(root, name, nb.stem, exc.executed, reps)
                     progress("failed", name, nb.stem, time.perf_counter() - t0, str(exc))
@@ -511,6 +509,9 @@ def build(
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
         raise
+    finally:
+        if session is not None:
+            session.close()
     shutil.rmtree(build_dir / f"{name}.failed", ignore_errors=True)
     total = time.perf_counter() - started
     progress("done", name, "", total, "")
