@@ -50,10 +50,22 @@ def verify_curated(data_dir: Path) -> dict[str, str]:
     return dict(sorted(out.items()))
 
 
+def provenance_sources(pkg: dict) -> list[dict]:
+    """The ``provenance.sources`` records of datapackage.json (see ``curate.datapackage``)."""
+    prov = pkg.get("provenance")
+    sources = prov.get("sources") if isinstance(prov, dict) else None
+    if not isinstance(sources, list):
+        raise BriefError(
+            f"data/{PACKAGE}: key 'provenance.sources' missing; expected a list of source "
+            f"records; {REBUILD}"
+        )
+    return sources
+
+
 def verify_raw(raw_dir: Path, pkg: dict) -> int:
     """Check every raw file's SHA-256 against datapackage.json; returns how many were checked."""
     n = 0
-    for src in pkg.get("sources", []):
+    for src in provenance_sources(pkg):
         for f in src.get("raw_files", []):
             p = raw_dir / f["path"]
             if not p.is_file():
