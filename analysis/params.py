@@ -18,8 +18,17 @@ from pathlib import Path
 from typing import Any, Literal
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    create_model,
+    field_validator,
+    model_validator,
+)
 
+from analysis.compute import claims
 from analysis.errors import BriefError
 
 Measure = Literal["gdp_mer", "gdp_ppp", "milex", "cinc", "composite"]
@@ -219,6 +228,27 @@ class SanctionsScenario(_Strict):
     )
 
 
+def _claim_group(name: str, models: Mapping[str, type[BaseModel]], doc: str) -> type[BaseModel]:
+    """A group with one field per claim (``c1`` …), each that claim's own model and defaults."""
+    fields: dict[str, Any] = {
+        cid: (model, Field(default_factory=model, description=(model.__doc__ or "").strip()))
+        for cid, model in models.items()
+    }
+    return create_model(name, __base__=_Strict, __doc__=doc, **fields)
+
+
+# The claims' own rules and specification spaces, collected from their modules
+# (analysis/compute/claims/c*.py): each claim's thresholds live beside the code that uses them.
+Rules = _claim_group(
+    "Rules", claims.rules_models(), "Every claim's verdict rules (thresholds, windows, years)."
+)
+Choices = _claim_group(
+    "Choices",
+    claims.choices_models(),
+    "Every claim's specification space: the values of each choice the multiverse tries.",
+)
+
+
 class BriefParams(_Strict):
     """Every parameter of a brief. ``params/<name>.yml`` overrides only what differs."""
 
@@ -226,7 +256,13 @@ class BriefParams(_Strict):
     title: str = Field(
         "China–Russia cooperation and the balance of power: the RAND 2021 claims against the data",
         min_length=1,
+        max_length=300,
         description="Title of the brief",
+    )
+    short_name: str = Field(
+        "",
+        max_length=40,
+        description="Short name on the comparison page (default: the brief's name)",
     )
     description: str = Field("", description="One-paragraph description of this brief variant")
     coalition: list[str] = Field(
@@ -280,6 +316,13 @@ class BriefParams(_Strict):
     )
     sanctions_scenario: SanctionsScenario = Field(
         default_factory=SanctionsScenario, description="What-if for claim C6"
+    )
+    rules: Rules = Field(  # type: ignore[valid-type]
+        default_factory=Rules, description="The rules that decide each claim's verdict"
+    )
+    multiverse: Choices = Field(  # type: ignore[valid-type]
+        default_factory=Choices,
+        description="The defensible alternatives of each choice, tried by the multiverse",
     )
 
     @field_validator("name")
@@ -514,8 +557,14 @@ def notebook_parameters(params: BriefParams) -> dict[str, Any]:
     return params.model_dump(mode="json")
 
 
-def from_notebook(**values: Any) -> BriefParams:
-    """Rebuild the parameters inside a notebook from its ``parameters`` cell (others default)."""
+def from_notebook(namespace: Mapping[str, Any]) -> BriefParams:
+    """The typed parameters inside a notebook, from its namespace (one call, after the
+    ``parameters`` cell): every parameter the cell defines, the schema's defaults for the rest.
+
+    The ``parameters`` cell lists each parameter the notebook uses once, so the pipeline passes
+    it only those (and re-runs it only when they change).
+    """
+    values = {k: namespace[k] for k in BriefParams.model_fields if k in namespace}
     return validate(values, source="notebook parameters")
 
 

@@ -45,6 +45,7 @@ Unit = Literal[
     "points_per_year",  # a slope of a score, printed +0.36 points a year
     "log_growth",  # a slope of log values, printed +5.1 % a year
     "tiv_m",  # SIPRI trend-indicator value, millions
+    "tiv_m_per_year",  # a slope of SIPRI TIV, printed +12 million TIV a year
     "usd_bn",  # US dollars, billions
     "index",  # a unitless index (e.g. an ideal-point distance), two decimals
     "pp",  # percentage points
@@ -89,6 +90,7 @@ class Claim(_Model):
     title: str
     verdict: VerdictLabel
     summary: str = Field(description="One or two sentences generated from the evidence")
+    headline: str = Field("", description="The finding in a few words (the summary table)")
     parts: list[Part] = Field(default_factory=list)
     evidence: list[Evidence] = Field(default_factory=list)
     assumptions: list[str] = Field(default_factory=list)
@@ -162,9 +164,11 @@ class TableInfo(_Model):
 class Measure(_Model):
     label: str
     unit: str = ""
+    source: str = ""
     latest_year: int | None = None
     ratio_latest: float | None = None
     crossover_year: int | None = None
+    crossover_basis: Literal["observed", "projected"] | None = None
     margin_at_horizon: float | None = None
     prob_exceed_by_horizon: float | None = None
     horizon: int | None = None

@@ -17,7 +17,7 @@ import pytest
 from analysis.data import countries as ctry
 from analysis.data import curate as cur
 from analysis.errors import BriefError
-from analysis.report.fragments import SOURCE_KEYS
+from analysis.publish.provenance import SOURCE_KEYS
 from tests.conformance_tools import tool
 from tests.conftest import ROOT
 

@@ -33,11 +33,46 @@ local function fragment(name)
   return text
 end
 
+-- Conditional content inside a fragment (.content-visible / .content-hidden with when-format or
+-- unless-format), resolved here for the format being rendered: Quarto resolves it in the page's
+-- own text, but a fragment is parsed after that.
+local function shown(el)
+  local when, unless = el.attributes["when-format"], el.attributes["unless-format"]
+  local visible
+  if el.classes:includes("content-visible") then
+    visible = true
+  elseif el.classes:includes("content-hidden") then
+    visible = false
+  else
+    return nil
+  end
+  if when ~= nil then
+    return quarto.doc.is_format(when) == visible
+  elseif unless ~= nil then
+    return quarto.doc.is_format(unless) ~= visible
+  end
+  return visible
+end
+
+local conditional = {
+  Div = function(el)
+    local keep = shown(el)
+    if keep == nil then return nil end
+    return keep and el.content or {}
+  end,
+  Span = function(el)
+    local keep = shown(el)
+    if keep == nil then return nil end
+    return keep and el.content or {}
+  end,
+}
+
 return {
   ["brief"] = function(args)
     if #args ~= 1 then
       fail("{{< brief >}} takes one fragment name, e.g. {{< brief summary >}}")
     end
-    return pandoc.read(fragment(pandoc.utils.stringify(args[1])), FORMAT).blocks
+    local doc = pandoc.read(fragment(pandoc.utils.stringify(args[1])), FORMAT)
+    return doc:walk(conditional).blocks
   end,
 }

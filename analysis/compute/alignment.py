@@ -109,3 +109,63 @@ def missing_pairs(agreement: pd.DataFrame, pairs: Sequence[tuple[str, str]]) -> 
     """Pairs of :func:`agreement_pairs` without any agreement value ("not available")."""
     have = set(agreement["pair"]) if len(agreement) else set()
     return [f"{a}–{b}" for a, b in pairs if f"{a}–{b}" not in have]
+
+
+def pair_groups(coalition: Sequence[str], benchmark: Sequence[str]) -> tuple[str, list[str]]:
+    """For raw agreement: the coalition's own pair (its first two members) and the pairs of each
+    member with the first benchmark member, as :func:`agreement_table` names them."""
+    within = f"{coalition[0]}–{coalition[1]}" if len(coalition) > 1 else ""
+    return within, [f"{m}–{benchmark[0]}" for m in coalition if benchmark and m != benchmark[0]]
+
+
+def distance_headline(gaps: pd.DataFrame, coalition_label: str, benchmark_label: str) -> str:
+    """The distance chart's title: who votes closer to whom in the latest year."""
+    g = gaps.dropna(subset=["gap"])
+    if g.empty:
+        return f"UN voting: not enough data to compare {coalition_label} and {benchmark_label}"
+    row = g.sort_values("year").iloc[-1]
+    times = row["to_benchmark"] / row["within"] if row["within"] else None
+    if row["gap"] > 0 and times:
+        return (
+            f"In the UN, {coalition_label} vote {times:.1f} times closer to each other than to "
+            f"{benchmark_label} ({int(row['year'])})"
+        )
+    return f"In the UN, {coalition_label} vote no closer to each other than to {benchmark_label}"
+
+
+def distance_alt(gaps: pd.DataFrame, coalition_label: str, benchmark_label: str) -> str:
+    g = gaps.dropna(subset=["gap"])
+    if g.empty:
+        return "Line chart of UN ideal-point distances: no data."
+    first, last = g.sort_values("year").iloc[0], g.sort_values("year").iloc[-1]
+    return (
+        f"Two lines of the mean UN General Assembly ideal-point distance, {int(first['year'])} "
+        f"to {int(last['year'])}: within {coalition_label} ({first['within']:.2f} to "
+        f"{last['within']:.2f}) and from {coalition_label} to {benchmark_label} "
+        f"({first['to_benchmark']:.2f} to {last['to_benchmark']:.2f}); break years marked."
+    )
+
+
+def agreement_headline(agreement: pd.DataFrame) -> str:
+    if agreement.empty:
+        return "UN roll calls: no agreement data for these pairs"
+    last = agreement[agreement["year"] == agreement["year"].max()].sort_values(
+        ["agreement", "pair"], ascending=[False, True]
+    )
+    top, low = last.iloc[0], last.iloc[-1]
+    return (
+        f"{top['pair']} voted alike on {top['agreement']:.0%} of UN roll calls in "
+        f"{int(top['year'])}, {low['pair']} on {low['agreement']:.0%}"
+    )
+
+
+def agreement_alt(agreement: pd.DataFrame) -> str:
+    if agreement.empty:
+        return "Line chart of UN voting agreement: no data."
+    last_year = int(agreement["year"].max())
+    last = agreement[agreement["year"] == last_year].sort_values("pair")
+    where = "; ".join(f"{r.pair} {r.agreement:.0%}" for r in last.itertuples())
+    return (
+        f"Line chart of the share of UN roll calls voted alike, by pair and year, "
+        f"{int(agreement['year'].min())} to {last_year}; in {last_year}: {where}."
+    )

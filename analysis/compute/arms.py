@@ -278,3 +278,93 @@ def recipients_table(
         else pd.DataFrame(columns=["supplier", "year", "recipients"])
     )
     return long, per, missing
+
+
+# ---------------------------------------------------------------------------------------------
+# What the arms charts show, in words
+
+
+def unparsed_evidence(unparsed: pd.DataFrame) -> dict:
+    """The count of register deals left out of the yearly series, as a results.json number."""
+    from analysis.compute.claims.base import ev
+
+    return ev(
+        "deals_without_delivery_years",
+        "SIPRI register deals with delivered TIV but no delivery years (left out of yearly series)",
+        len(unparsed),
+        "count",
+    ).model_dump(mode="json")
+
+
+def flow_headline(flow: pd.DataFrame, share: pd.DataFrame) -> str:
+    if flow.empty:
+        return "Russian arms deliveries to China: no data"
+    peak = flow.sort_values(["value", "year"], ascending=[False, True]).iloc[0]
+    s = share.dropna(subset=["share"]).sort_values("year")
+    tail = (
+        f"; Russia's share of China's arms imports {s['share'].iloc[-1]:.0%} in "
+        f"{int(s['year'].iloc[-1])}"
+        if len(s)
+        else ""
+    )
+    return (
+        f"Russian arms deliveries to China peaked at {peak['value']:,.0f} million TIV in "
+        f"{int(peak['year'])}{tail}"
+    )
+
+
+def flow_alt(flow: pd.DataFrame, share: pd.DataFrame) -> str:
+    if flow.empty:
+        return "Bar chart of Russian arms deliveries to China: no data."
+    f = flow.sort_values("year")
+    return (
+        f"Bar chart of Russian delivered TIV to China by year, {int(f['year'].iloc[0])} to "
+        f"{int(f['year'].iloc[-1])} (an approximation spread over delivery years), above a line "
+        f"of Russia's share of China's arms imports. {flow_headline(flow, share)}."
+    )
+
+
+def systems_headline(systems: pd.DataFrame) -> str:
+    if systems.empty:
+        return "No deals for the named high-end Russian systems"
+    return (
+        f"China ordered {len(systems)} deals for named high-end Russian systems, "
+        f"{int(systems['year_order'].min())}–{int(systems['year_order'].max())}"
+    )
+
+
+def systems_alt(systems: pd.DataFrame) -> str:
+    if systems.empty:
+        return "Dot chart of named Russian systems ordered by China: none."
+    names = ", ".join(sorted(systems["system"].unique()))
+    return (
+        f"Dot chart of {len(systems)} deals by year of order ({names}), each dot sized by its "
+        "delivered TIV."
+    )
+
+
+def recipients_headline(recipients: pd.DataFrame) -> str:
+    if recipients.empty:
+        return "States receiving the coalition's arms: no data"
+    last = int(recipients["year"].max())
+    at = recipients[recipients["year"] == last].sort_values("supplier")
+    return f"States receiving arms in {last}: " + ", ".join(
+        f"{r.recipients} from {r.supplier}" for r in at.itertuples()
+    )
+
+
+def recipients_alt(recipients: pd.DataFrame) -> str:
+    if recipients.empty:
+        return "Line chart of recipient states: no data."
+    bits = []
+    for sup, g in recipients.groupby("supplier", sort=True):
+        g = g.sort_values("year")
+        peak = g.sort_values(["recipients", "year"], ascending=[False, True]).iloc[0]
+        bits.append(
+            f"{sup}: {g['recipients'].iloc[0]} in {int(g['year'].iloc[0])}, peak "
+            f"{peak['recipients']} in {int(peak['year'])}, {g['recipients'].iloc[-1]} in "
+            f"{int(g['year'].iloc[-1])}"
+        )
+    return "Line chart of the number of states receiving arms each year, by supplier: " + (
+        "; ".join(bits) + "."
+    )

@@ -21,6 +21,7 @@ import math
 import os
 import re
 import tempfile
+import textwrap
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -31,10 +32,12 @@ import pandas as pd
 
 from analysis.compute.charts import renderer
 from analysis.errors import BriefError
+from analysis.results import PART_KEYS, check_part
 
 ID = re.compile(r"^[a-z0-9][a-z0-9-]*$")
-RESULT_KEYS = frozenset({"measures", "claims", "numbers", "charts", "tables"})
+RESULT_KEYS = frozenset(PART_KEYS)
 FLOAT_FORMAT = "%.10g"
+TITLE_WIDTH = 72  # characters per line of a chart's title (the finding it states)
 
 # artifacts_dir (resolved) -> {"charts": {id: meta}, "tables": {id: meta}}
 _RECORDED: dict[str, dict[str, dict[str, dict[str, Any]]]] = {}
@@ -103,6 +106,14 @@ def chart_spec(chart: altair.TopLevelMixin) -> dict[str, Any]:
     return chart.to_dict()
 
 
+def finding_title(old: Any, finding: str) -> dict[str, Any]:
+    """The chart's own title becomes the finding it states (its subtitle, saying what is drawn,
+    stays), so the picture and the figure say the same thing."""
+    title: dict[str, Any] = dict(old) if isinstance(old, dict) else {}
+    title["text"] = textwrap.wrap(finding, TITLE_WIDTH) or [finding]
+    return title
+
+
 def save_chart(
     chart: altair.TopLevelMixin,
     chart_id: str,
@@ -120,6 +131,7 @@ def save_chart(
             raise BriefError(f"chart {chart_id}: {key} is empty; expected a sentence")
     base = Path(artifacts_dir) / "charts"
     spec = chart_spec(chart)
+    spec["title"] = finding_title(spec.get("title"), title)
     svg = renderer.to_svg(spec).encode("utf-8")
     png = renderer.to_png(spec)
     write_atomic(base / f"{chart_id}.vl.json", dumps_json(spec))
@@ -186,6 +198,7 @@ def save_results(notebook_stem: str, payload: Mapping[str, Any], artifacts_dir: 
             items[item_id] = {**entry, **items.get(item_id, {})}
         if items:
             merged[kind] = items
+    check_part(f"results of {notebook_stem}", merged)  # the contract, before anything is written
     path = Path(artifacts_dir) / "results" / f"{notebook_stem}.json"
     write_atomic(path, dumps_json(merged))
     return path

@@ -22,7 +22,9 @@ DOMAINS = hand.DOMAINS  # the exercise domains the curated table allows (analysi
 FEATURES = ("domain", "bilateral", "partner_territory", "strategic", "scale")
 COMPLEXITY_DEFINITIONS: dict[str, dict[str, float]] = {
     "brief": {"domain": 1, "bilateral": 1, "partner_territory": 1, "strategic": 1, "scale": 1},
-    "domains only": {"domain": 1, "bilateral": 0, "partner_territory": 0, "strategic": 0, "scale": 0},
+    "domains only": {
+        "domain": 1, "bilateral": 0, "partner_territory": 0, "strategic": 0, "scale": 0,
+    },
     "no format weight": {
         "domain": 1, "bilateral": 0, "partner_territory": 1, "strategic": 1, "scale": 1,
     },
@@ -244,3 +246,29 @@ def known_date(scored: pd.DataFrame) -> pd.Series:
     start = scored["start_date"].fillna("").astype(str)
     end = scored["end_date"].fillna("").astype(str) if "end_date" in scored else start
     return start.where(start != "", end)
+
+
+def headline(scored: pd.DataFrame) -> str:
+    """The exercise chart's title: how many a year recently, and the complexity trend's sign."""
+    if scored.empty:
+        return "China–Russia joint exercises: none on record"
+    per = exercises_per_year(scored)
+    last = int(per["year"].max())
+    recent = per[per["year"] > last - 5]
+    return (
+        f"China and Russia held {recent['count'].sum()} joint exercises and patrols in "
+        f"{last - 4}–{last}, {recent['count'].mean():.1f} a year"
+    )
+
+
+def alt_text(by_location: pd.DataFrame, complexity: pd.DataFrame) -> str:
+    if by_location.empty:
+        return "Stacked bars of joint exercises per year: none."
+    totals = by_location.groupby("year")["count"].sum()
+    c = complexity.sort_values("year")
+    return (
+        f"Stacked bars of joint exercises per year by location, {int(totals.index.min())} to "
+        f"{int(totals.index.max())} (most in a year: {int(totals.max())}), above a line of mean "
+        f"complexity from {c['mean'].iloc[0]:.1f} in {int(c['year'].iloc[0])} to "
+        f"{c['mean'].iloc[-1]:.1f} in {int(c['year'].iloc[-1])}."
+    )

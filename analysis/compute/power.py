@@ -413,3 +413,56 @@ def constant_dollar_totals(
     lv = to_constant(measure_levels(ind, "gdp_mer"), p)
     t = group_totals(lv, coalition, benchmark, missing=missing, measure="gdp_mer").table
     return t[["year", "coalition", "benchmark", "ratio"]].reset_index(drop=True)
+
+
+# ---------------------------------------------------------------------------------------------
+# What the ratio chart shows, in words (its title states the finding; its alt text describes it)
+
+
+def _phrase(label: str) -> str:
+    return label[:1].lower() + label[1:] if label[1:2].islower() else label
+
+
+def ratio_headline(
+    latest_by_measure: Mapping[str, tuple[int | None, float | None]],
+    coalition_label: str,
+    benchmark_label: str,
+) -> str:
+    """The ratio chart's title: where the coalition stands on each measure in its latest year."""
+    have = {m: (y, r) for m, (y, r) in latest_by_measure.items() if r is not None}
+    if not have:
+        return f"{coalition_label} relative to {benchmark_label}: no data"
+    above = sorted(m for m, (_, r) in have.items() if r > 1)
+    lo, hi = min(r for _, r in have.values()), max(r for _, r in have.values())
+    if not above:
+        return (
+            f"{coalition_label} stay below {benchmark_label} on every measure of power "
+            f"({lo:.2f} to {hi:.2f} of its level in the latest year)"
+        )
+    names = ", ".join(_phrase(MEASURES[m]["label"]) for m in above)
+    return (
+        f"{coalition_label} exceed {benchmark_label} on {len(above)} of {len(have)} measures "
+        f"({names}) in the latest year"
+    )
+
+
+def ratio_alt(
+    ratios: pd.DataFrame,
+    latest_by_measure: Mapping[str, tuple[int | None, float | None]],
+    coalition_label: str,
+    benchmark_label: str,
+    article_horizon: int,
+) -> str:
+    if ratios.empty:
+        return f"Line chart of the {coalition_label} to {benchmark_label} ratio: no data."
+    first, last = int(ratios["year"].min()), int(ratios["year"].max())
+    where = "; ".join(
+        f"{_phrase(MEASURES[m]['label'])} {r:.2f} in {y}"
+        for m, (y, r) in latest_by_measure.items()
+        if r is not None
+    )
+    return (
+        f"Line chart of the ratio of {coalition_label} to {benchmark_label} from {first} to "
+        f"{last}, one line per measure of power, with a dashed parity line at 1 and a marker at "
+        f"{article_horizon}. Latest values: {where}."
+    )

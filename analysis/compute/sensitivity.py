@@ -1,6 +1,5 @@
 """How the C1 result moves with the analyst's choices. Pure functions.
 
-- :func:`verdict_by_measure`: the C1 verdict and its numbers under every measure.
 - :func:`simplex_grid`: the composite ratio over a grid of the weight simplex (where the
   coalition exceeds the benchmark).
 - :func:`tornado`: which input (each member's growth rate, the trailing window, the shock sd,
@@ -14,6 +13,7 @@ from __future__ import annotations
 import itertools
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import replace
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -159,29 +159,6 @@ def tornado(
     return out.reset_index(drop=True)
 
 
-def verdict_by_measure(assessments: Mapping[str, Mapping[str, object]], labels) -> pd.DataFrame:
-    """One row per measure: verdict and the numbers behind it."""
-    rows = []
-    for m, a in assessments.items():
-        rows.append(
-            {
-                "measure": m,
-                "label": labels[m],
-                "verdict": a["verdict"],
-                "ratio_report_year": a["ratio_report_year"],
-                "ratio_latest": a["ratio_latest"],
-                "latest_year": a["latest_year"],
-                "crossover_year": a["crossover_year"],
-                "central_at_horizon": a["central_at_horizon"],
-                "prob_exceed_by_horizon": a["prob_exceed_by_horizon"],
-            }
-        )
-    out = pd.DataFrame(rows)
-    for c in ("latest_year", "crossover_year"):
-        out[c] = out[c].astype("Int64")
-    return out
-
-
 def make_runner(
     ind: pd.DataFrame, params, *, horizon: int = SEARCH_HORIZON, draws: int = TORNADO_DRAWS
 ):
@@ -241,7 +218,7 @@ def component_shares(
     missing: str = "drop_year",
 ) -> tuple[dict[str, float], int]:
     """Coalition share ``C/(C+B)`` of each component in the latest year all of them have."""
-    from analysis import power
+    from analysis.compute import power
 
     tables = {
         c: power.group_totals(
@@ -299,3 +276,71 @@ def break_even_table(ind: pd.DataFrame, params) -> pd.DataFrame:
         )
     out = pd.DataFrame(rows, columns=["measure", "last_year", "horizon", "gap", "gap_pp"])
     return out.astype({"last_year": "Int64", "gap": float, "gap_pp": float})
+
+
+# ---------------------------------------------------------------------------------------------
+# The findings in words, and the numbers the brief quotes
+
+
+def simplex_headline(share: float, n: int, coalition_label: str, year: int) -> str:
+    if share == 0:
+        return f"{coalition_label} are larger under none of {n} weightings of 3 measures ({year})"
+    return (
+        f"{coalition_label} are larger under {share:.0%} of {n} weightings of three measures "
+        f"({year})"
+    )
+
+
+def _year(v: Any) -> str:
+    return "no crossover by 2100" if v is None or pd.isna(v) else str(int(v))
+
+
+def tornado_headline(tornado_table: pd.DataFrame, measure_label: str) -> str:
+    if tornado_table.empty:
+        return f"No growth input moves the crossover year ({measure_label})"
+    top = tornado_table.iloc[0]
+    return (
+        f"{top['input']} moves the crossover year most ({measure_label}): "
+        f"{_year(top['low'])} to {_year(top['high'])} against {_year(top['base'])}"
+    )
+
+
+def tornado_alt(tornado_table: pd.DataFrame, measure_label: str) -> str:
+    rows = "; ".join(
+        f"{r['input']}: {_year(r['low'])} to {_year(r['high'])}"
+        for _, r in tornado_table.head(5).iterrows()
+    )
+    base = _year(tornado_table["base"].iloc[0]) if len(tornado_table) else "none"
+    return (
+        f"Horizontal bars, one per growth input, from the base crossover year ({base}) of "
+        f"{measure_label} to the years with the input low and high: {rows}."
+    )
+
+
+def numbers(
+    share_exceeding: float,
+    simplex_year: int,
+    tornado_table: pd.DataFrame,
+    verdicts: pd.DataFrame,
+    gaps: pd.DataFrame,
+    labels: Mapping[str, str],
+) -> dict[str, dict[str, Any]]:
+    """The sensitivity numbers the brief quotes, as results.json ``numbers`` (evidence items)."""
+    from analysis.compute.claims.base import ev
+
+    out = [
+        ev("c1_simplex_share_exceeding", "Composite weightings in which the coalition is larger",
+           share_exceeding, "share", simplex_year),
+        ev("c1_tornado_top_input", "Growth input that moves the crossover year most",
+           str(tornado_table["input"].iloc[0]) if len(tornado_table) else "none", "text"),
+        ev("c1_measures_supported", "Measures on which C1 is supported",
+           int((verdicts["verdict"] == "supported").sum()), "count"),
+        ev("c1_measures_tested", "Measures tested", len(verdicts), "count"),
+    ]  # fmt: skip
+    for row in gaps.itertuples():
+        out.append(
+            ev(f"c1_break_even_gap_{row.measure}",
+               f"Extra growth a year every coalition member needs for parity by {row.horizon}, "
+               f"{labels.get(row.measure, row.measure)}", row.gap_pp, "pp")
+        )  # fmt: skip
+    return {e.key: e.model_dump(mode="json") for e in out}

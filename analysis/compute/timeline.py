@@ -48,3 +48,21 @@ def timeline(events: pd.DataFrame, break_years: Sequence[int]) -> pd.DataFrame:
 
     out["phase"] = [phase(int(y)) for y in out["year"]]
     return out.sort_values(["year", "category", "event"], kind="mergesort").reset_index(drop=True)
+
+
+def headline(events: pd.DataFrame) -> str:
+    """The timeline's title: the report's phases and how many events fall in each."""
+    ev = events[events["category"] != "break"]
+    counts = ev.groupby("phase").size()
+    parts = [f"{counts.get(p, 0)} in {p}" for p in ("calculation", "cooperation", "collaboration")]
+    return f"The report's three phases, with {len(ev)} curated events ({', '.join(parts)})"
+
+
+def alt_text(phases_table: pd.DataFrame, events: pd.DataFrame) -> str:
+    spans = "; ".join(f"{r.phase} {r.start}–{r.end}" for r in phases_table.itertuples())
+    ev = events[events["category"] != "break"]
+    cats = ", ".join(sorted(ev["category"].unique()))
+    return (
+        f"Timeline with three shaded phases ({spans}) and {len(ev)} events as points by "
+        f"category ({cats}); the brief's break years are marked."
+    )

@@ -161,3 +161,90 @@ def sanctions_sensitivity(
             "relief_year_used",
         ],
     )
+
+
+def dependence_table(trade: pd.DataFrame, ind: pd.DataFrame) -> pd.DataFrame:
+    """How much each side's exports rest on the other, by year (claim C8).
+
+    ``russia_on_china``: Russia's exports to China (Russia-reported, IMF DOTS) over Russia's
+    merchandise exports (World Bank WDI); ``china_on_russia``: Russia's imports from China (the
+    same file, standing in for China's exports to Russia) over China's merchandise exports.
+    Columns year, russia_on_china, china_on_russia; years lacking either side are absent.
+    """
+    require(trade, ["reporter_iso3", "partner_iso3", "year", "flow", "value"], "bilateral_trade")
+    d = trade[(trade["reporter_iso3"] == "RUS") & (trade["partner_iso3"] == "CHN")]
+    flows = d.pivot_table(index="year", columns="flow", values="value", aggfunc="sum")
+    exports = ind[ind["indicator"] == "wdi_merch_exports"].pivot_table(
+        index="year", columns="iso3", values="value", aggfunc="sum"
+    )
+    rows = []
+    for year in sorted(set(flows.index) & set(exports.index)):
+        rus_x = flows.loc[year].get("export")
+        rus_m = flows.loc[year].get("import")
+        tot_r = exports.loc[year].get("RUS")
+        tot_c = exports.loc[year].get("CHN")
+        if any(num(v) is None for v in (rus_x, rus_m, tot_r, tot_c)):
+            continue
+        # trade is in US$ m, WDI exports in US$ bn
+        rows.append(
+            {
+                "year": int(year),
+                "russia_on_china": float(rus_x) / (float(tot_r) * 1000),
+                "china_on_russia": float(rus_m) / (float(tot_c) * 1000),
+            }
+        )
+    return pd.DataFrame(rows, columns=["year", "russia_on_china", "china_on_russia"])
+
+
+def headline(trade_long: pd.DataFrame) -> str:
+    """The trade chart's title: Russia's trade with China against the West, latest year."""
+    if trade_long.empty:
+        return "Russia's trade with China and the West: no data"
+    last = int(trade_long["year"].max())
+    at = trade_long[trade_long["year"] == last].set_index("partner")["value"]
+    china, west = at.get("China"), at.get("the West")
+    if china is None or west is None:
+        return f"Russia's trade by partner, {last}"
+    more = "more" if china > west else "less"
+    return (
+        f"By {last} Russia traded {more} with China (US$ {china:,.0f} bn) than with the West "
+        f"(US$ {west:,.0f} bn)"
+    )
+
+
+def alt_text(trade_long: pd.DataFrame) -> str:
+    if trade_long.empty:
+        return "Line chart of Russia's trade by partner: no data."
+    first, last = int(trade_long["year"].min()), int(trade_long["year"].max())
+    ends = []
+    for partner, g in trade_long.groupby("partner", sort=True):
+        g = g.sort_values("year")
+        ends.append(
+            f"with {partner} US$ {g['value'].iloc[0]:,.0f} bn in {int(g['year'].iloc[0])} and "
+            f"US$ {g['value'].iloc[-1]:,.0f} bn in {int(g['year'].iloc[-1])}"
+        )
+    return (
+        f"Line chart of Russia's reported trade (exports plus imports, US$ bn) by partner, {first} "
+        f"to {last}: {'; '.join(ends)}; break years marked."
+    )
+
+
+def scenario_headline(what_if: pd.DataFrame, end_year: int) -> str:
+    end = what_if[what_if["year"] == end_year].set_index("scenario")["dependence"]
+    if end.empty:
+        return "Sanctions-relief what-if: no data to draw it"
+    return (
+        f"What-if: China's share of Russia's trade with China and the West in {end_year}, "
+        f"{end.get('baseline', float('nan')):.0%} without relief, "
+        f"{end.get('relief', float('nan')):.0%} with it ({ILLUSTRATION})"
+    )
+
+
+def scenario_alt(what_if: pd.DataFrame, end_year: int) -> str:
+    obs = what_if[what_if["scenario"] == "observed"].sort_values("year")
+    start = f"{obs['dependence'].iloc[-1]:.0%} in {int(obs['year'].iloc[-1])}" if len(obs) else ""
+    return (
+        "Line chart of China's share of Russia's trade with China and the West: observed"
+        f"{' to ' + start if start else ''}, then a baseline and a relief scenario to {end_year} "
+        f"({ILLUSTRATION})."
+    )

@@ -30,9 +30,10 @@ from analysis.errors import BriefError
 from analysis.pipeline import keys
 from analysis.pipeline.execute import KernelSession, NotebookFailed, Settings, pick_kernel
 from analysis.pipeline.scrub import notebook_text, scrub_notebook
+from analysis.results import PART_KEYS
 
 MANIFEST_VERSION = 1
-RESULT_KEYS = ("measures", "claims", "numbers", "charts", "tables")
+RESULT_KEYS = PART_KEYS  # the top-level keys of a notebook's results (analysis.results)
 #: files the pipeline itself writes at the top of a brief folder
 OWN_FILES = ("manifest.json", "params.json", "results.json")
 

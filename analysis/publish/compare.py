@@ -1,14 +1,32 @@
-"""The site's comparison page: every brief × every claim, verdicts read from each results.json."""
+"""The site's comparison page: every brief against every claim, as a matrix of verdict badges.
+
+Rows are briefs (short names, each linking to its brief), cells are coloured verdict badges with
+the share of specifications that agree, then a chart of the headline ratio in every brief and a
+line per brief saying what differs from the flagship. Everything is read from each brief's
+``results.json``; text from a params file is escaped like every other value.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
 
-from analysis.publish.fragments import cell
-from analysis.publish.results import CLAIM_IDS, NOT_COMPUTED, Claim, Results
+import altair as alt
+from markupsafe import Markup
+
+from analysis.compute import claims as claim_modules
+from analysis.compute.charts import renderer, theme
+from analysis.files import write_text
+from analysis.publish import text
+from analysis.publish.fragments import badge, environment, link, render
+from analysis.results import Results
 
 DEFAULT_BRIEF = "default"
+CHART = "compare-headline"
+#: Parameters that name or describe a brief rather than change its analysis.
+IDENTITY = ("name", "title", "short_name", "description")
 
 
 @dataclass(frozen=True)
@@ -20,6 +38,10 @@ class BriefEntry:
     @property
     def name(self) -> str:
         return self.results.brief.name
+
+    @property
+    def short_name(self) -> str:
+        return str(self.results.brief.params.get("short_name") or self.name)
 
     @property
     def prefix(self) -> str:
@@ -39,40 +61,144 @@ def order(entries: Sequence[BriefEntry]) -> list[BriefEntry]:
     return sorted(entries, key=lambda e: (e.name != DEFAULT_BRIEF, e.name))
 
 
-def _short(claim: Claim) -> str:
-    """A verdict as a table cell (``not computed`` keeps the brief × claim table narrow)."""
-    return claim.verdict if claim.computed else "not computed"
+def _flatten(d: Mapping[str, Any], prefix: str = "") -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for k, v in d.items():
+        if isinstance(v, Mapping) and v:
+            out.update(_flatten(v, f"{prefix}{k}."))
+        else:
+            out[f"{prefix}{k}"] = v
+    return out
 
 
-def compare_md(entries: Sequence[BriefEntry], site_root: str = "") -> str:
-    """A brief × claim table of verdicts, each brief linking its HTML and PDF.
+def _shown(v: Any) -> str:
+    if isinstance(v, list | tuple):
+        return ", ".join(_shown(x) for x in v) or "none"
+    if isinstance(v, dict):
+        return ", ".join(f"{k} {_shown(x)}" for k, x in sorted(v.items())) or "none"
+    return "none" if v is None else str(v)
 
-    ``site_root`` leads from the page to the site's root (``../../`` inside an alternative brief).
-    """
+
+def differences(entry: BriefEntry, flagship: BriefEntry | None) -> str:
+    """What this brief changes from the flagship's parameters, in one line."""
+    if flagship is None or entry.name == flagship.name:
+        return "the flagship brief"
+    mine, theirs = _flatten(entry.results.brief.params), _flatten(flagship.results.brief.params)
+    changed = [
+        f"{k.replace('_', ' ')} {_shown(mine.get(k))}"
+        for k in sorted(set(mine) | set(theirs))
+        if k.split(".")[0] not in IDENTITY and mine.get(k) != theirs.get(k)
+    ]
+    return "; ".join(changed) if changed else "the flagship's parameters"
+
+
+def headline_rows(entries: Sequence[BriefEntry]) -> list[dict[str, Any]]:
+    """Each brief's headline measure: its latest ratio and its central projection."""
+    rows = []
+    for e in order(entries):
+        p = e.results.brief.params
+        m = e.results.measures.get(str(p.get("headline_measure")))
+        if m is None or m.ratio_latest is None:
+            continue
+        rows.append(
+            {"brief": e.short_name, "what": f"latest ({m.latest_year})", "ratio": m.ratio_latest}
+        )
+        if m.margin_at_horizon is not None:
+            rows.append(
+                {
+                    "brief": e.short_name,
+                    "what": f"projected ({m.horizon})",
+                    "ratio": 1 + m.margin_at_horizon,
+                }
+            )
+    return rows
+
+
+def headline_chart(rows: Sequence[Mapping[str, Any]]) -> alt.VConcatChart:
+    data = alt.Data(values=[dict(r) for r in rows])
+    base = alt.Chart(data).encode(
+        y=alt.Y("brief:N", title=None, sort=None),
+        x=alt.X("ratio:Q", title="Coalition ÷ benchmark on the brief's headline measure"),
+    )
+    dots = base.mark_point(filled=True, size=70).encode(
+        color=alt.Color(
+            "what:N",
+            title=None,
+            scale=alt.Scale(range=theme.PALETTE),
+            legend=alt.Legend(orient="top"),
+        ),
+        shape=alt.Shape("what:N", title=None, legend=None),
+        tooltip=["brief:N", "what:N", alt.Tooltip("ratio:Q", format=".2f")],
+    )
+    parity = (
+        alt.Chart(alt.Data(values=[{"x": 1}]))
+        .mark_rule(color=theme.NEUTRAL, strokeDash=[4, 3])
+        .encode(x="x:Q")
+    )
+    chart = (dots + parity).properties(
+        width=theme.WIDTH, height=max(60, 28 * len({r["brief"] for r in rows}))
+    )
+    return theme.finish(
+        chart,
+        title="The headline ratio in every brief: latest year and projected",
+        source="each brief's results (IMF WEO, SIPRI, COW NMC); our computation",
+    )
+
+
+def headline_alt(rows: Sequence[Mapping[str, Any]]) -> str:
+    parts = [f"{r['brief']} {r['what']} {r['ratio']:.2f}" for r in rows]
+    return "Dot chart of the coalition-to-benchmark ratio on each brief's headline measure: " + (
+        "; ".join(parts) + "; parity line at 1." if parts else "no data."
+    )
+
+
+def context(entries: Sequence[BriefEntry], chart_src: str | None) -> dict[str, Any]:
+    ordered = order(entries)
+    flagship = next((e for e in ordered if e.name == DEFAULT_BRIEF), None)
+    rows = []
+    for e in ordered:
+        cells = []
+        for cid in claim_modules.IDS:
+            c = e.results.claims.get(cid)
+            r = e.results.robustness.get(cid)
+            if c is None:
+                cells.append(badge("not computed in this build"))
+            else:
+                share = f" {text.md(text.percent(r.holds))}" if r is not None else ""
+                cells.append(Markup(f"{badge(c.verdict)}{share}"))
+        rows.append(
+            {
+                "brief": link(e.short_name, e.html),
+                "pdf": link("PDF", e.pdf),
+                "cells": cells,
+                "title": e.results.brief.title,
+                "differs": differences(e, flagship),
+                "short": e.short_name,
+            }
+        )
+    return {
+        "ids": claim_modules.IDS,
+        "titles": [(cid, claim_modules.TITLES[cid]) for cid in claim_modules.IDS],
+        "rows": rows,
+        "chart": chart_src,
+        "chart_alt": headline_alt(headline_rows(entries)),
+        "gaps": any(not e.results.claims.get(c) for e in entries for c in claim_modules.IDS),
+    }
+
+
+def compare_md(entries: Sequence[BriefEntry], chart_src: str | None = None) -> str:
+    """The comparison page's fragment (``chart_src``: the headline chart's SVG, if written)."""
     if not entries:
         return "No brief has been built yet.\n"
-    header = ["Brief", "PDF", *CLAIM_IDS]
-    lines = ["| " + " | ".join(header) + " |", "|" + "|".join("---" for _ in header) + "|"]
-    for e in order(entries):
-        row = [
-            f"[{cell(e.results.brief.title)}]({site_root}{e.html})",
-            f"[PDF]({site_root}{e.pdf})",
-            *(cell(_short(e.results.claims[c])) for c in CLAIM_IDS),
-        ]
-        lines.append("| " + " | ".join(row) + " |")
-    key = "".join(
-        f"- **{c}**: {cell(order(entries)[0].results.claims[c].title)}\n" for c in CLAIM_IDS
-    )
-    gaps = any(not e.results.claims[c].computed for e in entries for c in CLAIM_IDS)
-    note = (
-        f"\n*not computed*: {NOT_COMPUTED}; that brief gives no verdict on the claim yet.\n"
-        if gaps
-        else ""
-    )
-    return (
-        "\n".join(lines)
-        + "\n"
-        + note
-        + "\nClaims (titles as computed for the flagship brief):\n\n"
-        + key
-    )
+    return render(environment(), "compare.md.j2", **context(entries, chart_src))
+
+
+def write_compare(path: Path, entries: Sequence[BriefEntry], files: Path | None = None) -> None:
+    """The fragment at ``path``; with ``files`` (the report's files folder), the chart too."""
+    src = None
+    rows = headline_rows(entries)
+    if files is not None and rows:
+        spec = headline_chart(rows).to_dict()
+        write_text(files / "compare" / f"{CHART}.svg", renderer.to_svg(spec))
+        src = f"report/files/compare/{CHART}.svg"
+    write_text(path, compare_md(entries, src))

@@ -1,89 +1,63 @@
-"""Markdown/YAML fragments of the brief, generated from one build's results (no Python in .qmd).
+"""The brief's generated fragments: one build's results laid out by Jinja2 templates.
 
-The Quarto documents in ``report/`` hold the prose; every number, verdict, figure and source they
-show is ``{{< include >}}``d from ``report/_generated/`` (text) and linked from ``report/files/``
-(charts, data, notebooks, the offline Vega bundle). Both are written here, from
-``_build/<brief>/`` and ``data/datapackage.json`` only. Paths inside fragments are relative to
-``report/`` (Quarto resolves links in included files from the including document).
+The Quarto pages in ``report/`` hold the prose that does not change between briefs; every
+number, verdict, figure and source they show comes from ``report/_generated/`` (Markdown and
+YAML, read by the ``{{< brief NAME >}}`` shortcode and ``metadata-files``) and ``report/files/``
+(charts, data, notebooks, the offline Vega bundle), both written here from ``_build/<brief>/``
+and ``data/datapackage.json`` only.
 
-The string builders are pure functions; :func:`write_fragments` does the I/O, writing into
-temporary folders that replace the old ones only when everything was written.
+Templates: the generic ones in ``analysis/publish/templates/``; one per claim in
+``report/claims/<id>.md.j2`` (the claim's section: what the report argued, what tests it, then
+the computed part). Every value a template prints is escaped for Markdown (:func:`text.finalize`)
+unless it is markup this module built (``Markup``). Paths inside fragments are relative to
+``report/``. :func:`write_fragments` does the I/O, replacing the old folders only when every
+file was written.
 """
 
 from __future__ import annotations
 
 import json
-import os
-import re
 import shutil
 import tempfile
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
+import jinja2
 import yaml
+from markupsafe import Markup
 
+from analysis import paths
+from analysis.compute import claims as claim_modules
+from analysis.compute.charts.html import chart_div
 from analysis.errors import BriefError
-from analysis.publish.charthtml import chart_div, scripts_html, standalone_html, vega_bundle
-from analysis.publish.results import CLAIM_IDS, ChartInfo, Results, load_results
+from analysis.files import swap_dir, write_text
+from analysis.publish import provenance, text
+from analysis.publish.charthtml import scripts_html, standalone_html, vega_bundle
+from analysis.results import VERDICTS, ChartInfo, Evidence, Results, load_results
 
 GENERATED = "_generated"
 FILES = "files"
 ASSETS = Path(__file__).resolve().parents[2] / "report" / "assets"
-NA = "not available"  # how the brief prints a number the build could not compute
+TEMPLATES = Path(__file__).resolve().parent / "templates"
+CLAIM_TEMPLATES = "report/claims"  # one per claim, relative to the project root
+NOT_COMPUTED = "not computed in this build"
+KEY_NUMBERS = 6  # at most this many numbers in a claim's section (the rest: appendix and CSV)
+REPORT_YEAR = 2021
+
 
 # ---------------------------------------------------------------------------------------------
-# formatting helpers
+# Markup built here (trusted): badges, links, figures
 
 
-def fmt(value: Any) -> str:
-    """A number or value as the brief prints it (deterministic, no locale)."""
-    if value is None:
-        return NA
-    if isinstance(value, bool):
-        return "yes" if value else "no"
-    if isinstance(value, int):
-        return f"{value:,}" if abs(value) >= 10000 else str(value)
-    if isinstance(value, float):
-        if value != value:  # NaN
-            return NA
-        if value in (float("inf"), float("-inf")):
-            return "∞" if value > 0 else "−∞"
-        if abs(value) < 1e-9:  # zero, or floating-point noise around it (e.g. a flat slope)
-            return "0"
-        if abs(value) >= 1e15:
-            return f"{value:.3g}"
-        if abs(value) >= 100:
-            return f"{value:,.0f}"
-        if abs(value) >= 1:
-            return f"{value:.2f}".rstrip("0").rstrip(".")
-        if abs(value) >= 0.001:
-            return f"{value:.3f}".rstrip("0").rstrip(".")
-        return f"{value:.2g}"  # a small share keeps its two significant digits
-    if isinstance(value, list | tuple):
-        return ", ".join(fmt(v) for v in value)
-    if isinstance(value, dict):
-        return "; ".join(f"{k}: {fmt(v)}" for k, v in value.items())
-    return str(value)
+def badge(verdict: str) -> Markup:
+    """A verdict as a labelled badge (``.verdict .v-<slug>``: coloured in HTML and Typst)."""
+    slug = verdict.replace(" ", "-")
+    return Markup(f"[{text.md(verdict)}]{{.verdict .v-{slug}}}")
 
 
-def cell(text: Any) -> str:
-    """Text safe inside a Markdown pipe-table cell."""
-    s = text if isinstance(text, str) else fmt(text)
-    return " ".join(s.split()).replace("|", "\\|")
-
-
-def table(header: list[str], rows: Iterable[list[Any]]) -> str:
-    lines = ["| " + " | ".join(cell(h) for h in header) + " |"]
-    lines.append("|" + "|".join("---" for _ in header) + "|")
-    for row in rows:
-        lines.append("| " + " | ".join(cell(v) for v in row) + " |")
-    return "\n".join(lines) + "\n"
-
-
-def attr(text: str) -> str:
-    """A value for a Pandoc attribute in double quotes."""
-    return " ".join(text.split()).replace("\\", "\\\\").replace('"', '\\"')
+def link(label: Any, href: str) -> Markup:
+    return Markup(f"[{text.md(label)}]({href})")
 
 
 def label_of(chart_id: str, info: ChartInfo) -> str:
@@ -91,312 +65,239 @@ def label_of(chart_id: str, info: ChartInfo) -> str:
     return info.label if info.label.startswith("fig-") else f"fig-{chart_id}"
 
 
-# Tokens of result keys that read better spelled out or capitalised.
-TOKENS = {"tiv": "TIV", "ci": "confidence interval", "pp": "percentage points", "un": "UN"}
+def code(value: Any) -> Markup:
+    """Untrusted text as an inline code span (literal: a fence longer than any backtick run)."""
+    s = " ".join(str(value).split())
+    run, best = 0, 0
+    for ch in s:
+        run = run + 1 if ch == "`" else 0
+        best = max(best, run)
+    fence = "`" * (best + 1)
+    pad = " " if s.startswith("`") or s.endswith("`") else ""
+    return Markup(f"{fence}{pad}{s}{pad}{fence}")
 
 
-def humanize(key: str, codes: Iterable[str] = ()) -> str:
-    """A result key in words; ``codes`` (ISO3 of the brief's members) are written in capitals."""
-    upper = {c.lower() for c in codes}
-    return " ".join(w.upper() if w in upper else TOKENS.get(w, w) for w in key.split("_"))
-
-
-# ---------------------------------------------------------------------------------------------
-# pure builders
-
-
-def summary_md(res: Results) -> str:
-    """The one-page summary: one row per claim with its computed verdict and finding."""
-    rows = [
-        [
-            cid,
-            res.claims[cid].title,
-            f"**{res.claims[cid].shown_verdict}**",
-            res.claims[cid].summary,
-        ]
-        for cid in CLAIM_IDS
-    ]
-    return (
-        "::: {.brief-summary}\n\n"
-        + table(
-            ["Claim", "What the report argued (our paraphrase)", "Verdict", "What the data show"],
-            rows,
-        )
-        + "\n:::\n"
-    )
-
-
-def figure_md(chart_id: str, info: ChartInfo, spec: dict[str, Any]) -> str:
-    """One cross-referenceable figure: interactive in HTML, static PNG in the PDF."""
+def figure(chart_id: str, info: ChartInfo, spec: dict[str, Any], base: str = "") -> Markup:
+    """One cross-referenceable figure: interactive in HTML, the static PNG in the PDF; its
+    title states the finding, the caption says how, the alt text describes it. ``base`` leads
+    from the page to ``report/`` ("" on the brief's own page)."""
     label = label_of(chart_id, info)
-    return (
+    folder = f"{base}{FILES}"  # the files folder, seen from the page
+    return Markup(
         f"::: {{#{label}}}\n\n"
         "```{=html}\n"
-        f"{chart_div(chart_id, spec, info.alt, f'{FILES}/charts/{chart_id}.svg')}\n"
+        f"{chart_div(chart_id, spec, info.alt, f'{folder}/charts/{chart_id}.svg')}\n"
         "```\n\n"
         '::: {.content-hidden when-format="html"}\n'
-        f'![]({FILES}/charts/{chart_id}.png){{fig-alt="{attr(info.alt)}" width="100%"}}\n'
+        f'![]({folder}/charts/{chart_id}.png){{fig-alt="{text.attr(info.alt)}" width="100%"}}\n'
         ":::\n\n"
-        f"{info.caption} Source: {info.source.rstrip('.')}. "
-        # Relative links work on the site, not inside a PDF: the PDF names the file instead.
-        f"[[Data (CSV)]({FILES}/data/{chart_id}.csv) · "
-        f'[Chart alone]({FILES}/charts/{chart_id}.html)]{{.content-visible when-format="html"}}'
-        f"[Data: `{FILES}/data/{chart_id}.csv` beside this brief on its website.]"
+        f"{text.md(info.caption)} Source: {text.md(info.source.rstrip('.'))}."
+        # relative links work on the site, not inside a PDF: the PDF names the file instead
+        f" [[Data (CSV)]({folder}/data/{chart_id}.csv) · "
+        f"[Chart on its own page]({folder}/charts/{chart_id}.html) · "
+        f"[SVG]({folder}/charts/{chart_id}.svg)]"
+        '{.content-visible when-format="html"}'
+        f"[Data: {text.md(f'{folder}/data/{chart_id}.csv')} beside this brief on its website.]"
         '{.content-visible unless-format="html"}\n\n'
         ":::\n"
     )
 
 
-# Plain-language names of the evidence keys the notebooks write (others are humanized).
-EVIDENCE_LABELS: dict[str, str] = {
-    "latest_year": "Latest year with data",
-    "ratio_latest": "Ratio in the latest year",
-    "ratio_report_year": "Ratio in 2021, the report's year",
-    "ratio_approach_start": "Ratio at the start of the approach window",
-    "central_at_horizon": "Central projection of the ratio at the horizon",
-    "prob_exceed_by_horizon": "Probability of exceeding parity by the horizon",
-    "measures_agreeing": "Measures giving the stated verdict",
-    "measures_tested": "Measures tested",
-}
-# What a "since 2021" pair (``<x>_2021``/``<x>_report_year`` and ``<x>_latest``) measures.
-SINCE_NAMES: dict[str, str] = {
-    "ratio": "the coalition-to-benchmark ratio",
-    "distance_within": "the UN voting distance between the coalition's members",
-    "distance_to_benchmark": "the UN voting distance from the coalition to the benchmark",
-    "tiv": "Russia's arms deliveries to China (SIPRI TIV, millions)",
-    "share": "Russia's share of China's arms imports",
-    "exercises": "the number of joint exercises a year",
-    "dependence": "China's share of Russia's trade with China and the West",
-}
-PERCENT_PREFIXES = ("prob_", "share_", "p_", "dependence_")
+# ---------------------------------------------------------------------------------------------
+# Contexts: plain data for the templates
 
 
-def percent(value: float) -> str:
-    """A probability or share as a whole percentage, never rounding a real chance to 0 or 100."""
-    if 0 < value < 0.005:
-        return "<1%"
-    if 0.995 < value < 1:
-        return ">99%"
-    return f"{value:.0%}"
+def number_row(e: Evidence) -> dict[str, str]:
+    return {"label": text.label_of(e), "value": text.value_of(e)}
 
 
-def evidence_label(
-    key: str, measures: Mapping[str, Any] | None = None, codes: Iterable[str] = ()
-) -> str:
-    if key in EVIDENCE_LABELS:
-        return EVIDENCE_LABELS[key]
-    if key.startswith("verdict_"):
-        mid = key[len("verdict_") :]
-        m = (measures or {}).get(mid)
-        return f"Verdict on {getattr(m, 'label', None) or humanize(mid)}"
-    text = humanize(key, codes)
-    return text[:1].upper() + text[1:]
-
-
-def evidence_value(key: str, value: Any) -> Any:
-    if isinstance(value, float) and key.startswith(PERCENT_PREFIXES) and 0 <= value <= 1:
-        return percent(value)
-    if key.endswith("_year") and isinstance(value, int):
-        return str(value)
-    return value
-
-
-def evidence_md(
-    evidence: Mapping[str, Any],
-    measures: Mapping[str, Any] | None = None,
-    codes: Iterable[str] = (),
-) -> str:
-    if not evidence:
+def robustness_sentence(res: Results, cid: str) -> str:
+    r = res.robustness.get(cid)
+    if r is None:
         return ""
-    codes = list(codes)
-    return table(
-        ["Evidence", "Value"],
-        [[evidence_label(k, measures, codes), evidence_value(k, v)] for k, v in evidence.items()],
+    verdict = res.claims[cid].verdict
+    out = (
+        f"The verdict ({verdict}) holds in {text.percent(r.holds)} of {r.specifications:,} "
+        "specifications of the analyst's choices."
     )
-
-
-def member_codes(res: Results) -> list[str]:
-    """ISO3 codes of the brief's coalition and benchmark (from its parameters)."""
-    params = res.brief.params
-    return [str(c) for key in ("coalition", "benchmark") for c in params.get(key) or []]
-
-
-REPORT_YEAR = 2021  # the RAND report's year: "how the evidence moved since 2021"
-
-
-def since_report_md(evidence: Mapping[str, Any]) -> str:
-    """A computed sentence per evidence pair ``<x>_report_year``/``<x>_2021`` and ``<x>_latest``."""
-    latest_year = evidence.get("latest_year")
-    when = f"in {fmt(latest_year)}" if latest_year is not None else "in the latest year"
-    moves = []
-    for key, then in evidence.items():
-        for suffix in ("_report_year", f"_{REPORT_YEAR}"):
-            if key.endswith(suffix):
-                base = key[: -len(suffix)]
-                now = evidence.get(f"{base}_latest")
-                if now is not None and then is not None:
-                    name = SINCE_NAMES.get(base) or f"the {humanize(base)}"
-                    own_year = evidence.get(f"{base}_latest_year")
-                    at = f"in {own_year}" if own_year is not None else when
-                    a = cell(evidence_value(key, then))
-                    b = cell(evidence_value(f"{base}_latest", now))
-                    moves.append(f"{name} went from {a} in {REPORT_YEAR} to {b} {at}")
-    if not moves:
-        return ""
-    return f"**Since {REPORT_YEAR}:** " + "; ".join(moves) + ".\n"
-
-
-def claim_md(res: Results, cid: str, specs: Mapping[str, dict[str, Any]], placed: set[str]) -> str:
-    """Verdict, computed sentence, figures, numbers and assumptions of one claim.
-
-    ``placed`` collects charts already drawn, so a chart shared by two claims is drawn once and
-    cross-referenced the second time.
-    """
-    claim = res.claims[cid]
-    if not claim.computed:
-        return (
-            f"**Verdict: {claim.shown_verdict}.** No notebook of this brief has computed {cid} "
-            "yet, so there is no chart, number or verdict for it here. The sections above state "
-            "how the claim is to be tested; the claim is not counted as supported or not.\n"
+    if r.influential is not None:
+        i = r.influential
+        out += (
+            f" What would change it: the choice of {i.label}; with {i.value} the verdict is most "
+            f"often {i.verdict} ({text.percent(i.flips)} of the changes of that choice turn it)."
         )
-    parts = [f"**Verdict: {claim.verdict}.** {claim.summary}\n"]
-    refs = []
-    for chart_id in claim.charts:
+    return out
+
+
+SPEC_CURVE = "spec-"  # the charts of the multiverse notebook: one specification curve per claim
+
+
+def robustness_rows(res: Results) -> list[dict[str, Any]]:
+    rows = []
+    for cid in claim_modules.IDS:
+        r, c = res.robustness.get(cid), res.claims.get(cid)
+        if r is None or c is None:
+            continue
+        i = r.influential
+        rows.append(
+            {
+                "claim": link(f"{cid} {claim_modules.TITLES[cid]}", f"#sec-{cid.lower()}"),
+                "badge": badge(c.verdict),
+                "n": f"{r.specifications:,}",
+                "holds": text.percent(r.holds),
+                "influential": f"{i.label} ({text.percent(i.flips)} of its changes turn it)"
+                if i is not None
+                else "none: no single choice turns it",
+            }
+        )
+    return rows
+
+
+def claim_context(
+    res: Results, cid: str, specs: Mapping[str, dict[str, Any]], placed: set[str]
+) -> dict[str, Any]:
+    """One claim's section, as data (``placed`` collects charts already drawn, so a chart two
+    claims share is drawn once and cross-referenced the second time)."""
+    c = res.claims.get(cid)
+    base = {
+        "id": cid,
+        "anchor": Markup(f"sec-{cid.lower()}"),  # from the claim's id, not from input
+        "title": claim_modules.TITLES[cid],
+    }
+    if c is None:
+        return {**base, "computed": False, "verdict": NOT_COMPUTED}
+    figures, refs = [], []
+    for chart_id in c.charts:
         info = res.charts[chart_id]
         if chart_id in placed:
-            refs.append(f"@{label_of(chart_id, info)}")
-            continue
-        placed.add(chart_id)
-        parts.append(figure_md(chart_id, info, specs[chart_id]))
-    if refs:
-        parts.append(f"See also {', '.join(refs)}.\n")
-    moved = since_report_md(claim.evidence)
-    if moved:
-        parts.append(moved)
-    if claim.evidence:
-        parts.append(evidence_md(claim.evidence, res.measures, member_codes(res)))
-    if claim.assumptions:
-        parts.append(
-            "The verdict rests on these assumptions:\n\n"
-            + "".join(f"- {a}\n" for a in claim.assumptions)
-        )
-    else:
-        parts.append("The verdict states no assumptions beyond the brief's parameters.\n")
-    return "\n".join(parts)
-
-
-def _na(value: Any) -> Any:
-    """A measure's number, or ``not available`` when the build had no data for it."""
-    return NA if value is None or (isinstance(value, float) and value != value) else value
-
-
-def _year(value: Any) -> str:
-    """A year as written (never with a thousands separator)."""
-    return NA if value is None else str(value)
-
-
-def _crossed(m: Any) -> str:
-    if m.crossover_year is not None:
-        return str(m.crossover_year)
-    if m.ratio_latest is None:
-        return NA
-    return "not by the horizon" if m.horizon is not None else "not crossed"
-
-
-def measures_md(res: Results) -> str:
-    """C1's numbers under every measure of power (also the core of the sensitivity section)."""
-    if not res.measures:
-        return "This brief computed no power measures.\n"
-    params = res.brief.params
-    ratio = (
-        f"({params.get('coalition_label') or 'coalition'})"
-        f" / ({params.get('benchmark_label') or 'benchmark'}), latest"
-    )
-    rows = []
-    for mid, m in res.measures.items():
-        rows.append(
-            [
-                m.label or mid,
-                _year(m.latest_year),
-                _na(m.ratio_latest),
-                _crossed(m),
-                _year(m.horizon),
-                _na(m.margin_at_horizon),
-                NA if m.prob_exceed_by_horizon is None else percent(m.prob_exceed_by_horizon),
-            ]
-        )
-    return table(
-        [
-            "Measure",
-            "Latest year",
-            ratio,
-            "First year at or above parity",
-            "Horizon",
-            "Projected ratio minus 1 at the horizon",
-            "Probability of exceeding by the horizon",
-        ],
-        rows,
-    )
-
-
-SENSITIVITY_LABELS: dict[str, str] = {
-    "measures_supported": "Measures on which the claim is supported",
-    "measures_tested": "Measures tested",
-    "simplex_share_exceeding": "Share of composite weightings in which the coalition is larger",
-    "simplex_year": "Year of the weighting analysis",
-    "tornado_top_input": "Input that moves the crossover year most",
-}
-PREFIXED_LABELS: dict[str, str] = {
-    "break_even_gap_pp_": "Extra growth needed for parity by the horizon (pp a year), {}",
-}
-
-
-def sensitivity_row(key: str, value: Any, measures: Mapping[str, Any]) -> list[Any]:
-    """A sensitivity number with a plain-language name (``c1_sensitivity_`` prefixes dropped)."""
-    short = key
-    for prefix in ("sensitivity_", "scenario_"):
-        if prefix in short:
-            short = short.split(prefix, 1)[1]
-            break
-    label = SENSITIVITY_LABELS.get(short)
-    for prefix, template in PREFIXED_LABELS.items():
-        if label is None and short.startswith(prefix):
-            mid = short[len(prefix) :]
-            m = measures.get(mid)
-            label = template.format(getattr(m, "label", None) or humanize(mid))
-    if label is None:
-        text = humanize(short)
-        label = text[:1].upper() + text[1:]
-    if isinstance(value, float) and ("share" in short or "prob" in short) and 0 <= value <= 1:
-        value = percent(value)
-    elif short.endswith("year") and isinstance(value, int):
-        value = str(value)
-    return [label, value]
-
-
-def sensitivity_md(res: Results, specs: Mapping[str, dict[str, Any]], placed: set[str]) -> str:
-    """How the conclusions move with the choices: every measure, then the remaining figures."""
-    parts = [measures_md(res)]
-    numbers = {k: v for k, v in res.numbers.items() if "sensitiv" in k or "scenario" in k}
-    if numbers:
-        if any("break_even_gap" in k for k in numbers):
-            parts.append(
-                "The extra growth needed is how many percentage points a year faster every "
-                "coalition member would have to grow for the central projection to reach parity "
-                "at the horizon; a negative value means the coalition is already projected above "
-                "parity.\n"
-            )
-        parts.append(
-            table(
-                ["Sensitivity result", "Value"],
-                [sensitivity_row(k, v, res.measures) for k, v in numbers.items()],
-            )
-        )
-    for chart_id, info in res.charts.items():
-        if chart_id not in placed:
+            refs.append(Markup(f"@{label_of(chart_id, info)}"))
+        else:
             placed.add(chart_id)
-            parts.append(figure_md(chart_id, info, specs[chart_id]))
-    return "\n".join(parts)
+            figures.append(figure(chart_id, info, specs[chart_id]))
+    return {
+        **base,
+        "computed": True,
+        "verdict": c.verdict,
+        "badge": badge(c.verdict),
+        "summary": c.summary,
+        "robustness": robustness_sentence(res, cid),
+        "figures": figures,
+        "refs": refs,
+        "numbers": [number_row(e) for e in c.decisive[:KEY_NUMBERS]],
+        "parts": [p.model_dump() for p in c.parts],
+        "untested": [p.name for p in c.parts if p.outcome == "untested"],
+        "evidence": [number_row(e) for e in c.evidence],
+        "assumptions": c.assumptions,
+        "tables": c.tables,
+    }
+
+
+GROWTH = {
+    "trailing_cagr": "each member's trailing compound growth over {window} years",
+    "weo": "IMF projections where they exist, then trailing growth over {window} years",
+    "explicit": "explicit growth rates",
+}
+
+
+def parameters_line(res: Results) -> str:
+    """The brief's parameters in one line (page 1)."""
+    p = res.brief.params
+    growth = p.get("growth_scenario") or {}
+    method = GROWTH.get(str(growth.get("method")), str(growth.get("method")))
+    parts = [
+        f"{p.get('coalition_label', 'coalition')} against {p.get('benchmark_label', 'benchmark')}",
+        f"power measured by {phrase(_measure_label(res, p.get('headline_measure')))}",
+        f"projected to {p.get('horizon', '')} with {method.format(window=growth.get('window'))}",
+    ]
+    return "; ".join(parts)
+
+
+def phrase(label: str) -> str:
+    """A label inside a sentence: 'military expenditure', but 'GDP at market exchange rates'."""
+    return label[:1].lower() + label[1:] if label[1:2].islower() else label
+
+
+MONTHS = [
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+]
+
+
+def long_date(iso: str) -> str:
+    """'2026-11-29' -> '29 November 2026' (no locale)."""
+    try:
+        y, m, d = (int(x) for x in iso.split("-"))
+        return f"{d} {MONTHS[m - 1]} {y}"
+    except (ValueError, IndexError):
+        return iso or "not stated"
+
+
+def _measure_label(res: Results, mid: Any) -> str:
+    m = res.measures.get(str(mid))
+    return m.label if m is not None else str(mid)
+
+
+def bottom_line(res: Results) -> list[str]:
+    """At most three sentences, computed from the verdicts (page 1)."""
+    ids = [c for c in claim_modules.IDS if c in res.claims]
+    counts = {v: sum(res.claims[c].verdict == v for c in ids) for v in VERDICTS}
+    named = [f"{n} {v}" for v, n in counts.items() if n]
+    first = (
+        f"Of the {len(ids)} claims we split the report's argument into, "
+        + ", ".join(named[:-1])
+        + (" and " if len(named) > 1 else "")
+        + named[-1]
+        + " on the public data."
+    )
+    out = [first]
+    c1 = res.claims.get("C1")
+    if c1 is not None and c1.headline:
+        out.append(f"On power (C1): {c1.headline}.")
+    fragile = sorted(
+        ((r.holds, cid) for cid, r in res.robustness.items() if cid in res.claims),
+        key=lambda t: (t[0], t[1]),
+    )
+    if fragile and fragile[0][0] < 0.75:
+        names = [f"{cid} ({text.percent(h)})" for h, cid in fragile if h < 0.75][:3]
+        out.append(
+            "The verdicts that depend most on the analyst's choices: "
+            + ", ".join(names)
+            + " of specifications agree."
+        )
+    return out[:3]
+
+
+def summary_context(res: Results, to_brief: str = "") -> dict[str, Any]:
+    """The summary's data; ``to_brief`` leads from the page to the full brief's sections ("" on
+    the brief itself, ``report/brief.qmd`` on the landing page)."""
+    rows = []
+    for cid in claim_modules.IDS:
+        c = res.claims.get(cid)
+        r = res.robustness.get(cid)
+        rows.append(
+            {
+                "id": cid,
+                "link": link(f"{cid} {claim_modules.TITLES[cid]}", f"{to_brief}#sec-{cid.lower()}"),
+                "badge": badge(c.verdict) if c else badge(NOT_COMPUTED),
+                "holds": (
+                    f"{text.percent(r.holds)} of {r.specifications:,}"
+                    if r is not None
+                    else ("one specification" if c is not None else "")
+                ),
+                "finding": (c.headline or c.summary) if c else NOT_COMPUTED,
+            }
+        )
+    return {"rows": rows, "bottom_line": bottom_line(res), "parameters": parameters_line(res)}
 
 
 def _flatten(d: Mapping[str, Any], prefix: str = "") -> list[tuple[str, Any]]:
@@ -410,10 +311,10 @@ def _flatten(d: Mapping[str, Any], prefix: str = "") -> list[tuple[str, Any]]:
     return out
 
 
-def _raw(value: Any) -> str:
+def raw(value: Any) -> str:
     """A parameter value exactly as given (no thousands separators: seeds, years, codes)."""
     if isinstance(value, list | tuple):
-        return ", ".join(_raw(v) for v in value)
+        return ", ".join(raw(v) for v in value)
     if value is None:
         return "none"
     if isinstance(value, bool):
@@ -421,154 +322,156 @@ def _raw(value: Any) -> str:
     return str(value)
 
 
-# The one layout ``brief data curate`` writes (docs/contracts.md section 1): the custom property
-# ``provenance.sources`` of data/datapackage.json, one record per source.
-SOURCE_KEYS = ("id", "title", "publisher", "version", "url", "licence", "retrieved")
-
-
-def _provenance_sources(datapackage: Mapping[str, Any]) -> list[Mapping[str, Any]]:
-    prov = datapackage.get("provenance")
-    sources = prov.get("sources") if isinstance(prov, Mapping) else None
-    if not isinstance(sources, list) or not sources:
-        raise BriefError(
-            "data/datapackage.json: key 'provenance.sources': empty or missing, expected one "
-            "record per source; `brief data curate` writes it"
-        )
-    for i, src in enumerate(sources):
-        where = f"data/datapackage.json: provenance.sources[{i}]"
-        if not isinstance(src, Mapping):
-            raise BriefError(f"{where}: found {type(src).__name__}; expected an object")
-        missing = [k for k in SOURCE_KEYS if not isinstance(src.get(k), str)]
-        if missing:
-            raise BriefError(f"{where}: key {missing[0]!r} missing; expected a string")
-    return sources
-
-
-def _checksums(src: Mapping[str, Any]) -> list[str]:
-    """``<file>: sha256 <hex>`` for every input file of a source record: ``raw_files`` (in the
-    raw folder) or, for the hand-curated tables, ``files``; each ``{path, bytes, sha256}``."""
-    files = src.get("raw_files", src.get("files"))
-    where = f"data/datapackage.json: provenance source {src['id']!r}"
-    if not isinstance(files, list):
-        raise BriefError(f"{where}: key 'raw_files' (or 'files') missing; expected a list")
-    sums = []
-    for f in files:
-        if not (isinstance(f, Mapping) and isinstance(f.get("path"), str) and f.get("sha256")):
-            raise BriefError(f"{where}: file record {f!r}; expected {{path, bytes, sha256}}")
-        sums.append(f"{f['path']}: sha256 {f['sha256']}")
-    return sums
-
-
-def source_rows(datapackage: Mapping[str, Any]) -> list[list[str]]:
-    """Publisher, title, version, licence, URL and input-file checksums of every source, from
-    ``provenance.sources``; an empty field is shown as "not stated"."""
+def measures_context(res: Results) -> list[dict[str, str]]:
     rows = []
-    for src in _provenance_sources(datapackage):
-        sums = _checksums(src)
-        version, retrieved = src["version"], src["retrieved"]
-        if retrieved:
-            version = f"{version} (retrieved {retrieved})" if version else f"retrieved {retrieved}"
+    for mid, m in res.measures.items():
+        crossed = (
+            str(m.crossover_year)
+            if m.crossover_year is not None
+            else (text.NA if m.ratio_latest is None else "not by the horizon")
+        )
         rows.append(
-            [
-                src["publisher"] or "not stated",
-                src["title"] or src["id"],
-                version or "not stated",
-                src["licence"] or "not stated",
-                src["url"],
-                "; ".join(sums) if sums else "not recorded",
-            ]
+            {
+                "label": m.label or mid,
+                "latest_year": text.NA if m.latest_year is None else str(m.latest_year),
+                "ratio": text.NA if m.ratio_latest is None else f"{m.ratio_latest:.2f}",
+                "crossed": crossed,
+                "horizon": text.NA if m.horizon is None else str(m.horizon),
+                "margin": text.NA if m.margin_at_horizon is None else f"{m.margin_at_horizon:+.2f}",
+                "prob": text.NA
+                if m.prob_exceed_by_horizon is None
+                else text.percent(m.prob_exceed_by_horizon),
+            }
         )
     return rows
 
 
-def _source_cells(row: list[str]) -> list[str]:
-    """Publisher, dataset (linked to its URL when it has one), version, licence."""
-    publisher, title, version, licence, url, _ = row
-    linked = f"[{title}]({url})" if re.match(r"^https?://\S+$", url) else title
-    return [publisher, linked, version, licence]
+# ---------------------------------------------------------------------------------------------
+# Rendering
 
 
-def raw_files_md(rows: list[list[str]]) -> str:
-    """Each source's raw files, one per line with its checksum below (fits a printed page)."""
-    out = []
-    for row in rows:
-        out.append(f"**{row[1]}**\n")
-        for item in row[5].split("; "):
-            name, sep, digest = item.partition(": sha256 ")
-            if sep:
-                out.append(f"- `{name}`\\\n  SHA-256 `{digest}`")
-            else:
-                out.append(f"- {item}")
-        out.append("")
-    return "\n".join(out)
+def environment(root: Path | None = None) -> jinja2.Environment:
+    """Jinja2 with the project's templates; ``{##`` comments, since ``{#`` opens a Pandoc id."""
+    root = root or paths.project_root()
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader([str(root / CLAIM_TEMPLATES), str(TEMPLATES)]),
+        autoescape=False,
+        finalize=text.finalize,
+        undefined=jinja2.StrictUndefined,
+        keep_trailing_newline=True,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        comment_start_string="{##",
+        comment_end_string="##}",
+    )
+    env.filters["md"] = text.md
+    env.globals.update(link=link, code=code)
+    return env
 
 
-def provenance_md(res: Results, datapackage: Mapping[str, Any], manifest: Mapping[str, Any]) -> str:
-    """Sources with versions, licences and checksums; this brief's parameters; code version."""
-    srcs = source_rows(datapackage)
-    if not srcs:
+def render(env: jinja2.Environment, name: str, **context: Any) -> str:
+    try:
+        return env.get_template(name).render(**context)
+    except jinja2.TemplateNotFound:
         raise BriefError(
-            "data/datapackage.json: key 'sources': empty or missing, expected one entry per source"
-        )
-    code = res.brief.code_version or str(manifest.get("code_version", "")) or "not recorded"
-    data_version = res.brief.data_version or str(manifest.get("data_version", "")) or "not recorded"
-    params = res.brief.params
-    parts = [
-        "### Data sources {.unnumbered}\n",
-        table(["Publisher", "Dataset", "Version", "Licence"], [_source_cells(r) for r in srcs]),
-        "### Raw files and their SHA-256 checksums {.unnumbered}\n",
-        raw_files_md(srcs),
-        "### Parameters of this brief {.unnumbered}\n",
-        table(["Parameter", "Value"], [[k, _raw(v)] for k, v in _flatten(params)])
-        if params
-        else "The brief ran with the schema's defaults.\n",
-        "### Code and data versions {.unnumbered}\n",
-        f"- Brief: `{res.brief.name}`\n- Code version: `{code}`\n"
-        f"- Data version: `{data_version}`\n",
-    ]
-    return "\n".join(parts)
-
-
-def notebooks_md(stems: Iterable[str]) -> str:
-    stems = list(stems)
-    if not stems:
-        return "No executed notebooks were found for this brief.\n"
-    return "".join(f"- [{s}.ipynb]({FILES}/notebooks/{s}.ipynb)\n" for s in stems)
-
-
-def data_vintage(datapackage: Mapping[str, Any]) -> str:
-    """The data's vintage: the latest retrieval date (ISO) among ``provenance.sources`` (the
-    layout ``brief data curate`` writes), '' if none.
-
-    It changes only when a source is re-curated, so it dates the PDF reproducibly.
-    """
-    prov = datapackage.get("provenance")
-    sources = prov.get("sources") if isinstance(prov, Mapping) else None
-    if not isinstance(sources, list):
-        sources = []
-    dates = [str(s.get("retrieved") or "") for s in sources if isinstance(s, Mapping)]
-    return max((d for d in dates if re.match(r"^\d{4}-\d{2}-\d{2}$", d)), default="")
-
-
-def pdf_date_typst(vintage: str) -> str:
-    """Typst's ``set document(date: ...)``: the PDF's creation date is the data vintage, not
-    the time of the render, so two renders of the same inputs give the same PDF."""
-    if not vintage:
-        return "#set document(date: none)"
-    y, m, d = (int(x) for x in vintage.split("-"))
-    return f"#set document(date: datetime(year: {y}, month: {m}, day: {d}))"
+            f"{name}: template not found in {CLAIM_TEMPLATES}/ or the publish layer"
+        ) from None
+    except jinja2.TemplateError as exc:
+        raise BriefError(f"{name}: template error: {exc}") from None
 
 
 def meta_yml(res: Results, datapackage: Mapping[str, Any]) -> str:
-    vintage = data_vintage(datapackage)
+    """The page metadata: the title (escaped: YAML metadata is read as Markdown) and the data
+    vintage."""
+    vintage = provenance.data_vintage(datapackage)
     meta = {
-        "title": res.brief.title,
+        "title": text.md(res.brief.title),
         "brief-name": res.brief.name,
         "code-version": res.brief.code_version,
         "data-vintage": vintage,
-        "header-includes": f"```{{=typst}}\n{pdf_date_typst(vintage)}\n```\n",
     }
     return yaml.safe_dump(meta, sort_keys=True, allow_unicode=True)
+
+
+def typst_header(datapackage: Mapping[str, Any]) -> str:
+    """Typst set-up of the PDF (``include-in-header`` of report/brief.qmd): its date is the data
+    vintage, and table cells are not justified."""
+    return "\n".join(
+        [
+            provenance.pdf_date_typst(provenance.data_vintage(datapackage)),
+            "#show table.cell: set par(justify: false)",
+            "#show table: set text(size: 8.5pt)",
+            '#set bibliography(title: "References")',
+            "",
+        ]
+    )
+
+
+def fragments(
+    res: Results,
+    specs: Mapping[str, dict[str, Any]],
+    datapackage: Mapping[str, Any],
+    manifest: Mapping[str, Any],
+    notebooks: Sequence[str],
+    env: jinja2.Environment,
+) -> dict[str, str]:
+    """Every generated fragment, name -> text (pure: no file is read or written)."""
+    placed: set[str] = set()
+    claims = [claim_context(res, cid, specs, placed) for cid in claim_modules.IDS]
+    sections = [render(env, f"{c['id']}.md.j2", claim=c) for c in claims]
+    curves = [cid for cid in res.charts if cid.startswith(SPEC_CURVE) and cid not in placed]
+    placed.update(curves)
+    leftover = [
+        figure(cid, info, specs[cid]) for cid, info in res.charts.items() if cid not in placed
+    ]
+    vintage = provenance.data_vintage(datapackage)
+    headline = "c1-ratio" if "c1-ratio" in res.charts else None
+    out = {
+        "summary": render(env, "summary.md.j2", **summary_context(res), vintage=long_date(vintage)),
+        "landing": render(
+            env,
+            "summary.md.j2",
+            **summary_context(res, "report/brief.qmd"),
+            vintage=long_date(vintage),
+        )
+        + (
+            "\n" + figure(headline, res.charts[headline], specs[headline], "report/")
+            if headline
+            else ""
+        ),
+        "landing-scripts": "```{=html}\n" + scripts_html(f"report/{FILES}/") + "\n```\n",
+        "claims": "\n".join(sections),
+        "robustness": render(
+            env,
+            "robustness.md.j2",
+            rows=robustness_rows(res),
+            figures=[figure(cid, res.charts[cid], specs[cid]) for cid in curves],
+        ),
+        "sensitivity": render(
+            env,
+            "sensitivity.md.j2",
+            measures=measures_context(res),
+            res=res,
+            numbers=[number_row(e) for e in res.numbers.values() if e.key.startswith("c1_")],
+            figures=leftover,
+            coalition=res.brief.params.get("coalition_label") or "coalition",
+            benchmark=res.brief.params.get("benchmark_label") or "benchmark",
+        ),
+        "appendix": render(env, "appendix.md.j2", claims=[c for c in claims if c["computed"]]),
+        "provenance": render(
+            env,
+            "provenance.md.j2",
+            sources=provenance.sources(datapackage),
+            params=[(k, raw(v)) for k, v in _flatten(res.brief.params)],
+            brief=res.brief,
+            code_version=res.brief.code_version or manifest.get("code_version") or "not recorded",
+            data_version=res.brief.data_version or manifest.get("data_version") or "not recorded",
+            numbers=[number_row(e) for e in res.numbers.values() if not e.key.startswith("c1_")],
+        ),
+        "notebooks": render(env, "notebooks.md.j2", notebooks=list(notebooks), files=FILES),
+        "scripts": "```{=html}\n" + scripts_html(f"{FILES}/") + "\n```\n",
+    }
+    return {k: v if v.endswith("\n") else v + "\n" for k, v in out.items()}
 
 
 # ---------------------------------------------------------------------------------------------
@@ -582,6 +485,31 @@ def _read_json(path: Path) -> Any:
         raise BriefError(f"{path}: not found") from None
     except json.JSONDecodeError as exc:
         raise BriefError(f"{path}: line {exc.lineno}: invalid JSON ({exc.msg})") from None
+
+
+def check_results(res: Results, path: Path) -> None:
+    """What the report needs of a build beyond the schema: known claims, described charts."""
+    unknown = sorted(set(res.claims) - set(claim_modules.IDS))
+    if unknown:
+        raise BriefError(
+            f"{path}: key 'claims': unknown claim {', '.join(unknown)}, expected ids among "
+            f"{', '.join(claim_modules.IDS)}"
+        )
+    if not res.claims:
+        raise BriefError(f"{path}: key 'claims': empty, expected the claims the notebooks tested")
+    for cid, claim in res.claims.items():
+        for chart_id in claim.charts:
+            if chart_id not in res.charts:
+                raise BriefError(
+                    f"{path}: key 'claims.{cid}.charts': chart '{chart_id}' is not described "
+                    "under 'charts', expected title, caption, alt and source for it"
+                )
+
+
+def read_build(build: Path) -> Results:
+    res = load_results(build)
+    check_results(res, build / "results.json")
+    return res
 
 
 def chart_specs(res: Results, build: Path) -> dict[str, dict[str, Any]]:
@@ -599,85 +527,68 @@ def chart_specs(res: Results, build: Path) -> dict[str, dict[str, Any]]:
     return specs
 
 
-def _write(path: Path, text: str) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(text, encoding="utf-8", newline="\n")
-
-
-def _swap_in(tmp: Path, final: Path) -> None:
-    if final.exists():
-        old = final.with_name(final.name + ".old")
-        shutil.rmtree(old, ignore_errors=True)
-        os.replace(final, old)
-        os.replace(tmp, final)
-        shutil.rmtree(old, ignore_errors=True)
-    else:
-        os.replace(tmp, final)
+def _copy_files(res: Results, build: Path, specs: Mapping[str, Any], dest: Path) -> None:
+    write_text(dest / "vega-bundle.js", vega_bundle())
+    shutil.copyfile(ASSETS / "charts.js", dest / "charts.js")
+    (dest / "charts").mkdir(exist_ok=True)
+    for chart_id, info in res.charts.items():
+        for ext in ("png", "svg", "vl.json"):
+            name = f"{chart_id}.{ext}"
+            shutil.copyfile(build / "charts" / name, dest / "charts" / name)
+        write_text(
+            dest / "charts" / f"{chart_id}.html",
+            standalone_html(
+                chart_id,
+                specs[chart_id],
+                title=info.title,
+                caption=info.caption,
+                alt_text=info.alt,
+                source=info.source,
+                csv_href=f"../data/{chart_id}.csv",
+                fallback_src=f"{chart_id}.svg",
+            ),
+        )
+    (dest / "data").mkdir()
+    for csv in sorted((build / "tables").glob("*.csv")):
+        shutil.copyfile(csv, dest / "data" / csv.name)
+    notebooks = sorted((build / "notebooks").glob("*.ipynb"))
+    if notebooks:
+        (dest / "notebooks").mkdir()
+        for nb in notebooks:
+            shutil.copyfile(nb, dest / "notebooks" / nb.name)
 
 
 def write_fragments(
-    build: Path | str, report_dir: Path | str, datapackage: Path | str
+    build: Path | str,
+    report_dir: Path | str,
+    datapackage: Path | str,
+    *,
+    root: Path | None = None,
 ) -> dict[str, Path]:
     """Write ``report_dir/_generated/`` and ``report_dir/files/`` for one build.
 
     Returns the two folders. Nothing is replaced unless every file was written.
     """
     build, report_dir = Path(build), Path(report_dir)
-    res = load_results(build)
+    res = read_build(build)
     dp = _read_json(Path(datapackage))
     manifest_path = build / "manifest.json"
     manifest = _read_json(manifest_path) if manifest_path.is_file() else {}
     specs = chart_specs(res, build)
     notebooks = sorted(p.stem for p in (build / "notebooks").glob("*.ipynb"))
-
+    texts = fragments(res, specs, dp, manifest, notebooks, environment(root))
     report_dir.mkdir(parents=True, exist_ok=True)
     tmp_gen = Path(tempfile.mkdtemp(prefix=".gen-", dir=report_dir))
     tmp_files = Path(tempfile.mkdtemp(prefix=".files-", dir=report_dir))
     try:
-        placed: set[str] = set()
-        _write(tmp_gen / "summary.md", summary_md(res))
-        for cid in CLAIM_IDS:
-            _write(tmp_gen / "claims" / f"{cid}.md", claim_md(res, cid, specs, placed))
-        _write(tmp_gen / "measures.md", measures_md(res))
-        _write(tmp_gen / "sensitivity.md", sensitivity_md(res, specs, placed))
-        _write(tmp_gen / "provenance.md", provenance_md(res, dp, manifest))
-        _write(tmp_gen / "notebooks.md", notebooks_md(notebooks))
-        _write(tmp_gen / "meta.yml", meta_yml(res, dp))
-        _write(tmp_gen / "scripts.md", "```{=html}\n" + scripts_html(f"{FILES}/") + "\n```\n")
-
-        _write(tmp_files / "vega-bundle.js", vega_bundle())
-        shutil.copyfile(ASSETS / "charts.js", tmp_files / "charts.js")
-        for chart_id, info in res.charts.items():
-            for ext in ("png", "svg", "vl.json"):
-                src = build / "charts" / f"{chart_id}.{ext}"
-                if src.is_file():
-                    (tmp_files / "charts").mkdir(exist_ok=True)
-                    shutil.copyfile(src, tmp_files / "charts" / src.name)
-            _write(
-                tmp_files / "charts" / f"{chart_id}.html",
-                standalone_html(
-                    chart_id,
-                    specs[chart_id],
-                    title=info.title,
-                    caption=info.caption,
-                    alt_text=info.alt,
-                    source=info.source,
-                    csv_href=f"../data/{chart_id}.csv",
-                    fallback_src=f"{chart_id}.svg",
-                ),
-            )
-        (tmp_files / "data").mkdir()
-        for csv in sorted((build / "tables").glob("*.csv")):
-            shutil.copyfile(csv, tmp_files / "data" / csv.name)
-        if notebooks:
-            (tmp_files / "notebooks").mkdir()
-            for stem in notebooks:
-                shutil.copyfile(
-                    build / "notebooks" / f"{stem}.ipynb", tmp_files / "notebooks" / f"{stem}.ipynb"
-                )
+        for name, body in texts.items():
+            write_text(tmp_gen / f"{name}.md", body)
+        write_text(tmp_gen / "meta.yml", meta_yml(res, dp))
+        write_text(tmp_gen / "header.typ", typst_header(dp))
+        _copy_files(res, build, specs, tmp_files)
         gen, files = report_dir / GENERATED, report_dir / FILES
-        _swap_in(tmp_gen, gen)
-        _swap_in(tmp_files, files)
+        swap_dir(tmp_gen, gen)
+        swap_dir(tmp_files, files)
     finally:
         shutil.rmtree(tmp_gen, ignore_errors=True)
         shutil.rmtree(tmp_files, ignore_errors=True)

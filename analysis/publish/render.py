@@ -37,9 +37,8 @@ import yaml
 from analysis import paths
 from analysis.errors import BriefError
 from analysis.files import dump_json, sha256_text, swap_dir, tree_digest, write_text
-from analysis.publish.compare import DEFAULT_BRIEF, BriefEntry, compare_md
-from analysis.publish.fragments import GENERATED, write_fragments
-from analysis.publish.results import load_results
+from analysis.publish.compare import DEFAULT_BRIEF, BriefEntry, write_compare
+from analysis.publish.fragments import FILES, GENERATED, read_build, write_fragments
 
 # What a render needs from the project (everything else stays behind).
 PAGES = ("index.qmd", "compare.qmd")
@@ -48,7 +47,16 @@ COMPARE_PAGES = ("compare.qmd",)
 COMPARE = "_compare"  # the comparison page's part (no brief name starts with "_")
 REPORT_DIR = "report"
 EXTENSIONS = "_extensions"  # the `brief` shortcode that reads the generated fragments
-SKIP_IN_REPORT = (GENERATED, "files", ".gen-*", ".files-*", "*_files", ".quarto", "prerender.py")
+SKIP_IN_REPORT = (
+    GENERATED,
+    "files",
+    ".gen-*",
+    ".files-*",
+    "*_files",
+    ".quarto",
+    "prerender.py",
+    "claims",
+)
 CACHE_VERSION = "1"
 
 INSTALL_HINT = (
@@ -106,7 +114,7 @@ def built_entries(build_root: Path, names: Iterable[str] | None = None) -> list[
             if not p.name.startswith((".", "_")) and (p / "results.json").is_file()
         )
     )
-    return [BriefEntry(load_results(d)) for d in dirs]
+    return [BriefEntry(read_build(d)) for d in dirs]
 
 
 # ---------------------------------------------------------------------------------------------
@@ -196,14 +204,12 @@ def prepare_project(
     for page in part.pages:  # only this part's pages: its key must not see the others
         shutil.copyfile(root / page, dest / page)
     if build is not None:
-        write_fragments(build, dest / REPORT_DIR, datapackage)
+        write_fragments(build, dest / REPORT_DIR, datapackage, root=root)
     else:
-        write_compare(dest / REPORT_DIR / GENERATED / "compare.md", entries)
+        write_compare(
+            dest / REPORT_DIR / GENERATED / "compare.md", entries, dest / REPORT_DIR / FILES
+        )
     return dest
-
-
-def write_compare(path: Path, entries: Sequence[BriefEntry]) -> None:
-    write_text(path, compare_md(entries))
 
 
 # ---------------------------------------------------------------------------------------------
@@ -415,5 +421,9 @@ def fragments_for_prerender(root: Path | None = None) -> Path:
     root = root or paths.project_root()
     build = paths.build_dir() / load_brief_params(default_params_path(root)).name
     write_fragments(build, root / REPORT_DIR, paths.data_dir() / "datapackage.json")
-    write_compare(root / REPORT_DIR / GENERATED / "compare.md", built_entries(paths.build_dir()))
+    write_compare(
+        root / REPORT_DIR / GENERATED / "compare.md",
+        built_entries(paths.build_dir()),
+        root / REPORT_DIR / FILES,
+    )
     return build

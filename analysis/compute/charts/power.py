@@ -1,8 +1,9 @@
 """Chart builders for claim C1: ratio over time, Monte Carlo fan, weight simplex, tornado.
 
-Each builder takes tidy DataFrames from :mod:`analysis.compute.power`, :mod:`analysis.compute.projection` or
-:mod:`analysis.compute.sensitivity` and returns a finished Altair chart (title, axis titles with units, a
-source line underneath, colour-blind-safe colours from :mod:`analysis.compute.charts.theme`).
+Each builder takes tidy DataFrames from :mod:`analysis.compute.power`,
+:mod:`analysis.compute.projection` or :mod:`analysis.compute.sensitivity` and returns a finished
+Altair chart (title, axis titles with units, a source line underneath, colour-blind-safe colours
+from :mod:`analysis.compute.charts.theme`).
 """
 
 from __future__ import annotations

@@ -316,3 +316,19 @@ def recipients_chart(recipients: pd.DataFrame, *, source: str) -> alt.VConcatCha
         subtitle="States with deliveries in the year (SIPRI register, spread over delivery years)",
         source=source,
     )
+
+
+def limits_chart(limits: pd.DataFrame, *, source: str) -> alt.VConcatChart:
+    """C8: the limits of the relationship as shares by year (series, year, value)."""
+    d = limits[["series", "year", "value"]].dropna()
+    chart = (
+        _lines(d, "value", "Share", "series", "Measure", ".0%")
+        .encode(y=alt.Y("value:Q", title="Share", axis=alt.Axis(format="%")))
+        .properties(width=theme.WIDTH, height=theme.HEIGHT)
+    )
+    return theme.finish(
+        chart,
+        title="Limits: votes apart, China's reliance on Russian arms, unequal trade",
+        subtitle="Each line a share, by year; data end in different years",
+        source=source,
+    )

@@ -100,9 +100,7 @@ def ev(
         value = None if num(value) is None else int(value)
     elif unit != "text":
         value = num(value)
-    return Evidence(
-        key=key, label=label, value=value, unit=unit, year=year, decisive=decisive
-    )
+    return Evidence(key=key, label=label, value=value, unit=unit, year=year, decisive=decisive)
 
 
 def claim(
@@ -114,6 +112,7 @@ def claim(
     assumptions: Iterable[str] = (),
     charts: Iterable[str] = (),
     tables: Iterable[str] = (),
+    headline: str = "",
 ) -> Claim:
     """A claim's result with its verdict combined from ``parts``."""
     keys = [e.key for e in evidence]
@@ -124,6 +123,7 @@ def claim(
         title=title,
         verdict=combine(parts),
         summary=summary,
+        headline=headline,
         parts=parts,
         evidence=evidence,
         assumptions=list(assumptions),

@@ -25,11 +25,12 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Literal
 
 import pandas as pd
 from pydantic import BaseModel, ConfigDict, Field
 
+from analysis.compute import power
 from analysis.compute.claims.base import claim, combine, ev, num, outcome, part, pct
 from analysis.results import Claim, Part
 
@@ -59,6 +60,46 @@ class Rules(BaseModel):
         lt=1.0,
         description="Exceeding by the horizon counts as expected when its probability is at "
         "least this",
+    )
+
+
+class Choices(BaseModel):
+    """C1's specification space: every defensible value of each choice (``multiverse.c1.*``)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    measure: list[Literal["gdp_mer", "gdp_ppp", "milex", "cinc", "composite"]] = Field(
+        ["gdp_mer", "gdp_ppp", "milex", "cinc", "composite"],
+        min_length=1,
+        description="The report does not say which power it means: every measure the brief has",
+    )
+    approach_window: list[int] = Field(
+        [5, 10, 15],
+        min_length=1,
+        description="'Approach' over half a decade, a decade (the brief's) or fifteen years",
+    )
+    tolerance: list[float] = Field(
+        [0.0, 0.01, 0.02, 0.05],
+        min_length=1,
+        description="From exact comparisons to changes within the size of data revisions",
+    )
+    exceed_probability: list[float] = Field(
+        [0.25, 0.5, 0.75],
+        min_length=1,
+        description="Exceeding 'expected' at a real chance, more likely than not, or likely",
+    )
+    horizon: list[int] = Field(
+        [2027, 2030, 2035, 2040],
+        min_length=1,
+        description="Five years past the article's 2022, the WEO's 2030, and 2035 or 2040",
+    )
+    growth_method: list[Literal["trailing_cagr", "weo"]] = Field(
+        ["trailing_cagr", "weo"],
+        min_length=1,
+        description="Each member's own trend, or the IMF's projections where it has them",
+    )
+    growth_window: list[int] = Field(
+        [5, 10, 15], min_length=1, description="Years of history behind each trend"
     )
 
 
@@ -277,6 +318,12 @@ def assess(
         agree=agree,
         tested=len(tests),
     )
+    head = f"{phrase(labels[headline])} at {pct(n['ratio_report_year'])} of the "
+    head += f"{benchmark_label} level in {REPORT_YEAR}"
+    if latest is not None and latest > REPORT_YEAR:
+        head += f", {pct(n['ratio_latest'])} in {latest}"
+    if n["central_at_horizon"] is not None:
+        head += f"; {pct(n['central_at_horizon'])} projected for {horizon}"
     return claim(
         TITLE,
         t.parts,
@@ -285,6 +332,7 @@ def assess(
         assumptions=assumptions,
         charts=charts,
         tables=tables,
+        headline=head[:1].upper() + head[1:],
     )
 
 
@@ -314,4 +362,42 @@ def assumptions(params: Any, notes: Mapping[str, Sequence[str]]) -> list[str]:
     ]
     for m, items in sorted(notes.items()):
         out += [f"{m}: {n}" for n in items]
+    return out
+
+
+def decide_all(series: Mapping[str, Any], projections: Mapping[str, Any], params: Any):
+    """:func:`decide_measure` on every measure of the brief (observed series + projection)."""
+    return {
+        m: decide_measure(
+            m,
+            series[m].table,
+            central_at_horizon=projections[m].central_at_horizon,
+            prob_exceed_by_horizon=projections[m].prob_exceed_by_horizon,
+            crossover_year=power.first_crossover(series[m].table)
+            or projections[m].central_crossover(),
+            article_horizon=params.article_horizon,
+            horizon=params.horizon,
+            rules=params.rules.c1,
+        )
+        for m in params.measures
+    }
+
+
+def verdict_table(tests: Mapping[str, MeasureTest], labels: Mapping[str, str]) -> pd.DataFrame:
+    """One row per measure: C1's verdict on it and the numbers behind it."""
+    rows = [
+        {
+            "measure": m,
+            "label": labels[m],
+            "verdict": t.verdict,
+            **{k: t.numbers[k] for k in ("ratio_report_year", "ratio_latest", "latest_year",
+                                        "crossover_year", "central_at_horizon",
+                                        "prob_exceed_by_horizon")},
+        }
+        for m, t in tests.items()
+    ]  # fmt: skip
+    out = pd.DataFrame(rows)
+    for c in ("latest_year", "crossover_year"):
+        if c in out:
+            out[c] = out[c].astype("Int64")
     return out

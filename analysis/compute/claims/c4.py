@@ -49,6 +49,23 @@ class Rules(BaseModel):
     )
 
 
+class Choices(BaseModel):
+    """C4's specification space (``multiverse.c4.*``)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    window: list[int] = Field(
+        [5, 8, 10, 12],
+        min_length=1,
+        description="The plan ran 15 years; its first five to twelve show what it expanded",
+    )
+    dominant_share: list[float] = Field(
+        [0.4, 0.5, 0.6],
+        min_length=1,
+        description="'Dominant' as the largest plausible supplier, a majority, or a clear one",
+    )
+
+
 def assess(
     share: pd.DataFrame,
     flow: pd.DataFrame,
@@ -131,11 +148,18 @@ def assess(
             + f". The claim is {result.verdict}; licences, joint research and Russian "
             "scientists in Chinese plants are not in the data."
         )
+    head = (
+        f"Russia delivered {after:,.0f} million TIV a year to China in {after_span[0]}–"
+        f"{after_span[1]} against {before:,.0f} before; {pct(share_after)} of China's imports"
+        if after is not None and before is not None
+        else "Russian arms deliveries to China not available"
+    )
     return claim(
         TITLE,
         parts,
         summary,
         evidence,
+        headline=head,
         assumptions=[
             "Russia includes the Soviet Union before 1992 (separate SIPRI suppliers, summed here).",
             "Per-year TIV spreads each deal's delivered TIV over its delivery years "

@@ -1,0 +1,210 @@
+"""C2: pragmatic "balancing" against U.S. power and a shared dislike of a perceived U.S. ideology.
+
+What the article reports the study said: the relationship is pragmatic "balancing" against "U.S.
+hard and soft power", and both share a wish to counter a perceived U.S. ideology "of
+militarism, interventionism and the forcible imposition of U.S. values on other countries". The
+report's summary page adds a persistent perceived U.S. threat as a motive. Votes in the UN
+General Assembly are the public record of political alignment (``rules.c2``):
+
+1. *aligned with each other, not with the benchmark*: in the latest year the coalition's members
+   are closer to each other than to the benchmark (``measure``: UNGA ideal-point distance, or the
+   share of roll calls voted alike, to 2019);
+2. *the gap widened since* ``from_year``: the OLS trend of (distance to the benchmark minus
+   distance within the coalition) from ``from_year`` to the latest year, its interval above
+   zero (below zero fails; across zero is no evidence either way);
+3. the shared ideology and the perceived threat themselves: untested (votes are a proxy);
+4. balancing against hard power: that is C1's test, referred to, not repeated.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Literal
+
+import pandas as pd
+from pydantic import BaseModel, ConfigDict, Field
+
+from analysis.compute.claims.base import (
+    CONFIDENCE,
+    above,
+    claim,
+    ev,
+    outcome,
+    part,
+    signed,
+    untested,
+)
+from analysis.compute.frames import latest, value_at
+from analysis.compute.stats import ols_trend
+from analysis.results import Claim
+
+ID = "C2"
+TITLE = "The relationship is pragmatic balancing against U.S. power and values"
+REPORT_YEAR = 2021
+
+
+class Rules(BaseModel):
+    """The rules that decide C2 (brief parameters ``rules.c2.*``)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    measure: Literal["ideal points", "agreement"] = Field(
+        "ideal points",
+        description="UNGA ideal-point distance (to 2024), or the share of roll calls voted "
+        "alike (to 2019)",
+    )
+    from_year: int = Field(
+        2014, ge=1995, le=2018, description="First year of the trend of the alignment gap"
+    )
+
+
+class Choices(BaseModel):
+    """C2's specification space (``multiverse.c2.*``)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    measure: list[Literal["ideal points", "agreement"]] = Field(
+        ["ideal points", "agreement"],
+        min_length=1,
+        description="Ideal points (to 2024) allow for which votes are held; raw agreement not",
+    )
+    from_year: list[int] = Field(
+        [2008, 2012, 2014, 2016],
+        min_length=1,
+        description="After Georgia, after Putin's return, after Crimea (the brief's), two years on",
+    )
+
+
+def gap_series(distances: pd.DataFrame) -> pd.DataFrame:
+    """``year, within, to_benchmark, gap`` from the long distance table of the alignment module
+    (``series``: "within coalition" / "coalition to benchmark"); ``gap`` = to_benchmark −
+    within, positive when the coalition is closer to itself."""
+    wide = distances.pivot_table(index="year", columns="series", values="distance")
+    wide = wide.rename(
+        columns={"within coalition": "within", "coalition to benchmark": "to_benchmark"}
+    )
+    for col in ("within", "to_benchmark"):
+        if col not in wide:
+            wide[col] = float("nan")
+    out = wide[["within", "to_benchmark"]].reset_index()
+    out["gap"] = out["to_benchmark"] - out["within"]
+    return out.astype({"year": int}).sort_values("year").reset_index(drop=True)
+
+
+def agreement_gaps(agreement: pd.DataFrame, within: str, benchmark: Sequence[str]) -> pd.DataFrame:
+    """The same from raw roll-call agreement (``pair, year, agreement``): a distance is 1 −
+    agreement; ``within`` names the coalition's pair (e.g. "CHN–RUS"), ``benchmark`` the pairs
+    of each member with the benchmark."""
+    a = agreement.assign(distance=1 - agreement["agreement"])
+    w = a[a["pair"] == within][["year", "distance"]].assign(series="within coalition")
+    b = (
+        a[a["pair"].isin(list(benchmark))]
+        .groupby("year", as_index=False)["distance"]
+        .mean()
+        .assign(series="coalition to benchmark")
+    )
+    return gap_series(pd.concat([w, b], ignore_index=True))
+
+
+def assess(
+    gaps: pd.DataFrame,
+    rules: Rules,
+    *,
+    coalition_label: str,
+    benchmark_label: str,
+    unavailable: Sequence[str] = (),
+    charts: Sequence[str] = (),
+    tables: Sequence[str] = (),
+) -> Claim:
+    """C2 from the yearly alignment gaps (:func:`gap_series` or :func:`agreement_gaps`)."""
+    g = gaps.dropna(subset=["gap"])
+    y, gap_latest = latest(g, "gap")
+    within = value_at(g, y, "within") if y is not None else None
+    to_b = value_at(g, y, "to_benchmark") if y is not None else None
+    span = g[g["year"] >= rules.from_year]
+    t = ols_trend(span["year"], span["gap"])
+    what = "ideal-point distance" if rules.measure == "ideal points" else "voting distance"
+    parts = [
+        part(
+            f"Closer to each other than to {benchmark_label}",
+            f"in the latest year the mean {what} within the coalition is below its mean "
+            f"{what} to {benchmark_label}",
+            "untested" if gap_latest is None else outcome(gap_latest > 0),
+            central=True,
+        ),
+        part(
+            f"The gap to {benchmark_label} widened since {rules.from_year}",
+            f"the trend from {rules.from_year} of the {what} to {benchmark_label} minus the one "
+            f"within the coalition, its {CONFIDENCE:.0%} interval above zero",
+            above(t["ci_low"], t["ci_high"]),
+        ),
+        untested(
+            "A shared wish to counter U.S. ideology; a perceived U.S. threat",
+            "motives are not measured; UN votes are a proxy for alignment only",
+        ),
+        untested("Balancing U.S. hard power", "tested by C1 (the power ratio), not repeated"),
+    ]
+    unit = "index" if rules.measure == "ideal points" else "share"
+    evidence = [
+        ev("distance_within_latest", f"Mean {what} within the coalition", within, unit, y,
+           decisive=True),
+        ev("distance_to_benchmark_latest", f"Mean {what} to {benchmark_label}", to_b, unit, y,
+           decisive=True),
+        ev("gap_trend", f"Change of the gap a year since {rules.from_year}", t["slope"],
+           "per_year" if unit == "share" else "points_per_year", decisive=True),
+        ev("gap_trend_ci_low", "Its interval, lower end", t["ci_low"], "points_per_year"),
+        ev("gap_trend_ci_high", "Its interval, upper end", t["ci_high"], "points_per_year"),
+        ev("gap_report_year", "The gap", value_at(g, REPORT_YEAR, "gap"), unit, REPORT_YEAR),
+        ev("gap_from_year", "The gap", value_at(g, rules.from_year, "gap"), unit,
+           rules.from_year),
+        ev("gap_latest", "The gap", gap_latest, unit, y),
+    ]  # fmt: skip
+    result = claim(TITLE, parts, "", evidence)
+    trend = "cannot be fitted"
+    if gap_latest is None:
+        summary = "UN voting data are not available for enough members to compare distances"
+    else:
+        summary = (
+            f"In {y} the mean UN-vote {what} within {coalition_label} was {within:.2f} against "
+            f"{to_b:.2f} to {benchmark_label}"
+        )
+        if t["slope"] is not None:
+            trend = {
+                "holds": "widened",
+                "fails": "narrowed",
+                "inconclusive": "shows no clear trend",
+            }.get(parts[1].outcome, "cannot be fitted")
+            summary += (
+                f"; since {rules.from_year} the gap {trend} ({signed(t['slope'], 3)} a year, "
+                f"{CONFIDENCE:.0%} interval {signed(t['ci_low'], 3)} to "
+                f"{signed(t['ci_high'], 3)})"
+            )
+    summary += (
+        f". On alignment the claim is {result.verdict}; motives are not in the data, and the "
+        "hard-power gap is C1's test."
+    )
+    assumptions = [
+        "Alignment is measured by UNGA ideal points (Voeten et al., final-passage votes, to "
+        "2024) or raw voting agreement (to 2019); closer ideal points mean more similar votes.",
+        f"'Balancing' is read as the coalition closer to itself than to {benchmark_label}, and "
+        f"the gap to {benchmark_label} widening since {rules.from_year}.",
+    ]
+    if unavailable:
+        assumptions.append(f"Not available in the voting data: {', '.join(unavailable)}.")
+    head = (
+        f"UN votes: within {coalition_label} {within:.2f} apart, {to_b:.2f} from "
+        f"{benchmark_label} ({y}); the gap {trend if t['slope'] is not None else 'has no trend'} "
+        f"since {rules.from_year}"
+        if gap_latest is not None
+        else "UN voting data not available"
+    )
+    return claim(
+        TITLE,
+        parts,
+        summary,
+        evidence,
+        assumptions=assumptions,
+        charts=charts,
+        tables=tables,
+        headline=head,
+    )

@@ -1,0 +1,189 @@
+"""C3: from "cooperation" to "collaboration", "in large part" because of Western sanctions.
+
+What the article reports the study said: the relationship moved from "calculation" to
+"cooperation" (the first joint "field exercise", 2003) and from "cooperation" to
+"collaboration" (2012–2017), "in large part" because of "Western sanctions"; after the 2014
+Crimea sanctions Moscow sought "much closer ties" with Beijing.
+
+The data test the "much closer ties" after the sanctions (``rules.c3``): for each indicator of
+ties (Russia's trade with China, in logs; Russian arms deliveries to China; joint exercises a
+year), a segmented regression at ``break_year`` on up to ``span`` years either side
+(:func:`analysis.compute.stats.break_in_trend`). An indicator whose slope change has its
+interval above zero counts as closer ties, below zero as looser, across zero as no evidence
+either way. Whether sanctions *caused* a change is not testable: a break is consistent with,
+not proof of, a cause.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Literal
+
+import pandas as pd
+from pydantic import BaseModel, ConfigDict, Field
+
+from analysis.compute.claims.base import CONFIDENCE, above, claim, ev, part, untested
+from analysis.compute.frames import num
+from analysis.compute.stats import break_in_trend, break_windows
+from analysis.results import Claim
+
+ID = "C3"
+TITLE = "From cooperation to collaboration, pushed by Western sanctions"
+
+#: The indicators of ties, their plain names and whether they are fitted in logs.
+INDICATORS: dict[str, tuple[str, bool]] = {
+    "trade_china": ("Russia's trade with China", True),
+    "arms_tiv_china": ("Russian arms deliveries to China", False),
+    "exercises": ("joint exercises a year", False),
+}
+UNITS = {"trade_china": "log_growth", "arms_tiv_china": "tiv_m_per_year", "exercises": "per_year"}
+Indicator = Literal["all", "trade_china", "arms_tiv_china", "exercises"]
+
+
+class Rules(BaseModel):
+    """The rules that decide C3 (brief parameters ``rules.c3.*``)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    break_year: int = Field(
+        2014, ge=2005, le=2020, description="Year of the break tested (2014: the Crimea sanctions)"
+    )
+    span: int = Field(10, ge=4, le=15, description="Years at most on each side of the break")
+    indicators: Indicator = Field(
+        "all", description="The indicators of ties tested: all three, or one of them"
+    )
+
+
+class Choices(BaseModel):
+    """C3's specification space (``multiverse.c3.*``)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    break_year: list[int] = Field(
+        [2012, 2013, 2014, 2015, 2016],
+        min_length=1,
+        description="The report dates 'collaboration' 2012-2017; sanctions came in 2014",
+    )
+    span: list[int] = Field(
+        [6, 8, 10, 12], min_length=1, description="Shorter windows see the break, longer the trend"
+    )
+    indicators: list[Literal["all", "trade_china", "arms_tiv_china", "exercises"]] = Field(
+        ["all", "trade_china", "arms_tiv_china", "exercises"],
+        min_length=1,
+        description="All indicators of ties together, or each alone",
+    )
+
+
+def fit(
+    series: Mapping[str, pd.DataFrame], rules: Rules, later_breaks: Sequence[int] = ()
+) -> pd.DataFrame:
+    """The break fit of every tested indicator: one row per indicator (``year, value`` frames;
+    a later break year of the brief ends the window before it)."""
+    rows = []
+    names = list(INDICATORS) if rules.indicators == "all" else [rules.indicators]
+    for name in names:
+        df = series.get(name)
+        if df is None:
+            continue
+        d = df.dropna(subset=["value"])
+        if d.empty:
+            continue
+        first, last = int(d["year"].min()), int(d["year"].max())
+        breaks = [rules.break_year, *(b for b in later_breaks if b > rules.break_year)]
+        windows = [w for w in break_windows(first, last, breaks, rules.span)]
+        window = next((w for w in windows if w[0] == rules.break_year), None)
+        if window is None:
+            continue
+        _, start, end = window
+        w = d[(d["year"] >= start) & (d["year"] <= end)]
+        r = break_in_trend(w["year"], w["value"], rules.break_year, log=INDICATORS[name][1])
+        rows.append({"indicator": name, "window_start": start, "window_end": end, **r})
+    return pd.DataFrame(rows)
+
+
+def _move(before: float | None, after: float | None, holds: str, log: bool) -> str:
+    """The change in words: 'grew faster', 'declined less steeply', 'slowed', …"""
+    if before is None or after is None:
+        return "cannot be fitted"
+    if holds == "inconclusive":
+        return "shows no clear change of trend"
+    up = holds == "holds"
+    if before >= 0 and after >= 0:
+        return "grew faster" if up else "grew more slowly"
+    if before < 0 and after < 0:
+        return "declined less steeply" if up else "declined more steeply"
+    return "turned upward" if up else "turned downward"
+
+
+def assess(
+    breaks: pd.DataFrame,
+    rules: Rules,
+    *,
+    charts: Sequence[str] = (),
+    tables: Sequence[str] = (),
+) -> Claim:
+    """C3 from :func:`fit`."""
+    parts, evidence, words = [], [], []
+    by = {r["indicator"]: r for _, r in breaks.iterrows()} if len(breaks) else {}
+    for name, (label, log) in INDICATORS.items():
+        if rules.indicators not in ("all", name):
+            continue
+        r = by.get(name)
+        lo = num(r["slope_change_ci_low"]) if r is not None else None
+        hi = num(r["slope_change_ci_high"]) if r is not None else None
+        result = above(lo, hi)
+        parts.append(
+            part(
+                f"{label[:1].upper()}{label[1:]}: closer after {rules.break_year}",
+                f"the change of trend at {rules.break_year} (segmented OLS"
+                + (", in logs" if log else "")
+                + f"), its {CONFIDENCE:.0%} interval above zero",
+                result,
+            )
+        )
+        per = UNITS[name]
+        before = num(r["slope_before"]) if r is not None else None
+        after = num(r["slope_after"]) if r is not None else None
+        evidence += [
+            ev(f"{name}_slope_before", f"{label[:1].upper()}{label[1:]}: trend a year before "
+               f"{rules.break_year}", before, per),
+            ev(f"{name}_slope_after", f"{label[:1].upper()}{label[1:]}: trend a year from "
+               f"{rules.break_year}", after, per),
+            ev(f"{name}_slope_change", f"{label[:1].upper()}{label[1:]}: change of trend",
+               num(r["slope_change"]) if r is not None else None, per, decisive=True),
+            ev(f"{name}_slope_change_ci_low", "Its interval, lower end", lo, per),
+            ev(f"{name}_slope_change_ci_high", "Its interval, upper end", hi, per),
+        ]  # fmt: skip
+        words.append(f"{label} {_move(before, after, result, log)}")
+    parts.append(
+        untested(
+            "In large part because of Western sanctions",
+            "a change of trend is consistent with, not proof of, sanctions as its cause",
+        )
+    )
+    result = claim(TITLE, parts, "", evidence)
+    summary = (
+        f"From {rules.break_year}, against each indicator's earlier trend: "
+        + ("; ".join(words) if words else "no indicator has enough data")
+        + f" (a change counts when its {CONFIDENCE:.0%} interval is clear of zero). The claim "
+        f"of much closer ties after the {rules.break_year} sanctions is {result.verdict}; that "
+        "sanctions caused the change cannot be tested."
+    )
+    return claim(
+        TITLE,
+        parts,
+        summary,
+        evidence,
+        headline=f"From {rules.break_year}: " + ("; ".join(words) if words else "no data"),
+        assumptions=[
+            f"Segmented OLS at {rules.break_year} on at most {rules.span} years a side (to the "
+            f"next break year of the brief); slope change with a {CONFIDENCE:.0%} t interval; "
+            "trade in logs (growth rates), arms and exercises in levels.",
+            "Trade is Russia-reported (IMF DOTS); arms TIV per year is spread from deal totals "
+            "(an approximation).",
+            "The phases (calculation, cooperation from 2003, collaboration from 2012) are the "
+            "report's and are drawn on the timeline, not tested.",
+        ],
+        charts=charts,
+        tables=tables,
+    )

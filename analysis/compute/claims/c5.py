@@ -1,0 +1,210 @@
+"""C5: military "hands-on collaboration" is routine, and joint exercises grow more complex.
+
+What the report said (as the article quotes it): military "hands-on collaboration" is routine,
+the depth and scope of joint exercises have grown more complex since the first one in 2003, and
+the two increase interoperability through joint training and equipment exchanges. The article
+adds, as its own context credited to the Associated Press, that in August 2021 the two held
+large-scale joint exercises inside China for the first time: that is not the report's claim,
+so it is shown as reported context (evidence), never counted in the verdict.
+
+Parts (``rules.c5``):
+
+1. *routine*: at least one exercise in each of at least ``routine_share`` of the last
+   ``routine_window`` years of data;
+2. *more complex since the first exercise*: the OLS trend of the mean yearly complexity
+   (:func:`analysis.compute.exercises.exercise_complexity` under ``complexity``) from
+   ``first_year``: interval above zero holds, below zero fails, including zero is no evidence
+   either way;
+3. *interoperability through joint training and equipment exchanges*: untested (no dataset).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Literal
+
+import pandas as pd
+from pydantic import BaseModel, ConfigDict, Field
+
+from analysis.compute import exercises as ex
+from analysis.compute.claims.base import CONFIDENCE, above, claim, ev, part, signed, untested
+from analysis.results import Claim
+
+ID = "C5"
+TITLE = "Military collaboration is routine and joint exercises grow more complex"
+FIRST_EXERCISE_YEAR = 2003  # the first joint "field exercise" per the report (SCO, multilateral)
+
+Definition = Literal["brief", "domains only", "no format weight", "strategic heavy", "no scale"]
+
+
+class Rules(BaseModel):
+    """The rules that decide C5 (brief parameters ``rules.c5.*``)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    complexity: Definition = Field(
+        "brief", description="Complexity definition (analysis.compute.exercises)"
+    )
+    troop_threshold: int = Field(
+        ex.TROOP_THRESHOLD,
+        ge=1_000,
+        le=200_000,
+        description="A stated total of at least this many troops scores as large-scale",
+    )
+    first_year: int = Field(
+        FIRST_EXERCISE_YEAR,
+        ge=2003,
+        le=2020,
+        description="First year of the complexity trend (2003: the first joint exercise)",
+    )
+    routine_window: int = Field(10, ge=3, le=20, description="Years looked at for 'routine'")
+    routine_share: float = Field(
+        1.0,
+        gt=0.0,
+        le=1.0,
+        description="'Routine' means an exercise in at least this share of those years",
+    )
+
+
+class Choices(BaseModel):
+    """C5's specification space (``multiverse.c5.*``)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    complexity: list[Definition] = Field(
+        ["brief", "domains only", "no format weight", "strategic heavy", "no scale"],
+        min_length=1,
+        description="'Complexity' is not defined by the report: every definition the brief has",
+    )
+    troop_threshold: list[int] = Field(
+        [5_000, 10_000, 20_000],
+        min_length=1,
+        description="'Large-scale' from a brigade-sized exercise to a strategic one",
+    )
+    first_year: list[int] = Field(
+        [2003, 2005, 2010],
+        min_length=1,
+        description="From the first exercise, the first bilateral one, or the last 15 years",
+    )
+
+
+def assess(
+    exercises: pd.DataFrame,
+    rules: Rules,
+    *,
+    charts: Sequence[str] = (),
+    tables: Sequence[str] = (),
+) -> Claim:
+    """C5 from the curated exercise table (``data/exercises.csv``)."""
+    scored = ex.exercise_complexity(
+        exercises, rules.complexity, troop_threshold=rules.troop_threshold
+    )
+    per_year = ex.exercises_per_year(scored)
+    trend = ex.complexity_trend(
+        exercises,
+        rules.first_year,
+        definition=rules.complexity,
+        troop_threshold=rules.troop_threshold,
+    )
+    if per_year.empty:
+        held, window, last = None, 0, None
+    else:
+        last = int(per_year["year"].max())
+        recent = per_year[per_year["year"] > last - rules.routine_window]
+        held, window = int((recent["count"] > 0).sum()), len(recent)
+    need = rules.routine_share * rules.routine_window
+    parts = [
+        part(
+            "Routine",
+            f"an exercise in at least {need:g} of the last {rules.routine_window} years",
+            "untested" if held is None else ("holds" if held >= need else "fails"),
+        ),
+        part(
+            f"More complex since {rules.first_year}",
+            f"the trend of mean yearly complexity ({rules.complexity} definition) from "
+            f"{rules.first_year}, its {CONFIDENCE:.0%} interval above zero",
+            above(trend["ci_low"], trend["ci_high"]),
+        ),
+        untested(
+            "Interoperability through joint training and equipment exchanges",
+            "no public dataset measures interoperability",
+        ),
+    ]
+    in_china = ex.first_large_in(scored, "inside China")
+    aug = scored[
+        (scored["location"] == "inside China") & ex.known_date(scored).str.startswith("2021-08")
+    ]
+    evidence = [
+        ev("years_with_exercise", f"Years with a joint exercise, of the last {window}", held,
+           "count", last, decisive=True),
+        ev("complexity_slope", f"Change of mean exercise complexity a year since "
+           f"{rules.first_year}", trend["slope"], "points_per_year", decisive=True),
+        ev("complexity_slope_ci_low", "Its interval, lower end", trend["ci_low"],
+           "points_per_year", decisive=True),
+        ev("complexity_slope_ci_high", "Its interval, upper end", trend["ci_high"],
+           "points_per_year", decisive=True),
+        ev("exercises_total", "Joint exercises and patrols on record", len(scored), "count"),
+        ev("exercises_latest", "Joint exercises and patrols", int(per_year["count"].iloc[-1])
+           if len(per_year) else None, "count", last),
+        ev("first_large_in_china", f"First exercise in China with a stated total of at least "
+           f"{rules.troop_threshold:,} troops (context)",
+           f"{in_china['name']} ({in_china['troops']})" if in_china["year"] else "none on record",
+           "text", in_china["year"]),
+        ev("august_2021_in_china", "Exercises in China in August 2021 (the article's AP context)",
+           "; ".join(aug["name"]) or "none on record", "text", 2021),
+    ]  # fmt: skip
+    result = claim(TITLE, parts, "", evidence)
+    routine = (
+        f"Joint exercises or patrols were held in {held} of the last {window} years to {last}"
+        if held is not None
+        else "No exercises are on record"
+    )
+    if trend["slope"] is None:
+        summary = f"{routine}; too few years to fit a complexity trend."
+    else:
+        direction = {
+            "holds": "rose",
+            "fails": "fell",
+            "inconclusive": "shows no clear trend",
+            "untested": "cannot be fitted",
+        }[parts[1].outcome]
+        summary = (
+            f"{routine}; their mean complexity {direction} since {rules.first_year} "
+            f"({signed(trend['slope'])} points a year, {CONFIDENCE:.0%} interval "
+            f"{signed(trend['ci_low'])} to {signed(trend['ci_high'])})."
+        )
+    summary += f" The claim is {result.verdict}; interoperability is not in the data. " + (
+        f"The first exercise in China with a stated total of at least "
+        f"{rules.troop_threshold:,} troops on record is {in_china['name']} "
+        f"({in_china['year']}, {in_china['troops']})."
+        if in_china["year"]
+        else ""
+    )
+    head = f"Exercises in {held} of the last {window} years" if held is not None else "None"
+    if trend["slope"] is not None:
+        head += (
+            f"; complexity {signed(trend['slope'])} points a year since {rules.first_year} "
+            f"({ {'holds': 'rising', 'fails': 'falling'}.get(parts[1].outcome, 'no clear trend') })"
+        )
+    return claim(
+        TITLE,
+        parts,
+        summary,
+        evidence,
+        headline=head,
+        assumptions=[
+            "Complexity adds one point each for every operational domain, a bilateral format, "
+            "being held in China or Russia, a joint strategic patrol and a stated total of at "
+            f"least {rules.troop_threshold:,} troops ('nearly' a number is below it); each "
+            "feature counts once. The score is ordinal; the other definitions are in the "
+            "sensitivity table.",
+            "The 2003 exercise was the multilateral SCO one; the first bilateral exercise was "
+            "Peace Mission 2005.",
+            "The exercise list is hand-curated from cited public reports, armed forces only; it "
+            "may be incomplete, and domains and troops are only those the cited pages state.",
+            "The article's AP context (August 2021, inside China for the first time) is shown "
+            "as context, not tested as the report's claim.",
+        ],
+        charts=charts,
+        tables=tables,
+    )

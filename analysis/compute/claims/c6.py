@@ -1,0 +1,132 @@
+"""C6: reducing Western sanctions might lead Russia towards Europe and the United States.
+
+What the article reports the study said: reducing Western sanctions "on the two nations" might
+lead Russia to "seek stronger relations with Europe and the United States", so the relationship
+could "weaken or decline"; the report calls such a change "likely undesirable" and improbable.
+
+A counterfactual cannot be tested: the verdict is always *not testable*. The brief draws a
+transparent what-if instead (:func:`analysis.compute.trade.sanctions_projection`): China's share
+of Russia's trade with China and the West under a baseline and a relief scenario, every
+assumption a parameter (``sanctions_scenario``) and its sensitivity shown. It is an
+illustration, not a forecast.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+import pandas as pd
+
+from analysis.compute.claims.base import claim, ev, num, pct, untested
+from analysis.compute.frames import latest, value_at
+from analysis.compute.trade import ILLUSTRATION
+from analysis.results import Claim
+
+ID = "C6"
+TITLE = "Sanctions relief could weaken the relationship (what-if)"
+REPORT_YEAR = 2021
+
+
+def assess(
+    projection: pd.DataFrame,
+    sensitivity: pd.DataFrame,
+    *,
+    end_year: int,
+    scenario: Mapping[str, Any],
+    charts: Sequence[str] = (),
+    tables: Sequence[str] = (),
+) -> Claim:
+    """C6 from the what-if (``year, scenario, west, china, dependence``) and its sensitivity."""
+    obs = projection[projection["scenario"] == "observed"]
+    y_obs, dep_obs = latest(obs, "dependence")
+    rel = projection[(projection["scenario"] == "relief") & (projection["year"] == end_year)]
+    bl = projection[(projection["scenario"] == "baseline") & (projection["year"] == end_year)]
+    d_rel = num(rel["dependence"].iloc[0]) if len(rel) else None
+    d_bl = num(bl["dependence"].iloc[0]) if len(bl) else None
+    s = sensitivity.dropna(subset=["dependence_relief"]) if len(sensitivity) else sensitivity
+    lo = num(s["dependence_relief"].min()) if len(s) else None
+    hi = num(s["dependence_relief"].max()) if len(s) else None
+    ry = scenario.get("relief_year")
+    ref_year = int(scenario.get("reference_year", REPORT_YEAR))
+    w_ref = value_at(obs, ref_year, "west")
+    _, w_last = latest(obs, "west")
+    west_ratio = w_last / w_ref if w_ref and w_last is not None else None
+    evidence = [
+        ev("dependence_report_year", "China's share of Russia's trade with China and the West",
+           value_at(obs, REPORT_YEAR, "dependence"), "share", REPORT_YEAR, decisive=True),
+        ev("dependence_latest", "China's share of Russia's trade with China and the West",
+           dep_obs, "share", y_obs, decisive=True),
+        ev("dependence_baseline_end", "The same without relief (baseline)", d_bl, "share",
+           end_year, decisive=True),
+        ev("dependence_relief_end", "The same with relief (the what-if)", d_rel, "share",
+           end_year, decisive=True),
+        ev("dependence_relief_min", "Lowest share with relief across the sensitivity table", lo,
+           "share", end_year),
+        ev("dependence_relief_max", "Highest share with relief across the sensitivity table", hi,
+           "share", end_year),
+        ev("west_trade_latest_vs_reference", f"Russia's trade with the West, share of its "
+           f"{ref_year} level", west_ratio, "share", y_obs),
+    ]  # fmt: skip
+    spread = [v for v in (d_rel, lo, hi) if v is not None]
+    little = (
+        d_bl is not None
+        and west_ratio is not None
+        and spread
+        and max(abs(v - d_bl) for v in spread) < 0.01
+    )
+    caveat = (
+        f" Russia-reported trade with the West in {y_obs} was {pct(west_ratio)} of its "
+        f"{ref_year} level, so the data hold little lost trade for relief to restore: the what-if "
+        "cannot show more until trade after that year is reported."
+        if little
+        else ""
+    )
+    if d_bl is None:
+        summary = (
+            "Russia's trade with the West and China is not available, so the what-if cannot be "
+            f"drawn ({ILLUSTRATION})."
+        )
+    elif ry is None:
+        summary = (
+            f"With no sanctions relief set, China's share of Russia's trade with China and the "
+            f"West stays at {pct(d_bl)} in {end_year} if trade holds its trend; the sensitivity "
+            f"table shows relief after the data ranging from {pct(lo if lo is not None else d_bl)}"
+            f" to {pct(hi if hi is not None else d_bl)} ({ILLUSTRATION})." + caveat
+        )
+    else:
+        summary = (
+            f"If sanctions were lifted in {ry} and {pct(scenario.get('trade_rebound', 0))} of the "
+            f"lost Western trade returned, China's share of Russia's trade with China and the "
+            f"West would be {pct(d_rel)} in {end_year} against {pct(d_bl)} without relief "
+            f"({ILLUSTRATION}); whether the relationship would weaken is not testable with data."
+            + caveat
+        )
+    parts = [
+        untested(
+            "Relief would weaken the relationship",
+            "a counterfactual: the what-if illustrates it, no data can test it",
+        )
+    ]
+    return claim(
+        TITLE,
+        parts,
+        summary,
+        evidence,
+        headline=(
+            f"A what-if only: China's share of Russia's trade with China and the West "
+            f"{pct(d_bl)} in {end_year} without relief, {pct(d_rel)} with it"
+            if d_bl is not None
+            else "A what-if only; trade data not available"
+        ),
+        assumptions=[
+            f"This is an {ILLUSTRATION}; every assumption is a parameter (sanctions_scenario).",
+            "Trade is Russia-reported (IMF DOTS), exports plus imports, current US$; the West is "
+            "the EU-27, the United States, the United Kingdom, Canada, Japan, Norway, Switzerland "
+            "and Australia (analysis.compute.trade.WEST).",
+            f"Assumptions used: {', '.join(f'{k}={v}' for k, v in sorted(scenario.items()))}.",
+            "Trade is a proxy for the relationship; the report's claim concerns policy choices.",
+        ],
+        charts=charts,
+        tables=tables,
+    )

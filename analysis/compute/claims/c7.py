@@ -1,0 +1,172 @@
+"""C7: little U.S. leverage; prepare for more diffusion, joint planning, basing and operations.
+
+What the report said (as the article reports it): absent a significant policy shift, the United
+States can do little to disrupt the relationship, which will present "an ever-increasing
+challenge"; the report advises the U.S. military to prepare for (it does not predict) further
+diffusion of Chinese and Russian military equipment, additional joint planning and exercises,
+potential joint basing, and "eventually the possibility of joint military operations".
+
+The data can test whether the trends the advice rests on are there (``rules.c7``):
+
+1. *diffusion of Chinese arms*: the number of states receiving Chinese arms each year, OLS
+   trend from ``start_year`` (interval above zero holds, below fails, else no evidence);
+2. *diffusion of Russian arms*: the same for Russia (the Soviet Union before 1992);
+3. *more joint exercises*: the yearly count of joint exercises and patrols, same test;
+4. joint planning, joint basing, joint military operations and U.S. leverage: untested.
+
+``suppliers`` narrows which suppliers' diffusion counts (the multiverse tries each).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Literal
+
+import pandas as pd
+from pydantic import BaseModel, ConfigDict, Field
+
+from analysis.compute.claims.base import CONFIDENCE, above, claim, ev, part, signed, untested
+from analysis.compute.frames import latest, value_at
+from analysis.compute.stats import ols_trend
+from analysis.results import Claim
+
+ID = "C7"
+TITLE = "Little U.S. leverage; more arms diffusion and joint operations ahead"
+REPORT_YEAR = 2021
+
+
+class Rules(BaseModel):
+    """The rules that decide C7 (brief parameters ``rules.c7.*``)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    start_year: int = Field(2000, ge=1992, le=2018, description="First year of every trend")
+    suppliers: Literal["each", "China", "Russia"] = Field(
+        "each",
+        description="Whose diffusion is tested: each coalition supplier, or one of them only",
+    )
+
+
+class Choices(BaseModel):
+    """C7's specification space (``multiverse.c7.*``)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    start_year: list[int] = Field(
+        [2000, 2005, 2010, 2014],
+        min_length=1,
+        description="Trends since 2000 (the brief's), 2005, 2010 or the 2014 sanctions",
+    )
+    suppliers: list[Literal["each", "China", "Russia"]] = Field(
+        ["each", "China", "Russia"],
+        min_length=1,
+        description="Both suppliers' diffusion, or one of them only",
+    )
+
+
+def _peak(df: pd.DataFrame, column: str, start: int) -> tuple[int | None, float | None]:
+    d = df[df["year"] >= start].dropna(subset=[column])
+    if d.empty:
+        return None, None
+    row = d.sort_values([column, "year"], ascending=[False, True]).iloc[0]
+    return int(row["year"]), float(row[column])
+
+
+def assess(
+    diffusion: Mapping[str, pd.DataFrame],
+    exercise_counts: pd.DataFrame,
+    rules: Rules,
+    *,
+    charts: Sequence[str] = (),
+    tables: Sequence[str] = (),
+) -> Claim:
+    """C7 from recipients per year by supplier (``year, recipients``) and exercises per year
+    (``year, count``)."""
+    start = rules.start_year
+    tested = {
+        k: v for k, v in diffusion.items() if rules.suppliers == "each" or k == rules.suppliers
+    }
+    parts, evidence, bits, short = [], [], [], []
+    for name, df in tested.items():
+        d = df[df["year"] >= start]
+        t = ols_trend(d["year"], d["recipients"])
+        parts.append(
+            part(
+                f"Diffusion of {name}'s arms",
+                f"states receiving {name}'s arms a year, trend from {start}, its "
+                f"{CONFIDENCE:.0%} interval above zero",
+                above(t["ci_low"], t["ci_high"]),
+            )
+        )
+        y_last, v_last = latest(df, "recipients")
+        y_peak, v_peak = _peak(df, "recipients", start)
+        key = name.lower().replace(" ", "_")
+        evidence += [
+            ev(f"{key}_recipients_slope", f"Change in the number of states receiving {name}'s "
+               f"arms a year since {start}", t["slope"], "per_year", decisive=True),
+            ev(f"{key}_recipients_slope_ci_low", "Its interval, lower end", t["ci_low"],
+               "per_year"),
+            ev(f"{key}_recipients_slope_ci_high", "Its interval, upper end", t["ci_high"],
+               "per_year"),
+            ev(f"{key}_recipients_peak", f"States receiving {name}'s arms, peak since {start}",
+               v_peak, "count", y_peak),
+            ev(f"{key}_recipients_report_year", f"States receiving {name}'s arms",
+               value_at(df, REPORT_YEAR, "recipients"), "count", REPORT_YEAR),
+            ev(f"{key}_recipients_latest", f"States receiving {name}'s arms", v_last, "count",
+               y_last, decisive=True),
+        ]  # fmt: skip
+        if t["slope"] is not None:
+            short.append(f"{name}'s arms to {signed(t['slope'])} more states a year")
+            text = f"states receiving {name}'s arms changed by {signed(t['slope'])} a year"
+            if y_peak is not None and y_last is not None and y_peak < y_last and v_peak > v_last:
+                text += f" (from a peak of {v_peak:.0f} in {y_peak} to {v_last:.0f} in {y_last})"
+            bits.append(text)
+    e = exercise_counts[exercise_counts["year"] >= start] if len(exercise_counts) else None
+    te = ols_trend(e["year"], e["count"]) if e is not None else ols_trend([], [])
+    parts.append(
+        part(
+            "More joint exercises",
+            f"joint exercises and patrols a year, trend from {start}, its {CONFIDENCE:.0%} "
+            "interval above zero",
+            above(te["ci_low"], te["ci_high"]),
+        )
+    )
+    evidence += [
+        ev("exercises_per_year_slope", f"Change in joint exercises and patrols a year since "
+           f"{start}", te["slope"], "per_year", decisive=True),
+        ev("exercises_per_year_slope_ci_low", "Its interval, lower end", te["ci_low"],
+           "per_year"),
+    ]  # fmt: skip
+    if te["slope"] is not None:
+        bits.append(f"joint exercises and patrols {signed(te['slope'])} a year")
+        short.append(f"exercises {signed(te['slope'])} a year")
+    parts += [
+        untested("Joint planning", "not observable in public data"),
+        untested("Potential joint basing", "not observable in public data"),
+        untested("Eventually joint military operations", "a possibility, not yet an event"),
+        untested("Little U.S. leverage", "a judgement about policy, not a measurable series"),
+    ]
+    result = claim(TITLE, parts, "", evidence)
+    summary = (
+        f"Trends since {start}: {'; '.join(bits) if bits else 'none available'}. On these "
+        f"trends the claim is {result.verdict}; joint planning, basing, joint operations and "
+        "U.S. leverage are not in the data."
+    )
+    return claim(
+        TITLE,
+        parts,
+        summary,
+        evidence,
+        headline=f"Since {start}: " + ("; ".join(short) if short else "no trends available"),
+        assumptions=[
+            f"Trends are OLS slopes from {start} with {CONFIDENCE:.0%} t intervals; a rise counts "
+            "when the interval is above zero, a fall when it is below, and an interval across "
+            "zero is no evidence either way.",
+            "Recipients are states with deliveries in the year (SIPRI register spread over "
+            "delivery years); Russia includes the Soviet Union.",
+            "The report advises preparing for these developments; it does not predict them. The "
+            "data test whether the trends behind the advice are there.",
+        ],
+        charts=charts,
+        tables=tables,
+    )

@@ -1,0 +1,284 @@
+"""C8: the relationship has limits: a desire for independence and divergent political interests.
+
+What the report said: its key findings (as syndicated; the sentence is cut off in the copy seen)
+say that "a desire for independence and divergent political interests" shape what the two do.
+The article does not mention limits; a brief that restates only the drivers reads one-sided, so
+the limits are restated as the report's and tested where public data can (``rules.c8``):
+
+1. *divergent votes*: China and Russia voted differently on at least ``divergence_min`` of UN
+   General Assembly roll calls, on average over the last ``window`` years of roll-call data;
+2. *competitors in arms markets*: at least ``min_common`` states received arms from both China
+   and Russia in the last ``window`` years of deliveries;
+3. *China's independence from Russian arms*: Russia's share of China's arms imports in the last
+   ``window`` years is below its share in the decade after the 2002 plan by more than
+   ``share_drop``;
+4. *asymmetric dependence*: Russia's exports to China are a larger share of Russia's exports
+   than Russia's imports from China are of China's, by at least ``asymmetry_min`` times.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import pandas as pd
+from pydantic import BaseModel, ConfigDict, Field
+
+from analysis.compute.claims.base import claim, ev, outcome, part, pct
+from analysis.compute.frames import mean_between, num
+from analysis.results import Claim
+
+ID = "C8"
+TITLE = "The relationship has limits: independence and divergent interests"
+PLAN_DECADE = (2002, 2011)  # the decade after the 2002 plan (C4), Russia's peak as supplier
+
+
+class Rules(BaseModel):
+    """The rules that decide C8 (brief parameters ``rules.c8.*``)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    window: int = Field(5, ge=3, le=10, description="Latest years each limit is measured over")
+    divergence_min: float = Field(
+        0.1,
+        gt=0.0,
+        lt=1.0,
+        description="Share of UN roll calls voted apart that counts as divergent interests",
+    )
+    min_common: int = Field(
+        5, ge=1, le=50, description="States buying arms from both that count as competition"
+    )
+    share_drop: float = Field(
+        0.1,
+        ge=0.0,
+        lt=1.0,
+        description="Fall of Russia's share of China's arms imports that "
+        "counts as China's independence",
+    )
+    asymmetry_min: float = Field(
+        2.0,
+        ge=1.0,
+        le=20.0,
+        description="How many times more dependent Russia must be",
+    )
+
+
+class Choices(BaseModel):
+    """C8's specification space (``multiverse.c8.*``)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    window: list[int] = Field([3, 5, 10], min_length=1, description="Recent years measured")
+    divergence_min: list[float] = Field(
+        [0.05, 0.1, 0.2], min_length=1, description="From a few to one vote in five apart"
+    )
+    min_common: list[int] = Field(
+        [3, 5, 10], min_length=1, description="A few to many shared arms customers"
+    )
+    share_drop: list[float] = Field(
+        [0.05, 0.1, 0.2], min_length=1, description="A small to a large fall in Russia's share"
+    )
+    asymmetry_min: list[float] = Field(
+        [1.5, 2.0, 3.0], min_length=1, description="How lopsided dependence must be"
+    )
+
+
+def common_recipients(spread: pd.DataFrame, a: Sequence[str], b: Sequence[str], years) -> set:
+    """States with deliveries from suppliers ``a`` and from suppliers ``b`` in ``years``."""
+    d = spread[spread["year"].between(*years) & (spread["recipient_iso3"].fillna("") != "")]
+    d = d[d["tiv"] > 0] if "tiv" in d else d
+    got_a = set(d.loc[d["supplier_iso3"].isin(list(a)), "recipient_iso3"])
+    got_b = set(d.loc[d["supplier_iso3"].isin(list(b)), "recipient_iso3"])
+    return (got_a & got_b) - set(a) - set(b)
+
+
+def assess(
+    agreement: pd.DataFrame,
+    spread: pd.DataFrame,
+    share: pd.DataFrame,
+    dependence: pd.DataFrame,
+    rules: Rules,
+    *,
+    china: Sequence[str] = ("CHN",),
+    russia: Sequence[str] = ("RUS", "SUN"),
+    charts: Sequence[str] = (),
+    tables: Sequence[str] = (),
+) -> Claim:
+    """C8 from China–Russia UN agreement (``year, agreement``), the spread arms register, Russia's
+    share of China's arms imports (``year, share``) and the yearly trade dependence table
+    (``year, russia_on_china, china_on_russia``)."""
+    w = rules.window
+    parts, evidence = [], []
+
+    a = agreement.dropna(subset=["agreement"])
+    if a.empty:
+        parts.append(part("Divergent votes", "no roll-call data", "untested"))
+        div, a_years = None, (None, None)
+    else:
+        last = int(a["year"].max())
+        a_years = (last - w + 1, last)
+        div = 1 - float(a[a["year"].between(*a_years)]["agreement"].mean())
+        parts.append(
+            part(
+                "Divergent votes in the UN",
+                f"China and Russia voted apart on at least {pct(rules.divergence_min)} of "
+                f"roll calls, {a_years[0]}–{a_years[1]}",
+                outcome(div >= rules.divergence_min),
+            )
+        )
+    evidence.append(
+        ev("un_divergence", f"UN roll calls on which China and Russia voted apart, mean "
+           f"{a_years[0]}–{a_years[1]}", div, "share", decisive=True)
+    )  # fmt: skip
+
+    if spread.empty:
+        parts.append(part("Competitors in arms markets", "no arms data", "untested"))
+        common, s_years = set(), (None, None)
+    else:
+        last = int(spread["year"].max())
+        s_years = (last - w + 1, last)
+        common = common_recipients(spread, china, russia, s_years)
+        parts.append(
+            part(
+                "Competitors in arms markets",
+                f"at least {rules.min_common} states received arms from both, "
+                f"{s_years[0]}–{s_years[1]}",
+                outcome(len(common) >= rules.min_common),
+            )
+        )
+    evidence.append(
+        ev("common_recipients", f"States receiving arms from both China and Russia, "
+           f"{s_years[0]}–{s_years[1]}", len(common) if not spread.empty else None, "count",
+           decisive=True)
+    )  # fmt: skip
+
+    then = mean_between(share, "share", *PLAN_DECADE)
+    s = share.dropna(subset=["share"])
+    now_years = (int(s["year"].max()) - w + 1, int(s["year"].max())) if len(s) else (None, None)
+    now = mean_between(share, "share", *now_years) if len(s) else None
+    parts.append(
+        part(
+            "China's independence from Russian arms",
+            f"Russia's share of China's arms imports fell by more than {pct(rules.share_drop)} "
+            f"points from {PLAN_DECADE[0]}–{PLAN_DECADE[1]}",
+            "untested" if then is None or now is None else outcome(then - now > rules.share_drop),
+        )
+    )
+    evidence += [
+        ev("russia_share_plan_decade", f"Russia's share of China's arms imports, mean "
+           f"{PLAN_DECADE[0]}–{PLAN_DECADE[1]}", then, "share", decisive=True),
+        ev("russia_share_recent", f"The same, mean {now_years[0]}–{now_years[1]}", now, "share",
+           decisive=True),
+    ]  # fmt: skip
+
+    d = dependence.dropna(subset=["russia_on_china", "china_on_russia"])
+    if d.empty:
+        parts.append(part("Asymmetric dependence", "no trade data for both sides", "untested"))
+        ratio = r_on_c = c_on_r = y = None
+    else:
+        row = d.sort_values("year").iloc[-1]
+        y = int(row["year"])
+        r_on_c, c_on_r = num(row["russia_on_china"]), num(row["china_on_russia"])
+        ratio = r_on_c / c_on_r if r_on_c is not None and c_on_r else None
+        parts.append(
+            part(
+                "Asymmetric dependence",
+                f"Russia's exports to China as a share of its exports at least "
+                f"{rules.asymmetry_min:g} times China's exports to Russia as a share of China's",
+                "untested" if ratio is None else outcome(ratio >= rules.asymmetry_min),
+            )
+        )
+    evidence += [
+        ev("russia_exports_to_china_share", "Russia's exports to China, share of Russia's "
+           "merchandise exports", r_on_c, "share", y, decisive=True),
+        ev("china_exports_to_russia_share", "China's exports to Russia (Russia-reported imports), "
+           "share of China's merchandise exports", c_on_r, "share", y, decisive=True),
+    ]  # fmt: skip
+    result = claim(TITLE, parts, "", evidence)
+    bits = []
+    if div is not None:
+        bits.append(f"the two voted apart on {pct(div)} of UN roll calls in {a_years[0]}–"
+                    f"{a_years[1]}")  # fmt: skip
+    if not spread.empty:
+        bits.append(f"{len(common)} states bought arms from both in {s_years[0]}–{s_years[1]}")
+    if then is not None and now is not None:
+        bits.append(
+            f"Russia's share of China's arms imports went from {pct(then)} in "
+            f"{PLAN_DECADE[0]}–{PLAN_DECADE[1]} to {pct(now)} in {now_years[0]}–{now_years[1]}"
+        )
+    if ratio is not None:
+        bits.append(
+            f"in {y} China took {pct(r_on_c)} of Russia's exports while Russia took "
+            f"{pct(c_on_r)} of China's"
+        )
+    text = "; ".join(bits) if bits else "no data on the limits are available"
+    summary = (
+        f"{text[:1].upper()}{text[1:]}. The claim that the relationship has limits is "
+        f"{result.verdict}."
+    )
+    held = sum(p.outcome == "holds" for p in parts)
+    tested = sum(p.outcome != "untested" for p in parts)
+    head = f"{held} of {tested} tests find limits"
+    if div is not None:
+        head += f": UN votes apart {pct(div)}"
+    if not spread.empty:
+        head += f"; {len(common)} shared arms customers"
+    if ratio is not None:
+        head += f"; Russia {ratio:.0f} times more dependent on China's market"
+    return claim(
+        TITLE,
+        parts,
+        summary,
+        evidence,
+        headline=head,
+        assumptions=[
+            "Roll-call agreement is computed from the UN votes data (to 2019), all roll calls.",
+            "Arms recipients are states with deliveries in the years (SIPRI register spread over "
+            "delivery years); Russia includes the Soviet Union.",
+            "Trade shares use Russia-reported trade (IMF DOTS, both directions) over each "
+            "country's merchandise exports (World Bank WDI): Russia's imports from China stand "
+            "in for China's exports to Russia.",
+            "The report's wording on limits is only partly available to us (the sentence is cut "
+            "off in the syndicated copy); only the quoted words are attributed to it.",
+        ],
+        charts=charts,
+        tables=tables,
+    )
+
+
+SERIES = {
+    "apart": "UN roll calls on which China and Russia voted apart",
+    "arms": "Russia's share of China's arms imports",
+    "russia_on_china": "Russia's exports to China, share of Russia's exports",
+    "china_on_russia": "China's exports to Russia, share of China's exports",
+}
+
+
+def limits_table(
+    agreement: pd.DataFrame, share: pd.DataFrame, dependence: pd.DataFrame
+) -> pd.DataFrame:
+    """The four limits by year, long: series, year, value (each a share)."""
+    frames = [
+        agreement.assign(series=SERIES["apart"], value=1 - agreement["agreement"]),
+        share.assign(series=SERIES["arms"], value=share["share"]),
+        dependence.assign(series=SERIES["russia_on_china"], value=dependence["russia_on_china"]),
+        dependence.assign(series=SERIES["china_on_russia"], value=dependence["china_on_russia"]),
+    ]
+    out = pd.concat([f[["series", "year", "value"]] for f in frames], ignore_index=True)
+    return out.dropna().astype({"year": int}).reset_index(drop=True)
+
+
+def headline(result: Claim) -> str:
+    held = [p.name for p in result.parts if p.outcome == "holds"]
+    tested = [p for p in result.parts if p.outcome != "untested"]
+    return f"Limits of the relationship: {len(held)} of {len(tested)} tests find them"
+
+
+def alt_text(limits: pd.DataFrame) -> str:
+    bits = []
+    for series, g in limits.groupby("series", sort=True):
+        g = g.sort_values("year")
+        bits.append(
+            f"{series}: {g['value'].iloc[0]:.0%} in {int(g['year'].iloc[0])}, "
+            f"{g['value'].iloc[-1]:.0%} in {int(g['year'].iloc[-1])}"
+        )
+    return "Line chart of four shares by year. " + "; ".join(bits) + "."
