@@ -15,6 +15,16 @@ from __future__ import annotations
 
 #: The longest message a BriefError prints (characters).
 MAX_MESSAGE = 4000
+#: A value, key or reason quoted in a message is cut to this many characters (:func:`clip`).
+MAX_QUOTED = 200
+
+
+def clip(text: object, limit: int = MAX_QUOTED) -> str:
+    """``text`` cut to ``limit`` characters (saying how long it was), for quoting in a message."""
+    text = str(text)
+    if len(text) <= limit:
+        return text
+    return f"{text[:limit]}… ({len(text):,} characters)"
 
 
 def one_line(text: object, limit: int = MAX_MESSAGE) -> str:

@@ -23,7 +23,7 @@ from typing import Any, Literal
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
-from analysis.errors import BriefError
+from analysis.errors import MAX_QUOTED, BriefError, clip
 
 Measure = Literal["gdp_mer", "gdp_ppp", "milex", "cinc", "composite"]
 Component = Literal["gdp_mer", "gdp_ppp", "milex", "pop", "cinc"]
@@ -382,19 +382,9 @@ MAX_PARAMS_BYTES = 1 << 20
 MAX_YAML_NODES = 10_000
 #: How deep a YAML text may nest (lists in mappings in lists ...), aliases expanded.
 MAX_YAML_DEPTH = 50
-#: A value or key quoted in an error message is cut to this many characters.
-MAX_QUOTED = 200
 #: At most this many problems are listed in one error; the others are counted.
 MAX_PROBLEMS = 10
 _MERGE_TAG = "tag:yaml.org,2002:merge"
-
-
-def clip(text: object, limit: int = MAX_QUOTED) -> str:
-    """``text`` cut to ``limit`` characters (saying how long it was), for error messages."""
-    text = str(text)
-    if len(text) <= limit:
-        return text
-    return f"{text[:limit]}… ({len(text):,} characters)"
 
 
 def quote(value: object) -> str:
