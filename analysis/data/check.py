@@ -8,6 +8,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from analysis.data.curate import HAND_FILES, PACKAGE, sha256_file
+from analysis.data.load import resources
 from analysis.errors import BriefError
 
 REBUILD = "`brief data curate` rebuilds it"
@@ -26,8 +27,20 @@ def read_package(data_dir: Path) -> dict:
 def verify_curated(data_dir: Path) -> dict[str, str]:
     """Relative path -> SHA-256 of every resource, each checked against its recorded hash."""
     pkg = read_package(data_dir)
+    listed = resources(pkg)
+    unlisted = sorted(
+        p.relative_to(data_dir).as_posix()
+        for p in data_dir.rglob("*.csv")
+        if not any(part.startswith(".") for part in p.relative_to(data_dir).parts)
+        and p.relative_to(data_dir).as_posix() not in {r["path"] for r in listed}
+    )
+    if unlisted:
+        raise BriefError(
+            f"data/{unlisted[0]}: not listed in data/{PACKAGE} ({len(unlisted)} curated file(s) "
+            f"unlisted); expected every curated CSV listed with its hash; {REBUILD}"
+        )
     out = {}
-    for res in pkg.get("resources", []):
+    for res in listed:
         rel = res["path"]
         p = data_dir / rel
         if not p.is_file():
@@ -74,7 +87,7 @@ def check(data_dir: Path, raw_dir: Path | None, echo: Callable = print) -> None:
 
     files = verify_curated(data_dir)
     pkg = read_package(data_dir)
-    tables = sorted({r.get("table") or r["path"].removesuffix(".csv") for r in pkg["resources"]})
+    tables = sorted({r.get("table") or r["path"].removesuffix(".csv") for r in resources(pkg)})
     for name in tables:
         df = load.load_table(name)
         echo(f"{name}: {len(df):,} rows valid")

@@ -7,6 +7,7 @@ import logging
 import os
 import threading
 import warnings
+import weakref
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -111,8 +112,21 @@ def _quiet_kernel_manager() -> type:
         async def _async_launch_kernel(self, kernel_cmd: list[str], **kw: Any) -> None:
             kw.setdefault("stderr", subprocess.DEVNULL)
             await super()._async_launch_kernel(kernel_cmd, **kw)
+            _LAUNCHED.add(self)
 
     return QuietKernelManager
+
+
+_LAUNCHED: weakref.WeakSet[Any] = weakref.WeakSet()  # kernel managers this process started
+
+
+def kill_kernels() -> None:
+    """Kill every kernel this process started that still runs (on Ctrl-C: a kernel left running
+    would go on writing into the build's temporary folder after it was removed)."""
+    for km in list(_LAUNCHED):
+        process = getattr(getattr(km, "provisioner", None), "process", None)
+        if process is not None and process.poll() is None:
+            process.kill()
 
 
 def _in_fresh_thread(fn: Any, *args: Any, **kwargs: Any) -> Any:
@@ -141,7 +155,12 @@ def _in_fresh_thread(fn: Any, *args: Any, **kwargs: Any) -> Any:
 
     thread = threading.Thread(target=target, name="brief-papermill", daemon=True)
     thread.start()
-    thread.join()
+    try:
+        thread.join()
+    except BaseException:  # Ctrl-C in this thread: stop the kernel, let papermill's thread end
+        kill_kernels()
+        thread.join(timeout=10)
+        raise
     if "error" in box:
         raise box["error"]
     return box.get("result")
