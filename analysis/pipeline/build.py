@@ -712,7 +712,8 @@ def build(
     except OSError as exc:  # disk full, a file where a folder should be, ...: nothing published
         holder.discard()
         raise BriefError(
-            f"brief {name}: cannot write {_shown_path(exc, root)} ({exc.strerror or exc}); "
+            f"brief {name}: cannot write {_shown_path(exc, root, tmp, name)} "
+            f"({exc.strerror or type(exc).__name__}); "
             f"_build/{name}/ is unchanged; expected a writable _build/ folder with free space"
         ) from None
     except BaseException:  # a notebook failed, Ctrl-C, ...: the temporary folder goes
@@ -750,15 +751,19 @@ def _open_build_dir(build_dir: Path, name: str) -> TmpFolder:
         ) from None
 
 
-def _shown_path(exc: OSError, root: Path) -> str:
-    """The file an OSError is about, relative to the project root when inside it."""
-    name = exc.filename
-    if not name:
-        return "the build folder"
-    try:
-        return Path(name).resolve().relative_to(root.resolve()).as_posix()
-    except ValueError:
-        return clip(str(name))
+def _shown_path(exc: OSError, root: Path, tmp: Path, brief: str) -> str:
+    """The file an OSError is about: inside the temporary folder as the file of the new build,
+    else relative to the project root when inside it."""
+    if not exc.filename:
+        return f"the new _build/{brief}/"
+    path = Path(os.path.abspath(exc.filename))
+    for base, shown in ((tmp, f"_build/{brief}/ (new)"), (root, "")):
+        try:
+            rel = path.relative_to(os.path.abspath(base)).as_posix()
+        except ValueError:
+            continue
+        return f"{rel} of {shown}" if shown else rel
+    return clip(str(exc.filename))
 
 
 def _reuse(nb: NotebookPlan, target: Path, tmp: Path) -> bool:
