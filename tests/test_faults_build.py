@@ -200,12 +200,12 @@ def test_a_swap_killed_after_its_renames_leaves_only_the_new_build(project):
 # Signals, on a real `brief run` in its own process
 
 
-def _start_slow_build(root: Path) -> tuple[subprocess.Popen, int]:
+def _start_slow_build(root: Path, *argv: str) -> tuple[subprocess.Popen, int]:
     write_notebook(root / "notebooks" / "03_slow.ipynb", [PARAMS_CELL, SLOW_CELL])
     env = {**os.environ, "BRIEF_ROOT": str(root), "BRIEF_NOTEBOOKS_DIR": str(root / "notebooks")}
     proc = subprocess.Popen(
         [sys.executable, "-c", "from analysis.cli import entry_point; entry_point()",
-         "run", "params/default.yml"],
+         "run", *(argv or ["params/default.yml"])],
         cwd=root, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
     )  # fmt: skip
     marker = root / "started"
@@ -245,6 +245,27 @@ def test_ctrl_c_exits_130_keeps_the_previous_build_and_leaves_nothing(project):
     time.sleep(0.6)  # a kernel still running would have recreated its folder by now
     assert leftovers(project) == []
     assert snapshot(project / "_build" / "default") == before
+
+
+@pytest.mark.parametrize("jobs", ["1", "2"])
+def test_ctrl_c_on_a_batch_stops_every_brief_and_leaves_nothing(project, jobs):
+    """SIGINT to the parent only (``kill -INT``): it is passed on to the pool's workers, so the
+    briefs stop (none queued after it starts) instead of the pool waiting for them to publish."""
+    before = snapshot(project / "_build" / "default")
+    proc, kernel = _start_slow_build(
+        project, "params/default.yml", "params/alt.yml", "--jobs", jobs
+    )
+    t0 = time.monotonic()
+    proc.send_signal(signal.SIGINT)
+    _, err = proc.communicate(timeout=60)
+    assert proc.returncode == 130, err
+    assert time.monotonic() - t0 < 20  # the slow notebook would take a minute
+    assert "Traceback" not in err, err
+    assert _gone(kernel, 10)
+    time.sleep(0.6)
+    assert leftovers(project) == []
+    assert snapshot(project / "_build" / "default") == before
+    assert not (project / "_build" / "alt").exists()
 
 
 def test_a_sigkilled_build_leaves_folders_that_the_next_build_removes(project):

@@ -9,10 +9,12 @@ not stop the others; its one-line error is returned in its :class:`Outcome`.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import multiprocessing
 import os
 import re
+import signal
 import socket
 import threading
 import time
@@ -51,6 +53,25 @@ class Outcome:
         return sum(r.status == "cached" for r in self.runs)
 
 
+_busy = False  # a pool worker is building a brief (see _pool_worker_init)
+_interrupted = False  # ... and was interrupted: it starts no further brief
+
+
+def _pool_worker_init() -> None:
+    """In each process-pool worker: Ctrl-C stops the build in progress (KeyboardInterrupt: its
+    temporary folder is removed) and any brief already queued to this worker, and ends an idle
+    worker quietly instead of with a traceback from the pool's queue."""
+
+    def on_sigint(signum: int, frame: Any) -> None:
+        global _interrupted
+        if not _busy:
+            os._exit(130)
+        _interrupted = True
+        raise KeyboardInterrupt
+
+    signal.signal(signal.SIGINT, on_sigint)
+
+
 def build_one(
     params_path: str,
     overrides: Sequence[str],
@@ -59,10 +80,14 @@ def build_one(
     force: bool,
 ) -> Outcome:
     """Worker entry point (a separate process or a dask worker): never raises for bad input."""
+    global _busy
     if os.environ.get("BRIEF_ROOT") != root:
         os.environ["BRIEF_ROOT"] = root  # the kernels this worker starts find the same project
     t0 = time.perf_counter()
     name = Path(params_path).stem
+    if _interrupted:
+        raise KeyboardInterrupt
+    _busy = True
     try:
         result = build_brief(params_path, overrides, force=force, nb_dir=Path(nb_dir))
     except BriefError as exc:
@@ -70,6 +95,8 @@ def build_one(
     except Exception as exc:  # a bug or a crash in one brief must not lose the others
         msg = " ".join(f"{type(exc).__name__}: {exc}".split())
         return Outcome(params_path, name, False, time.perf_counter() - t0, msg)
+    finally:
+        _busy = False
     return Outcome(params_path, result.name, True, result.seconds, runs=result.runs)
 
 
@@ -237,6 +264,17 @@ def _connect(address: str) -> Any:
         ) from None
 
 
+def _interrupt_workers(pool: ProcessPoolExecutor) -> None:
+    """Ctrl-C reached only this process (e.g. ``kill -INT``): pass it on to the workers, so each
+    stops its build and removes its temporary folder, instead of the pool's shutdown waiting
+    for them to finish and publish. (A terminal's Ctrl-C reaches them all already.)"""
+    for proc in list(getattr(pool, "_processes", {}).values()):
+        with contextlib.suppress(OSError, ValueError):
+            if proc.is_alive():
+                os.kill(proc.pid, signal.SIGINT)
+    pool.shutdown(wait=True, cancel_futures=True)
+
+
 def run_batch(
     params_paths: Sequence[str],
     overrides: Sequence[str] = (),
@@ -282,18 +320,24 @@ def run_batch(
             client.close()
     else:
         ctx = multiprocessing.get_context("spawn")
-        with ProcessPoolExecutor(max_workers=min(jobs, len(args)), mp_context=ctx) as pool:
+        with ProcessPoolExecutor(
+            max_workers=min(jobs, len(args)), mp_context=ctx, initializer=_pool_worker_init
+        ) as pool:
             pending: dict[Future[Outcome], int] = {
                 pool.submit(build_one, *a): i for i, a in enumerate(args)
             }
-            for fut in as_completed(pending):
-                i = pending[fut]
-                try:
-                    outcomes[i] = fut.result()
-                except Exception as exc:  # the worker process died
-                    outcomes[i] = Outcome(
-                        args[i][0], Path(args[i][0]).stem, False, 0.0, f"worker: {exc}"
-                    )
-                if on_done:
-                    on_done(outcomes[i])
+            try:
+                for fut in as_completed(pending):
+                    i = pending[fut]
+                    try:
+                        outcomes[i] = fut.result()
+                    except Exception as exc:  # the worker process died
+                        outcomes[i] = Outcome(
+                            args[i][0], Path(args[i][0]).stem, False, 0.0, f"worker: {exc}"
+                        )
+                    if on_done:
+                        on_done(outcomes[i])
+            except KeyboardInterrupt:
+                _interrupt_workers(pool)
+                raise
     return [outcomes[i] for i in range(len(args))]
