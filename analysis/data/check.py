@@ -66,16 +66,25 @@ def verify_curated(data_dir: Path) -> dict[str, str]:
 def verify_raw(raw_dir: Path, pkg: dict) -> int:
     """Check every raw file's SHA-256 against datapackage.json; returns how many were checked."""
     n = 0
-    for src in pkg.get("sources", []):
-        for f in src.get("raw_files", []):
+    sources = pkg.get("sources", [])
+    for i, src in enumerate(sources if isinstance(sources, list) else [None]):
+        files = src.get("raw_files", []) if isinstance(src, dict) else None
+        if not isinstance(files, list) or not all(
+            isinstance(f, dict) and isinstance(f.get("path"), str) and "sha256" in f for f in files
+        ):
+            raise BriefError(
+                f"data/{PACKAGE}: sources[{i}] is not an object whose raw_files each have a path "
+                f"and a sha256; {REBUILD}"
+            )
+        for f in files:
             p = raw_dir / f["path"]
             if not p.is_file():
-                raise BriefError(f"{p}: raw file of source {src['id']!r} missing")
+                raise BriefError(f"{p}: raw file of source {src.get('id')!r} missing")
             digest = sha256_file(p)
             if digest != f["sha256"]:
                 raise BriefError(
                     f"{p}: SHA-256 {digest[:16]}… differs from {f['sha256'][:16]}… recorded for "
-                    f"source {src['id']!r} in data/{PACKAGE}; expected the raw file curated "
+                    f"source {src.get('id')!r} in data/{PACKAGE}; expected the raw file curated "
                     "(re-run `brief data curate` after checking the new file)"
                 )
             n += 1
