@@ -40,6 +40,12 @@ FLOAT_FORMAT = "%.10g"
 _RECORDED: dict[str, dict[str, dict[str, dict[str, Any]]]] = {}
 
 
+def forget_recorded() -> None:
+    """Drop what :func:`save_chart`/:func:`save_table` recorded and no :func:`save_results` took
+    (the pipeline calls it between notebooks that share one kernel)."""
+    _RECORDED.clear()
+
+
 def _check_id(kind: str, value: str) -> None:
     if not isinstance(value, str) or not ID.match(value):
         raise BriefError(

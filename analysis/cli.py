@@ -14,7 +14,7 @@ from analysis import __version__
 from analysis.data.cli import data
 from analysis.errors import BriefError
 from analysis.pipeline.cli import run
-from analysis.report.cli import fragments, render, site
+from analysis.report.cli import fragments, prerender, render, site
 
 EXIT_USER_ERROR = 2
 EXIT_INTERRUPTED = 130  # 128 + SIGINT, what shells report for a command stopped by Ctrl-C
@@ -39,6 +39,7 @@ cli.add_command(run)
 cli.add_command(render)
 cli.add_command(site)
 cli.add_command(fragments)
+cli.add_command(prerender)
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -814,7 +814,10 @@ def exercise_complexity(exercises: pd.DataFrame, definition: str = "brief") -> p
                 "format": str(r["format"]),
                 "n_domains": len(set(doms)),
                 "domains": ";".join(sorted(set(doms))),
-                "troops": _f(r.get("troops")),
+                "troops_total": _f(r.get("troops_total")),
+                "troops_total_qualifier": _text(r.get("troops_total_qualifier")),
+                "troops_china": _f(r.get("troops_china")),
+                "troops_china_qualifier": _text(r.get("troops_china_qualifier")),
                 "complexity": float(score),
             }
         )
@@ -828,7 +831,10 @@ def exercise_complexity(exercises: pd.DataFrame, definition: str = "brief") -> p
         "format",
         "n_domains",
         "domains",
-        "troops",
+        "troops_total",
+        "troops_total_qualifier",
+        "troops_china",
+        "troops_china_qualifier",
         "complexity",
     ]
     return (
@@ -883,9 +889,10 @@ def complexity_sensitivity(exercises: pd.DataFrame, first_year: int) -> pd.DataF
 
 
 def first_large_in(scored: pd.DataFrame, location: str) -> dict:
-    """First exercise in ``location`` with at least LARGE_EXERCISE_TROOPS troops stated: its
-    year, name and best-known date (:func:`known_date`)."""
-    d = scored[(scored["location"] == location) & (scored["troops"] >= LARGE_EXERCISE_TROOPS)]
+    """First exercise in ``location`` with a stated host total (``troops_total``) of at least
+    LARGE_EXERCISE_TROOPS: its year, name and best-known date (:func:`known_date`)."""
+    big = scored["troops_total"] >= LARGE_EXERCISE_TROOPS
+    d = scored[(scored["location"] == location) & big]
     if d.empty:
         return {"year": None, "name": None, "date": None}
     d = d.assign(_date=known_date(d))
@@ -932,7 +939,7 @@ def c5_verdict(
     first = first_large_in(scored, "inside China")
     if aug21.empty:
         p3 = False if not scored.empty else None
-    elif aug21["troops"].isna().all():
+    elif aug21["troops_total"].isna().all():
         p3 = None
     else:
         p3 = first["year"] == 2021 and str(first["date"]).startswith("2021-08")

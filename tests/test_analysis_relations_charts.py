@@ -92,7 +92,8 @@ def test_exercises(by):
             "host_iso3": ["CHN", "RUS"],
             "domains": ["land;air", "sea"],
             "format": ["bilateral", "sco"],
-            "troops": [10000, None],
+            "troops_total": [10000, None],
+            "troops_total_qualifier": ["nearly", ""],
         }
     )
     s = R.exercise_complexity(ex)

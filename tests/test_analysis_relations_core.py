@@ -276,7 +276,10 @@ EX = pd.DataFrame(
         "host_iso3": ["KAZ", "CHN", "", "CHN"],
         "domains": ["land;counter_terror", "land;sea;air", "air;strategic_patrol", "land;air"],
         "format": ["sco", "bilateral", "bilateral", "bilateral"],
-        "troops": [1000, 10000, None, 10000],
+        "troops_total": [1000, 10000, None, 10000],
+        "troops_total_qualifier": ["about", "nearly", "", "more than"],
+        "troops_china": [700, None, None, None],
+        "troops_china_qualifier": ["", "", "", ""],
     }
 )
 
@@ -291,6 +294,22 @@ def test_exercise_complexity_brief_definition():
         R.exercise_complexity(EX, "vibes")
     with pytest.raises(BriefError, match="exercises row e1: domains"):
         R.exercise_complexity(EX.assign(domains="land;space"))
+
+
+def test_exercise_complexity_carries_both_troop_fields_and_their_qualifiers():
+    s = R.exercise_complexity(EX)
+    assert s["troops_total"].tolist()[:2] == [1000.0, 10000.0]
+    assert s["troops_total_qualifier"].tolist() == ["about", "nearly", "", "more than"]
+    assert s["troops_china"].iloc[0] == 700.0 and s["troops_china"].iloc[1:].isna().all()
+    assert "troops" not in s.columns
+
+
+def test_first_large_reads_the_host_total_not_chinas_contingent():
+    # a large Chinese contingent with no stated total does not make an exercise "large"
+    ex = EX.assign(troops_total=[None, None, None, None], troops_china=[None, 20000, None, None])
+    assert R.first_large_in(R.exercise_complexity(ex), "inside China")["year"] is None
+    ex = EX.assign(troops_total=[None, 9999, None, 10000])
+    assert R.first_large_in(R.exercise_complexity(ex), "inside China")["year"] == 2021
 
 
 def test_exercises_per_year_and_first_large():
@@ -321,7 +340,7 @@ def test_c5_verdict_parts():
 def test_c5_august_2021_from_the_end_date_when_the_start_is_not_stated():
     # without Peace Mission 2005's troops, Zapad/Interaction-2021 is the first large one in China;
     # its cited page gives only the end date, which still places it in August 2021
-    ex = EX.assign(troops=[1000, None, None, 10000], start_date=["2003-08-06", "", "", ""])
+    ex = EX.assign(troops_total=[1000, None, None, 10000], start_date=["2003-08-06", "", "", ""])
     ex["end_date"] = ["", "", "", "2021-08-13"]
     s = R.exercise_complexity(ex)
     assert s["end_date"].tolist() == ["", "", "", "2021-08-13"]

@@ -37,7 +37,10 @@ EXERCISE = {
     "domains": "sea;air",
     "participants": "CHN;RUS",
     "format": "bilateral",
-    "troops": "",
+    "troops_total": "",
+    "troops_total_qualifier": "",
+    "troops_china": "",
+    "troops_china_qualifier": "",
     **CITE,
 }
 EVENT = {
@@ -64,7 +67,8 @@ def frame(rows: list[dict], columns: list[str]) -> pd.DataFrame:
 
 def exercises(**change) -> pd.DataFrame:
     second = {**EXERCISE, "exercise_id": "peace-mission-2005", "name": "Peace Mission 2005"}
-    second.update(year="2005", start_date="", end_date="", troops="10000", format="bilateral")
+    second.update(year="2005", start_date="", end_date="", format="bilateral")
+    second.update(troops_total="10000", troops_total_qualifier="about", troops_china="8000")
     return frame([second, {**EXERCISE, **change}], hand.EXERCISE_COLUMNS)
 
 
@@ -77,14 +81,58 @@ def test_valid_tables_pass_and_type_their_integer_columns():
     hand.validate("events", events(date="2001-07", citation_date="n.d."), KNOWN, "data/events.csv")
     t = hand.typed("exercises", exercises())
     assert str(t["year"].dtype) == "Int64" and t["year"].tolist() == [2005, 2012]
-    assert t["troops"].iloc[0] == 10000 and pd.isna(t["troops"].iloc[1])
+    assert t["troops_total"].iloc[0] == 10000 and pd.isna(t["troops_total"].iloc[1])
+    assert str(t["troops_china"].dtype) == "Int64" and t["troops_china"].iloc[0] == 8000
+    assert t["troops_total_qualifier"].tolist() == ["about", ""]
+
+
+@pytest.mark.parametrize("qualifier", [q for q in hand.QUALIFIERS if q])
+def test_every_allowed_qualifier_passes_beside_a_number(qualifier):
+    ok = exercises(troops_total="3000", troops_total_qualifier=qualifier)
+    hand.validate("exercises", ok, KNOWN, "data/exercises.csv")
+    ok = exercises(troops_china="700", troops_china_qualifier=qualifier)
+    hand.validate("exercises", ok, KNOWN, "data/exercises.csv")
+
+
+def test_chinas_contingent_alone_or_equal_to_the_total_passes():
+    # a page may state only China's contingent, or a total that is all Chinese
+    hand.validate("exercises", exercises(troops_china="1300"), KNOWN, "data/exercises.csv")
+    both = exercises(troops_total="1300", troops_china="1300")
+    hand.validate("exercises", both, KNOWN, "data/exercises.csv")
 
 
 BAD_EXERCISES = [
     ({"year": "twenty"}, "year", "an integer in [1990, 2100]"),
     ({"year": "1850"}, "year", "an integer in [1990, 2100]"),
-    ({"troops": "-5"}, "troops", "or blank"),
-    ({"troops": "about 3000"}, "troops", "or blank"),
+    ({"troops_total": "-5"}, "troops_total", "or blank"),
+    ({"troops_total": "about 3000"}, "troops_total", "or blank"),
+    ({"troops_total": "10,000"}, "troops_total", "or blank"),
+    ({"troops_total": "2000000"}, "troops_total", "an integer in [1, 1000000]"),
+    ({"troops_china": "0"}, "troops_china", "or blank"),
+    ({"troops_china": "3200.0"}, "troops_china", "or blank"),
+    (
+        {"troops_total": "3000", "troops_total_qualifier": "approximately"},
+        "troops_total_qualifier",
+        "one of '', 'about', 'nearly', 'more than', 'up to'",
+    ),
+    (
+        {"troops_china": "700", "troops_china_qualifier": "About"},
+        "troops_china_qualifier",
+        "one of '', 'about'",
+    ),
+    (
+        {"troops_total_qualifier": "nearly"},
+        "troops_total_qualifier",
+        "'' while troops_total is blank (a qualifier needs a number)",
+    ),
+    (
+        {"troops_total": "3000", "troops_china_qualifier": "more than"},
+        "troops_china_qualifier",
+        "'' while troops_china is blank",
+    ),
+    ({"troops_total": "1500", "troops_china": "3200"}, "troops_china", "at most troops_total 1500"),
+    ({"participants": "RUS;CHN"}, "participants", "each code once, in alphabetical order"),
+    ({"participants": "CHN;KAZ;KAZ;RUS"}, "participants", "each code once"),
     ({"exercise_id": "Joint Sea 2012"}, "exercise_id", "lower-case slug"),
     ({"location": ""}, "location", "a value in every row"),
     ({"start_date": "22/04/2012"}, "start_date", "YYYY-MM-DD"),
@@ -132,8 +180,11 @@ def test_each_bad_event_row_is_one_line(change, column, expected):
 
 
 def test_columns_must_be_exactly_the_contracts():
-    df = exercises().drop(columns=["troops"])
-    with pytest.raises(BriefError, match=r"data/exercises.csv: columns \(missing \['troops'\]\)"):
+    df = exercises().drop(columns=["troops_china_qualifier"])
+    with pytest.raises(BriefError, match=r"columns \(missing \['troops_china_qualifier'\]\)"):
+        hand.validate("exercises", df, KNOWN, "data/exercises.csv")
+    df = exercises().rename(columns={"troops_total": "troops"})
+    with pytest.raises(BriefError, match=r"columns \(missing \['troops_total'\]\)"):
         hand.validate("exercises", df, KNOWN, "data/exercises.csv")
     df = events().assign(note="x")
     with pytest.raises(BriefError, match=r"columns \(extra \['note'\]\); expected exactly"):
@@ -158,7 +209,10 @@ def test_typed_tables_validate_like_the_strings_the_loader_reads():
 
 def test_the_analysis_reads_the_curated_columns_and_scores_the_allowed_domains():
     assert relations.DOMAINS is hand.DOMAINS
-    assert tuple(hand.EXERCISE_COLUMNS[:11]) == relations.EXERCISE_COLUMNS
+    assert tuple(hand.EXERCISE_COLUMNS[:14]) == relations.EXERCISE_COLUMNS
+    assert relations.EXERCISE_COLUMNS[10:] == (
+        "troops_total", "troops_total_qualifier", "troops_china", "troops_china_qualifier",
+    )  # fmt: skip
     assert relations.EVENT_COLUMNS == ("date", "year", "category", "event")
 
 
@@ -181,6 +235,24 @@ def test_committed_table_is_valid_cited_and_described(name):
     src = next(s for s in pkg["sources"] if s["id"] == "hand")
     assert f"data/{name}.csv" in {f["path"] for f in src["files"]}
     assert "raw_files" not in src  # brief data check looks for raw files in the raw folder
+
+
+def test_committed_exercises_keep_the_reviewed_troop_figures_apart():
+    """The review's findings stay fixed: host total and China's contingent are separate fields,
+    qualifiers are kept, one row per event, and the paramilitary series is out in every year."""
+    from analysis.data import load
+
+    ex = load.load_table("exercises").set_index("exercise_id")
+    vostok = ex.loc["vostok-2018"]
+    assert vostok["troops_total"] == 300000 and vostok["troops_total_qualifier"] == "nearly"
+    assert vostok["troops_china"] == 3000 and vostok["troops_china_qualifier"] == "more than"
+    assert ex.loc["peace-mission-2005", "troops_total_qualifier"] != ""
+    assert "MNG" in ex.loc["vostok-2018", "participants"].split(";")
+    assert not ex.index.str.startswith("cooperation-").any()
+    assert "ocean-2024" not in ex.index and "northern-interaction-2024" in ex.index
+    qual = ex[["troops_total_qualifier", "troops_china_qualifier"]].ne("")
+    nums = ex[["troops_total", "troops_china"]].notna()
+    assert not (qual.to_numpy() & ~nums.to_numpy()).any()
 
 
 def test_committed_exercises_cover_the_claims_landmarks():

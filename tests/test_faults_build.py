@@ -300,7 +300,7 @@ def real_data_project(tmp_path, monkeypatch) -> Path:
     def forbidden(*args, **kwargs):
         raise AssertionError("a notebook was started")
 
-    monkeypatch.setattr(build_mod, "execute_notebook", forbidden)
+    monkeypatch.setattr(build_mod, "KernelSession", forbidden)
     return root
 
 

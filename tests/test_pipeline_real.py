@@ -114,7 +114,7 @@ def test_warm_rebuild_of_the_real_brief_starts_no_kernel(project, monkeypatch):
     def forbidden(*a, **k):
         raise AssertionError("a kernel was started")
 
-    monkeypatch.setattr(build_mod, "execute_notebook", forbidden)
+    monkeypatch.setattr(build_mod, "KernelSession", forbidden)
     before = snapshot(project / "_build")
     result = build_brief("params/default.yml")
     assert result.ran == 0
@@ -126,13 +126,13 @@ def test_one_parameter_reruns_only_the_notebooks_using_it(project, monkeypatch):
     users = sorted(s for s, e in manifest["notebooks"].items() if "mc_draws" in e["parameters"])
     assert users, "no notebook receives mc_draws"
     calls = []
-    real_execute = build_mod.execute_notebook
+    real_run = build_mod.KernelSession.run
 
-    def spy(source, *a, **k):
+    def spy(self, source, *a, **k):
         calls.append(Path(source).stem)
-        return real_execute(source, *a, **k)
+        return real_run(self, source, *a, **k)
 
-    monkeypatch.setattr(build_mod, "execute_notebook", spy)
+    monkeypatch.setattr(build_mod.KernelSession, "run", spy)
     build_brief("params/default.yml", ["mc_draws=1000"])
     assert sorted(calls) == users
 

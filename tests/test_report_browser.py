@@ -23,8 +23,9 @@ FIXTURE = Path(__file__).parent / "fixtures" / "report"
 MARK = re.compile(r"<(path|rect)\b")
 
 
-def draw(page: Path, profile: Path) -> tuple[str, list[str]]:
-    """The DOM after scripts ran, and the page's console lines."""
+def draw(page: Path | str, profile: Path) -> tuple[str, list[str]]:
+    """The DOM after scripts ran, and the page's console lines (``page``: a file or an URL
+    on 127.0.0.1; every other host is unreachable through a proxy on a closed port)."""
     chromium = require_tool("chromium")
     proc = subprocess.run(
         [
@@ -38,11 +39,12 @@ def draw(page: Path, profile: Path) -> tuple[str, list[str]]:
             "--disable-sync",
             f"--user-data-dir={profile}",
             "--proxy-server=127.0.0.1:9",
+            "--proxy-bypass-list=127.0.0.1",
             "--enable-logging=stderr",
             "--v=0",
             "--virtual-time-budget=10000",
             "--dump-dom",
-            page.as_uri(),
+            page.as_uri() if isinstance(page, Path) else page,
         ],
         capture_output=True,
         text=True,

@@ -79,13 +79,11 @@ def real(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path, bool]:
 @pytest.fixture(scope="module")
 def project(real, tmp_path_factory: pytest.TempPathFactory) -> Path:
     build, datapackage, _ = real
-    return prepare_project(
-        tmp_path_factory.mktemp("realproject") / "project",
-        build,
-        root=ROOT,
-        entries=[BriefEntry(load_results(build))],
-        datapackage=datapackage,
-    )
+    dest = tmp_path_factory.mktemp("realproject") / "project"
+    entries = [BriefEntry(load_results(build))]
+    # the brief's part and the comparison page's part, in one folder for the static checks
+    prepare_project(dest, build, root=ROOT, entries=entries, datapackage=datapackage)
+    return prepare_project(dest, None, root=ROOT, entries=entries, datapackage=datapackage)
 
 
 def test_every_reference_of_the_real_brief_resolves(project: Path):

@@ -36,13 +36,11 @@ def _default_fixture(tmp_path: Path) -> Path:
 @pytest.fixture
 def project(tmp_path: Path) -> Path:
     build = _default_fixture(tmp_path)
-    return prepare_project(
-        tmp_path / "project",
-        build,
-        root=ROOT,
-        entries=[BriefEntry(load_results(build))],
-        datapackage=FIXTURE / "datapackage.json",
-    )
+    entries = [BriefEntry(load_results(build))]
+    dp = FIXTURE / "datapackage.json"
+    # the brief's part and the comparison page's part, in one folder for the static checks
+    prepare_project(tmp_path / "project", build, root=ROOT, entries=entries, datapackage=dp)
+    return prepare_project(tmp_path / "project", None, root=ROOT, entries=entries, datapackage=dp)
 
 
 def _all_problems(project: Path) -> list[str]:
@@ -60,7 +58,7 @@ def test_every_page_is_in_the_render_list_and_exists():
     assert sorted(config["project"]["render"]) == sorted(DOCS)
     for doc in DOCS:
         assert (ROOT / doc).is_file(), doc
-    assert config["project"]["pre-render"][0] == "brief run"
+    assert config["project"]["pre-render"] == ["report/prerender.py"]
     assert config["format"]["html"]["html-math-method"] == "plain"  # no MathJax from a CDN
     assert "report/files/**" in config["project"]["resources"]
 
@@ -76,7 +74,7 @@ def test_the_checks_catch_what_they_check(project: Path):
     brief.write_text(
         text
         + "\nSee @fig-nowhere and @sec-nowhere [@nobody2020]. [x](files/data/none.csv)\n\n"
-        + "{{< include _generated/none.md >}}\n\n"
+        + "{{< brief none >}}\n\n"
         + "{{< embed files/notebooks/01_power_balance.ipynb#fig-absent >}}\n"
     )
     problems = "\n".join(_all_problems(project))

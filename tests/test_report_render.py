@@ -8,35 +8,43 @@ from __future__ import annotations
 
 import json
 import os
-import re
 import shutil
 import stat
-import subprocess
 from pathlib import Path
 
 import pytest
 
 from analysis.cli import main
 from analysis.report import render as rendering
-from tests.conftest import require_tool
+from tests.fixtures.pipeline.support import snapshot
 
 ROOT = Path(__file__).resolve().parents[1]
 FIXTURE = ROOT / "tests" / "fixtures" / "report"
 
 FAKE_QUARTO = """#!/bin/sh
-# Stand-in for `quarto render DIR`: refuses a folder another render is using, then writes pages.
+# Stand-in for `quarto render DIR`: refuses a folder another render is using, then writes the
+# pages of the copy's render list (a brief's pages, or the comparison page).
 set -e
+[ "$1" = --version ] && { echo 9.9.9; exit 0; }
 dir="$2"
 [ "$1" = render ] || exit 64
 if [ -e "$dir/.rendering" ]; then echo "race: $dir in use" >&2; exit 3; fi
 touch "$dir/.rendering"
 echo "$dir" >> "$QUARTO_LOG"
-mkdir -p "$dir/_site/report"
+mkdir -p "$dir/_site/site_libs"
+echo lib > "$dir/_site/site_libs/quarto.js"
 sleep 0.3
-cp "$dir/report/_generated/meta.yml" "$dir/_site/index.html"
-cp "$dir/report/_generated/compare.md" "$dir/_site/compare.html"
-cp "$dir/report/_generated/summary.md" "$dir/_site/report/brief.html"
-echo pdf > "$dir/_site/report/brief.pdf"
+if grep -q -- '- compare.qmd' "$dir/_quarto.yml"; then
+  cp "$dir/report/_generated/compare.md" "$dir/_site/compare.html"
+  echo '[{"href":"compare.html","title":"Compare"}]' > "$dir/_site/search.json"
+else
+  mkdir -p "$dir/_site/report"
+  cp "$dir/report/_generated/meta.yml" "$dir/_site/index.html"
+  cp "$dir/report/_generated/summary.md" "$dir/_site/report/brief.html"
+  cp "$dir/_quarto.yml" "$dir/_site/quarto-config.txt"
+  echo pdf > "$dir/_site/report/brief.pdf"
+  echo '[{"href":"index.html","title":"Summary"}]' > "$dir/_site/search.json"
+fi
 rm "$dir/.rendering"
 """
 
@@ -46,6 +54,7 @@ def _project(tmp_path: Path, briefs: tuple[str, ...] = ("default", "ppp")) -> Pa
     root.mkdir()
     for name in ("_quarto.yml", *rendering.PAGES):
         shutil.copyfile(ROOT / name, root / name)
+    shutil.copytree(ROOT / rendering.EXTENSIONS, root / rendering.EXTENSIONS)
     shutil.copytree(
         ROOT / "report", root / "report", ignore=shutil.ignore_patterns("_generated", "files")
     )
@@ -111,14 +120,31 @@ def test_render_default_then_alternative_builds_the_site_layout(project: Path, f
     site = project / "_site"
     assert "brief-name: default" in (site / "index.html").read_text()
     assert "brief-name: ppp" in (site / "briefs" / "ppp" / "index.html").read_text()
+    assert "(briefs/ppp/report/brief.html)" in (site / "compare.html").read_text()
     # re-rendering the flagship keeps the alternatives already in the site
     assert main(["render", str(project / "params" / "default.yml")]) == 0
     assert (site / "briefs" / "ppp" / "report" / "brief.pdf").is_file()
-    # every render ran in its own temporary copy, never in the project folder
+    # the search index lists the comparison page once, after the flagship's pages
+    assert json.loads((site / "search.json").read_text()) == [
+        {"href": "index.html", "title": "Summary"},
+        {"href": "compare.html", "title": "Compare"},
+    ]
+    # every render ran in its own temporary copy, never in the project folder: default,
+    # compare, ppp, compare again (ppp is new to it); the third render changed nothing
     dirs = fake_quarto.read_text().split()
-    assert len(dirs) == 3 and len(set(dirs)) == 3
+    assert len(dirs) == 4 and len(set(dirs)) == 4
     assert all(not Path(d).is_relative_to(project) for d in dirs)
     assert not (project / "report" / "_generated").exists()
+
+
+def test_an_alternative_brief_renders_only_its_pages_and_links_the_site_root(
+    project: Path, fake_quarto: Path
+):
+    assert main(["render", str(project / "params" / "ppp.yml")]) == 0
+    config = (project / "_site" / "briefs" / "ppp" / "quarto-config.txt").read_text()
+    assert "- index.qmd\n  - report/brief.qmd" in config and "compare.qmd\n" not in config
+    assert "href: ../../compare.html" in config  # the comparison page lives at the site root
+    assert "pre-render" not in config
 
 
 def test_site_renders_every_brief_in_isolation_with_the_comparison_page(
@@ -131,22 +157,66 @@ def test_site_renders_every_brief_in_isolation_with_the_comparison_page(
     for name in ("crink", "ppp"):
         assert f"(briefs/{name}/report/brief.html)" in compare
         assert (site / "briefs" / name / "report" / "brief.pdf").is_file()
+        assert not (site / "briefs" / name / "compare.html").exists()
     assert "(report/brief.html)" in compare
     assert json.loads((site / "briefs.json").read_text()) == {"briefs": ["crink", "default", "ppp"]}
-    assert len(set(fake_quarto.read_text().split())) == 3  # three separate project copies
+    # three briefs and the comparison page, each in its own project copy
+    assert len(set(fake_quarto.read_text().split())) == 4
+
+
+def test_a_warm_site_renders_nothing_and_one_changed_brief_renders_it_and_the_comparison(
+    project: Path, fake_quarto: Path, capsys: pytest.CaptureFixture[str]
+):
+    assert main(["site"]) == 0
+    first = snapshot(project / "_site")
+    renders = len(fake_quarto.read_text().split())
+    assert renders == 3  # default, ppp, the comparison page
+    assert main(["site"]) == 0
+    assert len(fake_quarto.read_text().split()) == renders  # nothing rendered again
+    assert snapshot(project / "_site") == first
+    assert capsys.readouterr().err.count("cached") >= 3
+    # change one brief's results: only that brief and the comparison page render again
+    results = project / "_build" / "ppp" / "results.json"
+    data = json.loads(results.read_text())
+    data["brief"]["title"] = "Brief ppp, retitled"
+    results.write_text(json.dumps(data))
+    assert main(["site"]) == 0
+    again = fake_quarto.read_text().split()[renders:]
+    assert len(again) == 2
+    err = capsys.readouterr().err
+    assert "render   ppp" in err and "render   _compare" in err and "cached   default" in err
+    assert "Brief ppp, retitled" in (project / "_site" / "compare.html").read_text()
+
+
+def test_a_new_quarto_version_renders_again(
+    project: Path, fake_quarto: Path, monkeypatch: pytest.MonkeyPatch
+):
+    assert main(["render", str(project / "params" / "default.yml")]) == 0
+    renders = len(fake_quarto.read_text().split())
+    monkeypatch.setattr(rendering, "quarto_version", lambda _q: "10.0.0")
+    assert main(["render", str(project / "params" / "default.yml")]) == 0
+    assert len(fake_quarto.read_text().split()) == renders + 2
 
 
 def test_a_failing_quarto_is_one_line_and_leaves_the_site_alone(
     project: Path, fake_quarto: Path, capsys: pytest.CaptureFixture[str]
 ):
     assert main(["render", str(project / "params" / "default.yml")]) == 0
-    before = (project / "_site" / "index.html").read_text()
+    before = snapshot(project / "_site")
     exe = Path(os.environ["PATH"].split(os.pathsep)[0]) / "quarto"
-    exe.write_text("#!/bin/sh\necho 'ERROR: typst compile failed' >&2\nexit 1\n")
+    exe.write_text(
+        '#!/bin/sh\n[ "$1" = --version ] && { echo 9.9.9; exit 0; }\n'
+        "echo 'ERROR: typst compile failed' >&2\nexit 1\n"
+    )
+    results = project / "_build" / "default" / "results.json"  # a change, so it renders again
+    data = json.loads(results.read_text())
+    data["brief"]["title"] = "Brief default, retitled"
+    results.write_text(json.dumps(data))
     assert main(["render", str(project / "params" / "default.yml")]) == 2
     err = capsys.readouterr().err
     assert "quarto render failed (exit 1): ERROR: typst compile failed" in err
-    assert (project / "_site" / "index.html").read_text() == before
+    assert snapshot(project / "_site") == before
+    assert not list((project / "_build" / "_render").glob(".*"))  # no staging folder left
 
 
 def test_fragments_prerender_follows_the_quarto_profile(
@@ -158,8 +228,10 @@ def test_fragments_prerender_follows_the_quarto_profile(
     assert main(["fragments"]) == 0
     assert "brief-name: ppp" in (project / "report" / "_generated" / "meta.yml").read_text()
     assert (project / "report" / "files" / "vega-bundle.js").is_file()
-    monkeypatch.setenv("BRIEF_PARAMS", "params/default.yml")
-    assert rendering.resolve_params_path(project) == project / "params" / "default.yml"
+    _fake_build(project, project / "params" / "default.yml")
+    monkeypatch.setenv("BRIEF_PARAMS", "params/default.yml")  # wins over the profile
+    assert main(["fragments"]) == 0
+    assert "brief-name: default" in (project / "report" / "_generated" / "meta.yml").read_text()
 
 
 def test_fragments_without_a_build_names_the_missing_results(
@@ -168,33 +240,3 @@ def test_fragments_without_a_build_names_the_missing_results(
     assert main(["fragments"]) == 2
     err = capsys.readouterr().err
     assert "_build/default/results.json: not found" in err and "brief run" in err
-
-
-@pytest.mark.quarto
-@pytest.mark.slow
-def test_real_render_of_the_default_brief(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
-    """With Quarto installed: the flagship renders to _site/index.html and a PDF."""
-    require_tool("quarto")
-    files = subprocess.run(
-        ["git", "ls-files"], cwd=ROOT, capture_output=True, text=True, check=True
-    ).stdout.split()
-    copy = tmp_path / "clone"
-    for f in files:
-        (copy / f).parent.mkdir(parents=True, exist_ok=True)
-        shutil.copy2(ROOT / f, copy / f)
-    monkeypatch.setenv("BRIEF_ROOT", str(copy))
-    monkeypatch.delenv("BRIEF_PARAMS", raising=False)
-    monkeypatch.chdir(copy)
-    assert main(["render", "params/default.yml"]) == 0
-    assert (copy / "_site" / "index.html").is_file()
-    assert (copy / "_site" / "report" / "brief.pdf").stat().st_size > 10_000
-    html = (copy / "_site" / "report" / "brief.html").read_text()
-    assert "files/vega-bundle.js" in html
-    assert (copy / "_site" / "report" / "files" / "vega-bundle.js").is_file()
-    assert (copy / "_site" / "compare.html").is_file()
-    for page in (copy / "_site").rglob("*.html"):  # no page loads a script from the network
-        text = page.read_text()
-        assert not re.search(r"<script[^>]+src=\"(https?:)?//", text), page
-        assert not re.search(r"<link[^>]+href=\"(https?:)?//[^\"]+\.(css|js)", text), page
-    for css in (copy / "_site").rglob("*.css"):  # no web font or stylesheet from a CDN either
-        assert not re.search(r"@import\s+url\(\s*[\"']?(https?:)?//", css.read_text()), css

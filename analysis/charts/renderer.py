@@ -12,7 +12,9 @@ anywhere else (Jupyter, a Quarto embed without the scripts) the static SVG shows
 from __future__ import annotations
 
 import base64
+import functools
 import hashlib
+import json
 from typing import Any
 
 import altair as alt
@@ -30,12 +32,29 @@ def vl_version() -> str:
     return version if version in vlc.get_vegalite_versions() else vlc.get_vegalite_versions()[-1]
 
 
+def _key(spec: dict[str, Any]) -> str:
+    return json.dumps(spec, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+
+
+# A chart is converted when a notebook saves it and again when the same cell displays it (the
+# executed notebook keeps both pictures): the second conversion is a lookup. Keyed by the spec's
+# canonical JSON, so an equal spec gives the identical picture vl-convert made the first time.
+@functools.lru_cache(maxsize=32)
+def _svg(key: str) -> str:
+    return vlc.vegalite_to_svg(json.loads(key), vl_version=vl_version())
+
+
+@functools.lru_cache(maxsize=32)
+def _png(key: str) -> bytes:
+    return vlc.vegalite_to_png(json.loads(key), vl_version=vl_version(), scale=SCALE, ppi=PPI)
+
+
 def to_svg(spec: dict[str, Any]) -> str:
-    return vlc.vegalite_to_svg(spec, vl_version=vl_version())
+    return _svg(_key(spec))
 
 
 def to_png(spec: dict[str, Any]) -> bytes:
-    return vlc.vegalite_to_png(spec, vl_version=vl_version(), scale=SCALE, ppi=PPI)
+    return _png(_key(spec))
 
 
 def offline_html(spec: dict[str, Any], svg: str) -> str:

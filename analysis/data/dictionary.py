@@ -120,9 +120,20 @@ def hand_rows(files: dict) -> list[str]:
         f"- `exercises.format`: one of {', '.join(hand.FORMATS)} (`russian_strategic`: Russia's "
         "annual strategic exercise with China among the invited).",
         "- `exercises.host_iso3`: the country where the main phase took place; blank for "
-        "international waters or airspace (joint patrols). `troops`: the total the page states.",
+        "international waters or airspace (joint patrols).",
+        "- `exercises.troops_total`: the total the host announced; `exercises.troops_china`: "
+        "China's contingent; each blank when the cited page does not state it, never computed. "
+        "`troops_total_qualifier` / `troops_china_qualifier`: the page's qualifier, one of "
+        f"{', '.join(repr(q) for q in hand.QUALIFIERS)}, only beside a number.",
+        "- `exercises.participants`: every country the page names as taking part, ISO3 in "
+        "alphabetical order. Inclusion rule (every year): the PLA and the Russian Armed Forces "
+        "both take part; paramilitary, police, border and coast-guard drills are left out.",
         f"- `events.category`: one of {', '.join(hand.CATEGORIES)}; `date` is `YYYY-MM-DD`, or "
         "`YYYY-MM` when only the month is known.",
+        "",
+        "### Audit of the hand-curated tables",
+        "",
+        *hand.AUDIT,
         "",
     ]
 

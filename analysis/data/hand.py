@@ -10,7 +10,11 @@ Rules checked here, each failure one line naming the file, CSV line and column:
 - ``year`` an integer in [1990, 2100], agreeing with ``start_date``/``date`` when given;
 - dates ISO (``YYYY-MM-DD``; the timeline also accepts ``YYYY-MM`` when only the month is known);
 - ``domains``, ``format`` and ``category`` from their allowed sets; ``participants`` known ISO3
-  codes including both CHN and RUS; ``troops`` blank or a positive integer;
+  codes including both CHN and RUS, each once and in alphabetical order;
+- troops as two fields, each with its qualifier: ``troops_total`` (the total the host announced)
+  and ``troops_china`` (China's contingent), each blank or a positive integer, China's contingent
+  no larger than the total; ``troops_total_qualifier`` / ``troops_china_qualifier`` from
+  :data:`QUALIFIERS` and only beside a number (a qualifier is never rounded away);
 - a citation on every row: publisher, title, an ``http(s)://`` URL and the page's ISO date
   (``n.d.`` for a page that shows none).
 """
@@ -25,7 +29,8 @@ from analysis.errors import BriefError
 
 EXERCISE_COLUMNS = [
     "exercise_id", "name", "year", "start_date", "end_date", "location", "host_iso3", "domains",
-    "participants", "format", "troops",
+    "participants", "format",
+    "troops_total", "troops_total_qualifier", "troops_china", "troops_china_qualifier",
     "citation_publisher", "citation_title", "citation_url", "citation_date",
 ]  # fmt: skip
 EVENT_COLUMNS = [
@@ -43,15 +48,28 @@ SOURCE = {
     "caveats": [
         "Only what a cited public page confirms: an exercise no page confirmed is left out, and a "
         "field a page does not state (dates, troops) is blank, so counts are lower bounds.",
-        "Troop numbers are the totals the cited page states (both sides unless it says "
-        "otherwise); official figures, not independently verified.",
+        "Inclusion rule, the same in every year: an exercise or joint patrol in which both "
+        "the Chinese People's Liberation Army and the Armed Forces of the Russian Federation take "
+        "part, alone or with third countries. Paramilitary, police, border and coast-guard "
+        "drills (the 'Cooperation' series of China's People's Armed Police with Russia's "
+        "National Guard, coast-guard patrols, the SCO's public-security 'Interaction-2024') are "
+        "left out.",
+        "One row per event: where China's part of one exercise was a phase of another (its ships "
+        "in Russia's Ocean-2024 were the first phase of Northern/Interaction-2024) there is one "
+        "row, named after the China-Russia exercise.",
+        "Troops are two fields, as the cited page states them: troops_total is the total the "
+        "host announced (for Russia's strategic exercises Russia's own figure) and troops_china "
+        "China's contingent, each with the page's qualifier ('about' for about/around/some, "
+        "'more than' for more than/over, 'nearly', 'up to'). A number the page does not state is "
+        "blank, never computed (two contingents 'of about 1,300 each' are not summed); official "
+        "figures, not independently verified.",
+        "Participants are every country the cited page names as taking part (observers are not "
+        "participants); where the page adds 'and other countries' the list is a lower bound.",
         "Location is where the main phase took place; an exercise in international waters or "
         "airspace has no host country.",
-        "Domains are those the cited page names, so they are lower bounds; the complexity score "
-        "built on them (analysis.relations.exercise_complexity) inherits that.",
-        "Exercises of paramilitary forces (China's People's Armed Police with Russia's National "
-        "Guard: Cooperation-2017, -2019) and joint patrols are kept and labelled; an analysis "
-        "that counts only military exercises can filter them by name or domain.",
+        "Domains are those the cited page names (aircraft taking part: air; ground troops or "
+        "landings: land), so they are lower bounds; the complexity score built on them "
+        "(analysis.relations.exercise_complexity) inherits that.",
     ],
 }
 CITATION = ["citation_publisher", "citation_title", "citation_url", "citation_date"]
@@ -61,7 +79,11 @@ DOMAINS = (
 )  # fmt: skip
 FORMATS = ("bilateral", "sco", "multilateral", "russian_strategic")
 CATEGORIES = ("treaty", "agreement", "arms", "sanctions", "statement", "conflict", "exercise")
-INTEGER_COLUMNS = {"exercises": ["year", "troops"], "events": ["year"]}
+INTEGER_COLUMNS = {"exercises": ["year", "troops_total", "troops_china"], "events": ["year"]}
+# The qualifier a page puts on a troop number, kept beside it ("" = the number as stated).
+QUALIFIERS = ("", "about", "nearly", "more than", "up to")
+TROOPS = (("troops_total", "troops_total_qualifier"), ("troops_china", "troops_china_qualifier"))
+MAX_TROOPS = 1_000_000
 COLUMNS = {"exercises": EXERCISE_COLUMNS, "events": EVENT_COLUMNS}
 YEARS = (1990, 2100)
 UNDATED = "n.d."  # a cited page that shows no publication date (the bibliographic convention)
@@ -126,10 +148,28 @@ def _check_year_matches(where: str, df: pd.DataFrame, col: str) -> None:
             raise _err(where, i, col, d, f"a date in the row's year {y}")
 
 
+def _check_troops(where: str, df: pd.DataFrame) -> None:
+    """Each troop number blank or a positive integer, its qualifier from QUALIFIERS and only
+    beside a number; China's contingent no larger than the total when the page states both."""
+    for num, qual in TROOPS:
+        _check_integer(where, df, num, 1, MAX_TROOPS, blank=True)
+        for i, (n, q) in enumerate(zip(df[num].astype(str), df[qual].astype(str), strict=True)):
+            if q not in QUALIFIERS:
+                allowed = ", ".join(repr(x) for x in QUALIFIERS)
+                raise _err(where, i, qual, q, f"one of {allowed}")
+            if q and not n:
+                expected = f"'' while {num} is blank (a qualifier needs a number)"
+                raise _err(where, i, qual, q, expected)
+    total, china = df["troops_total"].astype(str), df["troops_china"].astype(str)
+    for i, (t, c) in enumerate(zip(total, china, strict=True)):
+        if t and c and int(c) > int(t):
+            raise _err(where, i, "troops_china", c, f"at most troops_total {t}")
+
+
 def validate_exercises(where: str, df: pd.DataFrame, known: set[str]) -> None:
     """``df`` as read from the CSV (all strings, blanks as ``""``)."""
     _check_integer(where, df, "year", *YEARS, blank=False)
-    _check_integer(where, df, "troops", 1, 1_000_000, blank=True)
+    _check_troops(where, df)
     for i, v in enumerate(df["exercise_id"].astype(str)):
         if not SLUG.match(v):
             raise _err(where, i, "exercise_id", v, "a lower-case slug such as 'joint-sea-2012'")
@@ -160,6 +200,8 @@ def validate_exercises(where: str, df: pd.DataFrame, known: set[str]) -> None:
             raise _err(where, i, "participants", unknown[0], "ISO3 codes in data/countries.csv")
         if not {"CHN", "RUS"} <= set(parts):
             raise _err(where, i, "participants", v, "a ';'-separated list including CHN and RUS")
+        if parts != sorted(set(parts)):
+            raise _err(where, i, "participants", v, "each code once, in alphabetical order")
     _check_citations(where, df)
 
 
@@ -215,3 +257,72 @@ def typed(name: str, df: pd.DataFrame) -> pd.DataFrame:
     for c in INTEGER_COLUMNS[name]:
         out[c] = pd.to_numeric(out[c].where(out[c] != ""), errors="raise").astype("Int64")
     return out
+
+
+# The audit of both tables against their cited pages, printed in data/README.md by
+# analysis.data.dictionary (edit it here, then `brief data curate`). Row ids in backticks.
+AUDIT = [
+    "Every row of both tables was re-read against the stored copy of its cited page (issue 11); "
+    "where the page was not in the store, or was an aggregator, RT or Wikipedia, an official "
+    "(Chinese or Russian defence ministry, Xinhua, China Military Online, TASS, People's Daily, "
+    "China Daily) or wire page replaced it. Each field now says what its one cited page says, "
+    "or is blank.",
+    "",
+    "- **Rows.** `exercises.csv`: 59 before, 58 after (3 removed, 2 added). `events.csv`: 32 "
+    "before, 32 after (6 rewritten or re-cited).",
+    "- **Troops split into host total and China's contingent, qualifier kept** (14 rows). "
+    "`vostok-2018`: 300,000 became nearly 300,000 total and more than 3,000 Chinese. "
+    '`peace-mission-2005`: about 10,000 (its page says "some 10,000"; People\'s Daily said '
+    '"nearly 10,000" in 2005). `peace-mission-2009`: the old 2,600 was two contingents of '
+    '"about 1,300" summed, now China about 1,300, total blank. `peace-mission-2016`: the new '
+    "page gives more than 1,100 (270 Chinese) where the old one said some 2,000. "
+    "`tsentr-2019`: blank, because the page that names all participants gives no troop figure. "
+    "Qualifiers added to `peace-mission-2007`, `-2012`, `-2013`, `-2014`, `-2018`, `-2021`, "
+    "`zapad-interaction-2021`, `vostok-2022`; China's contingent added to `peace-mission-2018`, "
+    "`-2021`, `vostok-2022`.",
+    "- **Participants completed** (3 rows): `vostok-2018` adds Mongolia; `tsentr-2019` adds "
+    "India, Kazakhstan, Kyrgyzstan, Pakistan, Tajikistan and Uzbekistan; `peace-mission-2018` "
+    "drops Uzbekistan (observers only). Codes are now in alphabetical order on every row.",
+    "- **One row per event** (1 removed): `ocean-2024` is merged into "
+    "`northern-interaction-2024` (the same Chinese ships; Ocean-2024 was its first phase).",
+    "- **One inclusion rule** (2 removed): PLA with the Russian Armed Forces, in every year. "
+    "`cooperation-2017` and `cooperation-2019` (People's Armed Police with Russia's National "
+    "Guard) are out, as are that series' other years (2007, 2013, 2016), coast-guard patrols, "
+    "the SCO public-security drill Interaction-2024 and Border Defence Cooperation-2025 "
+    "(border forces).",
+    "- **Missing exercises added** (2): `mosi-2019` and `mosi-2-2023` (with South Africa). "
+    "Searched and already present: SCO Peace Missions, Joint Sea / Maritime Interaction, "
+    "Vostok, Tsentr, Kavkaz, Ocean, Northern/Interaction, Security Belt, ten joint air patrols "
+    "(2019-2025), naval patrols (2021-2025), Aerospace Security and the 2025 anti-missile "
+    "exercise. Zapad-2025 is out: China's military attaché was among its observers.",
+    "- **Citations replaced** (27 rows): aggregators, RT, Wikipedia or pages not in the store "
+    "gave way to official or wire pages, e.g. `security-belt-2019` (Wikipedia to China "
+    "Military Online), `joint-air-patrol-2019` (RT to ECNS/Xinhua), `peace-mission-2013` (RT "
+    "to CRI), `vostok-2018`, `peace-mission-2018`, `joint-naval-patrol-2023` (OODA Loop to "
+    "China Military Online), `anti-missile-exercise-2025` and `joint-submarine-patrol-2025`.",
+    "- **Dates, locations, names and domains set to the cited page** (dates on 14 rows, "
+    "domains on 19): e.g. `joint-air-patrol-2024-07` is 25 July (Beijing's date; NORAD "
+    "reported 24 July), `zapad-interaction-2021` gains 9-13 August; a date a page gives as a "
+    "weekday ('on Saturday') is read against the page's own dateline. Domains follow the page: "
+    "air added where it names aircraft (e.g. `joint-sea-2017-baltic`, `joint-sea-2021`), and "
+    "dropped where the new page does not name them (`vostok-2018`, `tsentr-2019`, "
+    "`zapad-interaction-2021`, `peace-mission-2014`, `-2016`, `joint-sea-2012`).",
+    "- **Events.** The Su-27 row (1992) no longer says deliveries ended in 1999: the last batch "
+    "(28 Su-27UBK ordered in 1999) was completed in 2002. The S-400 first-buyer row is dated 13 "
+    "April 2015 and cites the contemporaneous report of the Kommersant interview instead of a "
+    "November 2015 article. The Vostok-2018, 2019 air patrol, 'no limits' and SWIFT rows are "
+    "re-cited (RT, a Xinhua repost and pages not in the store replaced).",
+    "",
+    "Still weakly sourced (the best page found in the store is not an official or wire "
+    "original): exercises `joint-air-patrol-2022-05` (a Belarusian state daily, no date), "
+    "`joint-air-patrol-2023-12` and `joint-naval-patrol-2024-09` (Sputnik), `security-belt-2024` "
+    "(an aggregator quoting China's defence ministry), `security-bond-2023` (ANSA), "
+    "`security-belt-2022` (Reuters via Deccan Herald), `joint-naval-patrol-2024-07` (Xinhua via "
+    "the Ghana News Agency), `joint-submarine-patrol-2025` (Jiji Press relaying TASS), "
+    "`northern-interaction-2024` (the official page gives no dates); participants are a lower "
+    "bound on `kavkaz-2020`, `vostok-2022` and `security-bond-2023` ('and other countries'). "
+    "Events: 1992 Su-27 (a Vietnamese army newspaper), 2015 Su-35 contract (Sputnik), 2016 "
+    "Su-35 arrival (TASS via Defense-Aerospace.com), 2022 'no limits' (Straits Times), 2022 "
+    "SWIFT (NetIndian), 2025 Victory Day (Fox News), 2025 Beijing parade (Kyiv Independent); "
+    "the 2002 Military Times and 2021 RAND pages were not in the store and are kept as cited.",
+]

@@ -13,6 +13,7 @@ Layout of ``_build/`` (all paths relative to the project root):
 
 from __future__ import annotations
 
+import contextlib
 import fcntl
 import hashlib
 import json
@@ -29,7 +30,7 @@ from typing import Any
 from analysis import paths
 from analysis.errors import BriefError, clip
 from analysis.pipeline import keys
-from analysis.pipeline.execute import NotebookFailed, Settings, execute_notebook, pick_kernel
+from analysis.pipeline.execute import KernelSession, NotebookFailed, Settings, pick_kernel
 from analysis.pipeline.scrub import notebook_text, scrub_notebook
 
 MANIFEST_VERSION = 1
@@ -656,7 +657,7 @@ def build(
     holder = _open_build_dir(build_dir, name)
     tmp = holder.path
     target = plan.target
-    kernel: str | None = None
+    session: KernelSession | None = None  # one kernel for every notebook that runs
     reps = _replacements(root, tmp, name)
     runs: list[NotebookRun] = []
     entries: dict[str, Any] = {}
@@ -670,14 +671,12 @@ def build(
                 status = "cached"
                 progress("cached", name, nb.stem, 0.0, "")
             else:
-                if kernel is None:
-                    kernel = pick_kernel(settings.kernel)
+                if session is None:
+                    session = KernelSession(settings, pick_kernel(settings.kernel), root)
                 progress("start", name, nb.stem, 0.0, ", ".join(nb.reasons))
                 parameters = {**nb.parameters, "artifacts_dir": tmp.relative_to(root).as_posix()}
                 try:
-                    execute_notebook(
-                        nb.path, out_nb, parameters, root, settings, kernel, nb.source_nb
-                    )
+                    session.run(nb.path, out_nb, parameters, nb.source_nb)
                 except NotebookFailed as exc:
                     kept = _save_failed(root, name, nb.stem, exc.executed, reps)
                     progress("failed", name, nb.stem, time.perf_counter() - t0, str(exc))
@@ -710,20 +709,37 @@ def build(
         _write_outputs(plan, tmp, entries)
         swap_into_place(tmp, target)
     except OSError as exc:  # disk full, a file where a folder should be, ...: nothing published
-        holder.discard()
+        _abandon(session, holder)
+        session = None
         raise BriefError(
             f"brief {name}: cannot write {_shown_path(exc, root, tmp, name)} "
             f"({exc.strerror or type(exc).__name__}); "
             f"_build/{name}/ is unchanged; expected a writable _build/ folder with free space"
         ) from None
     except BaseException:  # a notebook failed, Ctrl-C, ...: the temporary folder goes
-        holder.discard()
+        _abandon(session, holder)
+        session = None
         raise
+    finally:
+        if session is not None:
+            session.close()
     holder.release()
     shutil.rmtree(build_dir / f"{name}.failed", ignore_errors=True)
     total = time.perf_counter() - started
     progress("done", name, "", total, "")
     return BuildResult(name, target, runs, total)
+
+
+def _abandon(session: KernelSession | None, holder: TmpFolder) -> None:
+    """A failed or interrupted build: stop its kernel first (so nothing more is written into
+    the temporary folder), then remove the folder. An error while stopping the kernel must not
+    hide the one that ended the build."""
+    try:
+        if session is not None:
+            with contextlib.suppress(Exception):
+                session.close()
+    finally:
+        holder.discard()
 
 
 def _open_build_dir(build_dir: Path, name: str) -> TmpFolder:

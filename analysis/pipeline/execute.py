@@ -1,13 +1,13 @@
-"""Execute one notebook with papermill and turn every failure into one BriefError."""
+"""Execute notebooks with papermill, one kernel per build, every failure one BriefError."""
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import os
-import threading
+import subprocess
 import warnings
-import weakref
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -112,58 +112,226 @@ def _quiet_kernel_manager() -> type:
         async def _async_launch_kernel(self, kernel_cmd: list[str], **kw: Any) -> None:
             kw.setdefault("stderr", subprocess.DEVNULL)
             await super()._async_launch_kernel(kernel_cmd, **kw)
-            _LAUNCHED.add(self)
 
     return QuietKernelManager
 
 
-_LAUNCHED: weakref.WeakSet[Any] = weakref.WeakSet()  # kernel managers this process started
+class _SharedKernelEngine:
+    """The papermill engine for :class:`KernelSession`: nbclient's, on a kernel it is given.
+
+    papermill's own engine accepts a kernel manager but leaves the client's channels open when
+    it does not own the kernel; this one closes them after each notebook, keeps the kernel.
+    """
+
+    @classmethod
+    def engine(cls) -> Any:
+        from papermill.clientwrap import PapermillNotebookClient
+        from papermill.engines import NBClientEngine
+
+        class Engine(NBClientEngine):
+            @classmethod
+            def execute_managed_notebook(  # type: ignore[override]
+                cls,
+                nb_man: Any,
+                kernel_name: str,
+                log_output: bool = False,
+                start_timeout: float = 60,
+                execution_timeout: float | None = None,
+                km: Any = None,
+                **_: Any,
+            ) -> Any:
+                client = PapermillNotebookClient(
+                    nb_man,
+                    km=km,
+                    kernel_name=kernel_name,
+                    timeout=execution_timeout,
+                    startup_timeout=start_timeout,
+                    log=logging.getLogger("papermill"),
+                    log_output=log_output,
+                )
+                try:
+                    return client.execute()
+                finally:
+                    if client.kc is not None:
+                        client.kc.stop_channels()
+
+        return Engine
 
 
-def kill_kernels() -> None:
-    """Kill every kernel this process started that still runs (on Ctrl-C: a kernel left running
-    would go on writing into the build's temporary folder after it was removed)."""
-    for km in list(_LAUNCHED):
-        process = getattr(getattr(km, "provisioner", None), "process", None)
+ENGINE_NAME = "brief-shared-kernel"
+# Before each notebook after the first: an empty namespace and execution counts from 1, as in a
+# fresh kernel. Imported modules stay loaded: that is the point (imports are most of a kernel's
+# start-up cost), and the library is pure functions, so no state passes between notebooks.
+# analysis.artifacts' record of charts saved since the last save_results is cleared too.
+_RESET = (
+    "import sys as _sys\n"
+    "_artifacts = _sys.modules.get('analysis.artifacts')\n"
+    "if _artifacts is not None:\n"
+    "    _artifacts.forget_recorded()\n"
+    "get_ipython().reset(new_session=True)\n"
+)
+
+
+class KernelSession:
+    """One Jupyter kernel for every notebook a build runs, started on first use.
+
+    A kernel start plus the imports of pandas, Altair and vl-convert cost about 2 s a notebook;
+    reusing the kernel pays them once per build. Between notebooks the kernel's namespace is
+    reset (:data:`_RESET`), so each notebook sees what it would in a fresh kernel except modules
+    already imported. Everything runs in one worker thread of the session's own (a fresh context
+    and asyncio loop: papermill/nbclient keep their loop in a context variable, and threads that
+    share one -- e.g. a dask worker running two briefs -- fail with "event loop is already
+    running").
+    """
+
+    def __init__(self, settings: Settings, kernel: str, cwd: Path):
+        from concurrent.futures import ThreadPoolExecutor
+
+        self.settings, self.kernel, self.cwd = settings, kernel, cwd
+        self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="brief-kernel")
+        self._km: Any = None
+        self._stopping = False  # interrupted: start no notebook (see run)
+        self.notebooks_run = 0
+
+    def __enter__(self) -> KernelSession:
+        return self
+
+    def __exit__(self, *_exc: Any) -> None:
+        self.close()
+
+    def close(self) -> None:
+        """Shut the kernel down (if one was started) and end the worker thread."""
+        try:
+            self._pool.submit(self._shutdown).result()
+        finally:
+            self._pool.shutdown(wait=True)
+
+    def run(
+        self, source: Path, output: Path, parameters: dict[str, Any], source_nb: Any = None
+    ) -> None:
+        """Run ``source`` into ``output`` with papermill; raise NotebookFailed on any failure."""
+        future = self._pool.submit(self._run, source, output, parameters, source_nb)
+        try:
+            future.result()
+        except BaseException:  # Ctrl-C while the notebook runs (or its kernel starts)
+            if not future.done():
+                self._stopping = True
+                self.kill()
+            raise
+
+    def kill(self) -> None:
+        """Kill the kernel process now, from the calling thread: the notebook it runs stops
+        writing into the build's folder, and :meth:`close` need not wait for it to end."""
+        process = getattr(getattr(self._km, "provisioner", None), "process", None)
         if process is not None and process.poll() is None:
             process.kill()
+            with contextlib.suppress(subprocess.TimeoutExpired):
+                process.wait(timeout=10)
 
+    # -- in the worker thread -------------------------------------------------------------
 
-def _in_fresh_thread(fn: Any, *args: Any, **kwargs: Any) -> Any:
-    """Call ``fn`` in a new thread: its own (empty) context and its own asyncio loop, closed after.
+    def _start(self) -> None:
+        from jupyter_core.utils import run_sync
 
-    papermill/nbclient keep their event loop in a context variable (jupyter_core). Threads that
-    inherit one context -- e.g. a dask worker running two briefs in two threads -- would share one
-    loop and fail with "This event loop is already running"; a fresh thread never does.
-    """
-    box: dict[str, Any] = {}
+        km = _quiet_kernel_manager()(kernel_name=self.kernel)
+        # the kernel's own start-up chatter (e.g. ipykernel's TCP notice) is not the user's
+        # business; errors still surface through the notebook
+        run_sync(km.start_kernel)(
+            extra_arguments=["--IPKernelApp.log_level=ERROR"], cwd=str(self.cwd)
+        )
+        self._km = km
 
-    def target() -> None:
-        policy = asyncio.get_event_loop_policy()
+    def _reset(self) -> None:
+        client = self._km.blocking_client()
+        client.start_channels()
         try:
-            box["result"] = fn(*args, **kwargs)
-        except BaseException as exc:
-            box["error"] = exc
+            client.wait_for_ready(timeout=self.settings.start_timeout)
+            reply = client.execute_interactive(
+                _RESET, silent=True, store_history=False, timeout=self.settings.start_timeout
+            )
         finally:
-            try:
-                loop = policy.get_event_loop()
-            except RuntimeError:
-                loop = None
-            if loop is not None and not loop.is_running():
-                loop.close()
-            policy.set_event_loop(None)
+            client.stop_channels()
+        if reply["content"].get("status") != "ok":
+            raise RuntimeError(f"could not reset the kernel between notebooks: {reply['content']}")
 
-    thread = threading.Thread(target=target, name="brief-papermill", daemon=True)
-    thread.start()
-    try:
-        thread.join()
-    except BaseException:  # Ctrl-C in this thread: stop the kernel, let papermill's thread end
-        kill_kernels()
-        thread.join(timeout=10)
-        raise
-    if "error" in box:
-        raise box["error"]
-    return box.get("result")
+    def _shutdown(self) -> None:
+        from jupyter_core.utils import run_sync
+
+        km, self._km = self._km, None
+        if km is not None:
+            try:
+                run_sync(km.shutdown_kernel)(now=True)
+            finally:
+                run_sync(km.cleanup_resources)()
+        try:
+            loop = asyncio.get_event_loop_policy().get_event_loop()
+        except RuntimeError:
+            loop = None
+        if loop is not None and not loop.is_running():
+            loop.close()
+        asyncio.get_event_loop_policy().set_event_loop(None)
+
+    def _run(self, source: Path, output: Path, parameters: dict[str, Any], source_nb: Any) -> None:
+        import papermill  # imported here: a fully cached build never needs it
+        from papermill.engines import papermill_engines
+        from papermill.exceptions import PapermillExecutionError
+
+        name = source.stem
+        settings = self.settings
+        pm_log = logging.getLogger("papermill")  # nbclient logs timeouts there; we report them
+        level = pm_log.level
+        pm_log.setLevel(logging.CRITICAL)
+        try:
+            if self._km is None:
+                self._start()
+            elif self.notebooks_run:
+                self._reset()
+            if self._stopping:  # interrupted while the kernel started: run nothing
+                raise KeyboardInterrupt
+            papermill_engines.register(ENGINE_NAME, _SharedKernelEngine.engine())
+            self.notebooks_run += 1
+            papermill.execute_notebook(
+                str(source),
+                str(output),
+                parameters=parameters,
+                kernel_name=self.kernel,
+                engine_name=ENGINE_NAME,
+                km=self._km,
+                log_output=False,
+                progress_bar=False,
+                request_save_on_cell_execute=False,
+                start_timeout=settings.start_timeout,
+                execution_timeout=settings.execution_timeout,
+            )
+        except PapermillExecutionError as exc:
+            where = describe_cell(source_nb, _text(exc.source), exc.cell_index)
+            evalue = " ".join(str(exc.evalue).split()) or "(no message)"
+            raise NotebookFailed(
+                f"notebook {name} failed in {where}: {exc.ename}: {evalue}",
+                output if output.exists() else None,
+            ) from None
+        except Exception as exc:  # kernel died, timed out, could not start, ...
+            kind = type(exc).__name__
+            kept = output if output.exists() else None
+            if kind == "CellTimeoutError":
+                raise NotebookFailed(
+                    f"notebook {name} timed out: a cell ran longer than "
+                    f"{settings.execution_timeout:g} s (raise $BRIEF_EXECUTION_TIMEOUT if "
+                    "expected)",
+                    kept,
+                ) from None
+            if kind == "DeadKernelError":
+                raise NotebookFailed(
+                    f"notebook {name} could not run: its kernel died (out of memory?)", kept
+                ) from None
+            message = " ".join(str(exc).split()) or type(exc).__name__
+            if len(message) > 300:
+                message = message[:297] + "..."
+            raise NotebookFailed(
+                f"notebook {name} could not run: {type(exc).__name__}: {message}", kept
+            ) from None
+        finally:
+            pm_log.setLevel(level)
 
 
 def execute_notebook(
@@ -175,58 +343,6 @@ def execute_notebook(
     kernel: str,
     source_nb: Any = None,
 ) -> None:
-    """Run ``source`` into ``output`` with papermill; raise NotebookFailed on any failure."""
-    import papermill  # imported here: a fully cached build never needs it
-    from papermill.exceptions import PapermillExecutionError
-
-    name = source.stem
-    pm_log = logging.getLogger("papermill")  # nbclient logs timeouts there; we report them
-    level = pm_log.level
-    pm_log.setLevel(logging.CRITICAL)
-    try:
-        _in_fresh_thread(
-            papermill.execute_notebook,
-            str(source),
-            str(output),
-            parameters=parameters,
-            kernel_name=kernel,
-            cwd=str(cwd),
-            log_output=False,
-            progress_bar=False,
-            request_save_on_cell_execute=False,
-            start_timeout=settings.start_timeout,
-            execution_timeout=settings.execution_timeout,
-            # the kernel's own start-up chatter (e.g. ipykernel's TCP notice) is not the user's
-            # business; errors still surface through the notebook
-            extra_arguments=["--IPKernelApp.log_level=ERROR"],
-            kernel_manager_class=_quiet_kernel_manager(),
-        )
-    except PapermillExecutionError as exc:
-        where = describe_cell(source_nb, _text(exc.source), exc.cell_index)
-        evalue = " ".join(str(exc.evalue).split()) or "(no message)"
-        raise NotebookFailed(
-            f"notebook {name} failed in {where}: {exc.ename}: {evalue}",
-            output if output.exists() else None,
-        ) from None
-    except Exception as exc:  # kernel died, timed out, could not start, ...
-        kind = type(exc).__name__
-        kept = output if output.exists() else None
-        if kind == "CellTimeoutError":
-            raise NotebookFailed(
-                f"notebook {name} timed out: a cell ran longer than "
-                f"{settings.execution_timeout:g} s (raise $BRIEF_EXECUTION_TIMEOUT if expected)",
-                kept,
-            ) from None
-        if kind == "DeadKernelError":
-            raise NotebookFailed(
-                f"notebook {name} could not run: its kernel died (out of memory?)", kept
-            ) from None
-        message = " ".join(str(exc).split()) or type(exc).__name__
-        if len(message) > 300:
-            message = message[:297] + "..."
-        raise NotebookFailed(
-            f"notebook {name} could not run: {type(exc).__name__}: {message}",
-            output if output.exists() else None,
-        ) from None
-    finally:
-        pm_log.setLevel(level)
+    """Run one notebook in a kernel of its own (see :class:`KernelSession` for a build)."""
+    with KernelSession(settings, kernel, cwd) as session:
+        session.run(source, output, parameters, source_nb)

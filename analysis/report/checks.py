@@ -1,6 +1,7 @@
 """Static checks of the Quarto sources, runnable without Quarto.
 
-They resolve what Quarto would resolve: ``{{< include >}}`` files, ``{{< embed >}}`` cells of
+They resolve what Quarto would resolve: ``{{< include >}}`` files and the project's
+``{{< brief NAME >}}`` fragments (``report/_generated/NAME.md``), ``{{< embed >}}`` cells of
 executed notebooks, cross-references (``@fig-…``, ``@sec-…``, ``@tbl-…``) against their targets,
 citation keys against the bibliography, and local links/images against existing files.
 Each check returns a list of problems (empty when all is well).
@@ -16,6 +17,9 @@ from pathlib import Path
 import nbformat
 
 INCLUDE = re.compile(r"^\{\{<\s*include\s+(\S+?)\s*>\}\}\s*$", re.MULTILINE)
+# {{< brief NAME >}} (the project's shortcode, _extensions/brief): report/_generated/NAME.md
+FRAGMENT = re.compile(r"^\{\{<\s*brief\s+(\S+?)\s*>\}\}\s*$", re.MULTILINE)
+GENERATED = "report/_generated"
 EMBED = re.compile(r"\{\{<\s*embed\s+([^\s#>]+)(?:#([\w-]+))?[^>]*>\}\}")
 CROSSREF = re.compile(r"(?<![\w@])@((?:fig|sec|tbl|eq)-[\w-]*\w)")
 TARGET = re.compile(r"\{#((?:fig|sec|tbl|eq)-[\w-]*\w)[\s}]")
@@ -42,7 +46,7 @@ def expand(doc: Path, project: Path, problems: list[str] | None = None, _depth: 
 def _expand_text(
     text: str, doc_dir: Path, project: Path, problems: list[str], depth: int, where: str
 ) -> str:
-    def repl(m: re.Match[str]) -> str:
+    def include(m: re.Match[str]) -> str:
         target = _resolve(m.group(1), doc_dir, project)
         if not target.is_file():
             problems.append(f"{where}: include {m.group(1)} does not exist ({target})")
@@ -53,7 +57,15 @@ def _expand_text(
         inner = target.read_text(encoding="utf-8")
         return _expand_text(inner, doc_dir, project, problems, depth + 1, str(target))
 
-    return INCLUDE.sub(repl, text)
+    def fragment(m: re.Match[str]) -> str:
+        # inserted as it is: Quarto expands no shortcode inside a fragment's text
+        target = project / GENERATED / f"{m.group(1)}.md"
+        if not target.is_file():
+            problems.append(f"{where}: fragment {m.group(1)} does not exist ({target})")
+            return ""
+        return target.read_text(encoding="utf-8")
+
+    return FRAGMENT.sub(fragment, INCLUDE.sub(include, text))
 
 
 def _prose(text: str) -> str:

@@ -1,10 +1,15 @@
-"""`brief render`, `brief site` and `brief fragments` commands."""
+"""`brief render`, `brief site`, `brief fragments` and `brief prerender` commands."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
 import click
+
+
+def _log(line: str) -> None:
+    """Progress of the renders (``render``/``cached`` per part) on stderr."""
+    click.echo(line, err=True)
 
 
 @click.command()
@@ -17,7 +22,7 @@ def render(params_file: Path, overrides: tuple[str, ...]) -> None:
     _site/briefs/<name>/)."""
     from analysis.report import render as rendering  # lazy: keeps `brief run` start fast
 
-    target = rendering.render_one(params_file, overrides)
+    target = rendering.render_one(params_file, overrides, log=_log)
     click.echo(f"rendered {params_file} into {target}/")
 
 
@@ -27,7 +32,7 @@ def site(jobs: int) -> None:
     """Render every brief in params/ and an index page comparing their verdicts."""
     from analysis.report import render as rendering  # lazy: keeps `brief run` start fast
 
-    target = rendering.render_all(jobs=jobs)
+    target = rendering.render_all(jobs=jobs, log=_log)
     click.echo(f"site written to {target}/ (flagship at the root, others under briefs/)")
 
 
@@ -39,3 +44,15 @@ def fragments() -> None:
 
     build = rendering.fragments_for_prerender()
     click.echo(f"report fragments written from {build}/")
+
+
+@click.command()
+@click.pass_context
+def prerender(ctx: click.Context) -> None:
+    """Quarto's pre-render step: `brief run` then `brief fragments`, for the brief picked from
+    $BRIEF_PARAMS or the Quarto profile (report/prerender.py runs it in the project's
+    environment)."""
+    from analysis.pipeline.cli import run
+
+    ctx.invoke(run)
+    ctx.invoke(fragments)

@@ -557,11 +557,32 @@ def notebooks_md(stems: Iterable[str]) -> str:
     return "".join(f"- [{s}.ipynb]({FILES}/notebooks/{s}.ipynb)\n" for s in stems)
 
 
-def meta_yml(res: Results) -> str:
+def data_vintage(datapackage: Mapping[str, Any]) -> str:
+    """The data's vintage: the latest retrieval date (ISO) among the sources, '' if none.
+
+    It changes only when a source is re-curated, so it dates the PDF reproducibly.
+    """
+    dates = [str(s.get("retrieved") or "") for s in datapackage.get("sources") or []]
+    return max((d for d in dates if re.match(r"^\d{4}-\d{2}-\d{2}$", d)), default="")
+
+
+def pdf_date_typst(vintage: str) -> str:
+    """Typst's ``set document(date: ...)``: the PDF's creation date is the data vintage, not
+    the time of the render, so two renders of the same inputs give the same PDF."""
+    if not vintage:
+        return "#set document(date: none)"
+    y, m, d = (int(x) for x in vintage.split("-"))
+    return f"#set document(date: datetime(year: {y}, month: {m}, day: {d}))"
+
+
+def meta_yml(res: Results, datapackage: Mapping[str, Any]) -> str:
+    vintage = data_vintage(datapackage)
     meta = {
         "title": res.brief.title,
         "brief-name": res.brief.name,
         "code-version": res.brief.code_version,
+        "data-vintage": vintage,
+        "header-includes": f"```{{=typst}}\n{pdf_date_typst(vintage)}\n```\n",
     }
     return yaml.safe_dump(meta, sort_keys=True, allow_unicode=True)
 
@@ -637,7 +658,7 @@ def write_fragments(
         _write(tmp_gen / "sensitivity.md", sensitivity_md(res, specs, placed))
         _write(tmp_gen / "provenance.md", provenance_md(res, dp, manifest))
         _write(tmp_gen / "notebooks.md", notebooks_md(notebooks))
-        _write(tmp_gen / "meta.yml", meta_yml(res))
+        _write(tmp_gen / "meta.yml", meta_yml(res, dp))
         _write(tmp_gen / "scripts.md", "```{=html}\n" + scripts_html(f"{FILES}/") + "\n```\n")
 
         _write(tmp_files / "vega-bundle.js", vega_bundle())

@@ -1,11 +1,20 @@
-"""Render briefs with Quarto, each in an isolated copy of the project, and assemble the site.
+"""Render briefs with Quarto, each in an isolated copy of the project, cached, into one site.
 
-Quarto renders of one project folder race on shared output (``site_libs``, temporary files), so
-every brief is rendered in its own temporary copy holding only the Quarto sources (``_quarto.yml``,
-the pages, ``report/``) plus the fragments generated from that brief's ``_build/<brief>/``. The
-copy's ``_quarto.yml`` has no ``pre-render``: the compute stage and the fragments already ran.
-The rendered ``_site/`` of the copy is then moved into the real site: ``_site/`` for the default
-brief (keeping ``_site/briefs/``), ``_site/briefs/<name>/`` for the others.
+The site is made of *parts*, each rendered by Quarto in its own temporary copy of the project
+(renders of one folder race on ``site_libs`` and temporary files):
+
+- one part per brief: its ``index.qmd`` and ``report/brief.qmd`` with the fragments generated
+  from its ``_build/<brief>/``; the flagship sits at the site root, the others under
+  ``briefs/<name>/``;
+- the comparison page (``compare.qmd``), rendered alone, at the site root: it depends on every
+  brief, so keeping it out of the brief parts means a change to one brief re-renders only that
+  brief and this page.
+
+A copy's ``_quarto.yml`` has no ``pre-render`` (the compute stage and the fragments already
+ran), renders only its part's pages, and points navbar entries for pages of other parts at their
+place in the site. Each part's rendered output is cached in ``_build/_render/<part>/`` under a
+key: the SHA-256 of every file of the prepared copy plus the Quarto version. An unchanged part
+is not rendered again.
 """
 
 from __future__ import annotations
@@ -18,26 +27,41 @@ import sys
 import tempfile
 from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
+from typing import Any
 
 import yaml
 
 from analysis import paths
 from analysis.errors import BriefError
+from analysis.files import dump_json, sha256_text, swap_dir, tree_digest, write_text
 from analysis.report.compare import DEFAULT_BRIEF, BriefEntry, compare_md
-from analysis.report.fragments import GENERATED, _write, write_fragments
+from analysis.report.fragments import GENERATED, write_fragments
 from analysis.report.results import load_results
 
 # What a render needs from the project (everything else stays behind).
 PAGES = ("index.qmd", "compare.qmd")
+BRIEF_PAGES = ("index.qmd", "report/brief.qmd")
+COMPARE_PAGES = ("compare.qmd",)
+COMPARE = "_compare"  # the comparison page's part (no brief name starts with "_")
 REPORT_DIR = "report"
-SKIP_IN_REPORT = (GENERATED, "files", ".gen-*", ".files-*", "*_files", ".quarto")
+EXTENSIONS = "_extensions"  # the `brief` shortcode that reads the generated fragments
+SKIP_IN_REPORT = (GENERATED, "files", ".gen-*", ".files-*", "*_files", ".quarto", "prerender.py")
+CACHE_VERSION = "1"
 
 INSTALL_HINT = (
     "To render it, install Quarto: create the conda environment from environment.yml (it "
     "includes quarto), or use the installer from https://quarto.org/docs/get-started/, or "
     "`pip install quarto-cli` into the environment; then run the same command again."
 )
+
+Log = Callable[[str], None]
+
+
+def _silent(_line: str) -> None:
+    return None
 
 
 def find_quarto() -> str | None:
@@ -49,6 +73,12 @@ def find_quarto() -> str | None:
     return str(beside) if beside.is_file() and os.access(beside, os.X_OK) else None
 
 
+@cache
+def quarto_version(quarto: str) -> str:
+    proc = subprocess.run([quarto, "--version"], capture_output=True, text=True, check=False)
+    return proc.stdout.strip() or f"unknown (exit {proc.returncode})"
+
+
 def missing_quarto_message(where: str) -> str:
     return (
         f"quarto is not on PATH, so the brief was computed but not rendered. Built in {where}: "
@@ -58,42 +88,15 @@ def missing_quarto_message(where: str) -> str:
     )
 
 
-def resolve_params_path(root: Path | None = None) -> Path:
-    """The brief Quarto's pre-render computes: $BRIEF_PARAMS, params/<profile>.yml, default."""
-    root = root or paths.project_root()
-    env = os.environ.get("BRIEF_PARAMS")
-    if env:
-        p = Path(env)
-        return p if p.is_absolute() else root / p
-    for profile in os.environ.get("QUARTO_PROFILE", "").split(","):
-        cand = root / "params" / f"{profile.strip()}.yml"
-        if profile.strip() and cand.is_file():
-            return cand
-    return root / "params" / "default.yml"
-
-
-def brief_name(params_path: Path) -> str:
-    """The brief's name as the params schema resolves it (``name`` key, else the file's stem)."""
-    from analysis.params import load_params
-
-    return load_params(params_path).name
-
-
 def compute(params_path: Path, overrides: Sequence[str] = ()) -> Path:
-    """Run the compute stage through the pipeline's API; returns ``_build/<brief>/``."""
-    try:
-        from analysis.pipeline.build import run_brief  # type: ignore[import-not-found]
-    except ImportError:
-        raise BriefError(
-            "analysis.pipeline.build: run_brief not available, expected the compute stage "
-            "(docs/contracts.md section 4)"
-        ) from None
+    """Run the compute stage; returns ``_build/<brief>/``."""
+    from analysis.pipeline.build import run_brief
+
     return Path(run_brief(params_path, overrides))
 
 
 def built_entries(build_root: Path, names: Iterable[str] | None = None) -> list[BriefEntry]:
     """Results of every built brief (or of ``names``) for the comparison page."""
-    entries = []
     dirs = (
         [build_root / n for n in names]
         if names is not None
@@ -103,54 +106,112 @@ def built_entries(build_root: Path, names: Iterable[str] | None = None) -> list[
             if not p.name.startswith((".", "_")) and (p / "results.json").is_file()
         )
     )
-    for d in dirs:
-        entries.append(BriefEntry(load_results(d)))
-    return entries
+    return [BriefEntry(load_results(d)) for d in dirs]
 
 
-def _quarto_yml_without_prerender(src: Path) -> str:
+# ---------------------------------------------------------------------------------------------
+# Parts and their project copies
+
+
+@dataclass(frozen=True)
+class Part:
+    """One Quarto render of the site: a brief's pages, or the comparison page."""
+
+    name: str
+    build: Path | None  # _build/<brief>/ for a brief, None for the comparison page
+
+    @property
+    def pages(self) -> tuple[str, ...]:
+        return COMPARE_PAGES if self.build is None else BRIEF_PAGES
+
+    @property
+    def site_path(self) -> str:
+        """Where the part's pages sit in the site, relative to its root ('' = the root)."""
+        if self.build is None or self.name == DEFAULT_BRIEF:
+            return ""
+        return f"briefs/{self.name}/"
+
+    @property
+    def to_site_root(self) -> str:
+        return "../" * self.site_path.count("/")
+
+
+def brief_part(build: Path) -> Part:
+    return Part(build.name, build)
+
+
+COMPARE_PART = Part(COMPARE, None)
+
+
+def _output_of(page: str) -> str:
+    return page[: -len(".qmd")] + ".html" if page.endswith(".qmd") else page
+
+
+def part_config(src: Path, part: Part) -> str:
+    """``_quarto.yml`` for one part: no pre-render, only its pages, links to the other parts."""
     config = yaml.safe_load(src.read_text(encoding="utf-8"))
-    config.get("project", {}).pop("pre-render", None)
+    project = config.setdefault("project", {})
+    project.pop("pre-render", None)
+    project["render"] = list(part.pages)
+    own = set(part.pages)
+    for side in ("left", "right"):
+        for item in config.get("website", {}).get("navbar", {}).get(side, []) or []:
+            href = item.get("href", "") if isinstance(item, dict) else ""
+            if href.endswith(".qmd") and href not in own:
+                # a page of another part: the site root's copy (the flagship's pages, or the
+                # comparison page), reached from this part's root
+                item["href"] = part.to_site_root + _output_of(href)
+            elif href and not href.endswith(".qmd") and part.build is None:
+                item["href"] = _output_of(href)  # the flagship's PDF, from the site root
     return yaml.safe_dump(config, sort_keys=False, allow_unicode=True)
 
 
 def prepare_project(
     dest: Path,
-    build: Path,
+    build: Path | None,
     *,
     root: Path | None = None,
     entries: Sequence[BriefEntry] = (),
     datapackage: Path | None = None,
 ) -> Path:
-    """Make ``dest`` a renderable copy of the project for one build. Returns ``dest``."""
+    """Make ``dest`` a renderable copy of the project for one part. Returns ``dest``.
+
+    ``build`` is the brief's ``_build/<brief>/``; None prepares the comparison page of
+    ``entries``.
+    """
     root = root or paths.project_root()
     datapackage = datapackage or paths.data_dir() / "datapackage.json"
+    part = COMPARE_PART if build is None else brief_part(build)
     dest.mkdir(parents=True, exist_ok=True)
-    _write(dest / "_quarto.yml", _quarto_yml_without_prerender(root / "_quarto.yml"))
+    write_text(dest / "_quarto.yml", part_config(root / "_quarto.yml", part))
     for profile in sorted(root.glob("_quarto-*.yml")):
         shutil.copyfile(profile, dest / profile.name)
-    for page in PAGES:
-        if (root / page).is_file():
-            shutil.copyfile(root / page, dest / page)
+    shutil.copytree(root / EXTENSIONS, dest / EXTENSIONS, dirs_exist_ok=True)
     shutil.copytree(
         root / REPORT_DIR,
         dest / REPORT_DIR,
-        ignore=shutil.ignore_patterns(*SKIP_IN_REPORT),
+        ignore=shutil.ignore_patterns(*SKIP_IN_REPORT, "*.qmd"),
         dirs_exist_ok=True,
     )
-    write_fragments(build, dest / REPORT_DIR, datapackage)
-    # Links on the comparison page lead from this brief's site root to the whole site's root.
-    site_root = "" if build.name == DEFAULT_BRIEF else "../../"
-    write_compare(dest / REPORT_DIR / GENERATED / "compare.md", entries, site_root)
+    for page in part.pages:  # only this part's pages: its key must not see the others
+        shutil.copyfile(root / page, dest / page)
+    if build is not None:
+        write_fragments(build, dest / REPORT_DIR, datapackage)
+    else:
+        write_compare(dest / REPORT_DIR / GENERATED / "compare.md", entries)
     return dest
 
 
-def write_compare(path: Path, entries: Sequence[BriefEntry], site_root: str = "") -> None:
-    _write(path, compare_md(entries, site_root))
+def write_compare(path: Path, entries: Sequence[BriefEntry]) -> None:
+    write_text(path, compare_md(entries))
 
 
-def run_quarto(quarto: str, project: Path) -> Path:
-    """``quarto render`` the project copy; returns its output folder."""
+# ---------------------------------------------------------------------------------------------
+# Rendering, cached
+
+
+def run_quarto(quarto: str, project: Path, expect: str = "index.html") -> Path:
+    """``quarto render`` the project copy; returns its output folder (holding ``expect``)."""
     proc = subprocess.run(
         [quarto, "render", str(project)],
         cwd=project,
@@ -162,66 +223,160 @@ def run_quarto(quarto: str, project: Path) -> Path:
         tail = " ".join((proc.stderr or proc.stdout).strip().splitlines()[-3:])
         raise BriefError(f"quarto render failed (exit {proc.returncode}): {tail}")
     out = project / "_site"
-    if not (out / "index.html").is_file():
-        raise BriefError(f"{out}/index.html: not produced by quarto render, expected the site page")
+    if not (out / expect).is_file():
+        raise BriefError(f"{out}/{expect}: not produced by quarto render, expected the site page")
     return out
 
 
-def install_site(rendered: Path, site: Path, name: str) -> Path:
-    """Move one rendered brief into the site; replaced only once complete."""
-    site.parent.mkdir(parents=True, exist_ok=True)
-    if name == DEFAULT_BRIEF:
-        old_briefs = site / "briefs"
-        if old_briefs.is_dir() and not (rendered / "briefs").exists():
-            shutil.copytree(old_briefs, rendered / "briefs")
-        target = site
-    else:
-        target = site / "briefs" / name
-        target.parent.mkdir(parents=True, exist_ok=True)
-    staged = target.with_name(f".{target.name}.new")
-    shutil.rmtree(staged, ignore_errors=True)
-    shutil.copytree(rendered, staged)
-    old = target.with_name(f".{target.name}.old")
-    shutil.rmtree(old, ignore_errors=True)
-    if target.exists():
-        os.replace(target, old)
-    os.replace(staged, target)
-    shutil.rmtree(old, ignore_errors=True)
-    return target
+def render_key(project: Path, quarto: str) -> str:
+    """What a part's rendered output depends on: every file of its copy, Quarto, the profile."""
+    inputs = {
+        "cache": CACHE_VERSION,
+        "files": tree_digest(project),
+        "quarto": quarto_version(quarto),
+        "profile": os.environ.get("QUARTO_PROFILE", ""),
+    }
+    return sha256_text(json.dumps(inputs, sort_keys=True))
 
 
-def render_build(
-    build: Path,
+def cache_dir() -> Path:
+    """Rendered parts, each with the key it was rendered under: ``_build/_render/<part>/``."""
+    return paths.build_dir() / "_render"
+
+
+def render_part(
+    part: Part,
     *,
-    entries: Sequence[BriefEntry] = (),
-    quarto: str | None = None,
+    entries: Sequence[BriefEntry],
+    quarto: str,
     root: Path | None = None,
+    log: Log = _silent,
 ) -> Path:
-    """Render one computed build into a temporary project copy; returns the copy's ``_site``.
+    """The part's rendered ``_site`` folder, from the cache when its key is unchanged."""
+    cached = cache_dir() / part.name
+    with tempfile.TemporaryDirectory(prefix=f"brief-{part.name}-") as tmp:
+        project = prepare_project(Path(tmp) / "project", part.build, root=root, entries=entries)
+        key = render_key(project, quarto)
+        try:
+            hit = (cached / "key").read_text(encoding="utf-8").strip() == key
+        except OSError:
+            hit = False
+        if hit and (cached / "_site").is_dir():
+            log(f"  cached   {part.name}")
+            return cached / "_site"
+        log(f"  render   {part.name}")
+        rendered = run_quarto(quarto, project, _output_of(part.pages[0]))
+        cache_dir().mkdir(parents=True, exist_ok=True)
+        staged = Path(tempfile.mkdtemp(prefix=f".{part.name}-", dir=cache_dir()))
+        try:
+            shutil.move(str(rendered), staged / "_site")
+            write_text(staged / "key", key + "\n")
+            swap_dir(staged, cached)
+        except BaseException:
+            shutil.rmtree(staged, ignore_errors=True)
+            raise
+    return cached / "_site"
 
-    The caller removes ``rendered.parent`` (the temporary copy) when done.
-    """
-    tmp = Path(tempfile.mkdtemp(prefix=f"brief-{build.name}-"))
+
+# ---------------------------------------------------------------------------------------------
+# The site
+
+
+def _merge_search(into: Path, other: Path, pages: Sequence[str]) -> None:
+    """Quarto's search index of the site root: the flagship's pages, then the comparison's
+    (any earlier entries of the comparison's ``pages`` replaced)."""
+    a, b = into / "search.json", other / "search.json"
+    if not b.is_file():
+        return
+    items: list[Any] = json.loads(a.read_text(encoding="utf-8")) if a.is_file() else []
+    items = [i for i in items if str(i.get("href", "")).split("#")[0] not in pages]
+    items += json.loads(b.read_text(encoding="utf-8"))
+    write_text(a, json.dumps(items, ensure_ascii=False, separators=(",", ":")))
+
+
+def add_compare(site: Path, compare: Path) -> None:
+    """Put the rendered comparison page (and what only it needs) into a site folder."""
+    for path in sorted(compare.rglob("*")):
+        rel = path.relative_to(compare)
+        if path.is_dir() or rel.as_posix() == "search.json":
+            continue
+        dest = site / rel
+        if rel.parts[0] == "site_libs" and dest.exists():
+            continue  # the same libraries the briefs' render wrote
+        dest.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(path, dest)
+    _merge_search(site, compare, [_output_of(p) for p in COMPARE_PAGES])
+
+
+def _install(staging: Path, site: Path) -> Path:
+    """Replace ``_site`` by the staged folder, in one rename."""
+    swap_dir(staging, site)
+    return site
+
+
+def assemble(rendered: dict[str, Path], compare: Path, names: Sequence[str]) -> Path:
+    """A complete site in a staging folder beside ``_site``: flagship, comparison, the others."""
+    site = paths.site_dir()
+    site.parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix="._site-", dir=site.parent)) / "_site"
     try:
-        project = prepare_project(tmp / "project", build, root=root, entries=entries)
-        quarto = quarto or find_quarto()
-        if quarto is None:
-            raise BriefError(missing_quarto_message(f"{build}/"))
-        return run_quarto(quarto, project)
+        shutil.copytree(rendered[DEFAULT_BRIEF], staging)
+        add_compare(staging, compare)
+        for name in names:
+            if name != DEFAULT_BRIEF:
+                shutil.copytree(rendered[name], staging / "briefs" / name)
+        write_text(staging / "briefs.json", dump_json({"briefs": sorted(names)}))
     except BaseException:
-        shutil.rmtree(tmp, ignore_errors=True)
+        shutil.rmtree(staging.parent, ignore_errors=True)
         raise
+    try:
+        return _install(staging, site)
+    finally:
+        shutil.rmtree(staging.parent, ignore_errors=True)
 
 
-def render_one(params_path: Path, overrides: Sequence[str] = ()) -> Path:
-    """``brief render``: compute, generate fragments, render in isolation, install in the site."""
+def _require_quarto(builds: Sequence[Path], entries: Sequence[BriefEntry]) -> str:
+    quarto = find_quarto()
+    if quarto is None:
+        # Generate and check every part's fragments so errors surface even without Quarto.
+        for b in [*builds, None]:
+            with tempfile.TemporaryDirectory() as tmp:
+                prepare_project(Path(tmp), b, entries=entries)
+        where = ", ".join(f"{b}/" for b in builds)
+        raise BriefError(missing_quarto_message(where))
+    return quarto
+
+
+def render_one(params_path: Path, overrides: Sequence[str] = (), log: Log = _silent) -> Path:
+    """``brief render``: compute one brief, render it (and the comparison page), install it.
+
+    The flagship replaces the site's root pages (the alternatives under ``briefs/`` stay); an
+    alternative replaces ``briefs/<name>/``. The comparison page is refreshed either way.
+    """
     build = compute(params_path, overrides)
     entries = built_entries(build.parent)
-    rendered = render_build(build, entries=entries)
+    quarto = _require_quarto([build], entries)
+    own = render_part(brief_part(build), entries=entries, quarto=quarto, log=log)
+    compare = render_part(COMPARE_PART, entries=entries, quarto=quarto, log=log)
+    site = paths.site_dir()
+    staging = Path(tempfile.mkdtemp(prefix="._site-", dir=site.parent)) / "_site"
     try:
-        return install_site(rendered, paths.site_dir(), build.name)
+        if build.name == DEFAULT_BRIEF:
+            shutil.copytree(own, staging)
+            if (site / "briefs").is_dir():
+                shutil.copytree(site / "briefs", staging / "briefs")
+            if (site / "briefs.json").is_file():
+                shutil.copyfile(site / "briefs.json", staging / "briefs.json")
+        else:
+            if site.is_dir():
+                shutil.copytree(site, staging, symlinks=True)
+                shutil.rmtree(staging / "briefs" / build.name, ignore_errors=True)
+            shutil.copytree(own, staging / "briefs" / build.name)
+        add_compare(staging, compare)
+        _install(staging, site)
     finally:
-        shutil.rmtree(rendered.parent.parent, ignore_errors=True)
+        shutil.rmtree(staging.parent, ignore_errors=True)
+    return site if build.name == DEFAULT_BRIEF else site / "briefs" / build.name
 
 
 def render_all(
@@ -229,6 +384,7 @@ def render_all(
     *,
     jobs: int = 1,
     computer: Callable[[Path], Path] | None = None,
+    log: Log = _silent,
 ) -> Path:
     """``brief site``: every brief in params/, the comparison page, one new ``_site/``."""
     files = sorted(params_files or paths.params_dir().glob("*.yml"))
@@ -239,48 +395,25 @@ def render_all(
     if DEFAULT_BRIEF not in names:
         raise BriefError(f"{paths.params_dir()}: no brief named 'default', expected the flagship")
     entries = built_entries(builds[0].parent, names)
-    quarto = find_quarto()
-    if quarto is None:
-        # Generate and check every brief's fragments so errors surface even without Quarto.
-        for b in builds:
-            with tempfile.TemporaryDirectory() as tmp:
-                prepare_project(Path(tmp), b, entries=entries)
-        where = ", ".join(f"{b}/" for b in builds)
-        raise BriefError(missing_quarto_message(where))
+    quarto = _require_quarto(builds, entries)
+    parts = [*(brief_part(b) for b in builds), COMPARE_PART]
     with ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:
-        rendered = list(pool.map(lambda b: render_build(b, entries=entries, quarto=quarto), builds))
-    try:
-        staging = Path(tempfile.mkdtemp(prefix="brief-site-"))
-        site_new = staging / "_site"
-        shutil.copytree(rendered[names.index(DEFAULT_BRIEF)], site_new)
-        for name, out in zip(names, rendered, strict=True):
-            if name != DEFAULT_BRIEF:
-                shutil.copytree(out, site_new / "briefs" / name)
-        _write(
-            site_new / "briefs.json",
-            json.dumps({"briefs": sorted(names)}, indent=2, sort_keys=True) + "\n",
+        outs = list(
+            pool.map(
+                lambda p: render_part(p, entries=entries, quarto=quarto, log=log),
+                parts,
+            )
         )
-        site = paths.site_dir()
-        shutil.rmtree(site.with_name("._site.new"), ignore_errors=True)
-        shutil.copytree(site_new, site.with_name("._site.new"))
-        old = site.with_name("._site.old")
-        shutil.rmtree(old, ignore_errors=True)
-        if site.exists():
-            os.replace(site, old)
-        os.replace(site.with_name("._site.new"), site)
-        shutil.rmtree(old, ignore_errors=True)
-        shutil.rmtree(staging, ignore_errors=True)
-        return site
-    finally:
-        for out in rendered:
-            shutil.rmtree(out.parent.parent, ignore_errors=True)
+    rendered = dict(zip([p.name for p in parts], outs, strict=True))
+    return assemble(rendered, rendered[COMPARE], names)
 
 
 def fragments_for_prerender(root: Path | None = None) -> Path:
     """Quarto pre-render step: fragments of the brief ``brief run`` just computed, in place."""
+    from analysis.pipeline.build import default_params_path, load_brief_params
+
     root = root or paths.project_root()
-    params_path = resolve_params_path(root)
-    build = paths.build_dir() / brief_name(params_path)
+    build = paths.build_dir() / load_brief_params(default_params_path(root)).name
     write_fragments(build, root / REPORT_DIR, paths.data_dir() / "datapackage.json")
     write_compare(root / REPORT_DIR / GENERATED / "compare.md", built_entries(paths.build_dir()))
     return build

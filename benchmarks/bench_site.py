@@ -1,0 +1,82 @@
+"""Benchmark `brief site`: cold, warm (nothing changed) and after one brief changed.
+
+Builds in a temporary copy of the project (never the real _build/ or _site/), with every brief of
+params/ and real Quarto, and prints the three wall-clock times, the warm/cold ratio (goal: at most
+5 %) and how many parts Quarto rendered each time (a part is one brief, or the comparison page).
+
+Run: .venv/bin/python benchmarks/bench_site.py [--briefs default,ppp]
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import io
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+
+
+def copy_project(dest: Path, briefs: list[str] | None) -> Path:
+    files = subprocess.run(
+        ["git", "ls-files", "--cached", "--others", "--exclude-standard"],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.split("\n")
+    for f in files:
+        if f and (REPO / f).is_file():
+            (dest / f).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(REPO / f, dest / f)
+    if briefs:
+        for p in (dest / "params").glob("*.yml"):
+            if p.stem not in briefs:
+                p.unlink()
+    return dest
+
+
+def site(log: list[str]) -> float:
+    from analysis.report.render import render_all
+
+    t0 = time.perf_counter()
+    with contextlib.redirect_stderr(io.StringIO()):
+        render_all(jobs=1, log=log.append)
+    return time.perf_counter() - t0
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--briefs", help="comma-separated brief names (default: every params/*.yml)")
+    a = ap.parse_args()
+    briefs = a.briefs.split(",") if a.briefs else None
+    print(f"machine: {os.cpu_count()} CPUs, Python {sys.version.split()[0]}")
+    with tempfile.TemporaryDirectory(prefix="brief-bench-site-") as tmp:
+        root = copy_project(Path(tmp) / "project", briefs)
+        os.environ["BRIEF_ROOT"] = str(root)
+        os.chdir(root)
+        names = sorted(p.stem for p in (root / "params").glob("*.yml"))
+        print(f"briefs: {', '.join(names)}")
+        runs = {}
+        for label in ("cold", "warm"):
+            log: list[str] = []
+            runs[label] = (site(log), sum(line.strip().startswith("render") for line in log))
+        changed = root / "params" / f"{names[-1]}.yml"
+        changed.write_text(changed.read_text() + "\ndescription: changed for the benchmark\n")
+        log = []
+        runs["one brief changed"] = (site(log), sum(" render " in f" {ln}" for ln in log))
+        cold = runs["cold"][0]
+        for label, (seconds, rendered) in runs.items():
+            print(f"   {label:<18} {seconds:8.2f} s  ({rendered} parts rendered)")
+        print(f"   warm / cold        {runs['warm'][0] / cold:8.2%}  (goal <= 5 %)")
+        os.chdir(REPO)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,91 @@
+"""One kernel per build: started once, reset between notebooks, same outputs as fresh kernels."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import nbformat
+import pytest
+
+from analysis.errors import BriefError
+from analysis.pipeline import execute
+from analysis.pipeline.build import build_brief
+from tests.fixtures.pipeline.support import make_project, snapshot, write_notebook
+
+pytestmark = pytest.mark.slow
+
+PARAMS = 'artifacts_dir = "_build/default"'
+
+
+@pytest.fixture
+def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    return make_project(tmp_path / "project", monkeypatch)
+
+
+@pytest.fixture
+def starts(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """Records every kernel start."""
+    calls: list[str] = []
+    real = execute.KernelSession._start
+
+    def spy(self):
+        calls.append(self.kernel)
+        return real(self)
+
+    monkeypatch.setattr(execute.KernelSession, "_start", spy)
+    return calls
+
+
+def test_a_cold_build_starts_one_kernel_for_all_its_notebooks(project: Path, starts: list[str]):
+    result = build_brief("params/default.yml")
+    assert [r.status for r in result.runs] == ["ran", "ran"]
+    assert len(starts) == 1
+
+
+def test_a_notebook_does_not_see_the_previous_notebooks_variables(project: Path):
+    nb_dir = project / "notebooks"
+    write_notebook(nb_dir / "03_leak.ipynb", [PARAMS, "print(weights)"])  # 02_beta defines it
+    with pytest.raises(BriefError, match=r"notebook 03_leak failed in cell 2.*NameError"):
+        build_brief("params/default.yml")
+
+
+def test_execution_counts_restart_at_one_in_every_notebook(project: Path):
+    build_brief("params/default.yml")
+    for stem in ("01_alpha", "02_beta"):
+        nb = nbformat.read(project / "_build" / "default" / "notebooks" / f"{stem}.ipynb", 4)
+        counts = [c.execution_count for c in nb.cells if c.cell_type == "code"]
+        assert counts == list(range(1, len(counts) + 1)), (stem, counts)
+
+
+def test_shared_kernel_outputs_equal_one_kernel_per_notebook(
+    project: Path, monkeypatch: pytest.MonkeyPatch
+):
+    build_brief("params/default.yml")
+    shared = snapshot(project / "_build" / "default")
+    # the same build with a fresh session (kernel) for every notebook
+    real_run = execute.KernelSession.run
+
+    def fresh(self, *args, **kwargs):
+        with execute.KernelSession(self.settings, self.kernel, self.cwd) as own:
+            return real_run(own, *args, **kwargs)
+
+    monkeypatch.setattr(execute.KernelSession, "run", fresh)
+    build_brief("params/default.yml", force=True)
+    assert snapshot(project / "_build" / "default") == shared
+
+
+def test_the_kernel_is_shut_down_after_the_build(project: Path, monkeypatch: pytest.MonkeyPatch):
+    sessions: list[execute.KernelSession] = []
+    real_init = execute.KernelSession.__init__
+
+    def record(self, *args, **kwargs):
+        real_init(self, *args, **kwargs)
+        sessions.append(self)
+
+    monkeypatch.setattr(execute.KernelSession, "__init__", record)
+    build_brief("params/default.yml")
+    assert len(sessions) == 1
+    assert sessions[0]._km is None and sessions[0]._pool._shutdown
+    manifest = json.loads((project / "_build" / "default" / "manifest.json").read_text())
+    assert sorted(manifest["notebooks"]) == ["01_alpha", "02_beta"]

@@ -1,0 +1,190 @@
+"""Real Quarto: `quarto render` in a fresh copy of the project, the PDF, the site and its cache.
+
+One copy of the project's files (what git tracks, nothing generated: no _build/, no
+report/_generated/, no _site/) is rendered once for the whole module with plain `quarto render`,
+exactly as a user who just cloned the repository would; the tests then read that render, render
+it again from clean to compare, and build the site of two briefs with `brief site`.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+import threading
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+
+import pytest
+
+from analysis.cli import main
+from tests.conftest import require_tool
+from tests.fixtures.pipeline.support import snapshot
+from tests.test_report_browser import draw
+
+pytestmark = [pytest.mark.quarto, pytest.mark.slow]
+
+ROOT = Path(__file__).resolve().parents[1]
+GENERATED = ("_site", "_build", ".quarto", "report/_generated", "report/files")
+
+
+def project_files() -> list[str]:
+    """What a clone holds: tracked files plus new ones not ignored (a change under test)."""
+    out = subprocess.run(
+        ["git", "ls-files", "--cached", "--others", "--exclude-standard"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.split("\n")
+    return [f for f in out if f and (ROOT / f).is_file()]
+
+
+def quarto_render(copy: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "BRIEF_PYTHON": sys.executable}  # the copy has no .venv/ of its own
+    for var in ("BRIEF_ROOT", "BRIEF_PARAMS", "QUARTO_PROFILE", "BRIEF_NOTEBOOKS_DIR"):
+        env.pop(var, None)
+    return subprocess.run(
+        [require_tool("quarto"), "render", *args],
+        cwd=copy,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=900,
+        check=False,
+    )
+
+
+@pytest.fixture(scope="module")
+def clone(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    require_tool("quarto")
+    copy = tmp_path_factory.mktemp("clone") / "project"
+    for f in project_files():
+        (copy / f).parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy2(ROOT / f, copy / f)
+    for name in GENERATED:
+        assert not (copy / name).exists(), name
+    proc = quarto_render(copy)
+    assert proc.returncode == 0, (proc.stdout + proc.stderr)[-3000:]
+    return copy
+
+
+@pytest.fixture(scope="module")
+def results(clone: Path) -> dict:
+    return json.loads((clone / "_build" / "default" / "results.json").read_text())
+
+
+def test_quarto_render_in_a_fresh_clone_makes_the_pages_and_the_pdf(clone: Path):
+    site = clone / "_site"
+    for page in ("index.html", "report/brief.html", "compare.html"):
+        assert (site / page).is_file(), page
+    assert (site / "report" / "brief.pdf").stat().st_size > 100_000
+    assert (site / "report" / "files" / "vega-bundle.js").is_file()
+    html = (site / "report" / "brief.html").read_text()
+    assert html.count('data-vega-spec="spec-') >= 10
+    for page in site.rglob("*.html"):  # no page loads a script or stylesheet from the network
+        text = page.read_text()
+        assert not re.search(r"<script[^>]+src=\"(https?:)?//", text), page
+        assert not re.search(r"<link[^>]+href=\"(https?:)?//[^\"]+\.(css|js)", text), page
+
+
+def test_the_pdf_states_every_claims_verdict(clone: Path, results: dict):
+    pdftotext = require_tool("pdftotext")
+    text = subprocess.run(
+        [pdftotext, "-layout", str(clone / "_site" / "report" / "brief.pdf"), "-"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    flat = " ".join(text.split())
+    assert results["brief"]["title"].split(":")[0] in flat
+    for cid, claim in sorted(results["claims"].items()):
+        assert f"Verdict: {claim['verdict']}." in flat, cid
+
+
+@pytest.fixture
+def served(clone: Path):
+    """The rendered site over HTTP on 127.0.0.1 (Quarto's module scripts need http://)."""
+    handler = functools.partial(SimpleHTTPRequestHandler, directory=str(clone / "_site"))
+    handler.log_message = lambda *a, **k: None  # type: ignore[method-assign]
+    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}"
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+def test_every_chart_on_every_page_draws_offline(clone: Path, served: str, tmp_path: Path):
+    site = clone / "_site"
+    pages = [site / "index.html", site / "report" / "brief.html", site / "compare.html"]
+    pages += sorted((site / "report" / "files" / "charts").glob("*.html"))
+    drawn_total = 0
+    for page in pages:
+        charts = page.read_text().count("data-vega-spec=")
+        url = f"{served}/{page.relative_to(site).as_posix()}"
+        dom, console = draw(url, tmp_path / f"profile-{page.stem}")
+        assert console == [], (page, console)
+        assert dom.count('data-vega-drawn="true"') == charts, page
+        drawn_total += charts
+    assert drawn_total >= 2 * 14  # every chart in the brief and on its own page
+
+
+def test_a_second_clean_render_is_byte_identical(clone: Path):
+    first = snapshot(clone / "_site")
+    for name in ("_site", ".quarto", "report/_generated", "report/files"):
+        shutil.rmtree(clone / name, ignore_errors=True)
+    proc = quarto_render(clone)
+    assert proc.returncode == 0, (proc.stdout + proc.stderr)[-3000:]
+    second = snapshot(clone / "_site")
+    assert sorted(second) == sorted(first)
+    assert [k for k in first if first[k] != second[k]] == []
+
+
+def test_the_pdf_is_dated_by_the_data_vintage(clone: Path):
+    pdfinfo = require_tool("pdfinfo")
+    info = subprocess.run(
+        [pdfinfo, "-isodates", str(clone / "_site" / "report" / "brief.pdf")],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    sources = json.loads((clone / "data" / "datapackage.json").read_text())["sources"]
+    vintage = max(s["retrieved"] for s in sources)
+    created = next(line for line in info.splitlines() if line.startswith("CreationDate:"))
+    assert created.split()[-1].startswith(f"{vintage}T00:00:00"), created
+
+
+def test_brief_site_with_two_briefs_then_a_warm_site_renders_nothing(
+    clone: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+):
+    for extra in (clone / "params").glob("*.yml"):
+        if extra.stem not in ("default", "ppp"):
+            extra.unlink()
+    monkeypatch.setenv("BRIEF_ROOT", str(clone))
+    for var in ("BRIEF_PARAMS", "QUARTO_PROFILE", "BRIEF_NOTEBOOKS_DIR"):
+        monkeypatch.delenv(var, raising=False)
+    monkeypatch.chdir(clone)
+    assert main(["site", "--jobs", "2"]) == 0
+    site = clone / "_site"
+    compare = (site / "compare.html").read_text()
+    assert "briefs/ppp/report/brief.html" in compare and "report/brief.html" in compare
+    assert (site / "briefs" / "ppp" / "report" / "brief.pdf").is_file()
+    assert not (site / "briefs" / "ppp" / "compare.html").exists()
+    ppp = (site / "briefs" / "ppp" / "report" / "brief.html").read_text()
+    assert 'href="../../../compare.html"' in ppp  # the one comparison page, at the site root
+    search = json.loads((site / "search.json").read_text())
+    assert {i["href"].split("#")[0] for i in search} >= {"index.html", "compare.html"}
+    err = capsys.readouterr().err
+    assert err.count("render   ") == 3  # default, ppp, the comparison page
+    cold = snapshot(site)
+    assert main(["site"]) == 0
+    err = capsys.readouterr().err
+    assert err.count("render   ") == 0 and err.count("cached   ") == 3
+    assert snapshot(site) == cold
