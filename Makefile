@@ -9,6 +9,12 @@ PYTHON ?= python3
 BRIEF ?= default
 QUARTO_CLI_VERSION ?= 1.10.19
 KERNEL_NAME := rand-brief
+# Validators that cannot live in the project's environment (README "Conformance"): cffconvert
+# needs jsonschema<4, frictionless >=4.20, so cffconvert gets a virtualenv of its own; axe-core is
+# an npm package. Both go into .tools/ (git-ignored). The others are dev pins in pyproject.toml.
+CFFCONVERT_VERSION ?= 2.0.0
+AXE_CORE_VERSION ?= 4.14.1
+TOOLS := .tools
 
 ifeq ($(CONDA_DEFAULT_ENV),rand-brief)
   ENV_DIR := $(CONDA_PREFIX)
@@ -19,13 +25,15 @@ else
 endif
 STAMP := $(ENV_DIR)/.rand-brief-installed
 
-.PHONY: setup brief compute site test lint format clean help
+.PHONY: setup brief compute site test lint format clean help tools check
 
 help:
 	@echo "make brief   - set up, compute and render the default brief (needs Quarto for the last step)"
 	@echo "make test    - set up, lint and run the tests"
 	@echo "make compute - set up and run the compute stage only (BRIEF=name picks params/<name>.yml)"
 	@echo "make site    - render every brief in params/ and the comparison page"
+	@echo "make tools   - install the validators that live outside the environment (.tools/)"
+	@echo "make check   - set up, install the validators and run the conformance tests"
 
 setup: $(STAMP)
 
@@ -63,6 +71,25 @@ format: setup
 
 test: lint
 	PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/python -m pytest
+
+# One stamp per pinned version: changing a version re-installs that tool.
+tools: $(TOOLS)/.cffconvert-$(CFFCONVERT_VERSION) $(TOOLS)/.axe-core-$(AXE_CORE_VERSION)
+
+$(TOOLS)/.cffconvert-$(CFFCONVERT_VERSION):
+	@mkdir -p $(TOOLS)
+	@[ -x $(TOOLS)/cffconvert/bin/python ] || $(PYTHON) -m venv $(TOOLS)/cffconvert
+	$(TOOLS)/cffconvert/bin/python -m pip install --quiet --disable-pip-version-check "cffconvert==$(CFFCONVERT_VERSION)"
+	@touch $@
+
+$(TOOLS)/.axe-core-$(AXE_CORE_VERSION):
+	@command -v npm >/dev/null 2>&1 || { echo "error: npm is needed to install axe-core (Node.js)." >&2; exit 2; }
+	@mkdir -p $(TOOLS)
+	npm install --prefix $(TOOLS) --no-save --no-audit --no-fund --loglevel=error "axe-core@$(AXE_CORE_VERSION)"
+	@touch $@
+
+# The conformance tests: frictionless, cffconvert, zizmor and axe-core (the last renders the brief).
+check: setup tools
+	PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/python -m pytest -m conformance
 
 clean:
 	rm -rf _build _site .quarto

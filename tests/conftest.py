@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import os
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -22,3 +25,52 @@ def require_tool(name: str) -> str:
 @pytest.fixture
 def root() -> Path:
     return ROOT
+
+
+# --- the real render, shared by every test that needs one (tests/test_quarto_real.py, the axe
+# check in tests/test_conformance_accessibility.py): rendered once per session.
+
+GENERATED = ("_site", "_build", ".quarto", "report/_generated", "report/files")
+
+
+def project_files() -> list[str]:
+    """What a clone holds: tracked files plus new ones not ignored (a change under test)."""
+    out = subprocess.run(
+        ["git", "ls-files", "--cached", "--others", "--exclude-standard"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.split("\n")
+    return [f for f in out if f and (ROOT / f).is_file()]
+
+
+def quarto_render(copy: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "BRIEF_PYTHON": sys.executable}  # the copy has no .venv/ of its own
+    for var in ("BRIEF_ROOT", "BRIEF_PARAMS", "QUARTO_PROFILE", "BRIEF_NOTEBOOKS_DIR"):
+        env.pop(var, None)
+    return subprocess.run(
+        [require_tool("quarto"), "render", *args],
+        cwd=copy,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=900,
+        check=False,
+    )
+
+
+@pytest.fixture(scope="session")
+def clone(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A fresh copy of the project (nothing generated) rendered with plain `quarto render`, as a
+    user who just cloned the repository would; once per session, its root (``_site/`` inside)."""
+    require_tool("quarto")
+    copy = tmp_path_factory.mktemp("clone") / "project"
+    for f in project_files():
+        (copy / f).parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy2(ROOT / f, copy / f)
+    for name in GENERATED:
+        assert not (copy / name).exists(), name
+    proc = quarto_render(copy)
+    assert proc.returncode == 0, (proc.stdout + proc.stderr)[-3000:]
+    return copy

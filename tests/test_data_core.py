@@ -176,7 +176,7 @@ def test_curate_removes_stale_files_and_keeps_hand_files(small_root, tmp_path):
     assert not (out / "indicators" / "voeten.csv").exists()
     assert (out / "exercises.csv").read_text() == text
     pkg = json.loads((out / "datapackage.json").read_text())
-    assert [s["id"] for s in pkg["sources"]] == ["imf_weo", "hand"]
+    assert [s["id"] for s in pkg["provenance"]["sources"]] == ["imf_weo", "hand"]
     assert "exercises.csv" in {r["path"] for r in pkg["resources"]}
 
 
@@ -187,8 +187,8 @@ def test_datapackage_describes_schema_sources_and_raw_hashes(small_root):
     assert ind["schema"]["primaryKey"] == ["iso3", "year", "indicator"]
     assert {f["name"]: f["type"] for f in ind["schema"]["fields"]}["value"] == "number"
     assert ind["hash"] == "sha256:" + cur.sha256_file(small_root / "data" / ind["path"])
-    weo = next(s for s in pkg["sources"] if s["id"] == "imf_weo")
-    for key in ("publisher", "title", "version", "path", "licence", "retrieved"):
+    weo = next(s for s in pkg["provenance"]["sources"] if s["id"] == "imf_weo")
+    for key in ("publisher", "title", "version", "url", "licence", "retrieved"):
         assert weo[key], key
     for f in weo["raw_files"]:
         assert f["sha256"] == cur.sha256_file(RAW_DIR / f["path"])
@@ -198,7 +198,7 @@ def test_committed_data_equals_a_fresh_curate(tmp_path):
     raw = need_raw()
     committed = ROOT / "data"
     pkg = json.loads((committed / "datapackage.json").read_text())
-    only = [s["id"] for s in pkg["sources"] if s["id"] != hand.SOURCE["id"]]
+    only = [s["id"] for s in pkg["provenance"]["sources"] if s["id"] != hand.SOURCE["id"]]
     out = tmp_path / "data"
     for rel in cur.HAND_FILES:
         if (committed / rel).exists():
@@ -322,11 +322,11 @@ def test_missing_data_file(root_copy, capsys):
 def test_raw_file_whose_checksum_changed(root_copy, tmp_path, capsys):
     pkg = json.loads((root_copy / "data" / "datapackage.json").read_text())
     raw = tmp_path / "raw"
-    for s in pkg["sources"]:
+    for s in pkg["provenance"]["sources"]:
         for f in s["raw_files"]:
             (raw / f["path"]).parent.mkdir(parents=True, exist_ok=True)
             shutil.copyfile(RAW_DIR / f["path"], raw / f["path"])
-    changed = raw / pkg["sources"][0]["raw_files"][0]["path"]
+    changed = raw / pkg["provenance"]["sources"][0]["raw_files"][0]["path"]
     changed.write_bytes(changed.read_bytes() + b"\n")
     assert main(["data", "check", "--raw", str(raw)]) == 2
     err = capsys.readouterr().err

@@ -232,7 +232,7 @@ def test_committed_table_is_valid_cited_and_described(name):
     res = next(r for r in pkg["resources"] if r["path"] == f"{name}.csv")
     assert res["hash"] == "sha256:" + cur.sha256_file(path)
     assert {f["name"]: f["type"] for f in res["schema"]["fields"]}["year"] == "integer"
-    src = next(s for s in pkg["sources"] if s["id"] == "hand")
+    src = next(s for s in pkg["provenance"]["sources"] if s["id"] == "hand")
     assert f"data/{name}.csv" in {f["path"] for f in src["files"]}
     assert "raw_files" not in src  # brief data check looks for raw files in the raw folder
 
@@ -284,7 +284,7 @@ def test_curate_keeps_hand_files_byte_for_byte_and_records_their_source(tmp_path
     cur.curate(RAW_DIR, ["voeten"], data_dir=data, echo=lambda *_: None)
     assert (data / "exercises.csv").read_text(encoding="utf-8") == text
     pkg = json.loads((data / "datapackage.json").read_text("utf-8"))
-    src = {s["id"]: s for s in pkg["sources"]}["hand"]
+    src = {s["id"]: s for s in pkg["provenance"]["sources"]}["hand"]
     assert src["files"] == [
         {
             "path": "data/exercises.csv",

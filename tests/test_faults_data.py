@@ -217,10 +217,10 @@ def test_random_rows_under_a_valid_header_give_a_table_or_an_error_naming_it(pro
 
 def test_a_malformed_sources_entry_is_named(project, capsys):
     package = package_of(project)
-    package["sources"] = [{"id": "x", "raw_files": [{"path": "a.csv"}]}]  # no sha256
+    package["provenance"] = {"sources": [{"id": "x", "raw_files": [{"path": "a.csv"}]}]}  # no sha
     (project / "data" / "datapackage.json").write_text(json.dumps(package))
     (project / "raw").mkdir()
     assert main(["data", "check", "--raw", str(project / "raw")]) == 2
     err = capsys.readouterr().err
-    assert "error: data/datapackage.json: sources[0] is not an object whose raw_files" in err
+    assert "error: data/datapackage.json: provenance.sources[0] is not an object whose" in err
     assert "Traceback" not in err

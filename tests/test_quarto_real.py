@@ -1,7 +1,8 @@
 """Real Quarto: `quarto render` in a fresh copy of the project, the PDF, the site and its cache.
 
 One copy of the project's files (what git tracks, nothing generated: no _build/, no
-report/_generated/, no _site/) is rendered once for the whole module with plain `quarto render`,
+report/_generated/, no _site/) is rendered once per session with plain `quarto render`
+(tests/conftest.py: clone, shared with the accessibility check),
 exactly as a user who just cloned the repository would; the tests then read that render, render
 it again from clean to compare, and build the site of two briefs with `brief site`.
 """
@@ -10,11 +11,9 @@ from __future__ import annotations
 
 import functools
 import json
-import os
 import re
 import shutil
 import subprocess
-import sys
 import threading
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -22,55 +21,11 @@ from pathlib import Path
 import pytest
 
 from analysis.cli import main
-from tests.conftest import require_tool
+from tests.conftest import quarto_render, require_tool
 from tests.fixtures.pipeline.support import snapshot
 from tests.test_report_browser import draw
 
 pytestmark = [pytest.mark.quarto, pytest.mark.slow]
-
-ROOT = Path(__file__).resolve().parents[1]
-GENERATED = ("_site", "_build", ".quarto", "report/_generated", "report/files")
-
-
-def project_files() -> list[str]:
-    """What a clone holds: tracked files plus new ones not ignored (a change under test)."""
-    out = subprocess.run(
-        ["git", "ls-files", "--cached", "--others", "--exclude-standard"],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        check=True,
-    ).stdout.split("\n")
-    return [f for f in out if f and (ROOT / f).is_file()]
-
-
-def quarto_render(copy: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "BRIEF_PYTHON": sys.executable}  # the copy has no .venv/ of its own
-    for var in ("BRIEF_ROOT", "BRIEF_PARAMS", "QUARTO_PROFILE", "BRIEF_NOTEBOOKS_DIR"):
-        env.pop(var, None)
-    return subprocess.run(
-        [require_tool("quarto"), "render", *args],
-        cwd=copy,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=900,
-        check=False,
-    )
-
-
-@pytest.fixture(scope="module")
-def clone(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    require_tool("quarto")
-    copy = tmp_path_factory.mktemp("clone") / "project"
-    for f in project_files():
-        (copy / f).parent.mkdir(parents=True, exist_ok=True)
-        shutil.copy2(ROOT / f, copy / f)
-    for name in GENERATED:
-        assert not (copy / name).exists(), name
-    proc = quarto_render(copy)
-    assert proc.returncode == 0, (proc.stdout + proc.stderr)[-3000:]
-    return copy
 
 
 @pytest.fixture(scope="module")
@@ -155,7 +110,8 @@ def test_the_pdf_is_dated_by_the_data_vintage(clone: Path):
         text=True,
         check=True,
     ).stdout
-    sources = json.loads((clone / "data" / "datapackage.json").read_text())["sources"]
+    package = json.loads((clone / "data" / "datapackage.json").read_text())
+    sources = package["provenance"]["sources"]
     vintage = max(s["retrieved"] for s in sources)
     created = next(line for line in info.splitlines() if line.startswith("CreationDate:"))
     assert created.split()[-1].startswith(f"{vintage}T00:00:00"), created

@@ -85,7 +85,7 @@ def test_embedded_spec_is_the_build_spec(written: Path):
 def test_provenance_lists_sources_params_and_code_version(written: Path):
     text = (written / "_generated" / "provenance.md").read_text()
     dp = json.loads(DATAPACKAGE.read_text())
-    for src in dp["sources"]:
+    for src in dp["provenance"]["sources"]:
         assert src["publisher"] in text and src["version"] in text
         for f in src["raw_files"]:
             assert f["sha256"] in text
@@ -284,18 +284,9 @@ def test_evidence_reads_in_plain_words_with_percentages_and_measure_names():
     assert fr.percent(0.9999) == ">99%" and fr.percent(0.0) == "0%" and fr.percent(1.0) == "100%"
 
 
-@pytest.mark.parametrize(
-    "layout",
-    [
-        {"raw_files": {"milex.xlsx": "sha256:" + "a" * 64}},
-        {"raw_files": [{"path": "milex.xlsx", "hash": "a" * 64}]},
-        {"raw_files": ["milex.xlsx"], "raw_sha256": {"milex.xlsx": "a" * 64}},
-        {"raw_files": ["milex.xlsx"], "top": {"milex.xlsx": "a" * 64}},
-    ],
-)
-def test_provenance_finds_raw_checksums_in_every_layout(layout):
-    top = layout.pop("top", None)
-    src = {
+def _source(**over):
+    """A ``provenance.sources`` record as ``brief data curate`` writes it."""
+    return {
         "id": "sipri_milex",
         "publisher": "SIPRI",
         "title": "Milex",
@@ -303,10 +294,14 @@ def test_provenance_finds_raw_checksums_in_every_layout(layout):
         "retrieved": "2026-11-28",
         "licence": "free for non-commercial use",
         "url": "https://www.sipri.org/databases/milex",
-        **layout,
+        "raw_files": [{"path": "milex.xlsx", "bytes": 10, "sha256": "a" * 64}],
+        "caveats": [],
+        **over,
     }
-    dp = {"sources": [src], **({"raw_files": top} if top else {})}
-    (row,) = fr.source_rows(dp)
+
+
+def test_provenance_reads_the_curated_layout():
+    (row,) = fr.source_rows({"provenance": {"sources": [_source()]}})
     assert row == [
         "SIPRI",
         "Milex",
@@ -315,12 +310,49 @@ def test_provenance_finds_raw_checksums_in_every_layout(layout):
         "https://www.sipri.org/databases/milex",
         "milex.xlsx: sha256 " + "a" * 64,
     ]
+    files = [{"path": "data/x.csv", "bytes": 1, "sha256": "b" * 64}]
+    hand = {k: v for k, v in _source(files=files).items() if k != "raw_files"}
+    (row,) = fr.source_rows({"provenance": {"sources": [hand]}})
+    assert row[5] == "data/x.csv: sha256 " + "b" * 64
 
 
-def test_provenance_says_when_a_checksum_or_field_is_missing():
-    (row,) = fr.source_rows({"sources": [{"title": "X", "raw_files": ["x.csv"]}]})
+def test_provenance_reads_the_committed_datapackage():
+    dp = json.loads((Path(__file__).parents[1] / "data" / "datapackage.json").read_text())
+    rows = fr.source_rows(dp)
+    assert len(rows) == len(dp["provenance"]["sources"]) >= 2
+    for row, src in zip(rows, dp["provenance"]["sources"], strict=True):
+        files = src.get("raw_files", src.get("files"))
+        assert row[1] == src["title"] and row[5].count(": sha256 ") == len(files) >= 1
+
+
+def test_provenance_says_when_a_field_is_empty():
+    (row,) = fr.source_rows(
+        {"provenance": {"sources": [_source(publisher="", version="", retrieved="", licence="")]}}
+    )
     assert row[0] == "not stated" and row[2] == "not stated" and row[3] == "not stated"
-    assert row[5] == "x.csv: checksum not recorded"
+
+
+@pytest.mark.parametrize(
+    ("package", "expected"),
+    [
+        ({"sources": [{"title": "X"}]}, "key 'provenance.sources': empty or missing"),
+        ({"provenance": {"sources": []}}, "key 'provenance.sources': empty or missing"),
+        ({"provenance": {"sources": ["imf_weo"]}}, "provenance.sources[0]: found str"),
+        (
+            {"provenance": {"sources": [_source(publisher=None)]}},
+            "provenance.sources[0]: key 'publisher' missing",
+        ),
+        (
+            {"provenance": {"sources": [_source(raw_files=[{"path": "x.csv"}])]}},
+            "provenance source 'sipri_milex': file record",
+        ),
+    ],
+)
+def test_a_datapackage_not_in_the_curated_layout_is_one_line(package, expected):
+    with pytest.raises(BriefError) as err:
+        fr.source_rows(package)
+    msg = str(err.value)
+    assert msg.startswith("data/datapackage.json: ") and expected in msg and "\n" not in msg
 
 
 def test_sensitivity_numbers_read_in_plain_words():
@@ -388,8 +420,8 @@ def test_provenance_links_each_dataset_and_lists_raw_files_with_checksums(writte
     text = (written / "_generated" / "provenance.md").read_text()
     header = next(line for line in text.splitlines() if line.startswith("| Publisher"))
     assert header == "| Publisher | Dataset | Version | Licence |"
-    for src in dp["sources"]:
-        assert f"[{src['title']}]({src['path']})" in text
+    for src in dp["provenance"]["sources"]:
+        assert f"[{src['title']}]({src['url']})" in text
         for f in src["raw_files"]:
             assert f"- `{f['path']}`\\\n  SHA-256 `{f['sha256']}`" in text
     assert max(len(line) for line in text.splitlines() if "SHA-256 `" in line) < 80

@@ -63,18 +63,29 @@ def verify_curated(data_dir: Path) -> dict[str, str]:
     return dict(sorted(out.items()))
 
 
+def provenance_sources(pkg: dict) -> list[dict]:
+    """The ``provenance.sources`` records of datapackage.json (see ``curate.datapackage``)."""
+    prov = pkg.get("provenance")
+    sources = prov.get("sources") if isinstance(prov, dict) else None
+    if not isinstance(sources, list):
+        raise BriefError(
+            f"data/{PACKAGE}: key 'provenance.sources' missing; expected a list of source "
+            f"records; {REBUILD}"
+        )
+    return sources
+
+
 def verify_raw(raw_dir: Path, pkg: dict) -> int:
     """Check every raw file's SHA-256 against datapackage.json; returns how many were checked."""
     n = 0
-    sources = pkg.get("sources", [])
-    for i, src in enumerate(sources if isinstance(sources, list) else [None]):
+    for i, src in enumerate(provenance_sources(pkg)):
         files = src.get("raw_files", []) if isinstance(src, dict) else None
         if not isinstance(files, list) or not all(
             isinstance(f, dict) and isinstance(f.get("path"), str) and "sha256" in f for f in files
         ):
             raise BriefError(
-                f"data/{PACKAGE}: sources[{i}] is not an object whose raw_files each have a path "
-                f"and a sha256; {REBUILD}"
+                f"data/{PACKAGE}: provenance.sources[{i}] is not an object whose raw_files each "
+                f"have a path and a sha256; {REBUILD}"
             )
         for f in files:
             p = raw_dir / f["path"]

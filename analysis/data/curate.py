@@ -4,7 +4,9 @@ Runs every source in registry order (``analysis.data.sources.SOURCE_MODULES``; a
 written yet is skipped and reported), writes the indicator rows of each source to
 ``data/indicators/<source>.csv`` (one table, split into a folder), every other table to
 ``data/<name>.csv``, the country table and the union of the alias files, validates everything,
-describes it in ``data/datapackage.json`` (Frictionless Data Package) and the data dictionary
+describes it in ``data/datapackage.json`` (a Frictionless Data Package, v1 spec: ``sources`` and
+``licenses`` as objects on the package and on every resource; the raw-file provenance in the
+custom property ``provenance``, see :func:`datapackage`) and the data dictionary
 ``data/README.md``. Everything is written to a temporary folder first and moved into place file by
 file only after everything succeeded; files of the previous curation that are no longer produced
 are removed. The hand-curated ``data/exercises.csv`` and ``data/events.csv`` are inputs: they are
@@ -16,6 +18,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import re
 import shutil
 import tempfile
 from collections.abc import Callable, Sequence
@@ -124,18 +127,62 @@ def schema_for(name: str, df: pd.DataFrame) -> dict:
 
 
 def _entry(s: dict, files_key: str, files: list[dict]) -> dict:
-    """A datapackage source entry from a module's ``SOURCE`` and its input files' records."""
+    """A ``provenance.sources`` record from a module's ``SOURCE`` and its input files' records."""
     return {
         "id": s["id"],
         "title": s["title"],
         "publisher": s["publisher"],
         "version": s["version"],
-        "path": s["url"],
+        "url": s["url"],
         "licence": s["licence"],
         "retrieved": s["retrieved"],
         files_key: files,
         "caveats": list(s.get("caveats") or []),
     }
+
+
+# Open Definition licence ids a source's licence text may start with, and the licence's text.
+OPEN_LICENCES = (
+    (
+        re.compile(r"CC[- ]BY[- ]4\.0\b"),
+        "CC-BY-4.0",
+        "https://creativecommons.org/licenses/by/4.0/",
+    ),
+    (re.compile(r"MIT\b"), "MIT", "https://opensource.org/licenses/MIT"),
+)
+# The tables this project builds itself (country codes, the alias files): the code's licence.
+PROJECT_LICENCE = {
+    "name": "MIT",
+    "path": "https://opensource.org/licenses/MIT",
+    "title": "MIT (this project's own table, built by its code)",
+}
+DERIVED_SOURCES = {
+    "countries": "this project: ISO 3166 (pycountry) and the country codes and names of WDI, the "
+    "IMF WEO, Voeten's ideal points and the COW state list (raw files and SHA-256 in "
+    "provenance.countries_built_from)",
+    "country_aliases": "this project: the alias files analysis/data/aliases/<source>.csv",
+}
+
+
+def licence_object(entry: dict) -> dict:
+    """A Frictionless ``licenses`` item for a source: the Open Definition ``name`` when the
+    licence text starts with one, else ``path`` = the source's page, where the publisher states
+    its terms; ``title`` is always the licence text as the source states it."""
+    text = entry["licence"]
+    for pattern, name, url in OPEN_LICENCES:
+        if pattern.match(text):
+            return {"name": name, "path": url, "title": text}
+    if not entry["url"]:
+        raise BriefError(
+            f"source {entry['id']!r}: licence {text!r} names no open licence and the source has "
+            "no url; expected either (a datapackage licence needs a name or a path)"
+        )
+    return {"path": entry["url"], "title": text}
+
+
+def source_object(entry: dict) -> dict:
+    """A Frictionless ``sources`` item: the source's title and, when it has one, its URL."""
+    return {"title": entry["title"], **({"path": entry["url"]} if entry["url"] else {})}
 
 
 def _file_record(path: Path, name: str) -> dict:
@@ -201,12 +248,28 @@ def build(raw_dir: Path, only: Sequence[str] | None = None, echo: Callable = pri
 
 
 def datapackage(files: dict, out: Path, entries: list[dict], countries_raw: list[dict]) -> dict:
+    """The Frictionless descriptor (Data Package v1, ``tabular-data-package``).
+
+    Spec properties: ``sources`` and ``licenses`` are lists of objects, on the package (every
+    source; every licence) and on each resource (its own). Custom properties: ``provenance`` on
+    the package (``sources``: one record per source with id, title, publisher, version, url,
+    licence, retrieved date, caveats and its input files with bytes and SHA-256, under
+    ``raw_files`` (in the raw folder) or ``files`` (the hand-curated tables, in ``data/``);
+    ``countries_built_from``: the raw files of ``countries.csv``), and ``table`` (the table a
+    file belongs to) and ``units`` (indicator id -> unit) on resources.
+    """
+    by_id = {e["id"]: e for e in entries}
     resources = []
     for rel in sorted(files):
         name, df, sid = files[rel]
         p = out / rel
+        if sid:
+            sources, licences = [source_object(by_id[sid])], [licence_object(by_id[sid])]
+        else:
+            sources, licences = [{"title": DERIVED_SOURCES[name]}], [PROJECT_LICENCE]
         res = {
             "name": rel.removesuffix(".csv").replace("/", "-").replace("_", "-").lower(),
+            "profile": "tabular-data-resource",
             "table": name,
             "path": rel,
             "format": "csv",
@@ -215,7 +278,8 @@ def datapackage(files: dict, out: Path, entries: list[dict], countries_raw: list
             "bytes": p.stat().st_size,
             "hash": "sha256:" + sha256_file(p),
             "schema": schema_for(name, df),
-            "sources": [sid] if sid else ["derived"],
+            "sources": sources,
+            "licenses": licences,
         }
         if name == INDICATORS:  # unit and source are fixed per indicator: not repeated per row
             from analysis.data import registry
@@ -223,13 +287,18 @@ def datapackage(files: dict, out: Path, entries: list[dict], countries_raw: list
             reg = registry.indicators()
             res["units"] = {k: reg[k]["unit"] for k in sorted(df["indicator"].unique())}
         resources.append(res)
+    licences = []
+    for lic in [*(licence_object(e) for e in entries), PROJECT_LICENCE]:
+        if lic not in licences:
+            licences.append(lic)
     return {
         "name": PACKAGE_NAME,
         "title": "Curated data for the RAND RR-3067 research brief",
-        "profile": "data-package",
+        "profile": "tabular-data-package",
+        "licenses": licences,
+        "sources": [source_object(e) for e in entries],
         "resources": resources,
-        "sources": entries,
-        "countries_built_from": countries_raw,
+        "provenance": {"sources": entries, "countries_built_from": countries_raw},
     }
 
 
@@ -247,8 +316,9 @@ def hand_resources(data_dir: Path, countries: pd.DataFrame) -> dict:
 
 
 def hand_entry(data_dir: Path, hand_files: dict) -> dict:
-    """The datapackage source entry of the hand-curated tables: their own SHA-256s stand where a
-    source's raw files would (they are the inputs; every row cites its page), under ``files``."""
+    """The ``provenance.sources`` record of the hand-curated tables: their own SHA-256s stand
+    where a source's raw files would (they are the inputs; every row cites its page), under
+    ``files``."""
     # not "raw_files": these are checked as curated files, not in the raw folder
     files = [_file_record(data_dir / rel, f"data/{rel}") for rel in sorted(hand_files)]
     return _entry(hand.SOURCE, "files", files)

@@ -149,6 +149,21 @@ def render(package: dict, files: dict) -> str:
         "file (schema, primary key, SHA-256) and each source (publisher, version, URL, licence,",
         "retrieval date, SHA-256 of every raw file).",
         "",
+        "`datapackage.json` is a Frictionless Data Package (v1, `tabular-data-package`; checked",
+        "with `frictionless validate data/datapackage.json`). `sources` and `licenses` are lists",
+        "of objects on the package and on each resource (a licence has its Open Definition",
+        "`name` where the source's terms are one, else `path`, the source's page stating its",
+        "terms; `title` is the terms as the source states them). Custom properties:",
+        "",
+        "- `provenance.sources`: one record per source: `id, title, publisher, version, url,",
+        "  licence, retrieved, caveats` and its input files (`path, bytes, sha256`) under",
+        "  `raw_files` (relative to the raw folder) or, for the hand-curated tables, `files`",
+        "  (relative to the project).",
+        "- `provenance.countries_built_from`: the raw files (`path, sha256`) `countries.csv` is",
+        "  built from.",
+        "- on each resource, `table` (the table the file belongs to) and, on `indicators/*.csv`,",
+        "  `units` (indicator id -> unit).",
+        "",
         "Country codes: ISO 3166 alpha-3 in every table (`countries.csv`: `iso3, name, iso2,",
         "cow_ccode, kind`). Aggregates are dropped from the indicator tables except `WLD` (world).",
         "Each source maps its names and codes through `analysis/data/aliases/<source>.csv`; the",
@@ -185,10 +200,10 @@ def render(package: dict, files: dict) -> str:
         "## Sources",
         "",
     ]
-    for s in package["sources"]:
+    for s in package["provenance"]["sources"]:
         lines.append(f"### `{s['id']}`: {_md_cell(s['title'])}")
         lines.append("")
-        where = f"; <{s['path']}>" if s["path"] else ""
+        where = f"; <{s['url']}>" if s["url"] else ""
         lines.append(
             f"{_md_cell(s['publisher'])}; version {_md_cell(s['version'])}; "
             f"licence: {_md_cell(s['licence'])}; retrieved {s['retrieved']}{where}."

@@ -421,81 +421,60 @@ def _raw(value: Any) -> str:
     return str(value)
 
 
-def _first(d: Mapping[str, Any], *keys: str) -> Any:
-    for k in keys:
-        if d.get(k) not in (None, "", []):
-            return d[k]
-    return ""
+# The one layout ``brief data curate`` writes (docs/contracts.md section 1): the custom property
+# ``provenance.sources`` of data/datapackage.json, one record per source.
+SOURCE_KEYS = ("id", "title", "publisher", "version", "url", "licence", "retrieved")
 
 
-def _checksums(src: Mapping[str, Any], datapackage: Mapping[str, Any]) -> list[str]:
-    """``<raw file>: sha256 <hex>`` for every raw file of a source, in any of the layouts a
-    datapackage may use: a mapping path → hash, a list of ``{path, sha256|hash}`` records, or a
-    list of paths whose hashes sit in a mapping of the source or of the whole datapackage."""
-    files = _first(src, "raw_files", "files", "checksums")
-    lookups = [
-        x
-        for x in (
-            src.get("raw_sha256"),
-            src.get("checksums"),
-            src.get("sha256"),
-            datapackage.get("raw_files"),
-            datapackage.get("raw_checksums"),
+def _provenance_sources(datapackage: Mapping[str, Any]) -> list[Mapping[str, Any]]:
+    prov = datapackage.get("provenance")
+    sources = prov.get("sources") if isinstance(prov, Mapping) else None
+    if not isinstance(sources, list) or not sources:
+        raise BriefError(
+            "data/datapackage.json: key 'provenance.sources': empty or missing, expected one "
+            "record per source; `brief data curate` writes it"
         )
-        if isinstance(x, Mapping)
-    ]
+    for i, src in enumerate(sources):
+        where = f"data/datapackage.json: provenance.sources[{i}]"
+        if not isinstance(src, Mapping):
+            raise BriefError(f"{where}: found {type(src).__name__}; expected an object")
+        missing = [k for k in SOURCE_KEYS if not isinstance(src.get(k), str)]
+        if missing:
+            raise BriefError(f"{where}: key {missing[0]!r} missing; expected a string")
+    return sources
 
-    def digest_of(name: str) -> str:
-        for table in lookups:
-            if name in table:
-                return str(table[name]).removeprefix("sha256:")
-        return ""
 
-    sums: list[str] = []
-    if isinstance(files, Mapping):
-        sums = [f"{k}: sha256 {str(v).removeprefix('sha256:')}" for k, v in sorted(files.items())]
-    elif isinstance(files, list):
-        for f in files:
-            if isinstance(f, Mapping):
-                name = str(_first(f, "path", "name", "file"))
-                digest = str(_first(f, "sha256", "hash", "checksum")) or digest_of(name)
-            else:
-                name, digest = str(f), digest_of(str(f))
-            digest = digest.removeprefix("sha256:")
-            sums.append(f"{name}: sha256 {digest}" if digest else f"{name}: checksum not recorded")
-    digest = _first(src, "sha256", "hash")
-    if digest and not isinstance(digest, Mapping) and not sums:
-        sums.append(f"sha256 {str(digest).removeprefix('sha256:')}")
+def _checksums(src: Mapping[str, Any]) -> list[str]:
+    """``<file>: sha256 <hex>`` for every input file of a source record: ``raw_files`` (in the
+    raw folder) or, for the hand-curated tables, ``files``; each ``{path, bytes, sha256}``."""
+    files = src.get("raw_files", src.get("files"))
+    where = f"data/datapackage.json: provenance source {src['id']!r}"
+    if not isinstance(files, list):
+        raise BriefError(f"{where}: key 'raw_files' (or 'files') missing; expected a list")
+    sums = []
+    for f in files:
+        if not (isinstance(f, Mapping) and isinstance(f.get("path"), str) and f.get("sha256")):
+            raise BriefError(f"{where}: file record {f!r}; expected {{path, bytes, sha256}}")
+        sums.append(f"{f['path']}: sha256 {f['sha256']}")
     return sums
 
 
 def source_rows(datapackage: Mapping[str, Any]) -> list[list[str]]:
-    """Publisher, title, version, licence, URL and raw-file checksums of every source."""
+    """Publisher, title, version, licence, URL and input-file checksums of every source, from
+    ``provenance.sources``; an empty field is shown as "not stated"."""
     rows = []
-    sources = datapackage.get("sources") or []
-    if isinstance(sources, Mapping):
-        sources = [{"id": k, **v} for k, v in sources.items()]
-    for src in sources:
-        lic = _first(src, "licenses", "licences", "license", "licence")
-        if isinstance(lic, list):
-            lic = "; ".join(
-                str(_first(x, "title", "name", "path")) if isinstance(x, Mapping) else str(x)
-                for x in lic
-            )
-        elif isinstance(lic, Mapping):
-            lic = str(_first(lic, "title", "name", "path"))
-        sums = _checksums(src, datapackage)
-        version = str(_first(src, "version"))
-        retrieved = _first(src, "retrieved", "accessed")
+    for src in _provenance_sources(datapackage):
+        sums = _checksums(src)
+        version, retrieved = src["version"], src["retrieved"]
         if retrieved:
             version = f"{version} (retrieved {retrieved})" if version else f"retrieved {retrieved}"
         rows.append(
             [
-                str(_first(src, "publisher", "producer")) or "not stated",
-                str(_first(src, "title", "dataset", "id", "name")),
+                src["publisher"] or "not stated",
+                src["title"] or src["id"],
                 version or "not stated",
-                str(lic) or "not stated",
-                str(_first(src, "url", "path", "homepage")),
+                src["licence"] or "not stated",
+                src["url"],
                 "; ".join(sums) if sums else "not recorded",
             ]
         )
@@ -558,11 +537,16 @@ def notebooks_md(stems: Iterable[str]) -> str:
 
 
 def data_vintage(datapackage: Mapping[str, Any]) -> str:
-    """The data's vintage: the latest retrieval date (ISO) among the sources, '' if none.
+    """The data's vintage: the latest retrieval date (ISO) among ``provenance.sources`` (the
+    layout ``brief data curate`` writes), '' if none.
 
     It changes only when a source is re-curated, so it dates the PDF reproducibly.
     """
-    dates = [str(s.get("retrieved") or "") for s in datapackage.get("sources") or []]
+    prov = datapackage.get("provenance")
+    sources = prov.get("sources") if isinstance(prov, Mapping) else None
+    if not isinstance(sources, list):
+        sources = []
+    dates = [str(s.get("retrieved") or "") for s in sources if isinstance(s, Mapping)]
     return max((d for d in dates if re.match(r"^\d{4}-\d{2}-\d{2}$", d)), default="")
 
 

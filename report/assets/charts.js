@@ -2,6 +2,9 @@
 // A chart is a <div data-vega-spec="ID"> whose Vega-Lite spec sits in
 // <script type="application/json" id="ID">; a static image inside the div (class
 // "brief-chart-static") is shown until the interactive chart is drawn, then removed.
+// vega-embed's action menu is off: the chart's container is role="img" (its alt text), which must
+// hold nothing focusable (axe: nested-interactive), and the menu's <summary> has no name (axe:
+// summary-name). Each figure links its data (CSV) and the chart's own page instead.
 (function () {
   "use strict";
   function draw() {
@@ -21,7 +24,7 @@
       el.appendChild(target);
       var options = {
         renderer: "svg",
-        actions: { export: true, source: false, compiled: false, editor: false }
+        actions: false
       };
       window.vegaEmbed(target, spec, options).then(function () {
         var fallback = el.querySelector(".brief-chart-static");
