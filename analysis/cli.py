@@ -17,6 +17,7 @@ from analysis.pipeline.cli import run
 from analysis.publish.cli import fragments, prerender, render, site
 
 EXIT_USER_ERROR = 2
+EXIT_INTERRUPTED = 130  # 128 + SIGINT, what shells report for a command stopped by Ctrl-C
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -48,7 +49,11 @@ def main(argv: list[str] | None = None) -> int:
     except BriefError as exc:
         click.echo(f"error: {exc}", err=True)
         return EXIT_USER_ERROR
-    except click.exceptions.Abort:
+    except KeyboardInterrupt:
+        return _interrupted()
+    except click.exceptions.Abort as exc:
+        if isinstance(exc.__cause__, KeyboardInterrupt):  # click turns Ctrl-C into Abort
+            return _interrupted()
         click.echo("aborted", err=True)
         return 1
     except click.ClickException as exc:  # usage errors: click's own one-line message
@@ -57,6 +62,12 @@ def main(argv: list[str] | None = None) -> int:
     except click.exceptions.Exit as exc:
         return exc.exit_code
     return 0
+
+
+def _interrupted() -> int:
+    """Ctrl-C: whatever was being built was discarded (builds publish only when complete)."""
+    click.echo("interrupted: nothing half-written was kept", err=True)
+    return EXIT_INTERRUPTED
 
 
 def entry_point() -> None:  # console_scripts target

@@ -4,9 +4,35 @@ Anything the user can fix (a bad parameter, a missing or corrupted data file, a 
 raised) is raised as :class:`BriefError` with a one-line message naming the file, key or row and
 what was expected. The CLI prints it as ``error: <message>`` and exits with status 2, with no
 traceback. Programming errors are left as ordinary exceptions.
+
+The message is one line of at most :data:`MAX_MESSAGE` characters whatever the input: whitespace
+runs (newlines included) become one space, and a longer message is cut, saying so. Code that
+quotes user input in a message should cut it first (``analysis.params.quote``), so the cut here
+is a last resort that never hides the start of the message.
 """
 
 from __future__ import annotations
+
+#: The longest message a BriefError prints (characters).
+MAX_MESSAGE = 4000
+#: A value, key or reason quoted in a message is cut to this many characters (:func:`clip`).
+MAX_QUOTED = 200
+
+
+def clip(text: object, limit: int = MAX_QUOTED) -> str:
+    """``text`` cut to ``limit`` characters (saying how long it was), for quoting in a message."""
+    text = str(text)
+    if len(text) <= limit:
+        return text
+    return f"{text[:limit]}… ({len(text):,} characters)"
+
+
+def one_line(text: object, limit: int = MAX_MESSAGE) -> str:
+    """``text`` on one line (whitespace collapsed), cut to ``limit`` characters."""
+    line = " ".join(str(text).split())
+    if len(line) > limit:
+        line = f"{line[:limit]}… (message cut at {limit:,} of {len(line):,} characters)"
+    return line
 
 
 class BriefError(Exception):
@@ -16,5 +42,5 @@ class BriefError(Exception):
         super().__init__(message)
         self.message = message
 
-    def __str__(self) -> str:  # always one line
-        return " ".join(str(self.message).split())
+    def __str__(self) -> str:  # always one line, bounded
+        return one_line(self.message)

@@ -80,8 +80,26 @@ def _datapackage(tamper: bool) -> Callable[[Path], None]:
     return setup
 
 
+def _write_bytes(rel: str, data: bytes) -> Callable[[Path], None]:
+    def setup(root: Path) -> None:
+        (root / rel).write_bytes(data)
+
+    return setup
+
+
 def _nothing(root: Path) -> None:
     return None
+
+
+# "billion laughs": 9 levels of 9 aliases each, 10**9 strings once expanded
+BOMB = (
+    "a: &a [lol, lol, lol, lol, lol, lol, lol, lol, lol]\n"
+    + "".join(
+        f"{c}: &{c} [{', '.join([f'*{p}'] * 9)}]\n"
+        for p, c in zip("abcdefgh", "bcdefghi", strict=True)
+    )
+    + "title: *i\n"
+)
 
 
 P = "params/default.yml"
@@ -94,11 +112,15 @@ CASES: list[tuple[str, Callable[[Path], None], list[str], list[str]]] = [
     ("unknown-parameter-in-file", _write("params/typo.yml", "titel: x\n"), ["params/typo.yml"],
      ["params/typo.yml", "titel: unknown parameter", "did you mean 'title'"]),
     ("mistyped-value", _nothing, [P, "--set", "horizon=soon"],
-     ["horizon: got 'soon'", "valid integer"]),
+     ["horizon: got 'soon'", "valid integer", "(from --set horizon=soon)"]),
+    # a dotted --set changes one weight and keeps the default other one (0.9 + 0.5)
     ("weights-not-summing-to-one", _nothing, [P, "--set", "composite_weights.gdp_mer=0.9"],
-     ["composite_weights", "sum to 0.9", "expected a sum of 1"]),
+     ["composite_weights: got {'gdp_mer': 0.9, 'milex': 0.5}", "sum to 1.4",
+      "expected a sum of 1", "(from --set composite_weights.gdp_mer=0.9)"]),
     ("negative-weight", _nothing, [P, "--set", "composite_weights.milex=-0.5"],
      ["negative weights", "expected weights >= 0"]),
+    ("nan-weight", _nothing, [P, "--set", "composite_weights.milex=.nan"],
+     ["composite_weights", "weight of milex is NaN", "(from --set composite_weights.milex=.nan)"]),
     ("unknown-weight-component", _nothing, [P, "--set", "composite_weights.gold=1"],
      ["composite_weights.gold"]),
     ("unknown-country-code", _nothing, [P, "--set", "coalition=[CHX]"],
@@ -126,7 +148,19 @@ CASES: list[tuple[str, Callable[[Path], None], list[str], list[str]]] = [
      ["--set 'horizon': expected KEY=VALUE"]),
     ("set-without-key", _nothing, [P, "--set", "=2035"], ["--set '=2035': expected KEY=VALUE"]),
     ("set-bad-yaml-value", _nothing, [P, "--set", "coalition=[CHN"],
-     ["override 'coalition=[CHN'", "not valid YAML"]),
+     ["--set 'coalition=[CHN'", "not valid YAML"]),
+    ("set-duplicate-key-in-value", _nothing, [P, "--set", "composite_weights={milex: 1, milex: 0}"],
+     ["--set 'composite_weights={milex: 1, milex: 0}'", "duplicate key 'milex'"]),
+    ("params-latin1", _write_bytes("params/latin1.yml", 'title: "Café"\n'.encode("latin-1")),
+     ["params/latin1.yml"],
+     ["params/latin1.yml: line 1, column 12: byte 0xE9 is not UTF-8", "expected UTF-8"]),
+    ("params-utf16-bom", _write_bytes("params/u16.yml", "title: x\n".encode("utf-16")),
+     ["params/u16.yml"], ["params/u16.yml: the file is UTF-16 text", "expected UTF-8"]),
+    ("params-duplicate-key", _write("params/dup.yml", "horizon: 2035\ntitle: x\nhorizon: 2040\n"),
+     ["params/dup.yml"],
+     ["params/dup.yml: line 3: duplicate key 'horizon' (first given at line 1)"]),
+    ("params-alias-bomb", _write("params/bomb.yml", BOMB), ["params/bomb.yml"],
+     ["params/bomb.yml", "more than 10,000 values through its aliases"]),
     ("duplicate-brief-names", _write("params/copy.yml", "name: default\n"),
      [P, "params/copy.yml", "--jobs", "2"],
      ["params/copy.yml: brief name 'default' is also the name of params/default.yml"]),
@@ -149,6 +183,16 @@ CASES: list[tuple[str, Callable[[Path], None], list[str], list[str]]] = [
      ["01_alpha.ipynb: metadata.brief.reads is 'series'", "expected a list"]),
     ("reads-unknown-table", _edit_nb_metadata("01_alpha.ipynb", {"reads": ["gdp"]}), [P],
      ["01_alpha.ipynb: metadata.brief.reads names table 'gdp'", "not in data/"]),
+    ("empty-csv", _write("data/series.csv", ""), [P],
+     ["data/series.csv: empty file", "header line"]),
+    ("blank-csv", _write("data/members.csv", "\n \n"), [P],
+     ["data/members.csv: empty file"]),
+    ("datapackage-resources-object", _write("data/datapackage.json", '{"resources": {}}'), [P],
+     ["data/datapackage.json: 'resources' is {}", "non-empty list"]),
+    ("datapackage-resources-empty-list", _write("data/datapackage.json", '{"resources": []}'), [P],
+     ["data/datapackage.json: 'resources' is []", "non-empty list"]),
+    ("datapackage-resource-without-path", _write("data/datapackage.json", '{"resources": [{}]}'),
+     [P], ["data/datapackage.json: resources[0] is {}", "'path'"]),
     ("missing-data-file", _remove("data/series.csv"), [P],
      ["01_alpha.ipynb", "table 'series'", "not in data/"]),
     ("data-file-missing-from-datapackage", _datapackage(tamper=False), [P],
@@ -173,8 +217,8 @@ CASES: list[tuple[str, Callable[[Path], None], list[str], list[str]]] = [
 ]  # fmt: skip
 
 
-def test_there_are_at_least_thirty_distinct_cases():
-    assert len({c[0] for c in CASES}) == len(CASES) >= 30
+def test_there_are_at_least_forty_distinct_cases():
+    assert len({c[0] for c in CASES}) == len(CASES) >= 40
 
 
 @pytest.mark.parametrize(
@@ -200,6 +244,7 @@ def test_bad_input_is_one_line_and_writes_nothing(
     assert "Traceback" not in err
     for word in words:
         assert word in lines[0], (word, lines[0])
+    assert len(lines[0]) <= 4200  # bounded whatever the input (BriefError's cap plus the prefix)
     assert snapshot(root / "_build" / "default") == before
     leftovers = [p.name for p in (root / "_build").iterdir() if p.name.startswith(".")]
     assert leftovers == []

@@ -8,6 +8,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from analysis.data.curate import HAND_FILES, PACKAGE, sha256_file
+from analysis.data.load import resources
 from analysis.errors import BriefError
 
 REBUILD = "`brief data curate` rebuilds it"
@@ -26,8 +27,20 @@ def read_package(data_dir: Path) -> dict:
 def verify_curated(data_dir: Path) -> dict[str, str]:
     """Relative path -> SHA-256 of every resource, each checked against its recorded hash."""
     pkg = read_package(data_dir)
+    listed = resources(pkg)
+    unlisted = sorted(
+        p.relative_to(data_dir).as_posix()
+        for p in data_dir.rglob("*.csv")
+        if not any(part.startswith(".") for part in p.relative_to(data_dir).parts)
+        and p.relative_to(data_dir).as_posix() not in {r["path"] for r in listed}
+    )
+    if unlisted:
+        raise BriefError(
+            f"data/{unlisted[0]}: not listed in data/{PACKAGE} ({len(unlisted)} curated file(s) "
+            f"unlisted); expected every curated CSV listed with its hash; {REBUILD}"
+        )
     out = {}
-    for res in pkg.get("resources", []):
+    for res in listed:
         rel = res["path"]
         p = data_dir / rel
         if not p.is_file():
@@ -65,16 +78,24 @@ def provenance_sources(pkg: dict) -> list[dict]:
 def verify_raw(raw_dir: Path, pkg: dict) -> int:
     """Check every raw file's SHA-256 against datapackage.json; returns how many were checked."""
     n = 0
-    for src in provenance_sources(pkg):
-        for f in src.get("raw_files", []):
+    for i, src in enumerate(provenance_sources(pkg)):
+        files = src.get("raw_files", []) if isinstance(src, dict) else None
+        if not isinstance(files, list) or not all(
+            isinstance(f, dict) and isinstance(f.get("path"), str) and "sha256" in f for f in files
+        ):
+            raise BriefError(
+                f"data/{PACKAGE}: provenance.sources[{i}] is not an object whose raw_files each "
+                f"have a path and a sha256; {REBUILD}"
+            )
+        for f in files:
             p = raw_dir / f["path"]
             if not p.is_file():
-                raise BriefError(f"{p}: raw file of source {src['id']!r} missing")
+                raise BriefError(f"{p}: raw file of source {src.get('id')!r} missing")
             digest = sha256_file(p)
             if digest != f["sha256"]:
                 raise BriefError(
                     f"{p}: SHA-256 {digest[:16]}… differs from {f['sha256'][:16]}… recorded for "
-                    f"source {src['id']!r} in data/{PACKAGE}; expected the raw file curated "
+                    f"source {src.get('id')!r} in data/{PACKAGE}; expected the raw file curated "
                     "(re-run `brief data curate` after checking the new file)"
                 )
             n += 1
@@ -86,7 +107,7 @@ def check(data_dir: Path, raw_dir: Path | None, echo: Callable = print) -> None:
 
     files = verify_curated(data_dir)
     pkg = read_package(data_dir)
-    tables = sorted({r.get("table") or r["path"].removesuffix(".csv") for r in pkg["resources"]})
+    tables = sorted({r.get("table") or r["path"].removesuffix(".csv") for r in resources(pkg)})
     for name in tables:
         df = load.load_table(name)
         echo(f"{name}: {len(df):,} rows valid")

@@ -15,7 +15,7 @@ import pandas as pd
 
 from analysis import paths
 from analysis.data import validate as val
-from analysis.errors import BriefError
+from analysis.errors import BriefError, clip, one_line
 
 REBUILD = "`brief data curate` rebuilds it"
 DTYPES = {"integer": "Int64", "number": "float64", "boolean": "boolean", "string": "str"}
@@ -57,10 +57,38 @@ def _package(stamp: tuple) -> dict:
         raise BriefError(f"data/datapackage.json: not valid JSON ({exc}); {REBUILD}") from None
 
 
+def resources(package: object) -> list[dict]:
+    """The ``resources`` of a datapackage: a non-empty list of objects with a ``path``, or one
+    BriefError (an empty list would switch the integrity check off without a word)."""
+    res = package.get("resources") if isinstance(package, dict) else None
+    if not isinstance(res, list) or not res:
+        found = "absent" if "resources" not in (package or {}) else clip(json.dumps(res))
+        raise BriefError(
+            f"data/datapackage.json: 'resources' is {found}; expected a non-empty list of the "
+            f"curated files (path, hash, schema); {REBUILD}"
+        )
+    for i, r in enumerate(res):
+        if not isinstance(r, dict) or not isinstance(r.get("path"), str) or not r["path"]:
+            raise BriefError(
+                f"data/datapackage.json: resources[{i}] is {clip(json.dumps(r))}; expected an "
+                f"object with a 'path'; {REBUILD}"
+            )
+    return res
+
+
 def _fields(rel: str) -> dict[str, str]:
-    for res in load_datapackage().get("resources", []):
-        if res.get("path") == rel:
-            return {f["name"]: f.get("type", "string") for f in res["schema"]["fields"]}
+    for res in resources(load_datapackage()):
+        if res["path"] == rel:
+            schema = res.get("schema")
+            fields = schema.get("fields") if isinstance(schema, dict) else None
+            if not isinstance(fields, list) or not all(
+                isinstance(f, dict) and isinstance(f.get("name"), str) for f in fields
+            ):
+                raise BriefError(
+                    f"data/datapackage.json: the resource data/{rel} has no schema.fields list "
+                    f"of named columns; {REBUILD}"
+                )
+            return {f["name"]: str(f.get("type", "string")) for f in fields}
     raise BriefError(f"data/{rel}: not described in data/datapackage.json; {REBUILD}")
 
 
@@ -69,8 +97,13 @@ def read_typed(path: Path, rel: str, fields: dict[str, str]) -> pd.DataFrame:
     does not convert is a one-line error naming the file, line and column."""
     try:
         df = pd.read_csv(path, dtype="str", keep_default_na=False)
+    except pd.errors.EmptyDataError:
+        raise BriefError(
+            f"data/{rel}: empty file; expected a CSV with the header line "
+            f"{clip(','.join(fields))}; {REBUILD}"
+        ) from None
     except (pd.errors.ParserError, UnicodeDecodeError) as exc:
-        raise BriefError(f"data/{rel}: not a readable CSV ({' '.join(str(exc).split())})") from None
+        raise BriefError(f"data/{rel}: not a readable CSV ({clip(one_line(exc))})") from None
     val.check_columns(f"data/{rel}", df, list(fields))
     for col, typ in fields.items():
         s = df[col]
@@ -82,7 +115,7 @@ def read_typed(path: Path, rel: str, fields: dict[str, str]) -> pd.DataFrame:
             if bad.any():
                 i = int(bad.to_numpy().nonzero()[0][0])
                 raise BriefError(
-                    f"data/{rel}: line {i + 2}, column {col!r}: found {s.iloc[i]!r}; "
+                    f"data/{rel}: line {i + 2}, column {col!r}: found {clip(repr(s.iloc[i]))}; "
                     f"expected {'an integer' if typ == 'integer' else 'a number'}"
                 )
             df[col] = num.astype("Int64") if typ == "integer" else num.astype("float64")
@@ -93,7 +126,7 @@ def read_typed(path: Path, rel: str, fields: dict[str, str]) -> pd.DataFrame:
             if bad.any():
                 i = int(bad.to_numpy().nonzero()[0][0])
                 raise BriefError(
-                    f"data/{rel}: line {i + 2}, column {col!r}: found {s.iloc[i]!r}; "
+                    f"data/{rel}: line {i + 2}, column {col!r}: found {clip(repr(s.iloc[i]))}; "
                     "expected true or false"
                 )
             df[col] = low.map(m).astype("boolean")

@@ -8,16 +8,24 @@ not stop the others; its one-line error is returned in its :class:`Outcome`.
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
+import logging
 import multiprocessing
 import os
+import re
+import signal
+import socket
+import threading
 import time
 from collections.abc import Callable, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from analysis import paths
-from analysis.errors import BriefError
+from analysis.errors import BriefError, clip
 from analysis.pipeline.build import (
     NotebookRun,
     build_brief,
@@ -45,6 +53,25 @@ class Outcome:
         return sum(r.status == "cached" for r in self.runs)
 
 
+_busy = False  # a pool worker is building a brief (see _pool_worker_init)
+_interrupted = False  # ... and was interrupted: it starts no further brief
+
+
+def _pool_worker_init() -> None:
+    """In each process-pool worker: Ctrl-C stops the build in progress (KeyboardInterrupt: its
+    temporary folder is removed) and any brief already queued to this worker, and ends an idle
+    worker quietly instead of with a traceback from the pool's queue."""
+
+    def on_sigint(signum: int, frame: Any) -> None:
+        global _interrupted
+        if not _busy:
+            os._exit(130)
+        _interrupted = True
+        raise KeyboardInterrupt
+
+    signal.signal(signal.SIGINT, on_sigint)
+
+
 def build_one(
     params_path: str,
     overrides: Sequence[str],
@@ -53,10 +80,14 @@ def build_one(
     force: bool,
 ) -> Outcome:
     """Worker entry point (a separate process or a dask worker): never raises for bad input."""
+    global _busy
     if os.environ.get("BRIEF_ROOT") != root:
         os.environ["BRIEF_ROOT"] = root  # the kernels this worker starts find the same project
     t0 = time.perf_counter()
     name = Path(params_path).stem
+    if _interrupted:
+        raise KeyboardInterrupt
+    _busy = True
     try:
         result = build_brief(params_path, overrides, force=force, nb_dir=Path(nb_dir))
     except BriefError as exc:
@@ -64,6 +95,8 @@ def build_one(
     except Exception as exc:  # a bug or a crash in one brief must not lose the others
         msg = " ".join(f"{type(exc).__name__}: {exc}".split())
         return Outcome(params_path, name, False, time.perf_counter() - t0, msg)
+    finally:
+        _busy = False
     return Outcome(params_path, result.name, True, result.seconds, runs=result.runs)
 
 
@@ -81,19 +114,165 @@ def validate_batch(params_paths: Sequence[str], overrides: Sequence[str]) -> lis
     return list(names)
 
 
-def _connect(address: str, timeout: str):
+DEFAULT_SCHEDULER_TIMEOUT = "10s"
+_DURATION = re.compile(r"^\s*(\d+(?:\.\d*)?|\.\d+)\s*(ms|s|m|min)?\s*$")
+_UNIT_SECONDS = {"ms": 0.001, "s": 1.0, "m": 60.0, "min": 60.0}
+
+
+def scheduler_timeout() -> tuple[float, str]:
+    """``$BRIEF_SCHEDULER_TIMEOUT`` (default ``10s``) as (seconds, as written): how long reaching
+    ``--scheduler`` may take, connection and handshake together. ``10s``, ``500ms``, ``2m`` or a
+    plain number of seconds."""
+    raw = os.environ.get("BRIEF_SCHEDULER_TIMEOUT") or DEFAULT_SCHEDULER_TIMEOUT
+    match = _DURATION.match(raw)
+    seconds = float(match[1]) * _UNIT_SECONDS[match[2] or "s"] if match else 0.0
+    if not 0 < seconds < 86_400:
+        raise BriefError(
+            f"$BRIEF_SCHEDULER_TIMEOUT is {clip(repr(raw))}, expected a positive duration such "
+            "as 10s, 500ms or 2m"
+        )
+    return seconds, raw.strip()
+
+
+def _reason(exc: BaseException) -> str:
+    text = " ".join(str(exc).split())
+    return clip(f"{type(exc).__name__}: {text}" if text else type(exc).__name__)
+
+
+def _parse_address(address: str, where: str) -> tuple[str, tuple[str, int] | None]:
+    """(scheme, (host, port) for TCP-based schemes) of a scheduler address, or one BriefError."""
+    from distributed.comm.addressing import parse_address, parse_host_port
+    from distributed.comm.registry import get_backend
+
+    expected = "expected a scheduler address such as tcp://host:8786"
+    try:
+        scheme, loc = parse_address(address)
+        get_backend(scheme)
+        if scheme not in ("tcp", "tls", "ws", "wss"):
+            return scheme, None
+        host, port = parse_host_port(loc)
+    except ValueError as exc:
+        raise BriefError(f"{where}: not a scheduler address ({_reason(exc)}); {expected}") from None
+    if not host or not 0 < int(port) < 65536:
+        raise BriefError(
+            f"{where}: not a scheduler address (host {host!r}, port {port}); {expected}"
+        )
+    return scheme, (host, int(port))
+
+
+async def _identity(address: str, seconds: float) -> Any:
+    """Connect to ``address`` with dask's own comm layer (handshake included) and ask who it is
+    (a scheduler answers ``{"type": "Scheduler", ...}``)."""
+    from distributed.comm import connect
+
+    comm = await connect(address, timeout=seconds)
+    try:
+        await comm.write({"op": "identity", "reply": True})
+        return await comm.read()
+    finally:
+        comm.abort()
+
+
+def probe_scheduler(address: str, seconds: float, shown: str) -> None:
+    """Check that a dask scheduler answers at ``address`` within ``seconds`` (connection, dask's
+    handshake and one request together), or raise one BriefError saying what is there instead.
+
+    ``distributed.Client`` bounds only the TCP connection by its timeout: a peer that accepts
+    and then says nothing (a web server) hangs its handshake forever, one that sends other bytes
+    can raise anything (numpy's MemoryError when the first 8 bytes read as a frame length), and
+    an address it cannot parse leaves a half-built Client whose ``__del__`` prints a traceback.
+    So the address is parsed first, then tried in a thread of its own that the caller waits for
+    at most ``seconds`` (name resolution and a plain TCP connection, then the dask request), and
+    the Client is made only once a scheduler has answered.
+    """
+    where = f"--scheduler {clip(address)}"
+    expected = "expected the address of a running dask scheduler, e.g. tcp://host:8786"
+    _, host_port = _parse_address(address, where)
+    box: dict[str, Any] = {"phase": "connect" if host_port else "handshake"}
+    deadline = time.monotonic() + seconds
+
+    def target() -> None:
+        try:
+            while host_port is not None:  # refused: retried until the deadline (starting up?)
+                try:
+                    socket.create_connection(host_port, timeout=seconds).close()
+                    box["phase"] = "handshake"
+                    break
+                except ConnectionRefusedError:
+                    if time.monotonic() + 0.1 > deadline:
+                        raise
+                    time.sleep(0.1)
+            left = max(deadline - time.monotonic(), 0.001)
+            box["reply"] = asyncio.run(asyncio.wait_for(_identity(address, left), left))
+        except BaseException as exc:  # reported below, in the caller's thread
+            box["error"] = exc
+
+    quiet = logging.getLogger("distributed")
+    level = quiet.level
+    quiet.setLevel(logging.CRITICAL)  # dask logs the failed handshakes reported below
+    try:
+        thread = threading.Thread(target=target, name="brief-scheduler-probe", daemon=True)
+        thread.start()
+        thread.join(seconds + 0.5)  # the thread's own limits end it by then; this is a backstop
+    finally:
+        quiet.setLevel(level)
+    error = box.get("error")
+    timed_out = thread.is_alive() or isinstance(error, TimeoutError)
+    if box["phase"] == "connect" and (timed_out or isinstance(error, OSError)):
+        why = f" ({_reason(error)})" if error is not None and not timed_out else ""
+        raise BriefError(
+            f"{where}: cannot connect to a dask scheduler within {shown}{why}; {expected} "
+            "(or raise $BRIEF_SCHEDULER_TIMEOUT)"
+        )
+    if timed_out:
+        raise BriefError(
+            f"{where}: connected, but no answer to dask's handshake within {shown}: the service "
+            f"there is not a dask scheduler (a web server?); {expected}"
+        )
+    if isinstance(error, OSError):
+        raise BriefError(
+            f"{where}: the peer closed the connection during dask's handshake "
+            f"({_reason(error)}): not a dask scheduler; {expected}"
+        )
+    if isinstance(error, Exception):  # MemoryError, msgpack or pickle errors: not dask's protocol
+        raise BriefError(
+            f"{where}: the service there does not speak dask's protocol ({_reason(error)}); "
+            f"{expected}"
+        )
+    if error is not None:  # KeyboardInterrupt, SystemExit
+        raise error
+    reply = box.get("reply")
+    kind = reply.get("type") if isinstance(reply, dict) else type(reply).__name__
+    if kind != "Scheduler":
+        raise BriefError(
+            f"{where}: the peer answered as {clip(repr(kind))}, not as a dask scheduler; {expected}"
+        )
+
+
+def _connect(address: str) -> Any:
+    """A ``distributed.Client`` for ``address``, or one BriefError within the time limit."""
+    seconds, shown = scheduler_timeout()
+    probe_scheduler(address, seconds, shown)
     from distributed import Client
 
     try:
-        return Client(address, timeout=timeout, set_as_default=False)
-    except (OSError, TimeoutError, ValueError) as exc:
-        reason = " ".join(str(exc).split()) or type(exc).__name__
-        if len(reason) > 200:
-            reason = reason[:197] + "..."
+        return Client(address, timeout=seconds, set_as_default=False)
+    except Exception as exc:  # the scheduler went away between the probe and now
         raise BriefError(
-            f"--scheduler {address}: cannot connect to a dask scheduler within {timeout} "
-            f"({reason}); expected a running scheduler, e.g. tcp://host:8786"
+            f"--scheduler {clip(address)}: cannot connect to a dask scheduler within {shown} "
+            f"({_reason(exc)}); expected a running scheduler, e.g. tcp://host:8786"
         ) from None
+
+
+def _interrupt_workers(pool: ProcessPoolExecutor) -> None:
+    """Ctrl-C reached only this process (e.g. ``kill -INT``): pass it on to the workers, so each
+    stops its build and removes its temporary folder, instead of the pool's shutdown waiting
+    for them to finish and publish. (A terminal's Ctrl-C reaches them all already.)"""
+    for proc in list(getattr(pool, "_processes", {}).values()):
+        with contextlib.suppress(OSError, ValueError):
+            if proc.is_alive():
+                os.kill(proc.pid, signal.SIGINT)
+    pool.shutdown(wait=True, cancel_futures=True)
 
 
 def run_batch(
@@ -122,8 +301,7 @@ def run_batch(
     args = [(str(p), list(overrides), root, nbd, force) for p in params_paths]
     outcomes: dict[int, Outcome] = {}
     if scheduler:
-        timeout = os.environ.get("BRIEF_SCHEDULER_TIMEOUT", "10s")
-        client = _connect(scheduler, timeout)
+        client = _connect(scheduler)
         try:
             futures = [
                 client.submit(build_one, *a, key=f"brief-{i}-{Path(a[0]).stem}", pure=False)
@@ -142,18 +320,24 @@ def run_batch(
             client.close()
     else:
         ctx = multiprocessing.get_context("spawn")
-        with ProcessPoolExecutor(max_workers=min(jobs, len(args)), mp_context=ctx) as pool:
+        with ProcessPoolExecutor(
+            max_workers=min(jobs, len(args)), mp_context=ctx, initializer=_pool_worker_init
+        ) as pool:
             pending: dict[Future[Outcome], int] = {
                 pool.submit(build_one, *a): i for i, a in enumerate(args)
             }
-            for fut in as_completed(pending):
-                i = pending[fut]
-                try:
-                    outcomes[i] = fut.result()
-                except Exception as exc:  # the worker process died
-                    outcomes[i] = Outcome(
-                        args[i][0], Path(args[i][0]).stem, False, 0.0, f"worker: {exc}"
-                    )
-                if on_done:
-                    on_done(outcomes[i])
+            try:
+                for fut in as_completed(pending):
+                    i = pending[fut]
+                    try:
+                        outcomes[i] = fut.result()
+                    except Exception as exc:  # the worker process died
+                        outcomes[i] = Outcome(
+                            args[i][0], Path(args[i][0]).stem, False, 0.0, f"worker: {exc}"
+                        )
+                    if on_done:
+                        on_done(outcomes[i])
+            except KeyboardInterrupt:
+                _interrupt_workers(pool)
+                raise
     return [outcomes[i] for i in range(len(args))]

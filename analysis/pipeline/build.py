@@ -13,11 +13,13 @@ Layout of ``_build/`` (all paths relative to the project root):
 
 from __future__ import annotations
 
+import contextlib
 import fcntl
 import hashlib
 import json
 import os
 import shutil
+import socket
 import tempfile
 import time
 from collections.abc import Callable, Mapping, Sequence
@@ -26,7 +28,7 @@ from pathlib import Path
 from typing import Any
 
 from analysis import paths
-from analysis.errors import BriefError
+from analysis.errors import BriefError, clip
 from analysis.pipeline import keys
 from analysis.pipeline.execute import KernelSession, NotebookFailed, Settings, pick_kernel
 from analysis.pipeline.scrub import notebook_text, scrub_notebook
@@ -86,7 +88,24 @@ def data_checksums(root: Path) -> dict[str, str]:
                 if path.is_file() and not any(part.startswith(".") for part in rel.parts):
                     out[rel.as_posix()] = keys.sha256_file(path)
     verify_datapackage(data_dir)
+    check_not_empty(data_dir, out)
     return out
+
+
+def check_not_empty(data_dir: Path, files: Mapping[str, str]) -> None:
+    """A curated CSV with nothing in it (not even a header line) is one error naming it, before
+    any notebook runs (pandas would raise EmptyDataError without the file's name)."""
+    for rel in sorted(files):
+        path = data_dir / rel
+        if not rel.endswith(".csv"):
+            continue
+        with open(path, "rb") as fh:
+            head = fh.read(4096)
+        if not head.strip() and len(head) < 4096:
+            raise BriefError(
+                f"data/{rel}: empty file; expected a CSV with a header line (restore it from git "
+                "or re-run `brief data curate`)"
+            )
 
 
 def verify_datapackage(data_dir: Path) -> None:
@@ -102,10 +121,9 @@ def verify_datapackage(data_dir: Path) -> None:
         meta = json.loads(package.read_text(encoding="utf-8"))
     except ValueError as exc:
         raise BriefError(f"data/datapackage.json: not valid JSON ({exc})") from None
-    resources = meta.get("resources", []) if isinstance(meta, dict) else []
-    for res in resources if isinstance(resources, list) else []:
-        if not isinstance(res, dict) or not isinstance(res.get("path"), str):
-            continue
+    from analysis.data.load import resources
+
+    for res in resources(meta):
         rel = res["path"]
         path = data_dir / rel
         if not path.is_file():
@@ -143,12 +161,64 @@ def load_brief_params(params_path: str | Path, overrides: Sequence[str] = ()) ->
 
     params = load_params(params_path, list(overrides))
     dump = params.model_dump(mode="json")
-    return LoadedParams(
+    loaded = LoadedParams(
         name=str(dump["name"]),
         title=str(dump.get("title", "")),
         dump=dump,
         flat=dict(notebook_parameters(params)),
         source=Path(params_path).as_posix(),
+    )
+    check_horizon(loaded, overrides)
+    return loaded
+
+
+def _has_curated_indicators(data_dir: Path) -> bool:
+    return (data_dir / "datapackage.json").is_file() and (
+        (data_dir / "indicators.csv").is_file() or (data_dir / "indicators").is_dir()
+    )
+
+
+def data_last_years(dump: Mapping[str, Any]) -> dict[str, int]:
+    """Measure -> last year with observed data for both the coalition and the benchmark, for
+    the brief's measures (what the projections start after), from the curated indicators."""
+    from analysis import power
+    from analysis.data.load import load_indicators
+
+    ind = load_indicators(list(power.INDICATORS))
+    series = power.all_measures(
+        ind,
+        list(dump["measures"]),
+        list(dump["coalition"]),
+        list(dump["benchmark"]),
+        weights=dict(dump["composite_weights"]),
+        milex_prices=str(dump["milex_prices"]),
+        missing=str(dump["missing"]),
+    )
+    return {m: int(s.table["year"].max()) for m, s in sorted(series.items()) if not s.table.empty}
+
+
+def check_horizon(params: LoadedParams, overrides: Sequence[str] = ()) -> None:
+    """The horizon must come after the data's last year: a projection to a year the data
+    already cover is empty, and the verdicts would read "the central projection is n/a".
+
+    Checked against the curated indicators (``data/datapackage.json`` and the ``indicators``
+    table); a project without them (the pipeline's test fixtures) has no data years to check.
+    """
+    data_dir = paths.data_dir()
+    if not _has_curated_indicators(data_dir):
+        return
+    horizon = int(params.dump["horizon"])
+    last = data_last_years(params.dump)
+    if not last or horizon > max(last.values()):
+        return
+    year = max(last.values())
+    measures = ", ".join(m for m, y in last.items() if y == year)
+    given = [o for o in overrides if str(o).partition("=")[0].strip() == "horizon"]
+    origin = f" (from --set {clip(given[-1])})" if given else ""
+    raise BriefError(
+        f"{params.source}: horizon: got {horizon}{origin}, expected a year after the data's "
+        f"last year {year} ({measures}: observed data end in {year}, so projections start in "
+        f"{year + 1}); set horizon to {year + 1} or later"
     )
 
 
@@ -394,18 +464,146 @@ def _replacements(root: Path, tmp: Path, name: str) -> list[tuple[str, str]]:
     return reps
 
 
+# ---------------------------------------------------------------------------------------------
+# Temporary folders: each owned by a live process, stale ones removed by the next build
+
+LOCK_SUFFIX = ".lock"
+_LIVE: set[str] = set()  # this process's temporary folders (never stale to itself)
+
+
+class TmpFolder:
+    """``_build/.tmp-<brief>-XXXX/`` plus its lock file ``_build/.tmp-<brief>-XXXX.lock``, held
+    (``flock``) for as long as this process builds into the folder. The lock is made and held
+    before the folder exists, so a folder whose lock file is missing or free belongs to a
+    process that is gone (killed: SIGKILL, power loss) and any later build may remove it."""
+
+    def __init__(self, build_dir: Path, prefix: str):
+        for _ in range(100):
+            fd, lock = tempfile.mkstemp(prefix=prefix, suffix=LOCK_SUFFIX, dir=build_dir)
+            fcntl.flock(fd, fcntl.LOCK_EX)
+            try:  # a cleaner may have removed the lock file before we locked it: take another
+                same = os.stat(lock).st_ino == os.fstat(fd).st_ino
+            except FileNotFoundError:
+                same = False
+            path = Path(lock[: -len(LOCK_SUFFIX)])
+            if same:
+                try:
+                    path.mkdir()
+                except FileExistsError:
+                    same = False
+                    Path(lock).unlink(missing_ok=True)
+            if same:
+                os.write(fd, f"{os.getpid()} {socket.gethostname()}\n".encode())
+                self.path, self.lock, self._fd = path, Path(lock), fd
+                _LIVE.add(str(path))
+                return
+            os.close(fd)
+        raise OSError(f"cannot create a temporary folder in {build_dir}")  # pragma: no cover
+
+    def release(self) -> None:
+        """Remove the lock file and let it go (the folder itself is renamed or removed first)."""
+        if self._fd < 0:
+            return
+        _LIVE.discard(str(self.path))
+        self.lock.unlink(missing_ok=True)
+        os.close(self._fd)
+        self._fd = -1
+
+    def discard(self) -> None:
+        shutil.rmtree(self.path, ignore_errors=True)
+        self.release()
+
+
+def _take_if_free(lock: Path) -> int | None:
+    """An fd holding ``lock`` if no live process holds it (None if one does, or it vanished)."""
+    try:
+        fd = os.open(lock, os.O_RDWR)
+    except OSError:
+        return None
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        if os.stat(lock).st_ino == os.fstat(fd).st_ino:
+            return fd
+    except OSError:
+        pass
+    os.close(fd)
+    return None
+
+
+def remove_stale(build_dir: Path) -> list[str]:
+    """Remove what killed builds left in ``_build/``; returns the names removed.
+
+    - ``.tmp-*`` folders whose lock file is free or missing (their process is gone), and lock
+      files left without a folder; a folder whose lock is held (a build running, here or in
+      another process) is not touched;
+    - ``.old-*`` folders of a swap killed half-way, under the same lock as the swap: the
+      previous build they hold is put back where it was if nothing replaced it, else removed.
+    """
+    removed: list[str] = []
+    if not build_dir.is_dir():
+        return removed
+    for entry in sorted(build_dir.glob(".tmp-*")):
+        if entry.name.endswith(LOCK_SUFFIX) or str(entry) in _LIVE or entry.is_symlink():
+            continue
+        if not entry.is_dir():
+            continue
+        lock = entry.with_name(entry.name + LOCK_SUFFIX)
+        fd = _take_if_free(lock) if lock.exists() else -1
+        if fd is None:
+            continue  # a running build
+        try:
+            shutil.rmtree(entry, ignore_errors=True)
+            lock.unlink(missing_ok=True)
+            removed.append(entry.name)
+        finally:
+            if fd >= 0:
+                os.close(fd)
+    for lock in sorted(build_dir.glob(f".tmp-*{LOCK_SUFFIX}")):
+        folder = lock.with_name(lock.name[: -len(LOCK_SUFFIX)])
+        if folder.exists() or str(folder) in _LIVE:
+            continue
+        fd = _take_if_free(lock)
+        if fd is not None:
+            lock.unlink(missing_ok=True)
+            os.close(fd)
+            removed.append(lock.name)
+    olds = sorted(p for p in build_dir.glob(".old-*") if p.is_dir() and not p.is_symlink())
+    if olds:
+        with _locked(build_dir):
+            for old in olds:
+                if not old.exists():
+                    continue
+                for child in sorted(old.iterdir()):
+                    target = build_dir / child.name
+                    if not target.exists() and not target.is_symlink():
+                        os.replace(child, target)  # the swap was killed between its renames
+                shutil.rmtree(old, ignore_errors=True)
+                removed.append(old.name)
+    return removed
+
+
+class _locked:
+    """An exclusive ``flock`` on a folder for the ``with`` block (swaps, cleaning)."""
+
+    def __init__(self, folder: Path):
+        self.folder = folder
+
+    def __enter__(self) -> None:
+        self.fd = os.open(self.folder, os.O_RDONLY)
+        fcntl.flock(self.fd, fcntl.LOCK_EX)
+
+    def __exit__(self, *exc: object) -> None:
+        os.close(self.fd)  # releases the lock
+
+
 def swap_into_place(tmp: Path, target: Path) -> None:
     """Rename ``tmp`` to ``target``; the previous ``target`` is kept until that rename succeeded.
 
     The swap holds an exclusive lock on the parent folder, so two processes finishing the same
     brief at once swap one after the other (the last one wins) instead of failing half-way.
     """
-    fd = os.open(target.parent, os.O_RDONLY)
-    try:
-        fcntl.flock(fd, fcntl.LOCK_EX)
+    with _locked(target.parent):
         _swap(tmp, target)
-    finally:
-        os.close(fd)  # releases the lock
 
 
 def _swap(tmp: Path, target: Path) -> None:
@@ -429,16 +627,20 @@ def _save_failed(root: Path, name: str, stem: str, executed: Path | None, reps) 
     if executed is None or not executed.exists():
         return None
     build = root / "_build"
-    tmp = Path(tempfile.mkdtemp(prefix=f".tmp-{name}.failed-", dir=build))
+    try:
+        tmp = TmpFolder(build, f".tmp-{name}.failed-")
+    except OSError:
+        return None
     try:
         import nbformat
 
         nb = nbformat.read(executed, as_version=4)
-        _write_text(tmp / f"{stem}.ipynb", notebook_text(scrub_notebook(nb, None, reps)))
-        swap_into_place(tmp, build / f"{name}.failed")
+        _write_text(tmp.path / f"{stem}.ipynb", notebook_text(scrub_notebook(nb, None, reps)))
+        swap_into_place(tmp.path, build / f"{name}.failed")
     except Exception:
-        shutil.rmtree(tmp, ignore_errors=True)
+        tmp.discard()
         return None
+    tmp.release()
     return f"_build/{name}.failed/{stem}.ipynb"
 
 
@@ -453,10 +655,10 @@ def build(
     started = time.perf_counter()
     root, name = plan.root, plan.params.name
     build_dir = root / "_build"
-    build_dir.mkdir(parents=True, exist_ok=True)
+    holder = _open_build_dir(build_dir, name)
+    tmp = holder.path
     target = plan.target
     session: KernelSession | None = None  # one kernel for every notebook that runs
-    tmp = Path(tempfile.mkdtemp(prefix=f".tmp-{name}-", dir=build_dir))
     reps = _replacements(root, tmp, name)
     runs: list[NotebookRun] = []
     entries: dict[str, Any] = {}
@@ -507,16 +709,78 @@ def build(
             runs.append(NotebookRun(nb.stem, status, seconds, nb.reasons))
         _write_outputs(plan, tmp, entries)
         swap_into_place(tmp, target)
-    except BaseException:
-        shutil.rmtree(tmp, ignore_errors=True)
+    except OSError as exc:  # disk full, a file where a folder should be, ...: nothing published
+        _abandon(session, holder)
+        session = None
+        raise BriefError(
+            f"brief {name}: cannot write {_shown_path(exc, root, tmp, name)} "
+            f"({exc.strerror or type(exc).__name__}); "
+            f"_build/{name}/ is unchanged; expected a writable _build/ folder with free space"
+        ) from None
+    except BaseException:  # a notebook failed, Ctrl-C, ...: the temporary folder goes
+        _abandon(session, holder)
+        session = None
         raise
     finally:
         if session is not None:
             session.close()
+    holder.release()
     shutil.rmtree(build_dir / f"{name}.failed", ignore_errors=True)
     total = time.perf_counter() - started
     progress("done", name, "", total, "")
     return BuildResult(name, target, runs, total)
+
+
+def _abandon(session: KernelSession | None, holder: TmpFolder) -> None:
+    """A failed or interrupted build: stop its kernel first (so nothing more is written into
+    the temporary folder), then remove the folder. An error while stopping the kernel must not
+    hide the one that ended the build."""
+    try:
+        if session is not None:
+            with contextlib.suppress(Exception):
+                session.close()
+    finally:
+        holder.discard()
+
+
+def _open_build_dir(build_dir: Path, name: str) -> TmpFolder:
+    """Make ``_build/`` if needed, remove what killed builds left there, and make this build's
+    temporary folder; a ``_build`` that cannot be written is one BriefError."""
+    if build_dir.is_symlink() and not build_dir.exists():
+        raise BriefError(
+            "_build: a broken symbolic link; expected a folder the build can write into "
+            "(remove the link or point it at a folder)"
+        )
+    if build_dir.exists() and not build_dir.is_dir():
+        raise BriefError(
+            "_build: is a file, not a folder; expected a folder the build can write into "
+            "(move the file away)"
+        )
+    try:
+        build_dir.mkdir(parents=True, exist_ok=True)
+        remove_stale(build_dir)
+        return TmpFolder(build_dir, f".tmp-{name}-")
+    except OSError as exc:
+        reason = exc.strerror or type(exc).__name__
+        raise BriefError(
+            f"_build: cannot write the build folder ({reason}); expected a folder the build "
+            "can write into"
+        ) from None
+
+
+def _shown_path(exc: OSError, root: Path, tmp: Path, brief: str) -> str:
+    """The file an OSError is about: inside the temporary folder as the file of the new build,
+    else relative to the project root when inside it."""
+    if not exc.filename:
+        return f"the new _build/{brief}/"
+    path = Path(os.path.abspath(exc.filename))
+    for base, shown in ((tmp, f"_build/{brief}/ (new)"), (root, "")):
+        try:
+            rel = path.relative_to(os.path.abspath(base)).as_posix()
+        except ValueError:
+            continue
+        return f"{rel} of {shown}" if shown else rel
+    return clip(str(exc.filename))
 
 
 def _reuse(nb: NotebookPlan, target: Path, tmp: Path) -> bool:

@@ -20,7 +20,7 @@ from rich.progress import (
 )
 
 from analysis import paths
-from analysis.errors import BriefError
+from analysis.errors import BriefError, clip
 
 
 def _console() -> Console:
@@ -71,7 +71,9 @@ def _check_overrides(overrides: tuple[str, ...]) -> None:
     for item in overrides:
         key, sep, _ = item.partition("=")
         if not sep or not key.strip():
-            raise BriefError(f"--set {item!r}: expected KEY=VALUE, e.g. --set horizon=2035")
+            raise BriefError(
+                f"--set {clip(repr(item))}: expected KEY=VALUE, e.g. --set horizon=2035"
+            )
 
 
 def _shown(path: Path) -> str:

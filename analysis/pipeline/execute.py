@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import os
+import subprocess
 import warnings
 from dataclasses import dataclass
 from pathlib import Path
@@ -188,6 +190,8 @@ class KernelSession:
         self.settings, self.kernel, self.cwd = settings, kernel, cwd
         self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="brief-kernel")
         self._km: Any = None
+        self._stopping = False  # interrupted: start no notebook (see run)
+        self._phase = "idle"  # what the worker thread does: idle, start, reset or notebook
         self.notebooks_run = 0
 
     def __enter__(self) -> KernelSession:
@@ -207,7 +211,26 @@ class KernelSession:
         self, source: Path, output: Path, parameters: dict[str, Any], source_nb: Any = None
     ) -> None:
         """Run ``source`` into ``output`` with papermill; raise NotebookFailed on any failure."""
-        self._pool.submit(self._run, source, output, parameters, source_nb).result()
+        future = self._pool.submit(self._run, source, output, parameters, source_nb)
+        try:
+            future.result()
+        except BaseException:  # Ctrl-C while the notebook runs (or its kernel starts)
+            if not future.done():
+                self._stopping = True  # a start or reset in progress ends soon; no notebook runs
+                if self._phase == "notebook":
+                    self.kill()
+            raise
+
+    def kill(self) -> None:
+        """Kill the kernel process now, from the calling thread: the notebook it runs stops
+        writing into the build's folder, and :meth:`close` need not wait for it to end (nbclient
+        notices the dead kernel within a second; a reset would wait for its timeout instead,
+        which is why :meth:`run` kills only while a notebook runs)."""
+        process = getattr(getattr(self._km, "provisioner", None), "process", None)
+        if process is not None and process.poll() is None:
+            process.kill()
+            with contextlib.suppress(subprocess.TimeoutExpired):
+                process.wait(timeout=10)
 
     # -- in the worker thread -------------------------------------------------------------
 
@@ -264,9 +287,14 @@ class KernelSession:
         pm_log.setLevel(logging.CRITICAL)
         try:
             if self._km is None:
+                self._phase = "start"
                 self._start()
             elif self.notebooks_run:
+                self._phase = "reset"
                 self._reset()
+            self._phase = "notebook"
+            if self._stopping:  # interrupted while the kernel started or reset: run nothing
+                raise KeyboardInterrupt
             papermill_engines.register(ENGINE_NAME, _SharedKernelEngine.engine())
             self.notebooks_run += 1
             papermill.execute_notebook(
@@ -310,6 +338,7 @@ class KernelSession:
                 f"notebook {name} could not run: {type(exc).__name__}: {message}", kept
             ) from None
         finally:
+            self._phase = "idle"
             pm_log.setLevel(level)
 
 
