@@ -127,6 +127,7 @@ class Robustness(_Model):
     """How a claim's verdict holds across every specification of its choices."""
 
     specifications: int
+    verdict: str = Field(description="The verdict of the brief's own specification")
     holds: float = Field(description="Share of specifications giving the brief's own verdict")
     shares: dict[str, float] = Field(description="Share of specifications per verdict")
     choices: dict[str, list[str]] = Field(description="Each choice and the values tried")

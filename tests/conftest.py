@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import subprocess
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -74,3 +76,48 @@ def clone(tmp_path_factory: pytest.TempPathFactory) -> Path:
     proc = quarto_render(copy)
     assert proc.returncode == 0, (proc.stdout + proc.stderr)[-3000:]
     return copy
+
+
+# --- every brief computed from the curated data, once per session: the real-build tests of the
+# pipeline, the notebooks, the claims and the report all read it.
+
+
+def copy_project(dest: Path) -> Path:
+    """A throw-away project: params/, the curated data/ and _quarto.yml."""
+    dest.mkdir(parents=True)
+    shutil.copytree(ROOT / "params", dest / "params")
+    shutil.copytree(ROOT / "data", dest / "data", ignore=shutil.ignore_patterns("raw"))
+    shutil.copy2(ROOT / "_quarto.yml", dest / "_quarto.yml")
+    return dest
+
+
+@contextlib.contextmanager
+def inside(root: Path, mp: pytest.MonkeyPatch | None = None) -> Iterator[pytest.MonkeyPatch]:
+    """The pipeline pointed at ``root`` (BRIEF_ROOT, cwd; the package's own notebooks)."""
+    from analysis import params
+
+    with contextlib.ExitStack() as stack:
+        mp = mp or stack.enter_context(pytest.MonkeyPatch.context())
+        mp.setenv("BRIEF_ROOT", str(root))
+        for var in ("BRIEF_PARAMS", "QUARTO_PROFILE", "BRIEF_NOTEBOOKS_DIR", "BRIEF_KERNEL"):
+            mp.delenv(var, raising=False)
+        mp.chdir(root)
+        params.known_iso3.cache_clear()
+        yield mp
+
+
+BRIEFS = sorted(p.stem for p in (ROOT / "params").glob("*.yml"))
+
+
+@pytest.fixture(scope="session")
+def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A project copy in which every brief of params/ was computed (cold) from the curated
+    data; its root. Tests that change it work on a copy."""
+    from analysis.pipeline.batch import run_batch
+
+    root = copy_project(tmp_path_factory.mktemp("built") / "project")
+    with inside(root):
+        outcomes = run_batch([f"params/{b}.yml" for b in BRIEFS], jobs=2)
+    failed = [f"{o.name}: {o.error}" for o in outcomes if not o.ok]
+    assert not failed, failed
+    return root

@@ -157,7 +157,8 @@ def test_notebook_parameters_round_trip():
     flat = notebook_parameters(p)
     assert flat["coalition"] == ["CHN", "RUS", "IRN", "PRK"]
     assert flat["growth_scenario"]["window"] == 12
-    assert from_notebook(**flat) == p
+    assert from_notebook(flat) == p
+    assert from_notebook({"horizon": 2035, "unrelated": 1}).horizon == 2035  # others default
     assert defaults() == notebook_parameters(BriefParams())
 
 

@@ -7,7 +7,7 @@ import json
 import pandas as pd
 import pytest
 
-from analysis import relations as R
+from analysis.compute import exercises, timeline, trade
 from analysis.compute.charts import relations as cr
 from analysis.compute.charts import renderer, setup, theme
 
@@ -47,7 +47,7 @@ def test_timeline_and_trade():
         {"year": [2001, 2014], "category": ["treaty", "sanctions"], "event": ["a", "b"]}
     )
     text, svg = rendered(
-        cr.timeline_chart(R.phases(1992, 2023), R.timeline(ev, [2014]), source="S3")
+        cr.timeline_chart(timeline.phases(1992, 2023), timeline.timeline(ev, [2014]), source="S3")
     )
     assert "collaboration" in svg and "Source: S3" in text
     # the year axis spans the phases and events only (a zero-based axis squeezed them to a line)
@@ -96,10 +96,13 @@ def test_exercises(by):
             "troops_total_qualifier": ["nearly", ""],
         }
     )
-    s = R.exercise_complexity(ex)
+    s = exercises.exercise_complexity(ex)
     text, _ = rendered(
         cr.exercises_chart(
-            R.exercises_per_year(s, by=by), R.complexity_by_year(s), by=by, source="curated"
+            exercises.exercises_per_year(s, by=by),
+            exercises.complexity_by_year(s),
+            by=by,
+            source="curated",
         )
     )
     assert f"by {by}" in text and "Mean complexity (points)" in text
@@ -112,7 +115,7 @@ def test_exercises(by):
 def test_scenario_and_recipients():
     west = pd.DataFrame({"year": [2021, 2022], "value": [300.0, 100.0]})
     china = pd.DataFrame({"year": [2021, 2022], "value": [100.0, 200.0]})
-    p = R.sanctions_projection(west, china, end_year=2026, relief_year=2024, trade_rebound=0.5)
+    p = trade.sanctions_projection(west, china, end_year=2026, relief_year=2024, trade_rebound=0.5)
     text, svg = rendered(cr.scenario_chart(p, source="IMF"))
     assert "illustration, not forecast" in text and "relief" in svg
     r = pd.DataFrame(

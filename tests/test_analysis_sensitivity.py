@@ -10,7 +10,6 @@ from hypothesis import strategies as st
 
 from analysis.compute import projection as pj
 from analysis.compute import sensitivity as sens
-from analysis import verdicts
 from analysis.params import BriefParams
 from tests.test_analysis_fixtures import growing
 
@@ -91,74 +90,6 @@ def test_tornado_orders_by_swing_and_handles_none():
     assert t.set_index("input").loc["Shock sd", "swing"] == 0
     m = t.set_index("input").loc["Measure of power"]
     assert m["low_label"] == "gdp_ppp" and pd.isna(m["high"])
-
-
-def table(ratios, start=2005):
-    return pd.DataFrame({"year": range(start, start + len(ratios)), "ratio": ratios})
-
-
-ARGS = {"article_horizon": 2022, "horizon": 2030}
-
-
-def test_c1_measure_supported_partly_not():
-    rising = table(np.linspace(0.3, 0.5, 21))  # 2005..2025, below 1, rising
-    a = verdicts.c1_measure(
-        rising, crossover_year=None, central_at_horizon=0.6, prob_exceed_by_horizon=0.01, **ARGS
-    )
-    assert a["approached"] and a["verdict"] == "supported"
-    b = verdicts.c1_measure(
-        rising, crossover_year=None, central_at_horizon=0.6, prob_exceed_by_horizon=0.7, **ARGS
-    )
-    assert b["part_article_horizon"] and not b["part_horizon"]
-    assert b["verdict"] == "partly supported"
-    above = table(np.linspace(0.8, 1.4, 21))
-    c = verdicts.c1_measure(
-        above, crossover_year=2012, central_at_horizon=1.5, prob_exceed_by_horizon=1.0, **ARGS
-    )
-    assert c["exceeded_through_article_horizon"] and c["verdict"] == "not supported"
-    d = verdicts.c1_measure(
-        table([]), crossover_year=None, central_at_horizon=None, prob_exceed_by_horizon=None, **ARGS
-    )
-    assert d["verdict"] == "not testable"
-
-
-def test_c1_verdict_summary_is_computed():
-    rising = table(np.linspace(0.3, 0.5, 21))
-    a = verdicts.c1_measure(
-        rising, crossover_year=None, central_at_horizon=0.6, prob_exceed_by_horizon=0.01, **ARGS
-    )
-    above = table(np.linspace(0.8, 1.4, 21))
-    c = verdicts.c1_measure(
-        above, crossover_year=2012, central_at_horizon=1.5, prob_exceed_by_horizon=1.0, **ARGS
-    )
-    v = verdicts.c1_verdict(
-        {"milex": a, "gdp_ppp": c},
-        headline="milex",
-        labels={"milex": "Military expenditure", "gdp_ppp": "GDP at PPP"},
-        coalition_label="China + Russia",
-        benchmark_label="United States",
-        assumptions=["x"],
-        charts=["c1-ratio"],
-        tables=["c1-ratio"],
-        **ARGS,
-    )
-    assert v.verdict == "supported"
-    assert "46% of the United States level in 2021" in v.summary  # 0.3 + 16 * 0.01
-    assert "36% in 2011" in v.summary and "1 of 2 measures" in v.summary
-    assert v.evidence["verdict_gdp_ppp"] == "not supported"
-    assert v.evidence["prob_exceed_by_horizon"] == 0.01
-    missing = verdicts.c1_verdict(
-        {},
-        headline="milex",
-        labels={},
-        coalition_label="c",
-        benchmark_label="b",
-        assumptions=[],
-        charts=[],
-        tables=[],
-        **ARGS,
-    )
-    assert missing.verdict == "not testable"
 
 
 def test_runner_uses_params_and_shifts():

@@ -8,8 +8,8 @@ import pandas as pd
 import pytest
 
 from analysis.compute import power, sensitivity
-from analysis import verdicts
 from analysis.compute import projection as pj
+from analysis.compute.claims import c1
 from analysis.params import BriefParams
 from tests.test_analysis_fixtures import frame, growing
 
@@ -117,7 +117,7 @@ def test_tornado_members_threshold():
 def test_assumptions_state_the_parameters():
     p = BriefParams(growth_scenario={"window": 7, "growth_sd": 0.02}, mc_draws=500, seed=3)
     proj = pj.Projection("milex", 2020, 2030, pd.DataFrame(), ["RUS: no value in 2020"])
-    text = " ".join(verdicts.c1_assumptions(p, {"milex": proj}))
+    text = " ".join(c1.assumptions(p, {"milex": proj.notes}))
     for piece in (
         "trailing 7-year",
         "sd 0.02",
@@ -140,14 +140,16 @@ def test_measure_without_data_is_not_available_not_a_crash():
     s = power.all_measures(df, ["gdp_mer"], C, B)["gdp_mer"]
     r = pj.measure_result("gdp_mer", s, p, 2030)
     assert r["latest_year"] is None and r["ratio_latest"] is None
-    a = verdicts.c1_measure(
+    a = c1.decide_measure(
+        "gdp_mer",
         s.table,
         crossover_year=None,
         central_at_horizon=None,
         prob_exceed_by_horizon=None,
         article_horizon=2022,
         horizon=2030,
+        rules=c1.Rules(),
     )
-    assert a["verdict"] == "not testable"
+    assert a.verdict == "not testable"
     t = sensitivity.break_even_table(df, BriefParams(measures=["gdp_mer", "milex"]))
     assert pd.isna(t.set_index("measure").loc["gdp_mer", "gap"])

@@ -13,7 +13,7 @@ import shutil
 import pandas as pd
 import pytest
 
-from analysis import relations
+from analysis.compute import exercises as scoring
 from analysis.data import curate as cur
 from analysis.data import hand
 from analysis.data import validate as val
@@ -208,12 +208,12 @@ def test_typed_tables_validate_like_the_strings_the_loader_reads():
 
 
 def test_the_analysis_reads_the_curated_columns_and_scores_the_allowed_domains():
-    assert relations.DOMAINS is hand.DOMAINS
-    assert tuple(hand.EXERCISE_COLUMNS[:14]) == relations.EXERCISE_COLUMNS
-    assert relations.EXERCISE_COLUMNS[10:] == (
+    assert scoring.DOMAINS is hand.DOMAINS
+    assert tuple(hand.EXERCISE_COLUMNS[:14]) == scoring.EXERCISE_COLUMNS
+    assert scoring.EXERCISE_COLUMNS[10:] == (
         "troops_total", "troops_total_qualifier", "troops_china", "troops_china_qualifier",
     )  # fmt: skip
-    assert relations.EVENT_COLUMNS == ("date", "year", "category", "event")
+    assert scoring.EVENT_COLUMNS == ("date", "year", "category", "event")
 
 
 # --- the committed tables -----------------------------------------------------------------

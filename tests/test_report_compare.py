@@ -1,54 +1,79 @@
-"""The comparison page: one row per brief, one column per claim, verdicts from each results.json."""
+"""The comparison page: briefs against claims, a matrix of verdict badges, and what differs."""
 
 from __future__ import annotations
 
 import json
 from pathlib import Path
 
-from analysis.publish.compare import BriefEntry, compare_md
-from analysis.publish.results import CLAIM_IDS, parse_results
+from analysis.compute import claims as claim_modules
+from analysis.publish.compare import BriefEntry, compare_md, differences, headline_rows
+from analysis.results import parse_results
 
 RESULTS = json.loads(
     (Path(__file__).parent / "fixtures" / "report" / "build" / "results.json").read_text()
 )
 
 
-def _entry(name: str, verdicts: dict[str, str] | None = None) -> BriefEntry:
+def _entry(name: str, verdicts: dict[str, str] | None = None, **params) -> BriefEntry:
     data = json.loads(json.dumps(RESULTS))
     data["brief"]["name"] = name
     data["brief"]["title"] = f"Brief {name}"
+    data["brief"]["params"].update(params)
     for cid, v in (verdicts or {}).items():
         data["claims"][cid]["verdict"] = v
     return BriefEntry(parse_results(data))
 
 
-def _table(md: str) -> list[list[str]]:
-    rows = [line for line in md.splitlines() if line.startswith("|")]
-    return [[c.strip() for c in r.strip("|").split("|")] for r in rows]
+def _rows(md: str) -> list[list[str]]:
+    lines = [line for line in md.splitlines() if line.startswith("|")]
+    return [[c.strip() for c in r.strip("|").split(" | ")] for r in lines]
 
 
-def test_one_row_per_brief_one_column_per_claim_flagship_first():
+def test_one_row_per_brief_one_badge_per_claim_flagship_first():
     entries = [_entry("ppp", {"C1": "not supported"}), _entry("default"), _entry("crink")]
-    table = _table(compare_md(entries))
-    header, body = table[0], table[2:]
-    assert header == ["Brief", "PDF", *CLAIM_IDS]
-    assert len(body) == 3
+    rows = _rows(compare_md(entries))
+    header, body = rows[0], rows[2:]
+    assert header == ["Brief", *claim_modules.IDS, "PDF |"] or header[1:-1] == list(
+        claim_modules.IDS
+    )
     assert [r[0] for r in body] == [
-        "[Brief default](report/brief.html)",
-        "[Brief crink](briefs/crink/report/brief.html)",
-        "[Brief ppp](briefs/ppp/report/brief.html)",
+        "[default](report/brief.html)",
+        "[crink](briefs/crink/report/brief.html)",
+        "[ppp](briefs/ppp/report/brief.html)",
     ]
-    assert body[2][1] == "[PDF](briefs/ppp/report/brief.pdf)"
-    by_name = {r[0]: r[2:] for r in body}
-    assert by_name["[Brief ppp](briefs/ppp/report/brief.html)"][0] == "not supported"
-    expected = [RESULTS["claims"][c]["verdict"] for c in CLAIM_IDS]
-    assert by_name["[Brief default](report/brief.html)"] == expected
+    ppp = body[2]
+    assert ppp[1].startswith("[not supported]{.verdict .v-not-supported}")
+    assert ppp[1].endswith("62%")  # the share of C1's specifications that agree
+    assert "[PDF](briefs/ppp/report/brief.pdf)" in ppp[-1]
+    for cid, cell in zip(claim_modules.IDS, body[0][1:], strict=False):
+        verdict = RESULTS["claims"][cid]["verdict"]
+        assert cell.startswith(f"[{verdict}]"), cid
 
 
-def test_links_from_inside_an_alternative_brief_lead_back_to_the_site_root():
-    md = compare_md([_entry("default"), _entry("ppp")], site_root="../../")
-    assert "(../../report/brief.html)" in md
-    assert "(../../briefs/ppp/report/brief.pdf)" in md
+def test_a_short_name_names_the_row():
+    md = compare_md([_entry("default"), _entry("crink", short_name="CRINK v US+allies")])
+    assert "[CRINK v US\\+allies](briefs/crink/report/brief.html)" in md
+
+
+def test_each_brief_says_what_differs_from_the_flagship():
+    flagship = _entry("default")
+    alt = _entry("h2040", horizon=2040, seed=1)
+    assert differences(alt, flagship) == "horizon 2040; seed 1"
+    assert differences(flagship, flagship) == "the flagship brief"
+    same = _entry("copy", title="Another title")
+    assert differences(same, flagship) == "the flagship's parameters"
+    md = compare_md([flagship, alt])
+    assert "- **h2040** (Brief h2040): horizon 2040; seed 1." in md
+
+
+def test_the_headline_rows_hold_each_briefs_latest_and_projected_ratio():
+    rows = headline_rows([_entry("default"), _entry("ppp", headline_measure="milex_const")])
+    assert rows == [
+        {"brief": "default", "what": "latest (2024)", "ratio": 0.72},
+        {"brief": "default", "what": "projected (2030)", "ratio": 0.9},
+        {"brief": "ppp", "what": "latest (2024)", "ratio": 0.41},
+        {"brief": "ppp", "what": "projected (2030)", "ratio": 0.5},
+    ]
 
 
 def test_no_briefs_says_so():
@@ -58,13 +83,12 @@ def test_no_briefs_says_so():
 def test_a_claim_a_brief_has_not_computed_shows_as_such():
     data = json.loads(json.dumps(RESULTS))
     del data["claims"]["C4"]
-    data["brief"]["name"] = "milex-only"
-    table = _table(compare_md([_entry("default"), BriefEntry(parse_results(data))]))
-    row = table[3]
-    assert row[0].endswith("(briefs/milex-only/report/brief.html)")
-    assert row[2 + CLAIM_IDS.index("C4")] == "not computed"
-    assert row[2] == RESULTS["claims"]["C1"]["verdict"]
-    assert "*not computed*: not computed in this build" in compare_md(
-        [BriefEntry(parse_results(data))]
-    )
-    assert "*not computed*" not in compare_md([_entry("default")])
+    entry = BriefEntry(parse_results(data))
+    md = compare_md([entry])
+    assert ".v-not-computed-in-this-build" in md
+    assert "*not computed in this build*" in md
+
+
+def test_hostile_brief_text_is_escaped():
+    md = compare_md([_entry("default", short_name="<script>x</script>")])
+    assert "<script>" not in md and "\\<script\\>" in md

@@ -165,8 +165,13 @@ def simulate_members(
     shocks: str = "normal",
     t_df: float = 5.0,
 ) -> np.ndarray:
-    """Member levels for every draw, year and member: array (draws, T, m)."""
-    eps = _shocks(rng, (draws, len(gi.years), len(gi.members)), shocks, t_df)
+    """Member levels for every draw, year and member: array (draws, T, m).
+
+    The shocks are drawn year by year (year-major), so a year's shocks do not depend on how many
+    years follow it: a projection to 2040 holds the projection to 2030 as its first years, and
+    the multiverse can read every horizon off one projection.
+    """
+    eps = _shocks(rng, (len(gi.years), draws, len(gi.members)), shocks, t_df).transpose(1, 0, 2)
     return _paths(gi, eps)
 
 
@@ -181,9 +186,12 @@ def simulate_groups(
     T = len(gi.years)
     coal = np.empty((draws, T))
     bench = np.empty((draws, T))
-    for start in range(0, draws, CHUNK):
+    starts = range(0, draws, CHUNK)
+    # one child generator per chunk (spawned, not drawn from the parent), so no chunk's draws
+    # depend on how many numbers the chunks before it used
+    for start, child in zip(starts, rng.spawn(len(starts)), strict=True):
         n = min(CHUNK, draws - start)
-        lv = simulate_members(gi, n, rng, shocks, t_df)
+        lv = simulate_members(gi, n, child, shocks, t_df)
         coal[start : start + n] = lv[:, :, gi.is_coalition].sum(axis=2)
         bench[start : start + n] = lv[:, :, ~gi.is_coalition].sum(axis=2)
     return coal, bench

@@ -69,11 +69,11 @@ SOURCE = {
         "airspace has no host country.",
         "Domains are those the cited page names (aircraft taking part: air; ground troops or "
         "landings: land), so they are lower bounds; the complexity score built on them "
-        "(analysis.relations.exercise_complexity) inherits that.",
+        "(analysis.compute.exercises.exercise_complexity) inherits that.",
     ],
 }
 CITATION = ["citation_publisher", "citation_title", "citation_url", "citation_date"]
-# The exercise domains; analysis.relations scores exactly these (it imports them from here).
+# The exercise domains; analysis.compute.exercises scores exactly these (it imports them from here).
 DOMAINS = (
     "land", "air", "sea", "missile_defence", "command_post", "counter_terror", "strategic_patrol",
 )  # fmt: skip

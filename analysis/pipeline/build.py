@@ -29,6 +29,7 @@ from typing import Any
 
 from analysis import paths
 from analysis.errors import BriefError, clip
+from analysis.files import write_text
 from analysis.pipeline import keys
 from analysis.pipeline.execute import KernelSession, NotebookFailed, Settings, pick_kernel
 from analysis.pipeline.scrub import notebook_text, scrub_notebook
@@ -180,10 +181,24 @@ def _has_curated_indicators(data_dir: Path) -> bool:
 
 def data_last_years(dump: Mapping[str, Any]) -> dict[str, int]:
     """Measure -> last year with observed data for both the coalition and the benchmark, for
-    the brief's measures (what the projections start after), from the curated indicators."""
-    from analysis import power
-    from analysis.data.load import load_indicators
+    the brief's measures (what the projections start after), from the curated indicators.
 
+    Loading and validating the indicators takes about a second, so the answer is kept in
+    ``_build/.data-years/<key>.json``, keyed by the indicator files' checksums and the
+    parameters it depends on: a warm ``brief run`` reads it instead.
+    """
+    from analysis.compute import power
+    from analysis.data.load import data_files, load_indicators
+
+    inputs = {k: dump[k] for k in ("measures", "coalition", "benchmark", "composite_weights")}
+    inputs |= {k: dump[k] for k in ("milex_prices", "missing")}
+    files = {k: v for k, v in data_files().items() if k.startswith("indicators")}
+    key = keys.sha256_text(keys.canonical_json({"inputs": inputs, "files": files}))
+    cached = paths.build_dir() / ".data-years" / f"{key}.json"
+    try:
+        return {str(k): int(v) for k, v in json.loads(cached.read_text("utf-8")).items()}
+    except (OSError, ValueError, AttributeError):
+        pass
     ind = load_indicators(list(power.INDICATORS))
     series = power.all_measures(
         ind,
@@ -194,7 +209,10 @@ def data_last_years(dump: Mapping[str, Any]) -> dict[str, int]:
         milex_prices=str(dump["milex_prices"]),
         missing=str(dump["missing"]),
     )
-    return {m: int(s.table["year"].max()) for m, s in sorted(series.items()) if not s.table.empty}
+    years = {m: int(s.table["year"].max()) for m, s in sorted(series.items()) if not s.table.empty}
+    with contextlib.suppress(OSError):  # a cache not written only costs the next run a second
+        write_text(cached, dump_json(years))
+    return years
 
 
 def check_horizon(params: LoadedParams, overrides: Sequence[str] = ()) -> None:

@@ -300,15 +300,22 @@ def summary_context(res: Results, to_brief: str = "") -> dict[str, Any]:
     return {"rows": rows, "bottom_line": bottom_line(res), "parameters": parameters_line(res)}
 
 
-def _flatten(d: Mapping[str, Any], prefix: str = "") -> list[tuple[str, Any]]:
+def _flatten(d: Mapping[str, Any], prefix: str = "", depth: int = 0) -> list[tuple[str, Any]]:
+    """Parameters as (dotted key, value) rows; a claim's own group (``rules.c1``,
+    ``multiverse.c1``) is one row, its settings joined, so the table stays short."""
     out: list[tuple[str, Any]] = []
     for key in sorted(d):
         value = d[key]
-        if isinstance(value, Mapping) and value:
-            out.extend(_flatten(value, f"{prefix}{key}."))
+        if isinstance(value, Mapping) and value and (depth == 0 or not prefix.startswith(GROUPED)):
+            out.extend(_flatten(value, f"{prefix}{key}.", depth + 1))
+        elif isinstance(value, Mapping):
+            out.append((f"{prefix}{key}", "; ".join(f"{k} {raw(v)}" for k, v in value.items())))
         else:
             out.append((f"{prefix}{key}", value))
     return out
+
+
+GROUPED = ("rules.", "multiverse.")
 
 
 def raw(value: Any) -> str:

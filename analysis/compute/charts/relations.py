@@ -1,6 +1,6 @@
 """Chart builders for claims C2–C7: alignment, timeline and breaks, arms, exercises, what-if.
 
-Each builder takes a tidy frame from :mod:`analysis.relations` and returns a finished Altair
+Each builder takes a tidy frame from the :mod:`analysis.compute` modules and returns an Altair
 chart (title, axis titles with units, a source line underneath, colour-blind-safe colours from
 :mod:`analysis.compute.charts.theme`), in the style of :mod:`analysis.compute.charts.power`.
 """

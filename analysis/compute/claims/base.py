@@ -25,6 +25,17 @@ from typing import Any
 from analysis.results import Claim, Evidence, Outcome, Part, Unit, VerdictLabel
 
 CONFIDENCE = 0.95  # the level of every interval the brief reports
+# Thresholds are compared up to this much, so floating-point noise (1 - 0.9 = 0.0999...) never
+# decides a part: a value equal to its threshold is on the threshold's side.
+EPS = 1e-9
+
+
+def at_least(value: float, threshold: float) -> bool:
+    return value >= threshold - EPS
+
+
+def more_than(value: float, threshold: float) -> bool:
+    return value > threshold + EPS
 
 
 def combine(parts: Iterable[Part]) -> VerdictLabel:

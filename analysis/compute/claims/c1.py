@@ -31,7 +31,17 @@ import pandas as pd
 from pydantic import BaseModel, ConfigDict, Field
 
 from analysis.compute import power
-from analysis.compute.claims.base import claim, combine, ev, num, outcome, part, pct
+from analysis.compute.claims.base import (
+    at_least,
+    claim,
+    combine,
+    ev,
+    more_than,
+    num,
+    outcome,
+    part,
+    pct,
+)
 from analysis.results import Claim, Part
 
 ID = "C1"
@@ -70,36 +80,45 @@ class Choices(BaseModel):
 
     measure: list[Literal["gdp_mer", "gdp_ppp", "milex", "cinc", "composite"]] = Field(
         ["gdp_mer", "gdp_ppp", "milex", "cinc", "composite"],
+        title="the measure of power",
         min_length=1,
         description="The report does not say which power it means: every measure the brief has",
     )
     approach_window: list[int] = Field(
         [5, 10, 15],
+        title="the approach window",
         min_length=1,
         description="'Approach' over half a decade, a decade (the brief's) or fifteen years",
     )
     tolerance: list[float] = Field(
         [0.0, 0.01, 0.02, 0.05],
+        title="the tolerance",
         min_length=1,
         description="From exact comparisons to changes within the size of data revisions",
     )
     exceed_probability: list[float] = Field(
         [0.25, 0.5, 0.75],
+        title="the probability that counts as exceeding",
         min_length=1,
         description="Exceeding 'expected' at a real chance, more likely than not, or likely",
     )
     horizon: list[int] = Field(
         [2027, 2030, 2035, 2040],
+        title="the horizon",
         min_length=1,
         description="Five years past the article's 2022, the WEO's 2030, and 2035 or 2040",
     )
     growth_method: list[Literal["trailing_cagr", "weo"]] = Field(
         ["trailing_cagr", "weo"],
+        title="the growth method",
         min_length=1,
         description="Each member's own trend, or the IMF's projections where it has them",
     )
     growth_window: list[int] = Field(
-        [5, 10, 15], min_length=1, description="Years of history behind each trend"
+        [5, 10, 15],
+        min_length=1,
+        description="Years of history behind each trend",
+        title="the growth window",
     )
 
 
@@ -123,7 +142,7 @@ def _value_at(t: pd.DataFrame, year: int) -> float | None:
 
 def _moved(change: float | None, tolerance: float) -> bool | None:
     """Rose (True), fell (False), or within the tolerance / not available (None)."""
-    if change is None or abs(change) <= tolerance:
+    if change is None or not more_than(abs(change), tolerance):
         return None
     return change > 0
 
@@ -180,9 +199,9 @@ def decide_measure(
         p4 = part("Projected to keep approaching", "no projection", "untested")
     else:
         gain = central_at_horizon - r_report
-        if gain > tol:
+        if more_than(gain, tol):
             result = "holds"
-        elif central_at_horizon < r_latest - tol:
+        elif more_than(r_latest - central_at_horizon, tol):
             result = "fails"  # projected to move away from parity
         else:
             result = "inconclusive"  # flat, or only climbing back toward the 2021 level
@@ -196,7 +215,7 @@ def decide_measure(
     if prob_exceed_by_horizon is None:
         p5 = part("Not projected to exceed", "no projection", "untested", central=True)
     else:
-        likely = prob_exceed_by_horizon >= rules.exceed_probability
+        likely = at_least(prob_exceed_by_horizon, rules.exceed_probability)
         p5 = part(
             f"Not projected to exceed by {horizon}",
             f"no observed year after {article_horizon} above 1 and a probability of exceeding "
@@ -215,7 +234,7 @@ def decide_measure(
         "prob_exceed_by_horizon": num(prob_exceed_by_horizon),
         "crossover_year": crossover_year,
         "fell_since_report": (
-            r_report is not None and r_latest is not None and r_latest < r_report - tol
+            r_report is not None and r_latest is not None and more_than(r_report - r_latest, tol)
         ),
     }
     return MeasureTest(measure, [p1, p2, p3, p4, p5], numbers)
@@ -401,3 +420,91 @@ def verdict_table(tests: Mapping[str, MeasureTest], labels: Mapping[str, str]) -
         if c in out:
             out[c] = out[c].astype("Int64")
     return out
+
+
+# ---------------------------------------------------------------------------------------------
+# The multiverse (analysis.compute.multiverse): prepare once, evaluate each specification
+
+ESTIMATE = "central projection of the ratio at the horizon"
+
+
+def prepare(data: Mapping[str, Any], params: Any) -> dict[str, Any]:
+    """The observed series of every measure the space tries; projections are made on demand."""
+    measures = sorted(set(params.multiverse.c1.measure) | {params.headline_measure})
+    series = power.all_measures(
+        data["indicators"],
+        measures,
+        params.coalition,
+        params.benchmark,
+        weights=params.composite_weights,
+        milex_prices=params.milex_prices,
+        missing=params.missing,
+        start_year=params.start_year,
+    )
+    horizon = max([*params.multiverse.c1.horizon, params.horizon])
+    return {"ind": data["indicators"], "series": series, "horizon": horizon, "projections": {}}
+
+
+def _projection(inputs: dict[str, Any], params: Any, measure: str, method: str, window: int):
+    """One projection per measure and growth choice, to the space's last horizon: projections are
+    horizon-independent (analysis.compute.projection), so every horizon is read off it."""
+    from analysis.compute import projection
+
+    key = (measure, method, window)
+    if key not in inputs["projections"]:
+        growth = {**params.growth_scenario.model_dump(), "method": method, "window": window}
+        inputs["projections"][key] = projection.project_measure(
+            inputs["ind"],
+            measure,
+            coalition=params.coalition,
+            benchmark=params.benchmark,
+            horizon=inputs["horizon"],
+            growth=growth,
+            draws=params.mc_draws,
+            seed=params.seed,
+            weights=params.composite_weights,
+            milex_prices=params.milex_prices,
+            missing=params.missing,
+        )
+    return inputs["projections"][key]
+
+
+def evaluate(inputs: dict[str, Any], spec: dict[str, Any], params: Any) -> tuple[Any, str]:
+    """(central projection at the specification's horizon, C1's verdict on its measure)."""
+    proj = _projection(
+        inputs, params, spec["measure"], spec["growth_method"], spec["growth_window"]
+    )
+    at = proj.fan[proj.fan["year"] == spec["horizon"]]
+    central = num(at["central"].iloc[0]) if len(at) else None
+    prob = num(at["prob_exceed_by"].iloc[0]) if len(at) else None
+    table = inputs["series"][spec["measure"]].table
+    rules = Rules(
+        approach_window=spec["approach_window"],
+        tolerance=spec["tolerance"],
+        exceed_probability=spec["exceed_probability"],
+    )
+    t = decide_measure(
+        spec["measure"],
+        table,
+        central_at_horizon=central,
+        prob_exceed_by_horizon=prob,
+        crossover_year=power.first_crossover(table),
+        article_horizon=params.article_horizon,
+        horizon=spec["horizon"],
+        rules=rules,
+    )
+    return central, t.verdict
+
+
+def own(params: Any) -> dict[str, Any]:
+    """The brief's own specification."""
+    r, g = params.rules.c1, params.growth_scenario
+    return {
+        "measure": params.headline_measure,
+        "approach_window": r.approach_window,
+        "tolerance": r.tolerance,
+        "exceed_probability": r.exceed_probability,
+        "horizon": params.horizon,
+        "growth_method": g.method,
+        "growth_window": g.window,
+    }

@@ -18,8 +18,8 @@ General Assembly are the public record of political alignment (``rules.c2``):
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from typing import Literal
+from collections.abc import Mapping, Sequence
+from typing import Any, Literal
 
 import pandas as pd
 from pydantic import BaseModel, ConfigDict, Field
@@ -65,11 +65,13 @@ class Choices(BaseModel):
 
     measure: list[Literal["ideal points", "agreement"]] = Field(
         ["ideal points", "agreement"],
+        title="the alignment measure",
         min_length=1,
         description="Ideal points (to 2024) allow for which votes are held; raw agreement not",
     )
     from_year: list[int] = Field(
         [2008, 2012, 2014, 2016],
+        title="the first year of the trend",
         min_length=1,
         description="After Georgia, after Putin's return, after Crimea (the brief's), two years on",
     )
@@ -208,3 +210,38 @@ def assess(
         tables=tables,
         headline=head,
     )
+
+
+# ---------------------------------------------------------------------------------------------
+# The multiverse
+
+ESTIMATE = "change of the alignment gap a year"
+
+
+def prepare(data: Mapping[str, Any], params: Any) -> dict[str, pd.DataFrame]:
+    from analysis.compute import alignment
+
+    ind = data["indicators"]
+    distances = alignment.alignment_distances(ind, params.coalition, params.benchmark)
+    pairs = alignment.agreement_pairs(params.coalition, params.benchmark)
+    agreement = alignment.agreement_table(data["un_agreement"], pairs)
+    within, to_benchmark = alignment.pair_groups(params.coalition, params.benchmark)
+    return {
+        "ideal points": gap_series(distances),
+        "agreement": agreement_gaps(agreement, within, to_benchmark),
+    }
+
+
+def evaluate(inputs: Mapping[str, pd.DataFrame], spec: dict[str, Any], params: Any):
+    result = assess(
+        inputs[spec["measure"]],
+        Rules(**spec),
+        coalition_label=params.coalition_label,
+        benchmark_label=params.benchmark_label,
+    )
+    trend = result.item("gap_trend")
+    return (trend.value if trend else None), result.verdict
+
+
+def own(params: Any) -> dict[str, Any]:
+    return params.rules.c2.model_dump()

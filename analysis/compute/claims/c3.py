@@ -17,7 +17,7 @@ not proof of, a cause.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from typing import Literal
+from typing import Any, Literal
 
 import pandas as pd
 from pydantic import BaseModel, ConfigDict, Field
@@ -61,14 +61,19 @@ class Choices(BaseModel):
 
     break_year: list[int] = Field(
         [2012, 2013, 2014, 2015, 2016],
+        title="the break year",
         min_length=1,
         description="The report dates 'collaboration' 2012-2017; sanctions came in 2014",
     )
     span: list[int] = Field(
-        [6, 8, 10, 12], min_length=1, description="Shorter windows see the break, longer the trend"
+        [6, 8, 10, 12],
+        min_length=1,
+        description="Shorter windows see the break, longer the trend",
+        title="the window around the break",
     )
     indicators: list[Literal["all", "trade_china", "arms_tiv_china", "exercises"]] = Field(
         ["all", "trade_china", "arms_tiv_china", "exercises"],
+        title="the indicators of ties",
         min_length=1,
         description="All indicators of ties together, or each alone",
     )
@@ -187,3 +192,40 @@ def assess(
         charts=charts,
         tables=tables,
     )
+
+
+# ---------------------------------------------------------------------------------------------
+# The multiverse
+
+ESTIMATE = "strength of the change of trend (mean t statistic of the slope changes)"
+
+
+def prepare(data: Mapping[str, Any], params: Any) -> dict[str, Any]:
+    from analysis.compute import arms, exercises, trade
+
+    spread, _ = arms.spread_deliveries(data["arms_register"])
+    counts = exercises.exercises_per_year(exercises.exercise_complexity(data["exercises"]))
+    return {
+        "series": {
+            "trade_china": trade.trade_with(data["bilateral_trade"], ["CHN"]),
+            "arms_tiv_china": arms.arms_flow(spread, arms.RUSSIA_SUPPLIERS, ["CHN"]),
+            "exercises": counts.rename(columns={"count": "value"}),
+        },
+        "later": list(params.break_years),
+    }
+
+
+def evaluate(inputs: Mapping[str, Any], spec: dict[str, Any], params: Any):
+    rules = Rules(**spec)
+    breaks = fit(inputs["series"], rules, inputs["later"])
+    result = assess(breaks, rules)
+    t = [
+        r["slope_change"] / r["slope_change_se"]
+        for _, r in breaks.iterrows()
+        if num(r.get("slope_change")) is not None and num(r.get("slope_change_se"))
+    ]
+    return (sum(t) / len(t) if t else None), result.verdict
+
+
+def own(params: Any) -> dict[str, Any]:
+    return params.rules.c3.model_dump()

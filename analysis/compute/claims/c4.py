@@ -17,12 +17,13 @@ Parts (``rules.c4``):
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+from typing import Any
 
 import pandas as pd
 from pydantic import BaseModel, ConfigDict, Field
 
-from analysis.compute.claims.base import claim, ev, outcome, part, pct, untested
+from analysis.compute.claims.base import claim, ev, more_than, outcome, part, pct, untested
 from analysis.compute.frames import latest, mean_between, value_at
 from analysis.results import Claim
 
@@ -56,11 +57,13 @@ class Choices(BaseModel):
 
     window: list[int] = Field(
         [5, 8, 10, 12],
+        title="the plan window",
         min_length=1,
         description="The plan ran 15 years; its first five to twelve show what it expanded",
     )
     dominant_share: list[float] = Field(
         [0.4, 0.5, 0.6],
+        title="the dominant-supplier share",
         min_length=1,
         description="'Dominant' as the largest plausible supplier, a majority, or a clear one",
     )
@@ -89,14 +92,16 @@ def assess(
         part(
             "Deliveries expanded after the plan",
             f"mean delivered TIV a year, {spans}, higher",
-            "untested" if before is None or after is None else outcome(after > before),
+            "untested" if before is None or after is None else outcome(more_than(after, before)),
             central=True,
         ),
         part(
             "Russia China's dominant supplier",
             f"Russia's mean share of China's arms imports {after_span[0]}–{after_span[1]} above "
             f"{rules.dominant_share:.0%}",
-            "untested" if share_after is None else outcome(share_after > rules.dominant_share),
+            "untested"
+            if share_after is None
+            else outcome(more_than(share_after, rules.dominant_share)),
         ),
         part(
             "High-end systems ordered",
@@ -171,3 +176,34 @@ def assess(
         charts=charts,
         tables=tables,
     )
+
+
+# ---------------------------------------------------------------------------------------------
+# The multiverse
+
+ESTIMATE = "Russia's deliveries after the plan as a multiple of those before"
+
+
+def prepare(data: Mapping[str, Any], params: Any) -> dict[str, pd.DataFrame]:
+    from analysis.compute import arms
+
+    spread, _ = arms.spread_deliveries(data["arms_register"])
+    flow = arms.arms_flow(spread, arms.RUSSIA_SUPPLIERS, ["CHN"])
+    return {
+        "flow": flow,
+        "share": arms.supplier_share(flow, arms.recipient_imports(spread, "CHN")),
+        "systems": arms.named_systems(data["arms_register"]),
+    }
+
+
+def evaluate(inputs: Mapping[str, pd.DataFrame], spec: dict[str, Any], params: Any):
+    result = assess(inputs["share"], inputs["flow"], inputs["systems"], Rules(**spec))
+    after, before = result.item("tiv_mean_after_plan"), result.item("tiv_mean_before_plan")
+    ratio = (
+        after.value / before.value if after and before and after.value and before.value else None
+    )
+    return ratio, result.verdict
+
+
+def own(params: Any) -> dict[str, Any]:
+    return params.rules.c4.model_dump()

@@ -20,14 +20,23 @@ Parts (``rules.c5``):
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from typing import Literal
+from collections.abc import Mapping, Sequence
+from typing import Any, Literal
 
 import pandas as pd
 from pydantic import BaseModel, ConfigDict, Field
 
 from analysis.compute import exercises as ex
-from analysis.compute.claims.base import CONFIDENCE, above, claim, ev, part, signed, untested
+from analysis.compute.claims.base import (
+    CONFIDENCE,
+    above,
+    at_least,
+    claim,
+    ev,
+    part,
+    signed,
+    untested,
+)
 from analysis.results import Claim
 
 ID = "C5"
@@ -73,16 +82,19 @@ class Choices(BaseModel):
 
     complexity: list[Definition] = Field(
         ["brief", "domains only", "no format weight", "strategic heavy", "no scale"],
+        title="the complexity definition",
         min_length=1,
         description="'Complexity' is not defined by the report: every definition the brief has",
     )
     troop_threshold: list[int] = Field(
         [5_000, 10_000, 20_000],
+        title="the troop threshold",
         min_length=1,
         description="'Large-scale' from a brigade-sized exercise to a strategic one",
     )
     first_year: list[int] = Field(
         [2003, 2005, 2010],
+        title="the first year of the trend",
         min_length=1,
         description="From the first exercise, the first bilateral one, or the last 15 years",
     )
@@ -117,7 +129,7 @@ def assess(
         part(
             "Routine",
             f"an exercise in at least {need:g} of the last {rules.routine_window} years",
-            "untested" if held is None else ("holds" if held >= need else "fails"),
+            "untested" if held is None else ("holds" if at_least(held, need) else "fails"),
         ),
         part(
             f"More complex since {rules.first_year}",
@@ -208,3 +220,29 @@ def assess(
         charts=charts,
         tables=tables,
     )
+
+
+# ---------------------------------------------------------------------------------------------
+# The multiverse
+
+ESTIMATE = "change of mean exercise complexity a year (points)"
+
+
+def prepare(data: Mapping[str, Any], params: Any) -> pd.DataFrame:
+    return data["exercises"]
+
+
+def evaluate(exercises: pd.DataFrame, spec: dict[str, Any], params: Any):
+    rules = params.rules.c5.model_copy(update=spec)
+    result = assess(exercises, rules)
+    slope = result.item("complexity_slope")
+    return (slope.value if slope else None), result.verdict
+
+
+def own(params: Any) -> dict[str, Any]:
+    r = params.rules.c5
+    return {
+        "complexity": r.complexity,
+        "troop_threshold": r.troop_threshold,
+        "first_year": r.first_year,
+    }

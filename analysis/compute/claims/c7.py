@@ -20,7 +20,7 @@ The data can test whether the trends the advice rests on are there (``rules.c7``
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from typing import Literal
+from typing import Any, Literal
 
 import pandas as pd
 from pydantic import BaseModel, ConfigDict, Field
@@ -54,11 +54,13 @@ class Choices(BaseModel):
 
     start_year: list[int] = Field(
         [2000, 2005, 2010, 2014],
+        title="the first year of the trends",
         min_length=1,
         description="Trends since 2000 (the brief's), 2005, 2010 or the 2014 sanctions",
     )
     suppliers: list[Literal["each", "China", "Russia"]] = Field(
         ["each", "China", "Russia"],
+        title="the suppliers tested",
         min_length=1,
         description="Both suppliers' diffusion, or one of them only",
     )
@@ -170,3 +172,33 @@ def assess(
         charts=charts,
         tables=tables,
     )
+
+
+# ---------------------------------------------------------------------------------------------
+# The multiverse
+
+ESTIMATE = "mean trend of the tested series a year"
+
+
+def prepare(data: Mapping[str, Any], params: Any) -> dict[str, Any]:
+    from analysis.compute import arms, exercises
+
+    spread, _ = arms.spread_deliveries(data["arms_register"])
+    first = min([*params.multiverse.c7.start_year, params.rules.c7.start_year])
+    _, per_supplier, _ = arms.recipients_table(
+        spread, arms.supplier_groups(params.coalition), first_year=first
+    )
+    counts = exercises.exercises_per_year(exercises.exercise_complexity(data["exercises"]))
+    return {"diffusion": per_supplier, "counts": counts}
+
+
+def evaluate(inputs: Mapping[str, Any], spec: dict[str, Any], params: Any):
+    result = assess(inputs["diffusion"], inputs["counts"], Rules(**spec))
+    slopes = [
+        e.value for e in result.evidence if e.key.endswith("_slope") and isinstance(e.value, float)
+    ]
+    return (sum(slopes) / len(slopes) if slopes else None), result.verdict
+
+
+def own(params: Any) -> dict[str, Any]:
+    return params.rules.c7.model_dump()

@@ -18,12 +18,13 @@ the limits are restated as the report's and tested where public data can (``rule
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+from typing import Any
 
 import pandas as pd
 from pydantic import BaseModel, ConfigDict, Field
 
-from analysis.compute.claims.base import claim, ev, outcome, part, pct
+from analysis.compute.claims.base import at_least, claim, ev, more_than, outcome, part, pct
 from analysis.compute.frames import mean_between, num
 from analysis.results import Claim
 
@@ -67,18 +68,32 @@ class Choices(BaseModel):
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
-    window: list[int] = Field([3, 5, 10], min_length=1, description="Recent years measured")
+    window: list[int] = Field(
+        [3, 5, 10], min_length=1, title="the recent window", description="Recent years measured"
+    )
     divergence_min: list[float] = Field(
-        [0.05, 0.1, 0.2], min_length=1, description="From a few to one vote in five apart"
+        [0.05, 0.1, 0.2],
+        min_length=1,
+        description="From a few to one vote in five apart",
+        title="the divergence threshold",
     )
     min_common: list[int] = Field(
-        [3, 5, 10], min_length=1, description="A few to many shared arms customers"
+        [3, 5, 10],
+        min_length=1,
+        description="A few to many shared arms customers",
+        title="the shared-customers threshold",
     )
     share_drop: list[float] = Field(
-        [0.05, 0.1, 0.2], min_length=1, description="A small to a large fall in Russia's share"
+        [0.05, 0.1, 0.2],
+        min_length=1,
+        description="A small to a large fall in Russia's share",
+        title="the fall in Russia's share",
     )
     asymmetry_min: list[float] = Field(
-        [1.5, 2.0, 3.0], min_length=1, description="How lopsided dependence must be"
+        [1.5, 2.0, 3.0],
+        min_length=1,
+        description="How lopsided dependence must be",
+        title="the asymmetry threshold",
     )
 
 
@@ -122,7 +137,7 @@ def assess(
                 "Divergent votes in the UN",
                 f"China and Russia voted apart on at least {pct(rules.divergence_min)} of "
                 f"roll calls, {a_years[0]}–{a_years[1]}",
-                outcome(div >= rules.divergence_min),
+                outcome(at_least(div, rules.divergence_min)),
             )
         )
     evidence.append(
@@ -160,7 +175,9 @@ def assess(
             "China's independence from Russian arms",
             f"Russia's share of China's arms imports fell by more than {pct(rules.share_drop)} "
             f"points from {PLAN_DECADE[0]}–{PLAN_DECADE[1]}",
-            "untested" if then is None or now is None else outcome(then - now > rules.share_drop),
+            "untested"
+            if then is None or now is None
+            else outcome(more_than(then - now, rules.share_drop)),
         )
     )
     evidence += [
@@ -184,7 +201,7 @@ def assess(
                 "Asymmetric dependence",
                 f"Russia's exports to China as a share of its exports at least "
                 f"{rules.asymmetry_min:g} times China's exports to Russia as a share of China's",
-                "untested" if ratio is None else outcome(ratio >= rules.asymmetry_min),
+                "untested" if ratio is None else outcome(at_least(ratio, rules.asymmetry_min)),
             )
         )
     evidence += [
@@ -282,3 +299,33 @@ def alt_text(limits: pd.DataFrame) -> str:
             f"{g['value'].iloc[-1]:.0%} in {int(g['year'].iloc[-1])}"
         )
     return "Line chart of four shares by year. " + "; ".join(bits) + "."
+
+
+# ---------------------------------------------------------------------------------------------
+# The multiverse
+
+ESTIMATE = "number of the four limits found"
+
+
+def prepare(data: Mapping[str, Any], params: Any) -> dict[str, pd.DataFrame]:
+    from analysis.compute import alignment, arms, trade
+
+    spread, _ = arms.spread_deliveries(data["arms_register"])
+    flow = arms.arms_flow(spread, arms.RUSSIA_SUPPLIERS, ["CHN"])
+    return {
+        "agreement": alignment.dyad_agreement(data["un_agreement"], "CHN", "RUS"),
+        "spread": spread,
+        "share": arms.supplier_share(flow, arms.recipient_imports(spread, "CHN")),
+        "dependence": trade.dependence_table(data["bilateral_trade"], data["indicators"]),
+    }
+
+
+def evaluate(inputs: Mapping[str, pd.DataFrame], spec: dict[str, Any], params: Any):
+    result = assess(
+        inputs["agreement"], inputs["spread"], inputs["share"], inputs["dependence"], Rules(**spec)
+    )
+    return float(sum(p.outcome == "holds" for p in result.parts)), result.verdict
+
+
+def own(params: Any) -> dict[str, Any]:
+    return params.rules.c8.model_dump()

@@ -1,0 +1,493 @@
+"""The verdict rules: how parts combine, and every claim's thresholds at and around their edges.
+
+Made-up frames whose answers are known by hand; a rule is tested on both sides of each
+threshold and at the threshold itself.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from analysis.compute.claims import c1, c2, c3, c4, c5, c7, c8
+from analysis.compute.claims.base import above, combine, part, untested
+
+H, U, I, F = "holds", "untested", "inconclusive", "fails"  # noqa: E741
+
+
+def parts(*outcomes, central=()):
+    return [part(f"p{i}", "t", o, central=i in central) for i, o in enumerate(outcomes)]
+
+
+@pytest.mark.parametrize(
+    ("outcomes", "central", "verdict"),
+    [
+        ((U, U), (), "not testable"),
+        ((I, U), (), "no evidence either way"),
+        ((I, I), (), "no evidence either way"),
+        ((H, H, U), (), "supported"),
+        ((H, I), (), "partly supported"),
+        ((H, F), (), "partly supported"),
+        ((F, F, I), (), "not supported"),
+        ((F, I), (), "not supported"),
+        ((H, H, F), (2,), "not supported"),  # a central part failing sinks the claim
+        ((H, I), (1,), "partly supported"),  # inconclusive, even central, is no refutation
+        ((H, H), (0,), "supported"),
+    ],
+)
+def test_parts_combine_into_a_verdict(outcomes, central, verdict):
+    assert combine(parts(*outcomes, central=central)) == verdict
+
+
+@pytest.mark.parametrize(
+    ("low", "high", "outcome"),
+    [(0.1, 0.3, H), (0.0, 0.3, I), (-0.1, 0.3, I), (-0.3, 0.0, I), (-0.3, -0.1, F), (None, 1, U)],
+)
+def test_an_interval_clear_of_zero_decides_and_one_touching_it_does_not(low, high, outcome):
+    assert above(low, high) == outcome
+
+
+def test_an_untested_part_is_shown_and_never_counted():
+    p = untested("Joint basing", "not observable")
+    assert p.outcome == U
+    assert combine([p, part("a", "t", H)]) == "supported"
+
+
+# --- C1 ----------------------------------------------------------------------------------
+
+
+def ratios(values, start=2005):
+    return pd.DataFrame({"year": range(start, start + len(values)), "ratio": values})
+
+
+RISING = ratios(np.round(np.linspace(0.30, 0.50, 21), 6))  # 2005..2025: 0.30 .. 0.50, +0.01/yr
+
+
+def decide(table=RISING, central=0.6, prob=0.01, rules=None, **kw):
+    return c1.decide_measure(
+        "milex",
+        table,
+        central_at_horizon=central,
+        prob_exceed_by_horizon=prob,
+        crossover_year=None,
+        article_horizon=kw.get("article_horizon", 2022),
+        horizon=kw.get("horizon", 2030),
+        rules=rules or c1.Rules(),
+    )
+
+
+def outcomes(t):
+    return [p.outcome for p in t.parts]
+
+
+def test_c1_rising_below_parity_is_supported():
+    t = decide()
+    assert outcomes(t) == [H, H, H, H, H] and t.verdict == "supported"
+
+
+@pytest.mark.parametrize(
+    ("tolerance", "outcome"),
+    [(0.099, H), (0.1, I), (0.101, I)],  # 2011 -> 2021 rose by exactly 0.10
+)
+def test_c1_approach_at_the_tolerance(tolerance, outcome):
+    assert decide(rules=c1.Rules(tolerance=tolerance)).parts[0].outcome == outcome
+
+
+def test_c1_approach_window_is_a_rule():
+    t = decide(rules=c1.Rules(approach_window=5))
+    assert t.numbers["approach_start"] == 2016 and t.parts[0].outcome == H
+
+
+@pytest.mark.parametrize(("peak", "outcome"), [(1.0, H), (1.0001, F)])
+def test_c1_parity_itself_is_not_exceeding(peak, outcome):
+    table = RISING.copy()
+    table.loc[table["year"] == 2015, "ratio"] = peak
+    t = decide(table)
+    assert t.parts[1].outcome == outcome
+    assert t.verdict == ("supported" if outcome == H else "not supported")
+
+
+def test_c1_a_ratio_that_crossed_parity_before_the_horizon_and_fell_back_is_not_supported():
+    table = ratios([0.8, 0.95, 1.05, 0.97, 0.9, 0.85, 0.9, 0.95, 0.97, 0.99], start=2013)
+    t = decide(table, central=0.99, prob=0.2)
+    assert t.parts[1].outcome == F and t.parts[1].central
+    assert t.verdict == "not supported"
+
+
+@pytest.mark.parametrize(("prob", "outcome"), [(0.4999, H), (0.5, F), (0.6, F)])
+def test_c1_exceeding_is_expected_from_the_probability_threshold_on(prob, outcome):
+    assert decide(prob=prob).parts[4].outcome == outcome
+
+
+def test_c1_a_year_above_parity_after_the_article_horizon_fails_the_last_part():
+    table = RISING.copy()
+    table.loc[table["year"] == 2024, "ratio"] = 1.01
+    assert decide(table, prob=0.0).parts[4].outcome == F
+
+
+def test_c1_a_fall_since_the_report_is_said_and_a_mere_recovery_is_inconclusive():
+    # 0.84 in 2021, 0.71 in 2025: fallen; the projection climbs back to 0.80 only
+    table = ratios([0.60, 0.65, 0.70, 0.74, 0.78, 0.80, 0.82, 0.84, 0.79, 0.73, 0.72, 0.71], 2014)
+    t = decide(table, central=0.80, prob=0.01)
+    assert t.parts[2].outcome == F  # kept approaching since the report: no, it fell
+    assert t.parts[3].outcome == I  # projected to keep approaching: only back toward 2021
+    assert t.numbers["fell_since_report"]
+    text = c1.sentence(
+        t,
+        t.verdict,
+        label="GDP at market exchange rates",
+        coalition_label="China + Russia",
+        benchmark_label="United States",
+        horizon=2030,
+        agree=1,
+        tested=1,
+    )
+    assert "the ratio has fallen since the report" in text
+    assert "only returns toward its earlier level" in text
+    assert text.startswith("On GDP at market exchange rates")  # not "gdp"
+    assert decide(table, central=0.86, prob=0.01).parts[3].outcome == H  # passes 2021 + 0.01
+    assert decide(table, central=0.85, prob=0.01).parts[3].outcome == I  # by exactly 0.01: not
+    assert decide(table, central=0.69, prob=0.01).parts[3].outcome == F  # moving away
+
+
+def test_c1_without_data_is_not_testable_and_without_a_projection_partly():
+    empty = decide(ratios([]), central=None, prob=None)
+    assert empty.verdict == "not testable"
+    no_projection = decide(central=None, prob=None)
+    assert outcomes(no_projection)[3:] == [U, U] and no_projection.verdict == "supported"
+
+
+def test_c1_assessment_states_the_headline_measure_and_every_measure():
+    tests = {"milex": decide(), "gdp_ppp": decide(RISING.assign(ratio=RISING["ratio"] + 1))}
+    claim = c1.assess(
+        tests,
+        headline="milex",
+        labels={"milex": "Military expenditure", "gdp_ppp": "GDP at PPP"},
+        coalition_label="China + Russia",
+        benchmark_label="United States",
+        horizon=2030,
+    )
+    ev = {e.key: e.value for e in claim.evidence}
+    assert claim.verdict == "supported"
+    assert ev["verdict_gdp_ppp"] == "not supported" and ev["measures_agreeing"] == 1
+    assert "46% of the United States level in 2021 (36% in 2011)" in claim.summary
+    assert claim.headline.startswith("Military expenditure at 46%")
+
+
+# --- C2 ----------------------------------------------------------------------------------
+
+
+def gaps(gap_by_year: dict[int, float]) -> pd.DataFrame:
+    years = sorted(gap_by_year)
+    return pd.DataFrame(
+        {
+            "year": years,
+            "within": [0.3] * len(years),
+            "to_benchmark": [0.3 + gap_by_year[y] for y in years],
+            "gap": [gap_by_year[y] for y in years],
+        }
+    )
+
+
+def c2_assess(g, **rules):
+    return c2.assess(g, c2.Rules(**rules), coalition_label="A", benchmark_label="B")
+
+
+def test_c2_closer_and_widening_is_supported():
+    g = gaps({y: 1.0 + 0.05 * (y - 2010) for y in range(2010, 2025)})
+    result = c2_assess(g)
+    assert [p.outcome for p in result.parts[:2]] == [H, H] and result.verdict == "supported"
+
+
+@pytest.mark.parametrize(("last_gap", "outcome"), [(0.001, H), (0.0, F), (-0.1, F)])
+def test_c2_closer_to_each_other_needs_a_positive_gap(last_gap, outcome):
+    g = gaps({2022: 1.0, 2023: 0.5, 2024: last_gap})
+    result = c2_assess(g)
+    assert result.parts[0].outcome == outcome
+    if outcome == F:
+        assert result.verdict == "not supported"  # the central part
+
+
+def test_c2_a_gap_without_a_clear_trend_is_no_evidence_not_a_failure():
+    rng = np.random.default_rng(3)
+    g = gaps({y: 1.0 + rng.normal(0, 0.3) for y in range(2010, 2025)})
+    result = c2_assess(g, from_year=2014)
+    assert result.parts[1].outcome == I and result.verdict == "partly supported"
+    assert "shows no clear trend" in result.summary
+
+
+def test_c2_from_year_is_a_rule():
+    g = gaps({y: (2.0 if y < 2015 else 1.0 + 0.1 * (y - 2015)) for y in range(2008, 2025)})
+    assert c2_assess(g, from_year=2015).parts[1].outcome == H
+    assert c2_assess(g, from_year=2008).parts[1].outcome in (I, F)
+
+
+def test_c2_agreement_gaps_read_one_minus_agreement():
+    agreement = pd.DataFrame(
+        {
+            "pair": ["CHN–RUS", "CHN–USA", "RUS–USA"],
+            "year": [2019, 2019, 2019],
+            "agreement": [0.8, 0.2, 0.3],
+        }
+    )
+    g = c2.agreement_gaps(agreement, "CHN–RUS", ["CHN–USA", "RUS–USA"])
+    assert g.loc[0, "within"] == pytest.approx(0.2)
+    assert g.loc[0, "to_benchmark"] == pytest.approx(0.75)
+    assert g.loc[0, "gap"] == pytest.approx(0.55)
+
+
+# --- C3 ----------------------------------------------------------------------------------
+
+
+def kinked(before: float, after: float, noise: float = 0.0, seed: int = 0) -> pd.DataFrame:
+    rng = np.random.default_rng(seed)
+    years = np.arange(2004, 2022)
+    values = [100 + before * (y - 2014) if y < 2014 else 100 + after * (y - 2014) for y in years]
+    return pd.DataFrame({"year": years, "value": np.array(values) + rng.normal(0, noise, 18)})
+
+
+def c3_assess(series, **rules):
+    r = c3.Rules(indicators="arms_tiv_china", **rules)
+    return c3.assess(c3.fit({"arms_tiv_china": series}, r), r)
+
+
+@pytest.mark.parametrize(
+    ("before", "after", "outcome", "words"),
+    [
+        (2.0, 6.0, H, "grew faster"),
+        (-6.0, -2.0, H, "declined less steeply"),
+        (-2.0, 3.0, H, "turned upward"),
+        (6.0, 2.0, F, "grew more slowly"),
+    ],
+)
+def test_c3_a_change_of_trend_in_words(before, after, outcome, words):
+    result = c3_assess(kinked(before, after, noise=0.1))
+    assert result.parts[0].outcome == outcome
+    assert words in result.summary
+
+
+def test_c3_a_noisy_break_is_no_evidence_either_way():
+    result = c3_assess(kinked(1.0, 1.2, noise=8.0, seed=1))
+    assert result.parts[0].outcome == I and result.verdict == "no evidence either way"
+    assert "shows no clear change of trend" in result.summary
+
+
+def test_c3_the_break_year_and_span_are_rules():
+    series = kinked(0.0, 5.0, noise=0.05)
+    at = c3.fit({"arms_tiv_china": series}, c3.Rules(indicators="arms_tiv_china", span=4))
+    assert (at["window_start"].iloc[0], at["window_end"].iloc[0]) == (2010, 2017)
+    later = c3.fit({"arms_tiv_china": series}, c3.Rules(indicators="arms_tiv_china"), [2018])
+    assert later["window_end"].iloc[0] == 2017  # the next break of the brief ends the window
+    assert c3_assess(series, break_year=2010).parts[0].name.endswith("closer after 2010")
+
+
+def test_c3_causation_is_untested_and_too_few_points_are_not_testable():
+    result = c3_assess(kinked(1, 2).iloc[8:12])  # two years a side: too few for the fit
+    assert [p.outcome for p in result.parts] == [U, U] and result.verdict == "not testable"
+
+
+# --- C4 ----------------------------------------------------------------------------------
+
+
+def c4_inputs(before=100.0, after=200.0, share_after=0.8, ordered=2005):
+    years = np.arange(1992, 2012)
+    flow = pd.DataFrame({"year": years, "value": np.where(years < 2002, before, after)})
+    share = pd.DataFrame({"year": years, "share": np.where(years < 2002, 0.5, share_after)})
+    systems = pd.DataFrame({"system": ["Su-30"], "year_order": [ordered]})
+    return share, flow, systems
+
+
+@pytest.mark.parametrize(
+    ("kw", "part_index", "outcome"),
+    [
+        ({"after": 100.01}, 0, H),
+        ({"after": 100.0}, 0, F),
+        ({"share_after": 0.5001}, 1, H),
+        ({"share_after": 0.5}, 1, F),
+        ({"ordered": 2011}, 2, H),
+        ({"ordered": 2012}, 2, F),  # the window is 2002-2011
+        ({"ordered": 2001}, 2, F),
+    ],
+)
+def test_c4_each_part_at_its_edge(kw, part_index, outcome):
+    result = c4.assess(*c4_inputs(**kw), c4.Rules())
+    assert result.parts[part_index].outcome == outcome
+
+
+def test_c4_deliveries_not_expanding_sink_the_claim_and_r_and_d_is_untested():
+    result = c4.assess(*c4_inputs(after=90.0), c4.Rules())
+    assert result.verdict == "not supported" and result.parts[3].outcome == U
+    assert c4.assess(*c4_inputs(), c4.Rules()).verdict == "supported"
+
+
+def test_c4_the_window_and_dominant_share_are_rules():
+    result = c4.assess(*c4_inputs(share_after=0.55), c4.Rules(dominant_share=0.6))
+    assert result.parts[1].outcome == F
+    assert c4.assess(*c4_inputs(ordered=2005), c4.Rules(window=3)).parts[2].outcome == F
+    assert c4.assess(*c4_inputs(ordered=2004), c4.Rules(window=3)).parts[2].outcome == H
+
+
+# --- C5 ----------------------------------------------------------------------------------
+
+
+def exercise_table(years, domains="land;air", host="CHN", troops=None, qualifier=""):
+    n = len(years)
+    return pd.DataFrame(
+        {
+            "exercise_id": [f"e{i}" for i in range(n)],
+            "name": [f"Exercise {i}" for i in range(n)],
+            "year": list(years),
+            "start_date": [f"{y}-08-01" for y in years],
+            "end_date": [""] * n,
+            "host_iso3": [host] * n,
+            "domains": domains if isinstance(domains, list) else [domains] * n,
+            "format": ["bilateral"] * n,
+            "troops_total": troops if isinstance(troops, list) else [troops] * n,
+            "troops_total_qualifier": [qualifier] * n,
+            "troops_china": [None] * n,
+            "troops_china_qualifier": [""] * n,
+        }
+    )
+
+
+@pytest.mark.parametrize(("share", "outcome"), [(0.9, H), (1.0, F)])
+def test_c5_routine_at_its_share(share, outcome):
+    years = [y for y in range(2003, 2026) if y != 2020]  # 9 of the last 10 years
+    result = c5.assess(exercise_table(years), c5.Rules(routine_share=share))
+    assert result.parts[0].outcome == outcome
+
+
+def test_c5_rising_complexity_holds_and_a_flat_one_is_no_evidence():
+    years = list(range(2003, 2026))
+    rising = ["land"] * 8 + ["land;air"] * 8 + ["land;air;sea;command_post"] * 7
+    result = c5.assess(exercise_table(years, domains=rising), c5.Rules())
+    assert [p.outcome for p in result.parts] == [H, H, U] and result.verdict == "supported"
+    flat = c5.assess(exercise_table(years), c5.Rules())
+    assert flat.parts[1].outcome == I and flat.verdict == "partly supported"
+
+
+@pytest.mark.parametrize(
+    ("troops", "qualifier", "large"),
+    [
+        (10_000, "", True),
+        (10_000, "about", True),
+        (10_000, "more than", True),
+        (10_000, "nearly", False),
+        (10_000, "up to", False),
+        (10_001, "nearly", True),
+        (9_999, "", False),
+        (None, "", None),
+    ],
+)
+def test_c5_the_troop_threshold_respects_the_qualifier(troops, qualifier, large):
+    from analysis.compute.exercises import at_least
+
+    assert at_least(troops, qualifier, 10_000) is large
+
+
+def test_c5_the_article_context_is_evidence_never_a_part():
+    years = [2005, 2021]
+    ex = exercise_table(years, troops=[10_000, 10_000])
+    ex["troops_total_qualifier"] = ["nearly", "more than"]
+    result = c5.assess(ex, c5.Rules())
+    names = [p.name for p in result.parts]
+    assert not any("2021" in n or "August" in n for n in names)
+    context = {e.key: e.value for e in result.evidence}
+    assert context["first_large_in_china"] == "Exercise 1 (more than 10,000)"
+    assert context["august_2021_in_china"] == "Exercise 1"
+
+
+# --- C7 ----------------------------------------------------------------------------------
+
+
+def recipients(slope, start=2000, end=2024, base=20):
+    years = np.arange(start, end + 1)
+    return pd.DataFrame({"year": years, "recipients": np.round(base + slope * (years - start))})
+
+
+COUNTS = pd.DataFrame({"year": np.arange(2000, 2025), "count": np.arange(25) // 3})
+
+
+def test_c7_one_supplier_rising_and_one_falling_is_partly_supported():
+    d = {"China": recipients(0.5), "Russia": recipients(-0.5)}
+    result = c7.assess(d, COUNTS, c7.Rules())
+    assert [p.outcome for p in result.parts[:3]] == [H, F, H]
+    assert result.verdict == "partly supported"
+    assert [p.outcome for p in result.parts[3:]] == [U, U, U, U]  # basing, operations, ...
+    only = c7.assess(d, COUNTS, c7.Rules(suppliers="China"))
+    assert only.verdict == "supported"
+
+
+def test_c7_says_when_a_supplier_fell_from_a_peak():
+    peaked = pd.DataFrame({"year": range(2010, 2025), "recipients": [20] * 6 + [26] + [12] * 8})
+    result = c7.assess({"Russia": peaked}, COUNTS, c7.Rules(start_year=2010))
+    assert "from a peak of 26 in 2016 to 12 in 2024" in result.summary
+
+
+def test_c7_the_start_year_is_a_rule():
+    rise_then_fall = pd.DataFrame(
+        {
+            "year": range(2000, 2025),
+            "recipients": [10 + y for y in range(15)] + [24 - y for y in range(10)],
+        }
+    )
+    d = {"China": rise_then_fall}
+    assert c7.assess(d, COUNTS, c7.Rules(start_year=2000)).parts[0].outcome == H
+    assert c7.assess(d, COUNTS, c7.Rules(start_year=2015)).parts[0].outcome == F
+
+
+# --- C8 ----------------------------------------------------------------------------------
+
+
+def c8_inputs(agreement=0.9, common=5, share_now=0.7, russia_on_china=0.2, china_on_russia=0.1):
+    agreement_t = pd.DataFrame({"year": range(2015, 2020), "agreement": [agreement] * 5})
+    recips = [f"X{i:02d}" for i in range(common)]
+    spread = pd.DataFrame(
+        {
+            "supplier_iso3": ["CHN"] * common + ["RUS"] * common,
+            "recipient_iso3": recips * 2,
+            "year": [2024] * (2 * common),
+            "tiv": [1.0] * (2 * common),
+        }
+    )
+    share = pd.DataFrame(
+        {
+            "year": list(range(2002, 2012)) + list(range(2020, 2025)),
+            "share": [0.8] * 10 + [share_now] * 5,
+        }
+    )
+    dep = pd.DataFrame(
+        {"year": [2022], "russia_on_china": [russia_on_china], "china_on_russia": [china_on_russia]}
+    )
+    return agreement_t, spread, share, dep
+
+
+@pytest.mark.parametrize(
+    ("kw", "index", "outcome"),
+    [
+        ({"agreement": 0.9}, 0, H),  # voted apart on exactly 10 %
+        ({"agreement": 0.9001}, 0, F),
+        ({"common": 5}, 1, H),
+        ({"common": 4}, 1, F),
+        ({"share_now": 0.6999}, 2, H),
+        ({"share_now": 0.7}, 2, F),  # fell by exactly 0.1: not more than
+        ({"russia_on_china": 0.2, "china_on_russia": 0.1}, 3, H),  # exactly 2 times
+        ({"russia_on_china": 0.19, "china_on_russia": 0.1}, 3, F),
+    ],
+)
+def test_c8_each_limit_at_its_threshold(kw, index, outcome):
+    result = c8.assess(*c8_inputs(**kw), c8.Rules())
+    assert result.parts[index].outcome == outcome
+
+
+def test_c8_common_recipients_exclude_the_two_themselves():
+    spread = pd.DataFrame(
+        {
+            "supplier_iso3": ["CHN", "RUS", "CHN", "RUS"],
+            "recipient_iso3": ["RUS", "CHN", "PAK", "PAK"],
+            "year": [2024] * 4,
+            "tiv": [1.0] * 4,
+        }
+    )
+    assert c8.common_recipients(spread, ["CHN"], ["RUS", "SUN"], (2020, 2024)) == {"PAK"}

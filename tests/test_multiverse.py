@@ -1,0 +1,97 @@
+"""The multiverse: the specification space, the shares, the influential choice, and the brief's
+own specification against its notebook's verdict."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from analysis.compute import multiverse as mv
+from analysis.compute.claims import MODULES, c5
+from analysis.params import BriefParams
+from analysis.results import Results
+from tests.conftest import BRIEFS
+
+
+def test_the_space_is_every_combination_in_order():
+    specs = mv.space(c5.Choices(complexity=["brief", "no scale"], troop_threshold=[5000, 10000],
+                                first_year=[2003]))  # fmt: skip
+    assert specs == [
+        {"complexity": "brief", "troop_threshold": 5000, "first_year": 2003},
+        {"complexity": "brief", "troop_threshold": 10000, "first_year": 2003},
+        {"complexity": "no scale", "troop_threshold": 5000, "first_year": 2003},
+        {"complexity": "no scale", "troop_threshold": 10000, "first_year": 2003},
+    ]
+    assert len(mv.space(BriefParams().multiverse.c1)) >= 1000  # the issue's floor for C1
+
+
+def _table(verdicts: dict[tuple[str, str], str]) -> pd.DataFrame:
+    rows = [
+        {"claim": "C9", "spec": n, "choice_a": a, "choice_b": b, "estimate": float(n),
+         "verdict": v, "own": (a, b) == ("a1", "b1")}
+        for n, ((a, b), v) in enumerate(sorted(verdicts.items()), start=1)
+    ]  # fmt: skip
+    return pd.DataFrame(rows)
+
+
+def test_the_influential_choice_is_the_one_whose_change_turns_the_verdict():
+    # changing a always turns it; changing b never does
+    t = _table(
+        {
+            ("a1", "b1"): "supported",
+            ("a1", "b2"): "supported",
+            ("a2", "b1"): "not supported",
+            ("a2", "b2"): "not supported",
+        }
+    )
+    choice, share, value, verdict = mv.influence(t, "supported")
+    assert (choice, share, value, verdict) == ("a", 1.0, "a2", "not supported")
+
+
+def test_half_the_changes_turning_it_and_none_turning_it():
+    t = _table(
+        {
+            ("a1", "b1"): "supported",
+            ("a1", "b2"): "supported",
+            ("a2", "b1"): "supported",
+            ("a2", "b2"): "partly supported",
+        }
+    )
+    choice, share, _, _ = mv.influence(t, "supported")
+    assert share == pytest.approx(0.5) and choice in ("a", "b")
+    same = _table({("a1", "b1"): "supported", ("a2", "b2"): "supported"})
+    assert mv.influence(same, "supported") is None
+
+
+def test_the_curve_is_sorted_thinned_and_keeps_the_brief_own():
+    t = _table({(f"a{i}", "b1"): "supported" for i in range(50)})
+    t["estimate"] = [float((i * 7) % 50) for i in range(50)]
+    t.loc[3, "estimate"] = None
+    c = mv.curve(t, limit=10)
+    assert c["own"].any() and len(c) <= 11
+    assert c["rank"].is_monotonic_increasing
+    est = c["estimate"].dropna()
+    assert est.is_monotonic_increasing and pd.isna(mv.curve(t, limit=50)["estimate"].iloc[-1])
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("brief", BRIEFS)
+def test_the_brief_own_specification_gets_the_notebook_verdict(built: Path, brief: str):
+    res = Results.model_validate(
+        json.loads((built / "_build" / brief / "results.json").read_text())
+    )
+    assert set(res.robustness) == {cid for cid, m in MODULES.items() if hasattr(m, "Choices")}
+    for cid, r in res.robustness.items():
+        assert r.verdict == res.claims[cid].verdict, (brief, cid)
+        assert sum(r.shares.values()) == pytest.approx(1.0)
+        assert r.shares.get(r.verdict, 0) == pytest.approx(r.holds)
+    assert res.robustness["C1"].specifications >= 1000
+    table = pd.read_csv(built / "_build" / brief / "tables" / "multiverse.csv")
+    assert len(table) == sum(r.specifications for r in res.robustness.values())
+    own = table[table["own"]]
+    assert sorted(own["claim"]) == sorted(res.robustness)  # the brief's own choices are in it
+    for _, row in own.iterrows():
+        assert row["verdict"] == res.claims[row["claim"]].verdict
