@@ -119,3 +119,39 @@ def test_unreadable_notebook_is_one_error(tmp_path):
         keys.read_notebook(bad)
     with pytest.raises(BriefError, match="notebook not found"):
         keys.read_notebook(Path(tmp_path / "missing.ipynb"))
+
+
+def test_a_notebooks_code_key_covers_what_it_imports_and_nothing_else():
+    from analysis import paths
+
+    pkg = paths.PACKAGE_DIR
+    files = {
+        p.relative_to(pkg).as_posix()
+        for p in keys.imported_files(pkg, ["from analysis.compute import power\nimport numpy"])
+    }
+    assert "compute/power.py" in files and "errors.py" in files  # and what power imports
+    assert "compute/__init__.py" in files and "__init__.py" in files
+    assert not any(f.startswith(("publish/", "pipeline/")) for f in files)
+    assert "compute/claims/c5.py" not in files
+    # the claim registry finds its modules by name: reaching it reaches every claim
+    claims = {
+        p.relative_to(pkg).as_posix()
+        for p in keys.imported_files(pkg, ["from analysis.params import from_notebook"])
+    }
+    assert {f"compute/claims/c{i}.py" for i in range(1, 9)} <= claims
+
+
+def test_editing_the_publish_layer_changes_no_notebooks_code_key(tmp_path):
+    import shutil
+
+    from analysis import paths
+
+    pkg = tmp_path / "analysis"
+    shutil.copytree(paths.PACKAGE_DIR, pkg, ignore=shutil.ignore_patterns("__pycache__"))
+    nb = {"cells": [{"cell_type": "code", "source": "from analysis.compute import power"}]}
+    before = keys.notebook_code(pkg, nb)
+    (pkg / "publish" / "text.py").write_text("# edited\n", encoding="utf-8")
+    assert keys.notebook_code(pkg, nb) == before
+    power = pkg / "compute" / "power.py"
+    power.write_text(power.read_text(encoding="utf-8") + "\n# edited\n", encoding="utf-8")
+    assert keys.notebook_code(pkg, nb) != before

@@ -16,7 +16,7 @@ import yaml
 from analysis.publish import checks
 from analysis.publish.compare import BriefEntry
 from analysis.publish.render import PAGES, prepare_project
-from analysis.publish.results import load_results
+from analysis.results import load_results
 
 ROOT = Path(__file__).resolve().parents[1]
 FIXTURE = ROOT / "tests" / "fixtures" / "report"

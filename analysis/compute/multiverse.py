@@ -210,3 +210,51 @@ def alt_text(cid: str, verdict: str, r: Robustness) -> str:
         f"{r.estimate}, coloured by verdict ({shares}), with the value of each choice marked "
         f"beneath; the brief's own specification ({verdict}) is a diamond."
     )
+
+
+def save_curves(
+    table: pd.DataFrame,
+    robustness: Mapping[str, Robustness],
+    params: Any,
+    artifacts_dir: Any,
+    *,
+    source: str,
+) -> list[Any]:
+    """Draw and save one specification curve per claim (``charts/spec-<id>``, its data in
+    ``tables/spec-<id>``); returns the charts, in claim order."""
+    from analysis.compute import artifacts
+    from analysis.compute.charts import multiverse as charts
+
+    out = []
+    for cid, r in robustness.items():
+        rows = table[table["claim"] == cid]
+        chart_id = f"spec-{cid.lower()}"
+        chart = charts.spec_curve(
+            curve(rows),
+            estimate=r.estimate,
+            labels=labels(getattr(params.multiverse, cid.lower())),
+            total=len(rows),
+            source=source,
+        )
+        artifacts.save_chart(
+            chart,
+            chart_id,
+            artifacts_dir,
+            title=headline(cid, r.verdict, r),
+            caption=(
+                f"Each point is one specification of {cid}'s choices ({', '.join(r.choices)}), "
+                f"sorted by {r.estimate} and coloured by the verdict it gives."
+            ),
+            alt=alt_text(cid, r.verdict, r),
+            source=source,
+        )
+        artifacts.save_table(
+            curve(rows, limit=len(rows)),
+            chart_id,
+            artifacts_dir,
+            title=f"{cid}: every specification, sorted by its estimate",
+            source=source,
+            sort_by=["rank"],
+        )
+        out.append(chart)
+    return out

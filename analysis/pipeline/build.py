@@ -328,7 +328,9 @@ def plan_brief(
         received = keys.select_parameters(names, params.flat)
         reads = keys.notebook_reads(path.name, nb)
         data = keys.select_data(path.name, checksums, reads)
-        components = keys.component_hashes(nb_hash, received, data, code)
+        components = keys.component_hashes(
+            nb_hash, received, data, keys.notebook_code(paths.PACKAGE_DIR, nb)
+        )
         plan = NotebookPlan(
             path=path,
             stem=path.stem,

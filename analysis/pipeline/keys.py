@@ -12,6 +12,7 @@ Every function here is pure or reads only the files it is given.
 
 from __future__ import annotations
 
+import ast
 import hashlib
 import json
 from collections.abc import Iterable, Mapping, Sequence
@@ -176,15 +177,90 @@ def code_files(package_dir: Path) -> list[Path]:
     return out
 
 
-def code_version(package_dir: Path) -> str:
-    """Hash of the library's code (relative paths and contents), the ``code`` component."""
+def _hash_files(package_dir: Path, files: Iterable[Path]) -> str:
     digest = hashlib.sha256()
-    for path in code_files(package_dir):
+    for path in sorted(set(files)):
         digest.update(path.relative_to(package_dir).as_posix().encode())
         digest.update(b"\0")
         digest.update(path.read_bytes())
         digest.update(b"\0")
     return digest.hexdigest()
+
+
+def code_version(package_dir: Path) -> str:
+    """Hash of the whole library's code (relative paths and contents): the brief's code version."""
+    return _hash_files(package_dir, code_files(package_dir))
+
+
+def _module_file(package_dir: Path, module: str) -> Path | None:
+    """The source file of ``analysis.x.y`` (a module or a package's ``__init__``)."""
+    parts = module.split(".")[1:]
+    base = package_dir.joinpath(*parts)
+    for cand in (base.with_suffix(".py"), base / "__init__.py"):
+        if cand.is_file():
+            return cand
+    return None
+
+
+def _imported(tree: ast.AST, package: str, current: str) -> set[str]:
+    """``analysis.*`` modules a module imports (absolute and relative), and for ``from X import
+    y`` also ``X.y`` (y may be a submodule)."""
+    out = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            out |= {a.name for a in node.names if a.name.split(".")[0] == package}
+        elif isinstance(node, ast.ImportFrom):
+            if node.level:
+                base = current.split(".")[: -node.level]
+                mod = ".".join([*base, node.module] if node.module else base)
+            else:
+                mod = node.module or ""
+            if mod.split(".")[0] != package:
+                continue
+            out.add(mod)
+            out |= {f"{mod}.{a.name}" for a in node.names}
+    return out
+
+
+# A package that imports its modules by discovery (not by import statements): reaching it reaches
+# every module it finds. The claim registry finds c1.py, c2.py, ... by name.
+DISCOVERED = {"analysis.compute.claims": "c*.py"}
+
+
+def imported_files(package_dir: Path, sources: Iterable[str]) -> list[Path]:
+    """Every library file the code in ``sources`` reaches through imports (transitively), with
+    the ``__init__`` of every package on the way; the pipeline's own files excluded."""
+    package = package_dir.name
+    seen: dict[str, Path] = {}
+    todo: set[str] = set()
+    for src in sources:
+        try:
+            todo |= _imported(ast.parse(src), package, package)
+        except SyntaxError:  # a cell with IPython magics: count every library file
+            return code_files(package_dir)
+    while todo:
+        module = todo.pop()
+        if module in seen:
+            continue
+        parts = module.split(".")
+        todo |= {".".join(parts[:i]) for i in range(1, len(parts))} - set(seen)
+        path = _module_file(package_dir, module)
+        if path is None:  # a name imported from a module, not a module
+            continue
+        seen[module] = path
+        if path.relative_to(package_dir).parts[0] == "pipeline":
+            continue
+        if module in DISCOVERED:
+            todo |= {f"{module}.{f.stem}" for f in path.parent.glob(DISCOVERED[module])}
+        current = module if path.name == "__init__.py" else module.rsplit(".", 1)[0] + ".x"
+        todo |= _imported(ast.parse(path.read_text(encoding="utf-8")), package, current)
+    return sorted(p for p in seen.values() if p.relative_to(package_dir).parts[0] != "pipeline")
+
+
+def notebook_code(package_dir: Path, nb: Mapping[str, Any]) -> str:
+    """The ``code`` component of one notebook: the library files its code imports, hashed."""
+    sources = [_source(c) for c in nb.get("cells", []) if c.get("cell_type") == "code"]
+    return _hash_files(package_dir, imported_files(package_dir, sources))
 
 
 def component_hashes(
