@@ -7,7 +7,7 @@ traceback. Programming errors are left as ordinary exceptions.
 
 The message is one line of at most :data:`MAX_MESSAGE` characters whatever the input: whitespace
 runs (newlines included) become one space, and a longer message is cut, saying so. Code that
-quotes user input in a message should cut it first (``analysis.params.quote``), so the cut here
+quotes user input in a message should cut it first (:func:`quote`), so the cut here
 is a last resort that never hides the start of the message.
 """
 
@@ -25,6 +25,11 @@ def clip(text: object, limit: int = MAX_QUOTED) -> str:
     if len(text) <= limit:
         return text
     return f"{text[:limit]}… ({len(text):,} characters)"
+
+
+def quote(value: object) -> str:
+    """``repr(value)`` cut to :data:`MAX_QUOTED` characters."""
+    return clip(repr(value))
 
 
 def one_line(text: object, limit: int = MAX_MESSAGE) -> str:

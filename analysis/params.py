@@ -9,18 +9,15 @@ before any work starts; every problem found is reported at once in one
 
 from __future__ import annotations
 
-import codecs
 import copy
 import difflib
 import functools
 import math
 import re
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
 
-import yaml
 from pydantic import (
     BaseModel,
     ConfigDict,
@@ -32,7 +29,9 @@ from pydantic import (
 )
 
 from analysis.compute import claims
-from analysis.errors import MAX_QUOTED, BriefError, clip
+from analysis.errors import MAX_QUOTED, BriefError, clip, quote
+from analysis.paramfile import MAX_PARAMS_BYTES as MAX_PARAMS_BYTES  # the loader's public limit
+from analysis.paramfile import Override, parse_overrides, read_params_file
 
 Measure = Literal["gdp_mer", "gdp_ppp", "milex", "cinc", "composite"]
 Component = Literal["gdp_mer", "gdp_ppp", "milex", "pop", "cinc"]
@@ -44,85 +43,12 @@ SLUG = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 # Used only until the curated country table (data/countries.csv) exists: the ISO3 codes of the
 # states the shipped briefs and the tests name. analysis.data's table replaces it automatically.
 _FALLBACK_ISO3 = frozenset(
-    [
-        "USA",
-        "CHN",
-        "RUS",
-        "IRN",
-        "PRK",
-        "IND",
-        "JPN",
-        "KOR",
-        "AUS",
-        "NZL",
-        "PHL",
-        "THA",
-        "GBR",
-        "FRA",
-        "DEU",
-        "ITA",
-        "CAN",
-        "ESP",
-        "NLD",
-        "BEL",
-        "LUX",
-        "NOR",
-        "DNK",
-        "ISL",
-        "PRT",
-        "GRC",
-        "TUR",
-        "POL",
-        "CZE",
-        "SVK",
-        "HUN",
-        "ROU",
-        "BGR",
-        "SVN",
-        "HRV",
-        "ALB",
-        "MNE",
-        "MKD",
-        "EST",
-        "LVA",
-        "LTU",
-        "FIN",
-        "SWE",
-        "BRA",
-        "ARG",
-        "MEX",
-        "CHL",
-        "COL",
-        "PER",
-        "URY",
-        "PRY",
-        "BHS",
-        "CRI",
-        "DOM",
-        "SLV",
-        "GTM",
-        "HTI",
-        "HND",
-        "PAN",
-        "TTO",
-        "ZAF",
-        "SAU",
-        "ISR",
-        "EGY",
-        "PAK",
-        "IDN",
-        "VNM",
-        "UKR",
-        "BLR",
-        "KAZ",
-        "SGP",
-        "TWN",
-        "SUN",
-        "YUG",
-        "CSK",
-        "DDR",
-        "WLD",
-    ]
+    """
+    USA CHN RUS IRN PRK IND JPN KOR AUS NZL PHL THA GBR FRA DEU ITA CAN ESP NLD BEL LUX NOR
+    DNK ISL PRT GRC TUR POL CZE SVK HUN ROU BGR SVN HRV ALB MNE MKD EST LVA LTU FIN SWE BRA
+    ARG MEX CHL COL PER URY PRY BHS CRI DOM SLV GTM HTI HND PAN TTO ZAF SAU ISR EGY PAK IDN
+    VNM UKR BLR KAZ SGP TWN SUN YUG CSK DDR WLD
+    """.split()  # noqa: SIM905 (a list literal would take 80 lines once formatted)
 )
 
 
@@ -419,242 +345,8 @@ class BriefParams(_Strict):
 # ---------------------------------------------------------------------------------------------
 # Loading
 
-#: A params file holds a few hundred bytes; a far larger one is refused before it is parsed.
-MAX_PARAMS_BYTES = 1 << 20
-#: Values a YAML text may hold once every alias is expanded (a "billion laughs" holds 10**9).
-MAX_YAML_NODES = 10_000
-#: How deep a YAML text may nest (lists in mappings in lists ...), aliases expanded.
-MAX_YAML_DEPTH = 50
 #: At most this many problems are listed in one error; the others are counted.
 MAX_PROBLEMS = 10
-_MERGE_TAG = "tag:yaml.org,2002:merge"
-
-
-def quote(value: object) -> str:
-    """``repr(value)`` cut to :data:`MAX_QUOTED` characters."""
-    return clip(repr(value))
-
-
-class YamlRefused(Exception):
-    """A YAML text the params loader will not build: a duplicate key, too many values once the
-    aliases are expanded (an alias bomb), or nesting too deep. ``line`` is 1-based."""
-
-    def __init__(self, message: str, line: int | None = None):
-        super().__init__(message)
-        self.message = message
-        self.line = line
-
-
-def _check_expansion(root: yaml.Node) -> None:
-    """Refuse a document that expands to more than MAX_YAML_NODES values or nests deeper than
-    MAX_YAML_DEPTH through its aliases. The node graph is walked once (sizes memoised), so a
-    bomb is refused in microseconds instead of being built; a recursive alias nests forever and
-    is refused by depth."""
-    memo: dict[int, tuple[int, int]] = {}  # id(node) -> (values, height)
-
-    def walk(node: yaml.Node, depth: int) -> tuple[int, int]:
-        line = node.start_mark.line + 1 if node.start_mark else None
-        if depth > MAX_YAML_DEPTH:
-            raise YamlRefused(
-                f"nested deeper than {MAX_YAML_DEPTH} levels once aliases are expanded (a "
-                "recursive alias?); expected a shallow mapping of parameters",
-                line,
-            )
-        known = memo.get(id(node))
-        if known is not None:
-            if depth + known[1] > MAX_YAML_DEPTH:
-                raise YamlRefused(
-                    f"nested deeper than {MAX_YAML_DEPTH} levels once aliases are expanded; "
-                    "expected a shallow mapping of parameters",
-                    line,
-                )
-            return known
-        if isinstance(node, yaml.SequenceNode):
-            children = list(node.value)
-        elif isinstance(node, yaml.MappingNode):
-            children = [n for pair in node.value for n in pair]
-        else:
-            children = []
-        size, height = 1, 0
-        for child in children:
-            s, h = walk(child, depth + 1)
-            size += s
-            height = max(height, h + 1)
-            if size > MAX_YAML_NODES:
-                raise YamlRefused(
-                    f"expands to more than {MAX_YAML_NODES:,} values through its aliases "
-                    "(&anchor / *alias, an alias bomb?); expected a small mapping of parameters",
-                    line,
-                )
-        memo[id(node)] = (size, height)
-        return size, height
-
-    walk(root, 1)
-
-
-class ParamsLoader(yaml.SafeLoader):
-    """PyYAML's SafeLoader, plus: a key given twice in one mapping is an error (YAML says keys
-    are unique; PyYAML keeps the last silently), and a document that nests too deeply or
-    expands to too many values through aliases is refused before any object is built."""
-
-    def __init__(self, stream: str) -> None:
-        super().__init__(stream)
-        self._depth = 0
-
-    def compose_node(self, parent: Any, index: Any) -> Any:
-        self._depth += 1
-        try:
-            if self._depth > MAX_YAML_DEPTH:
-                mark = self.peek_event().start_mark
-                raise YamlRefused(
-                    f"nested deeper than {MAX_YAML_DEPTH} levels; expected a shallow mapping "
-                    "of parameters",
-                    mark.line + 1 if mark else None,
-                )
-            return super().compose_node(parent, index)
-        finally:
-            self._depth -= 1
-
-    def compose_document(self) -> Any:
-        node = super().compose_document()
-        if node is not None:
-            _check_expansion(node)
-        return node
-
-    def construct_mapping(self, node: Any, deep: bool = False) -> Any:
-        if isinstance(node, yaml.MappingNode):
-            seen: dict[Any, int] = {}
-            for key_node, _ in node.value:
-                if key_node.tag == _MERGE_TAG:  # '<<: *base' then overriding keys is allowed
-                    continue
-                key = self.construct_object(key_node, deep=True)
-                line = key_node.start_mark.line + 1
-                try:
-                    first = seen.get(key)
-                except TypeError:  # unhashable key: SafeConstructor reports it
-                    continue
-                if first is not None:
-                    raise YamlRefused(
-                        f"duplicate key {quote(key)} (first given at line {first}); expected "
-                        "each key once (YAML would silently keep the last)",
-                        line,
-                    )
-                seen[key] = line
-        return super().construct_mapping(node, deep=deep)
-
-
-def parse_yaml(text: str) -> Any:
-    """``text`` parsed with :class:`ParamsLoader` (raises ``yaml.YAMLError`` or YamlRefused)."""
-    return yaml.load(text, Loader=ParamsLoader)  # a SafeLoader: builds plain data only
-
-
-def _yaml_reason(exc: yaml.YAMLError) -> tuple[int | None, str]:
-    mark = getattr(exc, "problem_mark", None)
-    problem = getattr(exc, "problem", None)
-    if not problem:
-        problem = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
-    return (mark.line + 1 if mark is not None else None), clip(" ".join(str(problem).split()))
-
-
-_BOMS = (
-    (codecs.BOM_UTF32_LE, "UTF-32"),
-    (codecs.BOM_UTF32_BE, "UTF-32"),
-    (codecs.BOM_UTF16_LE, "UTF-16"),
-    (codecs.BOM_UTF16_BE, "UTF-16"),
-)
-
-
-def decode_text(raw: bytes, shown: str) -> str:
-    """UTF-8 text of a params file (a UTF-8 byte-order mark is allowed), or one BriefError
-    naming the file, the line and the byte that is not UTF-8."""
-    for bom, encoding in _BOMS:
-        if raw.startswith(bom):
-            raise BriefError(
-                f"{shown}: the file is {encoding} text (byte-order mark {bom.hex(' ').upper()}); "
-                "expected UTF-8 (save it as UTF-8)"
-            )
-    raw = raw.removeprefix(codecs.BOM_UTF8)
-    try:
-        text = raw.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        line = raw.count(b"\n", 0, exc.start) + 1
-        column = exc.start - (raw.rfind(b"\n", 0, exc.start) + 1) + 1
-        raise BriefError(
-            f"{shown}: line {line}, column {column}: byte 0x{raw[exc.start]:02X} is not UTF-8 "
-            "(Latin-1 or Windows-1252 text?); expected UTF-8 (save it as UTF-8)"
-        ) from None
-    if "\x00" in text:
-        line = text.count("\n", 0, text.index("\x00")) + 1
-        raise BriefError(
-            f"{shown}: line {line}: NUL byte (UTF-16 text without a byte-order mark?); expected "
-            "UTF-8 text (save it as UTF-8)"
-        )
-    return text
-
-
-def read_params_file(path: Path, shown: str) -> Any:
-    """The parsed YAML of a params file (None when empty), or one BriefError naming it."""
-    if not path.is_file():
-        raise BriefError(f"{shown}: params file not found; expected a YAML file of parameters")
-    try:
-        size = path.stat().st_size
-        if size > MAX_PARAMS_BYTES:
-            raise BriefError(
-                f"{shown}: {size:,} bytes; expected a params file of at most "
-                f"{MAX_PARAMS_BYTES:,} bytes (a brief's parameters take a few hundred)"
-            )
-        raw = path.read_bytes()
-    except OSError as exc:
-        reason = exc.strerror or type(exc).__name__
-        raise BriefError(f"{shown}: cannot read the params file ({reason})") from None
-    text = decode_text(raw, shown)
-    try:
-        return parse_yaml(text)
-    except YamlRefused as exc:
-        where = f" line {exc.line}:" if exc.line else ""
-        raise BriefError(f"{shown}:{where} {exc.message}") from None
-    except yaml.YAMLError as exc:
-        line, reason = _yaml_reason(exc)
-        where = f" at line {line}" if line else ""
-        raise BriefError(f"{shown}: not valid YAML{where} ({reason})") from None
-
-
-@dataclass(frozen=True)
-class _Override:
-    item: str  # as given, e.g. "composite_weights.milex=0.7"
-    parts: list[str]
-    value: Any
-
-    @property
-    def key(self) -> str:
-        return ".".join(self.parts)
-
-
-def _parse_overrides(overrides: Sequence[str]) -> tuple[list[_Override], list[str]]:
-    parsed, problems = [], []
-    for item in overrides:
-        item = str(item)
-        key, sep, raw = item.partition("=")
-        key = key.strip()
-        parts = key.split(".")
-        if not sep or not key or any(not p or not p.isidentifier() for p in parts):
-            problems.append(
-                f"--set {quote(item)}: expected key=value with a dotted key, e.g. "
-                "growth_scenario.window=15"
-            )
-            continue
-        try:
-            value = parse_yaml(raw) if raw.strip() else ""
-        except YamlRefused as exc:
-            problems.append(f"--set {quote(item)}: value refused: {exc.message}")
-            continue
-        except yaml.YAMLError as exc:
-            problems.append(
-                f"--set {quote(item)}: value is not valid YAML ({_yaml_reason(exc)[1]})"
-            )
-            continue
-        parsed.append(_Override(item, parts, value))
-    return parsed, problems
 
 
 def _default_mapping(parts: Sequence[str]) -> dict[str, Any]:
@@ -679,7 +371,7 @@ def _default_mapping(parts: Sequence[str]) -> dict[str, Any]:
     return {}
 
 
-def _apply(data: dict[str, Any], override: _Override) -> str | None:
+def _apply(data: dict[str, Any], override: Override) -> str | None:
     parts = override.parts
     node = data
     for i, part in enumerate(parts[:-1]):
@@ -750,7 +442,7 @@ def _problems(data: Mapping[str, Any]) -> tuple[BriefParams | None, list[str]]:
     return None, problems
 
 
-def _blame(problem: str, overrides: Sequence[_Override]) -> str:
+def _blame(problem: str, overrides: Sequence[Override]) -> str:
     """``problem`` (caused by the overrides, not by the file) followed by the ``--set`` items
     that caused it: those setting its key (or a key inside it, or the group holding it), else
     those whose parameter the problem names (cross-field checks), else all of them."""
@@ -800,7 +492,7 @@ def load_params(path: str | Path, overrides: Sequence[str] = ()) -> BriefParams:
             f"{shown}: expected a mapping of parameter: value, got {type(data).__name__}"
         )
     data.setdefault("name", path.stem)
-    parsed, problems = _parse_overrides(overrides)
+    parsed, problems = parse_overrides(overrides)
     merged = copy.deepcopy(data)
     for override in parsed:
         problem = _apply(merged, override)

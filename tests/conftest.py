@@ -11,6 +11,14 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, settings
+
+# Property tests run on a loaded 2-core machine (and beside real renders): no per-example
+# deadline, which would fail a correct test on a slow example; the example counts stay fixed.
+settings.register_profile(
+    "brief", deadline=None, suppress_health_check=[HealthCheck.too_slow], derandomize=True
+)
+settings.load_profile("brief")
 
 ROOT = Path(__file__).resolve().parents[1]
 RAW_DIR = (ROOT.parent / "shared" / "data" / "raw").resolve()

@@ -26,9 +26,11 @@ def write_all(d):
     )
     df = pd.DataFrame({"b": [2.0, 1.0 / 3.0], "a": ["y", "x"]})
     artifacts.save_table(df, "c1-test", d, title="Ratio table", source="x", sort_by=["a"])
-    return artifacts.save_results(
-        "01_power_balance", {"numbers": {"n": 1.5, "missing": float("nan")}}, d
-    )
+    numbers = {
+        "n": {"key": "n", "label": "A ratio", "value": 1.5, "unit": "ratio", "year": 2001},
+        "missing": {"key": "missing", "label": "A gap", "value": float("nan"), "unit": "share"},
+    }
+    return artifacts.save_results("01_power_balance", {"numbers": numbers}, d)
 
 
 def snapshot(d):
@@ -48,7 +50,14 @@ def test_layout_and_results_merge_recorded_metadata(tmp_path):
         "results/01_power_balance.json",
     }
     res = json.loads(path.read_text())
-    assert res["numbers"] == {"missing": None, "n": 1.5}
+    assert res["numbers"]["n"] == {
+        "key": "n",
+        "label": "A ratio",
+        "value": 1.5,
+        "unit": "ratio",
+        "year": 2001,
+    }
+    assert res["numbers"]["missing"]["value"] is None  # NaN is written as JSON null
     assert res["charts"]["c1-test"] == {
         "alt": "A line.",
         "caption": "A caption.",

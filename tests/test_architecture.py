@@ -65,9 +65,8 @@ def test_the_compute_library_does_not_import_the_pipeline():
         (src, dst)
         for src, dsts in graph().items()
         for dst in dsts
-        if src.startswith(("analysis.compute", "analysis.data")) and dst.startswith(
-            "analysis.pipeline"
-        )
+        if src.startswith(("analysis.compute", "analysis.data"))
+        and dst.startswith("analysis.pipeline")
     }
     assert offenders == set()
 

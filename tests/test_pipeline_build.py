@@ -13,6 +13,7 @@ import pytest
 from analysis.cli import main
 from analysis.errors import BriefError
 from analysis.pipeline import build as build_mod
+from analysis.pipeline import inputs as inputs_mod
 from analysis.pipeline.build import (
     build_brief,
     default_params_path,
@@ -299,10 +300,10 @@ def test_datapackage_hashes_are_checked_in_frictionless_spellings(tmp_path, algo
     for recorded in (f"{algo}:{digest}", digest):  # prefixed, or bare (md5 or 64-hex sha256)
         package = {"resources": [{"path": "t.csv", "hash": recorded}]}
         (tmp_path / "datapackage.json").write_text(json.dumps(package))
-        build_mod.verify_datapackage(tmp_path)  # matches: no error
+        inputs_mod.verify_datapackage(tmp_path)  # matches: no error
     (tmp_path / "t.csv").write_text("a\n2\n")
     with pytest.raises(BriefError, match=rf"data/t.csv: {algo.upper()} .* does not match"):
-        build_mod.verify_datapackage(tmp_path)
+        inputs_mod.verify_datapackage(tmp_path)
 
 
 def test_cached_artifacts_vanishing_after_planning_means_a_rerun(project, executed):

@@ -8,6 +8,7 @@ from collections.abc import Sequence
 import numpy as np
 import pandas as pd
 
+from analysis.compute import groups
 from analysis.compute.frames import require
 
 
@@ -109,6 +110,14 @@ def missing_pairs(agreement: pd.DataFrame, pairs: Sequence[tuple[str, str]]) -> 
     """Pairs of :func:`agreement_pairs` without any agreement value ("not available")."""
     have = set(agreement["pair"]) if len(agreement) else set()
     return [f"{a}–{b}" for a, b in pairs if f"{a}–{b}" not in have]
+
+
+def gaps_in_words(members: Sequence[str], pairs: Sequence[str]) -> list[str]:
+    """Members without ideal points and pairs without agreement, by name ("North Korea",
+    "China–North Korea"), for the sentence saying what is not available."""
+    return [groups.name_of(m) for m in members] + [
+        "–".join(groups.name_of(m) for m in pair.split("–")) for pair in pairs
+    ]
 
 
 def pair_groups(coalition: Sequence[str], benchmark: Sequence[str]) -> tuple[str, list[str]]:

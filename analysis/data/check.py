@@ -7,9 +7,10 @@ import json
 from collections.abc import Callable
 from pathlib import Path
 
-from analysis.data.curate import HAND_FILES, PACKAGE, sha256_file
+from analysis.data.curate import HAND_FILES, PACKAGE
 from analysis.data.load import resources
 from analysis.errors import BriefError
+from analysis.files import sha256_file
 
 REBUILD = "`brief data curate` rebuilds it"
 

@@ -15,7 +15,6 @@ validated and described but never written or removed here.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 import re
@@ -31,20 +30,13 @@ from analysis.data import countries as ctry
 from analysis.data import hand
 from analysis.data import validate as val
 from analysis.errors import BriefError
+from analysis.files import sha256_file
 
 INDICATORS = "indicators"
 HAND_FILES = ("exercises.csv", "events.csv")  # committed by hand, never written by curate
 PACKAGE = "datapackage.json"
 README = "README.md"
 PACKAGE_NAME = "rand-brief-curated-data"
-
-
-def sha256_file(path: Path) -> str:
-    h = hashlib.sha256()
-    with open(path, "rb") as f:
-        for chunk in iter(lambda: f.read(1 << 20), b""):
-            h.update(chunk)
-    return h.hexdigest()
 
 
 def write_csv(df: pd.DataFrame, path: Path) -> None:

@@ -193,7 +193,7 @@ def data_files() -> dict[str, str]:
     It does not verify them: ``brief data check`` (and the pipeline's datapackage check) compare
     them with datapackage.json, so a data folder without one (a test project) still works.
     """
-    from analysis.data.curate import sha256_file
+    from analysis.files import sha256_file
 
     d = _data_dir()
     out = {}

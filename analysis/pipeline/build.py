@@ -14,13 +14,9 @@ Layout of ``_build/`` (all paths relative to the project root):
 from __future__ import annotations
 
 import contextlib
-import fcntl
-import hashlib
 import json
 import os
 import shutil
-import socket
-import tempfile
 import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -29,10 +25,18 @@ from typing import Any
 
 from analysis import paths
 from analysis.errors import BriefError, clip
-from analysis.files import write_text
+from analysis.files import dump_json, sha256_file, write_text
 from analysis.pipeline import keys
 from analysis.pipeline.execute import KernelSession, NotebookFailed, Settings, pick_kernel
+from analysis.pipeline.inputs import (  # noqa: F401 (the build's public names)
+    LoadedParams,
+    check_horizon,
+    data_checksums,
+    data_last_years,
+    load_brief_params,
+)
 from analysis.pipeline.scrub import notebook_text, scrub_notebook
+from analysis.pipeline.workspace import LOCK_SUFFIX, TmpFolder, remove_stale, swap_into_place  # noqa: F401
 from analysis.results import PART_KEYS
 
 MANIFEST_VERSION = 1
@@ -66,178 +70,6 @@ def list_notebooks(nb_dir: Path) -> list[Path]:
     if not found:
         raise BriefError(f"{nb_dir}: no notebooks (*.ipynb) found; expected at least one")
     return found
-
-
-def data_checksums(root: Path) -> dict[str, str]:
-    """Relative path -> SHA-256 of every curated data file.
-
-    ``analysis.data.load.data_files()`` when the data part provides it (it also validates), else
-    a hash of every file under ``data/``.
-    """
-    try:
-        from analysis.data.load import data_files  # type: ignore[import-not-found]
-    except ImportError:
-        data_files = None
-    data_dir = root / "data"
-    if data_files is not None and paths.project_root() == root:
-        out = dict(sorted(data_files().items()))
-    else:
-        out = {}
-        if data_dir.is_dir():
-            for path in sorted(data_dir.rglob("*")):
-                rel = path.relative_to(data_dir)
-                if path.is_file() and not any(part.startswith(".") for part in rel.parts):
-                    out[rel.as_posix()] = keys.sha256_file(path)
-    verify_datapackage(data_dir)
-    check_not_empty(data_dir, out)
-    return out
-
-
-def check_not_empty(data_dir: Path, files: Mapping[str, str]) -> None:
-    """A curated CSV with nothing in it (not even a header line) is one error naming it, before
-    any notebook runs (pandas would raise EmptyDataError without the file's name)."""
-    for rel in sorted(files):
-        path = data_dir / rel
-        if not rel.endswith(".csv"):
-            continue
-        with open(path, "rb") as fh:
-            head = fh.read(4096)
-        if not head.strip() and len(head) < 4096:
-            raise BriefError(
-                f"data/{rel}: empty file; expected a CSV with a header line (restore it from git "
-                "or re-run `brief data curate`)"
-            )
-
-
-def verify_datapackage(data_dir: Path) -> None:
-    """Every resource ``datapackage.json`` lists exists and has the SHA-256 recorded there.
-
-    Resources are read as Frictionless does: ``path`` relative to ``data/`` and ``hash`` as
-    ``sha256:<hex>`` (or bare hex); resources without a hash are only checked for existence.
-    """
-    package = data_dir / "datapackage.json"
-    if not package.is_file():
-        return
-    try:
-        meta = json.loads(package.read_text(encoding="utf-8"))
-    except ValueError as exc:
-        raise BriefError(f"data/datapackage.json: not valid JSON ({exc})") from None
-    from analysis.data.load import resources
-
-    for res in resources(meta):
-        rel = res["path"]
-        path = data_dir / rel
-        if not path.is_file():
-            raise BriefError(
-                f"data/{rel}: listed in data/datapackage.json but missing; expected the curated "
-                "file (restore it from git or re-run the curation)"
-            )
-        recorded = res.get("hash")
-        if not isinstance(recorded, str) or not recorded:
-            continue
-        algo, _, digest = recorded.rpartition(":")
-        algo = algo or {64: "sha256", 32: "md5"}.get(len(digest), "")  # Frictionless: bare = md5
-        if algo not in ("sha256", "md5"):
-            continue
-        actual = hashlib.new(algo, path.read_bytes()).hexdigest()
-        if actual != digest.lower():
-            raise BriefError(
-                f"data/{rel}: {algo.upper()} {actual[:12]}… does not match data/datapackage.json "
-                f"({digest[:12]}…); the file is corrupted or was edited by hand"
-            )
-
-
-@dataclass
-class LoadedParams:
-    name: str
-    title: str
-    dump: dict[str, Any]
-    flat: dict[str, Any]
-    source: str
-
-
-def load_brief_params(params_path: str | Path, overrides: Sequence[str] = ()) -> LoadedParams:
-    """Validate a params file (+ overrides) through ``analysis.params`` (one BriefError)."""
-    from analysis.params import load_params, notebook_parameters
-
-    params = load_params(params_path, list(overrides))
-    dump = params.model_dump(mode="json")
-    loaded = LoadedParams(
-        name=str(dump["name"]),
-        title=str(dump.get("title", "")),
-        dump=dump,
-        flat=dict(notebook_parameters(params)),
-        source=Path(params_path).as_posix(),
-    )
-    check_horizon(loaded, overrides)
-    return loaded
-
-
-def _has_curated_indicators(data_dir: Path) -> bool:
-    return (data_dir / "datapackage.json").is_file() and (
-        (data_dir / "indicators.csv").is_file() or (data_dir / "indicators").is_dir()
-    )
-
-
-def data_last_years(dump: Mapping[str, Any]) -> dict[str, int]:
-    """Measure -> last year with observed data for both the coalition and the benchmark, for
-    the brief's measures (what the projections start after), from the curated indicators.
-
-    Loading and validating the indicators takes about a second, so the answer is kept in
-    ``_build/.data-years/<key>.json``, keyed by the indicator files' checksums and the
-    parameters it depends on: a warm ``brief run`` reads it instead.
-    """
-    from analysis.compute import power
-    from analysis.data.load import data_files, load_indicators
-
-    inputs = {k: dump[k] for k in ("measures", "coalition", "benchmark", "composite_weights")}
-    inputs |= {k: dump[k] for k in ("milex_prices", "missing")}
-    files = {k: v for k, v in data_files().items() if k.startswith("indicators")}
-    key = keys.sha256_text(keys.canonical_json({"inputs": inputs, "files": files}))
-    cached = paths.build_dir() / ".data-years" / f"{key}.json"
-    try:
-        return {str(k): int(v) for k, v in json.loads(cached.read_text("utf-8")).items()}
-    except (OSError, ValueError, AttributeError):
-        pass
-    ind = load_indicators(list(power.INDICATORS))
-    series = power.all_measures(
-        ind,
-        list(dump["measures"]),
-        list(dump["coalition"]),
-        list(dump["benchmark"]),
-        weights=dict(dump["composite_weights"]),
-        milex_prices=str(dump["milex_prices"]),
-        missing=str(dump["missing"]),
-    )
-    years = {m: int(s.table["year"].max()) for m, s in sorted(series.items()) if not s.table.empty}
-    with contextlib.suppress(OSError):  # a cache not written only costs the next run a second
-        write_text(cached, dump_json(years))
-    return years
-
-
-def check_horizon(params: LoadedParams, overrides: Sequence[str] = ()) -> None:
-    """The horizon must come after the data's last year: a projection to a year the data
-    already cover is empty, and the verdicts would read "the central projection is n/a".
-
-    Checked against the curated indicators (``data/datapackage.json`` and the ``indicators``
-    table); a project without them (the pipeline's test fixtures) has no data years to check.
-    """
-    data_dir = paths.data_dir()
-    if not _has_curated_indicators(data_dir):
-        return
-    horizon = int(params.dump["horizon"])
-    last = data_last_years(params.dump)
-    if not last or horizon > max(last.values()):
-        return
-    year = max(last.values())
-    measures = ", ".join(m for m, y in last.items() if y == year)
-    given = [o for o in overrides if str(o).partition("=")[0].strip() == "horizon"]
-    origin = f" (from --set {clip(given[-1])})" if given else ""
-    raise BriefError(
-        f"{params.source}: horizon: got {horizon}{origin}, expected a year after the data's "
-        f"last year {year} ({measures}: observed data end in {year}, so projections start in "
-        f"{year + 1}); set horizon to {year + 1} or later"
-    )
 
 
 # ---------------------------------------------------------------------------------------------
@@ -296,7 +128,7 @@ def _artifacts_intact(folder: Path, entry: Mapping[str, Any]) -> bool:
     files[f"notebooks/{entry.get('stem', '')}.ipynb"] = entry.get("notebook_sha256", "")
     for rel, sha in files.items():
         path = folder / rel
-        if not path.is_file() or keys.sha256_file(path) != sha:
+        if not path.is_file() or sha256_file(path) != sha:
             return False
     return True
 
@@ -418,17 +250,8 @@ def _snapshot(folder: Path) -> dict[str, str]:
         rel = path.relative_to(folder).as_posix()
         if not path.is_file() or rel.startswith("notebooks/") or rel in OWN_FILES:
             continue
-        out[rel] = keys.sha256_file(path)
+        out[rel] = sha256_file(path)
     return out
-
-
-def _write_text(path: Path, text: str) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(text, encoding="utf-8", newline="\n")
-
-
-def dump_json(obj: Any) -> str:
-    return json.dumps(obj, sort_keys=True, indent=2, ensure_ascii=False) + "\n"
 
 
 def merge_results(folder: Path, stems: Sequence[str]) -> dict[str, Any]:
@@ -484,164 +307,6 @@ def _replacements(root: Path, tmp: Path, name: str) -> list[tuple[str, str]]:
     return reps
 
 
-# ---------------------------------------------------------------------------------------------
-# Temporary folders: each owned by a live process, stale ones removed by the next build
-
-LOCK_SUFFIX = ".lock"
-_LIVE: set[str] = set()  # this process's temporary folders (never stale to itself)
-
-
-class TmpFolder:
-    """``_build/.tmp-<brief>-XXXX/`` plus its lock file ``_build/.tmp-<brief>-XXXX.lock``, held
-    (``flock``) for as long as this process builds into the folder. The lock is made and held
-    before the folder exists, so a folder whose lock file is missing or free belongs to a
-    process that is gone (killed: SIGKILL, power loss) and any later build may remove it."""
-
-    def __init__(self, build_dir: Path, prefix: str):
-        for _ in range(100):
-            fd, lock = tempfile.mkstemp(prefix=prefix, suffix=LOCK_SUFFIX, dir=build_dir)
-            fcntl.flock(fd, fcntl.LOCK_EX)
-            try:  # a cleaner may have removed the lock file before we locked it: take another
-                same = os.stat(lock).st_ino == os.fstat(fd).st_ino
-            except FileNotFoundError:
-                same = False
-            path = Path(lock[: -len(LOCK_SUFFIX)])
-            if same:
-                try:
-                    path.mkdir()
-                except FileExistsError:
-                    same = False
-                    Path(lock).unlink(missing_ok=True)
-            if same:
-                os.write(fd, f"{os.getpid()} {socket.gethostname()}\n".encode())
-                self.path, self.lock, self._fd = path, Path(lock), fd
-                _LIVE.add(str(path))
-                return
-            os.close(fd)
-        raise OSError(f"cannot create a temporary folder in {build_dir}")  # pragma: no cover
-
-    def release(self) -> None:
-        """Remove the lock file and let it go (the folder itself is renamed or removed first)."""
-        if self._fd < 0:
-            return
-        _LIVE.discard(str(self.path))
-        self.lock.unlink(missing_ok=True)
-        os.close(self._fd)
-        self._fd = -1
-
-    def discard(self) -> None:
-        shutil.rmtree(self.path, ignore_errors=True)
-        self.release()
-
-
-def _take_if_free(lock: Path) -> int | None:
-    """An fd holding ``lock`` if no live process holds it (None if one does, or it vanished)."""
-    try:
-        fd = os.open(lock, os.O_RDWR)
-    except OSError:
-        return None
-    try:
-        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        if os.stat(lock).st_ino == os.fstat(fd).st_ino:
-            return fd
-    except OSError:
-        pass
-    os.close(fd)
-    return None
-
-
-def remove_stale(build_dir: Path) -> list[str]:
-    """Remove what killed builds left in ``_build/``; returns the names removed.
-
-    - ``.tmp-*`` folders whose lock file is free or missing (their process is gone), and lock
-      files left without a folder; a folder whose lock is held (a build running, here or in
-      another process) is not touched;
-    - ``.old-*`` folders of a swap killed half-way, under the same lock as the swap: the
-      previous build they hold is put back where it was if nothing replaced it, else removed.
-    """
-    removed: list[str] = []
-    if not build_dir.is_dir():
-        return removed
-    for entry in sorted(build_dir.glob(".tmp-*")):
-        if entry.name.endswith(LOCK_SUFFIX) or str(entry) in _LIVE or entry.is_symlink():
-            continue
-        if not entry.is_dir():
-            continue
-        lock = entry.with_name(entry.name + LOCK_SUFFIX)
-        fd = _take_if_free(lock) if lock.exists() else -1
-        if fd is None:
-            continue  # a running build
-        try:
-            shutil.rmtree(entry, ignore_errors=True)
-            lock.unlink(missing_ok=True)
-            removed.append(entry.name)
-        finally:
-            if fd >= 0:
-                os.close(fd)
-    for lock in sorted(build_dir.glob(f".tmp-*{LOCK_SUFFIX}")):
-        folder = lock.with_name(lock.name[: -len(LOCK_SUFFIX)])
-        if folder.exists() or str(folder) in _LIVE:
-            continue
-        fd = _take_if_free(lock)
-        if fd is not None:
-            lock.unlink(missing_ok=True)
-            os.close(fd)
-            removed.append(lock.name)
-    olds = sorted(p for p in build_dir.glob(".old-*") if p.is_dir() and not p.is_symlink())
-    if olds:
-        with _locked(build_dir):
-            for old in olds:
-                if not old.exists():
-                    continue
-                for child in sorted(old.iterdir()):
-                    target = build_dir / child.name
-                    if not target.exists() and not target.is_symlink():
-                        os.replace(child, target)  # the swap was killed between its renames
-                shutil.rmtree(old, ignore_errors=True)
-                removed.append(old.name)
-    return removed
-
-
-class _locked:
-    """An exclusive ``flock`` on a folder for the ``with`` block (swaps, cleaning)."""
-
-    def __init__(self, folder: Path):
-        self.folder = folder
-
-    def __enter__(self) -> None:
-        self.fd = os.open(self.folder, os.O_RDONLY)
-        fcntl.flock(self.fd, fcntl.LOCK_EX)
-
-    def __exit__(self, *exc: object) -> None:
-        os.close(self.fd)  # releases the lock
-
-
-def swap_into_place(tmp: Path, target: Path) -> None:
-    """Rename ``tmp`` to ``target``; the previous ``target`` is kept until that rename succeeded.
-
-    The swap holds an exclusive lock on the parent folder, so two processes finishing the same
-    brief at once swap one after the other (the last one wins) instead of failing half-way.
-    """
-    with _locked(target.parent):
-        _swap(tmp, target)
-
-
-def _swap(tmp: Path, target: Path) -> None:
-    old = None
-    if target.exists():
-        old = Path(tempfile.mkdtemp(prefix=f".old-{target.name}-", dir=target.parent))
-        os.replace(target, old / target.name)
-    try:
-        os.replace(tmp, target)
-    except OSError:
-        if old is not None:
-            os.replace(old / target.name, target)
-            shutil.rmtree(old, ignore_errors=True)
-        raise
-    if old is not None:
-        shutil.rmtree(old, ignore_errors=True)
-
-
 def _save_failed(root: Path, name: str, stem: str, executed: Path | None, reps) -> str | None:
     """Keep the failed executed notebook at ``_build/<brief>.failed/<stem>.ipynb``."""
     if executed is None or not executed.exists():
@@ -655,7 +320,7 @@ def _save_failed(root: Path, name: str, stem: str, executed: Path | None, reps) 
         import nbformat
 
         nb = nbformat.read(executed, as_version=4)
-        _write_text(tmp.path / f"{stem}.ipynb", notebook_text(scrub_notebook(nb, None, reps)))
+        write_text(tmp.path / f"{stem}.ipynb", notebook_text(scrub_notebook(nb, None, reps)))
         swap_into_place(tmp.path, build / f"{name}.failed")
     except Exception:
         tmp.discard()
@@ -705,7 +370,7 @@ def build(
                     raise BriefError(f"brief {name}: {exc}{suffix}") from None
                 executed = keys.read_notebook(out_nb)
                 scrubbed = scrub_notebook(executed, nb.source_nb.get("metadata", {}), reps)
-                _write_text(out_nb, notebook_text(scrubbed))
+                write_text(out_nb, notebook_text(scrubbed))
                 status = "ran"
             seconds = time.perf_counter() - t0
             if status == "ran":
@@ -714,7 +379,7 @@ def build(
             artifacts = {k: v for k, v in after.items() if before.get(k) != v}
             if status == "ran":
                 _scrub_text_artifacts(tmp, artifacts, reps)
-                artifacts = {k: keys.sha256_file(tmp / k) for k in artifacts}
+                artifacts = {k: sha256_file(tmp / k) for k in artifacts}
             entries[nb.stem] = {
                 "stem": nb.stem,
                 "key": nb.key,
@@ -724,7 +389,7 @@ def build(
                 "reads": nb.reads,
                 "data_files": sorted(nb.data),
                 "artifacts": dict(sorted(artifacts.items())),
-                "notebook_sha256": keys.sha256_file(out_nb),
+                "notebook_sha256": sha256_file(out_nb),
             }
             runs.append(NotebookRun(nb.stem, status, seconds, nb.reasons))
         _write_outputs(plan, tmp, entries)
@@ -859,9 +524,9 @@ def _write_outputs(plan: BriefPlan, tmp: Path, entries: dict[str, Any]) -> None:
         "data_files": plan.data_files,
         "notebooks": entries,
     }
-    _write_text(tmp / "results.json", dump_json(results))
-    _write_text(tmp / "params.json", dump_json(params.dump))
-    _write_text(tmp / "manifest.json", dump_json(manifest))
+    write_text(tmp / "results.json", dump_json(results))
+    write_text(tmp / "params.json", dump_json(params.dump))
+    write_text(tmp / "manifest.json", dump_json(manifest))
 
 
 # ---------------------------------------------------------------------------------------------

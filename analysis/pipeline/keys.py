@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import ast
 import hashlib
-import json
 from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
@@ -22,28 +21,12 @@ from typing import Any
 import nbformat
 
 from analysis.errors import BriefError
+from analysis.files import canonical_json, sha256_file, sha256_text  # noqa: F401 (re-exported)
 
 #: The component names, in the order they are printed.
 COMPONENTS = ("notebook", "parameters", "data", "code")
 #: What a notebook's ``artifacts_dir`` is replaced by in keys and published files.
 ARTIFACTS_PLACEHOLDER = "_build/<brief>"
-
-
-def canonical_json(obj: Any) -> str:
-    """One spelling for equal values: sorted keys, no whitespace, UTF-8."""
-    return json.dumps(obj, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
-
-
-def sha256_text(text: str) -> str:
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()
-
-
-def sha256_file(path: Path) -> str:
-    digest = hashlib.sha256()
-    with open(path, "rb") as fh:
-        for block in iter(lambda: fh.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
 
 
 def read_notebook(path: Path) -> nbformat.NotebookNode:

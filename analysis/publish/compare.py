@@ -20,7 +20,8 @@ from analysis.compute import claims as claim_modules
 from analysis.compute.charts import renderer, theme
 from analysis.files import write_text
 from analysis.publish import text
-from analysis.publish.fragments import badge, environment, link, render
+from analysis.publish.fragments import environment, render
+from analysis.publish.markup import badge, link
 from analysis.results import Results
 
 DEFAULT_BRIEF = "default"
@@ -180,7 +181,7 @@ def context(entries: Sequence[BriefEntry], chart_src: str | None) -> dict[str, A
         "ids": claim_modules.IDS,
         "titles": [(cid, claim_modules.TITLES[cid]) for cid in claim_modules.IDS],
         "rows": rows,
-        "chart": chart_src,
+        "chart": Markup(chart_src) if chart_src else None,  # a path this module chose
         "chart_alt": headline_alt(headline_rows(entries)),
         "gaps": any(not e.results.claims.get(c) for e in entries for c in claim_modules.IDS),
     }

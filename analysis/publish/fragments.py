@@ -29,78 +29,20 @@ from markupsafe import Markup
 
 from analysis import paths
 from analysis.compute import claims as claim_modules
-from analysis.compute.charts.html import chart_div
 from analysis.errors import BriefError
 from analysis.files import swap_dir, write_text
 from analysis.publish import provenance, text
 from analysis.publish.charthtml import scripts_html, standalone_html, vega_bundle
-from analysis.results import VERDICTS, ChartInfo, Evidence, Results, load_results
+from analysis.publish.markup import FILES, badge, code, figure, label_of, link
+from analysis.results import VERDICTS, Evidence, Results, load_results
 
 GENERATED = "_generated"
-FILES = "files"
 ASSETS = Path(__file__).resolve().parents[2] / "report" / "assets"
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 CLAIM_TEMPLATES = "report/claims"  # one per claim, relative to the project root
 NOT_COMPUTED = "not computed in this build"
 KEY_NUMBERS = 6  # at most this many numbers in a claim's section (the rest: appendix and CSV)
 REPORT_YEAR = 2021
-
-
-# ---------------------------------------------------------------------------------------------
-# Markup built here (trusted): badges, links, figures
-
-
-def badge(verdict: str) -> Markup:
-    """A verdict as a labelled badge (``.verdict .v-<slug>``: coloured in HTML and Typst)."""
-    slug = verdict.replace(" ", "-")
-    return Markup(f"[{text.md(verdict)}]{{.verdict .v-{slug}}}")
-
-
-def link(label: Any, href: str) -> Markup:
-    return Markup(f"[{text.md(label)}]({href})")
-
-
-def label_of(chart_id: str, info: ChartInfo) -> str:
-    """The cross-reference label of a chart (``fig-…``)."""
-    return info.label if info.label.startswith("fig-") else f"fig-{chart_id}"
-
-
-def code(value: Any) -> Markup:
-    """Untrusted text as an inline code span (literal: a fence longer than any backtick run)."""
-    s = " ".join(str(value).split())
-    run, best = 0, 0
-    for ch in s:
-        run = run + 1 if ch == "`" else 0
-        best = max(best, run)
-    fence = "`" * (best + 1)
-    pad = " " if s.startswith("`") or s.endswith("`") else ""
-    return Markup(f"{fence}{pad}{s}{pad}{fence}")
-
-
-def figure(chart_id: str, info: ChartInfo, spec: dict[str, Any], base: str = "") -> Markup:
-    """One cross-referenceable figure: interactive in HTML, the static PNG in the PDF; its
-    title states the finding, the caption says how, the alt text describes it. ``base`` leads
-    from the page to ``report/`` ("" on the brief's own page)."""
-    label = label_of(chart_id, info)
-    folder = f"{base}{FILES}"  # the files folder, seen from the page
-    return Markup(
-        f"::: {{#{label}}}\n\n"
-        "```{=html}\n"
-        f"{chart_div(chart_id, spec, info.alt, f'{folder}/charts/{chart_id}.svg')}\n"
-        "```\n\n"
-        '::: {.content-hidden when-format="html"}\n'
-        f'![]({folder}/charts/{chart_id}.png){{fig-alt="{text.attr(info.alt)}" width="100%"}}\n'
-        ":::\n\n"
-        f"{text.md(info.caption)} Source: {text.md(info.source.rstrip('.'))}."
-        # relative links work on the site, not inside a PDF: the PDF names the file instead
-        f" [[Data (CSV)]({folder}/data/{chart_id}.csv) · "
-        f"[Chart on its own page]({folder}/charts/{chart_id}.html) · "
-        f"[SVG]({folder}/charts/{chart_id}.svg)]"
-        '{.content-visible when-format="html"}'
-        f"[Data: {text.md(f'{folder}/data/{chart_id}.csv')} beside this brief on its website.]"
-        '{.content-visible unless-format="html"}\n\n'
-        ":::\n"
-    )
 
 
 # ---------------------------------------------------------------------------------------------
@@ -206,40 +148,10 @@ def parameters_line(res: Results) -> str:
     method = GROWTH.get(str(growth.get("method")), str(growth.get("method")))
     parts = [
         f"{p.get('coalition_label', 'coalition')} against {p.get('benchmark_label', 'benchmark')}",
-        f"power measured by {phrase(_measure_label(res, p.get('headline_measure')))}",
+        f"power measured by {text.phrase(_measure_label(res, p.get('headline_measure')))}",
         f"projected to {p.get('horizon', '')} with {method.format(window=growth.get('window'))}",
     ]
     return "; ".join(parts)
-
-
-def phrase(label: str) -> str:
-    """A label inside a sentence: 'military expenditure', but 'GDP at market exchange rates'."""
-    return label[:1].lower() + label[1:] if label[1:2].islower() else label
-
-
-MONTHS = [
-    "January",
-    "February",
-    "March",
-    "April",
-    "May",
-    "June",
-    "July",
-    "August",
-    "September",
-    "October",
-    "November",
-    "December",
-]
-
-
-def long_date(iso: str) -> str:
-    """'2026-11-29' -> '29 November 2026' (no locale)."""
-    try:
-        y, m, d = (int(x) for x in iso.split("-"))
-        return f"{d} {MONTHS[m - 1]} {y}"
-    except (ValueError, IndexError):
-        return iso or "not stated"
 
 
 def _measure_label(res: Results, mid: Any) -> str:
@@ -434,12 +346,14 @@ def fragments(
     vintage = provenance.data_vintage(datapackage)
     headline = "c1-ratio" if "c1-ratio" in res.charts else None
     out = {
-        "summary": render(env, "summary.md.j2", **summary_context(res), vintage=long_date(vintage)),
+        "summary": render(
+            env, "summary.md.j2", **summary_context(res), vintage=text.long_date(vintage)
+        ),
         "landing": render(
             env,
             "summary.md.j2",
             **summary_context(res, "report/brief.qmd"),
-            vintage=long_date(vintage),
+            vintage=text.long_date(vintage),
         )
         + (
             "\n" + figure(headline, res.charts[headline], specs[headline], "report/")

@@ -117,3 +117,33 @@ def value_of(e: Evidence) -> str:
 def label_of(e: Evidence) -> str:
     """The label with its year, when it has one ("Ratio in the latest year with data, 2025")."""
     return f"{e.label}, {e.year}" if e.year is not None else e.label
+
+
+def phrase(label: str) -> str:
+    """A label inside a sentence: 'military expenditure', but 'GDP at market exchange rates'."""
+    return label[:1].lower() + label[1:] if label[1:2].islower() else label
+
+
+MONTHS = [
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+]
+
+
+def long_date(iso: str) -> str:
+    """'2026-11-29' -> '29 November 2026' (no locale)."""
+    try:
+        y, m, d = (int(x) for x in iso.split("-"))
+        return f"{d} {MONTHS[m - 1]} {y}"
+    except (ValueError, IndexError):
+        return iso or "not stated"

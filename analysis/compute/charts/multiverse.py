@@ -75,7 +75,7 @@ def spec_curve(
                     scale=alt.Scale(domain=[0, max(total, 1) + 1], nice=False),
                 ),
                 y=alt.Y(f"{col}:N", title=label, axis=alt.Axis(titleAngle=0, titleAlign="right")),
-                color=alt.Color("verdict:N", scale=scale, legend=None),
+                color=colour,  # the same channel (one shared legend, no conflict)
             )
             .properties(width=theme.WIDTH, height=9 * curve[col].nunique())
         )

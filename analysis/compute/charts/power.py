@@ -8,10 +8,13 @@ from :mod:`analysis.compute.charts.theme`).
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 import altair as alt
 import pandas as pd
 
 from analysis.compute.charts import theme
+from analysis.compute.projection import Projection
 
 RATIO_AXIS = "Coalition ÷ benchmark (1 = parity)"
 LEGEND = alt.Legend(columns=2, labelLimit=360, symbolStrokeWidth=2.5)
@@ -309,4 +312,84 @@ def probability_chart(
         title=f"Probability that {coalition_label} has exceeded {benchmark_label}, by year",
         subtitle="Share of simulated paths above parity in at least one year up to the year shown",
         source=source,
+    )
+
+
+# ---------------------------------------------------------------------------------------------
+# Titles that state the finding, and alt texts, for the projection charts
+
+
+def _pct(x: float | None) -> str:
+    if x is None:
+        return "not available"
+    if 0 < x < 0.005:
+        return "<1%"
+    if 0.995 < x < 1:
+        return ">99%"
+    return f"{x:.0%}"
+
+
+def fan_headline(p: Projection, label: str, coalition_label: str, benchmark_label: str) -> str:
+    """The fan chart's title: the central projection and the chance of exceeding."""
+    at, pe = p.central_at_horizon, p.prob_exceed_by_horizon
+    if at is None:
+        return f"{label}: no projection of {coalition_label} against {benchmark_label}"
+    return (
+        f"{label}: {coalition_label} projected at {at:.2f} of {benchmark_label} in {p.horizon}, "
+        f"a {_pct(pe)} chance of exceeding it by then"
+    )
+
+
+def fan_alt(p: Projection, label: str, coalition_label: str, benchmark_label: str) -> str:
+    at = p.central_at_horizon
+    band = p.fan.loc[p.fan["year"] == p.horizon, ["p05", "p95"]]
+    lo, hi = (float(band.iloc[0, 0]), float(band.iloc[0, 1])) if len(band) else (None, None)
+    span = f", 90 % of paths between {lo:.2f} and {hi:.2f}" if lo is not None else ""
+    return (
+        f"Line of the observed {_phrase(label)} ratio of {coalition_label} to {benchmark_label} "
+        f"to {p.last_year} and a shaded fan of simulated paths to {p.horizon}: central "
+        f"projection {'not available' if at is None else f'{at:.2f}'}{span}; dashed parity "
+        "line at 1."
+    )
+
+
+def _phrase(label: str) -> str:
+    return label[:1].lower() + label[1:] if label[1:2].islower() else label
+
+
+def probability_headline(
+    projections: Mapping[str, Projection],
+    labels: Mapping[str, str],
+    coalition_label: str,
+    horizon: int,
+) -> str:
+    """The probability chart's title: the largest chance of exceeding among the measures on
+    which the coalition is still below parity (the others have exceeded already)."""
+    below = {
+        m: p.prob_exceed_by_horizon
+        for m, p in projections.items()
+        if p.prob_exceed_by_horizon is not None and not (p.fan["p05"] > 1).all()
+    }
+    above = [m for m, p in projections.items() if len(p.fan) and (p.fan["p05"] > 1).all()]
+    if not below:
+        return f"{coalition_label} already above parity on every projected measure"
+    m = max(below, key=lambda k: (below[k], k))
+    head = (
+        f"Chance that {coalition_label} exceed by {horizon} where they are still below: at most "
+        f"{_pct(below[m])} (on {_phrase(labels[m])})"
+    )
+    return head + (f"; already above on {len(above)}" if above else "")
+
+
+def probability_alt(
+    projections: Mapping[str, Projection], labels: Mapping[str, str], horizon: int
+) -> str:
+    parts = [
+        f"{_phrase(labels[m])} {_pct(p.prob_exceed_by_horizon)}"
+        for m, p in projections.items()
+        if p.prob_exceed_by_horizon is not None
+    ]
+    return (
+        "Lines, one per measure, of the probability of exceeding parity from the last observed "
+        f"year to {horizon}; by {horizon}: {'; '.join(parts) or 'no projection'}."
     )

@@ -1,0 +1,196 @@
+"""What a build starts from, checked before any notebook runs: the curated data (present, not
+empty, with the checksums ``data/datapackage.json`` records) and the validated parameters (the
+horizon after the data's last year)."""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import json
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from analysis import paths
+from analysis.errors import BriefError, clip
+from analysis.files import canonical_json, dump_json, sha256_file, sha256_text, write_text
+
+
+def data_checksums(root: Path) -> dict[str, str]:
+    """Relative path -> SHA-256 of every curated data file.
+
+    ``analysis.data.load.data_files()`` when the data part provides it (it also validates), else
+    a hash of every file under ``data/``.
+    """
+    try:
+        from analysis.data.load import data_files  # type: ignore[import-not-found]
+    except ImportError:
+        data_files = None
+    data_dir = root / "data"
+    if data_files is not None and paths.project_root() == root:
+        out = dict(sorted(data_files().items()))
+    else:
+        out = {}
+        if data_dir.is_dir():
+            for path in sorted(data_dir.rglob("*")):
+                rel = path.relative_to(data_dir)
+                if path.is_file() and not any(part.startswith(".") for part in rel.parts):
+                    out[rel.as_posix()] = sha256_file(path)
+    verify_datapackage(data_dir)
+    check_not_empty(data_dir, out)
+    return out
+
+
+def check_not_empty(data_dir: Path, files: Mapping[str, str]) -> None:
+    """A curated CSV with nothing in it (not even a header line) is one error naming it, before
+    any notebook runs (pandas would raise EmptyDataError without the file's name)."""
+    for rel in sorted(files):
+        path = data_dir / rel
+        if not rel.endswith(".csv"):
+            continue
+        with open(path, "rb") as fh:
+            head = fh.read(4096)
+        if not head.strip() and len(head) < 4096:
+            raise BriefError(
+                f"data/{rel}: empty file; expected a CSV with a header line (restore it from git "
+                "or re-run `brief data curate`)"
+            )
+
+
+def verify_datapackage(data_dir: Path) -> None:
+    """Every resource ``datapackage.json`` lists exists and has the SHA-256 recorded there.
+
+    Resources are read as Frictionless does: ``path`` relative to ``data/`` and ``hash`` as
+    ``sha256:<hex>`` (or bare hex); resources without a hash are only checked for existence.
+    """
+    package = data_dir / "datapackage.json"
+    if not package.is_file():
+        return
+    try:
+        meta = json.loads(package.read_text(encoding="utf-8"))
+    except ValueError as exc:
+        raise BriefError(f"data/datapackage.json: not valid JSON ({exc})") from None
+    from analysis.data.load import resources
+
+    for res in resources(meta):
+        rel = res["path"]
+        path = data_dir / rel
+        if not path.is_file():
+            raise BriefError(
+                f"data/{rel}: listed in data/datapackage.json but missing; expected the curated "
+                "file (restore it from git or re-run the curation)"
+            )
+        recorded = res.get("hash")
+        if not isinstance(recorded, str) or not recorded:
+            continue
+        algo, _, digest = recorded.rpartition(":")
+        algo = algo or {64: "sha256", 32: "md5"}.get(len(digest), "")  # Frictionless: bare = md5
+        if algo not in ("sha256", "md5"):
+            continue
+        actual = hashlib.new(algo, path.read_bytes()).hexdigest()
+        if actual != digest.lower():
+            raise BriefError(
+                f"data/{rel}: {algo.upper()} {actual[:12]}… does not match data/datapackage.json "
+                f"({digest[:12]}…); the file is corrupted or was edited by hand"
+            )
+
+
+@dataclass
+class LoadedParams:
+    name: str
+    title: str
+    dump: dict[str, Any]
+    flat: dict[str, Any]
+    source: str
+
+
+def load_brief_params(params_path: str | Path, overrides: Sequence[str] = ()) -> LoadedParams:
+    """Validate a params file (+ overrides) through ``analysis.params`` (one BriefError)."""
+    from analysis.params import load_params, notebook_parameters
+
+    params = load_params(params_path, list(overrides))
+    dump = params.model_dump(mode="json")
+    loaded = LoadedParams(
+        name=str(dump["name"]),
+        title=str(dump.get("title", "")),
+        dump=dump,
+        flat=dict(notebook_parameters(params)),
+        source=Path(params_path).as_posix(),
+    )
+    check_horizon(loaded, overrides)
+    return loaded
+
+
+def _has_curated_indicators(data_dir: Path) -> bool:
+    return (data_dir / "datapackage.json").is_file() and (
+        (data_dir / "indicators.csv").is_file() or (data_dir / "indicators").is_dir()
+    )
+
+
+def _years_cache(dump: Mapping[str, Any]) -> Path:
+    """Where the data's last years for these parameters are kept (see :func:`data_last_years`)."""
+    from analysis.data.load import data_files
+
+    inputs = {k: dump[k] for k in ("measures", "coalition", "benchmark", "composite_weights")}
+    inputs |= {k: dump[k] for k in ("milex_prices", "missing")}
+    files = {k: v for k, v in data_files().items() if k.startswith("indicators")}
+    key = sha256_text(canonical_json({"inputs": inputs, "files": files}))
+    return paths.build_dir() / ".data-years" / f"{key}.json"
+
+
+def data_last_years(dump: Mapping[str, Any]) -> dict[str, int]:
+    """Measure -> last year with observed data for both the coalition and the benchmark, for
+    the brief's measures (what the projections start after), from the curated indicators.
+
+    Loading and validating the indicators takes about a second, so once a horizon has passed
+    :func:`check_horizon` the answer is kept in ``_build/.data-years/<key>.json``, keyed by the
+    indicator files' checksums and the parameters it depends on: a warm ``brief run`` reads it.
+    """
+    try:
+        cached = json.loads(_years_cache(dump).read_text("utf-8"))
+        return {str(k): int(v) for k, v in cached.items()}
+    except (OSError, ValueError, AttributeError):
+        pass
+    from analysis.compute import power
+    from analysis.data.load import load_indicators
+
+    ind = load_indicators(list(power.INDICATORS))
+    series = power.all_measures(
+        ind,
+        list(dump["measures"]),
+        list(dump["coalition"]),
+        list(dump["benchmark"]),
+        weights=dict(dump["composite_weights"]),
+        milex_prices=str(dump["milex_prices"]),
+        missing=str(dump["missing"]),
+    )
+    return {m: int(s.table["year"].max()) for m, s in sorted(series.items()) if not s.table.empty}
+
+
+def check_horizon(params: LoadedParams, overrides: Sequence[str] = ()) -> None:
+    """The horizon must come after the data's last year: a projection to a year the data
+    already cover is empty, and the verdicts would read "the central projection is n/a".
+
+    Checked against the curated indicators (``data/datapackage.json`` and the ``indicators``
+    table); a project without them (the pipeline's test fixtures) has no data years to check.
+    """
+    data_dir = paths.data_dir()
+    if not _has_curated_indicators(data_dir):
+        return
+    horizon = int(params.dump["horizon"])
+    last = data_last_years(params.dump)
+    if not last or horizon > max(last.values()):
+        # remembered only for a brief that passed: a refused one leaves nothing behind
+        with contextlib.suppress(OSError):  # a cache not written costs the next run a second
+            write_text(_years_cache(params.dump), dump_json(last))
+        return
+    year = max(last.values())
+    measures = ", ".join(m for m, y in last.items() if y == year)
+    given = [o for o in overrides if str(o).partition("=")[0].strip() == "horizon"]
+    origin = f" (from --set {clip(given[-1])})" if given else ""
+    raise BriefError(
+        f"{params.source}: horizon: got {horizon}{origin}, expected a year after the data's "
+        f"last year {year} ({measures}: observed data end in {year}, so projections start in "
+        f"{year + 1}); set horizon to {year + 1} or later"
+    )

@@ -1,0 +1,68 @@
+"""Markup the publish layer builds itself (trusted, so templates print it unescaped):
+verdict badges, links, inline code spans for untrusted text, and cross-referenceable figures
+(interactive in HTML, the static PNG in the PDF)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from markupsafe import Markup
+
+from analysis.compute.charts.html import chart_div
+from analysis.publish import text
+from analysis.results import ChartInfo
+
+FILES = "files"  # report/files/: charts, data, notebooks, the offline Vega bundle
+
+
+def badge(verdict: str) -> Markup:
+    """A verdict as a labelled badge (``.verdict .v-<slug>``: coloured in HTML and Typst)."""
+    slug = verdict.replace(" ", "-")
+    return Markup(f"[{text.md(verdict)}]{{.verdict .v-{slug}}}")
+
+
+def link(label: Any, href: str) -> Markup:
+    return Markup(f"[{text.md(label)}]({href})")
+
+
+def label_of(chart_id: str, info: ChartInfo) -> str:
+    """The cross-reference label of a chart (``fig-…``)."""
+    return info.label if info.label.startswith("fig-") else f"fig-{chart_id}"
+
+
+def code(value: Any) -> Markup:
+    """Untrusted text as an inline code span (literal: a fence longer than any backtick run)."""
+    s = " ".join(str(value).split())
+    run, best = 0, 0
+    for ch in s:
+        run = run + 1 if ch == "`" else 0
+        best = max(best, run)
+    fence = "`" * (best + 1)
+    pad = " " if s.startswith("`") or s.endswith("`") else ""
+    return Markup(f"{fence}{pad}{s}{pad}{fence}")
+
+
+def figure(chart_id: str, info: ChartInfo, spec: dict[str, Any], base: str = "") -> Markup:
+    """One cross-referenceable figure: interactive in HTML, the static PNG in the PDF; its
+    title states the finding, the caption says how, the alt text describes it. ``base`` leads
+    from the page to ``report/`` ("" on the brief's own page)."""
+    label = label_of(chart_id, info)
+    folder = f"{base}{FILES}"  # the files folder, seen from the page
+    return Markup(
+        f"::: {{#{label}}}\n\n"
+        "```{=html}\n"
+        f"{chart_div(chart_id, spec, info.alt, f'{folder}/charts/{chart_id}.svg')}\n"
+        "```\n\n"
+        '::: {.content-hidden when-format="html"}\n'
+        f'![]({folder}/charts/{chart_id}.png){{fig-alt="{text.attr(info.alt)}" width="100%"}}\n'
+        ":::\n\n"
+        f"{text.md(info.caption)} Source: {text.md(info.source.rstrip('.'))}."
+        # relative links work on the site, not inside a PDF: the PDF names the file instead
+        f" [[Data (CSV)]({folder}/data/{chart_id}.csv) · "
+        f"[Chart on its own page]({folder}/charts/{chart_id}.html) · "
+        f"[SVG]({folder}/charts/{chart_id}.svg)]"
+        '{.content-visible when-format="html"}'
+        f"[Data: {text.md(f'{folder}/data/{chart_id}.csv')} beside this brief on its website.]"
+        '{.content-visible unless-format="html"}\n\n'
+        ":::\n"
+    )
