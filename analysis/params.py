@@ -147,7 +147,10 @@ class SanctionsScenario(_Strict):
     """The what-if for claim C6 (filled in by the relationship indicators)."""
 
     relief_year: int | None = Field(
-        None, ge=2023, le=2100, description="Year Western sanctions on Russia are lifted; null = no"
+        2026,
+        ge=2023,
+        le=2100,
+        description="Year Western sanctions on Russia are lifted in the what-if; null = never",
     )
     trade_rebound: float = Field(
         0.5,

@@ -120,6 +120,7 @@ class Influence(_Model):
     label: str = Field(description="The choice in words")
     flips: float = Field(description="Share of the choice's changes that change the verdict")
     value: str = Field(description="The value of the choice that most often turns the verdict")
+    value_label: str = Field("", description="That value in words (empty: the value as written)")
     verdict: str = Field(description="The verdict most often reached with that value")
 
 

@@ -54,7 +54,7 @@ def test_summary_has_one_row_per_claim_with_its_badge_and_robustness(written: Pa
         assert f"]{{.verdict .v-{verdict.replace(' ', '-')}}}" in row, cid
         assert f"(#sec-{cid.lower()})" in row
     assert "| 62% of 120 |" in rows[0]  # C1 has a multiverse in the fixture
-    assert "| one specification |" in rows[1]
+    assert "| not varied |" in rows[1]  # no multiverse for C2 in the fixture
     assert "Bottom line." in summary and "Data as of 28 November 2026" in summary
 
 

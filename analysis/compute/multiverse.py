@@ -42,6 +42,22 @@ def labels(choices: Any) -> dict[str, str]:
     return {n: f.title or n.replace("_", " ") for n, f in fields.items()}
 
 
+def value_words(cid: str) -> dict[str, dict[str, str]]:
+    """Choice -> value -> words, for the choices of a claim whose values are codes (the claim
+    module's ``VALUE_WORDS``; a value not listed is shown as written)."""
+    return getattr(claim_modules.MODULES[cid], "VALUE_WORDS", {})
+
+
+def in_words(rows: pd.DataFrame, cid: str) -> pd.DataFrame:
+    """``rows`` with each ``choice_<name>`` column's codes replaced by their words."""
+    out = rows.copy()
+    for name, words in value_words(cid).items():
+        col = f"choice_{name}"
+        if col in out:
+            out[col] = out[col].map(lambda v, w=words: w.get(v, v))
+    return out
+
+
 def _evaluate_batch(
     cid: str, inputs: Any, specs: Sequence[Mapping[str, Any]], params: Any
 ) -> list[tuple[float | None, str]]:
@@ -163,6 +179,7 @@ def summarise(
                 label=words[found[0]],
                 flips=found[1],
                 value=found[2],
+                value_label=value_words(str(cid)).get(found[0], {}).get(found[2], ""),
                 verdict=found[3],
             ),
         )
@@ -230,7 +247,7 @@ def save_curves(
         rows = table[table["claim"] == cid]
         chart_id = f"spec-{cid.lower()}"
         chart = charts.spec_curve(
-            curve(rows),
+            in_words(curve(rows), cid),
             estimate=r.estimate,
             labels=labels(getattr(params.multiverse, cid.lower())),
             total=len(rows),

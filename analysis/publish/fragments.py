@@ -64,8 +64,9 @@ def robustness_sentence(res: Results, cid: str) -> str:
     )
     if r.influential is not None:
         i = r.influential
+        value = i.value_label or i.value
         out += (
-            f" What would change it: the choice of {i.label}; with {i.value} the verdict is most "
+            f" What would change it: the choice of {i.label}; with {value} the verdict is most "
             f"often {i.verdict} ({text.percent(i.flips)} of the changes of that choice turn it)."
         )
     return out
@@ -204,7 +205,7 @@ def summary_context(res: Results, to_brief: str = "") -> dict[str, Any]:
                 "holds": (
                     f"{text.percent(r.holds)} of {r.specifications:,}"
                     if r is not None
-                    else ("one specification" if c is not None else "")
+                    else ("not varied" if c is not None else "")
                 ),
                 "finding": (c.headline or c.summary) if c else NOT_COMPUTED,
             }

@@ -54,7 +54,7 @@ def figure(chart_id: str, info: ChartInfo, spec: dict[str, Any], base: str = "")
         f"{chart_div(chart_id, spec, info.alt, f'{folder}/charts/{chart_id}.svg')}\n"
         "```\n\n"
         '::: {.content-hidden when-format="html"}\n'
-        f'![]({folder}/charts/{chart_id}.png){{fig-alt="{text.attr(info.alt)}" width="100%"}}\n'
+        f'![]({folder}/charts/{chart_id}.png){{fig-alt="{text.attr(info.alt)}" width="85%"}}\n'
         ":::\n\n"
         f"{text.md(info.caption)} Source: {text.md(info.source.rstrip('.'))}."
         # relative links work on the site, not inside a PDF: the PDF names the file instead

@@ -365,8 +365,10 @@ def assumptions(params: Any, notes: Mapping[str, Sequence[str]]) -> list[str]:
         "explicit": "explicit growth rates per country",
     }[g.method]
     out = [
-        f"Coalition: {', '.join(params.coalition)}; benchmark: {', '.join(params.benchmark)}.",
-        f"Verdict stated on {params.headline_measure}; the other measures are shown as evidence.",
+        f"Coalition: {params.coalition_label} ({', '.join(params.coalition)}); benchmark: "
+        f"{params.benchmark_label} ({', '.join(params.benchmark)}).",
+        f"Verdict stated on {power.MEASURES[params.headline_measure]['label']}; the other "
+        "measures are shown as evidence.",
         f"'Approach' means the ratio rose by more than {r.tolerance:g} from "
         f"{REPORT_YEAR - r.approach_window} to {REPORT_YEAR}, and rises after it by more than "
         f"{r.tolerance:g} count as approaching further; 'exceed' means a ratio above 1, and "
@@ -426,6 +428,15 @@ def verdict_table(tests: Mapping[str, MeasureTest], labels: Mapping[str, str]) -
 # The multiverse (analysis.compute.multiverse): prepare once, evaluate each specification
 
 ESTIMATE = "central projection of the ratio at the horizon"
+#: The values of the choices in words, where the value itself is a code.
+VALUE_WORDS = {
+    "measure": {m: info["label"] for m, info in power.MEASURES.items()},
+    "growth_method": {
+        "trailing_cagr": "trailing compound growth",
+        "weo": "IMF WEO projections",
+        "explicit": "explicit growth rates",
+    },
+}
 
 
 def prepare(data: Mapping[str, Any], params: Any) -> dict[str, Any]:

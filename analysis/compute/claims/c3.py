@@ -34,7 +34,7 @@ TITLE = "From cooperation to collaboration, pushed by Western sanctions"
 INDICATORS: dict[str, tuple[str, bool]] = {
     "trade_china": ("Russia's trade with China", True),
     "arms_tiv_china": ("Russian arms deliveries to China", False),
-    "exercises": ("joint exercises a year", False),
+    "exercises": ("the number of joint exercises a year", False),
 }
 UNITS = {"trade_china": "log_growth", "arms_tiv_china": "tiv_m_per_year", "exercises": "per_year"}
 Indicator = Literal["all", "trade_china", "arms_tiv_china", "exercises"]
@@ -197,6 +197,10 @@ def assess(
 # ---------------------------------------------------------------------------------------------
 # The multiverse
 
+#: The values of the choices in words, where the value itself is a code.
+VALUE_WORDS = {
+    "indicators": {"all": "all three indicators", **{k: v[0] for k, v in INDICATORS.items()}}
+}
 ESTIMATE = "strength of the change of trend (mean t statistic of the slope changes)"
 
 

@@ -118,7 +118,7 @@ def assess(
                y_last, decisive=True),
         ]  # fmt: skip
         if t["slope"] is not None:
-            short.append(f"{name}'s arms to {signed(t['slope'])} more states a year")
+            short.append(f"states receiving {name}'s arms {signed(t['slope'])} a year")
             text = f"states receiving {name}'s arms changed by {signed(t['slope'])} a year"
             if y_peak is not None and y_last is not None and y_peak < y_last and v_peak > v_last:
                 text += f" (from a peak of {v_peak:.0f} in {y_peak} to {v_last:.0f} in {y_last})"
