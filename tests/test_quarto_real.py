@@ -21,6 +21,7 @@ from pathlib import Path
 import pytest
 
 from analysis.cli import main
+from analysis.results import VERDICTS
 from tests.conftest import quarto_render, require_tool
 from tests.fixtures.pipeline.support import snapshot
 from tests.test_report_browser import draw
@@ -47,18 +48,44 @@ def test_quarto_render_in_a_fresh_clone_makes_the_pages_and_the_pdf(clone: Path)
         assert not re.search(r"<link[^>]+href=\"(https?:)?//[^\"]+\.(css|js)", text), page
 
 
-def test_the_pdf_states_every_claims_verdict(clone: Path, results: dict):
+MAX_PDF_PAGES = 30  # the brief's budget: a reader forwards a brief, not a book
+
+
+def _pdf_text(pdf: Path, *pages: int) -> str:
     pdftotext = require_tool("pdftotext")
-    text = subprocess.run(
-        [pdftotext, "-layout", str(clone / "_site" / "report" / "brief.pdf"), "-"],
-        capture_output=True,
-        text=True,
-        check=True,
+    span = ["-f", str(pages[0]), "-l", str(pages[-1])] if pages else []
+    out = subprocess.run(
+        [pdftotext, *span, str(pdf), "-"], capture_output=True, text=True, check=True
     ).stdout
-    flat = " ".join(text.split())
-    assert results["brief"]["title"].split(":")[0] in flat
+    return " ".join(out.split())
+
+
+def test_the_pdf_first_page_holds_the_bottom_line_and_every_verdict(clone: Path, results: dict):
+    pdf = clone / "_site" / "report" / "brief.pdf"
+    page1 = _pdf_text(pdf, 1)
+    assert results["brief"]["title"].split(":")[0] in page1
+    assert "Bottom line." in page1
+    table = page1[page1.index("What the data show") :]  # the summary table, in claim order
+    ids = sorted(results["claims"])
+    for cid, nxt in zip(ids, [*ids[1:], None], strict=True):
+        row = table[table.index(f"{cid} ") : table.index(f"{nxt} ") if nxt else None]
+        shown = re.search("|".join(sorted(map(re.escape, VERDICTS), key=len, reverse=True)), row)
+        assert shown is not None and shown.group(0) == results["claims"][cid]["verdict"], row
+        robust = results.get("robustness", {}).get(cid)
+        assert (f"of {robust['specifications']:,}" if robust else "not varied") in row, cid
+
+
+def test_the_pdf_states_each_verdict_in_its_section_within_the_page_budget(
+    clone: Path, results: dict
+):
+    pdf = clone / "_site" / "report" / "brief.pdf"
+    flat = _pdf_text(pdf)
     for cid, claim in sorted(results["claims"].items()):
-        assert f"Verdict: {claim['verdict']}." in flat, cid
+        assert f"Verdict: {claim['verdict']} " in flat, cid
+    pdfinfo = require_tool("pdfinfo")
+    info = subprocess.run([pdfinfo, str(pdf)], capture_output=True, text=True, check=True).stdout
+    pages = int(re.search(r"^Pages:\s+(\d+)", info, re.M).group(1))
+    assert pages <= MAX_PDF_PAGES
 
 
 @pytest.fixture
@@ -133,6 +160,8 @@ def test_brief_site_with_two_briefs_then_a_warm_site_renders_nothing(
     assert "briefs/ppp/report/brief.html" in compare and "report/brief.html" in compare
     assert (site / "briefs" / "ppp" / "report" / "brief.pdf").is_file()
     assert not (site / "briefs" / "ppp" / "compare.html").exists()
+    landing = (site / "index.html").read_text()  # the flagship's, not a redirect to compare
+    assert "Redirect" not in landing and 'class="verdict' in landing
     ppp = (site / "briefs" / "ppp" / "report" / "brief.html").read_text()
     assert 'href="../../../compare.html"' in ppp  # the one comparison page, at the site root
     search = json.loads((site / "search.json").read_text())
@@ -144,3 +173,39 @@ def test_brief_site_with_two_briefs_then_a_warm_site_renders_nothing(
     err = capsys.readouterr().err
     assert err.count("render   ") == 0 and err.count("cached   ") == 3
     assert snapshot(site) == cold
+
+
+PHONE = {"width": 390, "height": 844}
+OVERFLOW = """() => ({
+  page: document.documentElement.scrollWidth,
+  tables: [...document.querySelectorAll('main table')]
+    .map(t => Math.ceil(t.getBoundingClientRect().right))
+    .filter(right => right > window.innerWidth),
+})"""
+
+
+@pytest.mark.browser
+def test_no_page_scrolls_sideways_at_phone_width(clone: Path):
+    """At 390 px no page is wider than the screen and no table sticks out of it (a wide table
+    scrolls inside its own box)."""
+    from tests.test_conformance_accessibility import CHARTS_SETTLED, CHROMIUM_ARGS, served
+
+    sync_api = pytest.importorskip("playwright.sync_api", reason="playwright not installed")
+    chromium = require_tool("chromium")
+    found = {}
+    with served(clone / "_site") as base, sync_api.sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=chromium, args=CHROMIUM_ARGS)
+        try:
+            context = browser.new_context(viewport=PHONE)
+            context.route(
+                "**/*", lambda r: r.continue_() if r.request.url.startswith(base) else r.abort()
+            )
+            for rel in ("index.html", "report/brief.html", "compare.html"):
+                page = context.new_page()
+                page.goto(base + rel, wait_until="load")
+                page.wait_for_function(CHARTS_SETTLED, timeout=60_000)
+                found[rel] = page.evaluate(OVERFLOW)
+                page.close()
+        finally:
+            browser.close()
+    assert found == {rel: {"page": PHONE["width"], "tables": []} for rel in found}

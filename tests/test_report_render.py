@@ -36,6 +36,8 @@ echo lib > "$dir/_site/site_libs/quarto.js"
 sleep 0.3
 if grep -q -- '- compare.qmd' "$dir/_quarto.yml"; then
   cp "$dir/report/_generated/compare.md" "$dir/_site/compare.html"
+  # as real Quarto does in a project without index.qmd: a redirect page to the first page
+  echo '<title>Redirect to compare.html</title>' > "$dir/_site/index.html"
   echo '[{"href":"compare.html","title":"Compare"}]' > "$dir/_site/search.json"
 else
   mkdir -p "$dir/_site/report"
@@ -121,8 +123,10 @@ def test_render_default_then_alternative_builds_the_site_layout(project: Path, f
     assert "brief-name: default" in (site / "index.html").read_text()
     assert "brief-name: ppp" in (site / "briefs" / "ppp" / "index.html").read_text()
     assert "(briefs/ppp/report/brief.html)" in (site / "compare.html").read_text()
-    # re-rendering the flagship keeps the alternatives already in the site
+    # re-rendering the flagship keeps the alternatives already in the site, and its landing
+    # page is never replaced by the comparison part's redirect
     assert main(["render", str(project / "params" / "default.yml")]) == 0
+    assert "brief-name: default" in (site / "index.html").read_text()
     assert (site / "briefs" / "ppp" / "report" / "brief.pdf").is_file()
     # the search index lists the comparison page once, after the flagship's pages
     assert json.loads((site / "search.json").read_text()) == [

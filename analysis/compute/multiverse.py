@@ -259,7 +259,8 @@ def save_curves(
             artifacts_dir,
             title=headline(cid, r.verdict, r),
             caption=(
-                f"Each point is one specification of {cid}'s choices ({', '.join(r.choices)}), "
+                f"Each point is one specification of {cid}'s choices ("
+                f"{', '.join(labels(getattr(params.multiverse, cid.lower())).values())}), "
                 f"sorted by {r.estimate} and coloured by the verdict it gives."
             ),
             alt=alt_text(cid, r.verdict, r),

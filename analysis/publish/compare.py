@@ -154,12 +154,14 @@ def headline_alt(rows: Sequence[Mapping[str, Any]]) -> str:
 
 
 def context(entries: Sequence[BriefEntry], chart_src: str | None) -> dict[str, Any]:
+    """The matrix has one row per claim and one column per brief (flagship first): a brief is
+    a column because briefs are few and claims' badges are wide, so the table fits a page."""
     ordered = order(entries)
     flagship = next((e for e in ordered if e.name == DEFAULT_BRIEF), None)
     rows = []
-    for e in ordered:
+    for cid in claim_modules.IDS:
         cells = []
-        for cid in claim_modules.IDS:
+        for e in ordered:
             c = e.results.claims.get(cid)
             r = e.results.robustness.get(cid)
             if c is None:
@@ -167,18 +169,19 @@ def context(entries: Sequence[BriefEntry], chart_src: str | None) -> dict[str, A
             else:
                 share = f" {text.md(text.percent(r.holds))}" if r is not None else ""
                 cells.append(Markup(f"{badge(c.verdict)}{share}"))
-        rows.append(
-            {
-                "brief": link(e.short_name, e.html),
-                "pdf": link("PDF", e.pdf),
-                "cells": cells,
-                "title": e.results.brief.title,
-                "differs": differences(e, flagship),
-                "short": e.short_name,
-            }
-        )
+        rows.append({"claim": cid, "cells": cells})
+    briefs = [
+        {
+            "link": link(e.short_name, e.html),
+            "pdf": link("PDF", e.pdf),
+            "title": e.results.brief.title,
+            "differs": differences(e, flagship),
+            "short": e.short_name,
+        }
+        for e in ordered
+    ]
     return {
-        "ids": claim_modules.IDS,
+        "briefs": briefs,
         "titles": [(cid, claim_modules.TITLES[cid]) for cid in claim_modules.IDS],
         "rows": rows,
         "chart": Markup(chart_src) if chart_src else None,  # a path this module chose

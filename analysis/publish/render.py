@@ -302,13 +302,16 @@ def _merge_search(into: Path, other: Path, pages: Sequence[str]) -> None:
 
 def add_compare(site: Path, compare: Path) -> None:
     """Put the rendered comparison page (and what only it needs) into a site folder."""
+    own = {_output_of(p) for p in COMPARE_PAGES}
     for path in sorted(compare.rglob("*")):
         rel = path.relative_to(compare)
         if path.is_dir() or rel.as_posix() == "search.json":
             continue
         dest = site / rel
-        if rel.parts[0] == "site_libs" and dest.exists():
-            continue  # the same libraries the briefs' render wrote
+        if dest.exists() and rel.as_posix() not in own:
+            # the flagship's own file wins: its index.html (Quarto writes a redirect page
+            # into a project without one), and the same libraries the brief's render wrote
+            continue
         dest.parent.mkdir(parents=True, exist_ok=True)
         shutil.copyfile(path, dest)
     _merge_search(site, compare, [_output_of(p) for p in COMPARE_PAGES])
