@@ -25,7 +25,7 @@ else
 endif
 STAMP := $(ENV_DIR)/.rand-brief-installed
 
-.PHONY: setup brief compute site test lint format clean help tools check
+.PHONY: setup brief compute site test lint format clean help tools check mutation
 
 help:
 	@echo "make brief   - set up, compute and render the default brief (needs Quarto for the last step)"
@@ -34,6 +34,7 @@ help:
 	@echo "make site    - render every brief in params/ and the comparison page"
 	@echo "make tools   - install the validators that live outside the environment (.tools/)"
 	@echo "make check   - set up, install the validators and run the conformance tests"
+	@echo "make mutation - mutation score of the verdict rules and statistics (mutmut)"
 
 setup: $(STAMP)
 
@@ -71,6 +72,18 @@ format: setup
 
 test: lint
 	PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/python -m pytest
+
+# Mutation testing of the verdict rules and their statistics (analysis/compute/claims/,
+# analysis/compute/stats.py) against the tests that cover them ([tool.mutmut] in
+# pyproject.toml); about 15 minutes on 2 cores. Not part of `make test`. README: "Mutation testing".
+mutation: setup
+	rm -rf mutants
+	$(BIN)/mutmut run --max-children 2 > mutants.log 2>&1 || true
+	$(BIN)/mutmut export-cicd-stats
+	$(BIN)/python -c "import json; s = json.load(open('mutants/mutmut-cicd-stats.json')); \
+	  print(json.dumps(s, sort_keys=True)); \
+	  print(f\"score: {s['killed'] / (s['killed'] + s['survived']):.1%} of {s['killed'] + s['survived']} mutants killed\")"
+	$(BIN)/mutmut results
 
 # One stamp per pinned version: changing a version re-installs that tool.
 tools: $(TOOLS)/.cffconvert-$(CFFCONVERT_VERSION) $(TOOLS)/.axe-core-$(AXE_CORE_VERSION)

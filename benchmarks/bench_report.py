@@ -18,7 +18,7 @@ from analysis.publish.charthtml import vega_bundle
 from analysis.publish.compare import BriefEntry
 from analysis.publish.fragments import write_fragments
 from analysis.publish.render import prepare_project
-from analysis.publish.results import load_results
+from analysis.results import load_results
 
 ROOT = Path(__file__).resolve().parents[1]
 FIXTURE = ROOT / "tests" / "fixtures" / "report"

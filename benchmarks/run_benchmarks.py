@@ -3,7 +3,7 @@
 Prints:
 1. cold build time, warm rebuild time (nothing changed) and their ratio, and whether the warm
    rebuild started a kernel;
-2. compute-stage time (papermill, one kernel per notebook) against the same notebook code -- the
+2. compute-stage time (papermill, one kernel per build) against the same notebook code -- the
    library calls -- executed in one plain Python process;
 3. Monte Carlo draws per second (the projection engine, via benchmarks/bench_montecarlo.py);
 4. a batch of 8 briefs (8 variants of the default brief) with 1 and with 2 worker processes.
@@ -32,11 +32,7 @@ FIXTURE = REPO / "tests" / "fixtures" / "pipeline" / "project"
 
 
 def make_root(tmp: Path, fixture: bool) -> tuple[Path, Path]:
-    """A throw-away project: params/, data/, _quarto.yml and the notebooks to run.
-
-    Without curated indicators in data/, the real notebooks that read only ``indicators`` run on
-    the analysis tests' made-up table through their stand-in loader (said so in the output).
-    """
+    """A throw-away project: params/, the curated data/, _quarto.yml and the notebooks to run."""
     root = tmp / "project"
     src = FIXTURE if fixture else REPO
     root.mkdir()
@@ -45,40 +41,10 @@ def make_root(tmp: Path, fixture: bool) -> tuple[Path, Path]:
             shutil.copytree(src / name, root / name, ignore=shutil.ignore_patterns("raw"))
     shutil.copy2(src / "_quarto.yml", root / "_quarto.yml")
     nb_dir = src / "notebooks" if fixture else REPO / "analysis" / "notebooks"
-    if not fixture and not any((root / "data").glob("indicators*")):
-        nb_dir = synthetic(tmp, root, nb_dir)
     os.environ["BRIEF_ROOT"] = str(root)
     os.environ["BRIEF_NOTEBOOKS_DIR"] = str(nb_dir)
     os.chdir(root)
     return root, nb_dir
-
-
-def synthetic(tmp: Path, root: Path, nb_dir: Path) -> Path:
-    import nbformat
-
-    sys.path.insert(0, str(REPO))
-    from analysis.params import load_params
-    from tests.test_analysis_fixtures import synthetic_indicators
-    from tests.test_analysis_notebooks import SHIM
-
-    members = sorted({m for b in (root / "params").glob("*.yml") for m in load_params(b).members()})
-    (root / "data").mkdir(exist_ok=True)
-    table = root / "data" / "indicators.csv"
-    synthetic_indicators(members).to_csv(table, index=False)
-    (tmp / "shim").mkdir()
-    (tmp / "shim" / "sitecustomize.py").write_text(SHIM)
-    os.environ["PYTHONPATH"] = str(tmp / "shim")
-    os.environ["BRIEF_TEST_INDICATORS"] = str(table)
-    exec(SHIM, {})  # the same stand-in loader in this process (plain-Python comparison)
-    chosen = tmp / "notebooks"
-    chosen.mkdir()
-    for path in sorted(nb_dir.glob("*.ipynb")):
-        if nbformat.read(path, as_version=4).metadata.get("brief", {}).get("reads") == [
-            "indicators"
-        ]:
-            shutil.copy2(path, chosen / path.name)
-    print("data: no curated indicators in data/: made-up indicators (analysis tests' table)")
-    return chosen
 
 
 def timed(fn, *args, **kwargs):
@@ -145,7 +111,7 @@ def montecarlo() -> None:
         return
     import numpy as np
 
-    from analysis import projection as pj
+    from analysis.compute import projection as pj
 
     draws, years, members = 100_000, 30, 3
     gi = bm.inputs(years, members)

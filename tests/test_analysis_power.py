@@ -51,6 +51,23 @@ def test_group_totals_report_gap_sums_available_and_lists_gap():
     assert g.gaps["action"].tolist() == ["summed without"]
 
 
+def test_report_gap_still_drops_a_year_in_which_a_whole_group_has_no_data():
+    # 2003: China and Russia report, the United States does not: there is no benchmark to
+    # divide by, so the year is dropped (not kept with a missing ratio), and the gap says so
+    rows = pd.concat(
+        [
+            milex_rows(),
+            frame([("CHN", 2003, "milex_const", 31.0), ("RUS", 2003, "milex_const", 6.0)]),
+        ]
+    )
+    g = power.group_totals(power.measure_levels(rows, "milex"), C, B, missing="report_gap")
+    assert g.table["year"].tolist() == [2000, 2001, 2002]
+    assert g.table["ratio"].notna().all()
+    assert {"iso3": "USA", "year": 2003, "group": "benchmark", "action": "dropped year"} in (
+        g.gaps.to_dict("records")
+    )
+
+
 def test_missing_is_never_zero_and_bad_policy_rejected():
     lv = power.measure_levels(milex_rows(), "milex")
     with pytest.raises(BriefError, match="missing: got 'zero'"):

@@ -491,3 +491,18 @@ def test_c8_common_recipients_exclude_the_two_themselves():
         }
     )
     assert c8.common_recipients(spread, ["CHN"], ["RUS", "SUN"], (2020, 2024)) == {"PAK"}
+
+
+def test_the_registry_finds_every_claim_module_in_order_with_its_rules_and_choices():
+    from analysis.compute import claims
+
+    assert claims._discover() == claims.MODULES
+    assert claims.IDS == ("C1", "C2", "C3", "C4", "C5", "C6", "C7", "C8")
+    assert claims.TITLES["C6"] == claims.MODULES["C6"].TITLE
+    with_rules = ["c1", "c2", "c3", "c4", "c5", "c7", "c8"]  # C6 is a what-if: no rules
+    assert list(claims.rules_models()) == with_rules
+    assert list(claims.choices_models()) == with_rules
+    for key, model in claims.rules_models().items():
+        assert model is claims.MODULES[key.upper()].Rules
+    for key, model in claims.choices_models().items():
+        assert model is claims.MODULES[key.upper()].Choices

@@ -67,12 +67,30 @@ def test_each_brief_says_what_differs_from_the_flagship():
 
 def test_the_headline_rows_hold_each_briefs_latest_and_projected_ratio():
     rows = headline_rows([_entry("default"), _entry("ppp", headline_measure="milex_const")])
+    latest, projected = "latest year with data", "central projection at the horizon"
     assert rows == [
-        {"brief": "default", "what": "latest (2024)", "ratio": 0.72},
-        {"brief": "default", "what": "projected (2030)", "ratio": 0.9},
-        {"brief": "ppp", "what": "latest (2024)", "ratio": 0.41},
-        {"brief": "ppp", "what": "projected (2030)", "ratio": 0.5},
+        {"brief": "default", "what": latest, "year": 2024, "ratio": 0.72},
+        {"brief": "default", "what": projected, "year": 2030, "ratio": 0.9},
+        {"brief": "ppp", "what": latest, "year": 2024, "ratio": 0.41},
+        {"brief": "ppp", "what": projected, "year": 2030, "ratio": 0.5},
     ]
+
+
+def test_what_a_brief_changes_is_said_in_words_not_codes():
+    flagship = _entry("default")
+    allies = ["USA", "GBR", "FRA", "DEU"]
+    alt = _entry(
+        "crink",
+        benchmark=allies,
+        benchmark_label="U.S. + allies",
+        headline_measure="gdp_ppp",
+        missing="report_gap",
+    )
+    line = differences(alt, flagship)
+    assert "benchmark U.S. + allies (4 states)" in line and "GBR" not in line
+    assert "benchmark label" not in line  # said once, with its list
+    assert "headline measure GDP at purchasing-power parity" in line
+    assert "missing data: a member without data is left out of the year's sum" in line
 
 
 def test_no_briefs_says_so():

@@ -24,6 +24,7 @@ from typing import Any
 import pandas as pd
 
 from analysis.compute import claims as claim_modules
+from analysis.formats import percent
 from analysis.results import VERDICTS, Influence, Robustness
 
 BATCH = 500  # specifications per batch (a unit of work an executor gets)
@@ -205,23 +206,15 @@ def curve(rows: pd.DataFrame, limit: int = 400) -> pd.DataFrame:
 # The finding of each specification curve, in words
 
 
-def _pct(x: float) -> str:
-    if 0 < x < 0.005:
-        return "<1%"
-    if 0.995 < x < 1:
-        return ">99%"
-    return f"{x:.0%}"
-
-
 def headline(cid: str, verdict: str, r: Robustness) -> str:
-    text = f"{cid}: '{verdict}' holds in {_pct(r.holds)} of {r.specifications:,} specifications"
+    text = f"{cid}: '{verdict}' holds in {percent(r.holds)} of {r.specifications:,} specifications"
     if r.influential is not None:
         text += f"; {r.influential.label} turns it most often"
     return text
 
 
 def alt_text(cid: str, verdict: str, r: Robustness) -> str:
-    shares = "; ".join(f"{v} {_pct(s)}" for v, s in r.shares.items())
+    shares = "; ".join(f"{v} {percent(s)}" for v, s in r.shares.items())
     return (
         f"Specification curve of {cid}: {r.specifications:,} specifications sorted by "
         f"{r.estimate}, coloured by verdict ({shares}), with the value of each choice marked "

@@ -30,6 +30,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -347,6 +348,23 @@ def all_measures(
             )
         out[m] = g
     return out
+
+
+def brief_series(
+    ind: pd.DataFrame, params: Any, measures: Sequence[str] | None = None
+) -> dict[str, GroupSeries]:
+    """:func:`all_measures` as a brief's parameters ask for it (``params.measures`` unless
+    ``measures`` are given): its members, weights, prices, missing-data rule and first year."""
+    return all_measures(
+        ind,
+        list(params.measures if measures is None else measures),
+        params.coalition,
+        params.benchmark,
+        weights=params.composite_weights,
+        milex_prices=params.milex_prices,
+        missing=params.missing,
+        start_year=params.start_year,
+    )
 
 
 def member_levels(

@@ -13,14 +13,11 @@
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
-import pandas as pd
 from scipy import stats
-
-from analysis.compute.frames import require
 
 CONFIDENCE = 0.95
 
@@ -125,33 +122,3 @@ def break_windows(
         end = inside[i + 1] - 1 if i + 1 < len(inside) else last
         out.append((b, max(start, b - span), min(end, b + span - 1)))
     return out
-
-
-def break_table(
-    series: Mapping[str, pd.DataFrame],
-    break_years: Sequence[int],
-    *,
-    log: Mapping[str, bool] | None = None,
-    conf: float = CONFIDENCE,
-) -> pd.DataFrame:
-    """One row per (indicator, break): :func:`break_in_trend` on the window around each break.
-
-    ``series`` maps an indicator name to a frame with ``year`` and ``value``.
-    """
-    rows = []
-    for name, df in series.items():
-        require(df, ["year", "value"], f"series {name}")
-        d = df.dropna(subset=["value"])
-        if d.empty:
-            continue
-        first, last = int(d["year"].min()), int(d["year"].max())
-        for b, start, end in break_windows(first, last, break_years):
-            w = d[(d["year"] >= start) & (d["year"] <= end)]
-            r = break_in_trend(
-                w["year"], w["value"], b, log=bool((log or {}).get(name, False)), conf=conf
-            )
-            rows.append({"indicator": name, "window_start": start, "window_end": end, **r})
-    cols = ["indicator", "break_year", "window_start", "window_end", "log", "n_before", "n_after"]
-    cols += ["slope_before", "slope_after", "slope_change", "slope_change_se"]
-    cols += ["slope_change_ci_low", "slope_change_ci_high", "level_shift"]
-    return pd.DataFrame(rows, columns=cols)

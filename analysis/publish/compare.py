@@ -1,9 +1,10 @@
 """The site's comparison page: every brief against every claim, as a matrix of verdict badges.
 
-Rows are briefs (short names, each linking to its brief), cells are coloured verdict badges with
-the share of specifications that agree, then a chart of the headline ratio in every brief and a
-line per brief saying what differs from the flagship. Everything is read from each brief's
-``results.json``; text from a params file is escaped like every other value.
+Rows are claims and columns are briefs (short names, each linking to its brief); cells are
+coloured verdict badges with the share of specifications that agree. Then a chart of the
+headline ratio in every brief and a line per brief saying what differs from the flagship.
+Everything is read from each brief's ``results.json``; text from a params file is escaped like
+every other value.
 """
 
 from __future__ import annotations
@@ -17,7 +18,9 @@ import altair as alt
 from markupsafe import Markup
 
 from analysis.compute import claims as claim_modules
+from analysis.compute import power
 from analysis.compute.charts import renderer, theme
+from analysis.compute.claims import c1
 from analysis.files import write_text
 from analysis.publish import text
 from analysis.publish.fragments import environment, render
@@ -28,6 +31,21 @@ DEFAULT_BRIEF = "default"
 CHART = "compare-headline"
 #: Parameters that name or describe a brief rather than change its analysis.
 IDENTITY = ("name", "title", "short_name", "description")
+#: A parameter's codes in words, for the line saying what a brief changes.
+MEASURE_WORDS = {m: info["label"] for m, info in power.MEASURES.items()}
+VALUE_WORDS: dict[str, dict[str, str]] = {
+    "headline_measure": MEASURE_WORDS,
+    "measures": MEASURE_WORDS,
+    "growth_scenario.method": c1.VALUE_WORDS["growth_method"],
+    "missing": {
+        "drop_year": "a year missing any member is dropped",
+        "report_gap": "a member without data is left out of the year's sum",
+    },
+}
+#: A parameter's name in words, where its key does not read well.
+KEY_WORDS = {"missing": "missing data:", "growth_scenario.method": "growth"}
+#: A list parameter with a label: the label (and how many) says it better than the codes.
+LABELLED = {"coalition": "coalition_label", "benchmark": "benchmark_label"}
 
 
 @dataclass(frozen=True)
@@ -72,12 +90,23 @@ def _flatten(d: Mapping[str, Any], prefix: str = "") -> dict[str, Any]:
     return out
 
 
-def _shown(v: Any) -> str:
+def _shown(v: Any, words: Mapping[str, str] | None = None) -> str:
+    words = words or {}
     if isinstance(v, list | tuple):
-        return ", ".join(_shown(x) for x in v) or "none"
+        return ", ".join(_shown(x, words) for x in v) or "none"
     if isinstance(v, dict):
-        return ", ".join(f"{k} {_shown(x)}" for k, x in sorted(v.items())) or "none"
-    return "none" if v is None else str(v)
+        return ", ".join(f"{k} {_shown(x, words)}" for k, x in sorted(v.items())) or "none"
+    return "none" if v is None else words.get(str(v), str(v))
+
+
+def _change(key: str, value: Any, params: Mapping[str, Any]) -> str:
+    """One changed parameter in words: 'benchmark: United States + treaty allies (44 states)'."""
+    name = KEY_WORDS.get(key) or key.replace("_", " ").replace(".", " ")
+    label = LABELLED.get(key)
+    if label and isinstance(value, list) and params.get(label):
+        n = len(value)
+        return f"{name} {params[label]} ({n} state{'s' if n != 1 else ''})"
+    return f"{name} {_shown(value, VALUE_WORDS.get(key))}"
 
 
 def differences(entry: BriefEntry, flagship: BriefEntry | None) -> str:
@@ -85,12 +114,18 @@ def differences(entry: BriefEntry, flagship: BriefEntry | None) -> str:
     if flagship is None or entry.name == flagship.name:
         return "the flagship brief"
     mine, theirs = _flatten(entry.results.brief.params), _flatten(flagship.results.brief.params)
+    shown_by_list = {label for key, label in LABELLED.items() if mine.get(key) != theirs.get(key)}
     changed = [
-        f"{k.replace('_', ' ')} {_shown(mine.get(k))}"
+        _change(k, mine.get(k), mine)
         for k in sorted(set(mine) | set(theirs))
-        if k.split(".")[0] not in IDENTITY and mine.get(k) != theirs.get(k)
+        if k.split(".")[0] not in IDENTITY
+        and k not in shown_by_list  # the label is part of its list's line
+        and mine.get(k) != theirs.get(k)
     ]
     return "; ".join(changed) if changed else "the flagship's parameters"
+
+
+LATEST, PROJECTED = "latest year with data", "central projection at the horizon"
 
 
 def headline_rows(entries: Sequence[BriefEntry]) -> list[dict[str, Any]]:
@@ -102,13 +137,14 @@ def headline_rows(entries: Sequence[BriefEntry]) -> list[dict[str, Any]]:
         if m is None or m.ratio_latest is None:
             continue
         rows.append(
-            {"brief": e.short_name, "what": f"latest ({m.latest_year})", "ratio": m.ratio_latest}
+            {"brief": e.short_name, "what": LATEST, "year": m.latest_year, "ratio": m.ratio_latest}
         )
         if m.margin_at_horizon is not None:
             rows.append(
                 {
                     "brief": e.short_name,
-                    "what": f"projected ({m.horizon})",
+                    "what": PROJECTED,
+                    "year": m.horizon,
                     "ratio": 1 + m.margin_at_horizon,
                 }
             )
@@ -129,7 +165,7 @@ def headline_chart(rows: Sequence[Mapping[str, Any]]) -> alt.VConcatChart:
             legend=alt.Legend(orient="top"),
         ),
         shape=alt.Shape("what:N", title=None, legend=None),
-        tooltip=["brief:N", "what:N", alt.Tooltip("ratio:Q", format=".2f")],
+        tooltip=["brief:N", "what:N", "year:O", alt.Tooltip("ratio:Q", format=".2f")],
     )
     parity = (
         alt.Chart(alt.Data(values=[{"x": 1}]))
@@ -147,7 +183,11 @@ def headline_chart(rows: Sequence[Mapping[str, Any]]) -> alt.VConcatChart:
 
 
 def headline_alt(rows: Sequence[Mapping[str, Any]]) -> str:
-    parts = [f"{r['brief']} {r['what']} {r['ratio']:.2f}" for r in rows]
+    parts = [
+        f"{r['brief']} {'latest' if r['what'] == LATEST else 'projected'} ({r['year']}) "
+        f"{r['ratio']:.2f}"
+        for r in rows
+    ]
     return "Dot chart of the coalition-to-benchmark ratio on each brief's headline measure: " + (
         "; ".join(parts) + "; parity line at 1." if parts else "no data."
     )

@@ -17,6 +17,7 @@ from typing import Any
 
 from markupsafe import Markup
 
+from analysis.formats import percent
 from analysis.results import Evidence
 
 NA = "not available"  # how the brief prints a number the build could not compute
@@ -66,15 +67,6 @@ def number(value: float) -> str:
     if abs(value) >= 0.001:
         return f"{value:.3f}".rstrip("0").rstrip(".")
     return f"{value:.2g}"
-
-
-def percent(value: float) -> str:
-    """A share as a whole percentage, never rounding a real chance to 0 % or 100 %."""
-    if 0 < value < 0.005:
-        return "<1%"
-    if 0.995 < value < 1:
-        return ">99%"
-    return f"{value:.0%}"
 
 
 def signed(value: float, digits: int = 2) -> str:

@@ -15,6 +15,7 @@ import pandas as pd
 
 from analysis.compute.charts import theme
 from analysis.compute.projection import Projection
+from analysis.formats import percent
 
 RATIO_AXIS = "Coalition ÷ benchmark (1 = parity)"
 LEGEND = alt.Legend(columns=2, labelLimit=360, symbolStrokeWidth=2.5)
@@ -319,16 +320,6 @@ def probability_chart(
 # Titles that state the finding, and alt texts, for the projection charts
 
 
-def _pct(x: float | None) -> str:
-    if x is None:
-        return "not available"
-    if 0 < x < 0.005:
-        return "<1%"
-    if 0.995 < x < 1:
-        return ">99%"
-    return f"{x:.0%}"
-
-
 def fan_headline(p: Projection, label: str, coalition_label: str, benchmark_label: str) -> str:
     """The fan chart's title: the central projection and the chance of exceeding."""
     at, pe = p.central_at_horizon, p.prob_exceed_by_horizon
@@ -336,7 +327,7 @@ def fan_headline(p: Projection, label: str, coalition_label: str, benchmark_labe
         return f"{label}: no projection of {coalition_label} against {benchmark_label}"
     return (
         f"{label}: {coalition_label} projected at {at:.2f} of {benchmark_label} in {p.horizon}, "
-        f"a {_pct(pe)} chance of exceeding it by then"
+        f"a {percent(pe)} chance of exceeding it by then"
     )
 
 
@@ -376,7 +367,7 @@ def probability_headline(
     m = max(below, key=lambda k: (below[k], k))
     head = (
         f"Chance that {coalition_label} exceed by {horizon} where they are still below: at most "
-        f"{_pct(below[m])} (on {_phrase(labels[m])})"
+        f"{percent(below[m])} (on {_phrase(labels[m])})"
     )
     return head + (f"; already above on {len(above)}" if above else "")
 
@@ -385,7 +376,7 @@ def probability_alt(
     projections: Mapping[str, Projection], labels: Mapping[str, str], horizon: int
 ) -> str:
     parts = [
-        f"{_phrase(labels[m])} {_pct(p.prob_exceed_by_horizon)}"
+        f"{_phrase(labels[m])} {percent(p.prob_exceed_by_horizon)}"
         for m, p in projections.items()
         if p.prob_exceed_by_horizon is not None
     ]

@@ -18,10 +18,11 @@ inputs (``assess``), and its sentence. It returns a :class:`analysis.results.Cla
 
 from __future__ import annotations
 
-import math
 from collections.abc import Iterable
 from typing import Any
 
+from analysis.compute.frames import num
+from analysis.formats import percent as pct  # noqa: F401 (the claims' name)
 from analysis.results import Claim, Evidence, Outcome, Part, Unit, VerdictLabel
 
 CONFIDENCE = 0.95  # the level of every interval the brief reports
@@ -86,17 +87,6 @@ def untested(name: str, why: str) -> Part:
     return Part(name=name, test=why, outcome="untested")
 
 
-def num(x: Any) -> float | None:
-    """Plain float, or None for missing/NaN/inf."""
-    if x is None:
-        return None
-    try:
-        v = float(x)
-    except (TypeError, ValueError):
-        return None
-    return v if math.isfinite(v) else None
-
-
 def ev(
     key: str,
     label: str,
@@ -141,17 +131,6 @@ def claim(
         charts=list(charts),
         tables=list(tables),
     )
-
-
-def pct(x: float | None) -> str:
-    """A share in a sentence: whole percent, never a real chance shown as 0 % or 100 %."""
-    if x is None:
-        return "not available"
-    if 0 < x < 0.005:
-        return "<1%"
-    if 0.995 < x < 1:
-        return ">99%"
-    return f"{x:.0%}"
 
 
 def signed(x: float | None, digits: int = 2) -> str:

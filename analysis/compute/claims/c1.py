@@ -404,6 +404,29 @@ def decide_all(series: Mapping[str, Any], projections: Mapping[str, Any], params
     }
 
 
+def brief_claim(
+    tests: Mapping[str, MeasureTest],
+    projections: Mapping[str, Any],
+    params: Any,
+    *,
+    charts: Sequence[str] = (),
+    tables: Sequence[str] = (),
+) -> Claim:
+    """The brief's C1: :func:`assess` on the tests of :func:`decide_all`, stated on the brief's
+    headline measure, with the assumptions its parameters and projections make."""
+    return assess(
+        tests,
+        headline=params.headline_measure,
+        labels={m: info["label"] for m, info in power.MEASURES.items()},
+        coalition_label=params.coalition_label,
+        benchmark_label=params.benchmark_label,
+        horizon=params.horizon,
+        assumptions=assumptions(params, {m: pr.notes for m, pr in projections.items()}),
+        charts=charts,
+        tables=tables,
+    )
+
+
 def verdict_table(tests: Mapping[str, MeasureTest], labels: Mapping[str, str]) -> pd.DataFrame:
     """One row per measure: C1's verdict on it and the numbers behind it."""
     rows = [
@@ -442,16 +465,7 @@ VALUE_WORDS = {
 def prepare(data: Mapping[str, Any], params: Any) -> dict[str, Any]:
     """The observed series of every measure the space tries; projections are made on demand."""
     measures = sorted(set(params.multiverse.c1.measure) | {params.headline_measure})
-    series = power.all_measures(
-        data["indicators"],
-        measures,
-        params.coalition,
-        params.benchmark,
-        weights=params.composite_weights,
-        milex_prices=params.milex_prices,
-        missing=params.missing,
-        start_year=params.start_year,
-    )
+    series = power.brief_series(data["indicators"], params, measures)
     horizon = max([*params.multiverse.c1.horizon, params.horizon])
     return {"ind": data["indicators"], "series": series, "horizon": horizon, "projections": {}}
 

@@ -1,0 +1,21 @@
+"""How a share is written in words, the same in a chart title, a claim's sentence and the brief.
+
+One rule for every stage (the compute library writes titles and sentences, the publish layer
+writes tables), so "<1%" means the same everywhere.
+"""
+
+from __future__ import annotations
+
+
+def percent(value: float | None) -> str:
+    """A share (0.35) as a whole percentage ("35%"), never rounding a real chance to 0 % or
+    100 %: what would print as 0 % but is above zero is "<1%", what would print as 100 % but
+    is below one is ">99%" (0.005 prints as 0 % under round-half-even, so it is "<1%")."""
+    if value is None:
+        return "not available"
+    shown = f"{value:.0%}"
+    if value > 0 and shown == "0%":
+        return "<1%"
+    if value < 1 and shown == "100%":
+        return ">99%"
+    return shown

@@ -1,0 +1,114 @@
+"""Hostile text from a params file, rendered through real Quarto into HTML and PDF.
+
+The corpus (``tests/fixtures/hostile/strings.yml``) is written into a brief's title, labels,
+short name and description; the brief is computed and rendered with plain ``quarto render`` in
+a fresh copy of the project. The test passes when no script of the corpus runs in a browser
+(each would set ``window.__pwned``), no element it describes exists, and every string shows
+in the HTML pages and in the PDF's text as written.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import yaml
+
+from tests.conftest import ROOT, project_files, require_tool
+
+pytestmark = [pytest.mark.quarto, pytest.mark.slow]
+
+CORPUS = yaml.safe_load((ROOT / "tests" / "fixtures" / "hostile" / "strings.yml").read_text())
+PAGES = ("index.html", "report/brief.html", "compare.html")
+INJECTED = """() => ({
+  pwned: window.__pwned === 1,
+  elements: [...document.querySelectorAll(
+    'main script:not([src]):not([type="application/json"]), main iframe, main img[onerror], '
+    + 'a[href^="javascript:"], iframe[src^="javascript:"]'
+  )].map(e => e.outerHTML.slice(0, 120)),
+  text: document.body.innerText,
+})"""
+
+
+def fields() -> dict[str, str]:
+    """The corpus spread over the brief's free-text parameters (within their length limits)."""
+    third = len(CORPUS) // 3
+    return {
+        "title": "Hostile brief " + " | ".join(CORPUS[:third]),
+        "coalition_label": " | ".join(CORPUS[third : 2 * third]),
+        "benchmark_label": " | ".join(CORPUS[2 * third :]),
+        "description": " | ".join(CORPUS),
+        "short_name": "{{< env HOME >}}",
+    }
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    require_tool("quarto")
+    copy = tmp_path_factory.mktemp("hostile") / "project"
+    for f in project_files():
+        (copy / f).parent.mkdir(parents=True, exist_ok=True)
+        (copy / f).write_bytes((ROOT / f).read_bytes())
+    (copy / "params" / "hostile.yml").write_text(yaml.safe_dump(fields(), allow_unicode=True))
+    env = {**os.environ, "BRIEF_PYTHON": sys.executable, "BRIEF_PARAMS": "params/hostile.yml"}
+    for var in ("BRIEF_ROOT", "QUARTO_PROFILE", "BRIEF_NOTEBOOKS_DIR"):
+        env.pop(var, None)
+    proc = subprocess.run(
+        [require_tool("quarto"), "render"],
+        cwd=copy,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=900,
+        check=False,
+    )
+    assert proc.returncode == 0, (proc.stdout + proc.stderr)[-3000:]
+    return copy / "_site"
+
+
+def test_no_hostile_script_runs_and_the_text_shows_as_written(site: Path):
+    from tests.test_conformance_accessibility import CHROMIUM_ARGS, served
+
+    sync_api = pytest.importorskip("playwright.sync_api", reason="playwright not installed")
+    found = {}
+    with served(site) as base, sync_api.sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=require_tool("chromium"), args=CHROMIUM_ARGS)
+        try:
+            context = browser.new_context()
+            context.route(
+                "**/*", lambda r: r.continue_() if r.request.url.startswith(base) else r.abort()
+            )
+            for rel in PAGES:
+                page = context.new_page()
+                page.goto(base + rel, wait_until="load")
+                page.wait_for_timeout(500)  # an onerror handler fires after the image fails
+                found[rel] = page.evaluate(INJECTED)
+                page.close()
+        finally:
+            browser.close()
+    for rel, got in found.items():
+        assert not got["pwned"] and got["elements"] == [], rel
+    text = " ".join(found["report/brief.html"]["text"].split())
+    for s in CORPUS:
+        assert " ".join(s.split()) in text, s
+    assert "{{< env HOME >}}" in " ".join(found["compare.html"]["text"].split())
+    home = str(Path.home())
+    for page in site.rglob("*.html"):
+        assert home not in page.read_text(encoding="utf-8"), page
+
+
+def test_the_pdf_prints_the_hostile_text_as_written(site: Path):
+    pdftotext = require_tool("pdftotext")
+    out = subprocess.run(
+        [pdftotext, str(site / "report" / "brief.pdf"), "-"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    flat = " ".join(out.split())
+    for s in (CORPUS[0], "{{< env HOME >}}", "{{< pagebreak >}}", "#set page(fill: red)", "$x^2$"):
+        assert s in flat, s
+    assert str(Path.home()) not in flat
