@@ -1,13 +1,14 @@
 """Every claim decided on the committed data, in full: what ``tests/test_claims_pinned.py``
 compares with ``tests/fixtures/claims/pinned.json``.
 
-For each claim with a specification space: the brief's own specification and the first, middle
-and last of the space, and the own specification on the same tables with no rows ("no data"), each decided by the claim module's ``evaluate`` (as the multiverse does);
-the full :class:`~analysis.results.Claim` that ``assess`` returned (verdict, parts, every
-evidence item with its label, unit and year, the sentence, the headline, the assumptions; for
-C1 the measure's parts and numbers) and the estimate. C1's claim as the brief states it, and
-C6 (a what-if without choices), are decided as their notebooks do. Numbers are
-rounded to 6 significant digits, the stated tolerance.
+For each claim with a specification space: the brief's own specification; the first, middle
+and last of the space; and the own specification on the same tables with no rows ("no data").
+Each is decided by the claim module's ``evaluate`` (as the multiverse does), keeping the full
+:class:`~analysis.results.Claim` that ``assess`` returned (verdict, parts, every evidence item
+with its label, unit and year, the sentence, the headline, the assumptions; for C1 the
+measure's parts and numbers) and the estimate. C1's claim as the brief states it (with its
+table by measure), C8's limits chart and C6 (a what-if without choices) are decided as their
+notebooks do. Numbers are rounded to 6 significant digits, the stated tolerance.
 
 Regenerate on purpose only (a change to the data, a rule or the code that moves a claim), and
 say why in the commit: ``.venv/bin/python -m tests.claims_pinned``.
