@@ -39,18 +39,24 @@ def dump_json(obj: Any) -> str:
     return json.dumps(obj, sort_keys=True, indent=2, ensure_ascii=False) + "\n"
 
 
-def write_text(path: Path, text: str) -> None:
-    """Write UTF-8 text with ``\\n`` line ends through a temporary file and ``os.replace``."""
+def write_bytes(path: Path, data: bytes) -> None:
+    """Write ``data`` through a temporary file in the same folder and ``os.replace``: a reader
+    sees the old file or the new one, never half of it."""
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
     try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as fh:
-            fh.write(text)
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
         os.chmod(tmp, 0o644)
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+
+
+def write_text(path: Path, text: str) -> None:
+    """Write UTF-8 text as given (``\\n`` stays ``\\n``), atomically (:func:`write_bytes`)."""
+    write_bytes(path, text.encode("utf-8"))
 
 
 def tree_digest(folder: Path) -> str:

@@ -10,6 +10,7 @@ before any work starts; every problem found is reported at once in one
 from __future__ import annotations
 
 import copy
+import csv
 import difflib
 import functools
 import math
@@ -28,6 +29,7 @@ from pydantic import (
     model_validator,
 )
 
+from analysis import paths
 from analysis.compute import claims
 from analysis.errors import MAX_QUOTED, BriefError, clip, quote
 from analysis.paramfile import MAX_PARAMS_BYTES as MAX_PARAMS_BYTES  # the loader's public limit
@@ -40,28 +42,25 @@ COMPONENTS: tuple[str, ...] = ("gdp_mer", "gdp_ppp", "milex", "pop", "cinc")
 WEIGHT_TOLERANCE = 1e-9
 SLUG = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 
-# Used only until the curated country table (data/countries.csv) exists: the ISO3 codes of the
-# states the shipped briefs and the tests name. analysis.data's table replaces it automatically.
-_FALLBACK_ISO3 = frozenset(
-    """
-    USA CHN RUS IRN PRK IND JPN KOR AUS NZL PHL THA GBR FRA DEU ITA CAN ESP NLD BEL LUX NOR
-    DNK ISL PRT GRC TUR POL CZE SVK HUN ROU BGR SVN HRV ALB MNE MKD EST LVA LTU FIN SWE BRA
-    ARG MEX CHL COL PER URY PRY BHS CRI DOM SLV GTM HTI HND PAN TTO ZAF SAU ISR EGY PAK IDN
-    VNM UKR BLR KAZ SGP TWN SUN YUG CSK DDR WLD
-    """.split()  # noqa: SIM905 (a list literal would take 80 lines once formatted)
-)
-
 
 @functools.cache
 def known_iso3() -> frozenset[str]:
-    """ISO3 codes a brief may name: the curated country table, else a built-in fallback."""
-    try:
-        from analysis.data.load import load_table  # type: ignore[import-not-found]
+    """ISO3 codes a brief may name: those of the curated country table, ``data/countries.csv``
+    (validated on load). A project without its own table (the pipeline's small test projects)
+    uses the table this repository ships: the codes are reference data, not the brief's."""
+    from analysis.data.load import load_table
 
-        table = load_table("countries")
-        return frozenset(str(c) for c in table["iso3"].dropna())
-    except Exception:  # the data part has not landed, or data/ is absent: use the fallback
-        return _FALLBACK_ISO3
+    if (paths.data_dir() / "countries.csv").is_file():
+        return frozenset(str(c) for c in load_table("countries")["iso3"].dropna())
+    shipped = paths.PACKAGE_DIR.parent / "data" / "countries.csv"
+    try:
+        with open(shipped, encoding="utf-8", newline="") as fh:
+            return frozenset(row["iso3"] for row in csv.DictReader(fh) if row.get("iso3"))
+    except (OSError, KeyError):
+        raise BriefError(
+            f"{paths.data_dir() / 'countries.csv'}: not found; expected the curated country "
+            "table (`brief data curate` writes it) to check the brief's ISO3 codes"
+        ) from None
 
 
 def closest_codes(code: str, known: Iterable[str], n: int = 5) -> list[str]:

@@ -55,10 +55,25 @@ def project_files() -> list[str]:
     return [f for f in out if f and (ROOT / f).is_file()]
 
 
-def quarto_render(copy: Path, *args: str) -> subprocess.CompletedProcess[str]:
+def fresh_copy(dest: Path) -> Path:
+    """What a user who just cloned the repository has, copied to ``dest`` (nothing generated)."""
+    for f in project_files():
+        (dest / f).parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy2(ROOT / f, dest / f)
+    for name in GENERATED:
+        assert not (dest / name).exists(), name
+    return dest
+
+
+def quarto_render(
+    copy: Path, *args: str, params: str | None = None
+) -> subprocess.CompletedProcess[str]:
+    """Plain ``quarto render`` in ``copy`` (``params``: the brief, as BRIEF_PARAMS)."""
     env = {**os.environ, "BRIEF_PYTHON": sys.executable}  # the copy has no .venv/ of its own
     for var in ("BRIEF_ROOT", "BRIEF_PARAMS", "QUARTO_PROFILE", "BRIEF_NOTEBOOKS_DIR"):
         env.pop(var, None)
+    if params:
+        env["BRIEF_PARAMS"] = params
     return subprocess.run(
         [require_tool("quarto"), "render", *args],
         cwd=copy,
@@ -75,12 +90,7 @@ def clone(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A fresh copy of the project (nothing generated) rendered with plain `quarto render`, as a
     user who just cloned the repository would; once per session, its root (``_site/`` inside)."""
     require_tool("quarto")
-    copy = tmp_path_factory.mktemp("clone") / "project"
-    for f in project_files():
-        (copy / f).parent.mkdir(parents=True, exist_ok=True)
-        shutil.copy2(ROOT / f, copy / f)
-    for name in GENERATED:
-        assert not (copy / name).exists(), name
+    copy = fresh_copy(tmp_path_factory.mktemp("clone") / "project")
     proc = quarto_render(copy)
     assert proc.returncode == 0, (proc.stdout + proc.stderr)[-3000:]
     return copy

@@ -8,6 +8,7 @@ import altair as alt
 import pandas as pd
 import pytest
 
+from analysis import files
 from analysis.compute import artifacts
 from analysis.compute.charts import renderer, setup, theme
 from analysis.errors import BriefError
@@ -109,9 +110,9 @@ def test_failed_write_leaves_nothing(tmp_path, monkeypatch):
     def boom(*a, **k):
         raise OSError("disk full")
 
-    monkeypatch.setattr(artifacts.os, "replace", boom)
+    monkeypatch.setattr(files.os, "replace", boom)
     with pytest.raises(OSError):
-        artifacts.write_atomic(tmp_path / "x.json", b"{}")
+        artifacts.write_bytes(tmp_path / "x.json", b"{}")
     assert list(tmp_path.iterdir()) == []
 
 

@@ -8,95 +8,40 @@ drawn by the local Vega bundle before axe runs.
 
 from __future__ import annotations
 
-import functools
-import http.server
-import threading
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
 
+from tests.browser import on_pages
 from tests.conformance_tools import axe_js
 from tests.conftest import require_tool
 
 pytestmark = pytest.mark.conformance
 WCAG = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
-CHARTS_SETTLED = """() => [...document.querySelectorAll('[data-vega-spec]')]
-  .every(e => ['true', 'failed'].includes(e.getAttribute('data-vega-drawn')))"""
 CHARTS_STATE = """() => [...document.querySelectorAll('[data-vega-spec]')]
   .map(e => e.getAttribute('data-vega-drawn'))"""
 RUN_AXE = "(tags) => axe.run(document, {runOnly: {type: 'tag', values: tags}})"
 
 
-class _QuietHandler(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, *args) -> None:  # no request log on stderr
-        pass
-
-
-@contextmanager
-def served(folder: Path) -> Iterator[str]:
-    """``folder`` over HTTP on 127.0.0.1 (a free port); yields the base URL."""
-    handler = functools.partial(_QuietHandler, directory=str(folder))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}/"
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join(timeout=10)
-
-
 def audit(folder: Path, pages: list[str]) -> dict[str, dict]:
     """For each page: axe's violations, the charts' drawn states and the requests blocked."""
-    sync_api = pytest.importorskip("playwright.sync_api", reason="playwright not installed")
-    chromium, axe = require_tool("chromium"), axe_js()
-    out: dict[str, dict] = {}
-    with served(folder) as base, sync_api.sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=chromium, args=CHROMIUM_ARGS)
-        try:
-            context = browser.new_context()
-            blocked: list[str] = []
+    axe = axe_js()
+    blocked: dict[str, list[str]] = {}
 
-            def only_local(route) -> None:
-                if route.request.url.startswith(base):
-                    route.continue_()
-                else:
-                    blocked.append(route.request.url)
-                    route.abort()
+    def look(page) -> dict:
+        charts = page.evaluate(CHARTS_STATE)
+        page.add_script_tag(path=str(axe))
+        result = page.evaluate(RUN_AXE, WCAG)
+        return {
+            "violations": [
+                (v["id"], v["impact"], len(v["nodes"]), v["nodes"][0]["target"])
+                for v in result["violations"]
+            ],
+            "charts": charts,
+        }
 
-            context.route("**/*", only_local)
-            for rel in pages:
-                blocked.clear()
-                page = context.new_page()
-                page.goto(base + rel, wait_until="load")
-                page.wait_for_function(CHARTS_SETTLED, timeout=60_000)
-                charts = page.evaluate(CHARTS_STATE)
-                page.add_script_tag(path=str(axe))
-                result = page.evaluate(RUN_AXE, WCAG)
-                out[rel] = {
-                    "violations": [
-                        (v["id"], v["impact"], len(v["nodes"]), v["nodes"][0]["target"])
-                        for v in result["violations"]
-                    ],
-                    "charts": charts,
-                    "blocked": list(blocked),
-                }
-                page.close()
-        finally:
-            browser.close()
-    return out
+    found = on_pages(folder, pages, look, blocked=blocked)
+    return {rel: {**r, "blocked": blocked.get(rel, [])} for rel, r in found.items()}
 
 
 @pytest.mark.quarto

@@ -9,15 +9,14 @@ in the HTML pages and in the PDF's text as written.
 
 from __future__ import annotations
 
-import os
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 import yaml
 
-from tests.conftest import ROOT, project_files, require_tool
+from tests.browser import on_pages
+from tests.conftest import ROOT, fresh_copy, quarto_render, require_tool
 
 pytestmark = [pytest.mark.quarto, pytest.mark.slow]
 
@@ -48,47 +47,19 @@ def fields() -> dict[str, str]:
 @pytest.fixture(scope="module")
 def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     require_tool("quarto")
-    copy = tmp_path_factory.mktemp("hostile") / "project"
-    for f in project_files():
-        (copy / f).parent.mkdir(parents=True, exist_ok=True)
-        (copy / f).write_bytes((ROOT / f).read_bytes())
+    copy = fresh_copy(tmp_path_factory.mktemp("hostile") / "project")
     (copy / "params" / "hostile.yml").write_text(yaml.safe_dump(fields(), allow_unicode=True))
-    env = {**os.environ, "BRIEF_PYTHON": sys.executable, "BRIEF_PARAMS": "params/hostile.yml"}
-    for var in ("BRIEF_ROOT", "QUARTO_PROFILE", "BRIEF_NOTEBOOKS_DIR"):
-        env.pop(var, None)
-    proc = subprocess.run(
-        [require_tool("quarto"), "render"],
-        cwd=copy,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=900,
-        check=False,
-    )
+    proc = quarto_render(copy, params="params/hostile.yml")
     assert proc.returncode == 0, (proc.stdout + proc.stderr)[-3000:]
     return copy / "_site"
 
 
 def test_no_hostile_script_runs_and_the_text_shows_as_written(site: Path):
-    from tests.test_conformance_accessibility import CHROMIUM_ARGS, served
+    def look(page) -> dict:
+        page.wait_for_timeout(500)  # an onerror handler fires after the image fails
+        return page.evaluate(INJECTED)
 
-    sync_api = pytest.importorskip("playwright.sync_api", reason="playwright not installed")
-    found = {}
-    with served(site) as base, sync_api.sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=require_tool("chromium"), args=CHROMIUM_ARGS)
-        try:
-            context = browser.new_context()
-            context.route(
-                "**/*", lambda r: r.continue_() if r.request.url.startswith(base) else r.abort()
-            )
-            for rel in PAGES:
-                page = context.new_page()
-                page.goto(base + rel, wait_until="load")
-                page.wait_for_timeout(500)  # an onerror handler fires after the image fails
-                found[rel] = page.evaluate(INJECTED)
-                page.close()
-        finally:
-            browser.close()
+    found = on_pages(site, PAGES, look)
     for rel, got in found.items():
         assert not got["pwned"] and got["elements"] == [], rel
     text = " ".join(found["report/brief.html"]["text"].split())

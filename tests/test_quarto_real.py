@@ -9,19 +9,17 @@ it again from clean to compare, and build the site of two briefs with `brief sit
 
 from __future__ import annotations
 
-import functools
 import json
 import re
 import shutil
 import subprocess
-import threading
-from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
 
 from analysis.cli import main
 from analysis.results import VERDICTS
+from tests import browser
 from tests.conftest import quarto_render, require_tool
 from tests.fixtures.pipeline.support import snapshot
 from tests.test_report_browser import draw
@@ -91,16 +89,8 @@ def test_the_pdf_states_each_verdict_in_its_section_within_the_page_budget(
 @pytest.fixture
 def served(clone: Path):
     """The rendered site over HTTP on 127.0.0.1 (Quarto's module scripts need http://)."""
-    handler = functools.partial(SimpleHTTPRequestHandler, directory=str(clone / "_site"))
-    handler.log_message = lambda *a, **k: None  # type: ignore[method-assign]
-    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}"
-    finally:
-        server.shutdown()
-        server.server_close()
+    with browser.served(clone / "_site") as base:
+        yield base.rstrip("/")
 
 
 def test_every_chart_on_every_page_draws_offline(clone: Path, served: str, tmp_path: Path):
@@ -188,24 +178,6 @@ OVERFLOW = """() => ({
 def test_no_page_scrolls_sideways_at_phone_width(clone: Path):
     """At 390 px no page is wider than the screen and no table sticks out of it (a wide table
     scrolls inside its own box)."""
-    from tests.test_conformance_accessibility import CHARTS_SETTLED, CHROMIUM_ARGS, served
-
-    sync_api = pytest.importorskip("playwright.sync_api", reason="playwright not installed")
-    chromium = require_tool("chromium")
-    found = {}
-    with served(clone / "_site") as base, sync_api.sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=chromium, args=CHROMIUM_ARGS)
-        try:
-            context = browser.new_context(viewport=PHONE)
-            context.route(
-                "**/*", lambda r: r.continue_() if r.request.url.startswith(base) else r.abort()
-            )
-            for rel in ("index.html", "report/brief.html", "compare.html"):
-                page = context.new_page()
-                page.goto(base + rel, wait_until="load")
-                page.wait_for_function(CHARTS_SETTLED, timeout=60_000)
-                found[rel] = page.evaluate(OVERFLOW)
-                page.close()
-        finally:
-            browser.close()
+    pages = ("index.html", "report/brief.html", "compare.html")
+    found = browser.on_pages(clone / "_site", pages, lambda p: p.evaluate(OVERFLOW), viewport=PHONE)
     assert found == {rel: {"page": PHONE["width"], "tables": []} for rel in found}

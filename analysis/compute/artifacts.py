@@ -18,9 +18,7 @@ from __future__ import annotations
 
 import json
 import math
-import os
 import re
-import tempfile
 import textwrap
 from collections.abc import Mapping
 from pathlib import Path
@@ -32,6 +30,7 @@ import pandas as pd
 
 from analysis.compute.charts import renderer
 from analysis.errors import BriefError
+from analysis.files import write_bytes
 from analysis.results import PART_KEYS, check_part
 
 ID = re.compile(r"^[a-z0-9][a-z0-9-]*$")
@@ -59,20 +58,6 @@ def _check_id(kind: str, value: str) -> None:
 def _record(artifacts_dir: Path, kind: str, item_id: str, meta: dict[str, Any]) -> None:
     slot = _RECORDED.setdefault(str(Path(artifacts_dir).resolve()), {"charts": {}, "tables": {}})
     slot[kind][item_id] = meta
-
-
-def write_atomic(path: Path, data: bytes) -> None:
-    """Write ``data`` to ``path`` via a temporary file in the same folder and ``os.replace``."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-        os.chmod(tmp, 0o644)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
 
 
 def _plain(value: Any) -> Any:
@@ -134,9 +119,9 @@ def save_chart(
     spec["title"] = finding_title(spec.get("title"), title)
     svg = renderer.to_svg(spec).encode("utf-8")
     png = renderer.to_png(spec)
-    write_atomic(base / f"{chart_id}.vl.json", dumps_json(spec))
-    write_atomic(base / f"{chart_id}.svg", svg)
-    write_atomic(base / f"{chart_id}.png", png)
+    write_bytes(base / f"{chart_id}.vl.json", dumps_json(spec))
+    write_bytes(base / f"{chart_id}.svg", svg)
+    write_bytes(base / f"{chart_id}.png", png)
     meta = {
         "title": title,
         "caption": caption,
@@ -173,7 +158,7 @@ def save_table(
     if not isinstance(df, pd.DataFrame):
         raise BriefError(f"table {table_id}: expected a pandas DataFrame, got {type(df).__name__}")
     data = table_csv(df, sort_by if sort_by is not None else [])
-    write_atomic(Path(artifacts_dir) / "tables" / f"{table_id}.csv", data)
+    write_bytes(Path(artifacts_dir) / "tables" / f"{table_id}.csv", data)
     meta = {"title": title, "source": source}
     _record(Path(artifacts_dir), "tables", table_id, meta)
     return meta
@@ -200,5 +185,5 @@ def save_results(notebook_stem: str, payload: Mapping[str, Any], artifacts_dir: 
             merged[kind] = items
     check_part(f"results of {notebook_stem}", merged)  # the contract, before anything is written
     path = Path(artifacts_dir) / "results" / f"{notebook_stem}.json"
-    write_atomic(path, dumps_json(merged))
+    write_bytes(path, dumps_json(merged))
     return path

@@ -187,15 +187,16 @@ def indicator_info(ind: str) -> dict:
     return out
 
 
-def data_files() -> dict[str, str]:
-    """Relative path -> SHA-256 of every file in data/ (names starting with '.' skipped), sorted.
+def data_files(folder: Path | None = None) -> dict[str, str]:
+    """Relative path -> SHA-256 of every file in data/ (or ``folder``; names starting with '.'
+    skipped), sorted.
 
     It does not verify them: ``brief data check`` (and the pipeline's datapackage check) compare
     them with datapackage.json, so a data folder without one (a test project) still works.
     """
     from analysis.files import sha256_file
 
-    d = _data_dir()
+    d = _data_dir() if folder is None else folder
     out = {}
     if d.is_dir():
         for p in sorted(d.rglob("*")):

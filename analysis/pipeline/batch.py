@@ -28,13 +28,14 @@ from analysis import paths
 from analysis.errors import BriefError, clip
 from analysis.pipeline.build import (
     NotebookRun,
+    RunCounts,
     build_brief,
     load_brief_params,
 )
 
 
 @dataclass
-class Outcome:
+class Outcome(RunCounts):
     """What happened to one brief of a batch."""
 
     params: str
@@ -43,14 +44,6 @@ class Outcome:
     seconds: float
     error: str = ""
     runs: list[NotebookRun] = field(default_factory=list)
-
-    @property
-    def ran(self) -> int:
-        return sum(r.status == "ran" for r in self.runs)
-
-    @property
-    def cached(self) -> int:
-        return sum(r.status == "cached" for r in self.runs)
 
 
 _busy = False  # a pool worker is building a brief (see _pool_worker_init)

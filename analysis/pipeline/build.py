@@ -227,12 +227,10 @@ class NotebookRun:
     reasons: list[str]
 
 
-@dataclass
-class BuildResult:
-    name: str
-    path: Path
+class RunCounts:
+    """How many of a brief's notebooks ran and how many were taken from the cache."""
+
     runs: list[NotebookRun]
-    seconds: float
 
     @property
     def ran(self) -> int:
@@ -241,6 +239,14 @@ class BuildResult:
     @property
     def cached(self) -> int:
         return sum(r.status == "cached" for r in self.runs)
+
+
+@dataclass
+class BuildResult(RunCounts):
+    name: str
+    path: Path
+    runs: list[NotebookRun]
+    seconds: float
 
 
 def _snapshot(folder: Path) -> dict[str, str]:

@@ -14,29 +14,16 @@ from typing import Any
 
 from analysis import paths
 from analysis.errors import BriefError, clip
-from analysis.files import canonical_json, dump_json, sha256_file, sha256_text, write_text
+from analysis.files import canonical_json, dump_json, sha256_text, write_text
 
 
 def data_checksums(root: Path) -> dict[str, str]:
-    """Relative path -> SHA-256 of every curated data file.
+    """Relative path -> SHA-256 of every curated data file under ``root/data``, after checking
+    them against ``data/datapackage.json`` and refusing an empty CSV."""
+    from analysis.data.load import data_files
 
-    ``analysis.data.load.data_files()`` when the data part provides it (it also validates), else
-    a hash of every file under ``data/``.
-    """
-    try:
-        from analysis.data.load import data_files  # type: ignore[import-not-found]
-    except ImportError:
-        data_files = None
     data_dir = root / "data"
-    if data_files is not None and paths.project_root() == root:
-        out = dict(sorted(data_files().items()))
-    else:
-        out = {}
-        if data_dir.is_dir():
-            for path in sorted(data_dir.rglob("*")):
-                rel = path.relative_to(data_dir)
-                if path.is_file() and not any(part.startswith(".") for part in rel.parts):
-                    out[rel.as_posix()] = sha256_file(path)
+    out = data_files(data_dir)
     verify_datapackage(data_dir)
     check_not_empty(data_dir, out)
     return out

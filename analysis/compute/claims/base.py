@@ -21,6 +21,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
+from pydantic import Field
+
 from analysis.compute.frames import num
 from analysis.formats import percent as pct  # noqa: F401 (the claims' name)
 from analysis.results import Claim, Evidence, Outcome, Part, Unit, VerdictLabel
@@ -135,3 +137,9 @@ def claim(
 
 def signed(x: float | None, digits: int = 2) -> str:
     return "not available" if x is None else f"{x:+.{digits}f}"
+
+
+def choice(title: str, values: list[Any], why: str) -> Any:
+    """A field of a claim's ``Choices``: the values the multiverse tries (at least one), the
+    choice in words (``title``) and why those values are defensible (``why``)."""
+    return Field(list(values), title=title, min_length=1, description=why)

@@ -33,6 +33,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from analysis.compute import power
 from analysis.compute.claims.base import (
     at_least,
+    choice,
     claim,
     combine,
     ev,
@@ -78,47 +79,40 @@ class Choices(BaseModel):
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
-    measure: list[Literal["gdp_mer", "gdp_ppp", "milex", "cinc", "composite"]] = Field(
+    measure: list[Literal["gdp_mer", "gdp_ppp", "milex", "cinc", "composite"]] = choice(
+        "the measure of power",
         ["gdp_mer", "gdp_ppp", "milex", "cinc", "composite"],
-        title="the measure of power",
-        min_length=1,
-        description="The report does not say which power it means: every measure the brief has",
+        "The report does not say which power it means: every measure the brief has",
     )
-    approach_window: list[int] = Field(
+    approach_window: list[int] = choice(
+        "the approach window",
         [5, 10, 15],
-        title="the approach window",
-        min_length=1,
-        description="'Approach' over half a decade, a decade (the brief's) or fifteen years",
+        "'Approach' over half a decade, a decade (the brief's) or fifteen years",
     )
-    tolerance: list[float] = Field(
+    tolerance: list[float] = choice(
+        "the tolerance",
         [0.0, 0.01, 0.02, 0.05],
-        title="the tolerance",
-        min_length=1,
-        description="From exact comparisons to changes within the size of data revisions",
+        "From exact comparisons to changes within the size of data revisions",
     )
-    exceed_probability: list[float] = Field(
+    exceed_probability: list[float] = choice(
+        "the probability that counts as exceeding",
         [0.25, 0.5, 0.75],
-        title="the probability that counts as exceeding",
-        min_length=1,
-        description="Exceeding 'expected' at a real chance, more likely than not, or likely",
+        "Exceeding 'expected' at a real chance, more likely than not, or likely",
     )
-    horizon: list[int] = Field(
+    horizon: list[int] = choice(
+        "the horizon",
         [2027, 2030, 2035, 2040],
-        title="the horizon",
-        min_length=1,
-        description="Five years past the article's 2022, the WEO's 2030, and 2035 or 2040",
+        "Five years past the article's 2022, the WEO's 2030, and 2035 or 2040",
     )
-    growth_method: list[Literal["trailing_cagr", "weo"]] = Field(
+    growth_method: list[Literal["trailing_cagr", "weo"]] = choice(
+        "the growth method",
         ["trailing_cagr", "weo"],
-        title="the growth method",
-        min_length=1,
-        description="Each member's own trend, or the IMF's projections where it has them",
+        "Each member's own trend, or the IMF's projections where it has them",
     )
-    growth_window: list[int] = Field(
+    growth_window: list[int] = choice(
+        "the growth window",
         [5, 10, 15],
-        min_length=1,
-        description="Years of history behind each trend",
-        title="the growth window",
+        "Years of history behind each trend",
     )
 
 

@@ -27,6 +27,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from analysis.compute.claims.base import (
     CONFIDENCE,
     above,
+    choice,
     claim,
     ev,
     outcome,
@@ -63,17 +64,15 @@ class Choices(BaseModel):
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
-    measure: list[Literal["ideal points", "agreement"]] = Field(
+    measure: list[Literal["ideal points", "agreement"]] = choice(
+        "the alignment measure",
         ["ideal points", "agreement"],
-        title="the alignment measure",
-        min_length=1,
-        description="Ideal points (to 2024) allow for which votes are held; raw agreement not",
+        "Ideal points (to 2024) allow for which votes are held; raw agreement not",
     )
-    from_year: list[int] = Field(
+    from_year: list[int] = choice(
+        "the first year of the trend",
         [2008, 2012, 2014, 2016],
-        title="the first year of the trend",
-        min_length=1,
-        description="After Georgia, after Putin's return, after Crimea (the brief's), two years on",
+        "After Georgia, after Putin's return, after Crimea (the brief's), two years on",
     )
 
 

@@ -22,7 +22,7 @@ from typing import Any, Literal
 import pandas as pd
 from pydantic import BaseModel, ConfigDict, Field
 
-from analysis.compute.claims.base import CONFIDENCE, above, claim, ev, part, untested
+from analysis.compute.claims.base import CONFIDENCE, above, choice, claim, ev, part, untested
 from analysis.compute.frames import num
 from analysis.compute.stats import break_in_trend, break_windows
 from analysis.results import Claim
@@ -59,23 +59,20 @@ class Choices(BaseModel):
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
-    break_year: list[int] = Field(
+    break_year: list[int] = choice(
+        "the break year",
         [2012, 2013, 2014, 2015, 2016],
-        title="the break year",
-        min_length=1,
-        description="The report dates 'collaboration' 2012-2017; sanctions came in 2014",
+        "The report dates 'collaboration' 2012-2017; sanctions came in 2014",
     )
-    span: list[int] = Field(
+    span: list[int] = choice(
+        "the window around the break",
         [6, 8, 10, 12],
-        min_length=1,
-        description="Shorter windows see the break, longer the trend",
-        title="the window around the break",
+        "Shorter windows see the break, longer the trend",
     )
-    indicators: list[Literal["all", "trade_china", "arms_tiv_china", "exercises"]] = Field(
+    indicators: list[Literal["all", "trade_china", "arms_tiv_china", "exercises"]] = choice(
+        "the indicators of ties",
         ["all", "trade_china", "arms_tiv_china", "exercises"],
-        title="the indicators of ties",
-        min_length=1,
-        description="All indicators of ties together, or each alone",
+        "All indicators of ties together, or each alone",
     )
 
 

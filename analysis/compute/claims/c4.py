@@ -23,7 +23,7 @@ from typing import Any
 import pandas as pd
 from pydantic import BaseModel, ConfigDict, Field
 
-from analysis.compute.claims.base import claim, ev, more_than, outcome, part, pct, untested
+from analysis.compute.claims.base import choice, claim, ev, more_than, outcome, part, pct, untested
 from analysis.compute.frames import latest, mean_between, value_at
 from analysis.results import Claim
 
@@ -55,17 +55,15 @@ class Choices(BaseModel):
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
-    window: list[int] = Field(
+    window: list[int] = choice(
+        "the plan window",
         [5, 8, 10, 12],
-        title="the plan window",
-        min_length=1,
-        description="The plan ran 15 years; its first five to twelve show what it expanded",
+        "The plan ran 15 years; its first five to twelve show what it expanded",
     )
-    dominant_share: list[float] = Field(
+    dominant_share: list[float] = choice(
+        "the dominant-supplier share",
         [0.4, 0.5, 0.6],
-        title="the dominant-supplier share",
-        min_length=1,
-        description="'Dominant' as the largest plausible supplier, a majority, or a clear one",
+        "'Dominant' as the largest plausible supplier, a majority, or a clear one",
     )
 
 

@@ -31,6 +31,7 @@ from analysis.compute.claims.base import (
     CONFIDENCE,
     above,
     at_least,
+    choice,
     claim,
     ev,
     part,
@@ -80,23 +81,20 @@ class Choices(BaseModel):
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
-    complexity: list[Definition] = Field(
+    complexity: list[Definition] = choice(
+        "the complexity definition",
         ["brief", "domains only", "no format weight", "strategic heavy", "no scale"],
-        title="the complexity definition",
-        min_length=1,
-        description="'Complexity' is not defined by the report: every definition the brief has",
+        "'Complexity' is not defined by the report: every definition the brief has",
     )
-    troop_threshold: list[int] = Field(
+    troop_threshold: list[int] = choice(
+        "the troop threshold",
         [5_000, 10_000, 20_000],
-        title="the troop threshold",
-        min_length=1,
-        description="'Large-scale' from a brigade-sized exercise to a strategic one",
+        "'Large-scale' from a brigade-sized exercise to a strategic one",
     )
-    first_year: list[int] = Field(
+    first_year: list[int] = choice(
+        "the first year of the trend",
         [2003, 2005, 2010],
-        title="the first year of the trend",
-        min_length=1,
-        description="From the first exercise, the first bilateral one, or the last 15 years",
+        "From the first exercise, the first bilateral one, or the last 15 years",
     )
 
 

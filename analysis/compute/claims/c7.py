@@ -25,7 +25,16 @@ from typing import Any, Literal
 import pandas as pd
 from pydantic import BaseModel, ConfigDict, Field
 
-from analysis.compute.claims.base import CONFIDENCE, above, claim, ev, part, signed, untested
+from analysis.compute.claims.base import (
+    CONFIDENCE,
+    above,
+    choice,
+    claim,
+    ev,
+    part,
+    signed,
+    untested,
+)
 from analysis.compute.frames import latest, value_at
 from analysis.compute.stats import ols_trend
 from analysis.results import Claim
@@ -52,17 +61,15 @@ class Choices(BaseModel):
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
-    start_year: list[int] = Field(
+    start_year: list[int] = choice(
+        "the first year of the trends",
         [2000, 2005, 2010, 2014],
-        title="the first year of the trends",
-        min_length=1,
-        description="Trends since 2000 (the brief's), 2005, 2010 or the 2014 sanctions",
+        "Trends since 2000 (the brief's), 2005, 2010 or the 2014 sanctions",
     )
-    suppliers: list[Literal["each", "China", "Russia"]] = Field(
+    suppliers: list[Literal["each", "China", "Russia"]] = choice(
+        "the suppliers tested",
         ["each", "China", "Russia"],
-        title="the suppliers tested",
-        min_length=1,
-        description="Both suppliers' diffusion, or one of them only",
+        "Both suppliers' diffusion, or one of them only",
     )
 
 

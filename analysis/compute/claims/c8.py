@@ -24,7 +24,7 @@ from typing import Any
 import pandas as pd
 from pydantic import BaseModel, ConfigDict, Field
 
-from analysis.compute.claims.base import at_least, claim, ev, more_than, outcome, part, pct
+from analysis.compute.claims.base import at_least, choice, claim, ev, more_than, outcome, part, pct
 from analysis.compute.frames import mean_between, num
 from analysis.results import Claim
 
@@ -68,32 +68,30 @@ class Choices(BaseModel):
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
-    window: list[int] = Field(
-        [3, 5, 10], min_length=1, title="the recent window", description="Recent years measured"
-    )
-    divergence_min: list[float] = Field(
-        [0.05, 0.1, 0.2],
-        min_length=1,
-        description="From a few to one vote in five apart",
-        title="the divergence threshold",
-    )
-    min_common: list[int] = Field(
+    window: list[int] = choice(
+        "the recent window",
         [3, 5, 10],
-        min_length=1,
-        description="A few to many shared arms customers",
-        title="the shared-customers threshold",
+        "Recent years measured",
     )
-    share_drop: list[float] = Field(
+    divergence_min: list[float] = choice(
+        "the divergence threshold",
         [0.05, 0.1, 0.2],
-        min_length=1,
-        description="A small to a large fall in Russia's share",
-        title="the fall in Russia's share",
+        "From a few to one vote in five apart",
     )
-    asymmetry_min: list[float] = Field(
+    min_common: list[int] = choice(
+        "the shared-customers threshold",
+        [3, 5, 10],
+        "A few to many shared arms customers",
+    )
+    share_drop: list[float] = choice(
+        "the fall in Russia's share",
+        [0.05, 0.1, 0.2],
+        "A small to a large fall in Russia's share",
+    )
+    asymmetry_min: list[float] = choice(
+        "the asymmetry threshold",
         [1.5, 2.0, 3.0],
-        min_length=1,
-        description="How lopsided dependence must be",
-        title="the asymmetry threshold",
+        "How lopsided dependence must be",
     )
 
 
