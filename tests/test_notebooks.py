@@ -165,12 +165,13 @@ def test_every_brief_builds_every_chart_table_and_claim(built: Path, brief: str)
 
 @pytest.mark.slow
 def test_a_brief_without_data_for_a_member_says_not_available(built: Path):
-    """CRINK: North Korea has no ideal points in the curated data (its trade with Russia is
-    there, so its line is drawn and no gap is stated)."""
+    """CRINK: no roll-call agreement for the Iran–North Korea pair (named, not coded), and North
+    Korea's trade with Russia is there, so its line is drawn and no gap is stated."""
     res = Results.model_validate(
         json.loads((built / "_build" / "crink" / "results.json").read_text())
     )
-    assert "Not available in the voting data: North Korea" in " ".join(res.claims["C2"].assumptions)
+    assumptions = " ".join(res.claims["C2"].assumptions)
+    assert "Not available in the voting data: Iran–North Korea" in assumptions
     trade = pd.read_csv(built / "_build" / "crink" / "tables" / "c3-trade.csv")
     assert {"China", "the West", "Iran", "North Korea"} == set(trade["partner"])
     assert "Not available" not in res.charts["c3-trade"].caption

@@ -346,3 +346,11 @@ def test_the_data_vintage_is_the_latest_retrieval_date():
     assert provenance.data_vintage(dp) == "2026-11-29"
     assert provenance.data_vintage({}) == ""
     assert provenance.pdf_date_typst("") == "#set document(date: none)"
+
+
+def test_metadata_text_escapes_shortcodes_the_way_quarto_reads_them():
+    # Quarto expands shortcodes in metadata after Pandoc read it: one more brace each side
+    # is its escape; the rest is escaped for Markdown as everywhere
+    assert text.meta("A {{< env HOME >}}") == r"A \{\{\{\< env HOME \>\}\}\}"
+    assert text.meta("{{{< meta title >}}}") == r"\{\{\{\{\< meta title \>\}\}\}\}"
+    assert text.meta("<b>x</b> #set") == r"\<b\>x\</b\> \#set"

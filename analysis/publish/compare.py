@@ -161,10 +161,12 @@ def headline_chart(rows: Sequence[Mapping[str, Any]]) -> alt.VConcatChart:
         color=alt.Color(
             "what:N",
             title=None,
-            scale=alt.Scale(range=theme.PALETTE),
+            scale=alt.Scale(domain=[LATEST, PROJECTED], range=theme.PALETTE[:2]),
             legend=alt.Legend(orient="top"),
         ),
-        shape=alt.Shape("what:N", title=None, legend=None),
+        shape=alt.Shape(
+            "what:N", title=None, legend=None, scale=alt.Scale(domain=[LATEST, PROJECTED])
+        ),
         tooltip=["brief:N", "what:N", "year:O", alt.Tooltip("ratio:Q", format=".2f")],
     )
     parity = (

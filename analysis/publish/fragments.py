@@ -305,7 +305,7 @@ def meta_yml(res: Results, datapackage: Mapping[str, Any]) -> str:
     vintage."""
     vintage = provenance.data_vintage(datapackage)
     meta = {
-        "title": text.md(res.brief.title),
+        "title": text.meta(res.brief.title),
         "brief-name": res.brief.name,
         "code-version": res.brief.code_version,
         "data-vintage": vintage,

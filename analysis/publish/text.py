@@ -34,6 +34,15 @@ def md(value: Any) -> str:
     return _MD_SPECIAL.sub(r"\\\1", text)
 
 
+def meta(value: Any) -> str:
+    """Text for a page's YAML metadata (its title). Quarto expands shortcodes in metadata after
+    Pandoc has read it, so backslashes do not stop ``{{< env HOME >}}`` there: Quarto's own
+    escape (one more brace each side, ``{{{< … >}}}``) is applied first, then :func:`md`."""
+    if isinstance(value, Markup):
+        return str(value)
+    return md(str(value).replace("{{<", "{{{<").replace(">}}", ">}}}"))
+
+
 def attr(value: Any) -> str:
     """A value inside a double-quoted Pandoc attribute."""
     return " ".join(str(value).split()).replace("\\", "\\\\").replace('"', '\\"')
