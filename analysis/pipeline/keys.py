@@ -13,6 +13,7 @@ Every function here is pure or reads only the files it is given.
 from __future__ import annotations
 
 import ast
+import functools
 import hashlib
 from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
@@ -205,6 +206,13 @@ def _imported(tree: ast.AST, package: str, current: str) -> set[str]:
     return out
 
 
+@functools.lru_cache(maxsize=1024)
+def _imports_of_text(text: str, package: str, current: str) -> frozenset[str]:
+    """:func:`_imported` of a module's text, remembered by the text itself (an edited module is
+    parsed again): the notebooks of a build share most of their modules."""
+    return frozenset(_imported(ast.parse(text), package, current))
+
+
 # A package that imports its modules by discovery (not by import statements): reaching it reaches
 # every module it finds. The claim registry finds c1.py, c2.py, ... by name.
 DISCOVERED = {"analysis.compute.claims": "c*.py"}
@@ -236,7 +244,7 @@ def imported_files(package_dir: Path, sources: Iterable[str]) -> list[Path]:
         if module in DISCOVERED:
             todo |= {f"{module}.{f.stem}" for f in path.parent.glob(DISCOVERED[module])}
         current = module if path.name == "__init__.py" else module.rsplit(".", 1)[0] + ".x"
-        todo |= _imported(ast.parse(path.read_text(encoding="utf-8")), package, current)
+        todo |= _imports_of_text(path.read_text(encoding="utf-8"), package, current)
     return sorted(p for p in seen.values() if p.relative_to(package_dir).parts[0] != "pipeline")
 
 
