@@ -1,4 +1,5 @@
-"""How a share is written in words, the same in a chart title, a claim's sentence and the brief.
+"""How a share and a label are written in words, the same in a chart title, a claim's sentence
+and the brief.
 
 One rule for every stage (the compute library writes titles and sentences, the publish layer
 writes tables), so "<1%" means the same everywhere.
@@ -19,3 +20,9 @@ def percent(value: float | None) -> str:
     if value < 1 and shown == "100%":
         return ">99%"
     return shown
+
+
+def phrase(label: str) -> str:
+    """A label inside a sentence: 'military expenditure', but 'GDP at market exchange rates'
+    (a label whose second letter is a capital is an acronym and keeps its case)."""
+    return label[:1].lower() + label[1:] if label[1:2].islower() else label

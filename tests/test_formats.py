@@ -27,3 +27,11 @@ from analysis.formats import percent
 )
 def test_a_share_is_a_whole_percentage_never_a_false_zero_or_hundred(value, shown):
     assert percent(value) == shown
+
+
+def test_a_label_in_a_sentence_keeps_an_acronym_and_lowers_a_word():
+    from analysis.formats import phrase
+
+    assert phrase("Military expenditure") == "military expenditure"
+    assert phrase("GDP at market exchange rates") == "GDP at market exchange rates"
+    assert phrase("") == ""

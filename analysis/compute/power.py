@@ -36,6 +36,7 @@ import numpy as np
 import pandas as pd
 
 from analysis.errors import BriefError
+from analysis.formats import phrase
 
 MEASURES: dict[str, dict[str, str]] = {
     "gdp_mer": {
@@ -437,10 +438,6 @@ def constant_dollar_totals(
 # What the ratio chart shows, in words (its title states the finding; its alt text describes it)
 
 
-def _phrase(label: str) -> str:
-    return label[:1].lower() + label[1:] if label[1:2].islower() else label
-
-
 def ratio_headline(
     latest_by_measure: Mapping[str, tuple[int | None, float | None]],
     coalition_label: str,
@@ -457,7 +454,7 @@ def ratio_headline(
             f"{coalition_label} stay below {benchmark_label} on every measure of power "
             f"({lo:.2f} to {hi:.2f} of its level in the latest year)"
         )
-    names = ", ".join(_phrase(MEASURES[m]["label"]) for m in above)
+    names = ", ".join(phrase(MEASURES[m]["label"]) for m in above)
     return (
         f"{coalition_label} exceed {benchmark_label} on {len(above)} of {len(have)} measures "
         f"({names}) in the latest year"
@@ -475,7 +472,7 @@ def ratio_alt(
         return f"Line chart of the {coalition_label} to {benchmark_label} ratio: no data."
     first, last = int(ratios["year"].min()), int(ratios["year"].max())
     where = "; ".join(
-        f"{_phrase(MEASURES[m]['label'])} {r:.2f} in {y}"
+        f"{phrase(MEASURES[m]['label'])} {r:.2f} in {y}"
         for m, (y, r) in latest_by_measure.items()
         if r is not None
     )

@@ -25,7 +25,7 @@ from typing import Any
 
 from analysis import paths
 from analysis.errors import BriefError, clip
-from analysis.files import dump_json, sha256_file, write_text
+from analysis.files import canonical_json, dump_json, sha256_file, sha256_text, write_text
 from analysis.pipeline import keys
 from analysis.pipeline.execute import KernelSession, NotebookFailed, Settings, pick_kernel
 from analysis.pipeline.inputs import (  # noqa: F401 (the build's public names)
@@ -109,7 +109,7 @@ class BriefPlan:
 
     @property
     def data_version(self) -> str:
-        return keys.sha256_text(keys.canonical_json(self.data_files))
+        return sha256_text(canonical_json(self.data_files))
 
 
 def read_manifest(folder: Path) -> dict[str, Any] | None:
@@ -207,7 +207,7 @@ def explain(plan: BriefPlan) -> str:
                 mark = ""
             detail = ""
             if comp == "parameters":
-                detail = " " + keys.canonical_json(nb.parameters)
+                detail = " " + canonical_json(nb.parameters)
             elif comp == "data":
                 reads = "all files" if nb.reads is None else ", ".join(nb.reads)
                 detail = f" [{reads}: {len(nb.data)} files]"

@@ -126,32 +126,26 @@ def _years_cache(dump: Mapping[str, Any]) -> Path:
     return paths.build_dir() / ".data-years" / f"{key}.json"
 
 
-def data_last_years(dump: Mapping[str, Any]) -> dict[str, int]:
+def data_last_years(dump: Mapping[str, Any], cache: Path | None = None) -> dict[str, int]:
     """Measure -> last year with observed data for both the coalition and the benchmark, for
     the brief's measures (what the projections start after), from the curated indicators.
 
     Loading and validating the indicators takes about a second, so once a horizon has passed
-    :func:`check_horizon` the answer is kept in ``_build/.data-years/<key>.json``, keyed by the
-    indicator files' checksums and the parameters it depends on: a warm ``brief run`` reads it.
+    :func:`check_horizon` the answer is kept in ``cache`` (``_build/.data-years/<key>.json``,
+    keyed by the indicator files' checksums and the parameters it depends on): a warm
+    ``brief run`` reads it.
     """
     try:
-        cached = json.loads(_years_cache(dump).read_text("utf-8"))
+        cached = json.loads((cache or _years_cache(dump)).read_text("utf-8"))
         return {str(k): int(v) for k, v in cached.items()}
     except (OSError, ValueError, AttributeError):
         pass
     from analysis.compute import power
     from analysis.data.load import load_indicators
+    from analysis.params import BriefParams
 
     ind = load_indicators(list(power.INDICATORS))
-    series = power.all_measures(
-        ind,
-        list(dump["measures"]),
-        list(dump["coalition"]),
-        list(dump["benchmark"]),
-        weights=dict(dump["composite_weights"]),
-        milex_prices=str(dump["milex_prices"]),
-        missing=str(dump["missing"]),
-    )
+    series = power.brief_series(ind, BriefParams.model_validate(dump))
     return {m: int(s.table["year"].max()) for m, s in sorted(series.items()) if not s.table.empty}
 
 
@@ -166,11 +160,13 @@ def check_horizon(params: LoadedParams, overrides: Sequence[str] = ()) -> None:
     if not _has_curated_indicators(data_dir):
         return
     horizon = int(params.dump["horizon"])
-    last = data_last_years(params.dump)
+    cache = _years_cache(params.dump)
+    last = data_last_years(params.dump, cache)
     if not last or horizon > max(last.values()):
         # remembered only for a brief that passed: a refused one leaves nothing behind
-        with contextlib.suppress(OSError):  # a cache not written costs the next run a second
-            write_text(_years_cache(params.dump), dump_json(last))
+        if not cache.is_file():
+            with contextlib.suppress(OSError):  # a cache not written costs the next run a second
+                write_text(cache, dump_json(last))
         return
     year = max(last.values())
     measures = ", ".join(m for m, y in last.items() if y == year)

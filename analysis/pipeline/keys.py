@@ -22,7 +22,7 @@ from typing import Any
 import nbformat
 
 from analysis.errors import BriefError
-from analysis.files import canonical_json, sha256_file, sha256_text  # noqa: F401 (re-exported)
+from analysis.files import canonical_json, sha256_text
 
 #: The component names, in the order they are printed.
 COMPONENTS = ("notebook", "parameters", "data", "code")

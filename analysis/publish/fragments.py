@@ -31,6 +31,7 @@ from analysis import paths
 from analysis.compute import claims as claim_modules
 from analysis.errors import BriefError
 from analysis.files import swap_dir, write_text
+from analysis.formats import phrase
 from analysis.publish import provenance, text
 from analysis.publish.charthtml import scripts_html, standalone_html, vega_bundle
 from analysis.publish.markup import FILES, badge, code, figure, label_of, link
@@ -149,7 +150,7 @@ def parameters_line(res: Results) -> str:
     method = GROWTH.get(str(growth.get("method")), str(growth.get("method")))
     parts = [
         f"{p.get('coalition_label', 'coalition')} against {p.get('benchmark_label', 'benchmark')}",
-        f"power measured by {text.phrase(_measure_label(res, p.get('headline_measure')))}",
+        f"power measured by {phrase(_measure_label(res, p.get('headline_measure')))}",
         f"projected to {p.get('horizon', '')} with {method.format(window=growth.get('window'))}",
     ]
     return "; ".join(parts)

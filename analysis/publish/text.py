@@ -120,11 +120,6 @@ def label_of(e: Evidence) -> str:
     return f"{e.label}, {e.year}" if e.year is not None else e.label
 
 
-def phrase(label: str) -> str:
-    """A label inside a sentence: 'military expenditure', but 'GDP at market exchange rates'."""
-    return label[:1].lower() + label[1:] if label[1:2].islower() else label
-
-
 MONTHS = [
     "January",
     "February",

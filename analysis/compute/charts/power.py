@@ -15,7 +15,7 @@ import pandas as pd
 
 from analysis.compute.charts import theme
 from analysis.compute.projection import Projection
-from analysis.formats import percent
+from analysis.formats import percent, phrase
 
 RATIO_AXIS = "Coalition ÷ benchmark (1 = parity)"
 LEGEND = alt.Legend(columns=2, labelLimit=360, symbolStrokeWidth=2.5)
@@ -337,15 +337,11 @@ def fan_alt(p: Projection, label: str, coalition_label: str, benchmark_label: st
     lo, hi = (float(band.iloc[0, 0]), float(band.iloc[0, 1])) if len(band) else (None, None)
     span = f", 90 % of paths between {lo:.2f} and {hi:.2f}" if lo is not None else ""
     return (
-        f"Line of the observed {_phrase(label)} ratio of {coalition_label} to {benchmark_label} "
+        f"Line of the observed {phrase(label)} ratio of {coalition_label} to {benchmark_label} "
         f"to {p.last_year} and a shaded fan of simulated paths to {p.horizon}: central "
         f"projection {'not available' if at is None else f'{at:.2f}'}{span}; dashed parity "
         "line at 1."
     )
-
-
-def _phrase(label: str) -> str:
-    return label[:1].lower() + label[1:] if label[1:2].islower() else label
 
 
 def probability_headline(
@@ -367,7 +363,7 @@ def probability_headline(
     m = max(below, key=lambda k: (below[k], k))
     head = (
         f"Chance that {coalition_label} exceed by {horizon} where they are still below: at most "
-        f"{percent(below[m])} (on {_phrase(labels[m])})"
+        f"{percent(below[m])} (on {phrase(labels[m])})"
     )
     return head + (f"; already above on {len(above)}" if above else "")
 
@@ -376,7 +372,7 @@ def probability_alt(
     projections: Mapping[str, Projection], labels: Mapping[str, str], horizon: int
 ) -> str:
     parts = [
-        f"{_phrase(labels[m])} {percent(p.prob_exceed_by_horizon)}"
+        f"{phrase(labels[m])} {percent(p.prob_exceed_by_horizon)}"
         for m, p in projections.items()
         if p.prob_exceed_by_horizon is not None
     ]

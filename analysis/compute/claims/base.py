@@ -21,7 +21,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from pydantic import Field
+from pydantic import BaseModel, ConfigDict, Field
 
 from analysis.compute.frames import num
 from analysis.formats import percent as pct  # noqa: F401 (the claims' name)
@@ -143,3 +143,10 @@ def choice(title: str, values: list[Any], why: str) -> Any:
     """A field of a claim's ``Choices``: the values the multiverse tries (at least one), the
     choice in words (``title``) and why those values are defensible (``why``)."""
     return Field(list(values), title=title, min_length=1, description=why)
+
+
+class Frozen(BaseModel):
+    """The base of every claim's ``Rules`` and ``Choices``: unknown keys are an error, and the
+    values cannot change once validated."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)

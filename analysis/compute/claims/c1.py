@@ -28,10 +28,11 @@ from dataclasses import dataclass
 from typing import Any, Literal
 
 import pandas as pd
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import Field
 
 from analysis.compute import power
 from analysis.compute.claims.base import (
+    Frozen,
     at_least,
     choice,
     claim,
@@ -43,6 +44,7 @@ from analysis.compute.claims.base import (
     part,
     pct,
 )
+from analysis.formats import phrase
 from analysis.results import Claim, Part
 
 ID = "C1"
@@ -50,10 +52,8 @@ TITLE = "Combined Chinese and Russian power approaches, but does not exceed, U.S
 REPORT_YEAR = 2021  # RAND RR-3067 was published in October 2021: a fact, not a choice
 
 
-class Rules(BaseModel):
+class Rules(Frozen):
     """The rules that decide C1 (brief parameters ``rules.c1.*``)."""
-
-    model_config = ConfigDict(extra="forbid", frozen=True)
 
     approach_window: int = Field(
         10, ge=3, le=30, description="Years before 2021 over which 'approach' is measured"
@@ -74,10 +74,8 @@ class Rules(BaseModel):
     )
 
 
-class Choices(BaseModel):
+class Choices(Frozen):
     """C1's specification space: every defensible value of each choice (``multiverse.c1.*``)."""
-
-    model_config = ConfigDict(extra="forbid", frozen=True)
 
     measure: list[Literal["gdp_mer", "gdp_ppp", "milex", "cinc", "composite"]] = choice(
         "the measure of power",
@@ -232,11 +230,6 @@ def decide_measure(
         ),
     }
     return MeasureTest(measure, [p1, p2, p3, p4, p5], numbers)
-
-
-def phrase(label: str) -> str:
-    """A measure's label inside a sentence ('military expenditure', but 'GDP at ...')."""
-    return label[:1].lower() + label[1:] if label[1:2].islower() else label
 
 
 def sentence(

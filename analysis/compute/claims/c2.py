@@ -22,10 +22,11 @@ from collections.abc import Mapping, Sequence
 from typing import Any, Literal
 
 import pandas as pd
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import Field
 
 from analysis.compute.claims.base import (
     CONFIDENCE,
+    Frozen,
     above,
     choice,
     claim,
@@ -44,10 +45,8 @@ TITLE = "The relationship is pragmatic balancing against U.S. power and values"
 REPORT_YEAR = 2021
 
 
-class Rules(BaseModel):
+class Rules(Frozen):
     """The rules that decide C2 (brief parameters ``rules.c2.*``)."""
-
-    model_config = ConfigDict(extra="forbid", frozen=True)
 
     measure: Literal["ideal points", "agreement"] = Field(
         "ideal points",
@@ -59,10 +58,8 @@ class Rules(BaseModel):
     )
 
 
-class Choices(BaseModel):
+class Choices(Frozen):
     """C2's specification space (``multiverse.c2.*``)."""
-
-    model_config = ConfigDict(extra="forbid", frozen=True)
 
     measure: list[Literal["ideal points", "agreement"]] = choice(
         "the alignment measure",

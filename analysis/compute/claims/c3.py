@@ -20,9 +20,18 @@ from collections.abc import Mapping, Sequence
 from typing import Any, Literal
 
 import pandas as pd
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import Field
 
-from analysis.compute.claims.base import CONFIDENCE, above, choice, claim, ev, part, untested
+from analysis.compute.claims.base import (
+    CONFIDENCE,
+    Frozen,
+    above,
+    choice,
+    claim,
+    ev,
+    part,
+    untested,
+)
 from analysis.compute.frames import num
 from analysis.compute.stats import break_in_trend, break_windows
 from analysis.results import Claim
@@ -40,10 +49,8 @@ UNITS = {"trade_china": "log_growth", "arms_tiv_china": "tiv_m_per_year", "exerc
 Indicator = Literal["all", "trade_china", "arms_tiv_china", "exercises"]
 
 
-class Rules(BaseModel):
+class Rules(Frozen):
     """The rules that decide C3 (brief parameters ``rules.c3.*``)."""
-
-    model_config = ConfigDict(extra="forbid", frozen=True)
 
     break_year: int = Field(
         2014, ge=2005, le=2020, description="Year of the break tested (2014: the Crimea sanctions)"
@@ -54,10 +61,8 @@ class Rules(BaseModel):
     )
 
 
-class Choices(BaseModel):
+class Choices(Frozen):
     """C3's specification space (``multiverse.c3.*``)."""
-
-    model_config = ConfigDict(extra="forbid", frozen=True)
 
     break_year: list[int] = choice(
         "the break year",

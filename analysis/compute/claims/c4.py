@@ -21,9 +21,19 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 import pandas as pd
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import Field
 
-from analysis.compute.claims.base import choice, claim, ev, more_than, outcome, part, pct, untested
+from analysis.compute.claims.base import (
+    Frozen,
+    choice,
+    claim,
+    ev,
+    more_than,
+    outcome,
+    part,
+    pct,
+    untested,
+)
 from analysis.compute.frames import latest, mean_between, value_at
 from analysis.results import Claim
 
@@ -33,10 +43,8 @@ REPORT_YEAR = 2021
 PLAN_YEAR = 2002  # the "15-year Military Cooperation Plan", signed in 2002 per the article
 
 
-class Rules(BaseModel):
+class Rules(Frozen):
     """The rules that decide C4 (brief parameters ``rules.c4.*``)."""
-
-    model_config = ConfigDict(extra="forbid", frozen=True)
 
     window: int = Field(
         10, ge=3, le=15, description="Years compared after the 2002 plan and before it"
@@ -50,10 +58,8 @@ class Rules(BaseModel):
     )
 
 
-class Choices(BaseModel):
+class Choices(Frozen):
     """C4's specification space (``multiverse.c4.*``)."""
-
-    model_config = ConfigDict(extra="forbid", frozen=True)
 
     window: list[int] = choice(
         "the plan window",

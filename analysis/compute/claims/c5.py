@@ -24,11 +24,12 @@ from collections.abc import Mapping, Sequence
 from typing import Any, Literal
 
 import pandas as pd
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import Field
 
 from analysis.compute import exercises as ex
 from analysis.compute.claims.base import (
     CONFIDENCE,
+    Frozen,
     above,
     at_least,
     choice,
@@ -47,10 +48,8 @@ FIRST_EXERCISE_YEAR = 2003  # the first joint "field exercise" per the report (S
 Definition = Literal["brief", "domains only", "no format weight", "strategic heavy", "no scale"]
 
 
-class Rules(BaseModel):
+class Rules(Frozen):
     """The rules that decide C5 (brief parameters ``rules.c5.*``)."""
-
-    model_config = ConfigDict(extra="forbid", frozen=True)
 
     complexity: Definition = Field(
         "brief", description="Complexity definition (analysis.compute.exercises)"
@@ -76,10 +75,8 @@ class Rules(BaseModel):
     )
 
 
-class Choices(BaseModel):
+class Choices(Frozen):
     """C5's specification space (``multiverse.c5.*``)."""
-
-    model_config = ConfigDict(extra="forbid", frozen=True)
 
     complexity: list[Definition] = choice(
         "the complexity definition",

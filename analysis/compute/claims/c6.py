@@ -18,8 +18,8 @@ from typing import Any
 
 import pandas as pd
 
-from analysis.compute.claims.base import claim, ev, num, pct, untested
-from analysis.compute.frames import latest, value_at
+from analysis.compute.claims.base import claim, ev, pct, untested
+from analysis.compute.frames import latest, num, value_at
 from analysis.compute.trade import ILLUSTRATION
 from analysis.results import Claim
 

@@ -23,10 +23,11 @@ from collections.abc import Mapping, Sequence
 from typing import Any, Literal
 
 import pandas as pd
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import Field
 
 from analysis.compute.claims.base import (
     CONFIDENCE,
+    Frozen,
     above,
     choice,
     claim,
@@ -44,10 +45,8 @@ TITLE = "Little U.S. leverage; more arms diffusion and joint operations ahead"
 REPORT_YEAR = 2021
 
 
-class Rules(BaseModel):
+class Rules(Frozen):
     """The rules that decide C7 (brief parameters ``rules.c7.*``)."""
-
-    model_config = ConfigDict(extra="forbid", frozen=True)
 
     start_year: int = Field(2000, ge=1992, le=2018, description="First year of every trend")
     suppliers: Literal["each", "China", "Russia"] = Field(
@@ -56,10 +55,8 @@ class Rules(BaseModel):
     )
 
 
-class Choices(BaseModel):
+class Choices(Frozen):
     """C7's specification space (``multiverse.c7.*``)."""
-
-    model_config = ConfigDict(extra="forbid", frozen=True)
 
     start_year: list[int] = choice(
         "the first year of the trends",

@@ -22,9 +22,19 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 import pandas as pd
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import Field
 
-from analysis.compute.claims.base import at_least, choice, claim, ev, more_than, outcome, part, pct
+from analysis.compute.claims.base import (
+    Frozen,
+    at_least,
+    choice,
+    claim,
+    ev,
+    more_than,
+    outcome,
+    part,
+    pct,
+)
 from analysis.compute.frames import mean_between, num
 from analysis.results import Claim
 
@@ -33,10 +43,8 @@ TITLE = "The relationship has limits: independence and divergent interests"
 PLAN_DECADE = (2002, 2011)  # the decade after the 2002 plan (C4), Russia's peak as supplier
 
 
-class Rules(BaseModel):
+class Rules(Frozen):
     """The rules that decide C8 (brief parameters ``rules.c8.*``)."""
-
-    model_config = ConfigDict(extra="forbid", frozen=True)
 
     window: int = Field(5, ge=3, le=10, description="Latest years each limit is measured over")
     divergence_min: float = Field(
@@ -63,10 +71,8 @@ class Rules(BaseModel):
     )
 
 
-class Choices(BaseModel):
+class Choices(Frozen):
     """C8's specification space (``multiverse.c8.*``)."""
-
-    model_config = ConfigDict(extra="forbid", frozen=True)
 
     window: list[int] = choice(
         "the recent window",
