@@ -22,6 +22,7 @@ from analysis.compute import power
 from analysis.compute.charts import renderer, theme
 from analysis.compute.claims import c1
 from analysis.files import write_text
+from analysis.formats import phrase
 from analysis.publish import text
 from analysis.publish.fragments import environment, render
 from analysis.publish.markup import badge, link
@@ -32,7 +33,7 @@ CHART = "compare-headline"
 #: Parameters that name or describe a brief rather than change its analysis.
 IDENTITY = ("name", "title", "short_name", "description")
 #: A parameter's codes in words, for the line saying what a brief changes.
-MEASURE_WORDS = {m: info["label"] for m, info in power.MEASURES.items()}
+MEASURE_WORDS = {m: phrase(info["label"]) for m, info in power.MEASURES.items()}
 VALUE_WORDS: dict[str, dict[str, str]] = {
     "headline_measure": MEASURE_WORDS,
     "measures": MEASURE_WORDS,
