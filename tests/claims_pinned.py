@@ -58,7 +58,7 @@ def data() -> dict[str, Any]:
 
 def specs_of(module: Any, params: BriefParams) -> dict[str, dict[str, Any]]:
     space = mv.space(getattr(params.multiverse, module.ID.lower()))
-    picked = {"own": module.own(params), "first": space[0], "middle": space[len(space) // 2]}
+    picked = {"own": mv.own(module.ID, params), "first": space[0], "middle": space[len(space) // 2]}
     picked["last"] = space[-1]
     return picked
 
@@ -138,7 +138,9 @@ def compute_claim(cid: str) -> dict[str, Any]:
         name: decide(module, inputs, spec, params)
         for name, spec in specs_of(module, params).items()
     }
-    out["no data"] = decide(module, module.prepare(empty, params), module.own(params), params)
+    out["no data"] = decide(
+        module, module.prepare(empty, params), mv.own(module.ID, params), params
+    )
     if cid == "C1":
         out["brief"], out["by measure"] = c1_brief(tables, params)
     if cid == "C8":  # the limits chart's data, title and alt text, from the brief's own rules

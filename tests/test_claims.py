@@ -506,3 +506,53 @@ def test_the_registry_finds_every_claim_module_in_order_with_its_rules_and_choic
         assert model is claims.MODULES[key.upper()].Rules
     for key, model in claims.choices_models().items():
         assert model is claims.MODULES[key.upper()].Choices
+
+
+def test_a_rule_and_its_alternatives_are_declared_once_and_bounded_alike():
+    from pydantic import ValidationError
+
+    from analysis.compute.claims import c5
+    from analysis.compute.claims.rules import Frozen, Vary, choices_of, rule
+
+    # only the rules declared with vary= are choices, in the rules' order
+    assert list(c5.Choices.model_fields) == ["complexity", "troop_threshold", "first_year"]
+    assert c5.Choices.model_fields["first_year"].title == "the first year of the trend"
+    assert c5.Choices().first_year == [2003, 2005, 2010]
+    # an alternative outside the rule's own bounds (ge=2003) is refused like the rule itself
+    with pytest.raises(ValidationError, match="greater than or equal to 2003"):
+        c5.Choices(first_year=[2001])
+
+    class Rules(Frozen):
+        window: int = rule(5, "Years", ge=3, le=10, vary=Vary("the window", [3, 11], "why"))
+
+    with pytest.raises(ValidationError, match="less than or equal to 10"):
+        choices_of(Rules)()  # a default alternative out of bounds fails when first used
+
+
+def test_a_multiverse_value_outside_its_rule_is_one_error_naming_the_key():
+    from analysis.errors import BriefError
+    from analysis.params import validate
+
+    with pytest.raises(BriefError) as err:
+        validate({"multiverse": {"c8": {"window": [1]}}}, source="my.yml")
+    assert str(err.value) == (
+        "my.yml: 1 problem: multiverse.c8.window.0: got 1, input should be greater than or "
+        "equal to 3"
+    )
+
+
+def test_a_specification_changes_the_rules_it_varies_and_keeps_the_briefs_others():
+    from analysis.compute import multiverse
+    from analysis.compute.claims.rules import spec_rules
+    from analysis.params import validate
+
+    params = validate({"rules": {"c5": {"routine_window": 5, "first_year": 2005}}}, source="t")
+    rules = spec_rules(params.rules.c5, {"first_year": 2010, "complexity": "no scale"})
+    assert (rules.first_year, rules.complexity, rules.routine_window) == (2010, "no scale", 5)
+    # the brief's own specification: its value of each choice (C5's three), and C1's own reading
+    assert multiverse.own("C5", params) == {
+        "complexity": "brief",
+        "troop_threshold": params.rules.c5.troop_threshold,
+        "first_year": 2005,
+    }
+    assert multiverse.own("C1", params)["measure"] == params.headline_measure

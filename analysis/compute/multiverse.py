@@ -24,6 +24,7 @@ from typing import Any
 import pandas as pd
 
 from analysis.compute import claims as claim_modules
+from analysis.compute.claims.rules import own_spec
 from analysis.formats import percent
 from analysis.results import VERDICTS, Influence, Robustness
 
@@ -57,6 +58,17 @@ def in_words(rows: pd.DataFrame, cid: str) -> pd.DataFrame:
         if col in out:
             out[col] = out[col].map(lambda v, w=words: w.get(v, v))
     return out
+
+
+def own(cid: str, params: Any) -> dict[str, Any]:
+    """The brief's own specification of a claim: its value of each choice. A claim whose choices
+    are all its rules needs nothing more; one that varies other brief parameters says how to
+    read them (its module's ``own``, e.g. C1's measure, horizon and growth scenario)."""
+    module = claim_modules.MODULES[cid]
+    if hasattr(module, "own"):
+        return dict(module.own(params))
+    key = cid.lower()
+    return own_spec(getattr(params.rules, key), getattr(params.multiverse, key))
 
 
 def _evaluate_batch(
@@ -96,8 +108,8 @@ def run(
         else:
             futures = [executor.submit(_evaluate_batch, cid, inputs, b, params) for b in batches]
             results = [f.result() for f in futures]
-        own = module.own(params)
-        own_verdicts[cid] = module.evaluate(inputs, dict(own), params)[1]
+        own_choices = own(cid, params)
+        own_verdicts[cid] = module.evaluate(inputs, dict(own_choices), params)[1]
         for n, (spec, (estimate, verdict)) in enumerate(
             zip(specs, itertools.chain.from_iterable(results), strict=True), start=1
         ):
@@ -108,7 +120,7 @@ def run(
                     **{f"choice_{k}": str(v) for k, v in spec.items()},
                     "estimate": estimate,
                     "verdict": verdict,
-                    "own": all(spec[k] == own.get(k) for k in spec),
+                    "own": all(spec[k] == own_choices.get(k) for k in spec),
                 }
             )
     return pd.DataFrame(rows), own_verdicts

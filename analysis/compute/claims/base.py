@@ -1,8 +1,8 @@
 """What every claim module shares: parts, the rule that combines them, evidence builders.
 
-A claim module (``c1.py`` … ``c7.py``) holds the claim's rules (a pydantic ``Rules`` model whose
-fields are brief parameters under ``rules.<claim>``), the function that decides it from prepared
-inputs (``assess``), and its sentence. It returns a :class:`analysis.results.Claim`.
+A claim module (``c1.py`` … ``c8.py``) holds the claim's rules (a pydantic ``Rules`` model, declared
+with :mod:`analysis.compute.claims.rules`), the function that decides it from prepared inputs
+(``assess``), and its sentence. It returns a :class:`analysis.results.Claim`.
 
 **How parts combine into a verdict** (:func:`combine`; ``docs/decisions.md`` explains why):
 
@@ -20,8 +20,6 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from typing import Any
-
-from pydantic import BaseModel, ConfigDict, Field
 
 from analysis.compute.frames import num
 from analysis.formats import percent as pct  # noqa: F401 (the claims' name)
@@ -137,16 +135,3 @@ def claim(
 
 def signed(x: float | None, digits: int = 2) -> str:
     return "not available" if x is None else f"{x:+.{digits}f}"
-
-
-def choice(title: str, values: list[Any], why: str) -> Any:
-    """A field of a claim's ``Choices``: the values the multiverse tries (at least one), the
-    choice in words (``title``) and why those values are defensible (``why``)."""
-    return Field(list(values), title=title, min_length=1, description=why)
-
-
-class Frozen(BaseModel):
-    """The base of every claim's ``Rules`` and ``Choices``: unknown keys are an error, and the
-    values cannot change once validated."""
-
-    model_config = ConfigDict(extra="forbid", frozen=True)

@@ -28,13 +28,10 @@ from dataclasses import dataclass
 from typing import Any, Literal
 
 import pandas as pd
-from pydantic import Field
 
 from analysis.compute import power
 from analysis.compute.claims.base import (
-    Frozen,
     at_least,
-    choice,
     claim,
     combine,
     ev,
@@ -44,6 +41,7 @@ from analysis.compute.claims.base import (
     part,
     pct,
 )
+from analysis.compute.claims.rules import Frozen, Vary, choice, choices_of, rule, spec_rules
 from analysis.formats import phrase
 from analysis.results import Claim, Part
 
@@ -52,66 +50,86 @@ TITLE = "Combined Chinese and Russian power approaches, but does not exceed, U.S
 REPORT_YEAR = 2021  # RAND RR-3067 was published in October 2021: a fact, not a choice
 
 
+Measure = Literal["gdp_mer", "gdp_ppp", "milex", "cinc", "composite"]
+
+
 class Rules(Frozen):
     """The rules that decide C1 (brief parameters ``rules.c1.*``)."""
 
-    approach_window: int = Field(
-        10, ge=3, le=30, description="Years before 2021 over which 'approach' is measured"
+    approach_window: int = rule(
+        10,
+        "Years before 2021 over which 'approach' is measured",
+        ge=3,
+        le=30,
+        vary=Vary(
+            "the approach window",
+            [5, 10, 15],
+            "'Approach' over half a decade, a decade (the brief's) or fifteen years",
+        ),
     )
-    tolerance: float = Field(
+    tolerance: float = rule(
         0.01,
+        "A ratio change smaller than this is no change (0.01 = 1 % of the benchmark's level: "
+        "within the revisions of GDP and spending data)",
         ge=0.0,
         le=0.2,
-        description="A ratio change smaller than this is no change (0.01 = 1 % of the "
-        "benchmark's level: within the revisions of GDP and spending data)",
+        vary=Vary(
+            "the tolerance",
+            [0.0, 0.01, 0.02, 0.05],
+            "From exact comparisons to changes within the size of data revisions",
+        ),
     )
-    exceed_probability: float = Field(
+    exceed_probability: float = rule(
         0.5,
+        "Exceeding by the horizon counts as expected when its probability is at least this",
         gt=0.0,
         lt=1.0,
-        description="Exceeding by the horizon counts as expected when its probability is at "
-        "least this",
+        vary=Vary(
+            "the probability that counts as exceeding",
+            [0.25, 0.5, 0.75],
+            "Exceeding 'expected' at a real chance, more likely than not, or likely",
+        ),
     )
 
 
-class Choices(Frozen):
-    """C1's specification space: every defensible value of each choice (``multiverse.c1.*``)."""
-
-    measure: list[Literal["gdp_mer", "gdp_ppp", "milex", "cinc", "composite"]] = choice(
-        "the measure of power",
-        ["gdp_mer", "gdp_ppp", "milex", "cinc", "composite"],
-        "The report does not say which power it means: every measure the brief has",
-    )
-    approach_window: list[int] = choice(
-        "the approach window",
-        [5, 10, 15],
-        "'Approach' over half a decade, a decade (the brief's) or fifteen years",
-    )
-    tolerance: list[float] = choice(
-        "the tolerance",
-        [0.0, 0.01, 0.02, 0.05],
-        "From exact comparisons to changes within the size of data revisions",
-    )
-    exceed_probability: list[float] = choice(
-        "the probability that counts as exceeding",
-        [0.25, 0.5, 0.75],
-        "Exceeding 'expected' at a real chance, more likely than not, or likely",
-    )
-    horizon: list[int] = choice(
-        "the horizon",
-        [2027, 2030, 2035, 2040],
-        "Five years past the article's 2022, the WEO's 2030, and 2035 or 2040",
-    )
-    growth_method: list[Literal["trailing_cagr", "weo"]] = choice(
-        "the growth method",
-        ["trailing_cagr", "weo"],
-        "Each member's own trend, or the IMF's projections where it has them",
-    )
-    growth_window: list[int] = choice(
-        "the growth window",
-        [5, 10, 15],
-        "Years of history behind each trend",
-    )
+# C1's specification space: its rules' alternatives, and those of the brief's own choices that
+# C1 depends on (the measure of power, the horizon, the growth scenario; the brief parameters
+# themselves are validated in analysis/params.py).
+Choices = choices_of(
+    Rules,
+    before={
+        "measure": (
+            list[Measure],
+            choice(
+                "the measure of power",
+                ["gdp_mer", "gdp_ppp", "milex", "cinc", "composite"],
+                "The report does not say which power it means: every measure the brief has",
+            ),
+        )
+    },
+    after={
+        "horizon": (
+            list[int],
+            choice(
+                "the horizon",
+                [2027, 2030, 2035, 2040],
+                "Five years past the article's 2022, the WEO's 2030, and 2035 or 2040",
+            ),
+        ),
+        "growth_method": (
+            list[Literal["trailing_cagr", "weo"]],
+            choice(
+                "the growth method",
+                ["trailing_cagr", "weo"],
+                "Each member's own trend, or the IMF's projections where it has them",
+            ),
+        ),
+        "growth_window": (
+            list[int],
+            choice("the growth window", [5, 10, 15], "Years of history behind each trend"),
+        ),
+    },
+)
 
 
 @dataclass(frozen=True)
@@ -490,11 +508,7 @@ def evaluate(inputs: dict[str, Any], spec: dict[str, Any], params: Any) -> tuple
     central = num(at["central"].iloc[0]) if len(at) else None
     prob = num(at["prob_exceed_by"].iloc[0]) if len(at) else None
     table = inputs["series"][spec["measure"]].table
-    rules = Rules(
-        approach_window=spec["approach_window"],
-        tolerance=spec["tolerance"],
-        exceed_probability=spec["exceed_probability"],
-    )
+    rules = spec_rules(params.rules.c1, spec)
     t = decide_measure(
         spec["measure"],
         table,
@@ -509,7 +523,7 @@ def evaluate(inputs: dict[str, Any], spec: dict[str, Any], params: Any) -> tuple
 
 
 def own(params: Any) -> dict[str, Any]:
-    """The brief's own specification."""
+    """The brief's own specification (C1 varies more than its rules: the multiverse asks)."""
     r, g = params.rules.c1, params.growth_scenario
     return {
         "measure": params.headline_measure,

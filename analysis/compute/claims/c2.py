@@ -22,20 +22,19 @@ from collections.abc import Mapping, Sequence
 from typing import Any, Literal
 
 import pandas as pd
-from pydantic import Field
 
 from analysis.compute.claims.base import (
     CONFIDENCE,
-    Frozen,
     above,
-    choice,
     claim,
+    combine,
     ev,
     outcome,
     part,
     signed,
     untested,
 )
+from analysis.compute.claims.rules import Frozen, Vary, choices_of, rule, spec_rules
 from analysis.compute.frames import latest, value_at
 from analysis.compute.stats import ols_trend
 from analysis.results import Claim
@@ -48,29 +47,29 @@ REPORT_YEAR = 2021
 class Rules(Frozen):
     """The rules that decide C2 (brief parameters ``rules.c2.*``)."""
 
-    measure: Literal["ideal points", "agreement"] = Field(
+    measure: Literal["ideal points", "agreement"] = rule(
         "ideal points",
-        description="UNGA ideal-point distance (to 2024), or the share of roll calls voted "
-        "alike (to 2019)",
+        "UNGA ideal-point distance (to 2024), or the share of roll calls voted alike (to 2019)",
+        vary=Vary(
+            "the alignment measure",
+            ["ideal points", "agreement"],
+            "Ideal points (to 2024) allow for which votes are held; raw agreement not",
+        ),
     )
-    from_year: int = Field(
-        2014, ge=1995, le=2018, description="First year of the trend of the alignment gap"
+    from_year: int = rule(
+        2014,
+        "First year of the trend of the alignment gap",
+        ge=1995,
+        le=2018,
+        vary=Vary(
+            "the first year of the trend",
+            [2008, 2012, 2014, 2016],
+            "After Georgia, after Putin's return, after Crimea (the brief's), two years on",
+        ),
     )
 
 
-class Choices(Frozen):
-    """C2's specification space (``multiverse.c2.*``)."""
-
-    measure: list[Literal["ideal points", "agreement"]] = choice(
-        "the alignment measure",
-        ["ideal points", "agreement"],
-        "Ideal points (to 2024) allow for which votes are held; raw agreement not",
-    )
-    from_year: list[int] = choice(
-        "the first year of the trend",
-        [2008, 2012, 2014, 2016],
-        "After Georgia, after Putin's return, after Crimea (the brief's), two years on",
-    )
+Choices = choices_of(Rules)
 
 
 def gap_series(distances: pd.DataFrame) -> pd.DataFrame:
@@ -157,7 +156,7 @@ def assess(
            rules.from_year),
         ev("gap_latest", "The gap", gap_latest, unit, y),
     ]  # fmt: skip
-    result = claim(TITLE, parts, "", evidence)
+    verdict = combine(parts)
     trend = "cannot be fitted"
     if gap_latest is None:
         summary = "UN voting data are not available for enough members to compare distances"
@@ -178,7 +177,7 @@ def assess(
                 f"{signed(t['ci_high'], 3)})"
             )
     summary += (
-        f". On alignment the claim is {result.verdict}; motives are not in the data, and the "
+        f". On alignment the claim is {verdict}; motives are not in the data, and the "
         "hard-power gap is C1's test."
     )
     assumptions = [
@@ -231,13 +230,9 @@ def prepare(data: Mapping[str, Any], params: Any) -> dict[str, pd.DataFrame]:
 def evaluate(inputs: Mapping[str, pd.DataFrame], spec: dict[str, Any], params: Any):
     result = assess(
         inputs[spec["measure"]],
-        Rules(**spec),
+        spec_rules(params.rules.c2, spec),
         coalition_label=params.coalition_label,
         benchmark_label=params.benchmark_label,
     )
     trend = result.item("gap_trend")
     return (trend.value if trend else None), result.verdict
-
-
-def own(params: Any) -> dict[str, Any]:
-    return params.rules.c2.model_dump()

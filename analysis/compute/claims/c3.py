@@ -20,18 +20,9 @@ from collections.abc import Mapping, Sequence
 from typing import Any, Literal
 
 import pandas as pd
-from pydantic import Field
 
-from analysis.compute.claims.base import (
-    CONFIDENCE,
-    Frozen,
-    above,
-    choice,
-    claim,
-    ev,
-    part,
-    untested,
-)
+from analysis.compute.claims.base import CONFIDENCE, above, claim, combine, ev, part, untested
+from analysis.compute.claims.rules import Frozen, Vary, choices_of, rule, spec_rules
 from analysis.compute.frames import num
 from analysis.compute.stats import break_in_trend, break_windows
 from analysis.results import Claim
@@ -52,33 +43,40 @@ Indicator = Literal["all", "trade_china", "arms_tiv_china", "exercises"]
 class Rules(Frozen):
     """The rules that decide C3 (brief parameters ``rules.c3.*``)."""
 
-    break_year: int = Field(
-        2014, ge=2005, le=2020, description="Year of the break tested (2014: the Crimea sanctions)"
+    break_year: int = rule(
+        2014,
+        "Year of the break tested (2014: the Crimea sanctions)",
+        ge=2005,
+        le=2020,
+        vary=Vary(
+            "the break year",
+            [2012, 2013, 2014, 2015, 2016],
+            "The report dates 'collaboration' 2012-2017; sanctions came in 2014",
+        ),
     )
-    span: int = Field(10, ge=4, le=15, description="Years at most on each side of the break")
-    indicators: Indicator = Field(
-        "all", description="The indicators of ties tested: all three, or one of them"
+    span: int = rule(
+        10,
+        "Years at most on each side of the break",
+        ge=4,
+        le=15,
+        vary=Vary(
+            "the window around the break",
+            [6, 8, 10, 12],
+            "Shorter windows see the break, longer the trend",
+        ),
+    )
+    indicators: Indicator = rule(
+        "all",
+        "The indicators of ties tested: all three, or one of them",
+        vary=Vary(
+            "the indicators of ties",
+            ["all", "trade_china", "arms_tiv_china", "exercises"],
+            "All indicators of ties together, or each alone",
+        ),
     )
 
 
-class Choices(Frozen):
-    """C3's specification space (``multiverse.c3.*``)."""
-
-    break_year: list[int] = choice(
-        "the break year",
-        [2012, 2013, 2014, 2015, 2016],
-        "The report dates 'collaboration' 2012-2017; sanctions came in 2014",
-    )
-    span: list[int] = choice(
-        "the window around the break",
-        [6, 8, 10, 12],
-        "Shorter windows see the break, longer the trend",
-    )
-    indicators: list[Literal["all", "trade_china", "arms_tiv_china", "exercises"]] = choice(
-        "the indicators of ties",
-        ["all", "trade_china", "arms_tiv_china", "exercises"],
-        "All indicators of ties together, or each alone",
-    )
+Choices = choices_of(Rules)
 
 
 def fit(
@@ -168,12 +166,12 @@ def assess(
             "a change of trend is consistent with, not proof of, sanctions as its cause",
         )
     )
-    result = claim(TITLE, parts, "", evidence)
+    verdict = combine(parts)
     summary = (
         f"From {rules.break_year}, against each indicator's earlier trend: "
         + ("; ".join(words) if words else "no indicator has enough data")
         + f" (a change counts when its {CONFIDENCE:.0%} interval is clear of zero). The claim "
-        f"of much closer ties after the {rules.break_year} sanctions is {result.verdict}; that "
+        f"of much closer ties after the {rules.break_year} sanctions is {verdict}; that "
         "sanctions caused the change cannot be tested."
     )
     return claim(
@@ -222,7 +220,7 @@ def prepare(data: Mapping[str, Any], params: Any) -> dict[str, Any]:
 
 
 def evaluate(inputs: Mapping[str, Any], spec: dict[str, Any], params: Any):
-    rules = Rules(**spec)
+    rules = spec_rules(params.rules.c3, spec)
     breaks = fit(inputs["series"], rules, inputs["later"])
     result = assess(breaks, rules)
     t = [
@@ -231,7 +229,3 @@ def evaluate(inputs: Mapping[str, Any], spec: dict[str, Any], params: Any):
         if num(r.get("slope_change")) is not None and num(r.get("slope_change_se"))
     ]
     return (sum(t) / len(t) if t else None), result.verdict
-
-
-def own(params: Any) -> dict[str, Any]:
-    return params.rules.c3.model_dump()

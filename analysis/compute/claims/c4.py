@@ -21,19 +21,9 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 import pandas as pd
-from pydantic import Field
 
-from analysis.compute.claims.base import (
-    Frozen,
-    choice,
-    claim,
-    ev,
-    more_than,
-    outcome,
-    part,
-    pct,
-    untested,
-)
+from analysis.compute.claims.base import claim, combine, ev, more_than, outcome, part, pct, untested
+from analysis.compute.claims.rules import Frozen, Vary, choices_of, rule, spec_rules
 from analysis.compute.frames import latest, mean_between, value_at
 from analysis.results import Claim
 
@@ -46,31 +36,31 @@ PLAN_YEAR = 2002  # the "15-year Military Cooperation Plan", signed in 2002 per 
 class Rules(Frozen):
     """The rules that decide C4 (brief parameters ``rules.c4.*``)."""
 
-    window: int = Field(
-        10, ge=3, le=15, description="Years compared after the 2002 plan and before it"
+    window: int = rule(
+        10,
+        "Years compared after the 2002 plan and before it",
+        ge=3,
+        le=15,
+        vary=Vary(
+            "the plan window",
+            [5, 8, 10, 12],
+            "The plan ran 15 years; its first five to twelve show what it expanded",
+        ),
     )
-    dominant_share: float = Field(
+    dominant_share: float = rule(
         0.5,
+        "Russia is China's dominant supplier when its share of China's arms imports is above this",
         gt=0.0,
         lt=1.0,
-        description="Russia is China's dominant supplier when its share of China's arms "
-        "imports is above this",
+        vary=Vary(
+            "the dominant-supplier share",
+            [0.4, 0.5, 0.6],
+            "'Dominant' as the largest plausible supplier, a majority, or a clear one",
+        ),
     )
 
 
-class Choices(Frozen):
-    """C4's specification space (``multiverse.c4.*``)."""
-
-    window: list[int] = choice(
-        "the plan window",
-        [5, 8, 10, 12],
-        "The plan ran 15 years; its first five to twelve show what it expanded",
-    )
-    dominant_share: list[float] = choice(
-        "the dominant-supplier share",
-        [0.4, 0.5, 0.6],
-        "'Dominant' as the largest plausible supplier, a majority, or a clear one",
-    )
+Choices = choices_of(Rules)
 
 
 def assess(
@@ -138,11 +128,9 @@ def assess(
            value_at(share, REPORT_YEAR, "share"), "share", REPORT_YEAR),
         ev("share_latest", "Russia's share of China's arms imports", s_latest, "share", y_share),
     ]  # fmt: skip
-    result = claim(TITLE, parts, "", evidence)
+    verdict = combine(parts)
     if after is None or before is None:
-        summary = (
-            f"Russian arms deliveries to China are not available; the claim is {result.verdict}."
-        )
+        summary = f"Russian arms deliveries to China are not available; the claim is {verdict}."
     else:
         summary = (
             f"Russia's arms deliveries to China averaged {after:,.0f} million TIV (SIPRI "
@@ -154,7 +142,7 @@ def assess(
         summary += (
             f", with {len(ordered)} deals for named high-end systems ordered"
             + (f"; by {y_share} Russia's share was {pct(s_latest)}" if s_latest is not None else "")
-            + f". The claim is {result.verdict}; licences, joint research and Russian "
+            + f". The claim is {verdict}; licences, joint research and Russian "
             "scientists in Chinese plants are not in the data."
         )
     head = (
@@ -201,13 +189,11 @@ def prepare(data: Mapping[str, Any], params: Any) -> dict[str, pd.DataFrame]:
 
 
 def evaluate(inputs: Mapping[str, pd.DataFrame], spec: dict[str, Any], params: Any):
-    result = assess(inputs["share"], inputs["flow"], inputs["systems"], Rules(**spec))
+    result = assess(
+        inputs["share"], inputs["flow"], inputs["systems"], spec_rules(params.rules.c4, spec)
+    )
     after, before = result.item("tiv_mean_after_plan"), result.item("tiv_mean_before_plan")
     ratio = (
         after.value / before.value if after and before and after.value and before.value else None
     )
     return ratio, result.verdict
-
-
-def own(params: Any) -> dict[str, Any]:
-    return params.rules.c4.model_dump()

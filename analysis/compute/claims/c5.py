@@ -24,21 +24,20 @@ from collections.abc import Mapping, Sequence
 from typing import Any, Literal
 
 import pandas as pd
-from pydantic import Field
 
 from analysis.compute import exercises as ex
 from analysis.compute.claims.base import (
     CONFIDENCE,
-    Frozen,
     above,
     at_least,
-    choice,
     claim,
+    combine,
     ev,
     part,
     signed,
     untested,
 )
+from analysis.compute.claims.rules import Frozen, Vary, choices_of, rule, spec_rules
 from analysis.results import Claim
 
 ID = "C5"
@@ -51,48 +50,44 @@ Definition = Literal["brief", "domains only", "no format weight", "strategic hea
 class Rules(Frozen):
     """The rules that decide C5 (brief parameters ``rules.c5.*``)."""
 
-    complexity: Definition = Field(
-        "brief", description="Complexity definition (analysis.compute.exercises)"
+    complexity: Definition = rule(
+        "brief",
+        "Complexity definition (analysis.compute.exercises)",
+        vary=Vary(
+            "the complexity definition",
+            ["brief", "domains only", "no format weight", "strategic heavy", "no scale"],
+            "'Complexity' is not defined by the report: every definition the brief has",
+        ),
     )
-    troop_threshold: int = Field(
+    troop_threshold: int = rule(
         ex.TROOP_THRESHOLD,
+        "A stated total of at least this many troops scores as large-scale",
         ge=1_000,
         le=200_000,
-        description="A stated total of at least this many troops scores as large-scale",
+        vary=Vary(
+            "the troop threshold",
+            [5_000, 10_000, 20_000],
+            "'Large-scale' from a brigade-sized exercise to a strategic one",
+        ),
     )
-    first_year: int = Field(
+    first_year: int = rule(
         FIRST_EXERCISE_YEAR,
+        "First year of the complexity trend (2003: the first joint exercise)",
         ge=2003,
         le=2020,
-        description="First year of the complexity trend (2003: the first joint exercise)",
+        vary=Vary(
+            "the first year of the trend",
+            [2003, 2005, 2010],
+            "From the first exercise, the first bilateral one, or the last 15 years",
+        ),
     )
-    routine_window: int = Field(10, ge=3, le=20, description="Years looked at for 'routine'")
-    routine_share: float = Field(
-        1.0,
-        gt=0.0,
-        le=1.0,
-        description="'Routine' means an exercise in at least this share of those years",
+    routine_window: int = rule(10, "Years looked at for 'routine'", ge=3, le=20)
+    routine_share: float = rule(
+        1.0, "'Routine' means an exercise in at least this share of those years", gt=0.0, le=1.0
     )
 
 
-class Choices(Frozen):
-    """C5's specification space (``multiverse.c5.*``)."""
-
-    complexity: list[Definition] = choice(
-        "the complexity definition",
-        ["brief", "domains only", "no format weight", "strategic heavy", "no scale"],
-        "'Complexity' is not defined by the report: every definition the brief has",
-    )
-    troop_threshold: list[int] = choice(
-        "the troop threshold",
-        [5_000, 10_000, 20_000],
-        "'Large-scale' from a brigade-sized exercise to a strategic one",
-    )
-    first_year: list[int] = choice(
-        "the first year of the trend",
-        [2003, 2005, 2010],
-        "From the first exercise, the first bilateral one, or the last 15 years",
-    )
+Choices = choices_of(Rules)
 
 
 def assess(
@@ -160,7 +155,7 @@ def assess(
         ev("august_2021_in_china", "Exercises in China in August 2021 (the article's AP context)",
            "; ".join(aug["name"]) or "none on record", "text", 2021),
     ]  # fmt: skip
-    result = claim(TITLE, parts, "", evidence)
+    verdict = combine(parts)
     routine = (
         f"Joint exercises or patrols were held in {held} of the last {window} years to {last}"
         if held is not None
@@ -180,7 +175,7 @@ def assess(
             f"({signed(trend['slope'])} points a year, {CONFIDENCE:.0%} interval "
             f"{signed(trend['ci_low'])} to {signed(trend['ci_high'])})."
         )
-    summary += f" The claim is {result.verdict}; interoperability is not in the data. " + (
+    summary += f" The claim is {verdict}; interoperability is not in the data. " + (
         f"The first exercise in China with a stated total of at least "
         f"{rules.troop_threshold:,} troops on record is {in_china['name']} "
         f"({in_china['year']}, {in_china['troops']})."
@@ -228,16 +223,7 @@ def prepare(data: Mapping[str, Any], params: Any) -> pd.DataFrame:
 
 
 def evaluate(exercises: pd.DataFrame, spec: dict[str, Any], params: Any):
-    rules = params.rules.c5.model_copy(update=spec)
+    rules = spec_rules(params.rules.c5, spec)
     result = assess(exercises, rules)
     slope = result.item("complexity_slope")
     return (slope.value if slope else None), result.verdict
-
-
-def own(params: Any) -> dict[str, Any]:
-    r = params.rules.c5
-    return {
-        "complexity": r.complexity,
-        "troop_threshold": r.troop_threshold,
-        "first_year": r.first_year,
-    }

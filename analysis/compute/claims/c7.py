@@ -23,19 +23,18 @@ from collections.abc import Mapping, Sequence
 from typing import Any, Literal
 
 import pandas as pd
-from pydantic import Field
 
 from analysis.compute.claims.base import (
     CONFIDENCE,
-    Frozen,
     above,
-    choice,
     claim,
+    combine,
     ev,
     part,
     signed,
     untested,
 )
+from analysis.compute.claims.rules import Frozen, Vary, choices_of, rule, spec_rules
 from analysis.compute.frames import latest, value_at
 from analysis.compute.stats import ols_trend
 from analysis.results import Claim
@@ -48,26 +47,29 @@ REPORT_YEAR = 2021
 class Rules(Frozen):
     """The rules that decide C7 (brief parameters ``rules.c7.*``)."""
 
-    start_year: int = Field(2000, ge=1992, le=2018, description="First year of every trend")
-    suppliers: Literal["each", "China", "Russia"] = Field(
+    start_year: int = rule(
+        2000,
+        "First year of every trend",
+        ge=1992,
+        le=2018,
+        vary=Vary(
+            "the first year of the trends",
+            [2000, 2005, 2010, 2014],
+            "Trends since 2000 (the brief's), 2005, 2010 or the 2014 sanctions",
+        ),
+    )
+    suppliers: Literal["each", "China", "Russia"] = rule(
         "each",
-        description="Whose diffusion is tested: each coalition supplier, or one of them only",
+        "Whose diffusion is tested: each coalition supplier, or one of them only",
+        vary=Vary(
+            "the suppliers tested",
+            ["each", "China", "Russia"],
+            "Both suppliers' diffusion, or one of them only",
+        ),
     )
 
 
-class Choices(Frozen):
-    """C7's specification space (``multiverse.c7.*``)."""
-
-    start_year: list[int] = choice(
-        "the first year of the trends",
-        [2000, 2005, 2010, 2014],
-        "Trends since 2000 (the brief's), 2005, 2010 or the 2014 sanctions",
-    )
-    suppliers: list[Literal["each", "China", "Russia"]] = choice(
-        "the suppliers tested",
-        ["each", "China", "Russia"],
-        "Both suppliers' diffusion, or one of them only",
-    )
+Choices = choices_of(Rules)
 
 
 def _peak(df: pd.DataFrame, column: str, start: int) -> tuple[int | None, float | None]:
@@ -152,10 +154,10 @@ def assess(
         untested("Eventually joint military operations", "a possibility, not yet an event"),
         untested("Little U.S. leverage", "a judgement about policy, not a measurable series"),
     ]
-    result = claim(TITLE, parts, "", evidence)
+    verdict = combine(parts)
     summary = (
         f"Trends since {start}: {'; '.join(bits) if bits else 'none available'}. On these "
-        f"trends the claim is {result.verdict}; joint planning, basing, joint operations and "
+        f"trends the claim is {verdict}; joint planning, basing, joint operations and "
         "U.S. leverage are not in the data."
     )
     return claim(
@@ -197,12 +199,8 @@ def prepare(data: Mapping[str, Any], params: Any) -> dict[str, Any]:
 
 
 def evaluate(inputs: Mapping[str, Any], spec: dict[str, Any], params: Any):
-    result = assess(inputs["diffusion"], inputs["counts"], Rules(**spec))
+    result = assess(inputs["diffusion"], inputs["counts"], spec_rules(params.rules.c7, spec))
     slopes = [
         e.value for e in result.evidence if e.key.endswith("_slope") and isinstance(e.value, float)
     ]
     return (sum(slopes) / len(slopes) if slopes else None), result.verdict
-
-
-def own(params: Any) -> dict[str, Any]:
-    return params.rules.c7.model_dump()

@@ -22,19 +22,9 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 import pandas as pd
-from pydantic import Field
 
-from analysis.compute.claims.base import (
-    Frozen,
-    at_least,
-    choice,
-    claim,
-    ev,
-    more_than,
-    outcome,
-    part,
-    pct,
-)
+from analysis.compute.claims.base import at_least, claim, combine, ev, more_than, outcome, part, pct
+from analysis.compute.claims.rules import Frozen, Vary, choices_of, rule, spec_rules
 from analysis.compute.frames import mean_between, num
 from analysis.results import Claim
 
@@ -46,59 +36,52 @@ PLAN_DECADE = (2002, 2011)  # the decade after the 2002 plan (C4), Russia's peak
 class Rules(Frozen):
     """The rules that decide C8 (brief parameters ``rules.c8.*``)."""
 
-    window: int = Field(5, ge=3, le=10, description="Latest years each limit is measured over")
-    divergence_min: float = Field(
+    window: int = rule(
+        5,
+        "Latest years each limit is measured over",
+        ge=3,
+        le=10,
+        vary=Vary("the recent window", [3, 5, 10], "Recent years measured"),
+    )
+    divergence_min: float = rule(
         0.1,
+        "Share of UN roll calls voted apart that counts as divergent interests",
         gt=0.0,
         lt=1.0,
-        description="Share of UN roll calls voted apart that counts as divergent interests",
+        vary=Vary(
+            "the divergence threshold", [0.05, 0.1, 0.2], "From a few to one vote in five apart"
+        ),
     )
-    min_common: int = Field(
-        5, ge=1, le=50, description="States buying arms from both that count as competition"
+    min_common: int = rule(
+        5,
+        "States buying arms from both that count as competition",
+        ge=1,
+        le=50,
+        vary=Vary(
+            "the shared-customers threshold", [3, 5, 10], "A few to many shared arms customers"
+        ),
     )
-    share_drop: float = Field(
+    share_drop: float = rule(
         0.1,
+        "Fall of Russia's share of China's arms imports that counts as China's independence",
         ge=0.0,
         lt=1.0,
-        description="Fall of Russia's share of China's arms imports that "
-        "counts as China's independence",
+        vary=Vary(
+            "the fall in Russia's share",
+            [0.05, 0.1, 0.2],
+            "A small to a large fall in Russia's share",
+        ),
     )
-    asymmetry_min: float = Field(
+    asymmetry_min: float = rule(
         2.0,
+        "How many times more dependent Russia must be",
         ge=1.0,
         le=20.0,
-        description="How many times more dependent Russia must be",
+        vary=Vary("the asymmetry threshold", [1.5, 2.0, 3.0], "How lopsided dependence must be"),
     )
 
 
-class Choices(Frozen):
-    """C8's specification space (``multiverse.c8.*``)."""
-
-    window: list[int] = choice(
-        "the recent window",
-        [3, 5, 10],
-        "Recent years measured",
-    )
-    divergence_min: list[float] = choice(
-        "the divergence threshold",
-        [0.05, 0.1, 0.2],
-        "From a few to one vote in five apart",
-    )
-    min_common: list[int] = choice(
-        "the shared-customers threshold",
-        [3, 5, 10],
-        "A few to many shared arms customers",
-    )
-    share_drop: list[float] = choice(
-        "the fall in Russia's share",
-        [0.05, 0.1, 0.2],
-        "A small to a large fall in Russia's share",
-    )
-    asymmetry_min: list[float] = choice(
-        "the asymmetry threshold",
-        [1.5, 2.0, 3.0],
-        "How lopsided dependence must be",
-    )
+Choices = choices_of(Rules)
 
 
 def common_recipients(spread: pd.DataFrame, a: Sequence[str], b: Sequence[str], years) -> set:
@@ -214,7 +197,7 @@ def assess(
         ev("china_exports_to_russia_share", "China's exports to Russia (Russia-reported imports), "
            "share of China's merchandise exports", c_on_r, "share", y, decisive=True),
     ]  # fmt: skip
-    result = claim(TITLE, parts, "", evidence)
+    verdict = combine(parts)
     bits = []
     if div is not None:
         bits.append(f"the two voted apart on {pct(div)} of UN roll calls in {a_years[0]}–"
@@ -233,8 +216,7 @@ def assess(
         )
     text = "; ".join(bits) if bits else "no data on the limits are available"
     summary = (
-        f"{text[:1].upper()}{text[1:]}. The claim that the relationship has limits is "
-        f"{result.verdict}."
+        f"{text[:1].upper()}{text[1:]}. The claim that the relationship has limits is {verdict}."
     )
     held = sum(p.outcome == "holds" for p in parts)
     tested = sum(p.outcome != "untested" for p in parts)
@@ -326,10 +308,10 @@ def prepare(data: Mapping[str, Any], params: Any) -> dict[str, pd.DataFrame]:
 
 def evaluate(inputs: Mapping[str, pd.DataFrame], spec: dict[str, Any], params: Any):
     result = assess(
-        inputs["agreement"], inputs["spread"], inputs["share"], inputs["dependence"], Rules(**spec)
+        inputs["agreement"],
+        inputs["spread"],
+        inputs["share"],
+        inputs["dependence"],
+        spec_rules(params.rules.c8, spec),
     )
     return float(sum(p.outcome == "holds" for p in result.parts)), result.verdict
-
-
-def own(params: Any) -> dict[str, Any]:
-    return params.rules.c8.model_dump()
