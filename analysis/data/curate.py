@@ -1,16 +1,15 @@
 """``brief data curate``: raw files -> validated curated tables in ``data/`` + datapackage.json.
 
-Runs every source in registry order (``analysis.data.sources.SOURCE_MODULES``; a module not
-written yet is skipped and reported), writes the indicator rows of each source to
-``data/indicators/<source>.csv`` (one table, split into a folder), every other table to
-``data/<name>.csv``, the country table and the union of the alias files, validates everything,
-describes it in ``data/datapackage.json`` (a Frictionless Data Package, v1 spec: ``sources`` and
-``licenses`` as objects on the package and on every resource; the raw-file provenance in the
-custom property ``provenance``, see :func:`datapackage`) and the data dictionary
-``data/README.md``. Everything is written to a temporary folder first and moved into place file by
-file only after everything succeeded; files of the previous curation that are no longer produced
-are removed. The hand-curated ``data/exercises.csv`` and ``data/events.csv`` are inputs: they are
-validated and described but never written or removed here.
+Runs every source in registry order (``analysis.data.sources.SOURCE_MODULES``), writes the
+indicator rows of each source to ``data/indicators/<source>.csv`` (one table, split into a
+folder), every other table to ``data/<name>.csv``, the country table and the union of the alias
+files, validates everything, describes it in ``data/datapackage.json`` (a Frictionless Data
+Package, v1 spec: ``sources`` and ``licenses`` as objects on the package and on every resource;
+the raw-file provenance in the custom property ``provenance``, see :func:`datapackage`) and the
+data dictionary ``data/README.md``. Everything is written to a temporary folder first and moved
+into place file by file only after everything succeeded; files of the previous curation that are
+no longer produced are removed. The hand-curated ``data/exercises.csv`` and ``data/events.csv``
+are inputs: they are validated and described but never written or removed here.
 """
 
 from __future__ import annotations
@@ -56,23 +55,18 @@ def check_raw_dir(raw_dir: Path | None) -> Path:
     return raw
 
 
-def select_sources(only: Sequence[str] | None) -> tuple[list, list[str]]:
-    """(source modules to run, names skipped because their module does not exist yet)."""
+def select_sources(only: Sequence[str] | None) -> list:
+    """The source modules to run (all, or those named in ``only``), in registry order."""
     from analysis.data.sources import SOURCE_MODULES, SOURCES
 
-    have = {m.SOURCE["id"]: m for m in SOURCES}
-    missing = [n for n in SOURCE_MODULES if n not in have]
     if only:
         unknown = [n for n in only if n not in SOURCE_MODULES]
         if unknown:
             raise BriefError(
                 f"--only {unknown[0]!r}: unknown source; expected one of {list(SOURCE_MODULES)}"
             )
-        absent = [n for n in only if n not in have]
-        if absent:
-            raise BriefError(f"--only {absent[0]!r}: the source module is not written yet")
-        return [have[n] for n in SOURCE_MODULES if n in only], []
-    return [have[n] for n in SOURCE_MODULES if n in have], missing
+        return [m for m in SOURCES if m.SOURCE_ID in only]
+    return list(SOURCES)
 
 
 def sort_table(name: str, df: pd.DataFrame) -> pd.DataFrame:
@@ -193,8 +187,9 @@ def source_entry(mod, raw_dir: Path) -> dict:
 
 
 def build(raw_dir: Path, only: Sequence[str] | None = None, echo: Callable = print):
-    """Run the sources; returns ({relative path: table name, frame}, source entries, skipped)."""
-    mods, skipped = select_sources(only)
+    """Run the sources; returns ({relative path: (table name, frame, source id)}, source
+    entries)."""
+    mods = select_sources(only)
     countries = ctry.build_countries(raw_dir)
     aliases = ctry.read_aliases()
     val.validate_table("countries", countries, None, "data/countries.csv")
@@ -234,9 +229,7 @@ def build(raw_dir: Path, only: Sequence[str] | None = None, echo: Callable = pri
             files[rel] = (name, df, sid)
         echo(f"{sid}: " + ", ".join(f"{n} {len(t):,} rows" for n, t in sorted(tables.items())))
         entries.append(source_entry(mod, raw_dir))
-    for sid in skipped:
-        echo(f"{sid}: skipped (source module not written yet)")
-    return files, entries, skipped
+    return files, entries
 
 
 def datapackage(files: dict, out: Path, entries: list[dict], countries_raw: list[dict]) -> dict:
@@ -326,7 +319,7 @@ def curate(
     raw = check_raw_dir(raw_dir)
     dest = Path(data_dir) if data_dir is not None else paths.data_dir()
     dest.mkdir(parents=True, exist_ok=True)
-    files, entries, _ = build(raw, only, echo)
+    files, entries = build(raw, only, echo)
     countries = files["countries.csv"][1]
     countries_raw = []
     for rel in ctry.RAW_FILES:

@@ -1,41 +1,44 @@
 """Registry of curated-data sources.
 
-Each source module defines ``SOURCE: dict`` (id, publisher, title, version, url, licence,
-retrieved, raw_files, refresh) and ``curate(raw_dir, countries) -> dict[str, DataFrame]``.
-A module that does not exist yet is simply not listed. The hand-curated tables are not a
-source module: they are inputs committed in ``data/`` (see :mod:`analysis.data.hand`).
+Each source module ``<id>.py`` defines ``SOURCE_ID``, ``SOURCE`` (id, publisher, title, version,
+url, licence, retrieved, raw_files, refresh, caveats), ``INDICATORS`` when it produces indicator
+rows (id -> label, unit, description) and ``curate(raw_dir, countries) -> dict[str, DataFrame]``.
+What the data *is* (``SOURCE`` but for id and raw_files, and ``INDICATORS``) is written in
+``<id>.meta.yml`` beside the module and read by :func:`.common.source_metadata`; the module keeps
+the logic. :mod:`.common` also holds the reading code the modules share. The hand-curated tables
+are not a source module: they are inputs committed in ``data/`` (see :mod:`analysis.data.hand`).
 """
 
 from __future__ import annotations
 
-import importlib
 from types import ModuleType
 
-# Order is the curation order; names not importable (not written yet) are skipped.
-SOURCE_MODULES = (
-    "imf_weo",
-    "sipri_milex",
-    "cow_nmc",
-    "wdi",
-    "pwt",
-    "maddison",
-    "sipri_arms",
-    "voeten",
-    "unvotes",
-    "gsdb",
-    "imf_dots",
+from analysis.data.sources import (
+    cow_nmc,
+    gsdb,
+    imf_dots,
+    imf_weo,
+    maddison,
+    pwt,
+    sipri_arms,
+    sipri_milex,
+    unvotes,
+    voeten,
+    wdi,
 )
 
-
-def _available() -> list[ModuleType]:
-    mods = []
-    for name in SOURCE_MODULES:
-        try:
-            mods.append(importlib.import_module(f"{__name__}.{name}"))
-        except ModuleNotFoundError as exc:
-            if exc.name != f"{__name__}.{name}":
-                raise
-    return mods
-
-
-SOURCES: list[ModuleType] = _available()
+# The curation order.
+SOURCES: list[ModuleType] = [
+    imf_weo,
+    sipri_milex,
+    cow_nmc,
+    wdi,
+    pwt,
+    maddison,
+    sipri_arms,
+    voeten,
+    unvotes,
+    gsdb,
+    imf_dots,
+]
+SOURCE_MODULES: tuple[str, ...] = tuple(m.SOURCE_ID for m in SOURCES)

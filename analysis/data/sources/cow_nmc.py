@@ -51,98 +51,43 @@ from pathlib import Path
 
 import pandas as pd
 
+from analysis.data.sources import common
 from analysis.errors import BriefError
 
 SOURCE_ID = "cow_nmc"
 V7_FILE = "cow_nmc/cow_nmc_v7.0_from_peacesciencer.csv"
 V7_RDA = "cow_nmc/peacesciencer_cow_nmc_v7.0.rda"
 V6_FILE = "cow_nmc/NMC-60-abridged.csv"
-ALIAS_FILE = Path(__file__).resolve().parents[1] / "aliases" / f"{SOURCE_ID}.csv"
+ALIAS_FILE = common.alias_file(SOURCE_ID)
 
-SOURCE: dict = {
-    "id": SOURCE_ID,
-    "publisher": "Correlates of War Project",
-    "title": "National Material Capabilities (NMC), v7.0 (v6.0 energy for comparison)",
-    "version": "v7.0 (1816–2022) via the R package peacesciencer; v6.0 (1816–2016)",
-    "url": "https://correlatesofwar.org/data-sets/national-material-capabilities/",
-    "licence": "COW data: free to use with citation (Singer, Bremer & Stuckey 1972; Singer "
-    "1987); peacesciencer redistribution GPL-2",
-    "retrieved": "2026-11-28",
-    "raw_files": [V7_FILE, V7_RDA, V6_FILE],
-    "refresh": None,
-    "caveats": [
-        "COW units: milex thousands of current US$, milper thousands, irst thousand tons, pec "
-        "thousand coal-ton equivalents, tpop/upop thousands; cinc a share of the system total.",
-        "milex before 1914 is in thousands of pounds sterling and is left out of nmc_milex.",
-        "Missing values (-9 / NA) give no row, never a zero.",
-        "upop breaks between 2016 and 2017 in v7 (a source change, not a real change): split "
-        "any upop or CINC trend at 2017.",
-        "v6 and v7 pec (and so cinc) differ from 1974 on: nmc6_pec is v6; use one vintage per "
-        "chart.",
-        "COW 365 is the Soviet Union (SUN) to 1991 and Russia (RUS) from 1992.",
-        "The v7 file is a CSV dump of peacesciencer's copy, not COW's own file.",
-    ],
+# COW variable -> indicator id
+V7_VARIABLES: dict[str, str] = {
+    "milex": "nmc_milex",
+    "milper": "nmc_milper",
+    "irst": "nmc_irst",
+    "pec": "nmc_pec",
+    "tpop": "nmc_tpop",
+    "upop": "nmc_upop",
+    "cinc": "nmc_cinc",
 }
-
-# COW variable -> (indicator id, unit)
-V7_VARIABLES: dict[str, tuple[str, str]] = {
-    "milex": ("nmc_milex", "thousand current US$"),
-    "milper": ("nmc_milper", "thousand personnel"),
-    "irst": ("nmc_irst", "thousand tons"),
-    "pec": ("nmc_pec", "thousand coal-ton equivalents"),
-    "tpop": ("nmc_tpop", "thousand people"),
-    "upop": ("nmc_upop", "thousand people"),
-    "cinc": ("nmc_cinc", "share of world (0-1)"),
-}
-V6_VARIABLES: dict[str, tuple[str, str]] = {
-    "pec": ("nmc6_pec", "thousand coal-ton equivalents"),
-}
-
-_TEXT = {
-    "nmc_milex": (
-        "Military expenditure (COW)",
-        "COW NMC v7.0 milex, thousands of current US$, 1914 on.",
-    ),
-    "nmc_milper": ("Military personnel (COW)", "COW NMC v7.0 milper, thousands of personnel."),
-    "nmc_irst": ("Iron and steel production (COW)", "COW NMC v7.0 irst, thousands of tons."),
-    "nmc_pec": (
-        "Primary energy consumption (COW)",
-        "COW NMC v7.0 pec, thousands of coal-ton equivalents.",
-    ),
-    "nmc_tpop": ("Total population (COW)", "COW NMC v7.0 tpop, thousands."),
-    "nmc_upop": (
-        "Urban population (COW)",
-        "COW NMC v7.0 upop (cities over 100,000), thousands; source break between 2016 and 2017.",
-    ),
-    "nmc_cinc": (
-        "Composite Index of National Capability (COW)",
-        "COW NMC v7.0 cinc: mean of the state's shares of the six components in the state system.",
-    ),
-    "nmc6_pec": (
-        "Primary energy consumption (COW v6.0)",
-        "COW NMC v6.0 pec, thousands of coal-ton equivalents; differs from v7.0 from 1974 on.",
-    ),
-}
-INDICATORS: dict[str, dict[str, str]] = {
-    ind: {"label": _TEXT[ind][0], "unit": unit, "description": _TEXT[ind][1]}
-    for ind, unit in [*V7_VARIABLES.values(), *V6_VARIABLES.values()]
-}
+V6_VARIABLES: dict[str, str] = {"pec": "nmc6_pec"}
+# what the data is (publisher, version, licence, caveats; label, unit and description of each
+# indicator, in COW's own units) is in cow_nmc.meta.yml beside this file
+SOURCE, INDICATORS = common.source_metadata(
+    SOURCE_ID,
+    [V7_FILE, V7_RDA, V6_FILE],
+    [*V7_VARIABLES.values(), *V6_VARIABLES.values()],
+)
 MISSING_CODE = -9
 MILEX_USD_FROM = 1914
 UPOP_BREAK_YEAR = 2017
-OUT_COLUMNS = ["iso3", "year", "indicator", "value", "unit", "source", "flag"]
 
 
 def read_nmc(path: Path, variables: list[str]) -> pd.DataFrame:
     """A COW NMC CSV -> numeric frame of ``ccode, year`` and ``variables`` (NaN = missing)."""
-    try:
-        raw = pd.read_csv(path, dtype="str", keep_default_na=False)
-    except (OSError, pd.errors.ParserError, UnicodeDecodeError) as exc:
-        raise BriefError(f"{path.name}: cannot read COW NMC CSV ({exc})") from exc
+    raw = common.read_csv_text(path, "COW NMC CSV")
     need = ["ccode", "year", *variables]
-    missing = [c for c in need if c not in raw.columns]
-    if missing:
-        raise BriefError(f"{path.name}: missing column(s) {missing}; expected {need}")
+    common.require_columns(raw, need, path.name)
     out = pd.DataFrame(index=raw.index)
     for col in need:
         text = raw[col].str.strip()
@@ -168,9 +113,8 @@ def read_nmc(path: Path, variables: list[str]) -> pd.DataFrame:
         out[col] = out[col].mask(out[col].eq(MISSING_CODE))
     out["ccode"] = out["ccode"].astype(int)
     out["year"] = out["year"].astype(int)
-    dup = out.duplicated(["ccode", "year"], keep=False)
-    if dup.any():
-        r = out[dup].iloc[0]
+    r = common.first_duplicate(out, ["ccode", "year"])
+    if r is not None:
         raise BriefError(
             f"{path.name}: ccode {r['ccode']} year {r['year']} appears more than once; "
             "expected one row per state-year"
@@ -178,14 +122,14 @@ def read_nmc(path: Path, variables: list[str]) -> pd.DataFrame:
     return out
 
 
-def to_long(df: pd.DataFrame, variables: dict[str, tuple[str, str]]) -> pd.DataFrame:
+def to_long(df: pd.DataFrame, variables: dict[str, str]) -> pd.DataFrame:
     """Wide state-years -> ``(ccode, year, indicator, value, unit)``; missing values dropped."""
     long = df.melt(
         id_vars=["ccode", "year"], value_vars=list(variables), var_name="var", value_name="value"
     ).dropna(subset=["value"])
     long = long[~(long["var"].eq("milex") & long["year"].lt(MILEX_USD_FROM))]
-    long["indicator"] = long["var"].map({k: v[0] for k, v in variables.items()})
-    long["unit"] = long["var"].map({k: v[1] for k, v in variables.items()})
+    long["indicator"] = long["var"].map(variables)
+    long["unit"] = long["indicator"].map({k: v["unit"] for k, v in INDICATORS.items()})
     return long.drop(columns="var").reset_index(drop=True)
 
 
@@ -209,7 +153,7 @@ def map_ccodes(long: pd.DataFrame, countries) -> tuple[pd.Series, list[int]]:
 def to_indicators(long: pd.DataFrame, countries, where: str) -> pd.DataFrame:
     iso3, dropped = map_ccodes(long, countries)
     keep = iso3.notna()
-    out = long[keep].assign(iso3=iso3[keep], source=SOURCE_ID, flag="")[OUT_COLUMNS]
+    out = long[keep].assign(iso3=iso3[keep], source=SOURCE_ID, flag="")[common.OUT_COLUMNS]
     dup = out.duplicated(["iso3", "year", "indicator"], keep=False)
     if dup.any():
         r = out[dup].iloc[0]
@@ -218,23 +162,20 @@ def to_indicators(long: pd.DataFrame, countries, where: str) -> pd.DataFrame:
             f"{where}: ccodes {ccodes} map to {r['iso3']} in {r['year']}; expected one state "
             "per ISO3 code and year"
         )
-    out = out.sort_values(["iso3", "year", "indicator"]).reset_index(drop=True)
+    out = common.sort_indicators(out)
     out.attrs["dropped_ccodes"] = dropped
     return out
 
 
 def curate(raw_dir: Path, countries=None) -> dict[str, pd.DataFrame]:
     if countries is None:
-        from analysis.data.sources.imf_weo import AliasMapper
-
-        countries = AliasMapper(ALIAS_FILE)
+        countries = common.AliasMapper(ALIAS_FILE)
     raw_dir = Path(raw_dir)
     v7 = to_long(read_nmc(raw_dir / V7_FILE, list(V7_VARIABLES)), V7_VARIABLES)
     v6 = to_long(read_nmc(raw_dir / V6_FILE, list(V6_VARIABLES)), V6_VARIABLES)
     a = to_indicators(v7, countries, V7_FILE)
     b = to_indicators(v6, countries, V6_FILE)
-    out = pd.concat([a, b], ignore_index=True)
-    out = out.sort_values(["iso3", "year", "indicator"]).reset_index(drop=True)
+    out = common.sort_indicators(pd.concat([a, b], ignore_index=True))
     out.attrs["dropped_ccodes"] = sorted(
         set(a.attrs["dropped_ccodes"]) | set(b.attrs["dropped_ccodes"])
     )

@@ -28,13 +28,18 @@ from pathlib import Path
 import pandas as pd
 
 from analysis.data.countries import check_known
+from analysis.data.sources import common
 from analysis.errors import BriefError
 
 SOURCE_ID = "gsdb"
 CSV_FILE = "gsdb/GSDB_V3.csv"
-ALIAS_FILE = Path(__file__).resolve().parents[1] / "aliases" / f"{SOURCE_ID}.csv"
+ALIAS_FILE = common.alias_file(SOURCE_ID)
 INDICATOR = "sanctions_cases_active"
 TYPES = ["trade", "arms", "military", "financial", "travel", "other"]
+MULT = ["target_mult", "sender_mult"]  # GSDB's 0/1 "several targets", "several senders"
+# the raw file's last columns, which the cases table keeps under the same names
+TRAILING = [*MULT, "objective", "success"]
+# the raw file's columns, in its order (descr_trade stands after the trade dummy)
 RAW_COLUMNS = [
     "case_id",
     "sanctioned_state",
@@ -44,10 +49,7 @@ RAW_COLUMNS = [
     *TYPES[:1],
     "descr_trade",
     *TYPES[1:],
-    "target_mult",
-    "sender_mult",
-    "objective",
-    "success",
+    *TRAILING,
 ]
 CASE_COLUMNS = [
     "case_id",
@@ -59,57 +61,23 @@ CASE_COLUMNS = [
     "end",
     *TYPES,
     "descr_trade",
-    "target_mult",
-    "sender_mult",
-    "objective",
-    "success",
+    *TRAILING,
 ]
 
-SOURCE: dict = {
-    "id": SOURCE_ID,
-    "publisher": "Global Sanctions Data Base (Felbermayr, Kirilakha, Syropoulos, Yalcin, "
-    "Yotov; Drexel University)",
-    "title": "The Global Sanctions Data Base (GSDB)",
-    "version": "V3 (case level, 1949-2022)",
-    "url": "https://www.globalsanctionsdatabase.com/",
-    "licence": "distributed on request for research use; cite Felbermayr et al. (2020, EER) "
-    "and Syropoulos et al. (2024)",
-    "retrieved": "2026-11-28",
-    "raw_files": [CSV_FILE],
-    "refresh": None,
-    "caveats": [
-        "Case level: one case can bundle several sanction types and several senders.",
-        "sanctions_cases_active counts cases in force from begin to end inclusive; a "
-        "multi-target case counts once for each listed state.",
-        "Cases against groups (EU, Comecon, ...) or non-state actors count for no country.",
-        "An end year of 2022 (the last year covered) may mean the case is still in force.",
-        "GSDB's 'Yugoslavia' covers SFR and FR Yugoslavia; all its cases stay YUG.",
-        "GSDB V3 ends in 2022; V4 (to 2023) was not available.",
-    ],
-}
-INDICATORS: dict[str, dict[str, str]] = {
-    INDICATOR: {
-        "label": "Sanctions cases in force",
-        "unit": "count",
-        "description": "Number of GSDB V3 sanctions cases in force against the country in the "
-        "year (begin to end inclusive); no row means none.",
-    }
-}
+# what the data is (publisher, version, licence, caveats; label, unit and description of the
+# indicator) is in gsdb.meta.yml beside this file
+SOURCE, INDICATORS = common.source_metadata(SOURCE_ID, [CSV_FILE], [INDICATOR])
 
 
 def read_aliases(alias_file: Path = ALIAS_FILE) -> dict[str, str]:
-    aliases = pd.read_csv(alias_file, dtype="str", keep_default_na=False)
-    return dict(zip(aliases["alias"], aliases["iso3"], strict=True))
+    """GSDB name -> ISO3 (empty: a group or non-state actor)."""
+    return common.alias_codes(alias_file)
 
 
 def read_gsdb(path: Path) -> pd.DataFrame:
-    try:
-        df = pd.read_csv(path, encoding="utf-8-sig", dtype="str", keep_default_na=False)
-    except (OSError, UnicodeDecodeError, pd.errors.ParserError) as exc:
-        raise BriefError(f"{path.name}: cannot read GSDB ({exc})") from exc
-    missing = [c for c in RAW_COLUMNS if c not in df.columns]
-    if missing:
-        raise BriefError(f"{path.name}: column(s) {missing} missing; expected {RAW_COLUMNS}")
+    """The raw file as strings (its byte-order mark dropped), with the columns checked."""
+    df = common.read_csv_text(path, "GSDB", encoding="utf-8-sig")
+    common.require_columns(df, RAW_COLUMNS, path.name, noun_first=True)
     return df
 
 
@@ -141,8 +109,8 @@ def _int(df: pd.DataFrame, col: str, where: str) -> pd.Series:
 def parse_cases(raw: pd.DataFrame, aliases: dict[str, str], where: str = CSV_FILE) -> pd.DataFrame:
     """Raw GSDB rows -> ``sanctions_cases``."""
     ints = {c: _int(raw, c, where) for c in ["case_id", "begin", "end", *TYPES]}
-    ints |= {c: _int(raw, c, where) for c in ["target_mult", "sender_mult"]}
-    for c in [*TYPES, "target_mult", "sender_mult"]:
+    ints |= {c: _int(raw, c, where) for c in MULT}
+    for c in [*TYPES, *MULT]:
         if not ints[c].isin([0, 1]).all():
             r = raw[~ints[c].isin([0, 1])].iloc[0]
             raise BriefError(
@@ -190,9 +158,9 @@ def active_cases(cases: pd.DataFrame) -> pd.DataFrame:
     out = t.groupby(["iso3", "year"]).size().rename("value").reset_index()
     out["year"] = out["year"].astype(int)
     out["value"] = out["value"].astype(float)  # the indicators table holds floats
-    out = out.assign(indicator=INDICATOR, unit="count", source=SOURCE_ID, flag="")
-    cols = ["iso3", "year", "indicator", "value", "unit", "source", "flag"]
-    return out[cols].sort_values(["iso3", "year"]).reset_index(drop=True)
+    unit = INDICATORS[INDICATOR]["unit"]
+    out = out.assign(indicator=INDICATOR, unit=unit, source=SOURCE_ID, flag="")
+    return out[common.OUT_COLUMNS].sort_values(["iso3", "year"]).reset_index(drop=True)
 
 
 def curate(raw_dir: Path, countries) -> dict[str, pd.DataFrame]:

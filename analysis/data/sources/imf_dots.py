@@ -34,12 +34,13 @@ from pathlib import Path
 import pandas as pd
 
 from analysis.data.countries import check_known
+from analysis.data.sources import common
 from analysis.errors import BriefError
 
 SOURCE_ID = "imf_dots"
 EXPORTS_FILE = "imf_dots_russia/rf_exports_2023.xlsx"
 IMPORTS_FILE = "imf_dots_russia/rf_imports.xlsx"
-ALIAS_FILE = Path(__file__).resolve().parents[1] / "aliases" / f"{SOURCE_ID}.csv"
+ALIAS_FILE = common.alias_file(SOURCE_ID)
 EXPORT_SHEET = "Exports, FOB"
 IMPORT_SHEET = "Imports, CIF"
 YEAR_ROW = 6  # 0-based: the 7th row holds the years
@@ -47,33 +48,13 @@ UNIT = "US$ m"
 REVISION_TOLERANCE = 0.01
 COLUMNS = ["reporter_iso3", "partner_iso3", "year", "flow", "value", "unit", "source", "flag"]
 
-SOURCE: dict = {
-    "id": SOURCE_ID,
-    "publisher": "International Monetary Fund (IMF)",
-    "title": "Direction of Trade Statistics (DOTS): Russian Federation, exports FOB to and "
-    "imports CIF from partner countries",
-    "version": "DOTS web tables as exported before DOTS was replaced by IMTS (exports 2011-2023, "
-    "imports 2010-2022)",
-    "url": "https://data.imf.org/",
-    "licence": "IMF terms of use (data.imf.org); cite IMF Direction of Trade Statistics",
-    "retrieved": "2026-11-28",
-    "raw_files": [EXPORTS_FILE, IMPORTS_FILE],
-    "refresh": None,
-    "caveats": [
-        "Russia-reported figures (from 2022 probably IMF estimates): well below China's mirror "
-        "figures (China reports about US$ 190 bn of 2022 turnover).",
-        "Only 2010-2023 (exports from 2011, imports to 2022); no China-reported side.",
-        "Mainland China only (CHN); Hong Kong (HKG) and Macao (MAC) are separate partners.",
-        "Imports 2011-2022 come from the later workbook; 2010 from the earlier one (the two "
-        "agree within 1 % where they overlap).",
-        "World is kept as WLD; IMF group rows (EU, Euro Area, regions) are dropped.",
-    ],
-}
+# what the data is (publisher, version, licence, caveats) is in imf_dots.meta.yml beside this file
+SOURCE = common.source_metadata(SOURCE_ID, [EXPORTS_FILE, IMPORTS_FILE]).source
 
 
 def read_aliases(alias_file: Path = ALIAS_FILE) -> dict[str, str]:
-    aliases = pd.read_csv(alias_file, dtype="str", keep_default_na=False)
-    return dict(zip(aliases["alias"], aliases["iso3"], strict=True))
+    """IMF partner name -> ISO3 (empty: a group or residual row)."""
+    return common.alias_codes(alias_file)
 
 
 def read_sheet(path: Path, sheet: str) -> pd.DataFrame:

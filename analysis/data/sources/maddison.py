@@ -34,73 +34,34 @@ from pathlib import Path
 
 import pandas as pd
 
+from analysis.data.sources import common
 from analysis.errors import BriefError
 
 SOURCE_ID = "maddison"
 CSV_FILE = "owid_datasets/Maddison Project Database 2020 (Bolt and van Zanden (2020)).csv"
-ALIAS_FILE = Path(__file__).resolve().parents[1] / "aliases" / f"{SOURCE_ID}.csv"
+ALIAS_FILE = common.alias_file(SOURCE_ID)
 
-SOURCE: dict = {
-    "id": SOURCE_ID,
-    "publisher": "Groningen Growth and Development Centre (Maddison Project), via Our World "
-    "in Data",
-    "title": "Maddison Project Database 2020",
-    "version": "MPD 2020 (Bolt & van Zanden 2020), OWID dataset export of 2022-04-11",
-    "url": "https://www.rug.nl/ggdc/historicaldevelopment/maddison/releases/"
-    "maddison-project-database-2020",
-    "licence": "CC BY 4.0 (MPD and OWID)",
-    "retrieved": "2026-11-28",
-    "raw_files": [CSV_FILE],
-    "refresh": None,
-    "caveats": [
-        "MPD 2020 ends in 2018; the 2023 release was not obtainable.",
-        "GDP is in 2011 international dollars (PPP), not comparable with PWT's 2017 prices "
-        "or WEO's current PPP.",
-        "Years before 1820 are left out (sparse benchmark years).",
-        "Former USSR, Former Yugoslavia and Czechoslovakia are kept only up to their "
-        "dissolution (SUN to 1991, YUG to 1991, CSK to 1992).",
-        "MPD regions are dropped; World is kept as WLD.",
-    ],
+# column -> (indicator id, divisor)
+COLUMNS: dict[str, tuple[str, float]] = {
+    "GDP per capita": ("maddison_gdppc", 1.0),
+    "Population": ("maddison_pop", 1e6),
+    "GDP": ("maddison_gdp", 1e9),
 }
-
-# column -> (indicator id, unit, divisor)
-COLUMNS: dict[str, tuple[str, str, float]] = {
-    "GDP per capita": ("maddison_gdppc", "2011 intl$", 1.0),
-    "Population": ("maddison_pop", "million", 1e6),
-    "GDP": ("maddison_gdp", "2011 intl$ bn", 1e9),
-}
-
-_TEXT = {
-    "maddison_gdppc": (
-        "GDP per capita (Maddison)",
-        "Maddison Project 2020 real GDP per capita, 2011 international dollars.",
-    ),
-    "maddison_pop": ("Population (Maddison)", "Maddison Project 2020 population, millions."),
-    "maddison_gdp": (
-        "GDP (Maddison)",
-        "Maddison Project 2020 real GDP (OWID: per capita times population), 2011 intl$ bn.",
-    ),
-}
-INDICATORS: dict[str, dict[str, str]] = {
-    ind: {"label": _TEXT[ind][0], "unit": unit, "description": _TEXT[ind][1]}
-    for ind, unit, _ in COLUMNS.values()
-}
+# what the data is (publisher, version, licence, caveats; label, unit and description of each
+# indicator) is in maddison.meta.yml beside this file
+SOURCE, INDICATORS = common.source_metadata(
+    SOURCE_ID, [CSV_FILE], [ind for ind, _ in COLUMNS.values()]
+)
 FIRST_YEAR = 1820
 WORLD = "World"
 # entity -> last year it is kept (MPD continues these territorial series after dissolution)
 DISSOLVED = {"Former USSR": 1991, "Former Yugoslavia": 1991, "Czechoslovakia": 1992}
-OUT_COLUMNS = ["iso3", "year", "indicator", "value", "unit", "source", "flag"]
 
 
 def read_csv(path: Path) -> pd.DataFrame:
-    try:
-        raw = pd.read_csv(path, dtype="str", keep_default_na=False)
-    except (OSError, pd.errors.ParserError, UnicodeDecodeError) as exc:
-        raise BriefError(f"{path.name}: cannot read Maddison CSV ({exc})") from exc
-    need = ["Entity", "Year", *COLUMNS]
-    missing = [c for c in need if c not in raw.columns]
-    if missing:
-        raise BriefError(f"{path.name}: missing column(s) {missing}; expected {need}")
+    """The raw CSV as strings, with the needed columns checked."""
+    raw = common.read_csv_text(path, "Maddison CSV")
+    common.require_columns(raw, ["Entity", "Year", *COLUMNS], path.name)
     return raw
 
 
@@ -113,15 +74,14 @@ def parse(raw: pd.DataFrame, where: str = CSV_FILE) -> pd.DataFrame:
         i = int(year.isna().to_numpy().nonzero()[0][0])
         raise BriefError(f"{where}: data row {i + 1}: Year {df['Year'].iloc[i]!r} is not a number")
     df["Year"] = year.astype(int)
-    dup = df.duplicated(["Entity", "Year"], keep=False)
-    if dup.any():
-        r = df[dup].iloc[0]
+    r = common.first_duplicate(df, ["Entity", "Year"])
+    if r is not None:
         raise BriefError(f"{where}: {r['Entity']!r} {r['Year']} appears more than once")
     df = df[df["Year"] >= FIRST_YEAR]
     last = df["Entity"].map(DISSOLVED)
     df = df[last.isna() | (df["Year"] <= last)]
     parts = []
-    for col, (indicator, unit, divisor) in COLUMNS.items():
+    for col, (indicator, divisor) in COLUMNS.items():
         text = df[col].str.strip()
         keep = df[text.ne("")]
         value = pd.to_numeric(keep[col].str.strip(), errors="coerce")
@@ -140,7 +100,7 @@ def parse(raw: pd.DataFrame, where: str = CSV_FILE) -> pd.DataFrame:
                     "year": keep["Year"].to_numpy(),
                     "indicator": indicator,
                     "value": value.to_numpy() / divisor,
-                    "unit": unit,
+                    "unit": INDICATORS[indicator]["unit"],
                 }
             )
         )
@@ -148,31 +108,21 @@ def parse(raw: pd.DataFrame, where: str = CSV_FILE) -> pd.DataFrame:
 
 
 def not_countries(alias_file: Path = ALIAS_FILE) -> set[str]:
-    aliases = pd.read_csv(alias_file, dtype="str", keep_default_na=False)
-    return set(aliases.loc[aliases["iso3"].eq(""), "alias"])
+    """Entities the alias file marks as deliberately not countries (the MPD regions)."""
+    return common.not_countries_in(alias_file)
 
 
 def to_indicators(
     long: pd.DataFrame, countries, dropped: set[str], where: str = CSV_FILE
 ) -> pd.DataFrame:
     keep = long[~long["entity"].isin(dropped)]
-    world = keep["entity"].eq(WORLD)
-    iso3 = pd.Series("WLD", index=keep.index, dtype="object")
-    if (~world).any():
-        mapped, _ = countries.map_series(SOURCE_ID, keep.loc[~world, "entity"], unknown="raise")
-        iso3[~world] = mapped.to_numpy()
-    out = keep.assign(iso3=iso3, source=SOURCE_ID, flag="")[OUT_COLUMNS]
-    dup = out.duplicated(["iso3", "year", "indicator"], keep=False)
-    if dup.any():
-        r = out[dup].iloc[0]
-        raise BriefError(f"{where}: two entities map to {r['iso3']} in {r['year']}")
-    return out.sort_values(["iso3", "year", "indicator"]).reset_index(drop=True)
+    iso3 = common.iso3_with_world(countries, SOURCE_ID, keep["entity"], WORLD)
+    out = keep.assign(iso3=iso3, source=SOURCE_ID, flag="")[common.OUT_COLUMNS]
+    return common.unique_indicators(out, where, "Maddison entities")
 
 
 def curate(raw_dir: Path, countries=None) -> dict[str, pd.DataFrame]:
     if countries is None:
-        from analysis.data.sources.imf_weo import AliasMapper
-
-        countries = AliasMapper(ALIAS_FILE)
+        countries = common.AliasMapper(ALIAS_FILE)
     long = parse(read_csv(Path(raw_dir) / CSV_FILE))
     return {"indicators": to_indicators(long, countries, not_countries())}

@@ -32,37 +32,22 @@ from pathlib import Path
 
 import pandas as pd
 
+from analysis.data.sources import common
 from analysis.errors import BriefError
 
 SOURCE_ID = "sipri_arms"
 REGISTER_FILE = "sipri_arms/trade-register.csv"
 IMPORTS_FILE = "sipri_arms/import-export-values_1950-2024.csv"
 EXPORTS_FILE = "sipri_arms/import-export-values_1950-2024_1950-2024.csv"
-ALIAS_FILE = Path(__file__).resolve().parents[1] / "aliases" / f"{SOURCE_ID}.csv"
+ALIAS_FILE = common.alias_file(SOURCE_ID)
+# TIV table -> the indicator it gives
+TIV_INDICATORS = {IMPORTS_FILE: "arms_imports_tiv", EXPORTS_FILE: "arms_exports_tiv"}
 
-SOURCE: dict = {
-    "id": SOURCE_ID,
-    "publisher": "Stockholm International Peace Research Institute (SIPRI)",
-    "title": "SIPRI Arms Transfers Database: trade register and TIV import/export tables",
-    "version": "trade register generated 13 Mar 2025 (deliveries to 2024); "
-    "import/export TIV tables generated 13 Oct 2024 (years to 2023)",
-    "url": "https://www.sipri.org/databases/armstransfers",
-    "licence": "(c) SIPRI; free for non-commercial use with attribution",
-    "retrieved": "2026-11-28",
-    "raw_files": [REGISTER_FILE, IMPORTS_FILE, EXPORTS_FILE],
-    "refresh": None,
-    "caveats": [
-        "TIV measures the volume of military capability transferred, not its price.",
-        "The register gives TIV per deal, not per year; any per-year bilateral series built from "
-        "it (analysis.compute.arms.spread_deliveries) is an approximation.",
-        "Soviet Union (SUN) and Russia (RUS) are separate suppliers.",
-        "In the TIV tables a printed 0 means below 0.5 million TIV: kept as 0, flagged uncertain.",
-        "The TIV tables (Oct 2024) are one release older than the register (Mar 2025).",
-        "Non-state actors, organisations and unrecognised entities (Biafra, Katanga, Northern "
-        "Cyprus, Libya GNC) have no ISO3 code: kept by name in the register, not in the TIV "
-        "indicators.",
-    ],
-}
+# what the data is (publisher, version, licence, caveats; label, unit and description of each
+# indicator) is in sipri_arms.meta.yml beside this file
+SOURCE, INDICATORS = common.source_metadata(
+    SOURCE_ID, [REGISTER_FILE, *TIV_INDICATORS], list(TIV_INDICATORS.values())
+)
 
 REGISTER_SKIPROWS = 11
 TIV_SKIPROWS = 9
@@ -108,21 +93,6 @@ REGISTER_COLUMNS = [
 # The March 2025 register: 29,515 deals once the 4 broken records are re-joined (a plain
 # pandas read shows 29,519 rows because each broken record becomes two junk rows).
 REGISTER_RECORDS = 29_515
-TIV_UNIT = "TIV m"
-INDICATORS: dict[str, dict[str, str]] = {
-    "arms_imports_tiv": {
-        "label": "Arms imports (SIPRI TIV)",
-        "unit": TIV_UNIT,
-        "description": "Volume of major conventional arms delivered to the country in the year, "
-        "SIPRI trend-indicator values (millions); 0 means below 0.5 (flagged uncertain).",
-    },
-    "arms_exports_tiv": {
-        "label": "Arms exports (SIPRI TIV)",
-        "unit": TIV_UNIT,
-        "description": "Volume of major conventional arms delivered by the country in the year, "
-        "SIPRI trend-indicator values (millions); 0 means below 0.5 (flagged uncertain).",
-    },
-}
 
 
 def is_non_state(name: str) -> bool:
@@ -132,8 +102,7 @@ def is_non_state(name: str) -> bool:
 
 def not_countries(alias_file: Path = ALIAS_FILE) -> set[str]:
     """Names the alias file marks as deliberately not countries (empty iso3, e.g. Biafra)."""
-    aliases = pd.read_csv(alias_file, dtype="str", keep_default_na=False)
-    return set(aliases.loc[aliases["iso3"].eq(""), "alias"])
+    return common.not_countries_in(alias_file)
 
 
 def join_broken_records(rows: list[list[str]], n_fields: int, where: str) -> list[list[str]]:
@@ -241,12 +210,9 @@ def parse_tiv_table(path: Path) -> pd.DataFrame:
     generated in Oct 2024) and is dropped. Blank cells give no row; ``0`` is kept and flagged
     ``uncertain`` (SIPRI: "between 0 and 0.5 million").
     """
-    try:
-        raw = pd.read_csv(
-            path, skiprows=TIV_SKIPROWS, dtype="str", encoding="iso-8859-1", keep_default_na=False
-        )
-    except (OSError, pd.errors.ParserError) as exc:
-        raise BriefError(f"{path.name}: cannot read SIPRI TIV table ({exc})") from exc
+    raw = common.read_csv_text(
+        path, "SIPRI TIV table", skiprows=TIV_SKIPROWS, encoding="iso-8859-1"
+    )
     name_col = raw.columns[0]
     if name_col not in ("Recipient", "Exports by"):
         raise BriefError(
@@ -298,10 +264,9 @@ def tiv_indicator(
             f"{dup['iso3'].iloc[0]!r}; expected one row per country and year"
         )
     keep["indicator"] = indicator
-    keep["unit"] = TIV_UNIT
+    keep["unit"] = INDICATORS[indicator]["unit"]
     keep["source"] = SOURCE_ID
-    cols = ["iso3", "year", "indicator", "value", "unit", "source", "flag"]
-    return keep[cols].sort_values(["iso3", "year"]).reset_index(drop=True)
+    return keep[common.OUT_COLUMNS].sort_values(["iso3", "year"]).reset_index(drop=True)
 
 
 def curate(raw_dir: Path, countries) -> dict[str, pd.DataFrame]:
@@ -313,12 +278,9 @@ def curate(raw_dir: Path, countries) -> dict[str, pd.DataFrame]:
             f"{REGISTER_RECORDS} (the March 2025 register)"
         )
     register = map_register(parse_register(rows), countries)
-    imports = tiv_indicator(
-        parse_tiv_table(raw_dir / IMPORTS_FILE), "arms_imports_tiv", countries, IMPORTS_FILE
-    )
-    exports = tiv_indicator(
-        parse_tiv_table(raw_dir / EXPORTS_FILE), "arms_exports_tiv", countries, EXPORTS_FILE
-    )
-    indicators = pd.concat([imports, exports], ignore_index=True)
-    indicators = indicators.sort_values(["iso3", "year", "indicator"]).reset_index(drop=True)
+    parts = [
+        tiv_indicator(parse_tiv_table(raw_dir / rel), indicator, countries, rel)
+        for rel, indicator in TIV_INDICATORS.items()
+    ]
+    indicators = common.sort_indicators(pd.concat(parts, ignore_index=True))
     return {"arms_register": register, "indicators": indicators}

@@ -43,62 +43,24 @@ from pathlib import Path
 
 import pandas as pd
 
+from analysis.data.sources import common
 from analysis.errors import BriefError
 
 SOURCE_ID = "sipri_milex"
 XLSX_FILE = "sipri_milex/SIPRI-Milex-data-1949-2025_v1.2.xlsx"
-ALIAS_FILE = Path(__file__).resolve().parents[1] / "aliases" / f"{SOURCE_ID}.csv"
+ALIAS_FILE = common.alias_file(SOURCE_ID)
 
-SOURCE: dict = {
-    "id": SOURCE_ID,
-    "publisher": "Stockholm International Peace Research Institute (SIPRI)",
-    "title": "SIPRI Military Expenditure Database",
-    "version": "1949–2025, v1.2 (April 2026 release, constant 2024 US$)",
-    "url": "https://www.sipri.org/databases/milex",
-    "licence": "(c) SIPRI 2026; free for non-commercial use with attribution",
-    "retrieved": "2026-11-28",
-    "raw_files": [XLSX_FILE],
-    "refresh": None,
-    "caveats": [
-        "Constant-dollar figures are at 2024 prices and exchange rates; the base year moves "
-        "with every SIPRI release, so never mix editions.",
-        "Figures in blue are SIPRI estimates (flag 'estimate'), in red highly uncertain "
-        "(flag 'uncertain'); China's and Russia's recent figures are SIPRI estimates.",
-        "Share of GDP is stored by SIPRI as a fraction and published here in percent.",
-        "'...' (no data) and 'xxx' (state did not exist) give no row, never a zero.",
-        "The USSR (SUN, to 1991) and Russia (RUS, from 1992) are separate series.",
-        "The European Union row (the EU's own spending) is not a state and is dropped.",
-        "Zeros are kept only for Costa Rica, Iceland and Panama (no armed forces); Yugoslavia's "
-        "current-US$ zeros of 1958-1990 are a conversion artefact and are dropped.",
-    ],
+# sheet name -> (indicator id, multiplier)
+SHEETS: dict[str, tuple[str, float]] = {
+    "Constant (2024) US$": ("milex_const", 1.0),
+    "Current US$": ("milex_current", 1.0),
+    "Share of GDP": ("milex_gdp", 100.0),
 }
-
-# sheet name -> (indicator id, unit, multiplier)
-SHEETS: dict[str, tuple[str, str, float]] = {
-    "Constant (2024) US$": ("milex_const", "US$ m", 1.0),
-    "Current US$": ("milex_current", "US$ m", 1.0),
-    "Share of GDP": ("milex_gdp", "%", 100.0),
-}
-
-_TEXT = {
-    "milex_const": (
-        "Military expenditure (constant 2024 US$)",
-        "SIPRI military expenditure in US$ m at constant 2024 prices and exchange rates; blue "
-        "(SIPRI estimate) and red (highly uncertain) figures flagged.",
-    ),
-    "milex_current": (
-        "Military expenditure (current US$)",
-        "SIPRI military expenditure in US$ m at current prices and exchange rates.",
-    ),
-    "milex_gdp": (
-        "Military expenditure share of GDP",
-        "SIPRI military expenditure as a percentage of GDP (SIPRI's fraction times 100).",
-    ),
-}
-INDICATORS: dict[str, dict[str, str]] = {
-    ind: {"label": _TEXT[ind][0], "unit": unit, "description": _TEXT[ind][1]}
-    for ind, unit, _ in SHEETS.values()
-}
+# what the data is (publisher, version, licence, caveats; label, unit and description of each
+# indicator) is in sipri_milex.meta.yml beside this file
+SOURCE, INDICATORS = common.source_metadata(
+    SOURCE_ID, [XLSX_FILE], [ind for ind, _ in SHEETS.values()]
+)
 COLOUR_NOTE = "Figures in blue are SIPRI estimates. Figures in red indicate highly uncertain data."
 COLOUR_FLAGS = {"0000FF": "estimate", "FF0000": "uncertain", "000000": ""}
 NO_DATA = {"", "...", "…", ". .", "xxx"}
@@ -131,7 +93,6 @@ ZERO_DROPPED: dict[tuple[str, str], str] = {
     ("Yugoslavia", "Current US$"): "1958-1990 printed as 0 although the local-currency sheet "
     "shows positive spending (dinar redenominations); not a real zero",
 }
-OUT_COLUMNS = ["iso3", "year", "indicator", "value", "unit", "source", "flag"]
 
 
 def font_rgb(cell, palette) -> str:
@@ -213,9 +174,8 @@ def parse_sheet(ws, palette, where: str) -> pd.DataFrame:
             continue
         out.extend(found)
     df = pd.DataFrame(out, columns=["name", "year", "value", "flag"])
-    dup = df.duplicated(["name", "year"], keep=False)
-    if dup.any():
-        r = df[dup].iloc[0]
+    r = common.first_duplicate(df, ["name", "year"])
+    if r is not None:
         raise BriefError(f"{where}: country {r['name']!r} appears twice (year {r['year']})")
     return df
 
@@ -236,12 +196,11 @@ def screen_zeros(long: pd.DataFrame, sheet: str, where: str) -> pd.DataFrame:
 
 def not_countries(alias_file: Path = ALIAS_FILE) -> set[str]:
     """Names the alias file marks as deliberately not countries (empty iso3)."""
-    aliases = pd.read_csv(alias_file, dtype="str", keep_default_na=False)
-    return set(aliases.loc[aliases["iso3"].eq(""), "alias"])
+    return common.not_countries_in(alias_file)
 
 
 def to_indicators(
-    long: pd.DataFrame, indicator: str, unit: str, factor: float, countries, dropped: set[str]
+    long: pd.DataFrame, indicator: str, factor: float, countries, dropped: set[str]
 ) -> pd.DataFrame:
     keep = long[~long["name"].isin(dropped)]
     iso3, _ = countries.map_series(SOURCE_ID, keep["name"], unknown="raise")
@@ -251,7 +210,7 @@ def to_indicators(
             "year": keep["year"].astype(int).to_numpy(),
             "indicator": indicator,
             "value": keep["value"].to_numpy() * factor,
-            "unit": unit,
+            "unit": INDICATORS[indicator]["unit"],
             "source": SOURCE_ID,
             "flag": keep["flag"].to_numpy(),
         }
@@ -274,24 +233,15 @@ def curate_workbook(path: Path, countries, dropped: set[str] | None = None) -> p
     palette = _palette(wb)
     dropped = not_countries() if dropped is None else dropped
     parts = []
-    for sheet, (indicator, unit, factor) in SHEETS.items():
+    for sheet, (indicator, factor) in SHEETS.items():
         where = f"{path.name} [{sheet}]"
         long = screen_zeros(parse_sheet(wb[sheet], palette, where), sheet, where)
-        parts.append(to_indicators(long, indicator, unit, factor, countries, dropped))
-    out = pd.concat(parts, ignore_index=True)[OUT_COLUMNS]
-    dup = out.duplicated(["iso3", "year", "indicator"], keep=False)
-    if dup.any():
-        r = out[dup].iloc[0]
-        raise BriefError(
-            f"{path.name}: two SIPRI names map to {r['iso3']} ({r['indicator']} {r['year']}); "
-            "expected one name per ISO3 code and year"
-        )
-    return out.sort_values(["iso3", "year", "indicator"]).reset_index(drop=True)
+        parts.append(to_indicators(long, indicator, factor, countries, dropped))
+    out = pd.concat(parts, ignore_index=True)[common.OUT_COLUMNS]
+    return common.unique_indicators(out, path.name, "SIPRI names")
 
 
 def curate(raw_dir: Path, countries=None) -> dict[str, pd.DataFrame]:
     if countries is None:
-        from analysis.data.sources.imf_weo import AliasMapper
-
-        countries = AliasMapper(ALIAS_FILE)
+        countries = common.AliasMapper(ALIAS_FILE)
     return {"indicators": curate_workbook(Path(raw_dir) / XLSX_FILE, countries)}

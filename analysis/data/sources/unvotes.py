@@ -24,71 +24,28 @@ from __future__ import annotations
 from pathlib import Path
 
 import pandas as pd
-import pyreadr
 
 from analysis.data.countries import check_known
+from analysis.data.sources import common
+from analysis.data.sources.common import read_rda
 from analysis.errors import BriefError
 
 SOURCE_ID = "unvotes"
 VOTES_FILE = "unvotes/un_votes.rda"
 CALLS_FILE = "unvotes/un_roll_calls.rda"
 ISSUES_FILE = "unvotes/un_roll_call_issues.rda"
-ALIAS_FILE = Path(__file__).resolve().parents[1] / "aliases" / f"{SOURCE_ID}.csv"
+ALIAS_FILE = common.alias_file(SOURCE_ID)
 FOCAL = ("CHN", "RUS", "SUN", "USA")
 VOTES = ("yes", "no", "abstain")
 COLUMNS = ["iso3_a", "iso3_b", "year", "agreement", "n_votes"]
 
-SOURCE: dict = {
-    "id": SOURCE_ID,
-    "publisher": "Erik Voeten, Anton Strezhnev and Michael Bailey; packaged by David Robinson "
-    "and Mine Cetinkaya-Rundel (R package unvotes)",
-    "title": "United Nations General Assembly Voting Data (R package unvotes)",
-    "version": "unvotes 0.3.0 (2021-03-09), roll calls 1946-01-01 to 2019-12-27",
-    "url": "https://cran.r-project.org/package=unvotes",
-    "licence": "MIT (package); cite Voeten, Strezhnev & Bailey (Harvard Dataverse)",
-    "retrieved": "2026-11-28",
-    "raw_files": [VOTES_FILE, CALLS_FILE, ISSUES_FILE],
-    "refresh": None,
-    "caveats": [
-        "Ends in 2019; for 2020-2024 use the ideal points (unga_idealpoint).",
-        "Agreement = share of roll calls both voted on where they voted the same "
-        "(yes/no/abstain); absences are not in the data and are not counted.",
-        "Every roll call counts equally (resolutions, paragraphs and amendments alike).",
-        "The data call the Soviet Union 'Russia' throughout: SUN to 1991, RUS from 1992.",
-        "'Yugoslavia' runs to 2019: YUG to 1991, SCG 1992-2005, SRB from 2006.",
-        "Agreement is rounded to 6 decimals.",
-    ],
-}
+# what the data is (publisher, version, licence, caveats) is in unvotes.meta.yml beside this file
+SOURCE = common.source_metadata(SOURCE_ID, [VOTES_FILE, CALLS_FILE, ISSUES_FILE]).source
 
 
 def read_alias_rules(alias_file: Path = ALIAS_FILE) -> pd.DataFrame:
     """``name[:from-to]`` keys -> rules ``(country, y0, y1, iso3)``."""
-    aliases = pd.read_csv(alias_file, dtype="str", keep_default_na=False)
-    rules = []
-    for key, iso3 in zip(aliases["alias"], aliases["iso3"], strict=True):
-        name, _, span = key.partition(":")
-        y0, _, y1 = span.partition("-")
-        try:
-            rules.append((name, int(y0 or 0), int(y1 or y0 or 9999), iso3))
-        except ValueError as exc:
-            raise BriefError(
-                f"aliases/{SOURCE_ID}.csv: alias {key!r} is not 'name' or 'name:from-to'"
-            ) from exc
-    return pd.DataFrame(rules, columns=["country", "y0", "y1", "iso3"])
-
-
-def read_rda(path: Path) -> pd.DataFrame:
-    try:
-        frames = pyreadr.read_r(str(path))
-    except (
-        OSError,
-        pyreadr.custom_errors.PyreadrError,
-        pyreadr.custom_errors.LibrdataError,
-    ) as exc:
-        raise BriefError(f"{path.name}: cannot read R data file ({exc})") from exc
-    if len(frames) != 1:
-        raise BriefError(f"{path.name}: holds {len(frames)} objects; expected one data frame")
-    return next(iter(frames.values()))
+    return common.year_rules(alias_file, "country", "name")
 
 
 def tidy_votes(votes: pd.DataFrame, calls: pd.DataFrame, rules: pd.DataFrame) -> pd.DataFrame:
@@ -97,9 +54,7 @@ def tidy_votes(votes: pd.DataFrame, calls: pd.DataFrame, rules: pd.DataFrame) ->
         (votes, ["rcid", "country", "vote"], VOTES_FILE),
         (calls, ["rcid", "date"], CALLS_FILE),
     ):
-        missing = [c for c in cols if c not in df.columns]
-        if missing:
-            raise BriefError(f"{where}: column(s) {missing} missing; expected {cols}")
+        common.require_columns(df, cols, where, noun_first=True)
     dates = pd.to_datetime(calls["date"].astype(str), errors="coerce")
     if dates.isna().any():
         raise BriefError(

@@ -31,60 +31,22 @@ from pathlib import Path
 import pandas as pd
 
 from analysis.data.countries import check_known
+from analysis.data.sources import common
 from analysis.errors import BriefError
 
 SOURCE_ID = "voeten"
 DTA_FILE = "voeten_unga/IdealpointsJuly2025.dta"
-ALIAS_FILE = Path(__file__).resolve().parents[1] / "aliases" / f"{SOURCE_ID}.csv"
+ALIAS_FILE = common.alias_file(SOURCE_ID)
 INDICATOR = "unga_idealpoint"
-UNIT = "index"
-
-SOURCE: dict = {
-    "id": SOURCE_ID,
-    "publisher": "Erik Voeten, Anton Strezhnev and Michael Bailey (Harvard Dataverse)",
-    "title": "United Nations General Assembly Voting Data: ideal point estimates",
-    "version": "July 2025 release (IdealpointsJuly2025.dta, codebook of 28 July 2025)",
-    "url": "https://dataverse.harvard.edu/dataset.xhtml?persistentId=hdl:1902.1/12379",
-    "licence": "Harvard Dataverse terms; cite Bailey, Strezhnev & Voeten (2017) and "
-    "Fjelstul, Hug & Kilby (2025)",
-    "retrieved": "2026-11-28",
-    "raw_files": [DTA_FILE],
-    "refresh": None,
-    "caveats": [
-        "Ideal points from final-passage votes only (idealpointfp); indexed by calendar year.",
-        "The Soviet Union (SUN) to 1991 and Russia (RUS) from 1992 are separate codes; the file "
-        "gives RUS throughout.",
-        "South Yemen (ccode 680) is wrongly YAR in the file and is mapped to YMD.",
-        "ccode 345 is YUG to 1991, SCG 1992-2005 (no votes 1993-1999), SRB from 2006.",
-        "Taiwan (TWN) 1946-1971 is the Republic of China holding China's UN seat.",
-        "Ideal points are estimates with posterior uncertainty (qofp..q100fp, not curated).",
-    ],
-}
-INDICATORS: dict[str, dict[str, str]] = {
-    INDICATOR: {
-        "label": "UNGA ideal point",
-        "unit": UNIT,
-        "description": "Country's ideal point from UN General Assembly final-passage roll-call "
-        "votes (Bailey, Strezhnev & Voeten); higher = closer to the US-led Western position.",
-    }
-}
 COLUMNS = ["ccode", "iso3c", "year", "idealpointfp"]
+# what the data is (publisher, version, licence, caveats; label, unit and description of the
+# indicator) is in voeten.meta.yml beside this file
+SOURCE, INDICATORS = common.source_metadata(SOURCE_ID, [DTA_FILE], [INDICATOR])
 
 
 def read_alias_rules(alias_file: Path = ALIAS_FILE) -> pd.DataFrame:
     """``ccode[:from-to]`` keys -> rules ``(ccode, y0, y1, iso3)``."""
-    aliases = pd.read_csv(alias_file, dtype="str", keep_default_na=False)
-    rules = []
-    for key, iso3 in zip(aliases["alias"], aliases["iso3"], strict=True):
-        code, _, span = key.partition(":")
-        y0, _, y1 = span.partition("-")
-        try:
-            rules.append((int(code), int(y0 or 0), int(y1 or y0 or 9999), iso3))
-        except ValueError as exc:
-            raise BriefError(
-                f"aliases/{SOURCE_ID}.csv: alias {key!r} is not 'ccode' or 'ccode:from-to'"
-            ) from exc
-    return pd.DataFrame(rules, columns=["ccode", "y0", "y1", "iso3"])
+    return common.year_rules(alias_file, "ccode", "ccode", int)
 
 
 def read_dta(path: Path) -> pd.DataFrame:
@@ -97,9 +59,7 @@ def read_dta(path: Path) -> pd.DataFrame:
 
 def to_indicators(df: pd.DataFrame, rules: pd.DataFrame, where: str = DTA_FILE) -> pd.DataFrame:
     """Raw ``ccode, iso3c, year, idealpointfp`` rows -> ``unga_idealpoint`` indicator rows."""
-    missing = [c for c in COLUMNS if c not in df.columns]
-    if missing:
-        raise BriefError(f"{where}: column(s) {missing} missing; expected {COLUMNS}")
+    common.require_columns(df, COLUMNS, where, noun_first=True)
     df = df[COLUMNS].copy()
     df["ccode"] = df["ccode"].astype(int)
     df["year"] = df["year"].astype(int)
@@ -129,7 +89,7 @@ def to_indicators(df: pd.DataFrame, rules: pd.DataFrame, where: str = DTA_FILE) 
             "year": df["year"],
             "indicator": INDICATOR,
             "value": df["idealpointfp"].astype(float).round(6),
-            "unit": UNIT,
+            "unit": INDICATORS[INDICATOR]["unit"],
             "source": SOURCE_ID,
             "flag": "",
         }

@@ -22,63 +22,25 @@ from pathlib import Path
 
 import pandas as pd
 
+from analysis.data.sources import common
 from analysis.errors import BriefError
 
 SOURCE_ID = "wdi"
-ALIAS_FILE = Path(__file__).resolve().parents[1] / "aliases" / f"{SOURCE_ID}.csv"
+ALIAS_FILE = common.alias_file(SOURCE_ID)
 
-# WDI code -> (indicator id, unit, divisor)
-SERIES: dict[str, tuple[str, str, float]] = {
-    "sp.pop.totl": ("wdi_pop", "million", 1e6),
-    "sp.urb.totl": ("wdi_urban_pop", "million", 1e6),
-    "ny.gdp.mktp.cd": ("wdi_gdp", "US$ bn", 1e9),
-    "ny.gdp.pcap.pp.cd": ("wdi_gdppc_ppp", "intl$", 1.0),
-    "ny.gdp.mktp.kd.zg": ("wdi_gdp_growth", "%", 1.0),
-    "ms.mil.xpnd.gd.zs": ("wdi_milex_gdp", "%", 1.0),
-    "eg.use.pcap.kg.oe": ("wdi_energy_pc", "kg of oil equivalent per capita", 1.0),
-    "gb.xpd.rsdv.gd.zs": ("wdi_rd_gdp", "%", 1.0),
-    "tx.val.mrch.cd.wt": ("wdi_merch_exports", "US$ bn", 1e9),
-    "tx.val.fuel.zs.un": ("wdi_fuel_exports", "% of merchandise exports", 1.0),
-    "tx.val.tech.cd": ("wdi_hightech_exports", "US$ bn", 1e9),
-}
-
-_TEXT = {
-    "wdi_pop": ("Population (WDI)", "Population, total (SP.POP.TOTL), millions."),
-    "wdi_urban_pop": ("Urban population (WDI)", "Urban population (SP.URB.TOTL), millions."),
-    "wdi_gdp": ("GDP, current US$ (WDI)", "GDP at current US$ (NY.GDP.MKTP.CD), billions."),
-    "wdi_gdppc_ppp": (
-        "GDP per capita, PPP (WDI)",
-        "GDP per capita, PPP, current international $ (NY.GDP.PCAP.PP.CD).",
-    ),
-    "wdi_gdp_growth": ("GDP growth (WDI)", "GDP growth, annual % (NY.GDP.MKTP.KD.ZG)."),
-    "wdi_milex_gdp": (
-        "Military expenditure, % of GDP (WDI)",
-        "Military expenditure, % of GDP (MS.MIL.XPND.GD.ZS; SIPRI-derived).",
-    ),
-    "wdi_energy_pc": (
-        "Energy use per capita (WDI)",
-        "Energy use, kg of oil equivalent per capita (EG.USE.PCAP.KG.OE).",
-    ),
-    "wdi_rd_gdp": (
-        "R&D expenditure, % of GDP (WDI)",
-        "Research and development expenditure, % of GDP (GB.XPD.RSDV.GD.ZS; UNESCO UIS).",
-    ),
-    "wdi_merch_exports": (
-        "Merchandise exports (WDI)",
-        "Merchandise exports, current US$ (TX.VAL.MRCH.CD.WT), billions.",
-    ),
-    "wdi_fuel_exports": (
-        "Fuel exports, % of merchandise exports (WDI)",
-        "Fuel exports, % of merchandise exports (TX.VAL.FUEL.ZS.UN).",
-    ),
-    "wdi_hightech_exports": (
-        "High-technology exports (WDI)",
-        "High-technology exports, current US$ (TX.VAL.TECH.CD), billions.",
-    ),
-}
-INDICATORS: dict[str, dict[str, str]] = {
-    ind: {"label": _TEXT[ind][0], "unit": unit, "description": _TEXT[ind][1]}
-    for ind, unit, _ in SERIES.values()
+# WDI code -> (indicator id, divisor)
+SERIES: dict[str, tuple[str, float]] = {
+    "sp.pop.totl": ("wdi_pop", 1e6),
+    "sp.urb.totl": ("wdi_urban_pop", 1e6),
+    "ny.gdp.mktp.cd": ("wdi_gdp", 1e9),
+    "ny.gdp.pcap.pp.cd": ("wdi_gdppc_ppp", 1.0),
+    "ny.gdp.mktp.kd.zg": ("wdi_gdp_growth", 1.0),
+    "ms.mil.xpnd.gd.zs": ("wdi_milex_gdp", 1.0),
+    "eg.use.pcap.kg.oe": ("wdi_energy_pc", 1.0),
+    "gb.xpd.rsdv.gd.zs": ("wdi_rd_gdp", 1.0),
+    "tx.val.mrch.cd.wt": ("wdi_merch_exports", 1e9),
+    "tx.val.fuel.zs.un": ("wdi_fuel_exports", 1.0),
+    "tx.val.tech.cd": ("wdi_hightech_exports", 1e9),
 }
 # shares of a whole that cannot exceed 100 by definition; WDI has a few above it (Lao PDR
 # 1962-1973 up to 723 %, Qatar 1972: fuel exports measured against a different merchandise
@@ -86,44 +48,22 @@ INDICATORS: dict[str, dict[str, str]] = {
 SHARE_CAP: dict[str, float] = {"wdi_fuel_exports": 100.0}
 COLUMNS = ["Country Name", "Country Code", "Year", "Value"]
 WORLD = "WLD"
-OUT_COLUMNS = ["iso3", "year", "indicator", "value", "unit", "source", "flag"]
 
 
 def raw_file(code: str) -> str:
     return f"wdi/{code}.csv"
 
 
-SOURCE: dict = {
-    "id": SOURCE_ID,
-    "publisher": "World Bank",
-    "title": "World Development Indicators (selected series)",
-    "version": "datahub.io mirror, commit 4ebec5a of 2026-07-01 (WDI of about June/July 2026)",
-    "url": "https://datacatalog.worldbank.org/search/dataset/0037712/World-Development-Indicators",
-    "licence": "CC-BY-4.0",
-    "retrieved": "2026-11-28",
-    "raw_files": [raw_file(code) for code in SERIES],
-    "refresh": None,
-    "caveats": [
-        "The mirror keeps no WDI release date; the vintage is the mirror's commit date, and "
-        "values for the latest year are provisional.",
-        "No total GDP at PPP in this mirror: use gdp_ppp (IMF WEO); wdi_gdppc_ppp is per capita.",
-        "wdi_milex_gdp is SIPRI-derived; the brief's milex_gdp comes from SIPRI directly.",
-        "R&D share of GDP (UNESCO UIS) ends in 2023 for China and the USA.",
-        "Energy use per capita ends in 2023 for China and Russia; fuel and high-tech exports "
-        "end in 2021 for Russia.",
-        "World Bank aggregates other than World (WLD) are dropped.",
-        "Fuel exports above 100 % of merchandise exports (Lao PDR 1962-1973, Qatar 1972) are "
-        "kept but flagged uncertain.",
-    ],
-}
+# what the data is (publisher, version, licence, caveats; label, unit and description of each
+# indicator) is in wdi.meta.yml beside this file
+SOURCE, INDICATORS = common.source_metadata(
+    SOURCE_ID, [raw_file(code) for code in SERIES], [ind for ind, _ in SERIES.values()]
+)
 
 
 def read_series(path: Path, where: str) -> pd.DataFrame:
     """One WDI file -> ``(code, year, value)`` with numbers checked; empty values dropped."""
-    try:
-        raw = pd.read_csv(path, dtype="str", keep_default_na=False)
-    except (OSError, pd.errors.ParserError, UnicodeDecodeError) as exc:
-        raise BriefError(f"{where}: cannot read WDI CSV ({exc})") from exc
+    raw = common.read_csv_text(path, "WDI CSV", where)
     if list(raw.columns) != COLUMNS:
         raise BriefError(f"{where}: columns {list(raw.columns)}; expected {COLUMNS}")
     raw = raw[raw["Value"].str.strip().ne("")]
@@ -138,54 +78,42 @@ def read_series(path: Path, where: str) -> pd.DataFrame:
             )
         out[name] = num
     out["year"] = out["year"].astype(int)
-    dup = out.duplicated(["code", "year"], keep=False)
-    if dup.any():
-        r = out[dup].iloc[0]
+    r = common.first_duplicate(out, ["code", "year"])
+    if r is not None:
         raise BriefError(f"{where}: {r['code']} {r['year']} appears more than once")
     return out.reset_index(drop=True)
 
 
 def not_countries(alias_file: Path = ALIAS_FILE) -> set[str]:
     """Codes the alias file marks as deliberately not countries (empty iso3)."""
-    aliases = pd.read_csv(alias_file, dtype="str", keep_default_na=False)
-    return set(aliases.loc[aliases["iso3"].eq(""), "alias"])
+    return common.not_countries_in(alias_file)
 
 
 def to_indicator(
     df: pd.DataFrame, code: str, countries, dropped: set[str], where: str
 ) -> pd.DataFrame:
-    indicator, unit, divisor = SERIES[code]
+    indicator, divisor = SERIES[code]
     keep = df[~df["code"].isin(dropped - {WORLD})]
-    world = keep["code"].eq(WORLD)
-    iso3 = pd.Series(WORLD, index=keep.index, dtype="object")
-    if (~world).any():
-        mapped, _ = countries.map_series(SOURCE_ID, keep.loc[~world, "code"], unknown="raise")
-        iso3[~world] = mapped.to_numpy()
+    iso3 = common.iso3_with_world(countries, SOURCE_ID, keep["code"], WORLD)
     out = pd.DataFrame(
         {
             "iso3": iso3.to_numpy(),
             "year": keep["year"].to_numpy(),
             "indicator": indicator,
             "value": keep["value"].to_numpy() / divisor,
-            "unit": unit,
+            "unit": INDICATORS[indicator]["unit"],
             "source": SOURCE_ID,
             "flag": "",
         }
     )
     if indicator in SHARE_CAP:
         out.loc[out["value"] > SHARE_CAP[indicator], "flag"] = "uncertain"
-    dup = out.duplicated(["iso3", "year"], keep=False)
-    if dup.any():
-        r = out[dup].iloc[0]
-        raise BriefError(f"{where}: two codes map to {r['iso3']} in {r['year']}")
-    return out
+    return common.unique_indicators(out, where, "WDI codes")
 
 
 def curate(raw_dir: Path, countries=None) -> dict[str, pd.DataFrame]:
     if countries is None:
-        from analysis.data.sources.imf_weo import AliasMapper
-
-        countries = AliasMapper(ALIAS_FILE, iso3_keys=True)
+        countries = common.AliasMapper(ALIAS_FILE, iso3_keys=True)
     raw_dir = Path(raw_dir)
     dropped = not_countries()
     parts = []
@@ -193,5 +121,5 @@ def curate(raw_dir: Path, countries=None) -> dict[str, pd.DataFrame]:
         where = raw_file(code)
         df = read_series(raw_dir / where, where)
         parts.append(to_indicator(df, code, countries, dropped, where))
-    out = pd.concat(parts, ignore_index=True)[OUT_COLUMNS]
-    return {"indicators": out.sort_values(["iso3", "year", "indicator"]).reset_index(drop=True)}
+    out = pd.concat(parts, ignore_index=True)[common.OUT_COLUMNS]
+    return {"indicators": common.sort_indicators(out)}

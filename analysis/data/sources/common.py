@@ -1,0 +1,289 @@
+"""What the source modules share: their metadata files, reading raw files, alias files, checks.
+
+Metadata ("metadata beside the step"): each source module ``<id>.py`` has ``<id>.meta.yml`` beside
+it with what the data *is*: ``publisher, title, version, url, licence, retrieved`` (text; quote a
+date), ``refresh`` (``null`` when the publisher has no stable download URL, else a list of
+``{file, url}``), ``caveats`` (a list of sentences) and, for a source that produces indicator rows,
+``indicators: {id: {label, unit, description}}``. :func:`source_metadata` reads it into the
+module's ``SOURCE`` record (plus ``id`` and the module's ``raw_files``) and ``INDICATORS``; the
+code keeps only the logic (file names, what each raw field becomes, scales, parse rules).
+
+Reading: every failure is one ``BriefError`` line naming the file and what was expected.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+from typing import NamedTuple
+
+import pandas as pd
+import yaml
+
+from analysis.data.countries import ALIASES_DIR
+from analysis.data.validate import INDICATOR_COLUMNS
+from analysis.errors import BriefError
+
+HERE = Path(__file__).resolve().parent
+#: The columns of the ``indicators`` table a source's ``curate`` returns.
+OUT_COLUMNS = INDICATOR_COLUMNS
+TEXT_FIELDS = ("publisher", "title", "version", "url", "licence", "retrieved")
+INDICATOR_FIELDS = ("label", "unit", "description")
+CSV_ERRORS = (OSError, UnicodeDecodeError, pd.errors.ParserError, pd.errors.EmptyDataError)
+
+# --- metadata -------------------------------------------------------------------------------
+
+
+class Metadata(NamedTuple):
+    """A source module's ``SOURCE`` record and ``INDICATORS`` (id -> label, unit, description)."""
+
+    source: dict
+    indicators: dict[str, dict[str, str]]
+
+
+def _text(value, where: str) -> str:
+    if not isinstance(value, str) or not value.strip():
+        found = "nothing" if value is None else f"{type(value).__name__} {value!r}"
+        raise BriefError(f"{where}: {found}; expected text (quote dates and numbers)")
+    return value
+
+
+def source_metadata(
+    source_id: str, raw_files: Iterable[str], indicators: Sequence[str] = ()
+) -> Metadata:
+    """``SOURCE`` and ``INDICATORS`` of a source module, from ``<source_id>.meta.yml``.
+
+    ``raw_files`` are the module's input files (relative to the raw folder); ``indicators`` the
+    ids its code produces, which must be exactly the ones the file describes (``INDICATORS`` is in
+    that order). Each call returns new objects.
+    """
+    path = HERE / f"{source_id}.meta.yml"
+    rel = f"analysis/data/sources/{path.name}"
+    try:
+        meta = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except (OSError, yaml.YAMLError) as exc:
+        mark = getattr(exc, "problem_mark", None)
+        said = f"{getattr(exc, 'problem', exc)}, line {mark.line + 1}" if mark else str(exc)
+        raise BriefError(f"{rel}: cannot read the source's metadata ({said})") from exc
+    required = [*TEXT_FIELDS, "refresh", "caveats"]
+    allowed = [*required, "indicators"]
+    if not isinstance(meta, dict) or set(meta) - set(allowed):
+        extra = sorted(set(meta) - set(allowed)) if isinstance(meta, dict) else meta
+        raise BriefError(f"{rel}: unexpected {extra!r}; expected a mapping of the keys {allowed}")
+    if absent := [k for k in required if k not in meta]:
+        raise BriefError(f"{rel}: key(s) {absent} missing; expected {required}")
+    source = {"id": source_id, **{k: _text(meta[k], f"{rel}: {k}") for k in TEXT_FIELDS}}
+    refresh, caveats = meta["refresh"], meta["caveats"]
+    if refresh is not None and not isinstance(refresh, list):
+        raise BriefError(f"{rel}: refresh {refresh!r}; expected null or a list of {{file, url}}")
+    if not isinstance(caveats, list) or not caveats:
+        raise BriefError(f"{rel}: caveats {caveats!r}; expected a list of sentences")
+    source |= {
+        "raw_files": list(raw_files),
+        "refresh": refresh,
+        "caveats": [_text(c, f"{rel}: caveats[{i}]") for i, c in enumerate(caveats)],
+    }
+    described = meta.get("indicators") or {}
+    if not isinstance(described, dict) or set(described) != set(indicators):
+        found = sorted(described) if isinstance(described, dict) else described
+        raise BriefError(
+            f"{rel}: indicators {found!r}; expected exactly the ids the code produces "
+            f"{sorted(indicators)}"
+        )
+    out = {}
+    for ind in indicators:
+        info = described[ind]
+        if not isinstance(info, dict) or set(info) != set(INDICATOR_FIELDS):
+            found = sorted(info) if isinstance(info, dict) else info
+            raise BriefError(
+                f"{rel}: indicators.{ind}: {found!r}; expected exactly {list(INDICATOR_FIELDS)}"
+            )
+        out[ind] = {k: _text(info[k], f"{rel}: indicators.{ind}.{k}") for k in INDICATOR_FIELDS}
+    return Metadata(source, out)
+
+
+# --- reading raw files ----------------------------------------------------------------------
+
+
+def read_csv_text(path: Path, what: str, where: str | None = None, **options) -> pd.DataFrame:
+    """A raw CSV with every cell as text (an empty cell is ``""``, never NaN).
+
+    A file that cannot be read is one ``BriefError`` naming it (``where``, default the file's
+    name) and ``what`` it should have been; ``options`` go to ``pandas.read_csv``.
+    """
+    try:
+        return pd.read_csv(path, dtype="str", keep_default_na=False, **options)
+    except CSV_ERRORS as exc:
+        raise BriefError(f"{where or path.name}: cannot read {what} ({exc})") from exc
+
+
+def require_columns(
+    df: pd.DataFrame,
+    need: Sequence[str],
+    where: str,
+    expected: str | None = None,
+    *,
+    noun_first: bool = False,
+) -> None:
+    """``BriefError`` unless ``df`` has every column of ``need``: ``missing column(s) [...]``
+    (``column(s) [...] missing`` with ``noun_first``); ``expected`` words what was (default
+    ``need``)."""
+    missing = [c for c in need if c not in df.columns]
+    if missing:
+        said = f"column(s) {missing} missing" if noun_first else f"missing column(s) {missing}"
+        raise BriefError(f"{where}: {said}; expected {expected or list(need)}")
+
+
+def read_rda(path: Path, what: str = "R data file", name: str | None = None) -> pd.DataFrame:
+    """The data frame an R ``.rda`` file holds: the object ``name``, or without one its only
+    object (read with pyreadr)."""
+    import pyreadr
+
+    try:
+        frames = pyreadr.read_r(str(path))
+    except (
+        OSError,
+        pyreadr.custom_errors.PyreadrError,
+        pyreadr.custom_errors.LibrdataError,
+    ) as exc:
+        raise BriefError(f"{path.name}: cannot read {what} ({exc})") from exc
+    if name is None:
+        if len(frames) != 1:
+            raise BriefError(f"{path.name}: holds {len(frames)} objects; expected one data frame")
+        return next(iter(frames.values()))
+    if name not in frames:
+        raise BriefError(f"{path.name}: object {name!r} not found; found {list(frames)}")
+    return frames[name]
+
+
+def first_duplicate(df: pd.DataFrame, key: Sequence[str]) -> pd.Series | None:
+    """The first row whose ``key`` another row shares (to name in an error), else None."""
+    dup = df.duplicated(list(key), keep=False)
+    return df[dup].iloc[0] if dup.any() else None
+
+
+def iso3_with_world(countries, source_id: str, keys: pd.Series, world) -> pd.Series:
+    """ISO3 of each key: ``WLD`` for the source's own world key ``world``, else the country
+    mapper's code (an unknown key is its ``BriefError``)."""
+    is_world = keys.eq(world)
+    iso3 = pd.Series("WLD", index=keys.index, dtype="object")
+    if (~is_world).any():
+        mapped, _ = countries.map_series(source_id, keys[~is_world], unknown="raise")
+        iso3[~is_world] = mapped.to_numpy()
+    return iso3
+
+
+def sort_indicators(df: pd.DataFrame) -> pd.DataFrame:
+    """Indicator rows in key order (``iso3, year, indicator``), numbered from 0."""
+    return df.sort_values(["iso3", "year", "indicator"]).reset_index(drop=True)
+
+
+def unique_indicators(df: pd.DataFrame, where: str, what: str) -> pd.DataFrame:
+    """:func:`sort_indicators`, after checking that no two rows share a key: two of the source's
+    ``what`` (e.g. ``"WEO areas"``) mapped to one ISO3 code are a ``BriefError``."""
+    r = first_duplicate(df, ["iso3", "year", "indicator"])
+    if r is not None:
+        raise BriefError(
+            f"{where}: two {what} map to {r['iso3']} ({r['indicator']} {r['year']}); expected "
+            "one per ISO3 code, indicator and year"
+        )
+    return sort_indicators(df)
+
+
+# --- alias files (analysis/data/aliases/<source>.csv: alias, iso3, note) ----------------------
+
+
+def alias_file(source_id: str) -> Path:
+    return ALIASES_DIR / f"{source_id}.csv"
+
+
+def read_alias_table(path: Path) -> pd.DataFrame:
+    return pd.read_csv(path, dtype="str", keep_default_na=False)
+
+
+def not_countries_in(path: Path) -> set[str]:
+    """The keys an alias file lists as deliberately not countries (empty iso3)."""
+    aliases = read_alias_table(path)
+    return set(aliases.loc[aliases["iso3"].eq(""), "alias"])
+
+
+def alias_codes(path: Path) -> dict[str, str]:
+    """alias -> iso3 (``""``: deliberately not a country)."""
+    aliases = read_alias_table(path)
+    return dict(zip(aliases["alias"], aliases["iso3"], strict=True))
+
+
+def year_rules(path: Path, column: str, word: str, key_type: type = str) -> pd.DataFrame:
+    """``key[:from[-to]]`` alias keys -> rules ``(column, y0, y1, iso3)``, years inclusive
+    (no years: all of them; one year: only it). ``word`` names the key in the error."""
+    aliases = read_alias_table(path)
+    rules = []
+    for key, iso3 in zip(aliases["alias"], aliases["iso3"], strict=True):
+        name, _, span = key.partition(":")
+        y0, _, y1 = span.partition("-")
+        try:
+            rules.append((key_type(name), int(y0 or 0), int(y1 or y0 or 9999), iso3))
+        except ValueError as exc:
+            raise BriefError(
+                f"aliases/{path.name}: alias {key!r} is not '{word}' or '{word}:from-to'"
+            ) from exc
+    return pd.DataFrame(rules, columns=[column, "y0", "y1", "iso3"])
+
+
+class AliasMapper:
+    """Fallback country mapper for the macro sources, built from one source's alias file.
+
+    Used when ``curate`` gets ``countries=None`` (no project-wide CountryMapper). Alias keys are
+    ``key`` or ``key:from-to`` (years, inclusive; the same convention as ``aliases/voeten.csv``);
+    an empty iso3 means "deliberately not a country" and the key is dropped. With
+    ``iso3_keys=True`` a key that is not in the file but looks like an ISO3 code maps to itself.
+    """
+
+    def __init__(self, alias_file: Path, *, iso3_keys: bool = False):
+        aliases = read_alias_table(alias_file)
+        self.where = f"aliases/{alias_file.name}"
+        self.iso3_keys = iso3_keys
+        self.rules: dict[str, list[tuple[int, int, str]]] = {}
+        for key, iso3 in zip(aliases["alias"], aliases["iso3"], strict=True):
+            name, sep, span = key.rpartition(":") if ":" in key else (key, "", "")
+            y0, y1 = 0, 9999
+            if sep:
+                m = re.fullmatch(r"(\d{4})-(\d{4})", span)
+                if not m:
+                    raise BriefError(f"{self.where}: alias {key!r}: expected 'key:YYYY-YYYY'")
+                y0, y1 = int(m.group(1)), int(m.group(2))
+            self.rules.setdefault(name, []).append((y0, y1, iso3))
+
+    def _lookup(self, key, year: int | None) -> str | None:
+        rules = self.rules.get(str(key))
+        if rules is None:
+            if self.iso3_keys and re.fullmatch(r"[A-Z]{3}", str(key)):
+                return str(key)
+            return None
+        if year is None:  # any non-empty code makes the key a country
+            return next((iso3 for _, _, iso3 in rules if iso3), "")
+        hits = [iso3 for y0, y1, iso3 in rules if y0 <= year <= y1]
+        return hits[0] if hits else None
+
+    def to_iso3(self, source, key, year=None) -> str:
+        iso3 = self._lookup(key, year)
+        if iso3 is None:
+            at = "" if year is None else f" in {year}"
+            raise BriefError(
+                f"{source}: unknown country code or name {key!r}{at}; expected one "
+                f"listed in {self.where}"
+            )
+        return iso3
+
+    def map_series(self, source, series, *, unknown="raise"):
+        codes = {k: self._lookup(k, None) for k in pd.unique(series)}
+        missing = sorted(str(k) for k, v in codes.items() if v is None)
+        if missing and unknown == "raise":
+            raise BriefError(
+                f"{source}: unknown country code or name {missing[0]!r}; expected "
+                f"one listed in {self.where}"
+            )
+        empty = sorted(str(k) for k, v in codes.items() if v == "")
+        mapped = series.map(lambda k: codes[k] or None)
+        return mapped, [*missing, *empty]
