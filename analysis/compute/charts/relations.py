@@ -29,9 +29,11 @@ from analysis.compute.charts.layers import (
 ILLUSTRATION = "illustration, not forecast"
 
 
-def _breaks(break_years: Sequence[int]) -> alt.LayerChart:
+def _with_breaks(chart: alt.Chart, break_years: Sequence[int]) -> alt.LayerChart:
+    """``chart`` with a dashed rule at each of the brief's break years, labelled on top."""
     years = [int(y) for y in break_years]
-    return year_rules(years, [f"break {y}" for y in years], top=True, dash=[4, 3])
+    breaks = year_rules(years, [f"break {y}" for y in years], top=True, dash=[4, 3])
+    return alt.layer(breaks, chart)
 
 
 def alignment_chart(
@@ -45,12 +47,9 @@ def alignment_chart(
     """C2: mean ideal-point distance within the coalition and to the benchmark (series, year,
     distance)."""
     d = distances[["series", "year", "distance"]].dropna()
-    chart = alt.layer(
-        _breaks(break_years),
-        lines(d, "distance", "Mean ideal-point distance (index)", "series", "Distance", ".2f"),
-    )
+    chart = lines(d, "distance", "Mean ideal-point distance (index)", "series", "Distance", ".2f")
     return theme.finish(
-        panel(chart),
+        panel(_with_breaks(chart, break_years)),
         title=f"UN voting: {coalition_label} and distance to {benchmark_label}",
         subtitle="Mean absolute gap between UNGA ideal points; lower means more similar votes",
         source=source,
@@ -125,12 +124,9 @@ def trade_chart(
 ) -> alt.VConcatChart:
     """C3/C6: Russia's trade by partner group (partner, year, value in US$ bn), breaks marked."""
     d = trade[["partner", "year", "value"]].dropna()
-    chart = alt.layer(
-        _breaks(break_years),
-        lines(d, "value", "Trade, exports + imports (US$ bn, current)", "partner", "With", ",.1f"),
-    )
+    axis = "Trade, exports + imports (US$ bn, current)"
     return theme.finish(
-        panel(chart),
+        panel(_with_breaks(lines(d, "value", axis, "partner", "With", ",.1f"), break_years)),
         title="Russia's trade with China and with the West",
         subtitle="Russia-reported exports plus imports; dashed lines mark the brief's break years",
         source=source,
