@@ -9,7 +9,7 @@ import numpy as np
 import pandas as pd
 
 from analysis.compute import groups
-from analysis.compute.frames import require
+from analysis.compute.frames import ends, last_year, require
 
 
 def dyad_agreement(un: pd.DataFrame, a: str, b: str) -> pd.DataFrame:
@@ -132,7 +132,7 @@ def distance_headline(gaps: pd.DataFrame, coalition_label: str, benchmark_label:
     g = gaps.dropna(subset=["gap"])
     if g.empty:
         return f"UN voting: not enough data to compare {coalition_label} and {benchmark_label}"
-    row = g.sort_values("year").iloc[-1]
+    _, row = ends(g)
     times = row["to_benchmark"] / row["within"] if row["within"] else None
     if row["gap"] > 0 and times:
         return (
@@ -146,7 +146,7 @@ def distance_alt(gaps: pd.DataFrame, coalition_label: str, benchmark_label: str)
     g = gaps.dropna(subset=["gap"])
     if g.empty:
         return "Line chart of UN ideal-point distances: no data."
-    first, last = g.sort_values("year").iloc[0], g.sort_values("year").iloc[-1]
+    first, last = ends(g)
     return (
         f"Two lines of the mean UN General Assembly ideal-point distance, {int(first['year'])} "
         f"to {int(last['year'])}: within {coalition_label} ({first['within']:.2f} to "
@@ -158,9 +158,7 @@ def distance_alt(gaps: pd.DataFrame, coalition_label: str, benchmark_label: str)
 def agreement_headline(agreement: pd.DataFrame) -> str:
     if agreement.empty:
         return "UN roll calls: no agreement data for these pairs"
-    last = agreement[agreement["year"] == agreement["year"].max()].sort_values(
-        ["agreement", "pair"], ascending=[False, True]
-    )
+    last = last_year(agreement)[1].sort_values(["agreement", "pair"], ascending=[False, True])
     top, low = last.iloc[0], last.iloc[-1]
     return (
         f"{top['pair']} voted alike on {top['agreement']:.0%} of UN roll calls in "
@@ -171,10 +169,9 @@ def agreement_headline(agreement: pd.DataFrame) -> str:
 def agreement_alt(agreement: pd.DataFrame) -> str:
     if agreement.empty:
         return "Line chart of UN voting agreement: no data."
-    last_year = int(agreement["year"].max())
-    last = agreement[agreement["year"] == last_year].sort_values("pair")
-    where = "; ".join(f"{r.pair} {r.agreement:.0%}" for r in last.itertuples())
+    year, last = last_year(agreement)
+    where = "; ".join(f"{r.pair} {r.agreement:.0%}" for r in last.sort_values("pair").itertuples())
     return (
         f"Line chart of the share of UN roll calls voted alike, by pair and year, "
-        f"{int(agreement['year'].min())} to {last_year}; in {last_year}: {where}."
+        f"{int(agreement['year'].min())} to {year}; in {year}: {where}."
     )

@@ -17,7 +17,7 @@ from collections.abc import Mapping, Sequence
 
 import pandas as pd
 
-from analysis.compute.frames import num, require
+from analysis.compute.frames import ends, last_year, num, peak, require
 from analysis.compute.groups import name_of
 from analysis.errors import BriefError
 
@@ -299,27 +299,27 @@ def unparsed_evidence(unparsed: pd.DataFrame) -> dict:
 def flow_headline(flow: pd.DataFrame, share: pd.DataFrame) -> str:
     if flow.empty:
         return "Russian arms deliveries to China: no data"
-    peak = flow.sort_values(["value", "year"], ascending=[False, True]).iloc[0]
-    s = share.dropna(subset=["share"]).sort_values("year")
-    tail = (
-        f"; Russia's share of China's arms imports {s['share'].iloc[-1]:.0%} in "
-        f"{int(s['year'].iloc[-1])}"
-        if len(s)
-        else ""
-    )
+    top = peak(flow, "value")
+    s = share.dropna(subset=["share"])
+    tail = ""
+    if len(s):
+        _, last = ends(s)
+        tail = (
+            f"; Russia's share of China's arms imports {last['share']:.0%} in {int(last['year'])}"
+        )
     return (
-        f"Russian arms deliveries to China peaked at {peak['value']:,.0f} million TIV in "
-        f"{int(peak['year'])}{tail}"
+        f"Russian arms deliveries to China peaked at {top['value']:,.0f} million TIV in "
+        f"{int(top['year'])}{tail}"
     )
 
 
 def flow_alt(flow: pd.DataFrame, share: pd.DataFrame) -> str:
     if flow.empty:
         return "Bar chart of Russian arms deliveries to China: no data."
-    f = flow.sort_values("year")
+    first, last = ends(flow)
     return (
-        f"Bar chart of Russian delivered TIV to China by year, {int(f['year'].iloc[0])} to "
-        f"{int(f['year'].iloc[-1])} (an approximation spread over delivery years), above a line "
+        f"Bar chart of Russian delivered TIV to China by year, {int(first['year'])} to "
+        f"{int(last['year'])} (an approximation spread over delivery years), above a line "
         f"of Russia's share of China's arms imports. {flow_headline(flow, share)}."
     )
 
@@ -346,10 +346,9 @@ def systems_alt(systems: pd.DataFrame) -> str:
 def recipients_headline(recipients: pd.DataFrame) -> str:
     if recipients.empty:
         return "States receiving the coalition's arms: no data"
-    last = int(recipients["year"].max())
-    at = recipients[recipients["year"] == last].sort_values("supplier")
-    return f"States receiving arms in {last}: " + ", ".join(
-        f"{r.recipients} from {r.supplier}" for r in at.itertuples()
+    year, at = last_year(recipients)
+    return f"States receiving arms in {year}: " + ", ".join(
+        f"{r.recipients} from {r.supplier}" for r in at.sort_values("supplier").itertuples()
     )
 
 
@@ -358,12 +357,12 @@ def recipients_alt(recipients: pd.DataFrame) -> str:
         return "Line chart of recipient states: no data."
     bits = []
     for sup, g in recipients.groupby("supplier", sort=True):
-        g = g.sort_values("year")
-        peak = g.sort_values(["recipients", "year"], ascending=[False, True]).iloc[0]
+        first, last = ends(g)
+        top = peak(g, "recipients")
         bits.append(
-            f"{sup}: {g['recipients'].iloc[0]} in {int(g['year'].iloc[0])}, peak "
-            f"{peak['recipients']} in {int(peak['year'])}, {g['recipients'].iloc[-1]} in "
-            f"{int(g['year'].iloc[-1])}"
+            f"{sup}: {first['recipients']} in {int(first['year'])}, peak "
+            f"{top['recipients']} in {int(top['year'])}, {last['recipients']} in "
+            f"{int(last['year'])}"
         )
     return "Line chart of the number of states receiving arms each year, by supplier: " + (
         "; ".join(bits) + "."

@@ -8,7 +8,7 @@ from typing import Any
 
 import pandas as pd
 
-from analysis.compute.frames import num, require, text
+from analysis.compute.frames import ends, num, require, text
 from analysis.compute.stats import ols_trend
 from analysis.data import hand
 from analysis.errors import BriefError
@@ -265,10 +265,10 @@ def alt_text(by_location: pd.DataFrame, complexity: pd.DataFrame) -> str:
     if by_location.empty:
         return "Stacked bars of joint exercises per year: none."
     totals = by_location.groupby("year")["count"].sum()
-    c = complexity.sort_values("year")
+    first, last = ends(complexity)
     return (
         f"Stacked bars of joint exercises per year by location, {int(totals.index.min())} to "
         f"{int(totals.index.max())} (most in a year: {int(totals.max())}), above a line of mean "
-        f"complexity from {c['mean'].iloc[0]:.1f} in {int(c['year'].iloc[0])} to "
-        f"{c['mean'].iloc[-1]:.1f} in {int(c['year'].iloc[-1])}."
+        f"complexity from {first['mean']:.1f} in {int(first['year'])} to "
+        f"{last['mean']:.1f} in {int(last['year'])}."
     )

@@ -1,4 +1,5 @@
-"""Small helpers on the curated tables: checked columns, plain numbers, values by year."""
+"""Small helpers on the curated tables: checked columns, plain numbers, values by year, and the
+rows the charts' titles and alt texts quote (first and last year, peak, last year's rows)."""
 
 from __future__ import annotations
 
@@ -57,3 +58,25 @@ def latest(table: pd.DataFrame, column: str) -> tuple[int | None, float | None]:
 def mean_between(t: pd.DataFrame, col: str, start: int, end: int) -> float | None:
     d = t[(t["year"] >= start) & (t["year"] <= end)]
     return num(d[col].mean()) if len(d) else None
+
+
+def ends(table: pd.DataFrame) -> tuple[pd.Series, pd.Series]:
+    """The rows of the first and of the last year of ``table``."""
+    t = table.sort_values("year")
+    return t.iloc[0], t.iloc[-1]
+
+
+def ends_by(table: pd.DataFrame, column: str) -> list[tuple[Any, pd.Series, pd.Series]]:
+    """(value, first row, last row) for each value of ``column``, in sorted order (:func:`ends`)."""
+    return [(key, *ends(g)) for key, g in table.groupby(column, sort=True)]
+
+
+def peak(table: pd.DataFrame, column: str) -> pd.Series:
+    """The row with the largest ``column`` (of a tie, the earliest year's)."""
+    return table.sort_values([column, "year"], ascending=[False, True]).iloc[0]
+
+
+def last_year(table: pd.DataFrame) -> tuple[int, pd.DataFrame]:
+    """The last year of ``table`` and the rows of that year."""
+    year = int(table["year"].max())
+    return year, table[table["year"] == year]

@@ -10,6 +10,10 @@ probability that the coalition is above (in that year) or has been above (by tha
 
 With ``sd = 0`` the simulation reproduces the deterministic projection exactly; the same seed
 gives identical draws (numpy ``Generator(PCG64(seed))``, drawn in fixed-size chunks).
+
+A :class:`Scenario` holds what every projection of a brief shares (the indicators, the groups,
+how their totals are formed, the growth scenario); :func:`project` projects one measure of it,
+:func:`project_measure` the same from separate arguments.
 """
 
 from __future__ import annotations
@@ -266,6 +270,82 @@ def _observed_groups(table: pd.DataFrame, years: np.ndarray) -> tuple[np.ndarray
     return t["coalition"].to_numpy(float), t["benchmark"].to_numpy(float)
 
 
+@dataclass(frozen=True, eq=False)
+class Scenario:
+    """What the projections of one brief share: the indicators, the two groups, how their totals
+    are formed, and the growth scenario (the ``growth_scenario`` parameter group) with the
+    tornado's shifts of it (``mu_shift`` per member, ``sd_scale`` on every member's sd)."""
+
+    ind: pd.DataFrame
+    coalition: Sequence[str]
+    benchmark: Sequence[str]
+    growth: Mapping[str, object]
+    milex_prices: str = "constant"
+    missing: str = "drop_year"
+    mu_shift: Mapping[str, float] | None = None
+    sd_scale: float = 1.0
+
+    @classmethod
+    def of(cls, ind: pd.DataFrame, params: Any) -> Scenario:
+        """The scenario of brief ``params`` (coalition, benchmark, growth_scenario, ...)."""
+        return cls(
+            ind,
+            params.coalition,
+            params.benchmark,
+            params.growth_scenario.model_dump(),
+            params.milex_prices,
+            params.missing,
+        )
+
+    def totals(self, levels: pd.DataFrame) -> pd.DataFrame:
+        """Coalition and benchmark totals by year of member ``levels``."""
+        return power.group_totals(
+            levels, self.coalition, self.benchmark, missing=self.missing
+        ).table
+
+    def inputs(
+        self, levels: pd.DataFrame, last_year: int, horizon: int, projected: pd.DataFrame | None
+    ) -> GrowthInputs:
+        """Growth inputs of member ``levels`` from ``last_year`` to ``horizon``."""
+        growth = self.growth
+        return growth_inputs(
+            levels,
+            self.coalition,
+            self.benchmark,
+            last_year=last_year,
+            horizon=horizon,
+            method=str(growth.get("method", "trailing_cagr")),
+            window=int(growth.get("window", 10)),  # type: ignore[call-overload]
+            rates=growth.get("rates") or {},  # type: ignore[arg-type]
+            growth_sd=growth.get("growth_sd"),  # type: ignore[arg-type]
+            projected=projected,
+            mu_shift=self.mu_shift,
+            sd_scale=self.sd_scale,
+        )
+
+
+@dataclass(frozen=True)
+class _Sampler:
+    """How the Monte Carlo draws: how many, from which generator, with which shocks."""
+
+    draws: int
+    rng: np.random.Generator
+    shocks: str
+    t_df: float
+
+    @classmethod
+    def of(cls, growth: Mapping[str, object], draws: int, seed: int) -> _Sampler:
+        return cls(
+            draws,
+            np.random.Generator(np.random.PCG64(seed)),
+            str(growth.get("shocks", "normal")),
+            float(growth.get("t_df", 5.0)),  # type: ignore[arg-type]
+        )
+
+    def groups(self, gi: GrowthInputs) -> tuple[np.ndarray, np.ndarray]:
+        return simulate_groups(gi, self.draws, self.rng, self.shocks, self.t_df)
+
+
 def project_measure(
     ind: pd.DataFrame,
     measure: str,
@@ -289,172 +369,137 @@ def project_measure(
     shocks, t_df). The composite is projected through its components: each component's group
     totals are simulated (one generator, components in sorted order) and recombined per draw.
     """
-    rng = np.random.Generator(np.random.PCG64(seed))
-    shocks = str(growth.get("shocks", "normal"))
-    t_df = float(growth.get("t_df", 5.0))  # type: ignore[arg-type]
+    scenario = Scenario(
+        ind, coalition, benchmark, growth, milex_prices, missing, mu_shift, sd_scale
+    )
+    return project(
+        scenario, measure, horizon, draws=draws, seed=seed, weights=weights, keep_draws=keep_draws
+    )
+
+
+def project(
+    scenario: Scenario,
+    measure: str,
+    horizon: int,
+    *,
+    draws: int,
+    seed: int,
+    weights: Mapping[str, float] | None = None,
+    keep_draws: bool = False,
+) -> Projection:
+    """One measure of ``scenario`` projected to ``horizon`` (see :func:`project_measure`)."""
+    sampler = _Sampler.of(scenario.growth, draws, seed)
     if measure == "composite":
-        if not weights:
-            raise BriefError("composite_weights: expected weights for the composite measure")
-        obs = power.all_measures(
-            ind,
-            ["composite"],
-            coalition,
-            benchmark,
-            weights=weights,
-            milex_prices=milex_prices,
-            missing=missing,
-        )["composite"].table
-        if obs.empty:
-            return unavailable(measure, horizon, "no year with every weighted component")
-        last_year = int(obs["year"].max())
-        years = np.arange(last_year + 1, horizon + 1)
-        num = np.zeros((draws, len(years)))
-        den = np.zeros((draws, len(years)))
-        num_c = np.zeros(len(years))
-        den_c = np.zeros(len(years))
-        notes: list[str] = []
-        for comp in sorted(k for k, w in weights.items() if w > 0):
-            c_draw, b_draw, c_cen, b_cen, n = _component_paths(
-                ind,
-                comp,
-                coalition,
-                benchmark,
-                years,
-                growth,
-                draws,
-                rng,
-                shocks,
-                t_df,
-                milex_prices,
-                missing,
-                mu_shift,
-                sd_scale,
-            )
-            notes += [f"{comp}: {x}" for x in n]
-            w = float(weights[comp])
-            num += w * c_draw / (c_draw + b_draw)
-            den += w * b_draw / (c_draw + b_draw)
-            num_c += w * c_cen / (c_cen + b_cen)
-            den_c += w * b_cen / (c_cen + b_cen)
-        ratio, central = num / den, num_c / den_c
+        made = _composite(scenario, weights, horizon, sampler)
     else:
-        lv = power.member_levels(ind, measure, coalition, benchmark, milex_prices=milex_prices)
-        if power.group_totals(lv, coalition, benchmark, missing=missing).table.empty:
-            return unavailable(measure, horizon, "no year with data for both groups")
-        gi = measure_inputs(
-            ind,
-            measure,
-            coalition=coalition,
-            benchmark=benchmark,
-            horizon=horizon,
-            growth=growth,
-            milex_prices=milex_prices,
-            missing=missing,
-            mu_shift=mu_shift,
-            sd_scale=sd_scale,
-        )
-        last_year, years = gi.last_year, gi.years
-        coal, bench = simulate_groups(gi, draws, rng, shocks, t_df)
-        c_cen, b_cen = deterministic_groups(gi)
-        ratio, central = coal / bench, c_cen / b_cen
-        notes = list(gi.notes)
+        made = _single(scenario, measure, horizon, sampler)
+    if isinstance(made, str):
+        return unavailable(measure, horizon, made)
+    last_year, years, ratio, central, notes = made
     f = fan(years, ratio)
     f["central"] = central
     return Projection(measure, last_year, horizon, f, notes, ratio if keep_draws else None)
 
 
-def measure_inputs(
-    ind: pd.DataFrame,
-    measure: str,
-    *,
-    coalition: Sequence[str],
-    benchmark: Sequence[str],
-    horizon: int,
-    growth: Mapping[str, object],
-    milex_prices: str = "constant",
-    missing: str = "drop_year",
-    mu_shift: Mapping[str, float] | None = None,
-    sd_scale: float = 1.0,
-) -> GrowthInputs:
+_Made = tuple[int, np.ndarray, np.ndarray, np.ndarray, list[str]]
+"""(last observed year, projected years, ratio draws, central ratio, notes) of a projection; the
+helpers that make it return the reason (a str) instead when there is no data to project."""
+
+
+def _single(scenario: Scenario, measure: str, horizon: int, sampler: _Sampler) -> _Made | str:
+    gi = _measure_inputs(scenario, measure, horizon)
+    if gi is None:
+        return "no year with data for both groups"
+    coal, bench = sampler.groups(gi)
+    c_cen, b_cen = deterministic_groups(gi)
+    return gi.last_year, gi.years, coal / bench, c_cen / b_cen, list(gi.notes)
+
+
+def _composite(
+    scenario: Scenario, weights: Mapping[str, float] | None, horizon: int, sampler: _Sampler
+) -> _Made | str:
+    """The composite ratio: each component's coalition and benchmark shares, weighted, per draw
+    and on the central path."""
+    if not weights:
+        raise BriefError("composite_weights: expected weights for the composite measure")
+    obs = power.all_measures(
+        scenario.ind,
+        ["composite"],
+        scenario.coalition,
+        scenario.benchmark,
+        weights=weights,
+        milex_prices=scenario.milex_prices,
+        missing=scenario.missing,
+    )["composite"].table
+    if obs.empty:
+        return "no year with every weighted component"
+    last_year = int(obs["year"].max())
+    years = np.arange(last_year + 1, horizon + 1)
+    num = np.zeros((sampler.draws, len(years)))
+    den = np.zeros((sampler.draws, len(years)))
+    num_c = np.zeros(len(years))
+    den_c = np.zeros(len(years))
+    notes: list[str] = []
+    for comp in sorted(k for k, w in weights.items() if w > 0):
+        c_draw, b_draw, c_cen, b_cen, n = _component_paths(scenario, comp, years, sampler)
+        notes += [f"{comp}: {x}" for x in n]
+        w = float(weights[comp])
+        num += w * c_draw / (c_draw + b_draw)
+        den += w * b_draw / (c_draw + b_draw)
+        num_c += w * c_cen / (c_cen + b_cen)
+        den_c += w * b_cen / (c_cen + b_cen)
+    return last_year, years, num / den, num_c / den_c, notes
+
+
+def measure_inputs(scenario: Scenario, measure: str, horizon: int) -> GrowthInputs:
     """Growth inputs of one base measure (not the composite), from its last common year."""
     if measure == "composite":
         raise BriefError("composite: projected through its components, not as one series")
-    lv = power.member_levels(ind, measure, coalition, benchmark, milex_prices=milex_prices)
-    table = power.group_totals(lv, coalition, benchmark, missing=missing).table
-    if table.empty:
+    gi = _measure_inputs(scenario, measure, horizon)
+    if gi is None:
         raise BriefError(f"{measure}: no year with data for both groups; cannot project")
-    last_year = int(table["year"].max())
-    projected = _projected_rows(ind, measure, milex_prices)
-    return _inputs(
-        lv, coalition, benchmark, last_year, horizon, growth, projected, mu_shift, sd_scale
-    )
+    return gi
 
 
-def _projected_rows(ind: pd.DataFrame, measure: str, milex_prices: str) -> pd.DataFrame | None:
+def _measure_inputs(scenario: Scenario, measure: str, horizon: int) -> GrowthInputs | None:
+    """Growth inputs of a base measure; None when no year has data for both groups."""
+    s = scenario
+    lv = power.member_levels(s.ind, measure, s.coalition, s.benchmark, milex_prices=s.milex_prices)
+    table = s.totals(lv)
+    if table.empty:
+        return None
+    return s.inputs(lv, int(table["year"].max()), horizon, _projected_rows(s.ind, measure))
+
+
+def _projected_rows(ind: pd.DataFrame, measure: str) -> pd.DataFrame | None:
     if measure not in ("gdp_mer", "gdp_ppp"):
         return None
     rows = ind[(ind["indicator"] == measure) & (ind["flag"].fillna("") == power.PROJECTION_FLAG)]
     return rows[power.COLUMNS].astype({"year": int, "value": float})
 
 
-def _inputs(
-    lv, coalition, benchmark, last_year, horizon, growth, projected, mu_shift=None, sd_scale=1.0
-) -> GrowthInputs:
-    return growth_inputs(
-        lv,
-        coalition,
-        benchmark,
-        last_year=last_year,
-        horizon=horizon,
-        method=str(growth.get("method", "trailing_cagr")),
-        window=int(growth.get("window", 10)),  # type: ignore[call-overload]
-        rates=growth.get("rates") or {},  # type: ignore[arg-type]
-        growth_sd=growth.get("growth_sd"),  # type: ignore[arg-type]
-        projected=projected,
-        mu_shift=mu_shift,
-        sd_scale=sd_scale,
-    )
-
-
-def _component_paths(
-    ind,
-    comp,
-    coalition,
-    benchmark,
-    years,
-    growth,
-    draws,
-    rng,
-    shocks,
-    t_df,
-    milex_prices,
-    missing,
-    mu_shift=None,
-    sd_scale=1.0,
-):
+def _component_paths(scenario: Scenario, comp: str, years: np.ndarray, sampler: _Sampler):
     """Group totals of one composite component over ``years``: observed where the component has
     data (the same value in every draw), simulated after its own last year."""
-    lv = power.component_levels(ind, comp, milex_prices=milex_prices)
-    table = power.group_totals(lv, coalition, benchmark, missing=missing).table
+    lv = power.component_levels(scenario.ind, comp, milex_prices=scenario.milex_prices)
+    table = scenario.totals(lv)
     last_c = int(table["year"].max())
     horizon = int(years.max()) if len(years) else last_c
     obs_years = years[years <= last_c]
     sim_years = years[years > last_c]
     oc, ob = _observed_groups(table, obs_years)
-    c_draw = np.empty((draws, len(years)))
-    b_draw = np.empty((draws, len(years)))
+    c_draw = np.empty((sampler.draws, len(years)))
+    b_draw = np.empty((sampler.draws, len(years)))
     c_draw[:, : len(obs_years)] = oc
     b_draw[:, : len(obs_years)] = ob
     c_cen = np.concatenate([oc, np.zeros(len(sim_years))])
     b_cen = np.concatenate([ob, np.zeros(len(sim_years))])
     notes: list[str] = []
     if len(sim_years):
-        projected = _projected_rows(ind, comp, milex_prices) if comp != "pop" else None
-        gi = _inputs(
-            lv, coalition, benchmark, last_c, horizon, growth, projected, mu_shift, sd_scale
-        )
+        projected = _projected_rows(scenario.ind, comp) if comp != "pop" else None
+        gi = scenario.inputs(lv, last_c, horizon, projected)
         k = len(gi.years) - len(sim_years)  # years of gi before the composite's window
-        c, b = simulate_groups(gi, draws, rng, shocks, t_df)
+        c, b = sampler.groups(gi)
         c_draw[:, len(obs_years) :] = c[:, k:]
         b_draw[:, len(obs_years) :] = b[:, k:]
         cc, bc = deterministic_groups(gi)
@@ -516,19 +561,15 @@ def measure_result(
 
 def project_all(ind: pd.DataFrame, params: Any) -> dict[str, Projection]:
     """Every measure of the brief projected to its horizon under its growth scenario."""
+    scenario = Scenario.of(ind, params)
     return {
-        m: project_measure(
-            ind,
+        m: project(
+            scenario,
             m,
-            coalition=params.coalition,
-            benchmark=params.benchmark,
-            horizon=params.horizon,
-            growth=params.growth_scenario.model_dump(),
+            params.horizon,
             draws=params.mc_draws,
             seed=params.seed,
             weights=params.composite_weights,
-            milex_prices=params.milex_prices,
-            missing=params.missing,
         )
         for m in params.measures
     }

@@ -163,26 +163,17 @@ def make_runner(
     ind: pd.DataFrame, params, *, horizon: int = SEARCH_HORIZON, draws: int = TORNADO_DRAWS
 ):
     """A ``run(measure=, mu_shift=, window=, sd_scale=)`` for :func:`tornado` from brief params."""
-    base_growth = params.growth_scenario.model_dump()
+    base = pj.Scenario.of(ind, params)
 
     def run(measure=None, mu_shift=None, window=None, sd_scale=1.0) -> pj.Projection:
-        growth = dict(base_growth)
-        if window is not None:
-            growth["window"] = window
-        return pj.project_measure(
-            ind,
+        growth = base.growth if window is None else {**base.growth, "window": window}
+        return pj.project(
+            replace(base, growth=growth, mu_shift=mu_shift, sd_scale=sd_scale),
             measure or params.headline_measure,
-            coalition=params.coalition,
-            benchmark=params.benchmark,
-            horizon=horizon,
-            growth=growth,
+            horizon,
             draws=draws,
             seed=params.seed,
             weights=params.composite_weights,
-            milex_prices=params.milex_prices,
-            missing=params.missing,
-            mu_shift=mu_shift,
-            sd_scale=sd_scale,
         )
 
     return run
@@ -246,21 +237,13 @@ def break_even_table(ind: pd.DataFrame, params) -> pd.DataFrame:
     ``gap`` is in annual log-growth; ``gap_pp`` in percentage points of annual growth
     (``100 * (exp(gap) - 1)``). The composite is left out (it has no single growth path).
     """
+    scenario = pj.Scenario.of(ind, params)
     rows = []
     for m in params.measures:
         if m == "composite":
             continue
         try:
-            gi = pj.measure_inputs(
-                ind,
-                m,
-                coalition=params.coalition,
-                benchmark=params.benchmark,
-                horizon=params.horizon,
-                growth=params.growth_scenario.model_dump(),
-                milex_prices=params.milex_prices,
-                missing=params.missing,
-            )
+            gi = pj.measure_inputs(scenario, m, params.horizon)
         except BriefError:  # no data for this measure: shown as not available
             rows.append({"measure": m, "last_year": None, "horizon": params.horizon})
             continue

@@ -7,7 +7,7 @@ from typing import Any
 
 import pandas as pd
 
-from analysis.compute.frames import num, require, value_at
+from analysis.compute.frames import ends, ends_by, last_year, num, require, value_at
 
 # "The West" of the C6 what-if and the C3 trade chart: the EU-27, the other G7 members and the
 # European and Pacific states that sanctioned Russia in both 2014 and 2022 (Norway,
@@ -200,8 +200,8 @@ def headline(trade_long: pd.DataFrame) -> str:
     """The trade chart's title: Russia's trade with China against the West, latest year."""
     if trade_long.empty:
         return "Russia's trade with China and the West: no data"
-    last = int(trade_long["year"].max())
-    at = trade_long[trade_long["year"] == last].set_index("partner")["value"]
+    last, rows = last_year(trade_long)
+    at = rows.set_index("partner")["value"]
     china, west = at.get("China"), at.get("the West")
     if china is None or west is None:
         return f"Russia's trade by partner, {last}"
@@ -216,16 +216,14 @@ def alt_text(trade_long: pd.DataFrame) -> str:
     if trade_long.empty:
         return "Line chart of Russia's trade by partner: no data."
     first, last = int(trade_long["year"].min()), int(trade_long["year"].max())
-    ends = []
-    for partner, g in trade_long.groupby("partner", sort=True):
-        g = g.sort_values("year")
-        ends.append(
-            f"with {partner} US$ {g['value'].iloc[0]:,.0f} bn in {int(g['year'].iloc[0])} and "
-            f"US$ {g['value'].iloc[-1]:,.0f} bn in {int(g['year'].iloc[-1])}"
-        )
+    partners = "; ".join(
+        f"with {partner} US$ {a['value']:,.0f} bn in {int(a['year'])} and "
+        f"US$ {b['value']:,.0f} bn in {int(b['year'])}"
+        for partner, a, b in ends_by(trade_long, "partner")
+    )
     return (
         f"Line chart of Russia's reported trade (exports plus imports, US$ bn) by partner, {first} "
-        f"to {last}: {'; '.join(ends)}; break years marked."
+        f"to {last}: {partners}; break years marked."
     )
 
 
@@ -241,8 +239,11 @@ def scenario_headline(what_if: pd.DataFrame, end_year: int) -> str:
 
 
 def scenario_alt(what_if: pd.DataFrame, end_year: int) -> str:
-    obs = what_if[what_if["scenario"] == "observed"].sort_values("year")
-    start = f"{obs['dependence'].iloc[-1]:.0%} in {int(obs['year'].iloc[-1])}" if len(obs) else ""
+    obs = what_if[what_if["scenario"] == "observed"]
+    start = ""
+    if len(obs):
+        _, last = ends(obs)
+        start = f"{last['dependence']:.0%} in {int(last['year'])}"
     return (
         "Line chart of China's share of Russia's trade with China and the West: observed"
         f"{' to ' + start if start else ''}, then a baseline and a relief scenario to {end_year} "

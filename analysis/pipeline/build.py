@@ -34,6 +34,7 @@ from analysis.pipeline.inputs import (  # noqa: F401 (the build's public names)
     data_checksums,
     data_last_years,
     load_brief_params,
+    read_json,
 )
 from analysis.pipeline.scrub import notebook_text, scrub_notebook
 from analysis.pipeline.workspace import LOCK_SUFFIX, TmpFolder, remove_stale, swap_into_place  # noqa: F401
@@ -268,10 +269,7 @@ def merge_results(folder: Path, stems: Sequence[str]) -> dict[str, Any]:
         path = folder / "results" / f"{stem}.json"
         if not path.exists():
             continue
-        try:
-            part = json.loads(path.read_text(encoding="utf-8"))
-        except ValueError as exc:
-            raise BriefError(f"results/{stem}.json: not valid JSON ({exc})") from None
+        part = read_json(path, f"results/{stem}.json")
         if not isinstance(part, dict):
             raise BriefError(f"results/{stem}.json: expected an object, got {type(part).__name__}")
         for top, value in part.items():
@@ -555,17 +553,12 @@ def default_params_path(root: Path | None = None) -> Path:
 
 
 def run_brief(
-    params_path: str | Path | None = None,
-    overrides: Sequence[str] = (),
-    *,
-    force: bool = False,
-    progress: Progress = _quiet,
-    settings: Settings | None = None,
+    params_path: str | Path | None = None, overrides: Sequence[str] = (), **options: Any
 ) -> Path:
-    """Compute a brief into ``_build/<brief>/`` (contract API); returns that folder."""
-    return build_brief(
-        params_path, overrides, force=force, progress=progress, settings=settings
-    ).path
+    """Compute a brief into ``_build/<brief>/`` (contract API); returns that folder.
+
+    ``options`` are :func:`build_brief`'s (``force``, ``progress``, ``settings``, ``nb_dir``)."""
+    return build_brief(params_path, overrides, **options).path
 
 
 def build_brief(

@@ -29,6 +29,14 @@ def data_checksums(root: Path) -> dict[str, str]:
     return out
 
 
+def read_json(path: Path, name: str) -> Any:
+    """The JSON document in ``path``; not valid JSON: a BriefError naming the file ``name``."""
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except ValueError as exc:
+        raise BriefError(f"{name}: not valid JSON ({exc})") from None
+
+
 def check_not_empty(data_dir: Path, files: Mapping[str, str]) -> None:
     """A curated CSV with nothing in it (not even a header line) is one error naming it, before
     any notebook runs (pandas would raise EmptyDataError without the file's name)."""
@@ -54,10 +62,7 @@ def verify_datapackage(data_dir: Path) -> None:
     package = data_dir / "datapackage.json"
     if not package.is_file():
         return
-    try:
-        meta = json.loads(package.read_text(encoding="utf-8"))
-    except ValueError as exc:
-        raise BriefError(f"data/datapackage.json: not valid JSON ({exc})") from None
+    meta = read_json(package, "data/datapackage.json")
     from analysis.data.load import resources
 
     for res in resources(meta):

@@ -3,7 +3,8 @@
 Each builder takes tidy DataFrames from :mod:`analysis.compute.power`,
 :mod:`analysis.compute.projection` or :mod:`analysis.compute.sensitivity` and returns a finished
 Altair chart (title, axis titles with units, a source line underneath, colour-blind-safe colours
-from :mod:`analysis.compute.charts.theme`).
+from :mod:`analysis.compute.charts.theme`), built from the layers of
+:mod:`analysis.compute.charts.layers`.
 """
 
 from __future__ import annotations
@@ -14,33 +15,23 @@ import altair as alt
 import pandas as pd
 
 from analysis.compute.charts import theme
+from analysis.compute.charts.layers import YEAR_X, lines, panel, share_axis, trend, year_rules
 from analysis.compute.projection import Projection
 from analysis.formats import percent, phrase
 
 RATIO_AXIS = "Coalition ÷ benchmark (1 = parity)"
-LEGEND = alt.Legend(columns=2, labelLimit=360, symbolStrokeWidth=2.5)
-YEAR_X = alt.X(
-    "year:Q", title="Year", axis=alt.Axis(format="d"), scale=alt.Scale(zero=False, nice=False)
-)
+ZERO = alt.Scale(zero=True)
 
 
-def _parity_rule() -> alt.Chart:
-    return (
+def _guides(article_horizon: int) -> list[alt.TopLevelMixin]:
+    """The dashed parity line and the rule at the article's last year."""
+    parity = (
         alt.Chart(pd.DataFrame({"y": [1.0]}))
         .mark_rule(color=theme.NEUTRAL, strokeDash=[4, 3], strokeWidth=1.5)
         .encode(y="y:Q")
     )
-
-
-def _year_marker(year: int, text: str) -> alt.LayerChart:
-    d = pd.DataFrame({"year": [year], "text": [text]})
-    rule = alt.Chart(d).mark_rule(color=theme.NEUTRAL, strokeWidth=1).encode(x="year:Q")
-    label = (
-        alt.Chart(d)
-        .mark_text(align="left", dx=4, baseline="bottom", fontSize=10, color=theme.NEUTRAL)
-        .encode(x="year:Q", y=alt.value(theme.HEIGHT - 4), text="text:N")
-    )
-    return rule + label
+    text = f"article: through {article_horizon}"
+    return [parity, year_rules([article_horizon], [text], top=False)]
 
 
 def ratio_chart(
@@ -53,28 +44,11 @@ def ratio_chart(
 ) -> alt.VConcatChart:
     """Coalition/benchmark ratio per measure over time (columns: year, label, ratio)."""
     d = ratios[["year", "label", "ratio"]].dropna()
-    lines = (
-        alt.Chart(d)
-        .mark_line(point=alt.OverlayMarkDef(size=18))
-        .encode(
-            x=YEAR_X,
-            y=alt.Y("ratio:Q", title=RATIO_AXIS, scale=alt.Scale(zero=True)),
-            color=alt.Color(
-                "label:N", title="Measure", scale=alt.Scale(range=theme.PALETTE), legend=LEGEND
-            ),
-            strokeDash=alt.StrokeDash("label:N", title="Measure", legend=LEGEND),
-            tooltip=[
-                alt.Tooltip("label:N", title="Measure"),
-                alt.Tooltip("year:Q", title="Year", format="d"),
-                alt.Tooltip("ratio:Q", title="Ratio", format=".2f"),
-            ],
-        )
+    by_measure = lines(
+        d, "ratio", RATIO_AXIS, "label", "Measure", ".2f", tip="Ratio", point=18, scale=ZERO
     )
-    chart = alt.layer(
-        _parity_rule(), _year_marker(article_horizon, f"article: through {article_horizon}"), lines
-    ).properties(width=theme.WIDTH, height=theme.HEIGHT)
     return theme.finish(
-        chart,
+        panel(alt.layer(*_guides(article_horizon), by_measure)),
         title=f"{coalition_label} relative to {benchmark_label}, by measure of power",
         subtitle="Coalition total ÷ benchmark total; above 1 the coalition is larger",
         source=source,
@@ -112,43 +86,18 @@ def fan_chart(
         .mark_area(opacity=0.4, color=theme.COALITION)
         .encode(x=x, y="p25:Q", y2="p75:Q")
     )
-    median = (
-        alt.Chart(fan)
-        .mark_line(color=theme.COALITION, strokeDash=[6, 3])
-        .encode(
-            x=x,
-            y="p50:Q",
-            tooltip=[
-                alt.Tooltip("year:Q", format="d", title="Year"),
-                alt.Tooltip("p50:Q", format=".2f", title="Median"),
-                alt.Tooltip("p05:Q", format=".2f", title="5th percentile"),
-                alt.Tooltip("p95:Q", format=".2f", title="95th percentile"),
-                alt.Tooltip("prob_exceed_by:Q", format=".0%", title="P(exceeded by year)"),
-            ],
-        )
+    quantiles = [
+        alt.Tooltip("p50:Q", format=".2f", title="Median"),
+        alt.Tooltip("p05:Q", format=".2f", title="5th percentile"),
+        alt.Tooltip("p95:Q", format=".2f", title="95th percentile"),
+        alt.Tooltip("prob_exceed_by:Q", format=".0%", title="P(exceeded by year)"),
+    ]
+    median = trend(fan, "p50:Q", theme.COALITION, quantiles, strokeDash=[6, 3])
+    observed = trend(
+        hist, "ratio:Q", theme.BENCHMARK, [alt.Tooltip("ratio:Q", format=".2f", title="Observed")]
     )
-    observed = (
-        alt.Chart(history[["year", "ratio"]].dropna())
-        .mark_line(color=theme.BENCHMARK)
-        .encode(
-            x=x,
-            y="ratio:Q",
-            tooltip=[
-                alt.Tooltip("year:Q", format="d", title="Year"),
-                alt.Tooltip("ratio:Q", format=".2f", title="Observed"),
-            ],
-        )
-    )
-    chart = alt.layer(
-        outer,
-        inner,
-        _parity_rule(),
-        _year_marker(article_horizon, f"article: through {article_horizon}"),
-        observed,
-        median,
-    ).properties(width=theme.WIDTH, height=theme.HEIGHT)
     return theme.finish(
-        chart,
+        panel(alt.layer(outer, inner, *_guides(article_horizon), observed, median)),
         title=f"{measure_label}: {coalition_label} ÷ {benchmark_label}, observed and projected",
         subtitle="Blue: observed. Dashed: median projection; bands: 50 % and 90 % of simulations",
         source=source,
@@ -271,9 +220,8 @@ def tornado_chart(
     base_rule = (
         alt.Chart(d).mark_tick(color="#000000", thickness=2, size=20).encode(y=y, x="base:Q")
     )
-    chart = alt.layer(bars, base_rule).properties(width=theme.WIDTH, height=28 * len(order) + 20)
     return theme.finish(
-        chart,
+        panel(alt.layer(bars, base_rule), 28 * len(order) + 20),
         title=f"What moves the crossover year most ({measure_label})",
         subtitle=f"Black tick: this brief's assumptions; bars at {fill} mean no crossover by "
         f"{search_horizon}",
@@ -285,31 +233,20 @@ def probability_chart(
     prob: pd.DataFrame, *, coalition_label: str, benchmark_label: str, source: str
 ) -> alt.VConcatChart:
     """Probability the coalition has exceeded the benchmark by each year, one line per measure."""
-    lines = (
-        alt.Chart(prob)
-        .mark_line(point=alt.OverlayMarkDef(size=18))
-        .encode(
-            x=YEAR_X,
-            y=alt.Y(
-                "prob_exceed_by:Q",
-                title="Probability (share of simulations)",
-                scale=alt.Scale(domain=[0, 1]),
-                axis=alt.Axis(format="%"),
-            ),
-            color=alt.Color(
-                "label:N", title="Measure", scale=alt.Scale(range=theme.PALETTE), legend=LEGEND
-            ),
-            strokeDash=alt.StrokeDash("label:N", title="Measure", legend=LEGEND),
-            tooltip=[
-                alt.Tooltip("label:N", title="Measure"),
-                alt.Tooltip("year:Q", format="d", title="Year"),
-                alt.Tooltip("prob_exceed_by:Q", format=".1%", title="P(exceeded by year)"),
-            ],
-        )
-        .properties(width=theme.WIDTH, height=theme.HEIGHT)
+    title = "Probability (share of simulations)"
+    by_measure = lines(
+        prob,
+        "prob_exceed_by",
+        title,
+        "label",
+        "Measure",
+        ".1%",
+        tip="P(exceeded by year)",
+        point=18,
+        **share_axis(),
     )
     return theme.finish(
-        lines,
+        panel(by_measure),
         title=f"Probability that {coalition_label} has exceeded {benchmark_label}, by year",
         subtitle="Share of simulated paths above parity in at least one year up to the year shown",
         source=source,

@@ -2,7 +2,8 @@
 
 Each builder takes a tidy frame from the :mod:`analysis.compute` modules and returns an Altair
 chart (title, axis titles with units, a source line underneath, colour-blind-safe colours from
-:mod:`analysis.compute.charts.theme`), in the style of :mod:`analysis.compute.charts.power`.
+:mod:`analysis.compute.charts.theme`), from the layers it shares with
+:mod:`analysis.compute.charts.power` (:mod:`analysis.compute.charts.layers`).
 """
 
 from __future__ import annotations
@@ -13,47 +14,26 @@ import altair as alt
 import pandas as pd
 
 from analysis.compute.charts import theme
-from analysis.compute.charts.power import LEGEND, YEAR_X
+from analysis.compute.charts.layers import (
+    YEAR_TIP,
+    YEAR_X,
+    color,
+    lines,
+    panel,
+    share_axis,
+    stacked,
+    trend,
+    year_rules,
+)
 
 ILLUSTRATION = "illustration, not forecast"
 
 
-def _breaks(break_years: Sequence[int], label: str = "break") -> alt.LayerChart:
-    d = pd.DataFrame({"year": [int(y) for y in break_years]})
-    d["text"] = [f"{label} {y}" for y in d["year"]]
-    rule = (
-        alt.Chart(d)
-        .mark_rule(color=theme.NEUTRAL, strokeDash=[4, 3], strokeWidth=1)
-        .encode(x="year:Q")
-    )
-    text = (
-        alt.Chart(d)
-        .mark_text(align="left", dx=4, baseline="top", fontSize=10, color=theme.NEUTRAL)
-        .encode(x="year:Q", y=alt.value(4), text="text:N")
-    )
-    return rule + text
-
-
-def _color(field: str, title: str) -> alt.Color:
-    return alt.Color(f"{field}:N", title=title, scale=alt.Scale(range=theme.PALETTE), legend=LEGEND)
-
-
-def _lines(d: pd.DataFrame, y: str, y_title: str, series: str, series_title: str, fmt: str):
-    return (
-        alt.Chart(d)
-        .mark_line(point=alt.OverlayMarkDef(size=16))
-        .encode(
-            x=YEAR_X,
-            y=alt.Y(f"{y}:Q", title=y_title),
-            color=_color(series, series_title),
-            strokeDash=alt.StrokeDash(f"{series}:N", title=series_title, legend=LEGEND),
-            tooltip=[
-                alt.Tooltip(f"{series}:N", title=series_title),
-                alt.Tooltip("year:Q", title="Year", format="d"),
-                alt.Tooltip(f"{y}:Q", title=y_title, format=fmt),
-            ],
-        )
-    )
+def _with_breaks(chart: alt.Chart, break_years: Sequence[int]) -> alt.LayerChart:
+    """``chart`` with a dashed rule at each of the brief's break years, labelled on top."""
+    years = [int(y) for y in break_years]
+    breaks = year_rules(years, [f"break {y}" for y in years], top=True, dash=[4, 3])
+    return alt.layer(breaks, chart)
 
 
 def alignment_chart(
@@ -67,12 +47,9 @@ def alignment_chart(
     """C2: mean ideal-point distance within the coalition and to the benchmark (series, year,
     distance)."""
     d = distances[["series", "year", "distance"]].dropna()
-    chart = alt.layer(
-        _breaks(break_years),
-        _lines(d, "distance", "Mean ideal-point distance (index)", "series", "Distance", ".2f"),
-    ).properties(width=theme.WIDTH, height=theme.HEIGHT)
+    chart = lines(d, "distance", "Mean ideal-point distance (index)", "series", "Distance", ".2f")
     return theme.finish(
-        chart,
+        panel(_with_breaks(chart, break_years)),
         title=f"UN voting: {coalition_label} and distance to {benchmark_label}",
         subtitle="Mean absolute gap between UNGA ideal points; lower means more similar votes",
         source=source,
@@ -82,17 +59,10 @@ def alignment_chart(
 def agreement_chart(agreement: pd.DataFrame, *, source: str) -> alt.VConcatChart:
     """C2: share of UN roll calls on which the two voted alike (pair, year, agreement)."""
     d = agreement[["pair", "year", "agreement"]].dropna()
-    chart = _lines(d, "agreement", "Voting agreement (share of votes)", "pair", "Pair", ".0%")
-    chart = chart.encode(
-        y=alt.Y(
-            "agreement:Q",
-            title="Voting agreement (share of votes)",
-            axis=alt.Axis(format="%"),
-            scale=alt.Scale(domain=[0, 1]),
-        )
-    ).properties(width=theme.WIDTH, height=theme.HEIGHT)
+    title = "Voting agreement (share of votes)"
+    chart = lines(d, "agreement", title, "pair", "Pair", ".0%", **share_axis())
     return theme.finish(
-        chart,
+        panel(chart),
         title="UN General Assembly roll calls: how often pairs voted alike",
         subtitle="Share of roll calls both voted on with the same vote (yes, no or abstain)",
         source=source,
@@ -135,15 +105,14 @@ def timeline_chart(phases: pd.DataFrame, events: pd.DataFrame, *, source: str) -
             y=alt.Y("category:N", title="Event type"),
             shape=alt.Shape("category:N", title="Event type", legend=None),
             tooltip=[
-                alt.Tooltip("year:Q", title="Year", format="d"),
+                YEAR_TIP,
                 alt.Tooltip("category:N", title="Type"),
                 alt.Tooltip("event:N", title="Event"),
             ],
         )
     )
-    chart = alt.layer(bands, points).properties(width=theme.WIDTH, height=theme.HEIGHT)
     return theme.finish(
-        chart,
+        panel(alt.layer(bands, points)),
         title="China–Russia relations: the report's phases and key events",
         subtitle="Calculation (to 2002), cooperation (2003–2011), collaboration (from 2012)",
         source=source,
@@ -155,12 +124,9 @@ def trade_chart(
 ) -> alt.VConcatChart:
     """C3/C6: Russia's trade by partner group (partner, year, value in US$ bn), breaks marked."""
     d = trade[["partner", "year", "value"]].dropna()
-    chart = alt.layer(
-        _breaks(break_years),
-        _lines(d, "value", "Trade, exports + imports (US$ bn, current)", "partner", "With", ",.1f"),
-    ).properties(width=theme.WIDTH, height=theme.HEIGHT)
+    axis = "Trade, exports + imports (US$ bn, current)"
     return theme.finish(
-        chart,
+        panel(_with_breaks(lines(d, "value", axis, "partner", "With", ",.1f"), break_years)),
         title="Russia's trade with China and with the West",
         subtitle="Russia-reported exports plus imports; dashed lines mark the brief's break years",
         source=source,
@@ -176,33 +142,18 @@ def arms_chart(flow: pd.DataFrame, share: pd.DataFrame, *, source: str) -> alt.V
         .encode(
             x=YEAR_X,
             y=alt.Y("value:Q", title="Delivered TIV (millions, approximation)"),
-            tooltip=[
-                alt.Tooltip("year:Q", title="Year", format="d"),
-                alt.Tooltip("value:Q", title="TIV (m)", format=",.0f"),
-            ],
+            tooltip=[YEAR_TIP, alt.Tooltip("value:Q", title="TIV (m)", format=",.0f")],
         )
-        .properties(width=theme.WIDTH, height=theme.HEIGHT // 2)
     )
-    bottom = (
-        alt.Chart(share[["year", "share"]].dropna())
-        .mark_line(point=True, color=theme.BENCHMARK)
-        .encode(
-            x=YEAR_X,
-            y=alt.Y(
-                "share:Q",
-                title="Share of China's arms imports",
-                axis=alt.Axis(format="%"),
-                scale=alt.Scale(domain=[0, 1]),
-            ),
-            tooltip=[
-                alt.Tooltip("year:Q", title="Year", format="d"),
-                alt.Tooltip("share:Q", title="Share", format=".0%"),
-            ],
-        )
-        .properties(width=theme.WIDTH, height=theme.HEIGHT // 2)
+    bottom = trend(
+        share[["year", "share"]].dropna(),
+        alt.Y("share:Q", title="Share of China's arms imports", **share_axis()),
+        theme.BENCHMARK,
+        [alt.Tooltip("share:Q", title="Share", format=".0%")],
+        point=True,
     )
     return theme.finish(
-        alt.vconcat(top, bottom),
+        stacked(top, bottom),
         title="Russian arms deliveries to China",
         subtitle="SIPRI TIV; per-year values spread deal totals over delivery years "
         "(an approximation)",
@@ -227,10 +178,9 @@ def systems_chart(systems: pd.DataFrame, *, source: str) -> alt.VConcatChart:
                 alt.Tooltip("tiv_delivered:Q", title="Delivered TIV (m)", format=",.0f"),
             ],
         )
-        .properties(width=theme.WIDTH, height=theme.HEIGHT)
     )
     return theme.finish(
-        chart,
+        panel(chart),
         title="Named high-end Russian systems ordered by China",
         subtitle="Each circle is a SIPRI register deal, sized by the TIV delivered",
         source=source,
@@ -245,36 +195,32 @@ def exercises_chart(
     in both."""
     years = sorted({int(y) for y in [*counts["year"], *complexity["year"]]})
     year_x = alt.X("year:O", title="Year", scale=alt.Scale(domain=years))
+    year_tip = alt.Tooltip("year:O", title="Year")
     top = (
         alt.Chart(counts[["year", by, "count"]])
         .mark_bar()
         .encode(
             x=year_x,
             y=alt.Y("count:Q", title="Exercises (count)", axis=alt.Axis(tickMinStep=1)),
-            color=_color(by, by.capitalize()),
+            color=color(by, by.capitalize()),
             tooltip=[
-                alt.Tooltip("year:O", title="Year"),
+                year_tip,
                 alt.Tooltip(f"{by}:N", title=by.capitalize()),
                 alt.Tooltip("count:Q", title="Count"),
             ],
         )
-        .properties(width=theme.WIDTH, height=theme.HEIGHT // 2)
     )
-    bottom = (
-        alt.Chart(complexity[["year", "mean"]].dropna())
-        .mark_line(point=True, color=theme.COALITION)
-        .encode(
-            x=year_x,
-            y=alt.Y("mean:Q", title="Mean complexity (points)"),
-            tooltip=[
-                alt.Tooltip("year:O", title="Year"),
-                alt.Tooltip("mean:Q", title="Mean complexity", format=".1f"),
-            ],
-        )
-        .properties(width=theme.WIDTH, height=theme.HEIGHT // 2)
+    bottom = trend(
+        complexity[["year", "mean"]].dropna(),
+        alt.Y("mean:Q", title="Mean complexity (points)"),
+        theme.COALITION,
+        [alt.Tooltip("mean:Q", title="Mean complexity", format=".1f")],
+        x=year_x,
+        year=year_tip,
+        point=True,
     )
     return theme.finish(
-        alt.vconcat(top, bottom),
+        stacked(top, bottom),
         title=f"China–Russia joint exercises per year, by {by}, and their complexity",
         subtitle="Complexity: domains + bilateral + held in China or Russia + strategic element",
         source=source,
@@ -284,19 +230,9 @@ def exercises_chart(
 def scenario_chart(projection: pd.DataFrame, *, source: str) -> alt.VConcatChart:
     """C6: China's share of Russia's trade with China and the West (year, scenario, dependence)."""
     d = projection[["year", "scenario", "dependence"]].dropna()
-    chart = _lines(
-        d, "dependence", "China's share of the trade", "scenario", "Scenario", ".0%"
-    ).encode(
-        y=alt.Y(
-            "dependence:Q",
-            title="China's share of the trade",
-            axis=alt.Axis(format="%"),
-            scale=alt.Scale(domain=[0, 1]),
-        )
-    )
-    chart = chart.properties(width=theme.WIDTH, height=theme.HEIGHT)
+    title = "China's share of the trade"
     return theme.finish(
-        chart,
+        panel(lines(d, "dependence", title, "scenario", "Scenario", ".0%", **share_axis())),
         title=f"Sanctions relief what-if ({ILLUSTRATION})",
         subtitle="China ÷ (China + West) in Russia's trade: observed, then a baseline and a "
         "relief scenario",
@@ -307,11 +243,8 @@ def scenario_chart(projection: pd.DataFrame, *, source: str) -> alt.VConcatChart
 def recipients_chart(recipients: pd.DataFrame, *, source: str) -> alt.VConcatChart:
     """C7: number of states receiving arms by supplier and year (supplier, year, recipients)."""
     d = recipients[["supplier", "year", "recipients"]].dropna()
-    chart = _lines(
-        d, "recipients", "Recipient states (count)", "supplier", "Supplier", "d"
-    ).properties(width=theme.WIDTH, height=theme.HEIGHT)
     return theme.finish(
-        chart,
+        panel(lines(d, "recipients", "Recipient states (count)", "supplier", "Supplier", "d")),
         title="How many states receive Chinese and Russian arms each year",
         subtitle="States with deliveries in the year (SIPRI register, spread over delivery years)",
         source=source,
@@ -321,13 +254,9 @@ def recipients_chart(recipients: pd.DataFrame, *, source: str) -> alt.VConcatCha
 def limits_chart(limits: pd.DataFrame, *, source: str) -> alt.VConcatChart:
     """C8: the limits of the relationship as shares by year (series, year, value)."""
     d = limits[["series", "year", "value"]].dropna()
-    chart = (
-        _lines(d, "value", "Share", "series", "Measure", ".0%")
-        .encode(y=alt.Y("value:Q", title="Share", axis=alt.Axis(format="%")))
-        .properties(width=theme.WIDTH, height=theme.HEIGHT)
-    )
+    share = alt.Axis(format="%")
     return theme.finish(
-        chart,
+        panel(lines(d, "value", "Share", "series", "Measure", ".0%", axis=share)),
         title="Limits: votes apart, China's reliance on Russian arms, unequal trade",
         subtitle="Each line a share, by year; data end in different years",
         source=source,
