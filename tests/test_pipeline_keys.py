@@ -155,3 +155,23 @@ def test_editing_the_publish_layer_changes_no_notebooks_code_key(tmp_path):
     power = pkg / "compute" / "power.py"
     power.write_text(power.read_text(encoding="utf-8") + "\n# edited\n", encoding="utf-8")
     assert keys.notebook_code(pkg, nb) != before
+
+
+def test_a_data_sources_metadata_file_is_part_of_the_code_that_reads_it(tmp_path):
+    import shutil
+
+    from analysis import paths
+
+    pkg = tmp_path / "analysis"
+    shutil.copytree(paths.PACKAGE_DIR, pkg, ignore=shutil.ignore_patterns("__pycache__"))
+    # the loader labels each indicator from its source's metadata (labels, units)
+    nb = {"cells": [{"cell_type": "code", "source": "from analysis.data import load"}]}
+    files = {
+        p.relative_to(pkg).as_posix() for p in keys.imported_files(pkg, [nb["cells"][0]["source"]])
+    }
+    assert "data/sources/imf_weo.meta.yml" in files
+    before, version = keys.notebook_code(pkg, nb), keys.code_version(pkg)
+    meta = pkg / "data" / "sources" / "imf_weo.meta.yml"
+    meta.write_text(meta.read_text(encoding="utf-8").replace("Population", "People"), "utf-8")
+    assert keys.notebook_code(pkg, nb) != before
+    assert keys.code_version(pkg) != version

@@ -5,7 +5,9 @@ A notebook re-runs only when one of four components changes:
 - ``notebook``: its source cells (type, source, tags), not its outputs;
 - ``parameters``: the values it receives (only the names its ``parameters`` cell defines);
 - ``data``: the SHA-256 of the curated files it reads (``metadata.brief.reads``; all when absent);
-- ``code``: the analysis library's code (``analysis/**/*.py`` minus the pipeline and notebooks).
+- ``code``: the analysis library's code (``analysis/**/*.py`` minus the pipeline and notebooks,
+  with each module's metadata beside it, ``<module>.meta.yml``: a data source's labels and units
+  reach the notebooks through its module).
 
 Every function here is pure or reads only the files it is given.
 """
@@ -150,15 +152,26 @@ def select_data(
     return dict(sorted(chosen.items()))
 
 
+META_SUFFIX = ".meta.yml"  # a module's metadata, beside it (analysis/data/sources/<id>.meta.yml)
+
+
+def with_metadata(files: Iterable[Path]) -> list[Path]:
+    """``files`` and the metadata file beside each module that has one."""
+    out = set(files)
+    out |= {m for f in out if (m := f.with_name(f.stem + META_SUFFIX)).is_file()}
+    return sorted(out)
+
+
 def code_files(package_dir: Path) -> list[Path]:
-    """The analysis library's source files: every ``*.py`` except the pipeline and notebooks."""
+    """The analysis library's source files: every ``*.py`` except the pipeline and notebooks,
+    with their metadata files."""
     out = []
     for path in sorted(package_dir.rglob("*.py")):
         rel = path.relative_to(package_dir).parts
         if rel[0] in ("pipeline", "notebooks") or "__pycache__" in rel:
             continue
         out.append(path)
-    return out
+    return with_metadata(out)
 
 
 def _hash_files(package_dir: Path, files: Iterable[Path]) -> str:
@@ -220,7 +233,8 @@ DISCOVERED = {"analysis.compute.claims": "c*.py"}
 
 def imported_files(package_dir: Path, sources: Iterable[str]) -> list[Path]:
     """Every library file the code in ``sources`` reaches through imports (transitively), with
-    the ``__init__`` of every package on the way; the pipeline's own files excluded."""
+    the ``__init__`` of every package on the way and each module's metadata file; the
+    pipeline's own files excluded."""
     package = package_dir.name
     seen: dict[str, Path] = {}
     todo: set[str] = set()
@@ -245,7 +259,9 @@ def imported_files(package_dir: Path, sources: Iterable[str]) -> list[Path]:
             todo |= {f"{module}.{f.stem}" for f in path.parent.glob(DISCOVERED[module])}
         current = module if path.name == "__init__.py" else module.rsplit(".", 1)[0] + ".x"
         todo |= _imports_of_text(path.read_text(encoding="utf-8"), package, current)
-    return sorted(p for p in seen.values() if p.relative_to(package_dir).parts[0] != "pipeline")
+    return with_metadata(
+        p for p in seen.values() if p.relative_to(package_dir).parts[0] != "pipeline"
+    )
 
 
 def notebook_code(package_dir: Path, nb: Mapping[str, Any]) -> str:

@@ -25,7 +25,7 @@ import pandas as pd
 
 from analysis.compute.claims.base import at_least, claim, combine, ev, more_than, outcome, part, pct
 from analysis.compute.claims.rules import Frozen, Vary, choices_of, rule, spec_rules
-from analysis.compute.frames import mean_between, num
+from analysis.compute.frames import ends_by, mean_between, num
 from analysis.results import Claim
 
 ID = "C8"
@@ -277,13 +277,10 @@ def headline(result: Claim) -> str:
 
 
 def alt_text(limits: pd.DataFrame) -> str:
-    bits = []
-    for series, g in limits.groupby("series", sort=True):
-        g = g.sort_values("year")
-        bits.append(
-            f"{series}: {g['value'].iloc[0]:.0%} in {int(g['year'].iloc[0])}, "
-            f"{g['value'].iloc[-1]:.0%} in {int(g['year'].iloc[-1])}"
-        )
+    bits = [
+        f"{series}: {a['value']:.0%} in {int(a['year'])}, {b['value']:.0%} in {int(b['year'])}"
+        for series, a, b in ends_by(limits, "series")
+    ]
     return "Line chart of four shares by year. " + "; ".join(bits) + "."
 
 
