@@ -79,7 +79,7 @@ def test_bad_dummy_and_bad_year_are_errors(tmp_path):
 def test_missing_column_is_one_error(tmp_path):
     path = write(tmp_path)
     path.write_text(path.read_text(encoding="utf-8-sig").replace("success", "outcome"))
-    with pytest.raises(BriefError, match=r"column\(s\) \['success'\] missing"):
+    with pytest.raises(BriefError, match=r"missing column\(s\) \['success'\]"):
         gsdb.read_gsdb(path)
 
 

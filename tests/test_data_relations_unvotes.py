@@ -100,7 +100,7 @@ def test_two_names_one_code_same_roll_call_is_an_error():
 
 
 def test_missing_column_is_one_error():
-    with pytest.raises(BriefError, match=r"column\(s\) \['vote'\] missing"):
+    with pytest.raises(BriefError, match=r"missing column\(s\) \['vote'\]"):
         result(VOTES.drop(columns="vote"))
 
 

@@ -66,7 +66,7 @@ def test_two_ccodes_one_code_one_year_is_an_error():
 
 
 def test_missing_column_is_an_error():
-    with pytest.raises(BriefError, match=r"column\(s\) \['idealpointfp'\] missing"):
+    with pytest.raises(BriefError, match=r"missing column\(s\) \['idealpointfp'\]"):
         voeten.to_indicators(frame(RAW_ROWS).drop(columns="idealpointfp"), RULES)
 
 

@@ -119,20 +119,13 @@ def read_csv_text(path: Path, what: str, where: str | None = None, **options) ->
 
 
 def require_columns(
-    df: pd.DataFrame,
-    need: Sequence[str],
-    where: str,
-    expected: str | None = None,
-    *,
-    noun_first: bool = False,
+    df: pd.DataFrame, need: Sequence[str], where: str, expected: str | None = None
 ) -> None:
-    """``BriefError`` unless ``df`` has every column of ``need``: ``missing column(s) [...]``
-    (``column(s) [...] missing`` with ``noun_first``); ``expected`` words what was (default
-    ``need``)."""
+    """``BriefError`` unless ``df`` has every column of ``need``: ``missing column(s) [...]``;
+    ``expected`` words what was (default ``need``)."""
     missing = [c for c in need if c not in df.columns]
     if missing:
-        said = f"column(s) {missing} missing" if noun_first else f"missing column(s) {missing}"
-        raise BriefError(f"{where}: {said}; expected {expected or list(need)}")
+        raise BriefError(f"{where}: missing column(s) {missing}; expected {expected or list(need)}")
 
 
 def read_rda(path: Path, what: str = "R data file", name: str | None = None) -> pd.DataFrame:

@@ -77,7 +77,7 @@ def read_aliases(alias_file: Path = ALIAS_FILE) -> dict[str, str]:
 def read_gsdb(path: Path) -> pd.DataFrame:
     """The raw file as strings (its byte-order mark dropped), with the columns checked."""
     df = common.read_csv_text(path, "GSDB", encoding="utf-8-sig")
-    common.require_columns(df, RAW_COLUMNS, path.name, noun_first=True)
+    common.require_columns(df, RAW_COLUMNS, path.name)
     return df
 
 

@@ -54,7 +54,7 @@ def tidy_votes(votes: pd.DataFrame, calls: pd.DataFrame, rules: pd.DataFrame) ->
         (votes, ["rcid", "country", "vote"], VOTES_FILE),
         (calls, ["rcid", "date"], CALLS_FILE),
     ):
-        common.require_columns(df, cols, where, noun_first=True)
+        common.require_columns(df, cols, where)
     dates = pd.to_datetime(calls["date"].astype(str), errors="coerce")
     if dates.isna().any():
         raise BriefError(

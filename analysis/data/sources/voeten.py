@@ -59,7 +59,7 @@ def read_dta(path: Path) -> pd.DataFrame:
 
 def to_indicators(df: pd.DataFrame, rules: pd.DataFrame, where: str = DTA_FILE) -> pd.DataFrame:
     """Raw ``ccode, iso3c, year, idealpointfp`` rows -> ``unga_idealpoint`` indicator rows."""
-    common.require_columns(df, COLUMNS, where, noun_first=True)
+    common.require_columns(df, COLUMNS, where)
     df = df[COLUMNS].copy()
     df["ccode"] = df["ccode"].astype(int)
     df["year"] = df["year"].astype(int)
