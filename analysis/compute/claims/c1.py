@@ -24,7 +24,7 @@ Parts, each decided on the headline measure's ratio (``rules.c1`` holds every th
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any, Literal
 
 import pandas as pd
@@ -482,19 +482,15 @@ def _projection(inputs: dict[str, Any], params: Any, measure: str, method: str, 
 
     key = (measure, method, window)
     if key not in inputs["projections"]:
-        growth = {**params.growth_scenario.model_dump(), "method": method, "window": window}
-        inputs["projections"][key] = projection.project_measure(
-            inputs["ind"],
+        brief = projection.Scenario.of(inputs["ind"], params)
+        scenario = replace(brief, growth={**brief.growth, "method": method, "window": window})
+        inputs["projections"][key] = projection.project(
+            scenario,
             measure,
-            coalition=params.coalition,
-            benchmark=params.benchmark,
-            horizon=inputs["horizon"],
-            growth=growth,
+            inputs["horizon"],
             draws=params.mc_draws,
             seed=params.seed,
             weights=params.composite_weights,
-            milex_prices=params.milex_prices,
-            missing=params.missing,
         )
     return inputs["projections"][key]
 
