@@ -13,8 +13,6 @@ import argparse
 import contextlib
 import io
 import os
-import shutil
-import subprocess
 import sys
 import tempfile
 import time
@@ -24,17 +22,13 @@ REPO = Path(__file__).resolve().parents[1]
 
 
 def copy_project(dest: Path, briefs: list[str] | None) -> Path:
-    files = subprocess.run(
-        ["git", "ls-files", "--cached", "--others", "--exclude-standard"],
-        cwd=REPO,
-        capture_output=True,
-        text=True,
-        check=True,
-    ).stdout.split("\n")
-    for f in files:
-        if f and (REPO / f).is_file():
-            (dest / f).parent.mkdir(parents=True, exist_ok=True)
-            shutil.copy2(REPO / f, dest / f)
+    """A fresh clone's files copied to ``dest`` (as the real-render tests make it), keeping only
+    the ``briefs`` of params/ when given."""
+    if str(REPO) not in sys.path:
+        sys.path.insert(0, str(REPO))  # run as a script: benchmarks/ is on the path, not the root
+    from tests.clone import fresh_copy
+
+    fresh_copy(dest)
     if briefs:
         for p in (dest / "params").glob("*.yml"):
             if p.stem not in briefs:
