@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import functools
 import http.server
-import threading
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
@@ -17,6 +16,7 @@ from typing import Any
 import pytest
 
 from tests.conftest import require_tool
+from tests.local_server import local_http_server
 
 CHROMIUM_ARGS = [
     "--headless",
@@ -40,15 +40,8 @@ class _QuietHandler(http.server.SimpleHTTPRequestHandler):
 def served(folder: Path) -> Iterator[str]:
     """``folder`` over HTTP on 127.0.0.1 (a free port); yields the base URL (ending in '/')."""
     handler = functools.partial(_QuietHandler, directory=str(folder))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}/"
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join(timeout=10)
+    with local_http_server(handler) as port:
+        yield f"http://127.0.0.1:{port}/"
 
 
 def on_pages(

@@ -13,6 +13,8 @@ from pathlib import Path
 import pytest
 from hypothesis import HealthCheck, settings
 
+from tests.clone import ROOT, fresh_copy
+
 # Property tests run on a loaded 2-core machine (and beside real renders): no per-example
 # deadline, which would fail a correct test on a slow example; the example counts stay fixed.
 settings.register_profile(
@@ -20,7 +22,6 @@ settings.register_profile(
 )
 settings.load_profile("brief")
 
-ROOT = Path(__file__).resolve().parents[1]
 RAW_DIR = (ROOT.parent / "shared" / "data" / "raw").resolve()
 
 
@@ -38,31 +39,8 @@ def root() -> Path:
 
 
 # --- the real render, shared by every test that needs one (tests/test_quarto_real.py, the axe
-# check in tests/test_conformance_accessibility.py): rendered once per session.
-
-GENERATED = ("_site", "_build", ".quarto", "report/_generated", "report/files")
-
-
-def project_files() -> list[str]:
-    """What a clone holds: tracked files plus new ones not ignored (a change under test)."""
-    out = subprocess.run(
-        ["git", "ls-files", "--cached", "--others", "--exclude-standard"],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        check=True,
-    ).stdout.split("\n")
-    return [f for f in out if f and (ROOT / f).is_file()]
-
-
-def fresh_copy(dest: Path) -> Path:
-    """What a user who just cloned the repository has, copied to ``dest`` (nothing generated)."""
-    for f in project_files():
-        (dest / f).parent.mkdir(parents=True, exist_ok=True)
-        shutil.copy2(ROOT / f, dest / f)
-    for name in GENERATED:
-        assert not (dest / name).exists(), name
-    return dest
+# check in tests/test_conformance_accessibility.py): rendered once per session, in a fresh copy
+# of the project (tests/clone.py).
 
 
 def quarto_render(

@@ -14,6 +14,17 @@ def frame(rows, flag=""):
     return df
 
 
+def panel(indicator, years, values):
+    """(iso3, year, indicator, value) rows for ``frame``: ``values`` maps iso3 to one value per
+    year of ``years``, None for a year the country has no row."""
+    return [
+        (iso3, year, indicator, v)
+        for iso3, row in values.items()
+        for year, v in zip(years, row, strict=True)
+        if v is not None
+    ]
+
+
 def growing(iso3, indicator, start, rate, years, flag=""):
     """A series growing by ``rate`` per year from ``start`` in the first year."""
     return frame([(iso3, y, indicator, start * (1 + rate) ** i) for i, y in enumerate(years)], flag)

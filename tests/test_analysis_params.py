@@ -14,23 +14,10 @@ from analysis.params import (
     load_params,
     notebook_parameters,
 )
+from tests.params_files import error_of, write
 
 PARAMS = Path(__file__).resolve().parents[1] / "params"
 ALTERNATIVES = sorted(PARAMS.glob("*.yml"))
-
-
-def write(tmp_path: Path, text: str, name: str = "x.yml") -> Path:
-    p = tmp_path / name
-    p.write_text(text, encoding="utf-8")
-    return p
-
-
-def error_of(path: Path, overrides=()) -> str:
-    with pytest.raises(BriefError) as exc:
-        load_params(path, overrides)
-    msg = str(exc.value)
-    assert "\n" not in msg
-    return msg
 
 
 @pytest.mark.parametrize("path", ALTERNATIVES, ids=lambda p: p.stem)

@@ -12,25 +12,15 @@ from hypothesis import strategies as st
 
 from analysis.compute import power
 from analysis.errors import BriefError
-from tests.test_analysis_fixtures import frame
+from tests.test_analysis_fixtures import frame, panel
 
 C, B = ["CHN", "RUS"], ["USA"]
 
 
 def milex_rows():
-    # CHN 10, 20, 30; RUS 5, 5, missing in 2002; USA 50, 50, 40
-    return frame(
-        [
-            ("CHN", 2000, "milex_const", 10.0),
-            ("CHN", 2001, "milex_const", 20.0),
-            ("CHN", 2002, "milex_const", 30.0),
-            ("RUS", 2000, "milex_const", 5.0),
-            ("RUS", 2001, "milex_const", 5.0),
-            ("USA", 2000, "milex_const", 50.0),
-            ("USA", 2001, "milex_const", 50.0),
-            ("USA", 2002, "milex_const", 40.0),
-        ]
-    )
+    # RUS has no row in 2002
+    values = {"CHN": [10.0, 20.0, 30.0], "RUS": [5.0, 5.0, None], "USA": [50.0, 50.0, 40.0]}
+    return frame(panel("milex_const", [2000, 2001, 2002], values))
 
 
 def test_group_totals_drop_year_records_why():
@@ -102,14 +92,8 @@ def nmc():
     # tpop:  A 2, B 2, (C missing)  (sum 4) -> .5 .5
     # CINC A = (.125+.5)/2 = .3125; B = (.375+.5)/2 = .4375; C = .5 (mean of available)
     return frame(
-        [
-            ("AAA", 2000, "nmc_milex", 1.0),
-            ("BBB", 2000, "nmc_milex", 3.0),
-            ("CCC", 2000, "nmc_milex", 4.0),
-            ("AAA", 2000, "nmc_tpop", 2.0),
-            ("BBB", 2000, "nmc_tpop", 2.0),
-            ("WLD", 2000, "nmc_tpop", 100.0),
-        ]
+        panel("nmc_milex", [2000], {"AAA": [1.0], "BBB": [3.0], "CCC": [4.0]})
+        + panel("nmc_tpop", [2000], {"AAA": [2.0], "BBB": [2.0], "WLD": [100.0]})
     )
 
 

@@ -153,15 +153,6 @@ BAD_EXERCISES = [
 ]
 
 
-@pytest.mark.parametrize(("change", "column", "expected"), BAD_EXERCISES)
-def test_each_bad_exercise_row_is_one_line_naming_file_line_and_column(change, column, expected):
-    with pytest.raises(BriefError) as e:
-        hand.validate("exercises", exercises(**change), KNOWN, "data/exercises.csv")
-    msg = str(e.value)
-    assert msg.startswith(f"data/exercises.csv: line 3, column {column!r}: found "), msg
-    assert expected in msg and "\n" not in msg
-
-
 BAD_EVENTS = [
     ({"date": "2001-13"}, "date", "YYYY-MM-DD, YYYY-MM or blank"),
     ({"date": "2002-07-16"}, "date", "in the row's year 2001"),
@@ -169,14 +160,19 @@ BAD_EVENTS = [
     ({"event": ""}, "event", "a one-sentence description"),
     ({"citation_url": "ftp://example.org"}, "citation_url", "http(s)://"),
 ]
+BAD_ROWS = [("exercises", *case) for case in BAD_EXERCISES] + [
+    ("events", *case) for case in BAD_EVENTS
+]
+ROWS = {"exercises": exercises, "events": events}  # two rows, the second changed by ``change``
 
 
-@pytest.mark.parametrize(("change", "column", "expected"), BAD_EVENTS)
-def test_each_bad_event_row_is_one_line(change, column, expected):
+@pytest.mark.parametrize(("table", "change", "column", "expected"), BAD_ROWS)
+def test_each_bad_row_is_one_line_naming_file_line_and_column(table, change, column, expected):
     with pytest.raises(BriefError) as e:
-        hand.validate("events", events(**change), KNOWN, "data/events.csv")
-    assert str(e.value).startswith(f"data/events.csv: line 3, column {column!r}: found ")
-    assert expected in str(e.value)
+        hand.validate(table, ROWS[table](**change), KNOWN, f"data/{table}.csv")
+    msg = str(e.value)
+    assert msg.startswith(f"data/{table}.csv: line 3, column {column!r}: found "), msg
+    assert expected in msg and "\n" not in msg
 
 
 def test_columns_must_be_exactly_the_contracts():

@@ -13,6 +13,7 @@ from analysis.data.sources import sipri_milex
 from analysis.errors import BriefError
 from tests.conftest import RAW_DIR
 from tests.fakes import FakeMapper
+from tests.macro_checks import assert_sorted_and_deterministic, get, raises_one_line
 from tests.test_data_macro_sources import units_match
 
 BLUE = Font(color="FF0000FF")
@@ -76,12 +77,6 @@ def curate(path: Path) -> pd.DataFrame:
     return sipri_milex.curate_workbook(path, MAPPER, {"European Union"})
 
 
-def get(df, iso3, ind, year):
-    hit = df[(df.iso3 == iso3) & (df.indicator == ind) & (df.year == year)]
-    assert len(hit) == 1, (iso3, ind, year, len(hit))
-    return hit.iloc[0]
-
-
 def test_values_flags_and_missing_markers(tmp_path):
     df = curate(build(tmp_path))
     assert list(df.columns) == ["iso3", "year", "indicator", "value", "unit", "source", "flag"]
@@ -136,10 +131,7 @@ def test_zeros_kept_dropped_or_rejected(tmp_path):
 
 def test_sorted_and_deterministic(tmp_path):
     path = build(tmp_path)
-    a, b = curate(path), curate(path)
-    assert a.to_csv(index=False) == b.to_csv(index=False)
-    keys = list(zip(a.iso3, a.year, a.indicator, strict=True))
-    assert keys == sorted(keys)
+    assert_sorted_and_deterministic(lambda: curate(path))
 
 
 @pytest.mark.parametrize(
@@ -154,9 +146,8 @@ def test_sorted_and_deterministic(tmp_path):
     ],
 )
 def test_bad_input_one_line_error(tmp_path, kwargs, match):
-    with pytest.raises(BriefError, match=match) as info:
+    with raises_one_line(match):
         curate(build(tmp_path, **kwargs))
-    assert "\n" not in str(info.value)
 
 
 def test_missing_sheet(tmp_path):

@@ -11,6 +11,7 @@ from analysis.data.sources import wdi
 from analysis.errors import BriefError
 from tests.conftest import RAW_DIR
 from tests.fakes import FakeMapper
+from tests.macro_checks import assert_sorted_and_deterministic, get, raises_one_line
 from tests.test_data_macro_sources import units_match
 
 HEADER = "Country Name,Country Code,Year,Value\n"
@@ -37,12 +38,6 @@ def write_all(tmp_path: Path, overrides: dict[str, str] | None = None) -> Path:
 
 def curate(tmp_path, overrides=None) -> pd.DataFrame:
     return wdi.curate(write_all(tmp_path, overrides), MAPPER)["indicators"]
-
-
-def get(df, iso3, ind, year):
-    hit = df[(df.iso3 == iso3) & (df.indicator == ind) & (df.year == year)]
-    assert len(hit) == 1, (iso3, ind, year, len(hit))
-    return hit.iloc[0]
 
 
 def test_rescaled_units(tmp_path):
@@ -86,11 +81,7 @@ def test_share_over_100_flagged_uncertain(tmp_path):
 
 
 def test_sorted_and_deterministic(tmp_path):
-    a = curate(tmp_path)
-    b = curate(tmp_path)
-    assert a.to_csv(index=False) == b.to_csv(index=False)
-    keys = list(zip(a.iso3, a.year, a.indicator, strict=True))
-    assert keys == sorted(keys)
+    assert_sorted_and_deterministic(lambda: curate(tmp_path))
 
 
 @pytest.mark.parametrize(
@@ -106,9 +97,8 @@ def test_sorted_and_deterministic(tmp_path):
     ],
 )
 def test_bad_input_one_line_error(tmp_path, text, match):
-    with pytest.raises(BriefError, match=match) as info:
+    with raises_one_line(match):
         curate(tmp_path, {"sp.pop.totl": text})
-    assert "\n" not in str(info.value)
 
 
 def test_missing_file_is_an_error(tmp_path):

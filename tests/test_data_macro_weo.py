@@ -11,6 +11,7 @@ from analysis.data.sources import imf_weo
 from analysis.errors import BriefError
 from tests.conftest import RAW_DIR
 from tests.fakes import FakeMapper
+from tests.macro_checks import get, raises_one_line
 from tests.test_data_macro_sources import units_match
 
 HEADER = "unit,base_year,ref_area,freq,lastactualdate,scale,concept,year,value\n"
@@ -62,12 +63,6 @@ def curate_text(tmp_path: Path, text: str) -> pd.DataFrame:
     return imf_weo.curate(tmp_path, MAPPER)["indicators"]
 
 
-def get(df: pd.DataFrame, iso3: str, ind: str, year: int) -> pd.Series:
-    hit = df[(df.iso3 == iso3) & (df.indicator == ind) & (df.year == year)]
-    assert len(hit) == 1, (iso3, ind, year, len(hit))
-    return hit.iloc[0]
-
-
 def test_columns_units_and_sorting(tmp_path):
     df = curate_text(tmp_path, BASIC)
     assert list(df.columns) == ["iso3", "year", "indicator", "value", "unit", "source", "flag"]
@@ -93,23 +88,26 @@ def test_scale_column_converts_to_target_unit(tmp_path):
 
 def test_projection_flags(tmp_path):
     df = curate_text(tmp_path, BASIC)
-    assert get(df, "USA", "gdp_mer", 2024).flag == ""
-    assert get(df, "USA", "gdp_mer", 2025).flag == "projection"
-    # PPPGDP has no lastactualdate: it follows the country's NGDPD (2024)
-    assert get(df, "USA", "gdp_ppp", 2024).flag == ""
-    assert get(df, "USA", "gdp_ppp", 2025).flag == "projection"
-    # LP has its own last actual year (2023), earlier than NGDPD's
-    assert get(df, "USA", "pop", 2024).flag == "projection"
-    # CHN NGDPD last actual 2023, so PPPGDP 2024 is a projection
-    assert get(df, "CHN", "gdp_ppp", 2024).flag == "projection"
-    assert get(df, "CHN", "gdp_growth", 2024).flag == ""
-    # fiscal years
-    assert get(df, "IND", "gdp_mer", 2024).flag == ""
-    assert get(df, "IND", "gdp_mer", 2025).flag == "projection"
-    assert get(df, "IND", "gdp_ppp", 2025).flag == "projection"
-    # World falls back to 2024
-    assert get(df, "WLD", "gdp_mer", 2024).flag == ""
-    assert get(df, "WLD", "gdp_mer", 2025).flag == "projection"
+    expected = {
+        ("USA", "gdp_mer", 2024): "",
+        ("USA", "gdp_mer", 2025): "projection",
+        # PPPGDP has no lastactualdate: it follows the country's NGDPD (2024)
+        ("USA", "gdp_ppp", 2024): "",
+        ("USA", "gdp_ppp", 2025): "projection",
+        # LP has its own last actual year (2023), earlier than NGDPD's
+        ("USA", "pop", 2024): "projection",
+        # CHN NGDPD last actual 2023, so PPPGDP 2024 is a projection
+        ("CHN", "gdp_ppp", 2024): "projection",
+        ("CHN", "gdp_growth", 2024): "",
+        # fiscal years
+        ("IND", "gdp_mer", 2024): "",
+        ("IND", "gdp_mer", 2025): "projection",
+        ("IND", "gdp_ppp", 2025): "projection",
+        # World falls back to 2024
+        ("WLD", "gdp_mer", 2024): "",
+        ("WLD", "gdp_mer", 2025): "projection",
+    }
+    assert {key: get(df, *key).flag for key in expected} == expected
 
 
 def test_world_kept_other_groups_dropped(tmp_path):
@@ -174,9 +172,8 @@ def test_bad_input_one_line_error(tmp_path, text, match):
         # complete the other concepts so only the intended fault remains
         text += "na,,USA,A,,9,PPPGDP,2024,1\nPT,,USA,A,2024,0,NGDP_RPCH,2024,1\n"
         text += "na,,USA,A,2024,6,LP,2024,1\n"
-    with pytest.raises(BriefError, match=match) as info:
+    with raises_one_line(match):
         curate_text(tmp_path, text)
-    assert "\n" not in str(info.value)
 
 
 def test_rerun_is_identical(tmp_path):

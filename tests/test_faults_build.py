@@ -24,7 +24,7 @@ from analysis.cli import main
 from analysis.params import BriefParams
 from analysis.pipeline import build as build_mod
 from analysis.pipeline.build import LOCK_SUFFIX, TmpFolder, build_brief, remove_stale
-from tests.fixtures.pipeline.support import make_project, snapshot, use_project, write_notebook
+from tests.fixtures.pipeline.support import build_template, snapshot, use_project, write_notebook
 
 pytestmark = pytest.mark.slow
 
@@ -45,9 +45,7 @@ for i in range(300):
 @pytest.fixture(scope="module")
 def template(tmp_path_factory):
     root = tmp_path_factory.mktemp("faults") / "project"
-    with pytest.MonkeyPatch.context() as mp:
-        make_project(root, mp)
-        build_brief("params/default.yml")
+    build_template(root)
     return root
 
 

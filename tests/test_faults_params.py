@@ -20,7 +20,7 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from analysis.errors import MAX_MESSAGE, BriefError
+from analysis.errors import BriefError
 from analysis.params import (
     MAX_PARAMS_BYTES,
     MAX_PROBLEMS,
@@ -29,26 +29,7 @@ from analysis.params import (
     SanctionsScenario,
     load_params,
 )
-
-BOUND = MAX_MESSAGE + 100  # BriefError's cap plus the "message cut" note
-
-
-def write(tmp_path: Path, content: str | bytes, name: str = "x.yml") -> Path:
-    path = tmp_path / name
-    if isinstance(content, bytes):
-        path.write_bytes(content)
-    else:
-        path.write_text(content, encoding="utf-8")
-    return path
-
-
-def error_of(path: Path, overrides=()) -> str:
-    with pytest.raises(BriefError) as info:
-        load_params(path, overrides)
-    msg = str(info.value)
-    assert "\n" not in msg and len(msg) <= BOUND, msg[:300]
-    return msg
-
+from tests.params_files import BOUND, error_of, write
 
 # ---------------------------------------------------------------------------------------------
 # Encodings
@@ -90,24 +71,28 @@ def test_a_utf8_byte_order_mark_is_accepted(tmp_path):
 # Duplicate keys (PyYAML keeps the last one silently)
 
 
-def test_a_duplicate_top_level_key_names_the_key_and_both_lines(tmp_path):
-    msg = error_of(write(tmp_path, "horizon: 2035\ntitle: t\nhorizon: 2040\n"))
-    assert "x.yml: line 3: duplicate key 'horizon' (first given at line 1)" in msg
-
-
-def test_a_duplicate_key_inside_a_group(tmp_path):
-    msg = error_of(write(tmp_path, "growth_scenario:\n  window: 5\n  method: weo\n  window: 6\n"))
-    assert "line 4: duplicate key 'window' (first given at line 2)" in msg
-
-
-def test_a_duplicate_key_in_a_one_line_flow_mapping(tmp_path):
-    msg = error_of(write(tmp_path, "composite_weights: {milex: 0.5, milex: 0.5}\n"))
-    assert "line 1: duplicate key 'milex' (first given at line 1)" in msg
-
-
-def test_keys_that_yaml_reads_as_equal_are_duplicates(tmp_path):
-    msg = error_of(write(tmp_path, "break_years: [2014]\n'break_years': [2022]\n"))
-    assert "duplicate key 'break_years'" in msg
+@pytest.mark.parametrize(
+    ("text", "words"),
+    [
+        (
+            "horizon: 2035\ntitle: t\nhorizon: 2040\n",
+            "x.yml: line 3: duplicate key 'horizon' (first given at line 1)",
+        ),
+        (
+            "growth_scenario:\n  window: 5\n  method: weo\n  window: 6\n",
+            "line 4: duplicate key 'window' (first given at line 2)",
+        ),
+        (
+            "composite_weights: {milex: 0.5, milex: 0.5}\n",
+            "line 1: duplicate key 'milex' (first given at line 1)",
+        ),
+        ("break_years: [2014]\n'break_years': [2022]\n", "duplicate key 'break_years'"),
+    ],
+    ids=["top-level-key", "inside-a-group", "one-line-flow-mapping", "keys-yaml-reads-as-equal"],
+)
+def test_a_duplicate_key_names_the_key_and_both_lines(tmp_path, text, words):
+    msg = error_of(write(tmp_path, text))
+    assert words in msg, msg
 
 
 def test_a_merge_key_may_be_overridden_without_a_duplicate_error(tmp_path):

@@ -26,6 +26,7 @@ import pytest
 from analysis.errors import BriefError
 from analysis.pipeline.batch import _connect, probe_scheduler, scheduler_timeout
 from tests.fixtures.pipeline.support import FIXTURE_PROJECT
+from tests.local_server import local_http_server
 
 LIMIT = 1.5  # seconds: BRIEF_SCHEDULER_TIMEOUT in these tests
 MARGIN = 3.0  # what a loaded 2-core machine may add (thread start, imports)
@@ -34,15 +35,8 @@ EXPECTED = "expected the address of a running dask scheduler, e.g. tcp://host:87
 
 @contextlib.contextmanager
 def http_server() -> Iterator[str]:
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), http.server.SimpleHTTPRequestHandler)
-    server.daemon_threads = True
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"tcp://127.0.0.1:{server.server_address[1]}"
-    finally:
-        server.shutdown()
-        server.server_close()
+    with local_http_server(http.server.SimpleHTTPRequestHandler) as port:
+        yield f"tcp://127.0.0.1:{port}"
 
 
 @contextlib.contextmanager

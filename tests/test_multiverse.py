@@ -3,6 +3,7 @@ own specification against its notebook's verdict."""
 
 from __future__ import annotations
 
+import itertools
 import json
 from pathlib import Path
 
@@ -37,29 +38,21 @@ def _table(verdicts: dict[tuple[str, str], str]) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
+def _grid(a1b1: str, a1b2: str, a2b1: str, a2b2: str) -> pd.DataFrame:
+    """The table of the full 2 x 2 space (choice a in a1, a2; b in b1, b2), one verdict each."""
+    cells = itertools.product(["a1", "a2"], ["b1", "b2"])
+    return _table(dict(zip(cells, [a1b1, a1b2, a2b1, a2b2], strict=True)))
+
+
 def test_the_influential_choice_is_the_one_whose_change_turns_the_verdict():
     # changing a always turns it; changing b never does
-    t = _table(
-        {
-            ("a1", "b1"): "supported",
-            ("a1", "b2"): "supported",
-            ("a2", "b1"): "not supported",
-            ("a2", "b2"): "not supported",
-        }
-    )
+    t = _grid("supported", "supported", "not supported", "not supported")
     choice, share, value, verdict = mv.influence(t, "supported")
     assert (choice, share, value, verdict) == ("a", 1.0, "a2", "not supported")
 
 
 def test_half_the_changes_turning_it_and_none_turning_it():
-    t = _table(
-        {
-            ("a1", "b1"): "supported",
-            ("a1", "b2"): "supported",
-            ("a2", "b1"): "supported",
-            ("a2", "b2"): "partly supported",
-        }
-    )
+    t = _grid("supported", "supported", "supported", "partly supported")
     choice, share, _, _ = mv.influence(t, "supported")
     assert share == pytest.approx(0.5) and choice in ("a", "b")
     same = _table({("a1", "b1"): "supported", ("a2", "b2"): "supported"})

@@ -17,8 +17,7 @@ from pathlib import Path
 import pytest
 
 from analysis.cli import main
-from analysis.pipeline.build import build_brief
-from tests.fixtures.pipeline.support import make_project, snapshot, use_project, write_notebook
+from tests.fixtures.pipeline.support import build_template, snapshot, use_project, write_notebook
 
 pytestmark = pytest.mark.slow
 
@@ -26,9 +25,7 @@ pytestmark = pytest.mark.slow
 @pytest.fixture(scope="module")
 def template(tmp_path_factory):
     root = tmp_path_factory.mktemp("bad") / "project"
-    with pytest.MonkeyPatch.context() as mp:
-        make_project(root, mp)
-        build_brief("params/default.yml")
+    build_template(root)
     return root
 
 

@@ -23,7 +23,7 @@ from analysis.pipeline.build import (
     swap_into_place,
 )
 from analysis.pipeline.execute import pick_kernel
-from tests.fixtures.pipeline.support import make_project, snapshot, use_project, write_notebook
+from tests.fixtures.pipeline.support import build_template, snapshot, use_project, write_notebook
 
 pytestmark = pytest.mark.slow
 
@@ -34,9 +34,7 @@ PARAMS = 'artifacts_dir = "_build/default"'
 def template(tmp_path_factory):
     """The fixture project with one cold build in _build/default/."""
     root = tmp_path_factory.mktemp("built") / "project"
-    with pytest.MonkeyPatch.context() as mp:
-        make_project(root, mp)
-        result = build_brief("params/default.yml")
+    result = build_template(root)
     assert [r.status for r in result.runs] == ["ran", "ran"]
     return root
 
