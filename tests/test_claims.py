@@ -512,21 +512,26 @@ def test_a_rule_and_its_alternatives_are_declared_once_and_bounded_alike():
     from pydantic import ValidationError
 
     from analysis.compute.claims import c5
-    from analysis.compute.claims.rules import Frozen, Vary, choices_of, rule
+    from analysis.compute.claims.rules import Frozen, choices_of, rule
 
     # only the rules declared with vary= are choices, in the rules' order
     assert list(c5.Choices.model_fields) == ["complexity", "troop_threshold", "first_year"]
     assert c5.Choices.model_fields["first_year"].title == "the first year of the trend"
+    # what a rule means is the docstring under it, for the rule and for its choice
+    assert c5.Rules.model_fields["first_year"].description.startswith("First year of the")
+    assert c5.Choices.model_fields["first_year"].description.startswith("First year of the")
     assert c5.Choices().first_year == [2003, 2005, 2010]
     # an alternative outside the rule's own bounds (ge=2003) is refused like the rule itself
     with pytest.raises(ValidationError, match="greater than or equal to 2003"):
         c5.Choices(first_year=[2001])
 
     class Rules(Frozen):
-        window: int = rule(5, "Years", ge=3, le=10, vary=Vary("the window", [3, 11], "why"))
+        window: int = rule(5, ge=3, le=10, vary=[3, 11], title="the window")
 
     with pytest.raises(ValidationError, match="less than or equal to 10"):
         choices_of(Rules)()  # a default alternative out of bounds fails when first used
+    with pytest.raises(TypeError, match="go together"):
+        rule(5, vary=[3, 4])  # a choice without its name in words
 
 
 def test_a_multiverse_value_outside_its_rule_is_one_error_naming_the_key():

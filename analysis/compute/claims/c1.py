@@ -41,7 +41,7 @@ from analysis.compute.claims.base import (
     part,
     pct,
 )
-from analysis.compute.claims.rules import Frozen, Vary, choice, choices_of, rule, spec_rules
+from analysis.compute.claims.rules import Frozen, choice, choices_of, rule, spec_rules
 from analysis.formats import phrase
 from analysis.results import Claim, Part
 
@@ -56,80 +56,51 @@ Measure = Literal["gdp_mer", "gdp_ppp", "milex", "cinc", "composite"]
 class Rules(Frozen):
     """The rules that decide C1 (brief parameters ``rules.c1.*``)."""
 
-    approach_window: int = rule(
-        10,
-        "Years before 2021 over which 'approach' is measured",
-        ge=3,
-        le=30,
-        vary=Vary(
-            "the approach window",
-            [5, 10, 15],
-            "'Approach' over half a decade, a decade (the brief's) or fifteen years",
-        ),
-    )
+    approach_window: int = rule(10, ge=3, le=30, vary=[5, 10, 15], title="the approach window")
+    """Years before 2021 over which 'approach' is measured. Varied: 'Approach' over half a decade, a
+    decade (the brief's) or fifteen years."""
     tolerance: float = rule(
-        0.01,
-        "A ratio change smaller than this is no change (0.01 = 1 % of the benchmark's level: "
-        "within the revisions of GDP and spending data)",
-        ge=0.0,
-        le=0.2,
-        vary=Vary(
-            "the tolerance",
-            [0.0, 0.01, 0.02, 0.05],
-            "From exact comparisons to changes within the size of data revisions",
-        ),
+        0.01, ge=0.0, le=0.2, vary=[0.0, 0.01, 0.02, 0.05], title="the tolerance"
     )
+    """A ratio change smaller than this is no change (0.01 = 1 % of the benchmark's level: within
+    the revisions of GDP and spending data). Varied: from exact comparisons to changes within the
+    size of data revisions."""
     exceed_probability: float = rule(
         0.5,
-        "Exceeding by the horizon counts as expected when its probability is at least this",
         gt=0.0,
         lt=1.0,
-        vary=Vary(
-            "the probability that counts as exceeding",
-            [0.25, 0.5, 0.75],
-            "Exceeding 'expected' at a real chance, more likely than not, or likely",
-        ),
+        vary=[0.25, 0.5, 0.75],
+        title="the probability that counts as exceeding",
     )
+    """Exceeding by the horizon counts as expected when its probability is at least this. Varied:
+    exceeding 'expected' at a real chance, more likely than not, or likely."""
+
+
+class BriefChoice(Frozen):
+    """C1's choice of the measure of power (a brief parameter, ``headline_measure``)."""
+
+    measure: list[Measure] = choice(
+        ["gdp_mer", "gdp_ppp", "milex", "cinc", "composite"], title="the measure of power"
+    )
+    """The report does not say which power it means: every measure the brief has."""
+
+
+class BriefProjection(Frozen):
+    """C1's choices of the projection (brief parameters ``horizon`` and ``growth_scenario``)."""
+
+    horizon: list[int] = choice([2027, 2030, 2035, 2040], title="the horizon")
+    """Five years past the article's 2022, the WEO's 2030, and 2035 or 2040."""
+    growth_method: list[Literal["trailing_cagr", "weo"]] = choice(
+        ["trailing_cagr", "weo"], title="the growth method"
+    )
+    """Each member's own trend, or the IMF's projections where it has them."""
+    growth_window: list[int] = choice([5, 10, 15], title="the growth window")
+    """Years of history behind each trend."""
 
 
 # C1's specification space: its rules' alternatives, and those of the brief's own choices that
-# C1 depends on (the measure of power, the horizon, the growth scenario; the brief parameters
-# themselves are validated in analysis/params.py).
-Choices = choices_of(
-    Rules,
-    before={
-        "measure": (
-            list[Measure],
-            choice(
-                "the measure of power",
-                ["gdp_mer", "gdp_ppp", "milex", "cinc", "composite"],
-                "The report does not say which power it means: every measure the brief has",
-            ),
-        )
-    },
-    after={
-        "horizon": (
-            list[int],
-            choice(
-                "the horizon",
-                [2027, 2030, 2035, 2040],
-                "Five years past the article's 2022, the WEO's 2030, and 2035 or 2040",
-            ),
-        ),
-        "growth_method": (
-            list[Literal["trailing_cagr", "weo"]],
-            choice(
-                "the growth method",
-                ["trailing_cagr", "weo"],
-                "Each member's own trend, or the IMF's projections where it has them",
-            ),
-        ),
-        "growth_window": (
-            list[int],
-            choice("the growth window", [5, 10, 15], "Years of history behind each trend"),
-        ),
-    },
-)
+# C1 depends on (the brief parameters themselves are validated in analysis/params.py).
+Choices = choices_of(Rules, before=BriefChoice, after=BriefProjection)
 
 
 @dataclass(frozen=True)

@@ -34,7 +34,7 @@ from analysis.compute.claims.base import (
     signed,
     untested,
 )
-from analysis.compute.claims.rules import Frozen, Vary, choices_of, rule, spec_rules
+from analysis.compute.claims.rules import Frozen, choices_of, rule, spec_rules
 from analysis.compute.frames import latest, value_at
 from analysis.compute.stats import ols_trend
 from analysis.results import Claim
@@ -48,25 +48,15 @@ class Rules(Frozen):
     """The rules that decide C2 (brief parameters ``rules.c2.*``)."""
 
     measure: Literal["ideal points", "agreement"] = rule(
-        "ideal points",
-        "UNGA ideal-point distance (to 2024), or the share of roll calls voted alike (to 2019)",
-        vary=Vary(
-            "the alignment measure",
-            ["ideal points", "agreement"],
-            "Ideal points (to 2024) allow for which votes are held; raw agreement not",
-        ),
+        "ideal points", vary=["ideal points", "agreement"], title="the alignment measure"
     )
+    """UNGA ideal-point distance (to 2024), or the share of roll calls voted alike (to 2019).
+    Varied: ideal points (to 2024) allow for which votes are held; raw agreement not."""
     from_year: int = rule(
-        2014,
-        "First year of the trend of the alignment gap",
-        ge=1995,
-        le=2018,
-        vary=Vary(
-            "the first year of the trend",
-            [2008, 2012, 2014, 2016],
-            "After Georgia, after Putin's return, after Crimea (the brief's), two years on",
-        ),
+        2014, ge=1995, le=2018, vary=[2008, 2012, 2014, 2016], title="the first year of the trend"
     )
+    """First year of the trend of the alignment gap. Varied: after Georgia, after Putin's return,
+    after Crimea (the brief's), two years on."""
 
 
 Choices = choices_of(Rules)

@@ -22,7 +22,7 @@ from typing import Any, Literal
 import pandas as pd
 
 from analysis.compute.claims.base import CONFIDENCE, above, claim, combine, ev, part, untested
-from analysis.compute.claims.rules import Frozen, Vary, choices_of, rule, spec_rules
+from analysis.compute.claims.rules import Frozen, choices_of, rule, spec_rules
 from analysis.compute.frames import num
 from analysis.compute.stats import break_in_trend, break_windows
 from analysis.results import Claim
@@ -44,36 +44,20 @@ class Rules(Frozen):
     """The rules that decide C3 (brief parameters ``rules.c3.*``)."""
 
     break_year: int = rule(
-        2014,
-        "Year of the break tested (2014: the Crimea sanctions)",
-        ge=2005,
-        le=2020,
-        vary=Vary(
-            "the break year",
-            [2012, 2013, 2014, 2015, 2016],
-            "The report dates 'collaboration' 2012-2017; sanctions came in 2014",
-        ),
+        2014, ge=2005, le=2020, vary=[2012, 2013, 2014, 2015, 2016], title="the break year"
     )
-    span: int = rule(
-        10,
-        "Years at most on each side of the break",
-        ge=4,
-        le=15,
-        vary=Vary(
-            "the window around the break",
-            [6, 8, 10, 12],
-            "Shorter windows see the break, longer the trend",
-        ),
-    )
+    """Year of the break tested (2014: the Crimea sanctions). Varied: the report dates
+    'collaboration' 2012-2017; sanctions came in 2014."""
+    span: int = rule(10, ge=4, le=15, vary=[6, 8, 10, 12], title="the window around the break")
+    """Years at most on each side of the break. Varied: shorter windows see the break, longer the
+    trend."""
     indicators: Indicator = rule(
         "all",
-        "The indicators of ties tested: all three, or one of them",
-        vary=Vary(
-            "the indicators of ties",
-            ["all", "trade_china", "arms_tiv_china", "exercises"],
-            "All indicators of ties together, or each alone",
-        ),
+        vary=["all", "trade_china", "arms_tiv_china", "exercises"],
+        title="the indicators of ties",
     )
+    """The indicators of ties tested: all three, or one of them. Varied: all indicators of ties
+    together, or each alone."""
 
 
 Choices = choices_of(Rules)

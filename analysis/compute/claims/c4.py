@@ -23,7 +23,7 @@ from typing import Any
 import pandas as pd
 
 from analysis.compute.claims.base import claim, combine, ev, more_than, outcome, part, pct, untested
-from analysis.compute.claims.rules import Frozen, Vary, choices_of, rule, spec_rules
+from analysis.compute.claims.rules import Frozen, choices_of, rule, spec_rules
 from analysis.compute.frames import latest, mean_between, value_at
 from analysis.results import Claim
 
@@ -36,28 +36,14 @@ PLAN_YEAR = 2002  # the "15-year Military Cooperation Plan", signed in 2002 per 
 class Rules(Frozen):
     """The rules that decide C4 (brief parameters ``rules.c4.*``)."""
 
-    window: int = rule(
-        10,
-        "Years compared after the 2002 plan and before it",
-        ge=3,
-        le=15,
-        vary=Vary(
-            "the plan window",
-            [5, 8, 10, 12],
-            "The plan ran 15 years; its first five to twelve show what it expanded",
-        ),
-    )
+    window: int = rule(10, ge=3, le=15, vary=[5, 8, 10, 12], title="the plan window")
+    """Years compared after the 2002 plan and before it. Varied: the plan ran 15 years; its first
+    five to twelve show what it expanded."""
     dominant_share: float = rule(
-        0.5,
-        "Russia is China's dominant supplier when its share of China's arms imports is above this",
-        gt=0.0,
-        lt=1.0,
-        vary=Vary(
-            "the dominant-supplier share",
-            [0.4, 0.5, 0.6],
-            "'Dominant' as the largest plausible supplier, a majority, or a clear one",
-        ),
+        0.5, gt=0.0, lt=1.0, vary=[0.4, 0.5, 0.6], title="the dominant-supplier share"
     )
+    """Russia is China's dominant supplier when its share of China's arms imports is above this.
+    Varied: 'Dominant' as the largest plausible supplier, a majority, or a clear one."""
 
 
 Choices = choices_of(Rules)

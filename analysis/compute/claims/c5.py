@@ -37,7 +37,7 @@ from analysis.compute.claims.base import (
     signed,
     untested,
 )
-from analysis.compute.claims.rules import Frozen, Vary, choices_of, rule, spec_rules
+from analysis.compute.claims.rules import Frozen, choices_of, rule, spec_rules
 from analysis.results import Claim
 
 ID = "C5"
@@ -52,39 +52,33 @@ class Rules(Frozen):
 
     complexity: Definition = rule(
         "brief",
-        "Complexity definition (analysis.compute.exercises)",
-        vary=Vary(
-            "the complexity definition",
-            ["brief", "domains only", "no format weight", "strategic heavy", "no scale"],
-            "'Complexity' is not defined by the report: every definition the brief has",
-        ),
+        vary=["brief", "domains only", "no format weight", "strategic heavy", "no scale"],
+        title="the complexity definition",
     )
+    """Complexity definition (analysis.compute.exercises). Varied: 'Complexity' is not defined by
+    the report: every definition the brief has."""
     troop_threshold: int = rule(
         ex.TROOP_THRESHOLD,
-        "A stated total of at least this many troops scores as large-scale",
         ge=1_000,
         le=200_000,
-        vary=Vary(
-            "the troop threshold",
-            [5_000, 10_000, 20_000],
-            "'Large-scale' from a brigade-sized exercise to a strategic one",
-        ),
+        vary=[5_000, 10_000, 20_000],
+        title="the troop threshold",
     )
+    """A stated total of at least this many troops scores as large-scale. Varied: 'Large-scale' from
+    a brigade-sized exercise to a strategic one."""
     first_year: int = rule(
         FIRST_EXERCISE_YEAR,
-        "First year of the complexity trend (2003: the first joint exercise)",
         ge=2003,
         le=2020,
-        vary=Vary(
-            "the first year of the trend",
-            [2003, 2005, 2010],
-            "From the first exercise, the first bilateral one, or the last 15 years",
-        ),
+        vary=[2003, 2005, 2010],
+        title="the first year of the trend",
     )
-    routine_window: int = rule(10, "Years looked at for 'routine'", ge=3, le=20)
-    routine_share: float = rule(
-        1.0, "'Routine' means an exercise in at least this share of those years", gt=0.0, le=1.0
-    )
+    """First year of the complexity trend (2003: the first joint exercise). Varied: from the first
+    exercise, the first bilateral one, or the last 15 years."""
+    routine_window: int = rule(10, ge=3, le=20)
+    """Years looked at for 'routine'."""
+    routine_share: float = rule(1.0, gt=0.0, le=1.0)
+    """'Routine' means an exercise in at least this share of those years."""
 
 
 Choices = choices_of(Rules)

@@ -34,7 +34,7 @@ from analysis.compute.claims.base import (
     signed,
     untested,
 )
-from analysis.compute.claims.rules import Frozen, Vary, choices_of, rule, spec_rules
+from analysis.compute.claims.rules import Frozen, choices_of, rule, spec_rules
 from analysis.compute.frames import latest, value_at
 from analysis.compute.stats import ols_trend
 from analysis.results import Claim
@@ -48,25 +48,15 @@ class Rules(Frozen):
     """The rules that decide C7 (brief parameters ``rules.c7.*``)."""
 
     start_year: int = rule(
-        2000,
-        "First year of every trend",
-        ge=1992,
-        le=2018,
-        vary=Vary(
-            "the first year of the trends",
-            [2000, 2005, 2010, 2014],
-            "Trends since 2000 (the brief's), 2005, 2010 or the 2014 sanctions",
-        ),
+        2000, ge=1992, le=2018, vary=[2000, 2005, 2010, 2014], title="the first year of the trends"
     )
+    """First year of every trend. Varied: trends since 2000 (the brief's), 2005, 2010 or the 2014
+    sanctions."""
     suppliers: Literal["each", "China", "Russia"] = rule(
-        "each",
-        "Whose diffusion is tested: each coalition supplier, or one of them only",
-        vary=Vary(
-            "the suppliers tested",
-            ["each", "China", "Russia"],
-            "Both suppliers' diffusion, or one of them only",
-        ),
+        "each", vary=["each", "China", "Russia"], title="the suppliers tested"
     )
+    """Whose diffusion is tested: each coalition supplier, or one of them only. Varied: both
+    suppliers' diffusion, or one of them only."""
 
 
 Choices = choices_of(Rules)

@@ -24,7 +24,7 @@ from typing import Any
 import pandas as pd
 
 from analysis.compute.claims.base import at_least, claim, combine, ev, more_than, outcome, part, pct
-from analysis.compute.claims.rules import Frozen, Vary, choices_of, rule, spec_rules
+from analysis.compute.claims.rules import Frozen, choices_of, rule, spec_rules
 from analysis.compute.frames import ends_by, mean_between, num
 from analysis.results import Claim
 
@@ -36,49 +36,25 @@ PLAN_DECADE = (2002, 2011)  # the decade after the 2002 plan (C4), Russia's peak
 class Rules(Frozen):
     """The rules that decide C8 (brief parameters ``rules.c8.*``)."""
 
-    window: int = rule(
-        5,
-        "Latest years each limit is measured over",
-        ge=3,
-        le=10,
-        vary=Vary("the recent window", [3, 5, 10], "Recent years measured"),
-    )
+    window: int = rule(5, ge=3, le=10, vary=[3, 5, 10], title="the recent window")
+    """Latest years each limit is measured over. Varied: recent years measured."""
     divergence_min: float = rule(
-        0.1,
-        "Share of UN roll calls voted apart that counts as divergent interests",
-        gt=0.0,
-        lt=1.0,
-        vary=Vary(
-            "the divergence threshold", [0.05, 0.1, 0.2], "From a few to one vote in five apart"
-        ),
+        0.1, gt=0.0, lt=1.0, vary=[0.05, 0.1, 0.2], title="the divergence threshold"
     )
-    min_common: int = rule(
-        5,
-        "States buying arms from both that count as competition",
-        ge=1,
-        le=50,
-        vary=Vary(
-            "the shared-customers threshold", [3, 5, 10], "A few to many shared arms customers"
-        ),
-    )
+    """Share of UN roll calls voted apart that counts as divergent interests. Varied: from a few to
+    one vote in five apart."""
+    min_common: int = rule(5, ge=1, le=50, vary=[3, 5, 10], title="the shared-customers threshold")
+    """States buying arms from both that count as competition. Varied: a few to many shared arms
+    customers."""
     share_drop: float = rule(
-        0.1,
-        "Fall of Russia's share of China's arms imports that counts as China's independence",
-        ge=0.0,
-        lt=1.0,
-        vary=Vary(
-            "the fall in Russia's share",
-            [0.05, 0.1, 0.2],
-            "A small to a large fall in Russia's share",
-        ),
+        0.1, ge=0.0, lt=1.0, vary=[0.05, 0.1, 0.2], title="the fall in Russia's share"
     )
+    """Fall of Russia's share of China's arms imports that counts as China's independence. Varied: a
+    small to a large fall in Russia's share."""
     asymmetry_min: float = rule(
-        2.0,
-        "How many times more dependent Russia must be",
-        ge=1.0,
-        le=20.0,
-        vary=Vary("the asymmetry threshold", [1.5, 2.0, 3.0], "How lopsided dependence must be"),
+        2.0, ge=1.0, le=20.0, vary=[1.5, 2.0, 3.0], title="the asymmetry threshold"
     )
+    """How many times more dependent Russia must be. Varied: how lopsided dependence must be."""
 
 
 Choices = choices_of(Rules)
