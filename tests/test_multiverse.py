@@ -88,3 +88,30 @@ def test_the_brief_own_specification_gets_the_notebook_verdict(built: Path, brie
     assert sorted(own["claim"]) == sorted(res.robustness)  # the brief's own choices are in it
     for _, row in own.iterrows():
         assert row["verdict"] == res.claims[row["claim"]].verdict
+
+
+def test_each_strip_of_a_specification_curve_lists_its_values_in_the_briefs_order():
+    from analysis.compute.charts import multiverse as charts
+
+    choices = BriefParams().multiverse.c1
+    values = mv.values_in_words("C1", choices)
+    assert values["growth_window"] == ["5", "10", "15"]  # not the text order 10, 15, 5
+    assert values["measure"][0] == MODULES["C1"].VALUE_WORDS["measure"]["gdp_mer"]  # in words
+    specs = mv.space(choices)[:40]
+    rows = pd.DataFrame(
+        [{"claim": "C1", "spec": n, **{f"choice_{k}": str(v) for k, v in s.items()},
+          "estimate": float(n), "verdict": "supported", "own": n == 1}
+         for n, s in enumerate(specs, start=1)]
+    )  # fmt: skip
+    chart = charts.spec_curve(
+        mv.in_words(mv.curve(rows), "C1"),
+        estimate=MODULES["C1"].ESTIMATE,
+        labels=mv.labels(choices),
+        values=values,
+        total=len(rows),
+        source="test",
+    ).to_dict()
+    plots = chart["vconcat"][0]["vconcat"]  # the curve, then one strip per choice
+    strips = {c["encoding"]["y"]["title"]: c["encoding"]["y"]["sort"] for c in plots[1:]}
+    assert strips["the growth window"] == ["5", "10", "15"]
+    assert strips["the horizon"] == ["2027", "2030", "2035", "2040"]

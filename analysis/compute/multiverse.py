@@ -50,6 +50,16 @@ def value_words(cid: str) -> dict[str, dict[str, str]]:
     return getattr(claim_modules.MODULES[cid], "VALUE_WORDS", {})
 
 
+def values_in_words(cid: str, choices: Any) -> dict[str, list[str]]:
+    """Each choice's values as the charts show them (its words, else as written), in the order
+    the brief lists them."""
+    words = value_words(cid)
+    return {
+        n: [words.get(n, {}).get(str(v), str(v)) for v in getattr(choices, n)]
+        for n in type(choices).model_fields
+    }
+
+
 def in_words(rows: pd.DataFrame, cid: str) -> pd.DataFrame:
     """``rows`` with each ``choice_<name>`` column's codes replaced by their words."""
     out = rows.copy()
@@ -251,10 +261,12 @@ def save_curves(
     for cid, r in robustness.items():
         rows = table[table["claim"] == cid]
         chart_id = f"spec-{cid.lower()}"
+        choices = getattr(params.multiverse, cid.lower())
         chart = charts.spec_curve(
             in_words(curve(rows), cid),
             estimate=r.estimate,
-            labels=labels(getattr(params.multiverse, cid.lower())),
+            labels=labels(choices),
+            values=values_in_words(cid, choices),
             total=len(rows),
             source=source,
         )
@@ -265,7 +277,7 @@ def save_curves(
             title=headline(cid, r.verdict, r),
             caption=(
                 f"Each point is one specification of {cid}'s choices ("
-                f"{', '.join(labels(getattr(params.multiverse, cid.lower())).values())}), "
+                f"{', '.join(labels(choices).values())}), "
                 f"sorted by {r.estimate} and coloured by the verdict it gives."
             ),
             alt=alt_text(cid, r.verdict, r),

@@ -3,7 +3,7 @@ the verdict it gives, with the choices behind each specification marked beneath 
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 
 import altair as alt
 import pandas as pd
@@ -19,16 +19,22 @@ VERDICT_COLOURS = {
     "not testable": "#cccccc",
 }
 
+STRIP_ROW = 11  # pixels per value in a choice's strip: one 11-pixel label each, not overlapping
+STRIP_LABEL_LIMIT = 320  # pixels a value's label may take before it is cut with an ellipsis
+
 
 def spec_curve(
     curve: pd.DataFrame,
     *,
     estimate: str,
     labels: Mapping[str, str],
+    values: Mapping[str, Sequence[str]],
     total: int,
     source: str,
 ) -> alt.VConcatChart:
-    """The curve (rank, estimate, verdict, own) above one strip per choice (its value there)."""
+    """The curve (rank, estimate, verdict, own) above one strip per choice (its value there),
+    each strip's values in the order ``values`` gives (the order of the brief's choices: 5, 10,
+    15 rather than the text order 10, 15, 5)."""
     verdicts = [v for v in VERDICT_COLOURS if v in set(curve["verdict"])]
     scale = alt.Scale(domain=verdicts, range=[VERDICT_COLOURS[v] for v in verdicts])
     colour = alt.Color("verdict:N", title="Verdict", scale=scale, legend=alt.Legend(orient="top"))
@@ -74,17 +80,27 @@ def spec_curve(
                     axis=None,
                     scale=alt.Scale(domain=[0, max(total, 1) + 1], nice=False),
                 ),
-                y=alt.Y(f"{col}:N", title=label, axis=alt.Axis(titleAngle=0, titleAlign="right")),
+                y=alt.Y(
+                    f"{col}:N",
+                    title=label,
+                    sort=list(values[k]),
+                    axis=alt.Axis(
+                        titleAngle=0,
+                        titleAlign="right",
+                        titlePadding=14,
+                        labelLimit=STRIP_LABEL_LIMIT,
+                    ),
+                ),
                 color=colour,  # the same channel (one shared legend, no conflict)
             )
-            .properties(width=theme.WIDTH, height=9 * curve[col].nunique())
+            .properties(width=theme.WIDTH, height=STRIP_ROW * curve[col].nunique())
         )
     chart = alt.vconcat(points + own, *strips, spacing=6)
     return theme.finish(
         chart,
         title="Specification curve",
         subtitle=(
-            f"{total:,} specifications sorted by the estimate ({estimate}); the diamond is the "
+            f"{total:,} specifications sorted by {estimate}; the diamond is the "
             "brief's own"
             + (f"; {len(curve):,} evenly spaced ones drawn" if len(curve) < total else "")
         ),
