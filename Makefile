@@ -25,7 +25,7 @@ else
 endif
 STAMP := $(ENV_DIR)/.rand-brief-installed
 
-.PHONY: setup brief compute site test lint format clean help tools check mutation
+.PHONY: setup brief compute site test lint format clean help tools check mutation explore
 
 help:
 	@echo "make brief   - set up, compute and render the default brief (needs Quarto for the last step)"
@@ -35,6 +35,7 @@ help:
 	@echo "make tools   - install the validators that live outside the environment (.tools/)"
 	@echo "make check   - set up, install the validators and run the conformance tests"
 	@echo "make mutation - mutation score of the verdict rules and statistics (mutmut)"
+	@echo "make explore  - the property tests with new random examples, ten times as many (Hypothesis)"
 
 setup: $(STAMP)
 
@@ -76,6 +77,11 @@ test: lint
 # Mutation testing of the verdict rules and their statistics (analysis/compute/claims/,
 # analysis/compute/stats.py) against the tests that cover them ([tool.mutmut] in
 # pyproject.toml); about 15 minutes on 2 cores. Not part of `make test`. README: "Mutation testing".
+# The property tests (those with @given) under the "explore" profile of tests/conftest.py.
+explore: setup
+	$(BIN)/python -m pytest -q -p no:randomly --hypothesis-profile=explore \
+	  --hypothesis-show-statistics $$(grep -l "@given" tests/test_*.py)
+
 mutation: setup
 	rm -rf mutants
 	$(BIN)/mutmut run --max-children 2 > mutants.log 2>&1 || true

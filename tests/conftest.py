@@ -20,6 +20,16 @@ from tests.clone import ROOT, fresh_copy
 settings.register_profile(
     "brief", deadline=None, suppress_health_check=[HealthCheck.too_slow], derandomize=True
 )
+# `make explore` (pytest --hypothesis-profile=explore): the same property tests with new random
+# examples each run and ten times as many, to find what the fixed examples of CI cannot; not
+# part of `make test`. A failure it finds is printed with the example that reproduces it.
+settings.register_profile(
+    "explore",
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow],
+    derandomize=False,
+    max_examples=1000,
+)
 settings.load_profile("brief")
 
 RAW_DIR = (ROOT.parent / "shared" / "data" / "raw").resolve()
