@@ -561,3 +561,40 @@ def test_a_specification_changes_the_rules_it_varies_and_keeps_the_briefs_others
         "first_year": 2005,
     }
     assert multiverse.own("C1", params)["measure"] == params.headline_measure
+
+
+def test_choices_of_makes_a_strict_frozen_model_of_the_varied_rules_only():
+    from pydantic import ValidationError
+
+    from analysis.compute.claims.rules import Frozen, choice, choices_of, rule
+
+    class Rules(Frozen):
+        window: int = rule(5, ge=3, le=10, vary=[3, 5], title="the window")
+        """Years measured."""
+        share: float = rule(0.5, gt=0.0, lt=1.0)
+        """Not varied."""
+
+    class Before(Frozen):
+        measure: list[str] = choice(["a", "b"], title="the measure")
+        """Why a and b."""
+
+    class After(Frozen):
+        horizon: list[int] = choice([2030], title="the horizon")
+
+    Choices = choices_of(Rules, before=Before, after=After)
+    assert list(Choices.model_fields) == ["measure", "window", "horizon"]
+    f = Choices.model_fields["window"]
+    assert (f.title, f.description, f.default) == ("the window", "Years measured.", [3, 5])
+    assert Choices.model_fields["measure"].description == "Why a and b."
+    assert (Choices.__name__, Choices.__module__) == ("Choices", Rules.__module__)
+    assert Choices.__doc__ == ("TEST_CLAIMS's specification space (``multiverse.test_claims.*``).")
+    assert (Rules().window, Rules().share) == (5, 0.5)
+    assert Rules.model_fields["window"].title == "the window"
+    assert Rules.model_fields["share"].title is None
+    assert Choices(window=[3]).window == [3]
+    with pytest.raises(ValidationError, match="Extra inputs are not permitted"):
+        Choices(windw=[3])  # a misspelt choice is an error, not ignored
+    with pytest.raises(ValidationError, match="at least 1 item"):
+        Choices(window=[])
+    with pytest.raises(ValidationError, match="frozen"):
+        Choices().window = [4]
