@@ -77,9 +77,9 @@ test: lint
 # Mutation testing of the verdict rules and their statistics (analysis/compute/claims/,
 # analysis/compute/stats.py) against the tests that cover them ([tool.mutmut] in
 # pyproject.toml); about 15 minutes on 2 cores. Not part of `make test`. README: "Mutation testing".
-# The property tests (those with @given) under the "explore" profile of tests/conftest.py.
+# The property tests (those with @given) under the "explore" profile (tests/props.py).
 explore: setup
-	$(BIN)/python -m pytest -q -p no:randomly --hypothesis-profile=explore \
+	HYPOTHESIS_PROFILE=explore $(BIN)/python -m pytest -q -p no:randomly \
 	  --hypothesis-show-statistics $$(grep -l "@given" tests/test_*.py)
 
 mutation: setup

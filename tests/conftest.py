@@ -14,23 +14,24 @@ import pytest
 from hypothesis import HealthCheck, settings
 
 from tests.clone import ROOT, fresh_copy
+from tests.props import PROFILE
 
 # Property tests run on a loaded 2-core machine (and beside real renders): no per-example
 # deadline, which would fail a correct test on a slow example; the example counts stay fixed.
 settings.register_profile(
     "brief", deadline=None, suppress_health_check=[HealthCheck.too_slow], derandomize=True
 )
-# `make explore` (pytest --hypothesis-profile=explore): the same property tests with new random
-# examples each run and ten times as many, to find what the fixed examples of CI cannot; not
-# part of `make test`. A failure it finds is printed with the example that reproduces it.
+# `make explore` (HYPOTHESIS_PROFILE=explore): the same property tests with new random examples
+# each run and ten times as many (tests/props.py), to find what the fixed examples of CI cannot;
+# not part of `make test`. A failure it finds is printed with the example that reproduces it.
 settings.register_profile(
     "explore",
     deadline=None,
     suppress_health_check=[HealthCheck.too_slow],
     derandomize=False,
-    max_examples=1000,
+    max_examples=1000,  # a test without its own count: ten times Hypothesis's 100
 )
-settings.load_profile("brief")
+settings.load_profile(PROFILE)
 
 RAW_DIR = (ROOT.parent / "shared" / "data" / "raw").resolve()
 

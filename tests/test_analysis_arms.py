@@ -9,6 +9,7 @@ from hypothesis import strategies as st
 
 from analysis.compute.arms import parse_delivery_years, spread_deliveries
 from analysis.errors import BriefError
+from tests.props import examples
 
 
 def _register(rows):
@@ -90,7 +91,7 @@ deal = st.tuples(
 )
 
 
-@settings(max_examples=60, deadline=None)
+@settings(max_examples=examples(60), deadline=None)
 @given(st.lists(deal, max_size=12))
 def test_spread_preserves_total_and_stays_in_range(deals):
     rows = [(s, r, f"{y}-{y + k}" if k else str(y), t) for s, r, y, k, t in deals]

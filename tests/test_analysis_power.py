@@ -12,6 +12,7 @@ from hypothesis import strategies as st
 
 from analysis.compute import power
 from analysis.errors import BriefError
+from tests.props import examples
 from tests.test_analysis_fixtures import frame, panel
 
 C, B = ["CHN", "RUS"], ["USA"]
@@ -121,7 +122,7 @@ def test_composite_shares_of_pair_total():
     assert g.table["ratio"].iloc[0] == pytest.approx(0.45 / 0.55)
 
 
-@settings(max_examples=40, deadline=None)
+@settings(max_examples=examples(40), deadline=None)
 @given(
     values=st.lists(st.floats(0.01, 1e6), min_size=6, max_size=6),
     w=st.floats(0.0, 1.0),
@@ -139,7 +140,7 @@ def test_composite_in_range_and_groups_sum_to_one(values, w):
     assert comp["value"].sum() == pytest.approx(1.0)
 
 
-@settings(max_examples=40, deadline=None)
+@settings(max_examples=examples(40), deadline=None)
 @given(st.lists(st.floats(0.1, 1e4), min_size=3, max_size=3))
 def test_aggregation_sums_members(vals):
     lv = pd.DataFrame({"iso3": ["CHN", "RUS", "USA"], "year": 2020, "value": vals})

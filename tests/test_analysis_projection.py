@@ -10,6 +10,7 @@ from hypothesis import strategies as st
 
 from analysis.compute import projection as pj
 from analysis.errors import BriefError
+from tests.props import examples
 from tests.test_analysis_fixtures import growing
 
 C, B = ["CHN", "RUS"], ["USA"]
@@ -119,7 +120,7 @@ def make(last, mu, sd, T):
     )
 
 
-@settings(max_examples=30, deadline=None)
+@settings(max_examples=examples(30), deadline=None)
 @given(inputs_strategy())
 def test_zero_variance_reproduces_deterministic_exactly(args):
     last, mu, _, T = args
@@ -129,7 +130,7 @@ def test_zero_variance_reproduces_deterministic_exactly(args):
     assert (c == dc).all() and (b == db).all()
 
 
-@settings(max_examples=30, deadline=None)
+@settings(max_examples=examples(30), deadline=None)
 @given(inputs_strategy(), st.integers(0, 2**32 - 1), st.sampled_from(["normal", "t"]))
 def test_same_seed_same_draws_and_probabilities_valid(args, seed, shocks):
     gi = make(*args)
@@ -145,7 +146,7 @@ def test_same_seed_same_draws_and_probabilities_valid(args, seed, shocks):
     assert (np.diff(qs, axis=1) >= -1e-12).all()
 
 
-@settings(max_examples=30, deadline=None)
+@settings(max_examples=examples(30), deadline=None)
 @given(inputs_strategy(), st.integers(0, 1000))
 def test_group_totals_sum_members(args, seed):
     gi = make(*args)

@@ -10,6 +10,7 @@ from hypothesis import strategies as st
 
 from analysis.compute import alignment, arms, exercises, groups, stats, timeline, trade
 from analysis.errors import BriefError
+from tests.props import examples
 
 YEARS = list(range(2000, 2011))
 
@@ -267,7 +268,7 @@ def test_sanctions_sensitivity_covers_every_assumption():
     assert r[0.0] == pytest.approx(2 / 3) and r[1.0] < r[0.5] < r[0.0]
 
 
-@settings(max_examples=40, deadline=None)
+@settings(max_examples=examples(40), deadline=None)
 @given(st.floats(-5, 5), st.floats(-5, 5), st.floats(-5, 5), st.integers(2005, 2015))
 def test_break_in_trend_recovers_any_kink(a, b, c, k):
     years = list(range(2000, 2021))

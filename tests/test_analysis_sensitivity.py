@@ -11,6 +11,7 @@ from hypothesis import strategies as st
 from analysis.compute import projection as pj
 from analysis.compute import sensitivity as sens
 from analysis.params import BriefParams
+from tests.props import examples
 from tests.test_analysis_fixtures import growing
 
 C, B = ["CHN", "RUS"], ["USA"]
@@ -38,7 +39,7 @@ def test_break_even_gap_closed_form_single_member():
     assert sens.break_even_gap(gi(T=0)) is None
 
 
-@settings(max_examples=30, deadline=None)
+@settings(max_examples=examples(30), deadline=None)
 @given(st.floats(1, 100), st.floats(1, 100), st.floats(1, 300), st.floats(-0.05, 0.05))
 def test_break_even_gap_makes_ratio_one(a, b, c, mu):
     g = gi(last=(a, b, c), mu=(mu, 0.0, 0.02), coalition=(True, True, False))

@@ -21,6 +21,7 @@ from hypothesis import strategies as st
 from analysis.cli import main
 from analysis.data import load
 from analysis.errors import MAX_MESSAGE, BriefError
+from tests.props import examples
 
 ROOT = Path(__file__).resolve().parents[1]
 FIELDS = {"iso3": "string", "year": "integer", "value": "number", "flag": "string"}
@@ -167,8 +168,7 @@ def test_a_huge_bad_cell_is_quoted_cut(project):
 
 SLOW_MACHINE = settings(
     deadline=None,
-    max_examples=60,
-    derandomize=True,
+    max_examples=examples(60),
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
 )
 
@@ -213,6 +213,20 @@ def test_random_rows_under_a_valid_header_give_a_table_or_an_error_naming_it(pro
         _bounded_error_naming(exc, "countries.csv")
     else:
         assert list(df.columns)[:5] == ["iso3", "name", "iso2", "cow_ccode", "kind"]
+
+
+@pytest.mark.parametrize("value", ["1e100", "99999999999999999999", "-1e19"])
+def test_an_integer_too_large_for_its_column_is_one_error_naming_line_and_column(project, value):
+    # found by `make explore`: 1e100 in an integer column was a pandas TypeError traceback
+    path = project / "data" / "countries.csv"
+    path.write_text(f"iso3,name,iso2,cow_ccode,kind\nCHN,China,CN,{value},state\n")
+    load._load.cache_clear()
+    with pytest.raises(BriefError) as err:
+        load.load_table("countries")
+    assert str(err.value) == (
+        f"data/countries.csv: line 2, column 'cow_ccode': found '{value}'; expected an integer "
+        "of at most 18 digits"
+    )
 
 
 def test_a_malformed_sources_entry_is_named(project, capsys):

@@ -30,6 +30,7 @@ from analysis.params import (
     load_params,
 )
 from tests.params_files import BOUND, error_of, write
+from tests.props import examples
 
 # ---------------------------------------------------------------------------------------------
 # Encodings
@@ -291,7 +292,7 @@ def _outcome(path: Path, overrides=()) -> None:
 
 
 SLOW_MACHINE = settings(
-    deadline=None, max_examples=60, suppress_health_check=[HealthCheck.too_slow], derandomize=True
+    deadline=None, max_examples=examples(60), suppress_health_check=[HealthCheck.too_slow]
 )
 
 

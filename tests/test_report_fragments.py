@@ -17,6 +17,7 @@ from analysis.errors import BriefError
 from analysis.publish import fragments as fr
 from analysis.publish import provenance, text
 from analysis.results import Evidence, parse_results
+from tests.props import examples
 
 FIXTURE = Path(__file__).parent / "fixtures" / "report"
 BUILD = FIXTURE / "build"
@@ -244,7 +245,7 @@ def test_a_label_carries_its_year():
     assert text.label_of(Evidence(key="k", label="Ratio", value=1, unit="ratio")) == "Ratio"
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=examples(200), deadline=None)
 @given(st.text())
 def test_escaped_text_holds_no_markdown_and_no_line_break(value):
     out = text.md(value)
@@ -253,7 +254,7 @@ def test_escaped_text_holds_no_markdown_and_no_line_break(value):
     assert not re.search(r"[\\`*_{}\[\]()<>#|~^$@&:]", unescaped)
 
 
-@settings(max_examples=100, deadline=None)
+@settings(max_examples=examples(100), deadline=None)
 @given(st.recursive(st.none() | st.text(), lambda c: st.lists(c) | st.dictionaries(st.text(), c)))
 def test_spec_json_is_safe_in_script_and_round_trips(value):
     out = spec_json({"v": value})

@@ -9,6 +9,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from analysis.compute import stats
+from tests.props import examples
 
 sm = pytest.importorskip("statsmodels.api", reason="statsmodels not installed")
 
@@ -77,7 +78,7 @@ def test_break_in_trend_in_logs_and_with_too_few_points():
     assert one_side["slope_change"] is None
 
 
-@settings(max_examples=40, deadline=None)
+@settings(max_examples=examples(40), deadline=None)
 @given(
     st.integers(min_value=6, max_value=25),
     st.integers(min_value=0, max_value=10_000),

@@ -92,6 +92,10 @@ def _fields(rel: str) -> dict[str, str]:
     raise BriefError(f"data/{rel}: not described in data/datapackage.json; {REBUILD}")
 
 
+MAX_INTEGER = 1e18  # every integer of at most 18 digits fits a 64-bit integer column
+INTEGER = "an integer of at most 18 digits"
+
+
 def read_typed(path: Path, rel: str, fields: dict[str, str]) -> pd.DataFrame:
     """Read one CSV as strings and convert each column to its datapackage type; a value that
     does not convert is a one-line error naming the file, line and column."""
@@ -110,13 +114,13 @@ def read_typed(path: Path, rel: str, fields: dict[str, str]) -> pd.DataFrame:
         if typ in ("integer", "number"):
             num = pd.to_numeric(s.where(s != ""), errors="coerce")
             bad = num.isna() & (s != "")
-            if typ == "integer":
-                bad |= num.notna() & (num % 1 != 0)
+            if typ == "integer":  # a whole number a 64-bit integer holds (1e100 is not one)
+                bad |= num.notna() & ((num % 1 != 0) | (num.abs() >= MAX_INTEGER))
             if bad.any():
                 i = int(bad.to_numpy().nonzero()[0][0])
                 raise BriefError(
                     f"data/{rel}: line {i + 2}, column {col!r}: found {clip(repr(s.iloc[i]))}; "
-                    f"expected {'an integer' if typ == 'integer' else 'a number'}"
+                    f"expected {INTEGER if typ == 'integer' else 'a number'}"
                 )
             df[col] = num.astype("Int64") if typ == "integer" else num.astype("float64")
         elif typ == "boolean":
