@@ -89,3 +89,38 @@ def test_the_kernel_is_shut_down_after_the_build(project: Path, monkeypatch: pyt
     assert sessions[0]._km is None and sessions[0]._pool._shutdown
     manifest = json.loads((project / "_build" / "default" / "manifest.json").read_text())
     assert sorted(manifest["notebooks"]) == ["01_alpha", "02_beta"]
+
+
+def test_two_sessions_in_threads_of_one_process_take_turns(monkeypatch: pytest.MonkeyPatch):
+    # Two builds in threads of one process (a dask worker with two threads) once hung in CI:
+    # one kernel's start never returned while the other's shut down. A session now holds its
+    # process's kernel from start to shutdown; the other waits its turn.
+    events: list[str] = []
+
+    class FakeManager:
+        def __init__(self, kernel_name: str):
+            self.name = kernel_name
+
+        async def start_kernel(self, **_: object) -> None:
+            events.append(f"start {self.name}")
+
+        async def shutdown_kernel(self, now: bool = False) -> None:
+            events.append(f"stop {self.name}")
+
+        async def cleanup_resources(self) -> None:
+            pass
+
+    monkeypatch.setattr(execute, "_quiet_kernel_manager", lambda: FakeManager)
+    settings = execute.Settings()
+    first = execute.KernelSession(settings, "a", Path("."))
+    second = execute.KernelSession(settings, "b", Path("."))
+    first._pool.submit(first._start).result(timeout=10)
+    waiting = second._pool.submit(second._start)
+    with pytest.raises(TimeoutError):
+        waiting.result(timeout=0.5)  # b's kernel does not start while a's runs
+    first.close()
+    waiting.result(timeout=10)
+    second.close()
+    assert events == ["start a", "stop a", "start b", "stop b"]
+    assert execute._ONE_SESSION_AT_A_TIME.acquire(blocking=False)  # given back
+    execute._ONE_SESSION_AT_A_TIME.release()

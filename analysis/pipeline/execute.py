@@ -7,6 +7,7 @@ import contextlib
 import logging
 import os
 import subprocess
+import threading
 import warnings
 from dataclasses import dataclass
 from pathlib import Path
@@ -172,6 +173,14 @@ _RESET = (
 )
 
 
+# One kernel session at a time in a process. Two builds in threads of one process (a dask worker
+# with two threads running two briefs) each ran a kernel, and one kernel's start could hang for
+# good while the other's shut down (jupyter_client under two event loops of one process; seen in
+# CI, not reproducible on demand). Builds in separate processes (the --jobs pool, dask workers
+# with one thread each) still run side by side; threads of one process take turns.
+_ONE_SESSION_AT_A_TIME = threading.Lock()
+
+
 class KernelSession:
     """One Jupyter kernel for every notebook a build runs, started on first use.
 
@@ -181,7 +190,8 @@ class KernelSession:
     already imported. Everything runs in one worker thread of the session's own (a fresh context
     and asyncio loop: papermill/nbclient keep their loop in a context variable, and threads that
     share one -- e.g. a dask worker running two briefs -- fail with "event loop is already
-    running").
+    running"). A process runs one session's kernel at a time (:data:`_ONE_SESSION_AT_A_TIME`,
+    taken when the kernel starts and given back when it is shut down).
     """
 
     def __init__(self, settings: Settings, kernel: str, cwd: Path):
@@ -192,6 +202,7 @@ class KernelSession:
         self._km: Any = None
         self._stopping = False  # interrupted: start no notebook (see run)
         self._phase = "idle"  # what the worker thread does: idle, start, reset or notebook
+        self._holds_lock = False
         self.notebooks_run = 0
 
     def __enter__(self) -> KernelSession:
@@ -237,6 +248,9 @@ class KernelSession:
     def _start(self) -> None:
         from jupyter_core.utils import run_sync
 
+        if not self._holds_lock:
+            _ONE_SESSION_AT_A_TIME.acquire()
+            self._holds_lock = True
         km = _quiet_kernel_manager()(kernel_name=self.kernel)
         # the kernel's own start-up chatter (e.g. ipykernel's TCP notice) is not the user's
         # business; errors still surface through the notebook
@@ -262,18 +276,23 @@ class KernelSession:
         from jupyter_core.utils import run_sync
 
         km, self._km = self._km, None
-        if km is not None:
-            try:
-                run_sync(km.shutdown_kernel)(now=True)
-            finally:
-                run_sync(km.cleanup_resources)()
         try:
-            loop = asyncio.get_event_loop_policy().get_event_loop()
-        except RuntimeError:
-            loop = None
-        if loop is not None and not loop.is_running():
-            loop.close()
-        asyncio.get_event_loop_policy().set_event_loop(None)
+            if km is not None:
+                try:
+                    run_sync(km.shutdown_kernel)(now=True)
+                finally:
+                    run_sync(km.cleanup_resources)()
+            try:
+                loop = asyncio.get_event_loop_policy().get_event_loop()
+            except RuntimeError:
+                loop = None
+            if loop is not None and not loop.is_running():
+                loop.close()
+            asyncio.get_event_loop_policy().set_event_loop(None)
+        finally:
+            if self._holds_lock:
+                self._holds_lock = False
+                _ONE_SESSION_AT_A_TIME.release()
 
     def _run(self, source: Path, output: Path, parameters: dict[str, Any], source_nb: Any) -> None:
         import papermill  # imported here: a fully cached build never needs it
