@@ -21,7 +21,7 @@ from typing import NamedTuple
 import pandas as pd
 import yaml
 
-from analysis.data.countries import ALIASES_DIR
+from analysis.data.countries import ALIASES_DIR, read_alias_file
 from analysis.data.validate import INDICATOR_COLUMNS
 from analysis.errors import BriefError
 
@@ -191,26 +191,22 @@ def alias_file(source_id: str) -> Path:
     return ALIASES_DIR / f"{source_id}.csv"
 
 
-def read_alias_table(path: Path) -> pd.DataFrame:
-    return pd.read_csv(path, dtype="str", keep_default_na=False)
-
-
 def not_countries_in(path: Path) -> set[str]:
     """The keys an alias file lists as deliberately not countries (empty iso3)."""
-    aliases = read_alias_table(path)
+    aliases = read_alias_file(path)
     return set(aliases.loc[aliases["iso3"].eq(""), "alias"])
 
 
 def alias_codes(path: Path) -> dict[str, str]:
     """alias -> iso3 (``""``: deliberately not a country)."""
-    aliases = read_alias_table(path)
+    aliases = read_alias_file(path)
     return dict(zip(aliases["alias"], aliases["iso3"], strict=True))
 
 
 def year_rules(path: Path, column: str, word: str, key_type: type = str) -> pd.DataFrame:
     """``key[:from[-to]]`` alias keys -> rules ``(column, y0, y1, iso3)``, years inclusive
     (no years: all of them; one year: only it). ``word`` names the key in the error."""
-    aliases = read_alias_table(path)
+    aliases = read_alias_file(path)
     rules = []
     for key, iso3 in zip(aliases["alias"], aliases["iso3"], strict=True):
         name, _, span = key.partition(":")
@@ -234,7 +230,7 @@ class AliasMapper:
     """
 
     def __init__(self, alias_file: Path, *, iso3_keys: bool = False):
-        aliases = read_alias_table(alias_file)
+        aliases = read_alias_file(alias_file)
         self.where = f"aliases/{alias_file.name}"
         self.iso3_keys = iso3_keys
         self.rules: dict[str, list[tuple[int, int, str]]] = {}
