@@ -255,6 +255,14 @@ class BriefParams(_Strict):
         default_factory=Choices,
         description="The defensible alternatives of each choice, tried by the multiverse",
     )
+    robustness_threshold: float = Field(
+        0.66,
+        gt=0.0,
+        le=1.0,
+        description="Publish a claim's own verdict only when at least this share of its "
+        "specifications give it; under it the verdict published is 'depends on the analyst's "
+        "choices' (0.66: the IPCC's 'likely', at least two chances in three)",
+    )
 
     @field_validator("name")
     @classmethod

@@ -31,6 +31,27 @@ VERDICTS: tuple[str, ...] = (
     "not supported",
     "not testable",
 )
+#: The verdict a brief publishes when its own verdict holds in too few of the claim's
+#: specifications (under ``robustness_threshold``): stated with the choice that turns it, and the
+#: brief's own verdict shown as the verdict "under this brief's choices".
+DEPENDS = "depends on the analyst's choices"
+PublishedVerdict = Literal[
+    "supported",
+    "partly supported",
+    "depends on the analyst's choices",
+    "no evidence either way",
+    "not supported",
+    "not testable",
+]
+#: Every verdict a brief can publish, in the order the summaries count them.
+PUBLISHED_VERDICTS: tuple[str, ...] = (
+    "supported",
+    "partly supported",
+    DEPENDS,
+    "no evidence either way",
+    "not supported",
+    "not testable",
+)
 Outcome = Literal["holds", "fails", "inconclusive", "untested"]
 OUTCOMES: tuple[str, ...] = ("holds", "fails", "inconclusive", "untested")
 
@@ -115,13 +136,31 @@ class Claim(_Model):
 # Robustness (the multiverse of the analyst's choices)
 
 
-class Influence(_Model):
+class ValueOutcome(_Model):
+    """The specifications that share one value of one choice, and the verdicts they give."""
+
+    value: str = Field(description="The value, as the parameter takes it")
+    label: str = Field("", description="The value in words (empty: the value as written)")
+    specifications: int = Field(description="How many specifications use this value")
+    holds: float = Field(description="Share of them giving the brief's own verdict")
+    shares: dict[str, float] = Field(description="Share of them per verdict (verdicts reached)")
+    verdict: str = Field(description="The verdict they most often give (ties: VERDICTS order)")
+
+    @property
+    def words(self) -> str:
+        return self.label or self.value
+
+
+class ChoiceInfluence(_Model):
+    """How one choice moves a claim's verdict: the verdicts of its values, side by side."""
+
     choice: str = Field(description="The choice (a parameter name)")
     label: str = Field(description="The choice in words")
-    flips: float = Field(description="Share of the choice's changes that change the verdict")
-    value: str = Field(description="The value of the choice that most often turns the verdict")
-    value_label: str = Field("", description="That value in words (empty: the value as written)")
-    verdict: str = Field(description="The verdict most often reached with that value")
+    spread: float = Field(
+        description="Highest minus lowest share giving the brief's own verdict across the "
+        "choice's values (0: the choice alone never moves it)"
+    )
+    values: list[ValueOutcome] = Field(description="One row per value, in the brief's order")
 
 
 class Robustness(_Model):
@@ -130,10 +169,20 @@ class Robustness(_Model):
     specifications: int
     verdict: str = Field(description="The verdict of the brief's own specification")
     holds: float = Field(description="Share of specifications giving the brief's own verdict")
+    threshold: float = Field(
+        description="The share under which the brief publishes 'depends on the analyst's "
+        "choices' instead of its own verdict (the parameter robustness_threshold)"
+    )
+    published: PublishedVerdict = Field(description="The verdict the brief publishes")
     shares: dict[str, float] = Field(description="Share of specifications per verdict")
     choices: dict[str, list[str]] = Field(description="Each choice and the values tried")
     estimate: str = Field(description="What the specification curve plots, in words")
-    influential: Influence | None = None
+    influence: list[ChoiceInfluence] = Field(
+        default_factory=list, description="Every choice with more than one value, in order"
+    )
+    influential: ChoiceInfluence | None = Field(
+        None, description="The choice with the largest spread (none when no choice moves it)"
+    )
 
 
 # ---------------------------------------------------------------------------------------------

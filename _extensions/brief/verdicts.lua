@@ -9,6 +9,7 @@ local STYLES = {
   ["v-no-evidence-either-way"] = { fill = "#ffffff", ink = "#333333", border = "#555555", dash = "dashed" },
   ["v-not-supported"] = { fill = "#b54600", ink = "#ffffff", border = "#b54600", dash = "solid" },
   ["v-not-testable"] = { fill = "#e6e6e6", ink = "#333333", border = "#888888", dash = "dotted" },
+  ["v-depends-on-the-analyst-s-choices"] = { fill = "#fdebc2", ink = "#3f2a00", border = "#9a6200", dash = "dash-dotted" },
   ["v-not-computed-in-this-build"] = { fill = "#ffffff", ink = "#666666", border = "#aaaaaa", dash = "dotted" },
 }
 

@@ -26,7 +26,7 @@ import pandas as pd
 from analysis.compute import claims as claim_modules
 from analysis.compute.claims.rules import own_spec
 from analysis.formats import percent
-from analysis.results import VERDICTS, Influence, Robustness
+from analysis.results import DEPENDS, VERDICTS, ChoiceInfluence, Robustness, ValueOutcome
 
 BATCH = 500  # specifications per batch (a unit of work an executor gets)
 
@@ -47,7 +47,7 @@ def labels(choices: Any) -> dict[str, str]:
 def value_words(cid: str) -> dict[str, dict[str, str]]:
     """Choice -> value -> words, for the choices of a claim whose values are codes (the claim
     module's ``VALUE_WORDS``; a value not listed is shown as written)."""
-    return getattr(claim_modules.MODULES[cid], "VALUE_WORDS", {})
+    return getattr(claim_modules.MODULES.get(cid), "VALUE_WORDS", {})
 
 
 def values_in_words(cid: str, choices: Any) -> dict[str, list[str]]:
@@ -140,39 +140,76 @@ def choice_columns(table: pd.DataFrame) -> list[str]:
     return [c for c in table.columns if c.startswith("choice_")]
 
 
-def influence(table: pd.DataFrame, own_verdict: str) -> tuple[str, float, str, str] | None:
-    """The choice whose change turns the verdict most often, for one claim's rows.
+def most_often(verdicts: pd.Series) -> str:
+    """The verdict a set of specifications most often gives (a tie goes to the verdict first in
+    :data:`VERDICTS`, so the result never depends on row order)."""
+    counts = verdicts.value_counts()
+    top = counts.max()
+    return next(v for v in VERDICTS if counts.get(v, 0) == top)
 
-    For each choice: group the specifications that agree on every other choice; within a
-    group, the share of pairs of its values that give different verdicts; averaged over the
-    groups. Returns (choice, that share, the value of it whose specifications most often differ
-    from the brief's own verdict, the verdict most often reached with that value), or None when
-    no choice has more than one value or no change turns the verdict.
-    """
-    cols = [c for c in choice_columns(table) if table[c].notna().any()]
-    best: tuple[str, float] | None = None
-    for c in cols:
-        others = [o for o in cols if o != c and table[o].nunique() > 1]
-        if table[c].nunique() < 2:
+
+def choice_influence(
+    rows: pd.DataFrame, cid: str, choices: Any, own_verdict: str
+) -> list[ChoiceInfluence]:
+    """For each choice with more than one value (in the claim's order): the specifications of
+    each value, the share of them giving the brief's own verdict, the share per verdict and the
+    verdict they most often give; and the choice's *spread*, the highest minus the lowest of
+    those shares (specr's and Boba's "sensitive decisions", measured on the brief's verdict).
+    Read straight off ``rows`` (one claim's specification table), nothing else."""
+    words, vwords = labels(choices), value_words(cid)
+    out = []
+    for name in type(choices).model_fields:
+        values = list(dict.fromkeys(str(v) for v in getattr(choices, name)))
+        if len(values) < 2:
             continue
-        shares = []
-        for _, g in table.groupby(others, sort=True) if others else [(None, table)]:
-            verdicts = g["verdict"].tolist()
-            pairs = list(itertools.combinations(verdicts, 2))
-            if pairs:
-                shares.append(sum(a != b for a, b in pairs) / len(pairs))
-        share = sum(shares) / len(shares) if shares else 0.0
-        if share > 0 and (best is None or share > best[1] + 1e-12):
-            best = (c, share)
-    if best is None:
-        return None
-    c, share = best
-    off = table[table["verdict"] != own_verdict]
-    by_value = (off.groupby(c)["verdict"].size() / table.groupby(c)["verdict"].size()).fillna(0.0)
-    value = str(by_value.sort_values(ascending=False, kind="mergesort").index[0])
-    reached = table[(table[c] == value) & (table["verdict"] != own_verdict)]["verdict"]
-    verdict = reached.mode().sort_values().iloc[0] if len(reached) else own_verdict
-    return c.removeprefix("choice_"), share, value, str(verdict)
+        column = rows[f"choice_{name}"]
+        outcomes = []
+        for v in values:
+            given = rows.loc[column == v, "verdict"]
+            n = len(given)
+            if n == 0:
+                continue
+            outcomes.append(
+                ValueOutcome(
+                    value=v,
+                    label=vwords.get(name, {}).get(v, ""),
+                    specifications=n,
+                    holds=float((given == own_verdict).sum() / n),
+                    shares={
+                        x: float((given == x).sum() / n) for x in VERDICTS if (given == x).any()
+                    },
+                    verdict=most_often(given),
+                )
+            )
+        held = [o.holds for o in outcomes]
+        out.append(
+            ChoiceInfluence(
+                choice=name,
+                label=words[name],
+                spread=(max(held) - min(held)) if held else 0.0,
+                values=outcomes,
+            )
+        )
+    return out
+
+
+def turning(influence: Sequence[ChoiceInfluence]) -> ChoiceInfluence | None:
+    """The choice that moves the brief's verdict most: the largest spread (the first in the
+    claim's order on a tie); None when no choice alone moves it."""
+    best: ChoiceInfluence | None = None
+    for c in influence:
+        if c.spread > SPREAD_EPS and (best is None or c.spread > best.spread + SPREAD_EPS):
+            best = c
+    return best
+
+
+SPREAD_EPS = 1e-12  # shares are exact fractions of whole counts: anything above noise counts
+
+
+def published(own_verdict: str, holds: float, threshold: float) -> str:
+    """The verdict the brief publishes: its own when at least ``threshold`` of the claim's
+    specifications give it, else :data:`analysis.results.DEPENDS`."""
+    return own_verdict if holds >= threshold - SPREAD_EPS else DEPENDS
 
 
 def summarise(
@@ -180,31 +217,26 @@ def summarise(
 ) -> dict[str, Robustness]:
     """results.json ``robustness``: per claim, against the verdict the brief itself reached."""
     out = {}
+    threshold = float(params.robustness_threshold)
     for cid, rows in table.groupby("claim", sort=True):
         module = claim_modules.MODULES[str(cid)]
         choices = getattr(params.multiverse, str(cid).lower())
         own = verdicts[str(cid)]
         n = len(rows)
+        holds = float((rows["verdict"] == own).sum() / n)
         shares = {v: float((rows["verdict"] == v).sum() / n) for v in VERDICTS}
-        found = influence(rows, own)
-        words = labels(choices)
+        influence = choice_influence(rows, str(cid), choices, own)
         out[str(cid)] = Robustness(
             specifications=n,
             verdict=own,
-            holds=float((rows["verdict"] == own).sum() / n),
+            holds=holds,
+            threshold=threshold,
+            published=published(own, holds, threshold),  # type: ignore[arg-type]
             shares={v: s for v, s in shares.items() if s > 0},
-            choices={k: [str(v) for v in getattr(choices, k)] for k in words},
+            choices={k: [str(v) for v in getattr(choices, k)] for k in labels(choices)},
             estimate=module.ESTIMATE,
-            influential=None
-            if found is None
-            else Influence(
-                choice=found[0],
-                label=words[found[0]],
-                flips=found[1],
-                value=found[2],
-                value_label=value_words(str(cid)).get(found[0], {}).get(found[2], ""),
-                verdict=found[3],
-            ),
+            influence=influence,
+            influential=turning(influence),
         )
     return out
 
@@ -229,9 +261,12 @@ def curve(rows: pd.DataFrame, limit: int = 400) -> pd.DataFrame:
 
 
 def headline(cid: str, verdict: str, r: Robustness) -> str:
-    text = f"{cid}: '{verdict}' holds in {percent(r.holds)} of {r.specifications:,} specifications"
+    text = (
+        f"{cid}: the brief's '{verdict}' holds in {percent(r.holds)} of {r.specifications:,} "
+        "specifications"
+    )
     if r.influential is not None:
-        text += f"; {r.influential.label} turns it most often"
+        text += f"; {r.influential.label} moves it most"
     return text
 
 

@@ -23,7 +23,7 @@ from analysis.compute.charts import renderer, theme
 from analysis.compute.claims import c1
 from analysis.files import write_text
 from analysis.formats import phrase
-from analysis.publish import text
+from analysis.publish import text, verdicts
 from analysis.publish.fragments import environment, render
 from analysis.publish.markup import badge, link
 from analysis.results import Results
@@ -211,7 +211,7 @@ def context(entries: Sequence[BriefEntry], chart_src: str | None) -> dict[str, A
                 cells.append(badge("not computed in this build"))
             else:
                 share = f" {text.md(text.percent(r.holds))}" if r is not None else ""
-                cells.append(Markup(f"{badge(c.verdict)}{share}"))
+                cells.append(Markup(f"{badge(verdicts.published_verdict(e.results, cid))}{share}"))
         rows.append({"claim": cid, "cells": cells})
     briefs = [
         {

@@ -32,10 +32,10 @@ from analysis.compute import claims as claim_modules
 from analysis.errors import BriefError
 from analysis.files import swap_dir, write_text
 from analysis.formats import phrase
-from analysis.publish import provenance, text
+from analysis.publish import provenance, text, verdicts
 from analysis.publish.charthtml import scripts_html, standalone_html, vega_bundle
 from analysis.publish.markup import FILES, badge, code, figure, label_of, link
-from analysis.results import VERDICTS, Evidence, Results, load_results
+from analysis.results import DEPENDS, Evidence, Results, load_results
 
 GENERATED = "_generated"
 ASSETS = Path(__file__).resolve().parents[2] / "report" / "assets"
@@ -43,7 +43,6 @@ TEMPLATES = Path(__file__).resolve().parent / "templates"
 CLAIM_TEMPLATES = "report/claims"  # one per claim, relative to the project root
 NOT_COMPUTED = "not computed in this build"
 KEY_NUMBERS = 6  # at most this many numbers in a claim's section (the rest: appendix and CSV)
-REPORT_YEAR = 2021
 
 
 # ---------------------------------------------------------------------------------------------
@@ -52,25 +51,6 @@ REPORT_YEAR = 2021
 
 def number_row(e: Evidence) -> dict[str, str]:
     return {"label": text.label_of(e), "value": text.value_of(e)}
-
-
-def robustness_sentence(res: Results, cid: str) -> str:
-    r = res.robustness.get(cid)
-    if r is None:
-        return ""
-    verdict = res.claims[cid].verdict
-    out = (
-        f"The verdict ({verdict}) holds in {text.percent(r.holds)} of {r.specifications:,} "
-        "specifications of the analyst's choices."
-    )
-    if r.influential is not None:
-        i = r.influential
-        value = i.value_label or i.value
-        out += (
-            f" What would change it: the choice of {i.label}; with {value} the verdict is most "
-            f"often {i.verdict} ({text.percent(i.flips)} of the changes of that choice turn it)."
-        )
-    return out
 
 
 SPEC_CURVE = "spec-"  # the charts of the multiverse notebook: one specification curve per claim
@@ -86,12 +66,16 @@ def robustness_rows(res: Results) -> list[dict[str, Any]]:
         rows.append(
             {
                 "claim": link(f"{cid} {claim_modules.TITLES[cid]}", f"#sec-{cid.lower()}"),
-                "badge": badge(c.verdict),
+                "badge": badge(r.published),
+                "own": badge(r.verdict),
                 "n": f"{r.specifications:,}",
                 "holds": text.percent(r.holds),
-                "influential": f"{i.label} ({text.percent(i.flips)} of its changes turn it)"
+                "influential": (
+                    f"{i.label} ({text.percent(min(v.holds for v in i.values))} to "
+                    f"{text.percent(max(v.holds for v in i.values))} across its values)"
+                )
                 if i is not None
-                else "none: no single choice turns it",
+                else "none: no single choice moves it",
             }
         )
     return rows
@@ -118,13 +102,15 @@ def claim_context(
         else:
             placed.add(chart_id)
             figures.append(figure(chart_id, info, specs[chart_id]))
+    shown = verdicts.published_verdict(res, cid)
     return {
         **base,
         "computed": True,
-        "verdict": c.verdict,
-        "badge": badge(c.verdict),
+        "verdict": shown,
+        "badge": badge(shown),
+        "own_badge": badge(c.verdict) if shown != c.verdict else None,
         "summary": c.summary,
-        "robustness": robustness_sentence(res, cid),
+        "robustness": verdicts.robustness_sentence(res, cid),
         "figures": figures,
         "refs": refs,
         "numbers": [number_row(e) for e in c.decisive[:KEY_NUMBERS]],
@@ -162,10 +148,14 @@ def _measure_label(res: Results, mid: Any) -> str:
 
 
 def bottom_line(res: Results) -> list[str]:
-    """At most three sentences, computed from the verdicts (page 1)."""
+    """At most three sentences, computed from the published verdicts (page 1)."""
     ids = [c for c in claim_modules.IDS if c in res.claims]
-    counts = {v: sum(res.claims[c].verdict == v for c in ids) for v in VERDICTS}
-    named = [f"{n} {v}" for v, n in counts.items() if n]
+    named = [
+        f"{n} {'depends' if n == 1 else 'depend'} on the analyst's choices"
+        if v == DEPENDS
+        else f"{n} {v}"
+        for v, n in verdicts.counts(res, ids)
+    ]
     first = (
         f"Of the {len(ids)} claims we split the report's argument into, "
         + ", ".join(named[:-1])
@@ -177,16 +167,16 @@ def bottom_line(res: Results) -> list[str]:
     c1 = res.claims.get("C1")
     if c1 is not None and c1.headline:
         out.append(f"On power (C1): {c1.headline}.")
-    fragile = sorted(
-        ((r.holds, cid) for cid, r in res.robustness.items() if cid in res.claims),
-        key=lambda t: (t[0], t[1]),
-    )
-    if fragile and fragile[0][0] < 0.75:
-        names = [f"{cid} ({text.percent(h)})" for h, cid in fragile if h < 0.75][:3]
+    turned = [
+        f"{cid} on {i.label}"
+        for cid in ids
+        if verdicts.depends(res, cid) and (i := res.robustness[cid].influential) is not None
+    ]
+    if turned:
         out.append(
-            "The verdicts that depend most on the analyst's choices: "
-            + ", ".join(names)
-            + " of specifications agree."
+            "What the verdicts that depend on the analyst's choices turn on most: "
+            + ", ".join(turned)
+            + "."
         )
     return out[:3]
 
@@ -197,21 +187,38 @@ def summary_context(res: Results, to_brief: str = "") -> dict[str, Any]:
     rows = []
     for cid in claim_modules.IDS:
         c = res.claims.get(cid)
-        r = res.robustness.get(cid)
+        shown = verdicts.published_verdict(res, cid) if c else NOT_COMPUTED
+        finding = (c.headline or c.summary) if c else NOT_COMPUTED
+        if c is not None and shown == DEPENDS:
+            r = res.robustness[cid]
+            i = r.influential
+            turns = (
+                f" It turns on {i.label}: {verdicts.sides(i, shares=False)}."
+                if i is not None
+                else " No single choice turns it."
+            )
+            finding = f"{finding}.{turns}" if not finding.endswith(".") else f"{finding}{turns}"
         rows.append(
             {
                 "id": cid,
                 "link": link(f"{cid} {claim_modules.TITLES[cid]}", f"{to_brief}#sec-{cid.lower()}"),
-                "badge": badge(c.verdict) if c else badge(NOT_COMPUTED),
-                "holds": (
-                    f"{text.percent(r.holds)} of {r.specifications:,}"
-                    if r is not None
-                    else ("not varied" if c is not None else "")
-                ),
-                "finding": (c.headline or c.summary) if c else NOT_COMPUTED,
+                "badge": badge(shown),
+                "own": badge(c.verdict) if c is not None and shown != c.verdict else None,
+                "holds": verdicts.holds_cell(res, cid),
+                "finding": finding,
             }
         )
-    return {"rows": rows, "bottom_line": bottom_line(res), "parameters": parameters_line(res)}
+    return {
+        "rows": rows,
+        "bottom_line": bottom_line(res),
+        "parameters": parameters_line(res),
+        "threshold": _threshold(res),
+    }
+
+
+def _threshold(res: Results) -> str:
+    shares = {r.threshold for r in res.robustness.values()}
+    return text.percent(shares.pop()) if len(shares) == 1 else ""
 
 
 def _flatten(d: Mapping[str, Any], prefix: str = "", depth: int = 0) -> list[tuple[str, Any]]:

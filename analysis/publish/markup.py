@@ -4,6 +4,7 @@ verdict badges, links, inline code spans for untrusted text, and cross-reference
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from markupsafe import Markup
@@ -16,8 +17,10 @@ FILES = "files"  # report/files/: charts, data, notebooks, the offline Vega bund
 
 
 def badge(verdict: str) -> Markup:
-    """A verdict as a labelled badge (``.verdict .v-<slug>``: coloured in HTML and Typst)."""
-    slug = verdict.replace(" ", "-")
+    """A verdict as a labelled badge (``.verdict .v-<slug>``: coloured in HTML and Typst; the
+    slug keeps letters and digits, so "depends on the analyst's choices" is
+    ``v-depends-on-the-analyst-s-choices``)."""
+    slug = re.sub(r"[^a-z0-9]+", "-", verdict.lower()).strip("-")
     return Markup(f"[{text.md(verdict)}]{{.verdict .v-{slug}}}")
 
 

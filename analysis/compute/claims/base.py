@@ -22,6 +22,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from analysis.compute.frames import num
+from analysis.compute.stats import ols_trend
 from analysis.formats import percent as pct  # noqa: F401 (the claims' name)
 from analysis.results import Claim, Evidence, Outcome, Part, Unit, VerdictLabel
 
@@ -76,6 +77,41 @@ def above(low: float | None, high: float | None) -> Outcome:
     if high < 0:
         return "fails"
     return "inconclusive"
+
+
+REPORT_YEAR = 2021  # RAND RR-3067 was published on 12 October 2021: a fact, not a choice
+SINCE_REPORT = f"and not reversed since {REPORT_YEAR}"  # the words a trend part's test ends with
+
+
+def since_report(years: Iterable[Any], values: Iterable[Any]) -> dict[str, Any]:
+    """The trend of a series from the report's year to its latest: the OLS slope (``slope``,
+    None with fewer than three years), over ``first``–``last``, of ``n`` years."""
+
+    pairs = [
+        (int(y), v)
+        for y, v in zip(years, values, strict=True)
+        if int(y) >= REPORT_YEAR and num(v) is not None
+    ]
+    t = ols_trend([y for y, _ in pairs], [v for _, v in pairs])
+    return {
+        "slope": t["slope"],
+        "first": min((y for y, _ in pairs), default=None),
+        "last": max((y for y, _ in pairs), default=None),
+        "n": len(pairs),
+    }
+
+
+def kept_since(result: Outcome, since: dict[str, Any]) -> tuple[Outcome, bool]:
+    """A long-run trend part checked against the years since the report: a trend that holds (it
+    rose) but whose slope since the report is below zero, or fails (it fell) but has risen since,
+    has *reversed*, and the part is inconclusive: it does not hold, and three or four years are
+    too few to say it fails. Read on the slope's sign, since no interval on so few years can
+    tell a turn from noise; the sentence states the slope. Returns (outcome, reversed)."""
+    slope = since["slope"]
+    if slope is None or result not in ("holds", "fails"):
+        return result, False
+    turned = slope < 0 if result == "holds" else slope > 0
+    return ("inconclusive" if turned else result), turned
 
 
 def part(name: str, test: str, result: Outcome, *, central: bool = False) -> Part:

@@ -1,10 +1,10 @@
 """C1: combined Chinese and Russian power approaches, but does not exceed, U.S. power.
 
-What the report said (its summary page, quoted by the article): "aggregate Chinese and Russian
-power" will "continue to approach, but not exceed" U.S. power; "through 2022" is the reporter's
-horizon, not a quotation. The test runs on the ratio of the coalition's power to the
-benchmark's, on every measure of power the brief computes; the verdict is stated on the
-headline measure and the others are evidence.
+What the report said, as the Military Times quotes it: "aggregate Chinese and Russian power"
+will "continue to approach, but not exceed" U.S. power (the words are known only from the
+article); "through 2022" is the reporter's horizon, not a quotation. The test runs on the
+ratio of the coalition's power to the benchmark's, on every measure of power the brief
+computes; the verdict is stated on the headline measure and the others are evidence.
 
 Parts, each decided on the headline measure's ratio (``rules.c1`` holds every threshold):
 
@@ -31,6 +31,7 @@ import pandas as pd
 
 from analysis.compute import power
 from analysis.compute.claims.base import (
+    REPORT_YEAR,
     at_least,
     claim,
     combine,
@@ -47,7 +48,6 @@ from analysis.results import Claim, Part
 
 ID = "C1"
 TITLE = "Combined Chinese and Russian power approaches, but does not exceed, U.S. power"
-REPORT_YEAR = 2021  # RAND RR-3067 was published in October 2021: a fact, not a choice
 
 
 Measure = Literal["gdp_mer", "gdp_ppp", "milex", "cinc", "composite"]
@@ -252,7 +252,10 @@ def sentence(
         text += f"; the central projection is {pct(n['central_at_horizon'])} in {horizon}"
     if n["prob_exceed_by_horizon"] is not None:
         text += f", with a {pct(n['prob_exceed_by_horizon'])} probability of exceeding it by then"
-    text += f". The claim is {verdict} ({agree} of {tested} measures give the same verdict)."
+    text += (
+        f". Under this brief's choices the claim is {verdict} ({agree} of {tested} measures give "
+        "the same verdict)."
+    )
     return text
 
 
@@ -429,7 +432,7 @@ def verdict_table(tests: Mapping[str, MeasureTest], labels: Mapping[str, str]) -
 ESTIMATE = "central projection of the ratio at the horizon"
 #: The values of the choices in words, where the value itself is a code.
 VALUE_WORDS = {
-    "measure": {m: info["label"] for m, info in power.MEASURES.items()},
+    "measure": {m: phrase(info["label"]) for m, info in power.MEASURES.items()},
     "growth_method": {
         "trailing_cagr": "trailing compound growth",
         "weo": "IMF WEO projections",

@@ -25,13 +25,17 @@ import pandas as pd
 
 from analysis.compute.claims.base import (
     CONFIDENCE,
+    REPORT_YEAR,
+    SINCE_REPORT,
     above,
     claim,
     combine,
     ev,
+    kept_since,
     outcome,
     part,
     signed,
+    since_report,
     untested,
 )
 from analysis.compute.claims.rules import Frozen, choices_of, rule, spec_rules
@@ -41,7 +45,6 @@ from analysis.results import Claim
 
 ID = "C2"
 TITLE = "The relationship is pragmatic balancing against U.S. power and values"
-REPORT_YEAR = 2021
 
 
 class Rules(Frozen):
@@ -60,6 +63,8 @@ class Rules(Frozen):
 
 
 Choices = choices_of(Rules)
+#: The values of the choices in words, where the value itself is a code.
+VALUE_WORDS = {"measure": {"ideal points": "UN ideal points", "agreement": "roll-call agreement"}}
 
 
 def gap_series(distances: pd.DataFrame) -> pd.DataFrame:
@@ -110,6 +115,8 @@ def assess(
     to_b = value_at(g, y, "to_benchmark") if y is not None else None
     span = g[g["year"] >= rules.from_year]
     t = ols_trend(span["year"], span["gap"])
+    since = since_report(g["year"], g["gap"])
+    widened, turned = kept_since(above(t["ci_low"], t["ci_high"]), since)
     what = "ideal-point distance" if rules.measure == "ideal points" else "voting distance"
     parts = [
         part(
@@ -122,8 +129,8 @@ def assess(
         part(
             f"The gap to {benchmark_label} widened since {rules.from_year}",
             f"the trend from {rules.from_year} of the {what} to {benchmark_label} minus the one "
-            f"within the coalition, its {CONFIDENCE:.0%} interval above zero",
-            above(t["ci_low"], t["ci_high"]),
+            f"within the coalition, its {CONFIDENCE:.0%} interval above zero, {SINCE_REPORT}",
+            widened,
         ),
         untested(
             "A shared wish to counter U.S. ideology; a perceived U.S. threat",
@@ -141,6 +148,9 @@ def assess(
            "per_year" if unit == "share" else "points_per_year", decisive=True),
         ev("gap_trend_ci_low", "Its interval, lower end", t["ci_low"], "points_per_year"),
         ev("gap_trend_ci_high", "Its interval, upper end", t["ci_high"], "points_per_year"),
+        ev("gap_trend_since_report", f"Change of the gap a year since {REPORT_YEAR}",
+           since["slope"], "per_year" if unit == "share" else "points_per_year",
+           decisive=turned),
         ev("gap_report_year", "The gap", value_at(g, REPORT_YEAR, "gap"), unit, REPORT_YEAR),
         ev("gap_from_year", "The gap", value_at(g, rules.from_year, "gap"), unit,
            rules.from_year),
@@ -160,15 +170,22 @@ def assess(
                 "holds": "widened",
                 "fails": "narrowed",
                 "inconclusive": "shows no clear trend",
-            }.get(parts[1].outcome, "cannot be fitted")
+            }.get(above(t["ci_low"], t["ci_high"]), "cannot be fitted")
             summary += (
                 f"; since {rules.from_year} the gap {trend} ({signed(t['slope'], 3)} a year, "
                 f"{CONFIDENCE:.0%} interval {signed(t['ci_low'], 3)} to "
                 f"{signed(t['ci_high'], 3)})"
             )
+            if turned:
+                back = "narrowed" if trend == "widened" else "widened"
+                summary += (
+                    f", but it has {back} since {REPORT_YEAR} ({signed(since['slope'], 3)} a "
+                    f"year, {since['first']}–{since['last']})"
+                )
+                trend += f" to {REPORT_YEAR}, then {back}"
     summary += (
-        f". On alignment the claim is {verdict}; motives are not in the data, and the "
-        "hard-power gap is C1's test."
+        f". On alignment, under this brief's choices, the claim is {verdict}; motives are not "
+        "in the data, and the hard-power gap is C1's test."
     )
     assumptions = [
         "Alignment is measured by UNGA ideal points (Voeten et al., final-passage votes, to "

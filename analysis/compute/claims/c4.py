@@ -22,14 +22,23 @@ from typing import Any
 
 import pandas as pd
 
-from analysis.compute.claims.base import claim, combine, ev, more_than, outcome, part, pct, untested
+from analysis.compute.claims.base import (
+    REPORT_YEAR,
+    claim,
+    combine,
+    ev,
+    more_than,
+    outcome,
+    part,
+    pct,
+    untested,
+)
 from analysis.compute.claims.rules import Frozen, choices_of, rule, spec_rules
 from analysis.compute.frames import latest, mean_between, value_at
 from analysis.results import Claim
 
 ID = "C4"
 TITLE = "The 2002 military cooperation plan expanded Russian arms transfers to China"
-REPORT_YEAR = 2021
 PLAN_YEAR = 2002  # the "15-year Military Cooperation Plan", signed in 2002 per the article
 
 
@@ -116,7 +125,10 @@ def assess(
     ]  # fmt: skip
     verdict = combine(parts)
     if after is None or before is None:
-        summary = f"Russian arms deliveries to China are not available; the claim is {verdict}."
+        summary = (
+            "Russian arms deliveries to China are not available; under this brief's choices the "
+            f"claim is {verdict}."
+        )
     else:
         summary = (
             f"Russia's arms deliveries to China averaged {after:,.0f} million TIV (SIPRI "
@@ -128,8 +140,8 @@ def assess(
         summary += (
             f", with {len(ordered)} deals for named high-end systems ordered"
             + (f"; by {y_share} Russia's share was {pct(s_latest)}" if s_latest is not None else "")
-            + f". The claim is {verdict}; licences, joint research and Russian "
-            "scientists in Chinese plants are not in the data."
+            + f". Under this brief's choices the claim is {verdict}; licences, joint research "
+            "and Russian scientists in Chinese plants are not in the data."
         )
     head = (
         f"Russia delivered {after:,.0f} million TIV a year to China in {after_span[0]}–"

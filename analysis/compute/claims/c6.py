@@ -18,14 +18,13 @@ from typing import Any
 
 import pandas as pd
 
-from analysis.compute.claims.base import claim, ev, pct, untested
+from analysis.compute.claims.base import REPORT_YEAR, claim, ev, pct, untested
 from analysis.compute.frames import latest, num, value_at
 from analysis.compute.trade import ILLUSTRATION
 from analysis.results import Claim
 
 ID = "C6"
 TITLE = "Sanctions relief could weaken the relationship (what-if)"
-REPORT_YEAR = 2021
 
 
 def assess(

@@ -1,10 +1,11 @@
 """C7: little U.S. leverage; prepare for more diffusion, joint planning, basing and operations.
 
-What the report said (as the article reports it): absent a significant policy shift, the United
-States can do little to disrupt the relationship, which will present "an ever-increasing
-challenge"; the report advises the U.S. military to prepare for (it does not predict) further
-diffusion of Chinese and Russian military equipment, additional joint planning and exercises,
-potential joint basing, and "eventually the possibility of joint military operations".
+What the report said: RAND's summary finds "little the U.S. government or Army can do",
+"Absent major (and likely undesirable) changes in U.S. policy"; the article adds, in its own
+words, that the relationship will present an ever-increasing challenge. The report advises the
+U.S. military to prepare for (it does not predict) further diffusion of Chinese and Russian
+military equipment, additional joint planning and exercises, potential joint basing, and
+"eventually the possibility of joint military operations" (quoted by the article).
 
 The data can test whether the trends the advice rests on are there (``rules.c7``):
 
@@ -26,12 +27,16 @@ import pandas as pd
 
 from analysis.compute.claims.base import (
     CONFIDENCE,
+    REPORT_YEAR,
+    SINCE_REPORT,
     above,
     claim,
     combine,
     ev,
+    kept_since,
     part,
     signed,
+    since_report,
     untested,
 )
 from analysis.compute.claims.rules import Frozen, choices_of, rule, spec_rules
@@ -40,8 +45,10 @@ from analysis.compute.stats import ols_trend
 from analysis.results import Claim
 
 ID = "C7"
-TITLE = "Little U.S. leverage; more arms diffusion and joint operations ahead"
-REPORT_YEAR = 2021
+TITLE = (
+    "Little U.S. leverage; prepare for more arms diffusion, joint exercises, possibly joint "
+    "operations"
+)
 
 
 class Rules(Frozen):
@@ -70,6 +77,13 @@ def _peak(df: pd.DataFrame, column: str, start: int) -> tuple[int | None, float 
     return int(row["year"]), float(row[column])
 
 
+def _reversed(since: Mapping[str, Any]) -> str:
+    return (
+        f", reversed since the report ({signed(since['slope'])} a year, "
+        f"{since['first']}–{since['last']})"
+    )
+
+
 def assess(
     diffusion: Mapping[str, pd.DataFrame],
     exercise_counts: pd.DataFrame,
@@ -88,12 +102,14 @@ def assess(
     for name, df in tested.items():
         d = df[df["year"] >= start]
         t = ols_trend(d["year"], d["recipients"])
+        since = since_report(df["year"], df["recipients"])
+        result, turned = kept_since(above(t["ci_low"], t["ci_high"]), since)
         parts.append(
             part(
                 f"Diffusion of {name}'s arms",
                 f"states receiving {name}'s arms a year, trend from {start}, its "
-                f"{CONFIDENCE:.0%} interval above zero",
-                above(t["ci_low"], t["ci_high"]),
+                f"{CONFIDENCE:.0%} interval above zero, {SINCE_REPORT}",
+                result,
             )
         )
         y_last, v_last = latest(df, "recipients")
@@ -112,21 +128,30 @@ def assess(
                value_at(df, REPORT_YEAR, "recipients"), "count", REPORT_YEAR),
             ev(f"{key}_recipients_latest", f"States receiving {name}'s arms", v_last, "count",
                y_last, decisive=True),
+            ev(f"{key}_recipients_since_report", f"Change in the number of states receiving "
+               f"{name}'s arms a year since {REPORT_YEAR}", since["slope"], "per_year",
+               decisive=turned),
         ]  # fmt: skip
         if t["slope"] is not None:
             short.append(f"states receiving {name}'s arms {signed(t['slope'])} a year")
             text = f"states receiving {name}'s arms changed by {signed(t['slope'])} a year"
             if y_peak is not None and y_last is not None and y_peak < y_last and v_peak > v_last:
                 text += f" (from a peak of {v_peak:.0f} in {y_peak} to {v_last:.0f} in {y_last})"
+            if turned:
+                text += _reversed(since)
+                short[-1] += f", {signed(since['slope'])} since {REPORT_YEAR}"
             bits.append(text)
     e = exercise_counts[exercise_counts["year"] >= start] if len(exercise_counts) else None
     te = ols_trend(e["year"], e["count"]) if e is not None else ols_trend([], [])
+    counts = exercise_counts if len(exercise_counts) else pd.DataFrame({"year": [], "count": []})
+    since = since_report(counts["year"], counts["count"])
+    result, turned = kept_since(above(te["ci_low"], te["ci_high"]), since)
     parts.append(
         part(
             "More joint exercises",
             f"joint exercises and patrols a year, trend from {start}, its {CONFIDENCE:.0%} "
-            "interval above zero",
-            above(te["ci_low"], te["ci_high"]),
+            f"interval above zero, {SINCE_REPORT}",
+            result,
         )
     )
     evidence += [
@@ -134,10 +159,18 @@ def assess(
            f"{start}", te["slope"], "per_year", decisive=True),
         ev("exercises_per_year_slope_ci_low", "Its interval, lower end", te["ci_low"],
            "per_year"),
+        ev("exercises_per_year_since_report", f"Change in joint exercises and patrols a year "
+           f"since {REPORT_YEAR}", since["slope"], "per_year", decisive=turned),
     ]  # fmt: skip
     if te["slope"] is not None:
-        bits.append(f"joint exercises and patrols {signed(te['slope'])} a year")
-        short.append(f"exercises {signed(te['slope'])} a year")
+        bits.append(
+            f"joint exercises and patrols {signed(te['slope'])} a year"
+            + (_reversed(since) if turned else "")
+        )
+        short.append(
+            f"exercises {signed(te['slope'])} a year"
+            + (f", {signed(since['slope'])} since {REPORT_YEAR}" if turned else "")
+        )
     parts += [
         untested("Joint planning", "not observable in public data"),
         untested("Potential joint basing", "not observable in public data"),
@@ -147,8 +180,8 @@ def assess(
     verdict = combine(parts)
     summary = (
         f"Trends since {start}: {'; '.join(bits) if bits else 'none available'}. On these "
-        f"trends the claim is {verdict}; joint planning, basing, joint operations and "
-        "U.S. leverage are not in the data."
+        f"trends, under this brief's choices, the claim is {verdict}; joint planning, basing, "
+        "joint operations and U.S. leverage are not in the data."
     )
     return claim(
         TITLE,

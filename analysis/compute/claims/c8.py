@@ -192,7 +192,8 @@ def assess(
         )
     text = "; ".join(bits) if bits else "no data on the limits are available"
     summary = (
-        f"{text[:1].upper()}{text[1:]}. The claim that the relationship has limits is {verdict}."
+        f"{text[:1].upper()}{text[1:]}. Under this brief's choices the claim that the "
+        f"relationship has limits is {verdict}."
     )
     held = sum(p.outcome == "holds" for p in parts)
     tested = sum(p.outcome != "untested" for p in parts)
