@@ -10,7 +10,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from analysis.compute.claims import c1, c2, c3, c4, c5, c7, c8
+from analysis.compute.claims import base, c1, c2, c3, c4, c5, c7, c8
 from analysis.compute.claims.base import above, combine, part, untested
 
 H, U, I, F = "holds", "untested", "inconclusive", "fails"  # noqa: E741
@@ -223,6 +223,33 @@ def test_c2_from_year_is_a_rule():
     assert c2_assess(g, from_year=2008).parts[1].outcome in (I, F)
 
 
+def test_c2_a_gap_that_narrowed_since_the_report_does_not_hold():
+    widening = {y: 1.0 + 0.1 * (y - 2010) for y in range(2010, 2022)}  # 2.1 in 2021
+    g = gaps(widening | {2022: 2.05, 2023: 2.0, 2024: 1.95})
+    result = c2_assess(g)
+    assert result.parts[1].outcome == I and result.verdict == "partly supported"
+    assert "but it has narrowed since 2021" in result.summary
+    assert "widened to 2021, then narrowed" in result.headline
+
+
+@pytest.mark.parametrize(
+    ("result", "slope", "expected"),
+    [(H, 0.5, (H, False)), (H, 0.0, (H, False)), (H, -0.01, (I, True)), (F, 0.01, (I, True)),
+     (F, -1.0, (F, False)), (I, -1.0, (I, False)), (U, -1.0, (U, False)), (H, None, (H, False))],
+)  # fmt: skip
+def test_a_trend_is_reversed_when_its_slope_since_the_report_has_turned(result, slope, expected):
+    assert base.kept_since(result, {"slope": slope}) == expected
+
+
+def test_the_trend_since_the_report_needs_three_years_from_2021():
+    two = base.since_report([2019, 2020, 2021, 2022], [1, 2, 3, 5])
+    assert two["slope"] is None and (two["first"], two["last"], two["n"]) == (2021, 2022, 2)
+    three = base.since_report([2020, 2021, 2022, 2023], [9, 1, 2, None])
+    assert three["slope"] is None and three["n"] == 2  # a missing value is not a year of data
+    four = base.since_report([2021, 2022, 2023, 2024], [1.0, 2.0, 3.0, 4.0])
+    assert four["slope"] == pytest.approx(1.0) and (four["first"], four["last"]) == (2021, 2024)
+
+
 def test_c2_agreement_gaps_read_one_minus_agreement():
     agreement = pd.DataFrame(
         {
@@ -433,8 +460,25 @@ def test_c7_the_start_year_is_a_rule():
         }
     )
     d = {"China": rise_then_fall}
-    assert c7.assess(d, COUNTS, c7.Rules(start_year=2000)).parts[0].outcome == H
+    # from 2000 the trend rises, but it has fallen since the report: reversed, so it does not hold
+    assert c7.assess(d, COUNTS, c7.Rules(start_year=2000)).parts[0].outcome == I
     assert c7.assess(d, COUNTS, c7.Rules(start_year=2015)).parts[0].outcome == F
+
+
+def test_c7_a_trend_that_reversed_since_the_report_does_not_hold_and_says_so():
+    """The flagship's case: states receiving China's arms rose from 2000 and fell after 2021."""
+    years = list(range(2000, 2025))
+    risen = [10 + y - 2000 for y in years if y <= 2021]
+    turned = pd.DataFrame({"year": years, "recipients": [*risen, 30, 28, 26]})
+    result = c7.assess({"China": turned}, COUNTS, c7.Rules())
+    assert result.parts[0].outcome == I and "not reversed since 2021" in result.parts[0].test
+    assert "reversed since the report (-1.70 a year, 2021–2024)" in result.summary
+    since = result.item("china_recipients_since_report")
+    assert since is not None and since.decisive and since.value == pytest.approx(-1.7)
+    kept = pd.DataFrame({"year": years, "recipients": [*risen, 32, 33, 34]})
+    again = c7.assess({"China": kept}, COUNTS, c7.Rules())
+    assert again.parts[0].outcome == H and "reversed" not in again.summary
+    assert not again.item("china_recipients_since_report").decisive
 
 
 # --- C8 ----------------------------------------------------------------------------------

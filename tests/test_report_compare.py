@@ -30,7 +30,7 @@ def _rows(md: str) -> list[list[str]]:
 
 
 def test_one_row_per_claim_one_column_per_brief_flagship_first():
-    entries = [_entry("ppp", {"C1": "not supported"}), _entry("default"), _entry("crink")]
+    entries = [_entry("ppp", {"C2": "not supported"}), _entry("default"), _entry("crink")]
     rows = _rows(compare_md(entries))
     header, body = rows[0], rows[2:]
     assert header == [
@@ -40,11 +40,14 @@ def test_one_row_per_claim_one_column_per_brief_flagship_first():
         "[ppp](briefs/ppp/report/brief.html)",
     ]
     assert [r[0] for r in body] == [f"**{cid}**" for cid in claim_modules.IDS] + ["PDF"]
-    c1 = body[0]
-    assert c1[3].startswith("[not supported]{.verdict .v-not-supported}")
-    assert c1[3].endswith("62%")  # the share of C1's specifications that agree
+    c1, c2 = body[0], body[1]
+    # C1's own verdict holds in 62 % of its specifications, under the 66 % threshold: every
+    # brief publishes "depends on the analyst's choices", with the share
+    depends = "[depends on the analyst's choices]{.verdict .v-depends-on-the-analyst-s-choices}"
+    assert all(cell.startswith(depends) and cell.endswith("62%") for cell in c1[1:]), c1
+    assert c2[3].startswith("[not supported]{.verdict .v-not-supported}")
     assert body[-1][3] == "[PDF](briefs/ppp/report/brief.pdf)"
-    for cid, row in zip(claim_modules.IDS, body, strict=False):
+    for cid, row in zip(claim_modules.IDS[1:], body[1:], strict=False):
         verdict = RESULTS["claims"][cid]["verdict"]
         assert row[1].startswith(f"[{verdict}]"), cid  # the flagship's column
 

@@ -54,6 +54,14 @@ def test_summary_has_one_row_per_claim_with_its_badge_and_robustness(written: Pa
         verdict = RESULTS["claims"][cid]["verdict"]
         assert f"]{{.verdict .v-{verdict.replace(' ', '-')}}}" in row, cid
         assert f"(#sec-{cid.lower()})" in row
+    # C1's own verdict (partly supported) holds in 62 %, under the 66 % threshold: the row
+    # publishes "depends on the analyst's choices", the own verdict beside it, and what turns it
+    assert rows[0].index("v-depends-on-the-analyst-s-choices") < rows[0].index("v-partly-supported")
+    assert "under this brief's choices:]{.own-verdict}" in rows[0]
+    assert (
+        text.md("It turns on the measure of power: with military expenditure it is most") in rows[0]
+    )
+    assert "depends" not in rows[1]
     assert "| 62% of 120 |" in rows[0]  # C1 has a multiverse in the fixture
     assert "| not varied |" in rows[1]  # no multiverse for C2 in the fixture
     assert "Bottom line." in summary and "Data as of 28 November 2026" in summary
@@ -78,8 +86,12 @@ def test_each_claim_section_states_verdict_numbers_parts_and_where_the_rest_is(w
             section
         ), cid
         assert f"@sec-appendix-{cid.lower()}" in section, cid
-    assert text.md("the choice of the measure of power") in claims  # C1's robustness sentence
-    assert text.md("holds in 62% of 120 specifications") in claims
+    c1 = claims.split("{#sec-c1}")[1].split("\n## C")[0]  # C1's robustness sentence:
+    assert text.md("only 62% of the 120 specifications of the analyst's choices give it") in c1
+    assert text.md("It turns most on the measure of power: with military expenditure (75%)") in c1
+    assert text.md("with GDP at market exchange rates (100%) it is most often partly") in c1
+    assert "**Verdict:** [depends on the analyst's choices]" in c1
+    assert "Under this brief's choices: [partly supported]" in c1
 
 
 def test_a_section_shows_at_most_six_numbers_and_the_appendix_all_of_them():

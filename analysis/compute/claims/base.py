@@ -83,6 +83,13 @@ REPORT_YEAR = 2021  # RAND RR-3067 was published on 12 October 2021: a fact, not
 SINCE_REPORT = f"and not reversed since {REPORT_YEAR}"  # the words a trend part's test ends with
 
 
+def since_words(since: dict[str, Any]) -> str:
+    """How a trend part's test ends: the reversal rule, or why it could not be read."""
+    if since["slope"] is None:
+        return f"(too few years since {REPORT_YEAR} to read a reversal: {since['n']})"
+    return SINCE_REPORT
+
+
 def since_report(years: Iterable[Any], values: Iterable[Any]) -> dict[str, Any]:
     """The trend of a series from the report's year to its latest: the OLS slope (``slope``,
     None with fewer than three years), over ``first``–``last``, of ``n`` years."""

@@ -26,7 +26,6 @@ import pandas as pd
 from analysis.compute.claims.base import (
     CONFIDENCE,
     REPORT_YEAR,
-    SINCE_REPORT,
     above,
     claim,
     combine,
@@ -36,6 +35,7 @@ from analysis.compute.claims.base import (
     part,
     signed,
     since_report,
+    since_words,
     untested,
 )
 from analysis.compute.claims.rules import Frozen, choices_of, rule, spec_rules
@@ -129,7 +129,8 @@ def assess(
         part(
             f"The gap to {benchmark_label} widened since {rules.from_year}",
             f"the trend from {rules.from_year} of the {what} to {benchmark_label} minus the one "
-            f"within the coalition, its {CONFIDENCE:.0%} interval above zero, {SINCE_REPORT}",
+            f"within the coalition, its {CONFIDENCE:.0%} interval above zero, "
+            f"{since_words(since)}",
             widened,
         ),
         untested(

@@ -28,7 +28,6 @@ import pandas as pd
 from analysis.compute.claims.base import (
     CONFIDENCE,
     REPORT_YEAR,
-    SINCE_REPORT,
     above,
     claim,
     combine,
@@ -37,6 +36,7 @@ from analysis.compute.claims.base import (
     part,
     signed,
     since_report,
+    since_words,
     untested,
 )
 from analysis.compute.claims.rules import Frozen, choices_of, rule, spec_rules
@@ -108,7 +108,7 @@ def assess(
             part(
                 f"Diffusion of {name}'s arms",
                 f"states receiving {name}'s arms a year, trend from {start}, its "
-                f"{CONFIDENCE:.0%} interval above zero, {SINCE_REPORT}",
+                f"{CONFIDENCE:.0%} interval above zero, {since_words(since)}",
                 result,
             )
         )
@@ -150,7 +150,7 @@ def assess(
         part(
             "More joint exercises",
             f"joint exercises and patrols a year, trend from {start}, its {CONFIDENCE:.0%} "
-            f"interval above zero, {SINCE_REPORT}",
+            f"interval above zero, {since_words(since)}",
             result,
         )
     )
