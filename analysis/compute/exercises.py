@@ -43,8 +43,11 @@ TROOP_THRESHOLD = 10_000  # "large-scale": a stated total of at least this many 
 BELOW = ("nearly", "up to")
 
 
-# The columns the analysis reads (the curated tables add their citation columns).
-EXERCISE_COLUMNS = tuple(c for c in hand.EXERCISE_COLUMNS if c not in hand.CITATION)
+# The columns the analysis reads (the curated tables add their citation columns, and the
+# exercises their audit notes).
+EXERCISE_COLUMNS = tuple(
+    c for c in hand.EXERCISE_COLUMNS if c not in hand.CITATION and c != hand.NOTES
+)
 
 
 EVENT_COLUMNS = tuple(c for c in hand.EVENT_COLUMNS if c not in hand.CITATION)
