@@ -117,8 +117,9 @@ def hand_rows(files: dict) -> list[str]:
         "but never rewrites them (rules: `analysis/data/hand.py`).",
         "",
         f"- `exercises.domains`: `;`-separated from {', '.join(hand.DOMAINS)}.",
-        f"- `exercises.format`: one of {', '.join(hand.FORMATS)} (`russian_strategic`: Russia's "
-        "annual strategic exercise with China among the invited).",
+        f"- `exercises.format`: one of {', '.join(hand.FORMATS)} (`russian_strategic`: one of "
+        "Russia's strategic exercises, the annual Vostok, Tsentr, Kavkaz or Zapad or the naval "
+        "Ocean, with China among the invited).",
         "- `exercises.host_iso3`: the country where the cited page places the main phase; blank "
         "for international waters or airspace (joint patrols) or a page that names only a sea.",
         "- `exercises.troops_total`: the total the host announced; `exercises.troops_china`: "
