@@ -103,9 +103,11 @@ def test_exercises(by):
             exercises.complexity_by_year(s),
             by=by,
             source="curated",
+            subtitle=exercises.chart_subtitle(exercises.DEFAULT_DEFINITION),
         )
     )
     assert f"by {by}" in text and "Mean complexity (points)" in text
+    assert "Complexity index: size, length and format" in text  # the index the panel shows
     # both panels share one axis of every year, 2006-2020 included although nothing happened
     panels = json.loads(text)["vconcat"][0]["vconcat"]
     domains = [p["encoding"]["x"]["scale"]["domain"] for p in panels]

@@ -199,6 +199,7 @@ EX = pd.DataFrame(
         "name": ["SCO 2003", "Peace Mission 2005", "Patrol", "Zapad/Interaction-2021"],
         "year": [2003, 2005, 2019, 2021],
         "start_date": ["2003-08-06", "2005-08-18", "2019-07-23", "2021-08-09"],
+        "end_date": ["", "2005-08-25", "2019-07-23", ""],
         "host_iso3": ["KAZ", "CHN", "", "CHN"],
         "domains": ["land;counter_terror", "land;sea;air", "air;strategic_patrol", "land;air"],
         "format": ["sco", "bilateral", "bilateral", "bilateral"],
@@ -210,8 +211,9 @@ EX = pd.DataFrame(
 )
 
 
-def test_exercise_complexity_brief_definition():
-    s = exercises.exercise_complexity(EX)
+def test_exercise_complexity_2025_count_index():
+    s = exercises.exercise_complexity(EX, exercises.COUNT_INDEX)
+    # the brief's index until issue 25, kept as an alternative:
     # e1: 2 domains; e2: 3 + bilateral + in China ("nearly 10,000" is below the threshold);
     # e3: air + bilateral + the strategic patrol, counted once (not also as a domain);
     # e4: 2 + bilateral + in China + large ("more than 10,000")
@@ -219,6 +221,10 @@ def test_exercise_complexity_brief_definition():
     assert s["large"].tolist() == [False, False, None, True]
     assert s["location"].tolist() == ["elsewhere", "inside China", "at sea", "inside China"]
     assert exercises.exercise_complexity(EX, "domains only")["complexity"].tolist() == [2, 3, 1, 2]
+    # the scale index (the default): e1 2 domains + size 1 (about 1,000); e2 3 + size 1
+    # ("nearly 10,000") + a week 2; e3 a one-day patrol, air only, no stated total;
+    # e4 2 + size 2 ("more than 10,000"), no end date
+    assert exercises.exercise_complexity(EX)["complexity"].tolist() == [3.0, 6.0, 1.0, 4.0]
     with pytest.raises(BriefError, match="complexity definition"):
         exercises.exercise_complexity(EX, "vibes")
     with pytest.raises(BriefError, match="exercises row e1: domains"):

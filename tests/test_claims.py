@@ -600,7 +600,7 @@ def test_a_specification_changes_the_rules_it_varies_and_keeps_the_briefs_others
     assert (rules.first_year, rules.complexity, rules.routine_window) == (2010, "no scale", 5)
     # the brief's own specification: its value of each choice (C5's three), and C1's own reading
     assert multiverse.own("C5", params) == {
-        "complexity": "brief",
+        "complexity": "size, length and format",
         "troop_threshold": params.rules.c5.troop_threshold,
         "first_year": 2005,
     }

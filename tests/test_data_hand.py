@@ -42,6 +42,7 @@ EXERCISE = {
     "troops_china": "",
     "troops_china_qualifier": "",
     **CITE,
+    "notes": "checked 2026-12-05: matches the cited page",
 }
 EVENT = {
     "date": "2001-07-16",
@@ -150,6 +151,8 @@ BAD_EXERCISES = [
     ({"citation_url": ""}, "citation_url", "http(s)://"),
     ({"citation_date": "last year"}, "citation_date", "YYYY-MM-DD, YYYY-MM or 'n.d.'"),
     ({"citation_date": ""}, "citation_date", "YYYY-MM-DD, YYYY-MM or 'n.d.'"),
+    ({"notes": ""}, "notes", "the audit's note ('checked YYYY-MM-DD: ...'"),
+    ({"notes": "  "}, "notes", "or what changed and why"),
 ]
 
 
@@ -176,6 +179,9 @@ def test_each_bad_row_is_one_line_naming_file_line_and_column(table, change, col
 
 
 def test_columns_must_be_exactly_the_contracts():
+    df = exercises().drop(columns=["notes"])
+    with pytest.raises(BriefError, match=r"columns \(missing \['notes'\]\)"):
+        hand.validate("exercises", df, KNOWN, "data/exercises.csv")
     df = exercises().drop(columns=["troops_china_qualifier"])
     with pytest.raises(BriefError, match=r"columns \(missing \['troops_china_qualifier'\]\)"):
         hand.validate("exercises", df, KNOWN, "data/exercises.csv")
@@ -245,10 +251,25 @@ def test_committed_exercises_keep_the_reviewed_troop_figures_apart():
     assert ex.loc["peace-mission-2005", "troops_total_qualifier"] != ""
     assert "MNG" in ex.loc["vostok-2018", "participants"].split(";")
     assert not ex.index.str.startswith("cooperation-").any()
-    assert "ocean-2024" not in ex.index and "northern-interaction-2024" in ex.index
+    # one row per event as announced: China's part in Russia's Ocean-2024 and the
+    # Northern/Interaction-2024 exercise China hosted are two rows (issue 25)
+    assert {"ocean-2024", "northern-interaction-2024"} <= set(ex.index)
+    assert ex.loc["ocean-2024", "format"] == "russian_strategic"
+    assert "Ocean" not in ex.loc["northern-interaction-2024", "name"]
     qual = ex[["troops_total_qualifier", "troops_china_qualifier"]].ne("")
     nums = ex[["troops_total", "troops_china"]].notna()
     assert not (qual.to_numpy() & ~nums.to_numpy()).any()
+
+
+def test_committed_exercises_say_what_the_audit_found_on_every_row():
+    from analysis.data import load
+
+    ex = load.load_table("exercises").set_index("exercise_id")
+    assert ex["notes"].str.match(r"^(checked|added) \d{4}-\d{2}-\d{2}").all()
+    # a changed field says what it was and why; a row whose page was not in the store says so
+    assert "-> blank" in ex.loc["joint-sea-2017-baltic", "notes"]
+    assert "not in the store" in ex.loc["joint-sea-2017-baltic", "notes"]
+    assert ex.loc["joint-sea-2017-baltic", "end_date"] == ""
 
 
 def test_committed_exercises_cover_the_claims_landmarks():

@@ -20,13 +20,14 @@ from tests.conftest import BRIEFS
 
 
 def test_the_space_is_every_combination_in_order():
-    specs = mv.space(c5.Choices(complexity=["brief", "no scale"], troop_threshold=[5000, 10000],
+    new, old = "size, length and format", "2025 count index (old)"
+    specs = mv.space(c5.Choices(complexity=[new, old], troop_threshold=[5000, 10000],
                                 first_year=[2003]))  # fmt: skip
     assert specs == [
-        {"complexity": "brief", "troop_threshold": 5000, "first_year": 2003},
-        {"complexity": "brief", "troop_threshold": 10000, "first_year": 2003},
-        {"complexity": "no scale", "troop_threshold": 5000, "first_year": 2003},
-        {"complexity": "no scale", "troop_threshold": 10000, "first_year": 2003},
+        {"complexity": new, "troop_threshold": 5000, "first_year": 2003},
+        {"complexity": new, "troop_threshold": 10000, "first_year": 2003},
+        {"complexity": old, "troop_threshold": 5000, "first_year": 2003},
+        {"complexity": old, "troop_threshold": 10000, "first_year": 2003},
     ]
     assert len(mv.space(BriefParams().multiverse.c1)) >= 1000  # the floor for C1
 

@@ -15,36 +15,58 @@ from analysis.errors import BriefError
 
 DOMAINS = hand.DOMAINS  # the exercise domains the curated table allows (analysis/data/hand.py)
 
-
-# Complexity definitions: name -> weight of each feature (see exercise_complexity). The brief's
-# own is "brief"; the others are the alternatives the multiverse and the sensitivity table try,
-# so a reader sees whether "more complex" depends on the definition.
-FEATURES = ("domain", "bilateral", "partner_territory", "strategic", "scale")
-COMPLEXITY_DEFINITIONS: dict[str, dict[str, float]] = {
-    "brief": {"domain": 1, "bilateral": 1, "partner_territory": 1, "strategic": 1, "scale": 1},
-    "domains only": {
-        "domain": 1, "bilateral": 0, "partner_territory": 0, "strategic": 0, "scale": 0,
-    },
-    "no format weight": {
-        "domain": 1, "bilateral": 0, "partner_territory": 1, "strategic": 1, "scale": 1,
-    },
-    "strategic heavy": {
-        "domain": 1, "bilateral": 1, "partner_territory": 1, "strategic": 3, "scale": 1,
-    },
-    "no scale": {"domain": 1, "bilateral": 1, "partner_territory": 1, "strategic": 1, "scale": 0},
-}  # fmt: skip
 # A joint strategic patrol (bombers or warships on a joint route) is a kind of activity, not a
-# domain: it scores once, as the strategic element, and never again as a domain.
+# domain: it never scores as a domain (the 2025 count index scored it once, as "patrol").
 STRATEGIC = "strategic_patrol"
 OPERATIONAL_DOMAINS = tuple(d for d in hand.DOMAINS if d != STRATEGIC)
 TROOP_THRESHOLD = 10_000  # "large-scale": a stated total of at least this many troops
 # A number the page qualifies as "nearly" or "up to" is below it; "about" and "more than" are
 # at least it.
 BELOW = ("nearly", "up to")
+# The strategic-level formats: Russia's strategic exercises (Vostok, Tsentr, Kavkaz, Zapad, and
+# the strategic naval exercise Ocean), theatre-level command of several services. The table's
+# other formats (bilateral, SCO, multilateral) are tactical exercises and patrols.
+STRATEGIC_FORMATS = ("russian_strategic",)
+# Length: one point for lasting at least 3 days, one more for a week or longer (days counted
+# from start_date to end_date inclusive, so a one-day patrol lasts 1 day).
+LENGTH_DAYS = (3, 7)
+# Size: one point for each band of the stated total reached, the bands a decade apart around
+# the troop threshold (with 10,000: 1,000, 10,000 and 100,000).
+SIZE_BANDS = (0.1, 1.0, 10.0)
+
+# Features (see exercise_complexity): a value per exercise, None where the page does not state
+# what it needs (a troop total, both dates).
+FEATURES = (
+    "domain", "size", "length", "strategic_format",  # the scale index (the brief's)
+    "bilateral", "partner_territory", "patrol", "scale",  # the 2025 count index
+)  # fmt: skip
+SCALE_INDEX = "size, length and format"
+NO_SIZES = "length and format (no sizes)"
+COUNT_INDEX = "2025 count index (old)"
+DEFAULT_DEFINITION = SCALE_INDEX
+_COUNT = {"domain": 1, "bilateral": 1, "partner_territory": 1, "patrol": 1, "scale": 1}
+# Complexity definitions: name -> weight of each feature (a feature not listed weighs 0). The
+# brief's own is the scale index; the others are the alternatives the multiverse and the
+# sensitivity table try, so a reader sees whether "more complex" depends on the definition:
+# the scale index without troop sizes (they are stated unevenly over the years), the 2025
+# count index the brief used before (one point per domain, bilateral format, partner's
+# territory, joint patrol and a stated total at the threshold) and three variants of it.
+COMPLEXITY_DEFINITIONS: dict[str, dict[str, float]] = {
+    SCALE_INDEX: {"domain": 1, "size": 1, "length": 1, "strategic_format": 2},
+    NO_SIZES: {"domain": 1, "length": 1, "strategic_format": 2},
+    COUNT_INDEX: _COUNT,
+    "domains only": {"domain": 1},
+    "no format weight": {**_COUNT, "bilateral": 0},
+    "strategic heavy": {**_COUNT, "patrol": 3},
+    "no scale": {**_COUNT, "scale": 0},
+}
 
 
-# The columns the analysis reads (the curated tables add their citation columns).
-EXERCISE_COLUMNS = tuple(c for c in hand.EXERCISE_COLUMNS if c not in hand.CITATION)
+# The columns the analysis reads (the curated tables add their citation columns, and the
+# exercises their audit notes).
+EXERCISE_COLUMNS = tuple(
+    c for c in hand.EXERCISE_COLUMNS if c not in hand.CITATION and c != hand.NOTES
+)
 
 
 EVENT_COLUMNS = tuple(c for c in hand.EVENT_COLUMNS if c not in hand.CITATION)
@@ -79,27 +101,73 @@ def at_least(value: Any, qualifier: Any, threshold: float) -> bool | None:
     return v > threshold if text(qualifier) in BELOW else v >= threshold
 
 
+def size_points(value: Any, qualifier: Any, troop_threshold: float = TROOP_THRESHOLD) -> int | None:
+    """Points for a stated troop total: one for each band of :data:`SIZE_BANDS` (times the
+    threshold) it reaches, qualifiers respected (0 to 3); None when no total is stated."""
+    reached = [at_least(value, qualifier, f * troop_threshold) for f in SIZE_BANDS]
+    return None if reached[0] is None else sum(bool(r) for r in reached)
+
+
+def length_days(start: Any, end: Any, exercise_id: str = "") -> int | None:
+    """Days from ``start`` to ``end`` inclusive (ISO dates); None unless both are stated."""
+    a, b = text(start), text(end)
+    if not a or not b:
+        return None
+    try:
+        days = (pd.Timestamp(b) - pd.Timestamp(a)).days + 1
+    except ValueError as e:
+        raise BriefError(
+            f"exercises row {exercise_id}: dates {a!r} to {b!r}; expected ISO dates"
+        ) from e
+    if days < 1:
+        raise BriefError(
+            f"exercises row {exercise_id}: end_date {b} before start_date {a}; expected an "
+            "end on or after the start"
+        )
+    return days
+
+
+def length_points(days: int | None) -> int | None:
+    """One point for each of :data:`LENGTH_DAYS` reached (0 to 2); None for unknown dates."""
+    return None if days is None else sum(days >= d for d in LENGTH_DAYS)
+
+
 def exercise_complexity(
     exercises: pd.DataFrame,
-    definition: str = "brief",
+    definition: str = DEFAULT_DEFINITION,
     *,
     troop_threshold: float = TROOP_THRESHOLD,
 ) -> pd.DataFrame:
-    """Per exercise: domains, location, and a complexity score under ``definition``.
+    """Per exercise: domains, location, size, length and a complexity score under
+    ``definition``.
 
-    The brief's score (``definition="brief"``) adds one point for each of:
+    The brief's score (the scale index, ``"size, length and format"``) adds:
 
-    - every distinct operational domain (land, air, sea, missile defence, command post,
-      counter-terror): combined-arms integration is the core of "complexity";
-    - a bilateral China–Russia format (joint planning between the two alone, not within an SCO
-      or Russian strategic exercise where China is one guest among several);
-    - being held in China or Russia (operating in the partner's territory needs basing,
-      logistics and access arrangements an exercise elsewhere does not);
-    - a joint strategic patrol (strategic-level trust), counted here and not as a domain;
-    - scale: a stated total of at least ``troop_threshold`` troops (qualifiers respected).
+    - one point for every distinct operational domain (land, air, sea, missile defence,
+      command post, counter-terror): combined-arms integration;
+    - size, from the stated troop total (the host's own figure): one point for each decade it
+      reaches from a tenth of ``troop_threshold`` (with 10,000: at least 1,000, 10,000 and
+      100,000 troops, so 0 to 3). A number the page qualifies as "nearly" or "up to" is below
+      it ("nearly 10,000" scores as under 10,000); "about" and "more than" are at it;
+    - length, from ``start_date`` to ``end_date`` inclusive: one point for lasting at least 3
+      days and one more for a week or longer (0 to 2);
+    - two points for a strategic-level format (:data:`STRATEGIC_FORMATS`, Russia's strategic
+      exercises: theatre-level command of several services), none for a tactical exercise.
 
-    Each feature counts once. The score is ordinal, not a measure of size; the sensitivity table
-    and the multiverse refit the trend under the other :data:`COMPLEXITY_DEFINITIONS`.
+    A joint strategic patrol is a patrol, not a large exercise: bombers or warships flying or
+    sailing a joint route, with no opposing force. It scores its domains (air, sea) and its
+    length like any activity, and no format points; its political weight is not complexity.
+    Vostok-2018 (nearly 300,000 troops, 3 days, strategic, land) scores 7; a one-day joint
+    bomber patrol scores 1.
+
+    A troop total or a date the cited page does not state is not zero: the exercise is scored
+    on its other features, and the columns say what was missing (``size_points`` or
+    ``length_points`` NA, ``unstated``). Because totals are stated more often for large land
+    exercises than for naval ones and patrols, the alternative ``"length and format (no
+    sizes)"`` scores every exercise without size, so a reader sees whether the trend depends on
+    that. Each feature counts once; the score is ordinal (a point is a step, not a unit). The
+    other :data:`COMPLEXITY_DEFINITIONS` (the 2025 count index and its variants) are refitted
+    beside it.
     """
     cols = ["exercise_id", "name", "year", "host_iso3", "domains", "format"]
     require(exercises, cols, "exercises")
@@ -119,14 +187,24 @@ def exercise_complexity(
             )
         loc = exercise_location(r["host_iso3"], doms)
         operational = sorted({d for d in doms if d in OPERATIONAL_DOMAINS})
-        large = at_least(r.get("troops_total"), r.get("troops_total_qualifier"), troop_threshold)
-        features = {
+        total, qual = r.get("troops_total"), r.get("troops_total_qualifier")
+        large = at_least(total, qual, troop_threshold)
+        days = length_days(r.get("start_date"), r.get("end_date"), str(r["exercise_id"]))
+        features: dict[str, int | None] = {
             "domain": len(operational),
+            "size": size_points(total, qual, troop_threshold),
+            "length": length_points(days),
+            "strategic_format": int(str(r["format"]) in STRATEGIC_FORMATS),
             "bilateral": int(str(r["format"]) == "bilateral"),
             "partner_territory": int(loc in ("inside China", "inside Russia")),
-            "strategic": int(STRATEGIC in doms),
+            "patrol": int(STRATEGIC in doms),
             "scale": int(bool(large)),
         }
+        unstated = [
+            what
+            for what, f in (("troops", "size"), ("dates", "length"))
+            if features[f] is None and w.get(f, 0)
+        ]
         rows.append(
             {
                 "exercise_id": str(r["exercise_id"]),
@@ -138,24 +216,108 @@ def exercise_complexity(
                 "format": str(r["format"]),
                 "n_domains": len(operational),
                 "domains": ";".join(sorted(set(doms))),
-                "troops_total": num(r.get("troops_total")),
-                "troops_total_qualifier": text(r.get("troops_total_qualifier")),
+                "troops_total": num(total),
+                "troops_total_qualifier": text(qual),
                 "troops_china": num(r.get("troops_china")),
                 "troops_china_qualifier": text(r.get("troops_china_qualifier")),
                 "large": large,
-                "complexity": float(sum(w[f] * features[f] for f in FEATURES)),
+                "size_points": features["size"],
+                "length_days": days,
+                "length_points": features["length"],
+                "unstated": "; ".join(unstated),
+                "complexity": float(sum(w.get(f, 0) * (features[f] or 0) for f in FEATURES)),
             }
         )
     cols_out = [
         "exercise_id", "name", "year", "start_date", "end_date", "location", "format",
         "n_domains", "domains", "troops_total", "troops_total_qualifier", "troops_china",
-        "troops_china_qualifier", "large", "complexity",
+        "troops_china_qualifier", "large", "size_points", "length_days", "length_points",
+        "unstated", "complexity",
     ]  # fmt: skip
+    out = pd.DataFrame(rows, columns=cols_out)
+    for c in ("size_points", "length_days", "length_points"):
+        out[c] = out[c].astype("Int64")
+    return out.sort_values(["year", "exercise_id"]).reset_index(drop=True)
+
+
+_WORDS = {1: "one point", 2: "two points", 3: "three points"}
+# What each feature counts, in words (a phrase after "N points"), and as a noun for captions.
+_RULES = {
+    "domain": ("per operational domain", "operational domains"),
+    "size": (
+        "for each band the stated troop total reaches (at least {low:,}, {mid:,} and {high:,} "
+        "troops; 'nearly' or 'up to' a number is below it)",
+        "troop size",
+    ),
+    "length": ("for lasting at least 3 days, and again for a week or longer", "length"),
+    "strategic_format": ("for a Russian strategic exercise", "a strategic format"),
+    "bilateral": ("for a bilateral format", "a bilateral format"),
+    "partner_territory": ("for being held in China or Russia", "partner territory"),
+    "patrol": ("for a joint strategic patrol", "a joint patrol"),
+    "scale": (
+        "for a stated total of at least {mid:,} troops ('nearly' or 'up to' a number is below it)",
+        "a stated total at the troop threshold",
+    ),
+}
+
+
+def _weights(definition: str) -> dict[str, float]:
+    if definition not in COMPLEXITY_DEFINITIONS:
+        raise BriefError(
+            f"complexity definition {definition!r}: expected one of "
+            f"{sorted(COMPLEXITY_DEFINITIONS)}"
+        )
+    return {f: w for f in FEATURES if (w := COMPLEXITY_DEFINITIONS[definition].get(f, 0))}
+
+
+def describe(definition: str, troop_threshold: float = TROOP_THRESHOLD) -> str:
+    """The rule of ``definition`` in words, one sentence (C5's assumptions, Methods)."""
+    t = int(troop_threshold)
+    bands = {"low": round(t * SIZE_BANDS[0]), "mid": t, "high": round(t * SIZE_BANDS[2])}
+    parts = [
+        f"{_WORDS.get(int(w), f'{w:g} points')} {_RULES[f][0].format(**bands)}"
+        for f, w in _weights(definition).items()
+    ]
+    text_ = f"Complexity ({definition}): " + "; ".join(parts) + "."
+    if "patrol" not in _weights(definition) and {"size", "length"} & set(_weights(definition)):
+        text_ += (
+            " A joint strategic patrol scores as a patrol: its domains and length, no format "
+            "points. A troop total or dates the cited page does not state add nothing; the "
+            "exercise is scored on its other features and counted as unstated."
+        )
+    return text_
+
+
+def nouns(definition: str) -> str:
+    """What ``definition`` gives points for, as a list of nouns (the chart's caption)."""
+    names = [_RULES[f][1] for f in _weights(definition)]
+    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
+
+
+def caption(definition: str) -> str:
+    """The exercise chart's caption: what its two panels show, the index in words."""
     return (
-        pd.DataFrame(rows, columns=cols_out)
-        .sort_values(["year", "exercise_id"])
-        .reset_index(drop=True)
+        "Top: joint exercises and patrols a year by where they were held. Bottom: their mean "
+        f"complexity score under the definition '{definition}' (points for "
+        f"{nouns(definition)}; see Methods)."
     )
+
+
+def chart_subtitle(definition: str) -> str:
+    """The exercise chart's subtitle: which index its lower panel shows."""
+    _weights(definition)  # an unknown definition is one clear error
+    return f"Complexity index: {definition}; see Methods"
+
+
+def unstated_counts(scored: pd.DataFrame) -> dict[str, int]:
+    """How many scored exercises have no stated troop total, and no stated start and end date
+    (whatever the definition they were scored under)."""
+    if scored.empty:
+        return {"troops": 0, "dates": 0}
+    return {
+        "troops": int(scored["troops_total"].isna().sum()),
+        "dates": int(scored["length_days"].isna().sum()),
+    }
 
 
 def exercises_per_year(scored: pd.DataFrame, by: str | None = None) -> pd.DataFrame:
@@ -196,7 +358,7 @@ def complexity_trend(
     exercises: pd.DataFrame,
     first_year: int,
     *,
-    definition: str = "brief",
+    definition: str = DEFAULT_DEFINITION,
     troop_threshold: float = TROOP_THRESHOLD,
 ) -> dict:
     """OLS trend of the mean yearly complexity from ``first_year`` (slope, se, ci_low, ci_high,

@@ -117,10 +117,11 @@ def hand_rows(files: dict) -> list[str]:
         "but never rewrites them (rules: `analysis/data/hand.py`).",
         "",
         f"- `exercises.domains`: `;`-separated from {', '.join(hand.DOMAINS)}.",
-        f"- `exercises.format`: one of {', '.join(hand.FORMATS)} (`russian_strategic`: Russia's "
-        "annual strategic exercise with China among the invited).",
-        "- `exercises.host_iso3`: the country where the main phase took place; blank for "
-        "international waters or airspace (joint patrols).",
+        f"- `exercises.format`: one of {', '.join(hand.FORMATS)} (`russian_strategic`: one of "
+        "Russia's strategic exercises, the annual Vostok, Tsentr, Kavkaz or Zapad or the naval "
+        "Ocean, with China among the invited).",
+        "- `exercises.host_iso3`: the country where the cited page places the main phase; blank "
+        "for international waters or airspace (joint patrols) or a page that names only a sea.",
         "- `exercises.troops_total`: the total the host announced; `exercises.troops_china`: "
         "China's contingent; each blank when the cited page does not state it, never computed. "
         "`troops_total_qualifier` / `troops_china_qualifier`: the page's qualifier, one of "
@@ -128,6 +129,9 @@ def hand_rows(files: dict) -> list[str]:
         "- `exercises.participants`: every country the page names as taking part, ISO3 in "
         "alphabetical order. Inclusion rule (every year): the PLA and the Russian Armed Forces "
         "both take part; paramilitary, police, border and coast-guard drills are left out.",
+        "- `exercises.notes`: on every row, what the last audit found against the cited page "
+        "(`checked YYYY-MM-DD: matches the cited page`, or each changed field, its old and new "
+        "value and why; a page not in the store is said so).",
         f"- `events.category`: one of {', '.join(hand.CATEGORIES)}; `date` is `YYYY-MM-DD`, or "
         "`YYYY-MM` when only the month is known.",
         "",

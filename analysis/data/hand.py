@@ -16,7 +16,9 @@ Rules checked here, each failure one line naming the file, CSV line and column:
   no larger than the total; ``troops_total_qualifier`` / ``troops_china_qualifier`` from
   :data:`QUALIFIERS` and only beside a number (a qualifier is never rounded away);
 - a citation on every row: publisher, title, an ``http(s)://`` URL and the page's ISO date
-  (``n.d.`` for a page that shows none).
+  (``n.d.`` for a page that shows none);
+- exercises: a ``notes`` entry on every row, what the last audit found against the cited page
+  (``checked YYYY-MM-DD: matches the cited page``, or each change and its reason).
 """
 
 from __future__ import annotations
@@ -31,7 +33,7 @@ EXERCISE_COLUMNS = [
     "exercise_id", "name", "year", "start_date", "end_date", "location", "host_iso3", "domains",
     "participants", "format",
     "troops_total", "troops_total_qualifier", "troops_china", "troops_china_qualifier",
-    "citation_publisher", "citation_title", "citation_url", "citation_date",
+    "citation_publisher", "citation_title", "citation_url", "citation_date", "notes",
 ]  # fmt: skip
 EVENT_COLUMNS = [
     "date", "year", "category", "event",
@@ -54,9 +56,13 @@ SOURCE = {
         "drills (the 'Cooperation' series of China's People's Armed Police with Russia's "
         "National Guard, coast-guard patrols, the SCO's public-security 'Interaction-2024') are "
         "left out.",
-        "One row per event: where China's part of one exercise was a phase of another (its ships "
-        "in Russia's Ocean-2024 were the first phase of Northern/Interaction-2024) there is one "
-        "row, named after the China-Russia exercise.",
+        "One row per event as it was announced: an exercise China's defence ministry (or the "
+        "host) announced as an event of its own has its own row, even where it overlapped "
+        "another (Russia's Ocean-2024 and China's Northern/Interaction-2024 were announced "
+        "together as separate events, and the first phase of the one ran during the other: two "
+        "rows). Phases of one announced exercise held apart in time and place keep a row each "
+        "(Joint Sea-2015 I and II, Joint Sea-2017 in the Baltic and in the Far East); a joint "
+        "patrol that follows an exercise is a row of its own.",
         "Troops are two fields, as the cited page states them: troops_total is the total the "
         "host announced (for Russia's strategic exercises Russia's own figure) and troops_china "
         "China's contingent, each with the page's qualifier ('about' for about/around/some, "
@@ -65,14 +71,18 @@ SOURCE = {
         "figures, not independently verified.",
         "Participants are every country the cited page names as taking part (observers are not "
         "participants); where the page adds 'and other countries' the list is a lower bound.",
-        "Location is where the main phase took place; an exercise in international waters or "
-        "airspace has no host country.",
-        "Domains are those the cited page names (aircraft taking part: air; ground troops or "
-        "landings: land), so they are lower bounds; the complexity score built on them "
-        "(analysis.compute.exercises.exercise_complexity) inherits that.",
+        "Location is where the main phase took place. The host is the country the cited page "
+        "places it in (a naval exercise opened at one country's port and held off its coast is "
+        "held there); an exercise in international waters or airspace, or one the page places "
+        "only in a sea (the Gulf of Oman), has no host country.",
+        "Domains are those the cited page names (aircraft taking part: air; ground troops, troops "
+        "in a field exercise or landings: land), so they are lower bounds; the complexity score "
+        "built on them (analysis.compute.exercises.exercise_complexity) inherits that, as it "
+        "does blank troop totals and dates.",
     ],
 }
 CITATION = ["citation_publisher", "citation_title", "citation_url", "citation_date"]
+NOTES = "notes"  # exercises: what the last audit found against the cited page, on every row
 # The exercise domains; analysis.compute.exercises scores exactly these (it imports them from here).
 DOMAINS = (
     "land", "air", "sea", "missile_defence", "command_post", "counter_terror", "strategic_patrol",
@@ -203,6 +213,10 @@ def validate_exercises(where: str, df: pd.DataFrame, known: set[str]) -> None:
         if parts != sorted(set(parts)):
             raise _err(where, i, "participants", v, "each code once, in alphabetical order")
     _check_citations(where, df)
+    for i, v in enumerate(df[NOTES].astype(str)):
+        if not v.strip():
+            expected = "the audit's note ('checked YYYY-MM-DD: ...' or what changed and why)"
+            raise _err(where, i, NOTES, v, expected)
 
 
 def validate_events(where: str, df: pd.DataFrame) -> None:
@@ -262,6 +276,33 @@ def typed(name: str, df: pd.DataFrame) -> pd.DataFrame:
 # The audit of both tables against their cited pages, printed in data/README.md by
 # analysis.data.dictionary (edit it here, then `brief data curate`). Row ids in backticks.
 AUDIT = [
+    "**Audit of 5 December 2026 (issue 25).** Every row of `exercises.csv` (58) was read again "
+    "against the stored copy of its cited page for its dates, host, domains, participants and "
+    "troops, and the table gained a `notes` column saying, on every row, what was found: "
+    "`checked 2026-12-05: matches the cited page` (49 rows) or each change and its reason.",
+    "",
+    "- **Pages not in the store** (1): `joint-sea-2017-baltic`'s CGTN page; the same CGTN "
+    "report as China.org.cn carried it replaces it, and its end date goes blank (the report "
+    "gives none).",
+    "- **One row per event as announced** (1 added, 59 rows): `ocean-2024` has its own row. "
+    "China's defence ministry announced China's part in Russia's Ocean-2024 as an event of "
+    "its own, beside Northern/Interaction-2024 and the fifth joint patrol; the earlier audit "
+    "had folded it into `northern-interaction-2024`, whose name no longer says so. Its page "
+    "is a Bloomberg report of Russia's defence ministry (10-16 September 2024, more than "
+    "90,000 personnel in the whole exercise, four Chinese warships and a logistics vessel); "
+    "no official Chinese page in the store gives its dates or size. Counts per year change "
+    "(2024: 8 to 9).",
+    "- **Host set to the page** (3): `security-belt-2022`, `security-bond-2023` and "
+    "`security-belt-2024` lose host IRN: their pages place the drill only in the Gulf of Oman "
+    "or the north of the Indian Ocean and name no host or port. `coalition-2003` keeps CHN, "
+    "but its page names both sites without saying which held the main phase (noted).",
+    "- **Domains, dates and places set to the page** (3): `peace-mission-2021` adds land (its "
+    "page names troops in the field, as `peace-mission-2016`'s does); "
+    "`joint-air-patrol-2023-06` ends the day it began, as the other air patrols do; "
+    "`joint-sea-2022`'s location is the page's own words.",
+    "- **Troops**: every stated total and contingent matched its page; none changed.",
+    "",
+    "**Audit of issue 11.** "
     "Every row of both tables was re-read against the stored copy of its cited page (issue 11); "
     "where the page was not in the store, or was an aggregator, RT or Wikipedia, an official "
     "(Chinese or Russian defence ministry, Xinhua, China Military Online, TASS, People's Daily, "
@@ -284,7 +325,8 @@ AUDIT = [
     "India, Kazakhstan, Kyrgyzstan, Pakistan, Tajikistan and Uzbekistan; `peace-mission-2018` "
     "drops Uzbekistan (observers only). Codes are now in alphabetical order on every row.",
     "- **One row per event** (1 removed): `ocean-2024` is merged into "
-    "`northern-interaction-2024` (the same Chinese ships; Ocean-2024 was its first phase).",
+    "`northern-interaction-2024` (the same Chinese ships; Ocean-2024 was its first phase). "
+    "Reversed on 5 December 2026 (above): the two were announced as separate events.",
     "- **One inclusion rule** (2 removed): PLA with the Russian Armed Forces, in every year. "
     "`cooperation-2017` and `cooperation-2019` (People's Armed Police with Russia's National "
     "Guard) are out, as are that series' other years (2007, 2013, 2016), coast-guard patrols, "
@@ -319,6 +361,7 @@ AUDIT = [
     "(an aggregator quoting China's defence ministry), `security-bond-2023` (ANSA), "
     "`security-belt-2022` (Reuters via Deccan Herald), `joint-naval-patrol-2024-07` (Xinhua via "
     "the Ghana News Agency), `joint-submarine-patrol-2025` (Jiji Press relaying TASS), "
+    "`ocean-2024` (Bloomberg relaying Russia's defence ministry), "
     "`northern-interaction-2024` (the official page gives no dates); participants are a lower "
     "bound on `kavkaz-2020`, `vostok-2022` and `security-bond-2023` ('and other countries'). "
     "Events: 1992 Su-27 (a Vietnamese army newspaper), 2015 Su-35 contract (Sputnik), 2016 "

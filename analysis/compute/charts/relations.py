@@ -188,11 +188,16 @@ def systems_chart(systems: pd.DataFrame, *, source: str) -> alt.VConcatChart:
 
 
 def exercises_chart(
-    counts: pd.DataFrame, complexity: pd.DataFrame, *, by: str, source: str
+    counts: pd.DataFrame,
+    complexity: pd.DataFrame,
+    *,
+    by: str,
+    source: str,
+    subtitle: str = "Mean complexity: see Methods",
 ) -> alt.VConcatChart:
     """C5: exercises per year split by ``by`` (year, <by>, count) and mean complexity per year
-    (year, mean). Both panels share one axis of every year, so a year without exercises is a gap
-    in both."""
+    (year, mean), under the index ``subtitle`` names (``exercises.chart_subtitle``). Both
+    panels share one axis of every year, so a year without exercises is a gap in both."""
     years = sorted({int(y) for y in [*counts["year"], *complexity["year"]]})
     year_x = alt.X("year:O", title="Year", scale=alt.Scale(domain=years))
     year_tip = alt.Tooltip("year:O", title="Year")
@@ -222,7 +227,7 @@ def exercises_chart(
     return theme.finish(
         stacked(top, bottom),
         title=f"China–Russia joint exercises per year, by {by}, and their complexity",
-        subtitle="Complexity: domains + bilateral + held in China or Russia + strategic element",
+        subtitle=subtitle,
         source=source,
     )
 

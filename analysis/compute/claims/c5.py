@@ -44,19 +44,29 @@ ID = "C5"
 TITLE = "Military collaboration is routine and joint exercises grow more complex"
 FIRST_EXERCISE_YEAR = 2003  # the first joint "field exercise" per the report (SCO, multilateral)
 
-Definition = Literal["brief", "domains only", "no format weight", "strategic heavy", "no scale"]
+# The complexity definitions (analysis.compute.exercises.COMPLEXITY_DEFINITIONS), in words.
+Definition = Literal[
+    "size, length and format",
+    "length and format (no sizes)",
+    "2025 count index (old)",
+    "domains only",
+    "no format weight",
+    "strategic heavy",
+    "no scale",
+]
 
 
 class Rules(Frozen):
     """The rules that decide C5 (brief parameters ``rules.c5.*``)."""
 
     complexity: Definition = rule(
-        "brief",
-        vary=["brief", "domains only", "no format weight", "strategic heavy", "no scale"],
+        ex.DEFAULT_DEFINITION,
+        vary=list(ex.COMPLEXITY_DEFINITIONS),
         title="the complexity definition",
     )
-    """Complexity definition (analysis.compute.exercises). Varied: 'Complexity' is not defined by
-    the report: every definition the brief has."""
+    """Complexity definition (analysis.compute.exercises): the brief's scale index counts
+    domains, troop size, length and a strategic format. Varied: 'complexity' is not defined by
+    the report: every definition the brief has, the 2025 count index among them."""
     troop_threshold: int = rule(
         ex.TROOP_THRESHOLD,
         ge=1_000,
@@ -64,8 +74,9 @@ class Rules(Frozen):
         vary=[5_000, 10_000, 20_000],
         title="the troop threshold",
     )
-    """A stated total of at least this many troops scores as large-scale. Varied: 'Large-scale' from
-    a brigade-sized exercise to a strategic one."""
+    """A stated total of at least this many troops is large-scale: the middle of the scale
+    index's size bands (a tenth of it, it, ten times it) and the count index's one point for
+    scale. Varied: 'large-scale' from a brigade-sized exercise to a strategic one."""
     first_year: int = rule(
         FIRST_EXERCISE_YEAR,
         ge=2003,
@@ -126,6 +137,7 @@ def assess(
             "no public dataset measures interoperability",
         ),
     ]
+    unstated = ex.unstated_counts(scored)
     in_china = ex.first_large_in(scored, "inside China")
     aug = scored[
         (scored["location"] == "inside China") & ex.known_date(scored).str.startswith("2021-08")
@@ -140,6 +152,10 @@ def assess(
         ev("complexity_slope_ci_high", "Its interval, upper end", trend["ci_high"],
            "points_per_year", decisive=True),
         ev("exercises_total", "Joint exercises and patrols on record", len(scored), "count"),
+        ev("exercises_without_troops", "Of them, with no stated troop total (scored on their "
+           "other features)", unstated["troops"], "count"),
+        ev("exercises_without_dates", "Of them, without both dates (scored without length)",
+           unstated["dates"], "count"),
         ev("exercises_latest", "Joint exercises and patrols", int(per_year["count"].iloc[-1])
            if len(per_year) else None, "count", last),
         ev("first_large_in_china", f"First exercise in China with a stated total of at least "
@@ -165,7 +181,8 @@ def assess(
             "untested": "cannot be fitted",
         }[parts[1].outcome]
         summary = (
-            f"{routine}; their mean complexity {direction} since {rules.first_year} "
+            f"{routine}; their mean complexity ({rules.complexity}) {direction} since "
+            f"{rules.first_year} "
             f"({signed(trend['slope'])} points a year, {CONFIDENCE:.0%} interval "
             f"{signed(trend['ci_low'])} to {signed(trend['ci_high'])})."
         )
@@ -189,11 +206,11 @@ def assess(
         evidence,
         headline=head,
         assumptions=[
-            "Complexity adds one point each for every operational domain, a bilateral format, "
-            "being held in China or Russia, a joint strategic patrol and a stated total of at "
-            f"least {rules.troop_threshold:,} troops ('nearly' a number is below it); each "
-            "feature counts once. The score is ordinal; the other definitions are in the "
-            "sensitivity table.",
+            ex.describe(rules.complexity, rules.troop_threshold)
+            + f" Of {len(scored)} exercises and patrols, {unstated['troops']} have no stated "
+            f"troop total and {unstated['dates']} lack a start or end date. The score is "
+            "ordinal; the other definitions (the 2025 count index among them) are in the "
+            "sensitivity table and the multiverse.",
             "The 2003 exercise was the multilateral SCO one; the first bilateral exercise was "
             "Peace Mission 2005.",
             "The exercise list is hand-curated from cited public reports, armed forces only; it "
