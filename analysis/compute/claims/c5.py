@@ -28,13 +28,17 @@ import pandas as pd
 from analysis.compute import exercises as ex
 from analysis.compute.claims.base import (
     CONFIDENCE,
+    REPORT_YEAR,
     above,
     at_least,
     claim,
     combine,
     ev,
+    kept_since,
     part,
     signed,
+    since_report,
+    since_words,
     untested,
 )
 from analysis.compute.claims.rules import Frozen, choices_of, rule, spec_rules
@@ -113,6 +117,9 @@ def assess(
         definition=rules.complexity,
         troop_threshold=rules.troop_threshold,
     )
+    by_year = ex.complexity_by_year(scored)
+    since = since_report(by_year["year"], by_year["mean"])
+    complexer, turned = kept_since(above(trend["ci_low"], trend["ci_high"]), since)
     if per_year.empty:
         held, window, last = None, 0, None
     else:
@@ -129,8 +136,9 @@ def assess(
         part(
             f"More complex since {rules.first_year}",
             f"the trend of mean yearly complexity ({rules.complexity} definition) from "
-            f"{rules.first_year}, its {CONFIDENCE:.0%} interval above zero",
-            above(trend["ci_low"], trend["ci_high"]),
+            f"{rules.first_year}, its {CONFIDENCE:.0%} interval above zero, "
+            f"{since_words(since)}",
+            complexer,
         ),
         untested(
             "Interoperability through joint training and equipment exchanges",
@@ -151,6 +159,8 @@ def assess(
            "points_per_year", decisive=True),
         ev("complexity_slope_ci_high", "Its interval, upper end", trend["ci_high"],
            "points_per_year", decisive=True),
+        ev("complexity_since_report", f"Change of mean exercise complexity a year since "
+           f"{REPORT_YEAR}", since["slope"], "points_per_year", decisive=turned),
         ev("exercises_total", "Joint exercises and patrols on record", len(scored), "count"),
         ev("exercises_without_troops", "Of them, with no stated troop total (scored on their "
            "other features)", unstated["troops"], "count"),
@@ -179,14 +189,22 @@ def assess(
             "fails": "fell",
             "inconclusive": "shows no clear trend",
             "untested": "cannot be fitted",
-        }[parts[1].outcome]
+        }[above(trend["ci_low"], trend["ci_high"])]
         summary = (
             f"{routine}; their mean complexity ({rules.complexity}) {direction} since "
             f"{rules.first_year} "
             f"({signed(trend['slope'])} points a year, {CONFIDENCE:.0%} interval "
-            f"{signed(trend['ci_low'])} to {signed(trend['ci_high'])})."
+            f"{signed(trend['ci_low'])} to {signed(trend['ci_high'])})"
         )
-    summary += f" The claim is {verdict}; interoperability is not in the data. " + (
+        if turned:
+            summary += (
+                f", but it has turned since the report ({signed(since['slope'])} points a year, "
+                f"{since['first']}–{since['last']})"
+            )
+        summary += "."
+    summary += (
+        f" Under this brief's choices the claim is {verdict}; interoperability is not in the data. "
+    ) + (
         f"The first exercise in China with a stated total of at least "
         f"{rules.troop_threshold:,} troops on record is {in_china['name']} "
         f"({in_china['year']}, {in_china['troops']})."
@@ -197,7 +215,9 @@ def assess(
     if trend["slope"] is not None:
         head += (
             f"; complexity {signed(trend['slope'])} points a year since {rules.first_year} "
-            f"({ {'holds': 'rising', 'fails': 'falling'}.get(parts[1].outcome, 'no clear trend') })"
+            f"({ {'holds': 'rising', 'fails': 'falling'}.get(parts[1].outcome, 'no clear trend') }"
+            + (f", turned since {REPORT_YEAR}" if turned else "")
+            + ")"
         )
     return claim(
         TITLE,
