@@ -16,6 +16,7 @@ import pandas as pd
 
 from analysis.compute.charts import theme
 from analysis.compute.charts.layers import (
+    LEGEND,
     YEAR_TIP,
     YEAR_X,
     color,
@@ -152,13 +153,16 @@ def trade_sources_chart(
     )
     encoding = {
         "x": x,
+        # colour and dash share one legend (a legend switched off for one would conflict)
         "color": alt.Color(
             "series:N",
             title="Source",
             scale=alt.Scale(domain=legend, range=theme.PALETTE[: len(legend)]),
-            legend=alt.Legend(columns=2, labelLimit=360, symbolStrokeWidth=2.5),
+            legend=LEGEND,
         ),
-        "strokeDash": alt.StrokeDash("series:N", scale=alt.Scale(domain=legend), legend=None),
+        "strokeDash": alt.StrokeDash(
+            "series:N", title="Source", scale=alt.Scale(domain=legend), legend=LEGEND
+        ),
         "tooltip": [
             alt.Tooltip("series:N", title="Source"),
             YEAR_TIP,
