@@ -31,6 +31,8 @@ from pydantic import (
 
 from analysis import paths
 from analysis.compute import claims
+from analysis.compute.trade import SERIES as TRADE_SERIES
+from analysis.compute.trade import TradeSeries
 from analysis.errors import MAX_QUOTED, BriefError, clip, quote
 from analysis.paramfile import MAX_PARAMS_BYTES as MAX_PARAMS_BYTES  # the loader's public limit
 from analysis.paramfile import Override, parse_overrides, read_params_file
@@ -247,6 +249,13 @@ class BriefParams(_Strict):
     )
     sanctions_scenario: SanctionsScenario = Field(
         default_factory=SanctionsScenario, description="What-if for claim C6"
+    )
+    trade_series: TradeSeries = Field(
+        "imts",
+        description="Russia's trade series (C3, C6, C8): "
+        + "; ".join(f"{k}: {v}" for k, v in TRADE_SERIES.items())
+        + " (default imts: the IMF's own successor of DOTS, covering the years Russia stopped "
+        "reporting from its partners' reports; docs/decisions.md)",
     )
     rules: Rules = Field(  # type: ignore[valid-type]
         default_factory=Rules, description="The rules that decide each claim's verdict"

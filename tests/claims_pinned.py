@@ -23,7 +23,7 @@ from typing import Any
 
 from analysis.compute import claims as claim_modules
 from analysis.compute import multiverse as mv
-from analysis.compute import power, projection, trade
+from analysis.compute import power, projection
 from analysis.data import load as data_load
 from analysis.files import dump_json
 from analysis.params import BriefParams
@@ -114,13 +114,20 @@ def c1_brief(tables: dict[str, Any], params: BriefParams) -> tuple[dict, list]:
 def c6(tables: dict[str, Any], params: BriefParams) -> dict:
     """C6 as notebook 04 decides it."""
     module = claim_modules.MODULES["C6"]
-    t = tables["bilateral_trade"]
-    west = trade.trade_with(t, list(trade.WEST))
-    china = trade.trade_with(t, ["CHN"])
     scenario = params.sanctions_scenario.model_dump()
-    what_if = trade.sanctions_projection(west, china, end_year=params.horizon, **scenario)
-    sens = trade.sanctions_sensitivity(west, china, end_year=params.horizon, scenario=scenario)
-    result = module.assess(what_if, sens, end_year=params.horizon, scenario=scenario)
+    w = module.what_if(
+        tables["bilateral_trade"],
+        series=params.trade_series,
+        end_year=params.horizon,
+        scenario=scenario,
+    )
+    result = module.assess(
+        w["projection"],
+        w["sensitivity"],
+        end_year=params.horizon,
+        scenario=scenario,
+        trade_words=w["words"],
+    )
     return {"brief": result.model_dump(mode="json")}
 
 
@@ -146,7 +153,7 @@ def compute_claim(cid: str) -> dict[str, Any]:
     if cid == "C8":  # the limits chart's data, title and alt text, from the brief's own rules
         claim = module.assess(
             inputs["agreement"], inputs["spread"], inputs["share"], inputs["dependence"],
-            params.rules.c8,
+            params.rules.c8, trade_words=inputs["trade_words"],
         )  # fmt: skip
         limits = module.limits_table(inputs["agreement"], inputs["share"], inputs["dependence"])
         out["limits"] = {

@@ -145,22 +145,25 @@ TRADE = pd.DataFrame(
         "year": [2020, 2020, 2020, 2020, 2020],
         "flow": ["export", "import", "export", "import", "export"],
         "value": [10.0, 5.0, 3.0, 2.0, 99.0],
+        "source": ["imf_dots"] * 5,
     }
 )
 
 
 def test_trade_with_needs_both_flows():
     one_flow = TRADE.assign(year=[2020, 2021, 2020, 2020, 2020])
-    assert trade.trade_with(one_flow, ["CHN"]).empty  # 2020 imports only, 2021 exports only
-    assert trade.trade_with(one_flow, ["CHN", "DEU", "FRA"])["value"].tolist() == [15.0]  # 10+3+2
+    assert trade.trade_with(one_flow, ["CHN"], series="dots").empty  # 2020 imports, 2021 exports
+    assert trade.trade_with(one_flow, ["CHN", "DEU", "FRA"], series="dots")["value"].tolist() == [
+        15.0
+    ]  # 10+3+2
 
 
 def test_trade_with_sums_flows_and_partners():
-    assert trade.trade_with(TRADE, ["CHN"])["value"].tolist() == [15.0]
-    assert trade.trade_with(TRADE, ["DEU", "FRA", "PRK"])["value"].tolist() == [5.0]
-    assert trade.trade_with(TRADE, ["PRK"]).empty
+    assert trade.trade_with(TRADE, ["CHN"], series="dots")["value"].tolist() == [15.0]
+    assert trade.trade_with(TRADE, ["DEU", "FRA", "PRK"], series="dots")["value"].tolist() == [5.0]
+    assert trade.trade_with(TRADE, ["PRK"], series="dots").empty
     with pytest.raises(BriefError, match="bilateral_trade: missing columns"):
-        trade.trade_with(TRADE.drop(columns="flow"), ["CHN"])
+        trade.trade_with(TRADE.drop(columns="flow"), ["CHN"], series="dots")
 
 
 SPREAD = pd.DataFrame(
@@ -302,7 +305,8 @@ def test_grouping_helpers():
 
 
 def test_trade_by_partner_in_billions():
-    t = trade.trade_by_partner(TRADE, {"China": ["CHN"], "the West": ["DEU", "FRA"], "NK": ["PRK"]})
+    groups = {"China": ["CHN"], "the West": ["DEU", "FRA"], "NK": ["PRK"]}
+    t = trade.trade_by_partner(TRADE, groups, series="dots")
     assert t.values.tolist() == [["China", 2020, 0.015], ["the West", 2020, 0.005]]
 
 

@@ -10,11 +10,25 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from analysis.data.sources import gsdb, imf_dots, sipri_arms, unvotes, voeten
+from analysis.data.sources import (
+    cepii_baci,
+    gsdb,
+    imf_dots,
+    imf_imts,
+    sipri_arms,
+    un_comtrade,
+    unvotes,
+    voeten,
+)
 from tests.conftest import RAW_DIR
 from tests.test_data_relations_sipri import alias_mapper
 
 MODULES = [sipri_arms, voeten, unvotes, gsdb, imf_dots]
+TRADE = [
+    imf_imts,
+    un_comtrade,
+    cepii_baci,
+]  # retrieved later (2026-12-05): test_data_relations_trade
 KEYS = {"id", "publisher", "title", "version", "url", "licence", "retrieved", "raw_files"}
 IND_COLS = ["iso3", "year", "indicator", "value", "unit", "source", "flag"]
 TABLE_KEYS = {
@@ -62,7 +76,7 @@ def test_contract_indicator_ids_present_and_unique():
         assert seen[ind] == src
 
 
-@pytest.mark.parametrize("mod", MODULES, ids=lambda m: m.SOURCE_ID)
+@pytest.mark.parametrize("mod", [*MODULES, *TRADE], ids=lambda m: m.SOURCE_ID)
 def test_alias_file_well_formed(mod):
     aliases = pd.read_csv(mod.ALIAS_FILE, dtype=str, keep_default_na=False)
     assert list(aliases.columns) == ["alias", "iso3", "note"]
@@ -81,7 +95,9 @@ def write(df: pd.DataFrame) -> bytes:
 
 
 # unvotes takes ~6 s per run; its determinism rests on the same sort (checked on fixtures)
-@pytest.mark.parametrize("mod", [sipri_arms, voeten, gsdb, imf_dots], ids=lambda m: m.SOURCE_ID)
+@pytest.mark.parametrize(
+    "mod", [sipri_arms, voeten, gsdb, imf_dots, *TRADE], ids=lambda m: m.SOURCE_ID
+)
 def test_raw_curation_deterministic_and_keyed(mod):
     if not RAW_DIR.is_dir():
         pytest.skip(f"raw data not found at {RAW_DIR}")
@@ -129,7 +145,9 @@ def test_fake_country_table_code_is_rejected():
 
 
 # the relationship sources' codes all exist in data-core's country table
-@pytest.mark.parametrize("mod", [sipri_arms, voeten, gsdb, imf_dots], ids=lambda m: m.SOURCE_ID)
+@pytest.mark.parametrize(
+    "mod", [sipri_arms, voeten, gsdb, imf_dots, *TRADE], ids=lambda m: m.SOURCE_ID
+)
 def test_raw_codes_known_to_the_country_table(mod, real_mapper):
     codes = set(real_mapper.countries["iso3"])
     for name, df in mod.curate(RAW_DIR, real_mapper).items():

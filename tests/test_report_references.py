@@ -113,6 +113,11 @@ def test_bib_has_every_required_source():
         "felbermayr2020",
         "feenstra2015",
         "bolt2020",
+        "imf_dots",
+        "imf_imts",
+        "un_comtrade",
+        "cepii_baci",
+        "gaulier2010",
     ):
         assert key in keys, key
 

@@ -1,13 +1,40 @@
-"""Russia's trade with China and with the West, and the sanctions-relief what-if (C3, C6)."""
+"""Russia's trade with China and with the West, and the sanctions-relief what-if (C3, C6, C8).
+
+The ``bilateral_trade`` table holds several sources side by side (``data/README.md``). Which
+series a brief uses for Russia's trade is its parameter ``trade_series`` (:data:`SERIES`), applied
+by :func:`series_table`; every function here that sums Russia's trade takes it (``series=``), so
+no caller can add two sources' figures for one flow.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from typing import Any
+from typing import Any, Literal, get_args
 
 import pandas as pd
 
 from analysis.compute.frames import ends, ends_by, last_year, num, require, value_at
+from analysis.errors import BriefError
+
+DOTS, IMTS, COMTRADE, BACI = "imf_dots", "imf_imts", "un_comtrade", "cepii_baci"
+TradeSeries = Literal["imts", "dots"]
+#: The rules ``trade_series`` chooses from, in words (analysis/params.py shows them).
+SERIES: dict[str, str] = {
+    "imts": "IMF IMTS where it has the year (2016 on; from 2022 IMF estimates from partners' "
+    "reports), IMF DOTS before",
+    "dots": "IMF DOTS as Russia reported it, every year (to 2023)",
+}
+assert tuple(SERIES) == get_args(TradeSeries)
+#: Each source in words, and what its basis means in a sentence.
+SOURCE_WORDS = {
+    DOTS: "IMF DOTS as reported by Russia",
+    IMTS: "IMF IMTS",
+    COMTRADE: "UN Comtrade as reported by China",
+    BACI: "CEPII BACI (reconciled)",
+}
+ESTIMATE_WORDS = {IMTS: "IMF estimates from partners' reports"}
+SHORT_NAMES = {DOTS: "IMF DOTS", IMTS: "IMF IMTS", COMTRADE: "UN Comtrade", BACI: "CEPII BACI"}
+TRADE_COLUMNS = ["reporter_iso3", "partner_iso3", "year", "flow", "value", "source"]
 
 # "The West" of the C6 what-if and the C3 trade chart: the EU-27, the other G7 members and the
 # European and Pacific states that sanctioned Russia in both 2014 and 2022 (Norway,
@@ -25,16 +52,59 @@ WEST = (*EU27, "USA", "GBR", "CAN", "JPN", "NOR", "CHE", "AUS")
 ILLUSTRATION = "illustration, not forecast"
 
 
+def series_table(trade: pd.DataFrame, series: str) -> pd.DataFrame:
+    """The rows of the trade series the rule ``series`` chooses (:data:`SERIES`).
+
+    ``dots``: the IMF DOTS rows (Russia-reported). ``imts``: the IMF IMTS rows, and the DOTS rows
+    of the years before IMTS's first year (one source per year: the two are never added, and a
+    year is never pieced together from both). In 2016-2021 the two files hold the same values
+    (docs/decisions.md), so the switch makes no seam.
+    """
+    require(trade, TRADE_COLUMNS, "bilateral_trade")
+    if series not in SERIES:
+        raise BriefError(f"trade_series {series!r}: unknown rule; expected one of {list(SERIES)}")
+    dots = trade[trade["source"] == DOTS]
+    if series == "dots":
+        return dots.reset_index(drop=True)
+    imts = trade[trade["source"] == IMTS]
+    if imts.empty:
+        return dots.reset_index(drop=True)
+    before = dots[dots["year"] < int(imts["year"].min())]
+    return pd.concat([before, imts], ignore_index=True)
+
+
+def series_words(trade: pd.DataFrame, series: str, partners: Sequence[str] = ()) -> str:
+    """Which source the rule ``series`` uses for which years, in words, from the data (for
+    ``partners``, default every partner): e.g. "IMF DOTS as reported by Russia 2011-2015, IMF
+    IMTS 2016-2024 (from 2022 IMF estimates from partners' reports)"."""
+    d = series_table(trade, series)
+    if partners:
+        d = d[d["partner_iso3"].isin(list(partners))]
+    if d.empty:
+        return f"{SOURCE_WORDS[DOTS if series == 'dots' else IMTS]}: no data"
+    parts = []
+    spans = d.groupby("source")["year"].agg(["min", "max"]).sort_values("min")
+    for source, span in spans.iterrows():
+        words = f"{SOURCE_WORDS.get(str(source), source)} {span['min']}-{span['max']}"
+        est = d[(d["source"] == source) & d["flag"].eq("estimate")] if "flag" in d else d.iloc[0:0]
+        if len(est):
+            what = ESTIMATE_WORDS.get(str(source), "estimates")
+            words += f" (from {int(est['year'].min())} {what})"
+        parts.append(words)
+    return ", ".join(parts)
+
+
 def trade_with(
-    trade: pd.DataFrame, partners: Sequence[str], *, reporter: str = "RUS"
+    trade: pd.DataFrame, partners: Sequence[str], *, series: str, reporter: str = "RUS"
 ) -> pd.DataFrame:
-    """Reporter's total trade (exports + imports) with ``partners`` by year: year, value.
+    """Reporter's total trade (exports + imports) with ``partners`` by year, from the trade
+    series the rule ``series`` chooses (:func:`series_table`): year, value.
 
     A year counts only when both flows are reported (the IMF files give 2010 imports and 2023
     exports alone; a one-flow total would look like a collapse). Years where none of the
     partners has data are absent; a partner with no data is skipped.
     """
-    require(trade, ["reporter_iso3", "partner_iso3", "year", "flow", "value"], "bilateral_trade")
+    trade = series_table(trade, series)
     d = trade[(trade["reporter_iso3"] == reporter) & trade["partner_iso3"].isin(list(partners))]
     d = d.dropna(subset=["value"])
     if d.empty:
@@ -46,13 +116,17 @@ def trade_with(
 
 
 def trade_by_partner(
-    trade: pd.DataFrame, groups: Mapping[str, Sequence[str]], *, reporter: str = "RUS"
+    trade: pd.DataFrame,
+    groups: Mapping[str, Sequence[str]],
+    *,
+    series: str,
+    reporter: str = "RUS",
 ) -> pd.DataFrame:
-    """Reporter's trade with each partner group, US$ bn (the table is in US$ m):
-    ``partner, year, value``. Groups without data are absent."""
+    """Reporter's trade with each partner group from the series ``series``, US$ bn (the table is
+    in US$ m): ``partner, year, value``. Groups without data are absent."""
     frames = []
     for label, members in groups.items():
-        d = trade_with(trade, members, reporter=reporter)
+        d = trade_with(trade, members, series=series, reporter=reporter)
         if len(d):
             frames.append(d.assign(partner=label, value=d["value"] / 1000.0))
     if not frames:
@@ -163,37 +237,70 @@ def sanctions_sensitivity(
     )
 
 
-def dependence_table(trade: pd.DataFrame, ind: pd.DataFrame) -> pd.DataFrame:
+def dependence_table(trade: pd.DataFrame, ind: pd.DataFrame, *, series: str) -> pd.DataFrame:
     """How much each side's exports rest on the other, by year (claim C8).
 
-    ``russia_on_china``: Russia's exports to China (Russia-reported, IMF DOTS) over Russia's
-    merchandise exports (World Bank WDI); ``china_on_russia``: Russia's imports from China (the
-    same file, standing in for China's exports to Russia) over China's merchandise exports.
-    Columns year, russia_on_china, china_on_russia; years lacking either side are absent.
+    ``russia_on_china``: Russia's exports to China (the series ``series``: IMF IMTS, from 2022
+    estimated from China's reports, or Russia-reported IMF DOTS) over Russia's merchandise
+    exports (World Bank WDI); ``china_on_russia``: China's exports to Russia (CEPII BACI, the
+    flow reconciled from both sides' reports, FOB like WDI's exports) over China's merchandise
+    exports. Before the BACI rows were curated, Russia's imports from China (CIF, Russia-reported)
+    stood in for China's exports; from 2022 the two move apart (docs/decisions.md).
+    Columns year, russia_on_china, china_on_russia (each missing, NaN, in a year its data lack)
+    and the source of each side's flow that year, russia_source and china_source (``""`` where
+    missing); years with neither are absent.
     """
-    require(trade, ["reporter_iso3", "partner_iso3", "year", "flow", "value"], "bilateral_trade")
-    d = trade[(trade["reporter_iso3"] == "RUS") & (trade["partner_iso3"] == "CHN")]
-    flows = d.pivot_table(index="year", columns="flow", values="value", aggfunc="sum")
+    require(trade, TRADE_COLUMNS, "bilateral_trade")
+    d = series_table(trade, series)
+    rus_x = d[(d["reporter_iso3"] == "RUS") & (d["partner_iso3"] == "CHN") & d["flow"].eq("export")]
+    b = trade[(trade["source"] == BACI) & trade["flow"].eq("export")]
+    chn_x = b[(b["reporter_iso3"] == "CHN") & (b["partner_iso3"] == "RUS")]
     exports = ind[ind["indicator"] == "wdi_merch_exports"].pivot_table(
         index="year", columns="iso3", values="value", aggfunc="sum"
     )
-    rows = []
-    for year in sorted(set(flows.index) & set(exports.index)):
-        rus_x = flows.loc[year].get("export")
-        rus_m = flows.loc[year].get("import")
-        tot_r = exports.loc[year].get("RUS")
-        tot_c = exports.loc[year].get("CHN")
-        if any(num(v) is None for v in (rus_x, rus_m, tot_r, tot_c)):
-            continue
-        # trade is in US$ m, WDI exports in US$ bn
-        rows.append(
-            {
-                "year": int(year),
-                "russia_on_china": float(rus_x) / (float(tot_r) * 1000),
-                "china_on_russia": float(rus_m) / (float(tot_c) * 1000),
-            }
-        )
-    return pd.DataFrame(rows, columns=["year", "russia_on_china", "china_on_russia"])
+
+    def share(flows: pd.DataFrame, iso3: str) -> dict[int, tuple[float, str]]:
+        out = {}
+        for year, g in flows.groupby("year"):
+            value = g["value"].sum()
+            total = exports.loc[year].get(iso3) if year in exports.index else None
+            if num(total) and num(value) is not None:  # US$ m over US$ bn
+                out[int(year)] = (float(value) / (float(total) * 1000), str(g["source"].iloc[0]))
+        return out
+
+    r, c = share(rus_x, "RUS"), share(chn_x, "CHN")
+    nan = (float("nan"), "")
+    rows = [
+        {
+            "year": y,
+            "russia_on_china": r.get(y, nan)[0],
+            "china_on_russia": c.get(y, nan)[0],
+            "russia_source": r.get(y, nan)[1],
+            "china_source": c.get(y, nan)[1],
+        }
+        for y in sorted(set(r) | set(c))
+    ]
+    return pd.DataFrame(rows, columns=DEPENDENCE_COLUMNS)
+
+
+DEPENDENCE_COLUMNS = [
+    "year", "russia_on_china", "china_on_russia", "russia_source", "china_source",
+]  # fmt: skip
+
+
+def flow_words(trade: pd.DataFrame, source: str, exporter: str, importer: str) -> str:
+    """One source's flow from ``exporter`` to ``importer`` in words, with its years: e.g.
+    "CEPII BACI (reconciled) 2017-2023"."""
+    d = trade[trade["source"] == source]
+    export = (
+        (d["reporter_iso3"] == exporter) & (d["partner_iso3"] == importer) & (d["flow"] == "export")
+    )
+    imp = (
+        (d["reporter_iso3"] == importer) & (d["partner_iso3"] == exporter) & (d["flow"] == "import")
+    )
+    years = d.loc[export | imp, "year"]
+    name = SOURCE_WORDS.get(source, source)
+    return f"{name} {int(years.min())}-{int(years.max())}" if len(years) else f"{name}: no data"
 
 
 def headline(trade_long: pd.DataFrame) -> str:
@@ -222,7 +329,7 @@ def alt_text(trade_long: pd.DataFrame) -> str:
         for partner, a, b in ends_by(trade_long, "partner")
     )
     return (
-        f"Line chart of Russia's reported trade (exports plus imports, US$ bn) by partner, {first} "
+        f"Line chart of Russia's trade (exports plus imports, US$ bn) by partner, {first} "
         f"to {last}: {partners}; break years marked."
     )
 

@@ -1,5 +1,7 @@
 """``brief data check``: every curated file matches datapackage.json, validates, and (when the raw
-folder exists) every raw file still has the SHA-256 recorded at curation."""
+folder exists) every raw file still has the SHA-256 recorded at curation. It also reports, without
+failing, every bilateral flow-year on which two trade sources disagree
+(:mod:`analysis.data.crosscheck`)."""
 
 from __future__ import annotations
 
@@ -113,8 +115,26 @@ def check(data_dir: Path, raw_dir: Path | None, echo: Callable = print) -> None:
         df = load.load_table(name)
         echo(f"{name}: {len(df):,} rows valid")
     echo(f"{len(files) - 1} curated files match data/{PACKAGE}")
+    if "bilateral_trade" in tables:
+        report_disagreements(load.load_table("bilateral_trade"), echo)
     if raw_dir is not None and Path(raw_dir).is_dir():
         n = verify_raw(Path(raw_dir), pkg)
         echo(f"{n} raw files match their recorded SHA-256 ({raw_dir})")
     else:
         echo(f"raw data not found at {raw_dir}: raw checksums not checked")
+
+
+def report_disagreements(trade, echo: Callable = print) -> int:
+    """Print every flow-year two trade sources put more than the factor apart; returns how many.
+    A report, not a failure: the brief's ``trade_series`` rule says which source it uses."""
+    from analysis.data import crosscheck as cc
+
+    found = cc.disagreements(trade)
+    echo(
+        f"bilateral_trade: {len(found)} flow-year(s) where two sources differ by more than "
+        f"x{cc.DISAGREEMENT_FACTOR:g} (flows of US$ {cc.MATERIAL_MIN:g} m or more; reported, "
+        "not an error)"
+    )
+    for text in cc.lines(found):
+        echo(f"  {text}")
+    return len(found)

@@ -1,8 +1,9 @@
 """``brief data curate``: raw files -> validated curated tables in ``data/`` + datapackage.json.
 
 Runs every source in registry order (``analysis.data.sources.SOURCE_MODULES``), writes the
-indicator rows of each source to ``data/indicators/<source>.csv`` (one table, split into a
-folder), every other table to ``data/<name>.csv``, the country table and the union of the alias
+rows each source adds to a table several sources share (:data:`SPLIT_BY_SOURCE`: ``indicators``,
+``bilateral_trade``) to ``data/<table>/<source>.csv`` (one table, split into a folder), every
+other table to ``data/<name>.csv``, the country table and the union of the alias
 files, validates everything, describes it in ``data/datapackage.json`` (a Frictionless Data
 Package, v1 spec: ``sources`` and ``licenses`` as objects on the package and on every resource;
 the raw-file provenance in the custom property ``provenance``, see :func:`datapackage`) and the
@@ -32,6 +33,10 @@ from analysis.errors import BriefError
 from analysis.files import sha256_file
 
 INDICATORS = "indicators"
+TRADE = "bilateral_trade"
+# Tables several sources add rows to: each source's rows are data/<table>/<source>.csv, the loader
+# joins them (each file has its own source, licence and hash in datapackage.json).
+SPLIT_BY_SOURCE = (INDICATORS, TRADE)
 HAND_FILES = ("exercises.csv", "events.csv")  # committed by hand, never written by curate
 PACKAGE = "datapackage.json"
 README = "README.md"
@@ -94,6 +99,16 @@ COLUMN_DOCS = {
 }
 
 
+TRADE_COLUMN_DOCS = {
+    "reporter_iso3": "the country whose figure it is (for reconciled flows: the exporter)",
+    "flow": "export (reporter to partner) or import (partner to reporter)",
+    "value": "US$ m, current",
+    "flag": "'' , 'estimate' (the publisher's estimate) or 'incomplete' (fewer than 12 months)",
+    "basis": "reported, partner-based estimate or reconciled (from both sides' reports)",
+    "valuation": "fob (free on board) or cif (with cost, insurance, freight)",
+}
+
+
 def schema_for(name: str, df: pd.DataFrame) -> dict:
     fields = []
     required = set(val.PRIMARY_KEYS.get(name, [])) | set(val.REQUIRED.get(name, []))
@@ -105,6 +120,10 @@ def schema_for(name: str, df: pd.DataFrame) -> dict:
             f["constraints"] = {"required": True}
         if name == INDICATORS and col == "flag":
             f["constraints"] = {"required": False, "enum": list(val.FLAGS)}
+        if name == TRADE and col in val.TRADE_CODES:
+            f["constraints"] = {"required": col in required, "enum": list(val.TRADE_CODES[col])}
+        if name == TRADE and col in TRADE_COLUMN_DOCS:
+            f["description"] = TRADE_COLUMN_DOCS[col]
         fields.append(f)
     out = {"fields": fields, "missingValues": [""]}
     if val.PRIMARY_KEYS.get(name):
@@ -217,6 +236,17 @@ def build(raw_dir: Path, only: Sequence[str] | None = None, echo: Callable = pri
                 df = sort_table(INDICATORS, df)
                 val.validate_indicators(where, df, countries, reg)
                 df = df[val.FILE_COLUMNS]
+            elif name in SPLIT_BY_SOURCE:
+                rel = f"{name}/{sid}.csv"
+                where = f"data/{rel}"
+                if "source" in df and df["source"].ne(sid).any():
+                    found = df.loc[df["source"].ne(sid), "source"].iloc[0]
+                    raise BriefError(
+                        f"source {sid!r}: table {name!r} has a row of source {found!r}; expected "
+                        f"every row of {where} from {sid!r}"
+                    )
+                df = sort_table(name, df.reset_index(drop=True))
+                val.validate_table(name, df, countries, where)
             else:
                 rel = f"{name}.csv"
                 where = f"data/{rel}"

@@ -38,7 +38,9 @@ GAPS = [
     "approximation spread over delivery years.",
     "Voeten dyadic agreement scores: agreement is computed from the roll calls (to 2019) instead.",
     "GSDB V4 (sanctions to 2023): V3 (to 2022) is used.",
-    "China-Russia trade before 2010 and the China-reported side: not available.",
+    "China-Russia trade before 2010, and China's exports to Russia as China's customs report "
+    "them: not available (China's imports from Russia are in UN Comtrade; China's exports to "
+    "Russia only as CEPII BACI's reconciled flow, 2017-2023).",
     "A structured dataset of China-Russia joint exercises: hand-curated with a citation per "
     "row where available.",
     "Energy and steel after 2022 (to extend CINC): not available.",
@@ -53,7 +55,8 @@ TABLE_DOCS = {
     "country_aliases": "every source's names/codes and the ISO3 they map to (empty = not a state)",
     "arms_register": "SIPRI arms trade register, one row per deal (non-state parties: empty ISO3)",
     "un_agreement": "UN roll-call agreement per dyad and year (to 2019), dyads with USA/CHN/RUS",
-    "bilateral_trade": "IMF DOTS trade reported by Russia, by partner, flow and year (US$ m)",
+    "bilateral_trade": "trade by source, reporter, partner, flow and year (US$ m), with its "
+    "basis (reported, partner-based estimate, reconciled) and valuation (FOB, CIF)",
     "sanctions_cases": "GSDB V3 sanctions cases, one row per case",
     "exercises": "hand-curated China-Russia joint exercises, a citation on every row",
     "events": "hand-curated timeline of events, a citation on every row",
@@ -142,6 +145,69 @@ def hand_rows(files: dict) -> list[str]:
     ]
 
 
+def trade_rows(files: dict) -> list[str]:
+    """The trade series each source gives, and every flow-year two of them disagree on."""
+    from analysis.data import crosscheck as cc
+    from analysis.data.sources import SOURCES
+
+    frames = [df for (name, df, _) in files.values() if name == "bilateral_trade"]
+    if not frames:
+        return []
+    trade = pd.concat(frames, ignore_index=True)
+    series = {m.SOURCE["id"]: m.SOURCE.get("series", {}) for m in SOURCES}
+    out = [
+        "## Trade: the sources and where they disagree",
+        "",
+        "`bilateral_trade` holds each source's own figures side by side (primary key `source, "
+        "reporter_iso3, partner_iso3, year, flow`). `basis`: `reported` (the reporter's "
+        "customs), `partner-based estimate` (the publisher's estimate from the partners' "
+        "reports), `reconciled` (CEPII BACI, from both sides' reports); `valuation`: `fob` or "
+        "`cif` (an import valued CIF includes freight and insurance). Which series the brief "
+        "uses is the parameter `trade_series` (`analysis/params.py`).",
+        "",
+        "| source | flow | series | unit | basis | years | rows |",
+        "|---|---|---|---|---|---|---|",
+    ]
+    for (src, flow), g in trade.groupby(["source", "flow"], sort=True):
+        info = series.get(src, {}).get(flow, {})
+        years = g.groupby("basis")["year"].agg(["min", "max"]).sort_values("min")
+        basis = "; ".join(f"{b} {r['min']}-{r['max']}" for b, r in years.iterrows())
+        cells = [f"`{src}`", flow, info.get("label", ""), info.get("unit", ""), basis,
+                 f"{g['year'].min()}-{g['year'].max()}", f"{len(g):,}"]  # fmt: skip
+        out.append("| " + " | ".join(_md_cell(x) for x in cells) + " |")
+    found = cc.disagreements(trade)
+    out += [
+        "",
+        f"**Where two sources disagree** (`brief data check` lists the same): every flow-year "
+        f"(exporter to importer, whichever side reports it) on which two sources differ by more "
+        f"than a factor {cc.DISAGREEMENT_FACTOR:g} (`analysis.data.crosscheck."
+        f"DISAGREEMENT_FACTOR`: CIF/FOB margins and timing differences account for about 5-10 "
+        f"%, so beyond that the sources disagree on what was traded), where either value is "
+        f"at least US$ {cc.MATERIAL_MIN:g} m: **{len(found):,}** flow-years. Reported, not an "
+        "error. Counts by pair of sources and year:",
+        "",
+    ]
+    if found.empty:
+        return [*out, "None.", ""]
+    out += ["| source a | source b | year | flow-years |", "|---|---|---|---|"]
+    for r in cc.summary(found).itertuples(index=False):
+        out.append(f"| `{r.source_a}` | `{r.source_b}` | {r.year} | {r.flows:,} |")
+    out += [
+        "",
+        "Every one (US$ m; the reporter in brackets):",
+        "",
+        "| flow | year | source a | value a | source b | value b | ratio |",
+        "|---|---|---|---|---|---|---|",
+    ]
+    for r in found.itertuples(index=False):
+        out.append(
+            f"| {r.exporter} to {r.importer} | {r.year} | `{r.source_a}` ({r.reporter_a}) | "
+            f"{cc.amount(r.value_a)} | `{r.source_b}` ({r.reporter_b}) | {cc.amount(r.value_b)} "
+            f"| {cc.times(r.ratio)} |"
+        )
+    return [*out, ""]
+
+
 def render(package: dict, files: dict) -> str:
     lines = [
         "# Curated data (data dictionary)",
@@ -190,7 +256,9 @@ def render(package: dict, files: dict) -> str:
     lines += [
         "",
         "`indicators/*.csv` together form the one `indicators` table (`analysis.data.load."
-        "load_indicators`): columns `iso3, year, indicator, value, unit, source, flag`.",
+        "load_indicators`): columns `iso3, year, indicator, value, unit, source, flag`; "
+        "`bilateral_trade/*.csv` the one `bilateral_trade` table (`load_table`), one file per "
+        "source.",
         "",
         "## Indicators",
         "",
@@ -201,6 +269,7 @@ def render(package: dict, files: dict) -> str:
         *[f"- {c}" for c in CAVEATS],
         "",
         *hand_rows(files),
+        *trade_rows(files),
         "## Sources",
         "",
     ]

@@ -159,11 +159,13 @@ def _load(name: str, stamp: tuple) -> pd.DataFrame:
         full = pd.concat(out, ignore_index=True)
         val.check_unique("data/indicators", full, val.PRIMARY_KEYS["indicators"])
         return full
-    (rel, df), *rest = frames
-    if rest:
-        df = pd.concat([df, *(f for _, f in rest)], ignore_index=True)
-    val.validate_table(name, df, countries, f"data/{rel}")
-    return df
+    for rel, df in frames:  # each file on its own, so an error names its file and line
+        val.validate_table(name, df, countries, f"data/{rel}")
+    if len(frames) == 1:
+        return frames[0][1]
+    full = pd.concat([df for _, df in frames], ignore_index=True)
+    val.check_unique(f"data/{name}", full, val.PRIMARY_KEYS.get(name, list(full.columns)))
+    return full
 
 
 def load_table(name: str) -> pd.DataFrame:

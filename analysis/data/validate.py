@@ -25,7 +25,7 @@ PRIMARY_KEYS: dict[str, list[str]] = {
     "country_aliases": ["source", "alias"],
     "arms_register": ["deal_id"],
     "un_agreement": ["iso3_a", "iso3_b", "year"],
-    "bilateral_trade": ["reporter_iso3", "partner_iso3", "year", "flow"],
+    "bilateral_trade": ["source", "reporter_iso3", "partner_iso3", "year", "flow"],
     "sanctions_cases": ["case_id"],
     "exercises": ["exercise_id"],
     "events": ["year", "event"],
@@ -36,7 +36,27 @@ REQUIRED: dict[str, list[str]] = {
     "countries": ["iso3", "name", "kind"],
     "country_aliases": ["source", "alias"],
     "un_agreement": ["agreement", "n_votes"],
-    "bilateral_trade": ["value", "unit", "source"],
+    "bilateral_trade": ["value", "unit", "basis", "valuation"],
+}
+# The ``bilateral_trade`` table (every trade source adds its rows, ``data/bilateral_trade/
+# <source>.csv``): the columns in order, and the values each coded column allows. ``basis`` says
+# whose figure it is: ``reported`` by the reporter's own customs, a ``partner-based estimate``
+# (the publisher's estimate from the partners' reports, e.g. IMF IMTS for Russia from 2022) or
+# ``reconciled`` from both sides' reports (CEPII BACI); ``valuation`` is ``fob`` (free on board,
+# exports) or ``cif`` (cost, insurance, freight: imports, which include transport, so a CIF import
+# exceeds the same flow's FOB export by the freight margin); ``flag`` is ``estimate`` where the
+# publisher estimated the value and ``incomplete`` for a year summed from fewer than 12 months.
+TRADE_COLUMNS = [
+    "reporter_iso3", "partner_iso3", "year", "flow", "value", "unit", "source", "flag", "basis",
+    "valuation",
+]  # fmt: skip
+TRADE_UNIT = "US$ m"
+TRADE_CODES: dict[str, tuple[str, ...]] = {
+    "flow": ("export", "import"),
+    "unit": (TRADE_UNIT,),
+    "flag": ("", "estimate", "incomplete"),
+    "basis": ("reported", "partner-based estimate", "reconciled"),
+    "valuation": ("fob", "cif"),
 }
 # Country-code columns whose values must be in countries.csv. Empty is allowed where the source
 # has a party that is not a state (non-state arms recipients, multi-state sanctions targets).
@@ -205,5 +225,26 @@ def validate_table(name: str, df: pd.DataFrame, countries: pd.DataFrame | None, 
                 check_codes(
                     where, df, col, known, empty_ok=col in NULLABLE or name == "country_aliases"
                 )
+    if name == "bilateral_trade":
+        validate_trade(where, df)
     if name in hand.COLUMNS:  # the hand-curated tables' own rules (citations, allowed values)
         hand.validate(name, df, None if countries is None else indicator_codes(countries), where)
+
+
+def validate_trade(where: str, df: pd.DataFrame) -> None:
+    """``bilateral_trade``: exactly :data:`TRADE_COLUMNS`, each coded column within its
+    :data:`TRADE_CODES`, values non-negative numbers."""
+    if list(df.columns) != TRADE_COLUMNS:
+        check_columns(where, df, TRADE_COLUMNS)
+        raise BriefError(f"{where}: columns {list(df.columns)}; expected {TRADE_COLUMNS} in order")
+    for col, allowed in TRADE_CODES.items():
+        s = df[col].fillna("").astype(str)
+        bad = ~s.isin(allowed)
+        if bad.any():
+            i = int(bad.to_numpy().nonzero()[0][0])
+            raise _fail(where, i, col, s.iloc[i], f"one of {list(allowed)}")
+    value = pd.to_numeric(df["value"], errors="coerce")
+    bad = value.isna() | value.lt(0)
+    if bad.any():
+        i = int(bad.to_numpy().nonzero()[0][0])
+        raise _fail(where, i, "value", df["value"].iloc[i], "a number >= 0 (US$ m)")

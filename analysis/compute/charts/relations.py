@@ -1,4 +1,5 @@
-"""Chart builders for claims C2–C7: alignment, timeline and breaks, arms, exercises, what-if.
+"""Chart builders for claims C2–C8: alignment, timeline and breaks, trade by source, arms,
+exercises, what-if, limits.
 
 Each builder takes a tidy frame from the :mod:`analysis.compute` modules and returns an Altair
 chart (title, axis titles with units, a source line underneath, colour-blind-safe colours from
@@ -15,6 +16,7 @@ import pandas as pd
 
 from analysis.compute.charts import theme
 from analysis.compute.charts.layers import (
+    LEGEND,
     YEAR_TIP,
     YEAR_X,
     color,
@@ -128,7 +130,74 @@ def trade_chart(
     return theme.finish(
         panel(_with_breaks(lines(d, "value", axis, "partner", "With", ",.1f"), break_years)),
         title="Russia's trade with China and with the West",
-        subtitle="Russia-reported exports plus imports; dashed lines mark the brief's break years",
+        subtitle="Exports plus imports in the brief's trade series; dashed lines mark the brief's "
+        "break years",
+        source=source,
+    )
+
+
+def trade_sources_chart(
+    table: pd.DataFrame, *, parting_year: int | None, source: str
+) -> alt.VConcatChart:
+    """C3: Russia–China trade by direction as each source has it (direction, series, year, value
+    in US$ bn), one panel per direction on shared axes, the year the sources part marked."""
+    d = table[["direction", "series", "year", "value"]].dropna()
+    legend = list(dict.fromkeys(d["series"]))  # the table's order: the sources' order
+    years = [int(d["year"].min()), int(d["year"].max())] if len(d) else None
+    height = theme.HEIGHT // 2 + 30
+    x = alt.X(
+        "year:Q",
+        title="Year",
+        axis=alt.Axis(format="d", tickMinStep=1),
+        scale=alt.Scale(domain=years, zero=False, nice=False) if years else alt.Scale(zero=False),
+    )
+    encoding = {
+        "x": x,
+        # colour and dash share one legend (a legend switched off for one would conflict)
+        "color": alt.Color(
+            "series:N",
+            title="Source",
+            scale=alt.Scale(domain=legend, range=theme.PALETTE[: len(legend)]),
+            legend=LEGEND,
+        ),
+        "strokeDash": alt.StrokeDash(
+            "series:N", title="Source", scale=alt.Scale(domain=legend), legend=LEGEND
+        ),
+        "tooltip": [
+            alt.Tooltip("series:N", title="Source"),
+            YEAR_TIP,
+            alt.Tooltip("value:Q", title="US$ bn", format=",.1f"),
+        ],
+    }
+    panels = []
+    for name in list(dict.fromkeys(d["direction"])):
+        rows = d[d["direction"] == name]
+        chart = (
+            alt.Chart(rows)
+            .mark_line(point=alt.OverlayMarkDef(size=24))
+            .encode(y=alt.Y("value:Q", title=f"{name}, US$ bn"), **encoding)
+        )
+        if parting_year is not None:
+            mark = pd.DataFrame({"year": [parting_year], "text": [f"sources part, {parting_year}"]})
+            rule = (
+                alt.Chart(mark)
+                .mark_rule(color=theme.NEUTRAL, strokeDash=[4, 3], strokeWidth=1)
+                .encode(x="year:Q")
+            )
+            label = (
+                alt.Chart(mark)
+                .mark_text(
+                    align="right", dx=-4, baseline="bottom", fontSize=10, color=theme.NEUTRAL
+                )
+                .encode(x="year:Q", y=alt.value(height - 4), text="text:N")
+            )
+            chart = alt.layer(rule, label, chart)
+        panels.append(panel(chart, height))
+    return theme.finish(
+        alt.vconcat(*panels).resolve_scale(y="shared"),
+        title="Russia–China trade by source",
+        subtitle="Each direction as each source has it: Russia-reported, IMF IMTS, China-reported, "
+        "reconciled",
         source=source,
     )
 

@@ -11,7 +11,9 @@ year), a segmented regression at ``break_year`` on up to ``span`` years either s
 (:func:`analysis.compute.stats.break_in_trend`). An indicator whose slope change has its
 interval above zero counts as closer ties, below zero as looser, across zero as no evidence
 either way. Whether sanctions *caused* a change is not testable: a break is consistent with,
-not proof of, a cause.
+not proof of, a cause. Russia's trade is the brief's ``trade_series`` (IMF IMTS from 2016 by
+default, or Russia's own DOTS reports), one of the choices the multiverse varies; the assumptions
+say which source covers which years.
 """
 
 from __future__ import annotations
@@ -22,9 +24,10 @@ from typing import Any, Literal
 import pandas as pd
 
 from analysis.compute.claims.base import CONFIDENCE, above, claim, combine, ev, part, untested
-from analysis.compute.claims.rules import Frozen, choices_of, rule, spec_rules
+from analysis.compute.claims.rules import Frozen, choice, choices_of, rule, spec_rules
 from analysis.compute.frames import num
 from analysis.compute.stats import break_in_trend, break_windows
+from analysis.compute.trade import SERIES, TradeSeries
 from analysis.results import Claim
 
 ID = "C3"
@@ -60,7 +63,16 @@ class Rules(Frozen):
     together, or each alone."""
 
 
-Choices = choices_of(Rules)
+class BriefTrade(Frozen):
+    """C3's choice of the trade series (a brief parameter, ``trade_series``)."""
+
+    trade_series: list[TradeSeries] = choice(["dots", "imts"], title="the trade series")
+    """Russia's own reports (IMF DOTS), or the IMF's IMTS with its estimates from partners'
+    reports where Russia stopped reporting: the two sources of Russia's trade by partner."""
+
+
+# C3's specification space: its rules' alternatives, and the brief's trade series.
+Choices = choices_of(Rules, after=BriefTrade)
 
 
 def fit(
@@ -108,10 +120,12 @@ def assess(
     breaks: pd.DataFrame,
     rules: Rules,
     *,
+    trade_words: str = "not stated",
     charts: Sequence[str] = (),
     tables: Sequence[str] = (),
 ) -> Claim:
-    """C3 from :func:`fit`."""
+    """C3 from :func:`fit`; ``trade_words`` says which trade series (source and years) the trade
+    indicator is (:func:`analysis.compute.trade.series_words`)."""
     parts, evidence, words = [], [], []
     by = {r["indicator"]: r for _, r in breaks.iterrows()} if len(breaks) else {}
     for name, (label, log) in INDICATORS.items():
@@ -151,6 +165,12 @@ def assess(
         )
     )
     verdict = combine(parts)
+    trade_fit = by.get("trade_china")
+    window = (
+        f"; the test's window {int(trade_fit['window_start'])}–{int(trade_fit['window_end'])}"
+        if trade_fit is not None
+        else ""
+    )
     summary = (
         f"From {rules.break_year}, against each indicator's earlier trend: "
         + ("; ".join(words) if words else "no indicator has enough data")
@@ -168,8 +188,8 @@ def assess(
             f"Segmented OLS at {rules.break_year} on at most {rules.span} years a side (to the "
             f"next break year of the brief); slope change with a {CONFIDENCE:.0%} t interval; "
             "trade in logs (growth rates), arms and exercises in levels.",
-            "Trade is Russia-reported (IMF DOTS); arms TIV per year is spread from deal totals "
-            "(an approximation).",
+            f"Russia's trade with China: {trade_words}{window}. Arms TIV per year is spread "
+            "from deal totals (an approximation).",
             "The phases (calculation, cooperation from 2003, collaboration from 2012) are the "
             "report's and are drawn on the timeline, not tested.",
         ],
@@ -183,33 +203,54 @@ def assess(
 
 #: The values of the choices in words, where the value itself is a code.
 VALUE_WORDS = {
-    "indicators": {"all": "all three indicators", **{k: v[0] for k, v in INDICATORS.items()}}
+    "indicators": {"all": "all three indicators", **{k: v[0] for k, v in INDICATORS.items()}},
+    "trade_series": {"dots": "Russia-reported (IMF DOTS)", "imts": "IMF IMTS (partner-based)"},
 }
 ESTIMATE = "strength of the change of trend (mean t statistic of the slope changes)"
 
 
 def prepare(data: Mapping[str, Any], params: Any) -> dict[str, Any]:
+    """The indicators of ties, Russia's trade with China once per trade series (:data:`SERIES`:
+    the space may try each, and the brief's own may lie outside it)."""
     from analysis.compute import arms, exercises, trade
 
     spread, _ = arms.spread_deliveries(data["arms_register"])
     counts = exercises.exercises_per_year(exercises.exercise_complexity(data["exercises"]))
+    table = data["bilateral_trade"]
     return {
         "series": {
-            "trade_china": trade.trade_with(data["bilateral_trade"], ["CHN"]),
             "arms_tiv_china": arms.arms_flow(spread, arms.RUSSIA_SUPPLIERS, ["CHN"]),
             "exercises": counts.rename(columns={"count": "value"}),
         },
+        "trade": {s: trade.trade_with(table, ["CHN"], series=s) for s in SERIES},
+        "trade_words": {s: trade.series_words(table, s, ["CHN"]) for s in SERIES},
         "later": list(params.break_years),
     }
 
 
+def ties(inputs: Mapping[str, Any], trade_series: str) -> dict[str, pd.DataFrame]:
+    """The indicators of ties with Russia's trade with China from ``trade_series``."""
+    return {"trade_china": inputs["trade"][trade_series], **inputs["series"]}
+
+
 def evaluate(inputs: Mapping[str, Any], spec: dict[str, Any], params: Any):
     rules = spec_rules(params.rules.c3, spec)
-    breaks = fit(inputs["series"], rules, inputs["later"])
-    result = assess(breaks, rules)
+    breaks = fit(ties(inputs, spec["trade_series"]), rules, inputs["later"])
+    result = assess(breaks, rules, trade_words=inputs["trade_words"][spec["trade_series"]])
     t = [
         r["slope_change"] / r["slope_change_se"]
         for _, r in breaks.iterrows()
         if num(r.get("slope_change")) is not None and num(r.get("slope_change_se"))
     ]
     return (sum(t) / len(t) if t else None), result.verdict
+
+
+def own(params: Any) -> dict[str, Any]:
+    """The brief's own specification: its C3 rules and its trade series."""
+    r = params.rules.c3
+    return {
+        "break_year": r.break_year,
+        "span": r.span,
+        "indicators": r.indicators,
+        "trade_series": params.trade_series,
+    }

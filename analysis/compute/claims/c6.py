@@ -8,7 +8,9 @@ A counterfactual cannot be tested: the verdict is always *not testable*. The bri
 transparent what-if instead (:func:`analysis.compute.trade.sanctions_projection`): China's share
 of Russia's trade with China and the West under a baseline and a relief scenario, every
 assumption a parameter (``sanctions_scenario``) and its sensitivity shown. It is an
-illustration, not a forecast.
+illustration, not a forecast. The trade is the brief's ``trade_series`` (:func:`what_if`): IMF
+IMTS by default, whose estimates from partners' reports carry Russia's trade with the West past
+2021, when Russia stopped reporting it.
 """
 
 from __future__ import annotations
@@ -27,16 +29,40 @@ ID = "C6"
 TITLE = "Sanctions relief could weaken the relationship (what-if)"
 
 
+def what_if(
+    trade_table: pd.DataFrame, *, series: str, end_year: int, scenario: Mapping[str, Any]
+) -> dict[str, Any]:
+    """The what-if's inputs from the trade table: Russia's trade with the West and with China
+    from the trade series ``series`` (IMF IMTS covers every partner after 2021), the projection,
+    its sensitivity and the series in words (``west, china, projection, sensitivity, words``)."""
+    from analysis.compute import trade
+
+    west = trade.trade_with(trade_table, list(trade.WEST), series=series)
+    china = trade.trade_with(trade_table, ["CHN"], series=series)
+    scenario = dict(scenario)
+    return {
+        "west": west,
+        "china": china,
+        "projection": trade.sanctions_projection(west, china, end_year=end_year, **scenario),
+        "sensitivity": trade.sanctions_sensitivity(
+            west, china, end_year=end_year, scenario=scenario
+        ),
+        "words": trade.series_words(trade_table, series, [*trade.WEST, "CHN"]),
+    }
+
+
 def assess(
     projection: pd.DataFrame,
     sensitivity: pd.DataFrame,
     *,
     end_year: int,
     scenario: Mapping[str, Any],
+    trade_words: str = "not stated",
     charts: Sequence[str] = (),
     tables: Sequence[str] = (),
 ) -> Claim:
-    """C6 from the what-if (``year, scenario, west, china, dependence``) and its sensitivity."""
+    """C6 from the what-if (``year, scenario, west, china, dependence``) and its sensitivity;
+    ``trade_words`` says which trade series (source and years) it is drawn from."""
     obs = projection[projection["scenario"] == "observed"]
     y_obs, dep_obs = latest(obs, "dependence")
     rel = projection[(projection["scenario"] == "relief") & (projection["year"] == end_year)]
@@ -75,7 +101,7 @@ def assess(
         and max(abs(v - d_bl) for v in spread) < 0.01
     )
     caveat = (
-        f" Russia-reported trade with the West in {y_obs} was {pct(west_ratio)} of its "
+        f" Russia's trade with the West in {y_obs} was {pct(west_ratio)} of its "
         f"{ref_year} level, so the data hold little lost trade for relief to restore: the what-if "
         "cannot show more until trade after that year is reported."
         if little
@@ -101,6 +127,8 @@ def assess(
             f"({ILLUSTRATION}); whether the relationship would weaken is not testable with data."
             + caveat
         )
+    if d_bl is not None:
+        summary += f" Observed trade to {y_obs}: {trade_words}."
     parts = [
         untested(
             "Relief would weaken the relationship",
@@ -120,9 +148,9 @@ def assess(
         ),
         assumptions=[
             f"This is an {ILLUSTRATION}; every assumption is a parameter (sanctions_scenario).",
-            "Trade is Russia-reported (IMF DOTS), exports plus imports, current US$; the West is "
-            "the EU-27, the United States, the United Kingdom, Canada, Japan, Norway, Switzerland "
-            "and Australia (analysis.compute.trade.WEST).",
+            f"Russia's trade with the West and with China: {trade_words}; exports plus "
+            "imports, current US$; the West is the EU-27, the United States, the United Kingdom, "
+            "Canada, Japan, Norway, Switzerland and Australia (analysis.compute.trade.WEST).",
             f"Assumptions used: {', '.join(f'{k}={v}' for k, v in sorted(scenario.items()))}.",
             "Trade is a proxy for the relationship; the report's claim concerns policy choices.",
         ],

@@ -13,7 +13,10 @@ the limits are restated as the report's and tested where public data can (``rule
    ``window`` years is below its share in the decade after the 2002 plan by more than
    ``share_drop``;
 4. *asymmetric dependence*: Russia's exports to China are a larger share of Russia's exports
-   than Russia's imports from China are of China's, by at least ``asymmetry_min`` times.
+   than China's exports to Russia are of China's, by at least ``asymmetry_min`` times. Russia's
+   exports to China come from the brief's ``trade_series`` (IMF IMTS from 2016 by default);
+   China's exports to Russia from CEPII BACI, the flow reconciled from both sides' reports (before
+   the BACI rows, Russia's imports from China stood in for them; docs/decisions.md).
 """
 
 from __future__ import annotations
@@ -26,11 +29,13 @@ import pandas as pd
 from analysis.compute.claims.base import at_least, claim, combine, ev, more_than, outcome, part, pct
 from analysis.compute.claims.rules import Frozen, choices_of, rule, spec_rules
 from analysis.compute.frames import ends_by, mean_between, num
+from analysis.compute.trade import SHORT_NAMES
 from analysis.results import Claim
 
 ID = "C8"
 TITLE = "The relationship has limits: independence and divergent interests"
 PLAN_DECADE = (2002, 2011)  # the decade after the 2002 plan (C4), Russia's peak as supplier
+SOURCE_COLUMNS = ("russia_source", "china_source")  # of the trade dependence table
 
 
 class Rules(Frozen):
@@ -78,12 +83,15 @@ def assess(
     *,
     china: Sequence[str] = ("CHN",),
     russia: Sequence[str] = ("RUS", "SUN"),
+    trade_words: str = "not stated",
     charts: Sequence[str] = (),
     tables: Sequence[str] = (),
 ) -> Claim:
     """C8 from China–Russia UN agreement (``year, agreement``), the spread arms register, Russia's
     share of China's arms imports (``year, share``) and the yearly trade dependence table
-    (``year, russia_on_china, china_on_russia``)."""
+    (``year, russia_on_china, china_on_russia``, and the source of each side,
+    :func:`analysis.compute.trade.dependence_table`); ``trade_words`` says which sources and
+    years the two trade flows are."""
     w = rules.window
     parts, evidence = [], []
 
@@ -154,10 +162,12 @@ def assess(
     if d.empty:
         parts.append(part("Asymmetric dependence", "no trade data for both sides", "untested"))
         ratio = r_on_c = c_on_r = y = None
+        r_src = c_src = ""
     else:
         row = d.sort_values("year").iloc[-1]
         y = int(row["year"])
         r_on_c, c_on_r = num(row["russia_on_china"]), num(row["china_on_russia"])
+        r_src, c_src = (SHORT_NAMES.get(str(row.get(k, "")), "") for k in SOURCE_COLUMNS)
         ratio = r_on_c / c_on_r if r_on_c is not None and c_on_r else None
         parts.append(
             part(
@@ -170,8 +180,8 @@ def assess(
     evidence += [
         ev("russia_exports_to_china_share", "Russia's exports to China, share of Russia's "
            "merchandise exports", r_on_c, "share", y, decisive=True),
-        ev("china_exports_to_russia_share", "China's exports to Russia (Russia-reported imports), "
-           "share of China's merchandise exports", c_on_r, "share", y, decisive=True),
+        ev("china_exports_to_russia_share", "China's exports to Russia (reconciled, CEPII "
+           "BACI), share of China's merchandise exports", c_on_r, "share", y, decisive=True),
     ]  # fmt: skip
     verdict = combine(parts)
     bits = []
@@ -187,8 +197,8 @@ def assess(
         )
     if ratio is not None:
         bits.append(
-            f"in {y} China took {pct(r_on_c)} of Russia's exports while Russia took "
-            f"{pct(c_on_r)} of China's"
+            f"in {y} China took {pct(r_on_c)} of Russia's exports ({r_src or 'source not stated'})"
+            f" while Russia took {pct(c_on_r)} of China's ({c_src or 'source not stated'})"
         )
     text = "; ".join(bits) if bits else "no data on the limits are available"
     summary = (
@@ -214,9 +224,8 @@ def assess(
             "Roll-call agreement is computed from the UN votes data (to 2019), all roll calls.",
             "Arms recipients are states with deliveries in the years (SIPRI register spread over "
             "delivery years); Russia includes the Soviet Union.",
-            "Trade shares use Russia-reported trade (IMF DOTS, both directions) over each "
-            "country's merchandise exports (World Bank WDI): Russia's imports from China stand "
-            "in for China's exports to Russia.",
+            f"Trade shares: {trade_words}; each over the exporter's merchandise exports (World "
+            "Bank WDI), in the latest year both are known.",
             "The report's wording on limits is only partly available to us (the sentence is cut "
             "off in the syndicated copy); only the quoted words are attributed to it.",
         ],
@@ -267,25 +276,39 @@ def alt_text(limits: pd.DataFrame) -> str:
 ESTIMATE = "number of the four limits found"
 
 
-def prepare(data: Mapping[str, Any], params: Any) -> dict[str, pd.DataFrame]:
+def trade_words(trade_table: pd.DataFrame, series: str) -> str:
+    """The two flows of the dependence part, their sources and years, in words."""
+    from analysis.compute import trade
+
+    return (
+        f"Russia's exports to China from {trade.series_words(trade_table, series, ['CHN'])}; "
+        "China's exports to Russia (FOB) from "
+        f"{trade.flow_words(trade_table, trade.BACI, 'CHN', 'RUS')}"
+    )
+
+
+def prepare(data: Mapping[str, Any], params: Any) -> dict[str, Any]:
     from analysis.compute import alignment, arms, trade
 
     spread, _ = arms.spread_deliveries(data["arms_register"])
     flow = arms.arms_flow(spread, arms.RUSSIA_SUPPLIERS, ["CHN"])
+    table, series = data["bilateral_trade"], params.trade_series
     return {
         "agreement": alignment.dyad_agreement(data["un_agreement"], "CHN", "RUS"),
         "spread": spread,
         "share": arms.supplier_share(flow, arms.recipient_imports(spread, "CHN")),
-        "dependence": trade.dependence_table(data["bilateral_trade"], data["indicators"]),
+        "dependence": trade.dependence_table(table, data["indicators"], series=series),
+        "trade_words": trade_words(table, series),
     }
 
 
-def evaluate(inputs: Mapping[str, pd.DataFrame], spec: dict[str, Any], params: Any):
+def evaluate(inputs: Mapping[str, Any], spec: dict[str, Any], params: Any):
     result = assess(
         inputs["agreement"],
         inputs["spread"],
         inputs["share"],
         inputs["dependence"],
         spec_rules(params.rules.c8, spec),
+        trade_words=inputs["trade_words"],
     )
     return float(sum(p.outcome == "holds" for p in result.parts)), result.verdict

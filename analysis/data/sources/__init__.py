@@ -14,14 +14,17 @@ from __future__ import annotations
 from types import ModuleType
 
 from analysis.data.sources import (
+    cepii_baci,
     cow_nmc,
     gsdb,
     imf_dots,
+    imf_imts,
     imf_weo,
     maddison,
     pwt,
     sipri_arms,
     sipri_milex,
+    un_comtrade,
     unvotes,
     voeten,
     wdi,
@@ -40,5 +43,8 @@ SOURCES: list[ModuleType] = [
     unvotes,
     gsdb,
     imf_dots,
+    imf_imts,
+    un_comtrade,
+    cepii_baci,
 ]
 SOURCE_MODULES: tuple[str, ...] = tuple(m.SOURCE_ID for m in SOURCES)

@@ -4,9 +4,12 @@ Metadata ("metadata beside the step"): each source module ``<id>.py`` has ``<id>
 it with what the data *is*: ``publisher, title, version, url, licence, retrieved`` (text; quote a
 date), ``refresh`` (``null`` when the publisher has no stable download URL, else a list of
 ``{file, url}``), ``caveats`` (a list of sentences) and, for a source that produces indicator rows,
-``indicators: {id: {label, unit, description}}``. :func:`source_metadata` reads it into the
-module's ``SOURCE`` record (plus ``id`` and the module's ``raw_files``) and ``INDICATORS``; the
-code keeps only the logic (file names, what each raw field becomes, scales, parse rules).
+``indicators: {id: {label, unit, description}}``; a source that adds rows to the
+``bilateral_trade`` table describes each flow it gives the same way, ``series: {export|import:
+{label, unit, description}}``. :func:`source_metadata` reads it into the module's ``SOURCE``
+record (plus ``id``, the module's ``raw_files`` and, for a trade source, ``series``) and
+``INDICATORS``; the code keeps only the logic (file names, what each raw field becomes, scales,
+parse rules).
 
 Reading: every failure is one ``BriefError`` line naming the file and what was expected.
 """
@@ -50,13 +53,17 @@ def _text(value, where: str) -> str:
 
 
 def source_metadata(
-    source_id: str, raw_files: Iterable[str], indicators: Sequence[str] = ()
+    source_id: str,
+    raw_files: Iterable[str],
+    indicators: Sequence[str] = (),
+    series: Sequence[str] = (),
 ) -> Metadata:
     """``SOURCE`` and ``INDICATORS`` of a source module, from ``<source_id>.meta.yml``.
 
     ``raw_files`` are the module's input files (relative to the raw folder); ``indicators`` the
-    ids its code produces, which must be exactly the ones the file describes (``INDICATORS`` is in
-    that order). Each call returns new objects.
+    ids its code produces and ``series`` the trade flows it gives (``SOURCE["series"]``, only for
+    a trade source), each exactly the ones the file describes (in that order). Each call returns
+    new objects.
     """
     path = HERE / f"{source_id}.meta.yml"
     rel = f"analysis/data/sources/{path.name}"
@@ -67,7 +74,7 @@ def source_metadata(
         said = f"{getattr(exc, 'problem', exc)}, line {mark.line + 1}" if mark else str(exc)
         raise BriefError(f"{rel}: cannot read the source's metadata ({said})") from exc
     required = [*TEXT_FIELDS, "refresh", "caveats"]
-    allowed = [*required, "indicators"]
+    allowed = [*required, "indicators", "series"]
     if not isinstance(meta, dict) or set(meta) - set(allowed):
         extra = sorted(set(meta) - set(allowed)) if isinstance(meta, dict) else meta
         raise BriefError(f"{rel}: unexpected {extra!r}; expected a mapping of the keys {allowed}")
@@ -84,23 +91,31 @@ def source_metadata(
         "refresh": refresh,
         "caveats": [_text(c, f"{rel}: caveats[{i}]") for i, c in enumerate(caveats)],
     }
-    described = meta.get("indicators") or {}
-    if not isinstance(described, dict) or set(described) != set(indicators):
+    flows = _described(meta, "series", series, rel)
+    if flows:
+        source["series"] = flows
+    return Metadata(source, _described(meta, "indicators", indicators, rel))
+
+
+def _described(meta: dict, key: str, ids: Sequence[str], rel: str) -> dict[str, dict[str, str]]:
+    """``meta[key]`` (``indicators`` or ``series``): exactly ``ids``, each with a label, unit and
+    description, in the order of ``ids``."""
+    described = meta.get(key) or {}
+    if not isinstance(described, dict) or set(described) != set(ids):
         found = sorted(described) if isinstance(described, dict) else described
         raise BriefError(
-            f"{rel}: indicators {found!r}; expected exactly the ids the code produces "
-            f"{sorted(indicators)}"
+            f"{rel}: {key} {found!r}; expected exactly the ids the code produces {sorted(ids)}"
         )
     out = {}
-    for ind in indicators:
+    for ind in ids:
         info = described[ind]
         if not isinstance(info, dict) or set(info) != set(INDICATOR_FIELDS):
             found = sorted(info) if isinstance(info, dict) else info
             raise BriefError(
-                f"{rel}: indicators.{ind}: {found!r}; expected exactly {list(INDICATOR_FIELDS)}"
+                f"{rel}: {key}.{ind}: {found!r}; expected exactly {list(INDICATOR_FIELDS)}"
             )
-        out[ind] = {k: _text(info[k], f"{rel}: indicators.{ind}.{k}") for k in INDICATOR_FIELDS}
-    return Metadata(source, out)
+        out[ind] = {k: _text(info[k], f"{rel}: {key}.{ind}.{k}") for k in INDICATOR_FIELDS}
+    return out
 
 
 # --- reading raw files ----------------------------------------------------------------------

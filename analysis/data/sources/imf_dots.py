@@ -1,9 +1,10 @@
 """IMF Direction of Trade Statistics (DOTS), Russian Federation as reporter, 2010–2023.
 
-Table produced: ``bilateral_trade`` with columns ``reporter_iso3, partner_iso3, year, flow,
-value, unit, source, flag``: ``reporter_iso3 = "RUS"``; ``flow`` is ``export`` (Russia's exports
-FOB to the partner) or ``import`` (Russia's imports CIF from the partner); ``value`` in
-``US$ m`` (current US dollars, millions) as published; ``flag = ""``.
+Rows produced: its part of the ``bilateral_trade`` table (``data/bilateral_trade/imf_dots.csv``;
+columns :data:`analysis.data.validate.TRADE_COLUMNS`): ``reporter_iso3 = "RUS"``; ``flow`` is
+``export`` (Russia's exports FOB to the partner, ``valuation = "fob"``) or ``import`` (Russia's
+imports CIF from the partner, ``valuation = "cif"``); ``value`` in ``US$ m`` (current US dollars,
+millions) as published; ``basis = "reported"``, ``flag = ""`` (the files mark no estimate).
 
 The two workbooks are IMF web tables (title rows, the years in row 7, one row per partner in
 column B), read with ``header=None`` and sliced:
@@ -35,6 +36,7 @@ import pandas as pd
 
 from analysis.data.countries import check_known
 from analysis.data.sources import common
+from analysis.data.validate import TRADE_COLUMNS, TRADE_UNIT
 from analysis.errors import BriefError
 
 SOURCE_ID = "imf_dots"
@@ -44,12 +46,15 @@ ALIAS_FILE = common.alias_file(SOURCE_ID)
 EXPORT_SHEET = "Exports, FOB"
 IMPORT_SHEET = "Imports, CIF"
 YEAR_ROW = 6  # 0-based: the 7th row holds the years
-UNIT = "US$ m"
+UNIT = TRADE_UNIT
 REVISION_TOLERANCE = 0.01
-COLUMNS = ["reporter_iso3", "partner_iso3", "year", "flow", "value", "unit", "source", "flag"]
+COLUMNS = TRADE_COLUMNS
+VALUATION = {"export": "fob", "import": "cif"}
 
 # what the data is (publisher, version, licence, caveats) is in imf_dots.meta.yml beside this file
-SOURCE = common.source_metadata(SOURCE_ID, [EXPORTS_FILE, IMPORTS_FILE]).source
+SOURCE = common.source_metadata(
+    SOURCE_ID, [EXPORTS_FILE, IMPORTS_FILE], series=list(VALUATION)
+).source
 
 
 def read_aliases(alias_file: Path = ALIAS_FILE) -> dict[str, str]:
@@ -138,7 +143,8 @@ def merge_vintages(later: pd.DataFrame, earlier: pd.DataFrame, where: str) -> pd
 def to_table(exports: pd.DataFrame, imports: pd.DataFrame) -> pd.DataFrame:
     frames = [exports.assign(flow="export"), imports.assign(flow="import")]
     out = pd.concat(frames, ignore_index=True)
-    out = out.assign(reporter_iso3="RUS", unit=UNIT, source=SOURCE_ID, flag="")
+    out = out.assign(reporter_iso3="RUS", unit=UNIT, source=SOURCE_ID, flag="", basis="reported")
+    out["valuation"] = out["flow"].map(VALUATION)
     out["value"] = out["value"].round(6)
     key = ["reporter_iso3", "partner_iso3", "year", "flow"]
     return out[COLUMNS].sort_values(key).reset_index(drop=True)
