@@ -294,6 +294,17 @@ def test_c3_a_change_of_trend_in_words(before, after, outcome, words):
     assert words in result.summary
 
 
+@pytest.mark.parametrize(("after_2021", "outcome"), [([130, 120, 110], I), ([150, 160, 170], H)])
+def test_c3_closer_ties_that_fell_back_after_the_report_do_not_hold(after_2021, outcome):
+    later = pd.DataFrame({"year": [2022, 2023, 2024], "value": after_2021})
+    series = pd.concat([kinked(2.0, 6.0, noise=0.1), later], ignore_index=True)
+    result = c3_assess(series, span=7)  # the window, 2007-2021, is the same in both cases
+    assert result.parts[0].outcome == outcome
+    assert ("but fell after 2021" in result.summary) == (outcome == I)
+    assert "not reversed since 2021" in result.parts[0].test
+    assert result.item("arms_tiv_china_since_report").decisive == (outcome == I)
+
+
 def test_c3_a_noisy_break_is_no_evidence_either_way():
     result = c3_assess(kinked(1.0, 1.2, noise=8.0, seed=1))
     assert result.parts[0].outcome == I and result.verdict == "no evidence either way"

@@ -21,9 +21,22 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any, Literal
 
+import numpy as np
 import pandas as pd
 
-from analysis.compute.claims.base import CONFIDENCE, above, claim, combine, ev, part, untested
+from analysis.compute.claims.base import (
+    CONFIDENCE,
+    REPORT_YEAR,
+    above,
+    claim,
+    combine,
+    ev,
+    kept_since,
+    part,
+    since_report,
+    since_words,
+    untested,
+)
 from analysis.compute.claims.rules import Frozen, choice, choices_of, rule, spec_rules
 from analysis.compute.frames import num
 from analysis.compute.stats import break_in_trend, break_windows
@@ -79,7 +92,8 @@ def fit(
     series: Mapping[str, pd.DataFrame], rules: Rules, later_breaks: Sequence[int] = ()
 ) -> pd.DataFrame:
     """The break fit of every tested indicator: one row per indicator (``year, value`` frames;
-    a later break year of the brief ends the window before it)."""
+    a later break year of the brief ends the window before it), with the indicator's trend since
+    the report (``since_slope``, in logs where the fit is; ``since_first``, ``since_last``)."""
     rows = []
     names = list(INDICATORS) if rules.indicators == "all" else [rules.indicators]
     for name in names:
@@ -97,8 +111,17 @@ def fit(
             continue
         _, start, end = window
         w = d[(d["year"] >= start) & (d["year"] <= end)]
-        r = break_in_trend(w["year"], w["value"], rules.break_year, log=INDICATORS[name][1])
-        rows.append({"indicator": name, "window_start": start, "window_end": end, **r})
+        log = INDICATORS[name][1]
+        r = break_in_trend(w["year"], w["value"], rules.break_year, log=log)
+        positive = d[d["value"] > 0] if log else d
+        since = since_report(
+            positive["year"], np.log(positive["value"]) if log else positive["value"]
+        )
+        rows.append(
+            {"indicator": name, "window_start": start, "window_end": end, **r,
+             "since_slope": since["slope"], "since_first": since["first"],
+             "since_last": since["last"], "since_n": since["n"]}
+        )  # fmt: skip
     return pd.DataFrame(rows)
 
 
@@ -134,13 +157,19 @@ def assess(
         r = by.get(name)
         lo = num(r["slope_change_ci_low"]) if r is not None else None
         hi = num(r["slope_change_ci_high"]) if r is not None else None
-        result = above(lo, hi)
+        since = {
+            "slope": num(r.get("since_slope")) if r is not None else None,
+            "first": r.get("since_first") if r is not None else None,
+            "last": r.get("since_last") if r is not None else None,
+            "n": int(num(r.get("since_n")) or 0) if r is not None else 0,
+        }
+        result, turned = kept_since(above(lo, hi), since)
         parts.append(
             part(
                 f"{label[:1].upper()}{label[1:]}: closer after {rules.break_year}",
                 f"the change of trend at {rules.break_year} (segmented OLS"
                 + (", in logs" if log else "")
-                + f"), its {CONFIDENCE:.0%} interval above zero",
+                + f"), its {CONFIDENCE:.0%} interval above zero, {since_words(since)}",
                 result,
             )
         )
@@ -156,8 +185,13 @@ def assess(
                num(r["slope_change"]) if r is not None else None, per, decisive=True),
             ev(f"{name}_slope_change_ci_low", "Its interval, lower end", lo, per),
             ev(f"{name}_slope_change_ci_high", "Its interval, upper end", hi, per),
+            ev(f"{name}_since_report", f"{label[:1].upper()}{label[1:]}: trend a year since "
+               f"{REPORT_YEAR}", since["slope"], per, decisive=turned),
         ]  # fmt: skip
-        words.append(f"{label} {_move(before, after, result, log)}")
+        move = _move(before, after, above(lo, hi), log)
+        if turned:
+            move += f", but {'fell' if since['slope'] < 0 else 'rose'} after {REPORT_YEAR}"
+        words.append(f"{label} {move}")
     parts.append(
         untested(
             "In large part because of Western sanctions",
@@ -174,9 +208,9 @@ def assess(
     summary = (
         f"From {rules.break_year}, against each indicator's earlier trend: "
         + ("; ".join(words) if words else "no indicator has enough data")
-        + f" (a change counts when its {CONFIDENCE:.0%} interval is clear of zero). The claim "
-        f"of much closer ties after the {rules.break_year} sanctions is {verdict}; that "
-        "sanctions caused the change cannot be tested."
+        + f" (a change counts when its {CONFIDENCE:.0%} interval is clear of zero). Under this "
+        f"brief's choices the claim of much closer ties after the {rules.break_year} sanctions "
+        f"is {verdict}; that sanctions caused the change cannot be tested."
     )
     return claim(
         TITLE,
