@@ -305,6 +305,19 @@ def test_c3_closer_ties_that_fell_back_after_the_report_do_not_hold(after_2021, 
     assert result.item("arms_tiv_china_since_report").decisive == (outcome == I)
 
 
+def test_c3_the_break_it_tests_is_not_a_later_break_wherever_the_multiverse_moves_it():
+    from analysis.params import BriefParams
+
+    p = BriefParams(break_years=[2014, 2022])
+    assert c3.later_breaks(p) == [2022]
+    moved = c3.Rules(indicators="arms_tiv_china", break_year=2013)
+    series = kinked(0.0, 5.0, noise=0.05)
+    window = c3.fit({"arms_tiv_china": series}, moved, c3.later_breaks(p))
+    assert (window["window_start"].iloc[0], window["window_end"].iloc[0]) == (2004, 2021)
+    # the brief's 2014 taken as a later break would leave 2013 a window too short to fit
+    assert c3.fit({"arms_tiv_china": series}, moved, p.break_years)["window_end"].iloc[0] == 2013
+
+
 def test_c3_a_noisy_break_is_no_evidence_either_way():
     result = c3_assess(kinked(1.0, 1.2, noise=8.0, seed=1))
     assert result.parts[0].outcome == I and result.verdict == "no evidence either way"

@@ -258,8 +258,17 @@ def prepare(data: Mapping[str, Any], params: Any) -> dict[str, Any]:
         },
         "trade": {s: trade.trade_with(table, ["CHN"], series=s) for s in SERIES},
         "trade_words": {s: trade.series_words(table, s, ["CHN"]) for s in SERIES},
-        "later": list(params.break_years),
+        "later": later_breaks(params),
     }
+
+
+def later_breaks(params: Any) -> list[int]:
+    """The brief's other structural breaks, which end a break's window (2022 in the flagship):
+    its break years except the sanctions break C3 tests. The multiverse moves that break
+    (2012-2016), and a break it moves is the same event, not a later one that would cut the
+    window short (a break tried at 2013 against the brief's 2014 had a one-year window, and
+    every indicator was untested)."""
+    return [b for b in params.break_years if b != params.rules.c3.break_year]
 
 
 def ties(inputs: Mapping[str, Any], trade_series: str) -> dict[str, pd.DataFrame]:
