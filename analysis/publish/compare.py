@@ -211,7 +211,13 @@ def context(entries: Sequence[BriefEntry], chart_src: str | None) -> dict[str, A
                 cells.append(badge("not computed in this build"))
             else:
                 share = f" {text.md(text.percent(r.holds))}" if r is not None else ""
-                cells.append(Markup(f"{badge(verdicts.published_verdict(e.results, cid))}{share}"))
+                shown = verdicts.published_verdict(e.results, cid)
+                own = (
+                    f" [under its choices:]{{.own-verdict}} {badge(c.verdict)}"
+                    if shown != c.verdict
+                    else ""
+                )
+                cells.append(Markup(f"{badge(shown)}{share}{own}"))
         rows.append({"claim": cid, "cells": cells})
     briefs = [
         {
