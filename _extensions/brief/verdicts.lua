@@ -14,7 +14,18 @@ local STYLES = {
 }
 
 function Span(el)
-  if not quarto.doc.is_format("typst") or not el.classes:includes("verdict") then
+  if not quarto.doc.is_format("typst") then
+    return nil
+  end
+  -- "under this brief's choices:" between a published verdict and the brief's own: a line of
+  -- its own, smaller (the HTML does the same with report/assets/brief.css)
+  if el.classes:includes("own-verdict") then
+    local out = pandoc.Inlines({ pandoc.RawInline("typst", "#linebreak()#text(size: 0.8em)[") })
+    out:extend(el.content)
+    out:insert(pandoc.RawInline("typst", "]#linebreak()"))
+    return out
+  end
+  if not el.classes:includes("verdict") then
     return nil
   end
   local style

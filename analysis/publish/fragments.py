@@ -34,7 +34,7 @@ from analysis.files import swap_dir, write_text
 from analysis.formats import phrase
 from analysis.publish import provenance, text, verdicts
 from analysis.publish.charthtml import scripts_html, standalone_html, vega_bundle
-from analysis.publish.markup import FILES, badge, code, figure, label_of, link
+from analysis.publish.markup import FILES, badge, code, figure, label_of, link, pdf_width
 from analysis.results import DEPENDS, Evidence, Results, load_results
 
 GENERATED = "_generated"
@@ -82,7 +82,11 @@ def robustness_rows(res: Results) -> list[dict[str, Any]]:
 
 
 def claim_context(
-    res: Results, cid: str, specs: Mapping[str, dict[str, Any]], placed: set[str]
+    res: Results,
+    cid: str,
+    specs: Mapping[str, dict[str, Any]],
+    placed: set[str],
+    aspects: Mapping[str, float] | None = None,
 ) -> dict[str, Any]:
     """One claim's section, as data (``placed`` collects charts already drawn, so a chart two
     claims share is drawn once and cross-referenced the second time)."""
@@ -101,7 +105,9 @@ def claim_context(
             refs.append(Markup(f"@{label_of(chart_id, info)}"))
         else:
             placed.add(chart_id)
-            figures.append(figure(chart_id, info, specs[chart_id]))
+            figures.append(
+                figure(chart_id, info, specs[chart_id], pdf_size=_size(aspects, chart_id))
+            )
     shown = verdicts.published_verdict(res, cid)
     return {
         **base,
@@ -190,13 +196,8 @@ def summary_context(res: Results, to_brief: str = "") -> dict[str, Any]:
         shown = verdicts.published_verdict(res, cid) if c else NOT_COMPUTED
         finding = (c.headline or c.summary) if c else NOT_COMPUTED
         if c is not None and shown == DEPENDS:
-            r = res.robustness[cid]
-            i = r.influential
-            turns = (
-                f" It turns on {i.label}: {verdicts.sides(i, shares=False)}."
-                if i is not None
-                else " No single choice turns it."
-            )
+            i = res.robustness[cid].influential  # the values on each side: the claim's section
+            turns = f" It turns on {i.label}." if i is not None else " No single choice turns it."
             finding = f"{finding}.{turns}" if not finding.endswith(".") else f"{finding}{turns}"
         rows.append(
             {
@@ -323,16 +324,21 @@ def meta_yml(res: Results, datapackage: Mapping[str, Any]) -> str:
 
 def typst_header(datapackage: Mapping[str, Any]) -> str:
     """Typst set-up of the PDF (``include-in-header`` of report/brief.qmd): its date is the data
-    vintage, and table cells are not justified."""
+    vintage, table cells are not justified, and tables and references are set a size smaller."""
     return "\n".join(
         [
             provenance.pdf_date_typst(provenance.data_vintage(datapackage)),
             "#show table.cell: set par(justify: false)",
             "#show table: set text(size: 8.5pt)",
             '#set bibliography(title: "References")',
+            "#show bibliography: set text(size: 8.5pt)",
             "",
         ]
     )
+
+
+def _size(aspects: Mapping[str, float] | None, chart_id: str) -> str:
+    return pdf_width((aspects or {}).get(chart_id))
 
 
 def fragments(
@@ -342,15 +348,19 @@ def fragments(
     manifest: Mapping[str, Any],
     notebooks: Sequence[str],
     env: jinja2.Environment,
+    aspects: Mapping[str, float] | None = None,
 ) -> dict[str, str]:
-    """Every generated fragment, name -> text (pure: no file is read or written)."""
+    """Every generated fragment, name -> text (pure: no file is read or written); ``aspects``
+    (chart id -> height / width of its PNG) sizes each chart in the PDF."""
     placed: set[str] = set()
-    claims = [claim_context(res, cid, specs, placed) for cid in claim_modules.IDS]
+    claims = [claim_context(res, cid, specs, placed, aspects) for cid in claim_modules.IDS]
     sections = [render(env, f"{c['id']}.md.j2", claim=c) for c in claims]
     curves = [cid for cid in res.charts if cid.startswith(SPEC_CURVE) and cid not in placed]
     placed.update(curves)
     leftover = [
-        figure(cid, info, specs[cid]) for cid, info in res.charts.items() if cid not in placed
+        figure(cid, info, specs[cid], pdf_size=_size(aspects, cid))
+        for cid, info in res.charts.items()
+        if cid not in placed
     ]
     vintage = provenance.data_vintage(datapackage)
     headline = "c1-ratio" if "c1-ratio" in res.charts else None
@@ -375,7 +385,10 @@ def fragments(
             env,
             "robustness.md.j2",
             rows=robustness_rows(res),
-            figures=[figure(cid, res.charts[cid], specs[cid]) for cid in curves],
+            figures=[
+                figure(cid, res.charts[cid], specs[cid], pdf_size=_size(aspects, cid))
+                for cid in curves
+            ],
         ),
         "sensitivity": render(
             env,
@@ -457,6 +470,21 @@ def chart_specs(res: Results, build: Path) -> dict[str, dict[str, Any]]:
     return specs
 
 
+def png_aspect(path: Path) -> float:
+    """Height / width of a PNG, from its header (a broken file is one error naming it)."""
+    head = path.read_bytes()[:24]
+    if len(head) < 24 or head[:8] != b"\x89PNG\r\n\x1a\n" or head[12:16] != b"IHDR":
+        raise BriefError(f"{path}: not a PNG image, expected the chart's static picture")
+    width, height = int.from_bytes(head[16:20], "big"), int.from_bytes(head[20:24], "big")
+    if not width or not height:
+        raise BriefError(f"{path}: a PNG of {width} x {height} pixels, expected a picture")
+    return height / width
+
+
+def chart_aspects(res: Results, build: Path) -> dict[str, float]:
+    return {cid: png_aspect(build / "charts" / f"{cid}.png") for cid in res.charts}
+
+
 def _copy_files(res: Results, build: Path, specs: Mapping[str, Any], dest: Path) -> None:
     write_text(dest / "vega-bundle.js", vega_bundle())
     shutil.copyfile(ASSETS / "charts.js", dest / "charts.js")
@@ -506,7 +534,8 @@ def write_fragments(
     manifest = _read_json(manifest_path) if manifest_path.is_file() else {}
     specs = chart_specs(res, build)
     notebooks = sorted(p.stem for p in (build / "notebooks").glob("*.ipynb"))
-    texts = fragments(res, specs, dp, manifest, notebooks, environment(root))
+    aspects = chart_aspects(res, build)
+    texts = fragments(res, specs, dp, manifest, notebooks, environment(root), aspects)
     report_dir.mkdir(parents=True, exist_ok=True)
     tmp_gen = Path(tempfile.mkdtemp(prefix=".gen-", dir=report_dir))
     tmp_files = Path(tempfile.mkdtemp(prefix=".files-", dir=report_dir))

@@ -45,10 +45,30 @@ def code(value: Any) -> Markup:
     return Markup(f"{fence}{pad}{s}{pad}{fence}")
 
 
-def figure(chart_id: str, info: ChartInfo, spec: dict[str, Any], base: str = "") -> Markup:
-    """One cross-referenceable figure: interactive in HTML, the static PNG in the PDF; its
-    title states the finding, the caption says how, the alt text describes it. ``base`` leads
-    from the page to ``report/`` ("" on the brief's own page)."""
+PDF_WIDTH = 0.8  # a chart's width in the PDF, a share of the text width ...
+PDF_MAX_HEIGHT = 0.62  # ... unless that makes it taller than this share of the text width
+
+
+def pdf_width(aspect: float | None) -> str:
+    """A chart's width in the PDF from its aspect (height / width of its PNG): the text width's
+    80 %, narrower for a tall chart, so that no chart is taller than 62 % of the text width (a
+    square chart at 80 % took most of a page and pushed the next one over)."""
+    if aspect is None or aspect <= 0:
+        return f"{PDF_WIDTH:.0%}"
+    return f"{min(PDF_WIDTH, PDF_MAX_HEIGHT / aspect):.0%}"
+
+
+def figure(
+    chart_id: str,
+    info: ChartInfo,
+    spec: dict[str, Any],
+    base: str = "",
+    *,
+    pdf_size: str = f"{PDF_WIDTH:.0%}",
+) -> Markup:
+    """One cross-referenceable figure: interactive in HTML, the static PNG in the PDF at
+    ``pdf_size`` of the text width; its title states the finding, the caption says how, the alt
+    text describes it. ``base`` leads from the page to ``report/`` ("" on the brief's own page)."""
     label = label_of(chart_id, info)
     folder = f"{base}{FILES}"  # the files folder, seen from the page
     return Markup(
@@ -57,7 +77,8 @@ def figure(chart_id: str, info: ChartInfo, spec: dict[str, Any], base: str = "")
         f"{chart_div(chart_id, spec, info.alt, f'{folder}/charts/{chart_id}.svg')}\n"
         "```\n\n"
         '::: {.content-hidden when-format="html"}\n'
-        f'![]({folder}/charts/{chart_id}.png){{fig-alt="{text.attr(info.alt)}" width="85%"}}\n'
+        f"![]({folder}/charts/{chart_id}.png)"
+        f'{{fig-alt="{text.attr(info.alt)}" width="{pdf_size}"}}\n'
         ":::\n\n"
         f"{text.md(info.caption)} Source: {text.md(info.source.rstrip('.'))}."
         # relative links work on the site, not inside a PDF: the PDF names the file instead

@@ -35,10 +35,10 @@ def _or(items: Sequence[str]) -> str:
     return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " or " + items[-1]
 
 
-def sides(choice: ChoiceInfluence, *, shares: bool = True) -> str:
+def sides(choice: ChoiceInfluence) -> str:
     """The values of a choice, grouped by the verdict they most often give, each with the share
-    of its specifications giving that verdict (``shares``): "with X (62 %) it is most often
-    supported; with Y (100 %) or Z (97 %) it is most often not supported"."""
+    of its specifications giving that verdict: "with X (62 %) it is most often supported; with
+    Y (100 %) or Z (97 %) it is most often not supported"."""
     groups: dict[str, list[str]] = {}
     named: set[str] = set()  # groups that already name the choice ("the break year 2012 or 2013")
     for v in choice.values:
@@ -46,8 +46,7 @@ def sides(choice: ChoiceInfluence, *, shares: bool = True) -> str:
         if not words:
             words = v.value if v.verdict in named else f"{choice.label} {v.value}"
             named.add(v.verdict)
-        share = f" ({text.percent(v.shares[v.verdict])})" if shares else ""
-        groups.setdefault(v.verdict, []).append(f"{words}{share}")
+        groups.setdefault(v.verdict, []).append(f"{words} ({text.percent(v.shares[v.verdict])})")
     ordered = [(verdict, groups[verdict]) for verdict in PUBLISHED_VERDICTS if verdict in groups]
     return "; ".join(
         f"with {_or(values)} it is most often {verdict}" for verdict, values in ordered
