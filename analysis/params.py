@@ -537,15 +537,98 @@ def notebook_parameters(params: BriefParams) -> dict[str, Any]:
     return params.model_dump(mode="json")
 
 
+GROUPS = ("rules", "multiverse")  # parameters with one group per claim
+
+
 def from_notebook(namespace: Mapping[str, Any]) -> BriefParams:
     """The typed parameters inside a notebook, from its namespace (one call, after the
-    ``parameters`` cell): every parameter the cell defines, the schema's defaults for the rest.
+    ``parameters`` cell): the parameters the pipeline injected, the schema's defaults for the
+    rest.
 
-    The ``parameters`` cell lists each parameter the notebook uses once, so the pipeline passes
-    it only those (and re-runs it only when they change).
+    The pipeline injects only the parameters the notebook's run uses (a claim's ``PARAMS`` and
+    its own groups of ``rules`` and ``multiverse``, the notebook's ``metadata.brief.params``), so
+    it re-runs it only when they change. What comes back reads only those: a parameter that was
+    not injected is an error naming it (the cache would otherwise miss it), not a silent default.
     """
     values = {k: namespace[k] for k in BriefParams.model_fields if k in namespace}
-    return validate(values, source="notebook parameters")
+    params = validate(values, source="notebook parameters")
+    where = f"claim {namespace['claim']}" if "claim" in namespace else "this notebook"
+    groups = {g: set(values.get(g) or {}) for g in GROUPS}
+    return ParamsView(params, set(values), groups, where)  # type: ignore[return-value]
+
+
+class ParamsView:
+    """A brief's parameters as one notebook run may read them: the names it was given."""
+
+    def __init__(
+        self, params: BriefParams, names: set[str], groups: Mapping[str, set[str]], where: str
+    ) -> None:
+        self._params, self._names, self._groups, self._where = params, names, groups, where
+
+    def __getattr__(self, name: str) -> Any:
+        if name.startswith("_"):
+            raise AttributeError(name)
+        value = getattr(self._params, name)
+        if name in BriefParams.model_fields and name not in self._names and name not in GROUPS:
+            raise BriefError(
+                f"{self._where} reads the parameter {name!r}, which its run was not given; "
+                "expected it among the claim's PARAMS (or the notebook's metadata.brief.params)"
+            )
+        if name in GROUPS:
+            return _GroupView(value, self._groups.get(name, set()), f"{self._where}: {name}")
+        return value
+
+
+class _GroupView:
+    """One of ``rules``/``multiverse`` as a run may read it: the claims' groups it was given."""
+
+    def __init__(self, group: BaseModel, allowed: set[str], where: str) -> None:
+        self._group, self._allowed, self._where = group, allowed, where
+
+    def __getattr__(self, name: str) -> Any:
+        if name.startswith("_"):
+            raise AttributeError(name)
+        if name in type(self._group).model_fields and name not in self._allowed:
+            raise BriefError(
+                f"{self._where}.{name}: not given to this run; a claim reads only its own rules "
+                "and choices"
+            )
+        return getattr(self._group, name)
+
+
+# ---------------------------------------------------------------------------------------------
+# The claims' runs: what the pipeline passes each claim's notebooks
+
+
+def claim_runs(per: str) -> list[str]:
+    """The claims a per-claim notebook runs for: every claim (``per: claim``) or those with a
+    specification space (``per: varied claim``), in order."""
+    return list(claims.IDS) if per == "claim" else list(claims.varied())
+
+
+def claim_reads(cid: str) -> list[str]:
+    """The curated tables a claim declares it reads."""
+    return sorted(set(claims.declared(cid)["reads"]))
+
+
+def run_parameters(flat: Mapping[str, Any], cid: str, extra: Iterable[str] = ()) -> dict[str, Any]:
+    """What one claim's run receives: the parameters the claim declares (``PARAMS``) and the
+    notebook's own (``extra``), the claim's own groups of ``rules`` and ``multiverse``, and
+    ``claim``. Nothing else reaches it, so nothing else can invalidate it."""
+    names = set(claims.declared(cid)["params"]) | set(extra)
+    unknown = sorted(n for n in names if n not in BriefParams.model_fields)
+    if unknown:
+        raise BriefError(
+            f"claim {cid}: PARAMS names {', '.join(unknown)}, which are not brief parameters "
+            "(expected names defined in analysis/params.py)"
+        )
+    out = {n: flat[n] for n in sorted(names)}
+    key = cid.lower()
+    for group in GROUPS:
+        if key in (flat.get(group) or {}):
+            out[group] = {key: flat[group][key]}
+    out["claim"] = cid
+    return out
 
 
 def defaults() -> dict[str, Any]:

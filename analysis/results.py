@@ -10,6 +10,7 @@ made: the publish layer formats by ``unit`` and never guesses from a key's name.
 from __future__ import annotations
 
 import json
+import math
 from pathlib import Path
 from typing import Any, Literal
 
@@ -96,6 +97,35 @@ class Evidence(_Model):
         return " ".join(v.split())
 
 
+def _plain_number(x: Any) -> float | None:
+    """A float, or None for missing, NaN or infinite (numpy scalars included)."""
+    if x is None:
+        return None
+    try:
+        v = float(x)
+    except (TypeError, ValueError):
+        return None
+    return v if math.isfinite(v) else None
+
+
+def evidence(
+    key: str,
+    label: str,
+    value: Any,
+    unit: Unit,
+    year: int | None = None,
+    *,
+    decisive: bool = False,
+) -> Evidence:
+    """One evidence item, its number made plain (numpy scalars and NaN become float/None;
+    counts and years whole)."""
+    if unit in ("count", "year") and value is not None and not isinstance(value, str):
+        value = None if _plain_number(value) is None else int(value)
+    elif unit != "text":
+        value = _plain_number(value)
+    return Evidence(key=key, label=label, value=value, unit=unit, year=year, decisive=decisive)
+
+
 class Part(_Model):
     """One testable (or untestable) part of a claim and how the data decide it."""
 
@@ -106,7 +136,8 @@ class Part(_Model):
 
 
 class Claim(_Model):
-    """One claim's computed result: ``claims.<id>`` of results.json."""
+    """One claim's computed result: ``claims.<id>`` of results.json. Everything the publish layer
+    shows of a claim is here: its title, its verdict and numbers, its charts, where they go."""
 
     title: str
     verdict: VerdictLabel
@@ -115,8 +146,22 @@ class Claim(_Model):
     parts: list[Part] = Field(default_factory=list)
     evidence: list[Evidence] = Field(default_factory=list)
     assumptions: list[str] = Field(default_factory=list)
-    charts: list[str] = Field(default_factory=list)
+    charts: list[str] = Field(default_factory=list, description="Drawn in the claim's section")
     tables: list[str] = Field(default_factory=list)
+    sensitivity: list[Evidence] = Field(
+        default_factory=list, description="Numbers of its sensitivity analyses (section 2)"
+    )
+    sensitivity_charts: list[str] = Field(
+        default_factory=list, description="Charts of its sensitivity analyses (section 2)"
+    )
+    notes: list[Evidence] = Field(
+        default_factory=list, description="Notes on its data, e.g. rows left out (provenance)"
+    )
+    lead: bool = Field(
+        False, description="The claim the bottom line leads with, its chart on the landing page"
+    )
+    topic: str = Field("", description="What the claim is about, in a word or two ('power')")
+    headline_chart: str = Field("", description="Its chart for the landing page (a lead claim)")
     computed: bool = True
 
     @field_validator("summary")
@@ -196,6 +241,11 @@ class BriefInfo(BaseModel):
     params: dict[str, Any] = Field(default_factory=dict)
     code_version: str = ""
     data_version: str = ""
+    words: dict[str, dict[str, str]] = Field(
+        default_factory=dict,
+        description="Parameter (dotted) -> value -> its words, for parameters whose values are "
+        "codes (written by the pipeline from the parameter schema)",
+    )
 
 
 class ChartInfo(_Model):
@@ -231,18 +281,31 @@ class Results(BaseModel):
     measures: dict[str, Measure] = Field(default_factory=dict)
     claims: dict[str, Claim]
     robustness: dict[str, Robustness] = Field(default_factory=dict)
-    numbers: dict[str, Evidence] = Field(default_factory=dict)
     charts: dict[str, ChartInfo] = Field(default_factory=dict)
     tables: dict[str, TableInfo] = Field(default_factory=dict)
 
+    def ordered(self) -> list[str]:
+        """The claim ids in their natural order (C2 before C10)."""
+        return sorted(self.claims, key=claim_order)
+
+    def lead(self) -> str | None:
+        """The claim the bottom line leads with (the first marked ``lead``)."""
+        return next((cid for cid in self.ordered() if self.claims[cid].lead), None)
+
+
+def claim_order(cid: str) -> tuple[str, int]:
+    """Sort key of a claim id: its letters, then its number as a number."""
+    letters = cid.rstrip("0123456789")
+    digits = cid[len(letters) :]
+    return letters, int(digits) if digits else -1
+
 
 #: The top-level keys a notebook's ``results/<stem>.json`` may hold (the pipeline adds ``brief``).
-PART_KEYS: tuple[str, ...] = ("measures", "claims", "robustness", "numbers", "charts", "tables")
+PART_KEYS: tuple[str, ...] = ("measures", "claims", "robustness", "charts", "tables")
 _PART_MODELS: dict[str, type[BaseModel]] = {
     "measures": Measure,
     "claims": Claim,
     "robustness": Robustness,
-    "numbers": Evidence,
     "charts": ChartInfo,
     "tables": TableInfo,
 }

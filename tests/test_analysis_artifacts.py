@@ -10,8 +10,9 @@ import pytest
 
 from analysis import files
 from analysis.compute import artifacts
-from analysis.compute.charts import renderer, setup, theme
 from analysis.errors import BriefError
+from analysis.vega import render as renderer
+from analysis.vega import setup, theme
 
 
 def small_chart():

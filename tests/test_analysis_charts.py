@@ -9,7 +9,8 @@ import pandas as pd
 
 from analysis.compute import sensitivity as sens
 from analysis.compute.charts import power as cp
-from analysis.compute.charts import renderer, setup, theme
+from analysis.vega import render as renderer
+from analysis.vega import setup, theme
 
 
 def rendered(chart) -> tuple[dict, str]:

@@ -9,7 +9,8 @@ import pytest
 
 from analysis.compute import exercises, timeline, trade
 from analysis.compute.charts import relations as cr
-from analysis.compute.charts import renderer, setup, theme
+from analysis.vega import render as renderer
+from analysis.vega import setup, theme
 
 
 def rendered(chart) -> tuple[str, str]:

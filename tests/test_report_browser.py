@@ -14,9 +14,9 @@ from pathlib import Path
 
 import pytest
 
-from analysis.compute.charts import renderer
 from analysis.publish.charthtml import scripts_html
 from analysis.publish.fragments import write_fragments
+from analysis.vega import render as renderer
 from tests.conftest import require_tool
 
 FIXTURE = Path(__file__).parent / "fixtures" / "report"

@@ -12,11 +12,11 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from analysis.compute import claims as claim_modules
-from analysis.compute.charts.html import spec_json
 from analysis.errors import BriefError
 from analysis.publish import fragments as fr
 from analysis.publish import markup, provenance, text
 from analysis.results import Evidence, parse_results
+from analysis.vega.html import spec_json
 from tests.props import examples
 
 FIXTURE = Path(__file__).parent / "fixtures" / "report"

@@ -20,6 +20,7 @@ import pandas as pd
 from analysis.compute.frames import ends, last_year, num, peak, require
 from analysis.compute.groups import name_of
 from analysis.errors import BriefError
+from analysis.results import Evidence, evidence
 
 REGISTER_COLUMNS = ("supplier_iso3", "recipient_iso3", "delivery_years", "tiv_delivered")
 SPREAD_COLUMNS = ["supplier_iso3", "recipient_iso3", "year", "tiv"]
@@ -284,16 +285,14 @@ def recipients_table(
 # What the arms charts show, in words
 
 
-def unparsed_evidence(unparsed: pd.DataFrame) -> dict:
-    """The count of register deals left out of the yearly series, as a results.json number."""
-    from analysis.compute.claims.base import ev
-
-    return ev(
+def unparsed_evidence(unparsed: pd.DataFrame) -> Evidence:
+    """The count of register deals left out of the yearly series, as a note on a claim's data."""
+    return evidence(
         "deals_without_delivery_years",
         "SIPRI register deals with delivered TIV but no delivery years (left out of yearly series)",
         len(unparsed),
         "count",
-    ).model_dump(mode="json")
+    )
 
 
 def flow_headline(flow: pd.DataFrame, share: pd.DataFrame) -> str:

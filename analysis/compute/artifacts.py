@@ -10,8 +10,10 @@ Layout under ``artifacts_dir`` (docs/contracts.md section 3)::
 
 Every file is written to a temporary name and moved into place with ``os.replace``, so a failure
 never leaves a half-written file. Re-running with the same inputs gives byte-identical files.
-:func:`save_chart` and :func:`save_table` record their metadata; :func:`save_results` merges what
-was recorded for the same ``artifacts_dir`` into the notebook's results.
+:class:`Exhibits` is one notebook run's record: it writes each chart and table as it is drawn,
+remembers their metadata and which claim section each chart belongs in, and writes the run's
+results with them (:meth:`Exhibits.save`). One object per run, passed to the code that draws;
+nothing is kept between runs.
 """
 
 from __future__ import annotations
@@ -28,24 +30,15 @@ import altair
 import numpy as np
 import pandas as pd
 
-from analysis.compute.charts import renderer
 from analysis.errors import BriefError
 from analysis.files import write_bytes
 from analysis.results import PART_KEYS, check_part
+from analysis.vega import render as renderer
 
 ID = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 RESULT_KEYS = frozenset(PART_KEYS)
 FLOAT_FORMAT = "%.10g"
 TITLE_WIDTH = 72  # characters per line of a chart's title (the finding it states)
-
-# artifacts_dir (resolved) -> {"charts": {id: meta}, "tables": {id: meta}}
-_RECORDED: dict[str, dict[str, dict[str, dict[str, Any]]]] = {}
-
-
-def forget_recorded() -> None:
-    """Drop what :func:`save_chart`/:func:`save_table` recorded and no :func:`save_results` took
-    (the pipeline calls it between notebooks that share one kernel)."""
-    _RECORDED.clear()
 
 
 def _check_id(kind: str, value: str) -> None:
@@ -53,11 +46,6 @@ def _check_id(kind: str, value: str) -> None:
         raise BriefError(
             f"{kind} id {value!r}: expected a slug of lowercase letters, digits and '-'"
         )
-
-
-def _record(artifacts_dir: Path, kind: str, item_id: str, meta: dict[str, Any]) -> None:
-    slot = _RECORDED.setdefault(str(Path(artifacts_dir).resolve()), {"charts": {}, "tables": {}})
-    slot[kind][item_id] = meta
 
 
 def _plain(value: Any) -> Any:
@@ -109,7 +97,7 @@ def save_chart(
     alt: str,
     source: str,
 ) -> dict[str, Any]:
-    """Write ``charts/<id>.vl.json``, ``.svg`` and ``.png``; record the metadata; return it."""
+    """Write ``charts/<id>.vl.json``, ``.svg`` and ``.png``; return the chart's metadata."""
     _check_id("chart", chart_id)
     for key, text in (("title", title), ("caption", caption), ("alt", alt), ("source", source)):
         if not str(text).strip():
@@ -122,15 +110,13 @@ def save_chart(
     write_bytes(base / f"{chart_id}.vl.json", dumps_json(spec))
     write_bytes(base / f"{chart_id}.svg", svg)
     write_bytes(base / f"{chart_id}.png", png)
-    meta = {
+    return {
         "title": title,
         "caption": caption,
         "alt": alt,
         "source": source,
         "label": f"fig-{chart_id}",
     }
-    _record(Path(artifacts_dir), "charts", chart_id, meta)
-    return meta
 
 
 def table_csv(df: pd.DataFrame, sort_by: list[str] | None = None) -> bytes:
@@ -153,37 +139,112 @@ def save_table(
     source: str,
     sort_by: list[str] | None = None,
 ) -> dict[str, Any]:
-    """Write ``tables/<id>.csv`` (rows sorted by ``sort_by`` or the given order); record it."""
+    """Write ``tables/<id>.csv`` (rows sorted by ``sort_by`` or the given order); return its
+    metadata."""
     _check_id("table", table_id)
     if not isinstance(df, pd.DataFrame):
         raise BriefError(f"table {table_id}: expected a pandas DataFrame, got {type(df).__name__}")
     data = table_csv(df, sort_by if sort_by is not None else [])
     write_bytes(Path(artifacts_dir) / "tables" / f"{table_id}.csv", data)
-    meta = {"title": title, "source": source}
-    _record(Path(artifacts_dir), "tables", table_id, meta)
-    return meta
+    return {"title": title, "source": source}
 
 
 def save_results(notebook_stem: str, payload: Mapping[str, Any], artifacts_dir: str | Path) -> Path:
-    """Write ``results/<stem>.json``: ``payload`` plus the charts and tables recorded so far."""
+    """Write ``results/<stem>.json`` (checked against the results contract first)."""
     unknown = sorted(set(payload) - RESULT_KEYS)
     if unknown:
         raise BriefError(
             f"results of {notebook_stem}: unknown keys {unknown}; expected any of "
             f"{sorted(RESULT_KEYS)}"
         )
-    merged: dict[str, Any] = {k: dict(v) for k, v in payload.items()}
-    slot = _RECORDED.pop(str(Path(artifacts_dir).resolve()), {"charts": {}, "tables": {}})
-    for kind in ("charts", "tables"):
-        items = dict(merged.get(kind, {}))
-        for item_id, meta in slot[kind].items():
-            entry = dict(meta)
-            if kind == "charts":
-                entry["notebook"] = notebook_stem
-            items[item_id] = {**entry, **items.get(item_id, {})}
-        if items:
-            merged[kind] = items
+    merged = {k: dict(v) for k, v in payload.items() if v}
     check_part(f"results of {notebook_stem}", merged)  # the contract, before anything is written
     path = Path(artifacts_dir) / "results" / f"{notebook_stem}.json"
     write_bytes(path, dumps_json(merged))
     return path
+
+
+class Exhibits:
+    """What one notebook run leaves for the report, recorded as it is drawn.
+
+    :meth:`chart` and :meth:`table` write each artifact at once; the record keeps their metadata,
+    the order of the charts and whether each belongs in the claim's own section or with its
+    sensitivity analyses. :meth:`finish` gives a claim its charts and tables, :meth:`save`
+    writes the run's ``results/<stem>.json``.
+    """
+
+    def __init__(self, artifacts_dir: str | Path, stem: str) -> None:
+        self.artifacts_dir = Path(artifacts_dir)
+        self.stem = stem
+        self.charts: dict[str, dict[str, Any]] = {}
+        self.tables: dict[str, dict[str, Any]] = {}
+        self.section: list[str] = []
+        self.sensitivity: list[str] = []
+        self.drawn: list[tuple[str, altair.TopLevelMixin]] = []  # (title, chart), to display
+        self.parts: dict[str, dict[str, Any]] = {}
+
+    def chart(
+        self,
+        chart: altair.TopLevelMixin,
+        chart_id: str,
+        *,
+        title: str,
+        caption: str,
+        alt: str,
+        source: str,
+        data: pd.DataFrame | None = None,
+        data_title: str = "",
+        sort_by: list[str] | None = None,
+        sensitivity: bool = False,
+    ) -> altair.TopLevelMixin:
+        """Write a chart (and, given ``data``, the table behind it under the chart's id)."""
+        meta = save_chart(
+            chart,
+            chart_id,
+            self.artifacts_dir,
+            title=title,
+            caption=caption,
+            alt=alt,
+            source=source,
+        )
+        self.charts[chart_id] = {**meta, "notebook": self.stem}
+        (self.sensitivity if sensitivity else self.section).append(chart_id)
+        self.drawn.append((title, chart))
+        if data is not None:
+            self.table(data, chart_id, title=data_title or title, source=source, sort_by=sort_by)
+        return chart
+
+    def table(
+        self,
+        df: pd.DataFrame,
+        table_id: str,
+        *,
+        title: str,
+        source: str,
+        sort_by: list[str] | None = None,
+    ) -> pd.DataFrame:
+        """Write a table (its CSV is published beside the brief)."""
+        self.tables[table_id] = save_table(
+            df, table_id, self.artifacts_dir, title=title, source=source, sort_by=sort_by
+        )
+        return df
+
+    def part(self, key: str, items: Mapping[str, Any]) -> None:
+        """A part of results.json beside the claims (e.g. ``measures``)."""
+        self.parts.setdefault(key, {}).update(items)
+
+    def finish(self, result: Any) -> Any:
+        """A claim's result (an :class:`analysis.results.Claim`) with the charts and tables drawn
+        for it: the section's charts in order, the sensitivity charts, every table."""
+        return result.model_copy(
+            update={
+                "charts": list(self.section),
+                "sensitivity_charts": list(self.sensitivity),
+                "tables": list(self.tables),
+            }
+        )
+
+    def save(self, payload: Mapping[str, Any]) -> Path:
+        """Write ``results/<stem>.json``: ``payload`` with the charts and tables recorded."""
+        merged = {**self.parts, **payload, "charts": self.charts, "tables": self.tables}
+        return save_results(self.stem, merged, self.artifacts_dir)

@@ -283,32 +283,28 @@ def save_curves(
     table: pd.DataFrame,
     robustness: Mapping[str, Robustness],
     params: Any,
-    artifacts_dir: Any,
+    out: Any,
     *,
     source: str,
-) -> list[Any]:
-    """Draw and save one specification curve per claim (``charts/spec-<id>``, its data in
-    ``tables/spec-<id>``); returns the charts, in claim order."""
-    from analysis.compute import artifacts
+) -> None:
+    """Draw one specification curve per claim through ``out`` (the run's
+    :class:`~analysis.compute.artifacts.Exhibits`): ``charts/spec-<id>``, every specification
+    sorted in ``tables/spec-<id>``."""
     from analysis.compute.charts import multiverse as charts
 
-    out = []
     for cid, r in robustness.items():
         rows = table[table["claim"] == cid]
-        chart_id = f"spec-{cid.lower()}"
         choices = getattr(params.multiverse, cid.lower())
-        chart = charts.spec_curve(
-            in_words(curve(rows), cid),
-            estimate=r.estimate,
-            labels=labels(choices),
-            values=values_in_words(cid, choices),
-            total=len(rows),
-            source=source,
-        )
-        artifacts.save_chart(
-            chart,
-            chart_id,
-            artifacts_dir,
+        out.chart(
+            charts.spec_curve(
+                in_words(curve(rows), cid),
+                estimate=r.estimate,
+                labels=labels(choices),
+                values=values_in_words(cid, choices),
+                total=len(rows),
+                source=source,
+            ),
+            f"spec-{cid.lower()}",
             title=headline(cid, r.verdict, r),
             caption=(
                 f"Each point is one specification of {cid}'s choices ("
@@ -317,14 +313,7 @@ def save_curves(
             ),
             alt=alt_text(cid, r.verdict, r),
             source=source,
-        )
-        artifacts.save_table(
-            curve(rows, limit=len(rows)),
-            chart_id,
-            artifacts_dir,
-            title=f"{cid}: every specification, sorted by its estimate",
-            source=source,
+            data=curve(rows, limit=len(rows)),
+            data_title=f"{cid}: every specification, sorted by its estimate",
             sort_by=["rank"],
         )
-        out.append(chart)
-    return out

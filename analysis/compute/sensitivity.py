@@ -21,6 +21,8 @@ from scipy.optimize import brentq
 
 from analysis.compute import projection as pj
 from analysis.errors import BriefError
+from analysis.results import Evidence
+from analysis.results import evidence as ev
 
 RATE_DELTA = 0.01  # tornado: each member's annual growth -/+ 1 percentage point (log-growth)
 WINDOW_DELTA = 5  # tornado: trailing window -/+ 5 years
@@ -307,23 +309,21 @@ def numbers(
     verdicts: pd.DataFrame,
     gaps: pd.DataFrame,
     labels: Mapping[str, str],
-) -> dict[str, dict[str, Any]]:
-    """The sensitivity numbers the brief quotes, as results.json ``numbers`` (evidence items)."""
-    from analysis.compute.claims.base import ev
-
+) -> list[Evidence]:
+    """The sensitivity numbers the brief quotes (C1's ``sensitivity`` evidence)."""
     out = [
-        ev("c1_simplex_share_exceeding", "Composite weightings in which the coalition is larger",
+        ev("simplex_share_exceeding", "Composite weightings in which the coalition is larger",
            share_exceeding, "share", simplex_year),
-        ev("c1_tornado_top_input", "Growth input that moves the crossover year most",
+        ev("tornado_top_input", "Growth input that moves the crossover year most",
            str(tornado_table["input"].iloc[0]) if len(tornado_table) else "none", "text"),
-        ev("c1_measures_supported", "Measures on which C1 is supported",
+        ev("measures_supported", "Measures on which C1 is supported",
            int((verdicts["verdict"] == "supported").sum()), "count"),
-        ev("c1_measures_tested", "Measures tested", len(verdicts), "count"),
+        ev("measures_tested", "Measures tested", len(verdicts), "count"),
     ]  # fmt: skip
     for row in gaps.itertuples():
         out.append(
-            ev(f"c1_break_even_gap_{row.measure}",
+            ev(f"break_even_gap_{row.measure}",
                f"Extra growth a year every coalition member needs for parity by {row.horizon}, "
                f"{labels.get(row.measure, row.measure)}", row.gap_pp, "pp")
         )  # fmt: skip
-    return {e.key: e.model_dump(mode="json") for e in out}
+    return out

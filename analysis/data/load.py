@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import functools
 import json
+from collections.abc import Sequence
 from pathlib import Path
 
 import pandas as pd
@@ -180,6 +181,19 @@ def load_indicators(ids: list[str] | None = None) -> pd.DataFrame:
         ids = [ids] if isinstance(ids, str) else list(ids)
         df = df[df["indicator"].isin(ids)].reset_index(drop=True)
     return df
+
+
+def tables(
+    names: Sequence[str], indicators: Sequence[str] | None = None
+) -> dict[str, pd.DataFrame]:
+    """The curated tables a claim reads (its ``READS``), by name; ``indicators`` is the tidy
+    indicator table, narrowed to ``indicators`` (a claim's ``INDICATORS``) when given."""
+    return {
+        name: load_indicators(list(indicators) if indicators else None)
+        if name == "indicators"
+        else load_table(name)
+        for name in names
+    }
 
 
 def indicator_info(ind: str) -> dict:

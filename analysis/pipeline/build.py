@@ -79,6 +79,9 @@ def list_notebooks(nb_dir: Path) -> list[Path]:
 
 @dataclass
 class NotebookPlan:
+    """One run of a notebook: the notebook itself, or one claim's run of a per-claim notebook
+    (``claim-c8`` of ``claim.ipynb``)."""
+
     path: Path
     stem: str
     source_nb: Any
@@ -90,6 +93,7 @@ class NotebookPlan:
     key: str
     previous: dict[str, Any] | None = None
     reasons: list[str] = field(default_factory=list)
+    claim: str | None = None
 
     @property
     def cached(self) -> bool:
@@ -149,48 +153,62 @@ def plan_brief(
     target = root / "_build" / params.name
     manifest = read_manifest(target) or {}
     previous = manifest.get("notebooks", {})
-    plans = []
+    from analysis.params import claim_reads, claim_runs, run_parameters
+
+    plans: list[NotebookPlan] = []
     for path in nb_paths:
         nb = keys.read_notebook(path)
         nb_hash = keys.notebook_hash(nb)
-        old = previous.get(path.stem)
-        if old and old.get("components", {}).get("notebook") == nb_hash and old.get("names"):
-            names = list(old["names"])  # same source: papermill's inspection would agree
-        else:
-            names = keys.parameter_names(path, nb)
-        received = keys.select_parameters(names, params.flat)
-        reads = keys.notebook_reads(path.name, nb)
-        data = keys.select_data(path.name, checksums, reads)
-        components = keys.component_hashes(
-            nb_hash, received, data, keys.notebook_code(paths.PACKAGE_DIR, nb)
-        )
-        plan = NotebookPlan(
-            path=path,
-            stem=path.stem,
-            source_nb=nb,
-            parameters=received,
-            names=names,
-            reads=reads,
-            data=data,
-            components=components,
-            key=keys.cache_key(components),
-            previous=old,
-        )
-        if force:
-            plan.reasons = ["forced (--force)"]
-        elif old is None:
-            plan.reasons = ["no previous build"]
-        else:
-            changed = keys.changed_components(old.get("components"), components)
-            if changed:
-                plan.reasons = [f"{c} changed" for c in changed]
-            elif not _artifacts_intact(target, old):
-                plan.reasons = ["previous artifacts missing or modified"]
-        needs = keys.notebook_needs(path.name, nb, [p.stem for p in plans])
-        rerun = [p.stem for p in plans if p.stem in needs and not p.cached]
-        if not plan.reasons and rerun:
-            plan.reasons = [f"upstream {', '.join(rerun)} re-runs (metadata.brief.needs)"]
-        plans.append(plan)
+        per = keys.notebook_per(path.name, nb)
+        runs = [(path.stem, None)] if per is None else [
+            (f"{path.stem}-{cid.lower()}", cid) for cid in claim_runs(per)
+        ]  # fmt: skip
+        for stem, cid in runs:
+            old = previous.get(stem)
+            if cid is not None:
+                received = run_parameters(params.flat, cid, keys.notebook_params(path.name, nb))
+                names = sorted([*received, "run"])
+                reads: list[str] | None = claim_reads(cid)
+            else:
+                same = old and old.get("components", {}).get("notebook") == nb_hash
+                if same and old.get("names"):
+                    names = list(old["names"])  # same source: papermill's inspection would agree
+                else:
+                    names = keys.parameter_names(path, nb)
+                received = keys.select_parameters(names, params.flat)
+                reads = keys.notebook_reads(path.name, nb)
+            data = keys.select_data(path.name, checksums, reads)
+            components = keys.component_hashes(
+                nb_hash, received, data, keys.notebook_code(paths.PACKAGE_DIR, nb, cid)
+            )
+            plan = NotebookPlan(
+                path=path,
+                stem=stem,
+                source_nb=nb,
+                parameters=received,
+                names=names,
+                reads=reads,
+                data=data,
+                components=components,
+                key=keys.cache_key(components),
+                previous=old,
+                claim=cid,
+            )
+            if force:
+                plan.reasons = ["forced (--force)"]
+            elif old is None:
+                plan.reasons = ["no previous build"]
+            else:
+                changed = keys.changed_components(old.get("components"), components)
+                if changed:
+                    plan.reasons = [f"{c} changed" for c in changed]
+                elif not _artifacts_intact(target, old):
+                    plan.reasons = ["previous artifacts missing or modified"]
+            needs = keys.notebook_needs(path.name, nb, [p.stem for p in plans])
+            rerun = [p.stem for p in plans if p.stem in needs and not p.cached]
+            if not plan.reasons and rerun:
+                plan.reasons = [f"upstream {', '.join(rerun)} re-runs (metadata.brief.needs)"]
+            plans.append(plan)
     return BriefPlan(root, params, code, checksums, plans)
 
 
@@ -365,6 +383,8 @@ def build(
                     session = KernelSession(settings, pick_kernel(settings.kernel), root)
                 progress("start", name, nb.stem, 0.0, ", ".join(nb.reasons))
                 parameters = {**nb.parameters, "artifacts_dir": tmp.relative_to(root).as_posix()}
+                if nb.claim is not None:
+                    parameters["run"] = nb.stem
                 try:
                     session.run(nb.path, out_nb, parameters, nb.source_nb)
                 except NotebookFailed as exc:

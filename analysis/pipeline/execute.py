@@ -162,15 +162,9 @@ class _SharedKernelEngine:
 ENGINE_NAME = "brief-shared-kernel"
 # Before each notebook after the first: an empty namespace and execution counts from 1, as in a
 # fresh kernel. Imported modules stay loaded: that is the point (imports are most of a kernel's
-# start-up cost), and the library is pure functions, so no state passes between notebooks.
-# analysis.compute.artifacts' record of charts saved since the last save_results is cleared too.
-_RESET = (
-    "import sys as _sys\n"
-    "_artifacts = _sys.modules.get('analysis.compute.artifacts')\n"
-    "if _artifacts is not None:\n"
-    "    _artifacts.forget_recorded()\n"
-    "get_ipython().reset(new_session=True)\n"
-)
+# start-up cost), and the library is pure functions, so no state passes between notebooks (each
+# run records its charts in its own analysis.compute.artifacts.Exhibits object).
+_RESET = "get_ipython().reset(new_session=True)\n"
 
 
 # One kernel session at a time in a process. Two builds in threads of one process (a dask worker

@@ -231,10 +231,14 @@ def _imports_of_text(text: str, package: str, current: str) -> frozenset[str]:
 DISCOVERED = {"analysis.compute.claims": "c*.py"}
 
 
-def imported_files(package_dir: Path, sources: Iterable[str]) -> list[Path]:
+def imported_files(
+    package_dir: Path, sources: Iterable[str], claim: str | None = None
+) -> list[Path]:
     """Every library file the code in ``sources`` reaches through imports (transitively), with
     the ``__init__`` of every package on the way and each module's metadata file; the
-    pipeline's own files excluded."""
+    pipeline's own files excluded. A run for one ``claim`` reaches, of the claim modules the
+    registry discovers, that claim's only: the registry imports every claim, but the run
+    decides one."""
     package = package_dir.name
     seen: dict[str, Path] = {}
     todo: set[str] = set()
@@ -256,7 +260,10 @@ def imported_files(package_dir: Path, sources: Iterable[str]) -> list[Path]:
         if path.relative_to(package_dir).parts[0] == "pipeline":
             continue
         if module in DISCOVERED:
-            todo |= {f"{module}.{f.stem}" for f in path.parent.glob(DISCOVERED[module])}
+            found = {f.stem for f in path.parent.glob(DISCOVERED[module])}
+            if claim is not None:
+                found &= {claim.lower()}
+            todo |= {f"{module}.{stem}" for stem in found}
         current = module if path.name == "__init__.py" else module.rsplit(".", 1)[0] + ".x"
         todo |= _imports_of_text(path.read_text(encoding="utf-8"), package, current)
     return with_metadata(
@@ -264,10 +271,39 @@ def imported_files(package_dir: Path, sources: Iterable[str]) -> list[Path]:
     )
 
 
-def notebook_code(package_dir: Path, nb: Mapping[str, Any]) -> str:
-    """The ``code`` component of one notebook: the library files its code imports, hashed."""
+def notebook_code(package_dir: Path, nb: Mapping[str, Any], claim: str | None = None) -> str:
+    """The ``code`` component of one notebook run: the library files its code imports (for a
+    run per claim, with that claim's module and none of the others), hashed."""
     sources = [_source(c) for c in nb.get("cells", []) if c.get("cell_type") == "code"]
-    return _hash_files(package_dir, imported_files(package_dir, sources))
+    if claim is not None:  # the claim module itself, which the registry reaches by discovery
+        sources.append(f"import analysis.compute.claims.{claim.lower()}")
+    return _hash_files(package_dir, imported_files(package_dir, sources, claim))
+
+
+#: What ``metadata.brief.per`` may say: the notebook runs once per claim, or once per claim with
+#: a specification space (``Choices``).
+PER = ("claim", "varied claim")
+
+
+def notebook_per(nb_name: str, nb: Mapping[str, Any]) -> str | None:
+    """``metadata.brief.per``: None (the notebook runs once) or one of :data:`PER`."""
+    per = nb.get("metadata", {}).get("brief", {}).get("per")
+    if per is not None and per not in PER:
+        raise BriefError(
+            f"{nb_name}: metadata.brief.per is {per!r}, expected one of {', '.join(PER)} "
+            "(or none: the notebook runs once)"
+        )
+    return per
+
+
+def notebook_params(nb_name: str, nb: Mapping[str, Any]) -> list[str]:
+    """``metadata.brief.params``: brief parameters a per-claim notebook's own code reads."""
+    names = nb.get("metadata", {}).get("brief", {}).get("params", [])
+    if not isinstance(names, list) or not all(isinstance(n, str) and n for n in names):
+        raise BriefError(
+            f"{nb_name}: metadata.brief.params is {names!r}, expected a list of parameter names"
+        )
+    return sorted(set(names))
 
 
 def component_hashes(

@@ -15,7 +15,7 @@ from typing import Any
 import altair as alt
 import vl_convert as vlc
 
-from analysis.compute.charts.html import chart_div
+from analysis.vega.html import chart_div
 
 
 def vegalite_minor_version() -> str | None:

@@ -19,7 +19,6 @@ from markupsafe import Markup
 
 from analysis.compute import claims as claim_modules
 from analysis.compute import power
-from analysis.compute.charts import renderer, theme
 from analysis.compute.claims import c1
 from analysis.files import write_text
 from analysis.formats import phrase
@@ -27,6 +26,8 @@ from analysis.publish import text, verdicts
 from analysis.publish.fragments import environment, render
 from analysis.publish.markup import badge, link
 from analysis.results import Results
+from analysis.vega import render as renderer
+from analysis.vega import theme
 
 DEFAULT_BRIEF = "default"
 CHART = "compare-headline"

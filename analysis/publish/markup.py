@@ -9,9 +9,9 @@ from typing import Any
 
 from markupsafe import Markup
 
-from analysis.compute.charts.html import chart_div
 from analysis.publish import text
 from analysis.results import ChartInfo
+from analysis.vega.html import chart_div
 
 FILES = "files"  # report/files/: charts, data, notebooks, the offline Vega bundle
 

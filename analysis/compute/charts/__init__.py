@@ -1,17 +1,10 @@
-"""Charts of the brief: one theme (:mod:`.theme`), one renderer (:mod:`.renderer`), builders.
+"""The brief's chart builders (Altair), on the shared theme and renderer of :mod:`analysis.vega`.
 
 Call :func:`setup` once (each notebook does) before building charts.
 """
 
 from __future__ import annotations
 
-from analysis.compute.charts import renderer, theme
-
-
-def setup() -> None:
-    """Register and enable the brief's Altair theme and its HTML+SVG+PNG renderer."""
-    theme.register()
-    renderer.register()
-
+from analysis.vega import setup
 
 __all__ = ["setup"]

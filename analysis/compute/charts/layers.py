@@ -13,7 +13,7 @@ from typing import Any
 import altair as alt
 import pandas as pd
 
-from analysis.compute.charts import theme
+from analysis.vega import theme
 
 LEGEND = alt.Legend(columns=2, labelLimit=360, symbolStrokeWidth=2.5)
 YEAR_X = alt.X(

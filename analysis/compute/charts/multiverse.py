@@ -8,7 +8,7 @@ from collections.abc import Mapping, Sequence
 import altair as alt
 import pandas as pd
 
-from analysis.compute.charts import theme
+from analysis.vega import theme
 
 # The verdict colours of the badges (report/assets/brief.css), lightened where a point needs it.
 VERDICT_COLOURS = {

@@ -3,7 +3,7 @@
 Each builder takes tidy DataFrames from :mod:`analysis.compute.power`,
 :mod:`analysis.compute.projection` or :mod:`analysis.compute.sensitivity` and returns a finished
 Altair chart (title, axis titles with units, a source line underneath, colour-blind-safe colours
-from :mod:`analysis.compute.charts.theme`), built from the layers of
+from :mod:`analysis.vega.theme`), built from the layers of
 :mod:`analysis.compute.charts.layers`.
 """
 
@@ -14,10 +14,10 @@ from collections.abc import Mapping
 import altair as alt
 import pandas as pd
 
-from analysis.compute.charts import theme
 from analysis.compute.charts.layers import YEAR_X, lines, panel, share_axis, trend, year_rules
 from analysis.compute.projection import Projection
 from analysis.formats import percent, phrase
+from analysis.vega import theme
 
 RATIO_AXIS = "Coalition ÷ benchmark (1 = parity)"
 ZERO = alt.Scale(zero=True)

@@ -3,7 +3,7 @@ exercises, what-if, limits.
 
 Each builder takes a tidy frame from the :mod:`analysis.compute` modules and returns an Altair
 chart (title, axis titles with units, a source line underneath, colour-blind-safe colours from
-:mod:`analysis.compute.charts.theme`), from the layers it shares with
+:mod:`analysis.vega.theme`), from the layers it shares with
 :mod:`analysis.compute.charts.power` (:mod:`analysis.compute.charts.layers`).
 """
 
@@ -14,7 +14,6 @@ from collections.abc import Sequence
 import altair as alt
 import pandas as pd
 
-from analysis.compute.charts import theme
 from analysis.compute.charts.layers import (
     LEGEND,
     YEAR_TIP,
@@ -27,6 +26,7 @@ from analysis.compute.charts.layers import (
     trend,
     year_rules,
 )
+from analysis.vega import theme
 
 ILLUSTRATION = "illustration, not forecast"
 

@@ -24,7 +24,8 @@ from typing import Any
 from analysis.compute.frames import num
 from analysis.compute.stats import ols_trend
 from analysis.formats import percent as pct  # noqa: F401 (the claims' name)
-from analysis.results import Claim, Evidence, Outcome, Part, Unit, VerdictLabel
+from analysis.results import Claim, Evidence, Outcome, Part, VerdictLabel
+from analysis.results import evidence as ev  # noqa: F401 (the claims' name)
 
 CONFIDENCE = 0.95  # the level of every interval the brief reports
 # Thresholds are compared up to this much, so floating-point noise (1 - 0.9 = 0.0999...) never
@@ -128,23 +129,6 @@ def part(name: str, test: str, result: Outcome, *, central: bool = False) -> Par
 def untested(name: str, why: str) -> Part:
     """A part of the claim no public data can test (shown, never counted)."""
     return Part(name=name, test=why, outcome="untested")
-
-
-def ev(
-    key: str,
-    label: str,
-    value: Any,
-    unit: Unit,
-    year: int | None = None,
-    *,
-    decisive: bool = False,
-) -> Evidence:
-    """One evidence item (numbers made plain: numpy scalars and NaN become float/None)."""
-    if unit in ("count", "year") and value is not None and not isinstance(value, str):
-        value = None if num(value) is None else int(value)
-    elif unit != "text":
-        value = num(value)
-    return Evidence(key=key, label=label, value=value, unit=unit, year=year, decisive=decisive)
 
 
 def claim(

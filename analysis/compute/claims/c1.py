@@ -48,6 +48,16 @@ from analysis.results import Claim, Part
 
 ID = "C1"
 TITLE = "Combined Chinese and Russian power approaches, but does not exceed, U.S. power"
+READS = ("indicators",)
+INDICATORS = tuple(power.INDICATORS)
+PARAMS = (
+    "coalition", "coalition_label", "benchmark", "benchmark_label", "measures",
+    "headline_measure", "composite_weights", "milex_prices", "missing", "start_year",
+    "base_year", "horizon", "article_horizon", "growth_scenario", "mc_draws", "seed",
+)  # fmt: skip
+#: C1 leads the brief: its headline is the bottom line's second sentence, its ratio chart the
+#: landing page's picture.
+LEAD, TOPIC, HEADLINE_CHART = True, "power", "c1-ratio"
 
 
 Measure = Literal["gdp_mer", "gdp_ppp", "milex", "cinc", "composite"]
@@ -442,11 +452,47 @@ VALUE_WORDS = {
 
 
 def prepare(data: Mapping[str, Any], params: Any) -> dict[str, Any]:
-    """The observed series of every measure the space tries; projections are made on demand."""
-    measures = sorted(set(params.multiverse.c1.measure) | {params.headline_measure})
+    """The observed series of every measure the brief shows or its multiverse tries; the
+    multiverse's projections are made on demand (:func:`_projection`)."""
+    measures = sorted(
+        set(params.multiverse.c1.measure) | set(params.measures) | {params.headline_measure}
+    )
     series = power.brief_series(data["indicators"], params, measures)
     horizon = max([*params.multiverse.c1.horizon, params.horizon])
     return {"ind": data["indicators"], "series": series, "horizon": horizon, "projections": {}}
+
+
+def decide(inputs: Mapping[str, Any], params: Any, out: Any) -> Claim:
+    """The brief's C1 on its measures and growth scenario, with what the brief shows of it:
+    the observed ratios, the projections, the sensitivity analyses (drawn by
+    :mod:`analysis.compute.power_exhibits` through ``out``, the run's
+    :class:`~analysis.compute.artifacts.Exhibits`), and the ``measures`` of results.json."""
+    from analysis.compute import power_exhibits as px
+    from analysis.compute import projection
+
+    ind = inputs["ind"]
+    series = {m: inputs["series"][m] for m in params.measures}
+    projections = projection.project_all(ind, params)
+    tests = decide_all(series, projections, params)
+    px.observed(series, ind, params, out)
+    px.outlook(series, projections, params, out)
+    numbers = px.sensitivity(series, projections, tests, ind, params, out)
+    out.part(
+        "measures",
+        {
+            m: projection.measure_result(m, series[m], projections[m], params.horizon)
+            for m in params.measures
+        },
+    )
+    result = out.finish(brief_claim(tests, projections, params))
+    return result.model_copy(
+        update={
+            "sensitivity": numbers,
+            "lead": LEAD,
+            "topic": TOPIC,
+            "headline_chart": HEADLINE_CHART,
+        }
+    )
 
 
 def _projection(inputs: dict[str, Any], params: Any, measure: str, method: str, window: int):

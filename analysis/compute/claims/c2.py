@@ -45,6 +45,13 @@ from analysis.results import Claim
 
 ID = "C2"
 TITLE = "The relationship is pragmatic balancing against U.S. power and values"
+READS = ("indicators", "un_agreement")
+INDICATORS = ("unga_idealpoint",)
+PARAMS = ("coalition", "coalition_label", "benchmark", "benchmark_label", "break_years")
+SOURCE = (
+    "Voeten, Strezhnev and Bailey, UNGA ideal points (July 2025); UN roll calls (unvotes); "
+    "our computation"
+)
 
 
 class Rules(Frozen):
@@ -221,7 +228,9 @@ def assess(
 ESTIMATE = "change of the alignment gap a year"
 
 
-def prepare(data: Mapping[str, Any], params: Any) -> dict[str, pd.DataFrame]:
+def prepare(data: Mapping[str, Any], params: Any) -> dict[str, Any]:
+    """Both measures' yearly gaps (the multiverse tries each), the distances and agreement they
+    come from, and the members or pairs the voting data lack."""
     from analysis.compute import alignment
 
     ind = data["indicators"]
@@ -229,15 +238,78 @@ def prepare(data: Mapping[str, Any], params: Any) -> dict[str, pd.DataFrame]:
     pairs = alignment.agreement_pairs(params.coalition, params.benchmark)
     agreement = alignment.agreement_table(data["un_agreement"], pairs)
     within, to_benchmark = alignment.pair_groups(params.coalition, params.benchmark)
+    no_votes = alignment.missing_members(ind, params.coalition, "unga_idealpoint")
+    no_pairs = alignment.missing_pairs(agreement, pairs)
     return {
-        "ideal points": gap_series(distances),
-        "agreement": agreement_gaps(agreement, within, to_benchmark),
+        "gaps": {
+            "ideal points": gap_series(distances),
+            "agreement": agreement_gaps(agreement, within, to_benchmark),
+        },
+        "distances": distances,
+        "agreement": agreement,
+        "no_pairs": no_pairs,
+        "unavailable": alignment.gaps_in_words(no_votes, no_pairs),
     }
 
 
-def evaluate(inputs: Mapping[str, pd.DataFrame], spec: dict[str, Any], params: Any):
+def decide(inputs: Mapping[str, Any], params: Any, out: Any) -> Claim:
+    """The brief's C2 and its charts (``out``: the run's :class:`~analysis.compute.artifacts.
+    Exhibits`)."""
+    from analysis.compute import alignment
+    from analysis.compute.charts import relations as rc
+
+    rules = params.rules.c2
+    gaps = inputs["gaps"][rules.measure]
     result = assess(
-        inputs[spec["measure"]],
+        gaps,
+        rules,
+        coalition_label=params.coalition_label,
+        benchmark_label=params.benchmark_label,
+        unavailable=inputs["unavailable"],
+    )
+    distances, agreement, no_pairs = inputs["distances"], inputs["agreement"], inputs["no_pairs"]
+    out.chart(
+        rc.alignment_chart(
+            distances,
+            break_years=params.break_years,
+            coalition_label=params.coalition_label,
+            benchmark_label=params.benchmark_label,
+            source=SOURCE,
+        ),
+        "c2-distance",
+        title=alignment.distance_headline(gaps, params.coalition_label, params.benchmark_label),
+        caption=(
+            "Mean absolute distance between UNGA ideal points (final-passage votes) within "
+            f"{params.coalition_label} and between its members and {params.benchmark_label}, by "
+            "year; dashed lines mark the brief's break years."
+        ),
+        alt=alignment.distance_alt(gaps, params.coalition_label, params.benchmark_label),
+        source=SOURCE,
+        data=distances,
+        data_title="Mean UNGA ideal-point distance by year",
+        sort_by=["series", "year"],
+    )
+    out.chart(
+        rc.agreement_chart(agreement, source=SOURCE),
+        "c2-agreement",
+        title=alignment.agreement_headline(agreement),
+        caption=(
+            "Share of roll calls on which both voted the same way, by pair and year; "
+            + ("not available: " + ", ".join(no_pairs) if no_pairs else "every pair has data")
+            + "."
+        ),
+        alt=alignment.agreement_alt(agreement),
+        source=SOURCE,
+        data=agreement,
+        data_title="UN voting agreement by pair and year",
+        sort_by=["pair", "year"],
+    )
+    return out.finish(result)
+
+
+def evaluate(inputs: Mapping[str, Any], spec: dict[str, Any], params: Any):
+    result = assess(
+        inputs["gaps"][spec["measure"]],
         spec_rules(params.rules.c2, spec),
         coalition_label=params.coalition_label,
         benchmark_label=params.benchmark_label,

@@ -45,9 +45,18 @@ from analysis.results import Claim
 
 ID = "C3"
 TITLE = "From cooperation to collaboration, pushed by Western sanctions"
+READS = ("bilateral_trade", "arms_register", "exercises", "events")
+PARAMS = ("coalition", "break_years", "trade_series")
+SOURCE_SOURCES = (
+    "IMF DOTS (Russia-reported); IMF IMTS; UN Comtrade (China-reported); CEPII BACI; our "
+    "computation"
+)
+SOURCE_TIMELINE = (
+    "Hand-curated events with citations (see the data dictionary); phases from RAND RR-3067"
+)
 
 #: The indicators of ties, their plain names and whether they are fitted in logs.
-INDICATORS: dict[str, tuple[str, bool]] = {
+TIES: dict[str, tuple[str, bool]] = {
     "trade_china": ("Russia's trade with China", True),
     "arms_tiv_china": ("Russian arms deliveries to China", False),
     "exercises": ("the number of joint exercises a year", False),
@@ -95,7 +104,7 @@ def fit(
     a later break year of the brief ends the window before it), with the indicator's trend since
     the report (``since_slope``, in logs where the fit is; ``since_first``, ``since_last``)."""
     rows = []
-    names = list(INDICATORS) if rules.indicators == "all" else [rules.indicators]
+    names = list(TIES) if rules.indicators == "all" else [rules.indicators]
     for name in names:
         df = series.get(name)
         if df is None:
@@ -111,7 +120,7 @@ def fit(
             continue
         _, start, end = window
         w = d[(d["year"] >= start) & (d["year"] <= end)]
-        log = INDICATORS[name][1]
+        log = TIES[name][1]
         r = break_in_trend(w["year"], w["value"], rules.break_year, log=log)
         positive = d[d["value"] > 0] if log else d
         since = since_report(
@@ -151,7 +160,7 @@ def assess(
     indicator is (:func:`analysis.compute.trade.series_words`)."""
     parts, evidence, words = [], [], []
     by = {r["indicator"]: r for _, r in breaks.iterrows()} if len(breaks) else {}
-    for name, (label, log) in INDICATORS.items():
+    for name, (label, log) in TIES.items():
         if rules.indicators not in ("all", name):
             continue
         r = by.get(name)
@@ -237,7 +246,7 @@ def assess(
 
 #: The values of the choices in words, where the value itself is a code.
 VALUE_WORDS = {
-    "indicators": {"all": "all three indicators", **{k: v[0] for k, v in INDICATORS.items()}},
+    "indicators": {"all": "all three indicators", **{k: v[0] for k, v in TIES.items()}},
     "trade_series": {"dots": "Russia-reported (IMF DOTS)", "imts": "IMF IMTS (partner-based)"},
 }
 ESTIMATE = "strength of the change of trend (mean t statistic of the slope changes)"
@@ -248,7 +257,7 @@ def prepare(data: Mapping[str, Any], params: Any) -> dict[str, Any]:
     the space may try each, and the brief's own may lie outside it)."""
     from analysis.compute import arms, exercises, trade
 
-    spread, _ = arms.spread_deliveries(data["arms_register"])
+    spread, unparsed = arms.spread_deliveries(data["arms_register"])
     counts = exercises.exercises_per_year(exercises.exercise_complexity(data["exercises"]))
     table = data["bilateral_trade"]
     return {
@@ -259,7 +268,81 @@ def prepare(data: Mapping[str, Any], params: Any) -> dict[str, Any]:
         "trade": {s: trade.trade_with(table, ["CHN"], series=s) for s in SERIES},
         "trade_words": {s: trade.series_words(table, s, ["CHN"]) for s in SERIES},
         "later": later_breaks(params),
+        "table": table,
+        "events": data.get("events"),
+        "unparsed": unparsed,
     }
+
+
+def decide(inputs: Mapping[str, Any], params: Any, out: Any) -> Claim:
+    """The brief's C3, its break fits and its charts (``out``: the run's
+    :class:`~analysis.compute.artifacts.Exhibits`)."""
+    from analysis.compute import arms, groups, timeline, trade
+    from analysis.compute import trade_sources as ts
+    from analysis.compute.charts import relations as rc
+
+    table, events, series = inputs["table"], inputs["events"], params.trade_series
+    source_trade = trade.series_words(table, series) + "; our computation"
+    partners = {"China": ["CHN"], "the West": list(trade.WEST)}
+    partners.update({groups.name_of(m): [m] for m in params.coalition if m not in ("CHN", "RUS")})
+    trade_long = trade.trade_by_partner(table, partners, series=series)
+    no_trade = [g for g in partners if g not in set(trade_long["partner"])]
+    breaks = fit(ties(inputs, series), params.rules.c3, inputs["later"])
+    result = assess(breaks, params.rules.c3, trade_words=inputs["trade_words"][series])
+    out.table(
+        breaks,
+        "c3-breaks",
+        title="Change of trend at the break year (segmented OLS)",
+        source=source_trade + "; SIPRI; curated exercises",
+        sort_by=["indicator"],
+    )
+    last_year = max([2021, *trade_long["year"], *events["year"]])
+    phase_table = timeline.phases(1992, last_year)
+    events_table = timeline.timeline(events, params.break_years)
+    out.chart(
+        rc.timeline_chart(phase_table, events_table, source=SOURCE_TIMELINE),
+        "c3-timeline",
+        title=timeline.headline(events_table),
+        caption=(
+            "The report's phases (calculation, cooperation from the 2003 exercise, collaboration "
+            f"from 2012) with {len(events)} curated events and the brief's break years "
+            f"({', '.join(str(y) for y in params.break_years) or 'none'})."
+        ),
+        alt=timeline.alt_text(phase_table, events_table),
+        source=SOURCE_TIMELINE,
+        data=events_table,
+        data_title="Events and phases",
+        sort_by=["year", "category", "event"],
+    )
+    out.chart(
+        rc.trade_chart(trade_long, break_years=params.break_years, source=source_trade),
+        "c3-trade",
+        title=trade.headline(trade_long),
+        caption=(
+            "Russia's exports plus imports with each partner, US$ bn a year in the brief's trade "
+            "series (a year counts only when both flows are in it); dashed lines mark the "
+            "brief's break years." + (f" Not available: {', '.join(no_trade)}." if no_trade else "")
+        ),
+        alt=trade.alt_text(trade_long),
+        source=source_trade,
+        data=trade_long,
+        data_title="Russia's trade by partner group, US$ bn",
+        sort_by=["partner", "year"],
+    )
+    by_source, parted = ts.by_source(table), ts.parting_year(table)
+    out.chart(
+        rc.trade_sources_chart(by_source, parting_year=parted, source=SOURCE_SOURCES),
+        "c3-trade-sources",
+        title=ts.headline(by_source, parted),
+        caption=ts.caption(by_source, parted),
+        alt=ts.alt_text(by_source, parted),
+        source=SOURCE_SOURCES,
+        data=by_source,
+        data_title="Russia–China trade by direction and source, US$ bn",
+        sort_by=["direction", "source", "year"],
+    )
+    notes = [arms.unparsed_evidence(inputs["unparsed"])]
+    return out.finish(result).model_copy(update={"notes": notes})
 
 
 def later_breaks(params: Any) -> list[int]:

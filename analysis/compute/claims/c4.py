@@ -39,6 +39,10 @@ from analysis.results import Claim
 
 ID = "C4"
 TITLE = "The 2002 military cooperation plan expanded Russian arms transfers to China"
+READS = ("arms_register", "indicators")
+INDICATORS = ("arms_imports_tiv",)
+PARAMS: tuple[str, ...] = ()
+SOURCE = "SIPRI Arms Transfers Database (register and TIV tables); our computation"
 PLAN_YEAR = 2002  # the "15-year Military Cooperation Plan", signed in 2002 per the article
 
 
@@ -177,13 +181,58 @@ ESTIMATE = "Russia's deliveries after the plan as a multiple of those before"
 def prepare(data: Mapping[str, Any], params: Any) -> dict[str, pd.DataFrame]:
     from analysis.compute import arms
 
-    spread, _ = arms.spread_deliveries(data["arms_register"])
+    spread, unparsed = arms.spread_deliveries(data["arms_register"])
     flow = arms.arms_flow(spread, arms.RUSSIA_SUPPLIERS, ["CHN"])
+    ind = data["indicators"]
     return {
         "flow": flow,
         "share": arms.supplier_share(flow, arms.recipient_imports(spread, "CHN")),
         "systems": arms.named_systems(data["arms_register"]),
+        "sipri_total": ind[(ind["indicator"] == "arms_imports_tiv") & (ind["iso3"] == "CHN")],
+        "unparsed": unparsed,
     }
+
+
+def decide(inputs: Mapping[str, Any], params: Any, out: Any) -> Claim:
+    """The brief's C4 and its charts (``out``: the run's :class:`~analysis.compute.artifacts.
+    Exhibits`)."""
+    from analysis.compute import arms
+    from analysis.compute.charts import relations as rc
+
+    flow, share, systems = inputs["flow"], inputs["share"], inputs["systems"]
+    result = assess(share, flow, systems, params.rules.c4)
+    total = inputs["sipri_total"][["year", "value"]].rename(
+        columns={"value": "sipri_table_imports"}
+    )
+    out.chart(
+        rc.arms_chart(flow, share, source=SOURCE),
+        "c4-arms",
+        title=arms.flow_headline(flow, share),
+        caption=(
+            "Top: SIPRI trend-indicator value (TIV) delivered by Russia (the Soviet Union before "
+            "1992) to China a year, each deal's deliveries spread evenly over its delivery years. "
+            "Bottom: Russia's share of China's arms imports."
+        ),
+        alt=arms.flow_alt(flow, share),
+        source=SOURCE,
+        data=share.merge(total, on="year", how="outer"),
+        data_title="Russian delivered TIV to China, China's total (both spread, approximate), "
+        "share",
+        sort_by=["year"],
+    )
+    out.chart(
+        rc.systems_chart(systems, source=SOURCE),
+        "c4-systems",
+        title=arms.systems_headline(systems),
+        caption=f"{len(systems)} SIPRI register deals for the named systems, by year of order.",
+        alt=arms.systems_alt(systems),
+        source=SOURCE,
+        data=systems,
+        data_title="Deals for the named high-end systems",
+        sort_by=["year_order", "system", "weapon_designation"],
+    )
+    notes = [arms.unparsed_evidence(inputs["unparsed"])]
+    return out.finish(result).model_copy(update={"notes": notes})
 
 
 def evaluate(inputs: Mapping[str, pd.DataFrame], spec: dict[str, Any], params: Any):

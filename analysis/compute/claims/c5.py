@@ -46,6 +46,9 @@ from analysis.results import Claim
 
 ID = "C5"
 TITLE = "Military collaboration is routine and joint exercises grow more complex"
+READS = ("exercises",)
+PARAMS: tuple[str, ...] = ()
+SOURCE = "Hand-curated list of China–Russia joint exercises with citations; our computation"
 FIRST_EXERCISE_YEAR = 2003  # the first joint "field exercise" per the report (SCO, multilateral)
 
 # The complexity definitions (analysis.compute.exercises.COMPLEXITY_DEFINITIONS), in words.
@@ -251,6 +254,54 @@ ESTIMATE = "change of mean exercise complexity a year (points)"
 
 def prepare(data: Mapping[str, Any], params: Any) -> pd.DataFrame:
     return data["exercises"]
+
+
+def decide(exercises: pd.DataFrame, params: Any, out: Any) -> Claim:
+    """The brief's C5, its exercise chart and tables (``out``: the run's
+    :class:`~analysis.compute.artifacts.Exhibits`)."""
+    from analysis.compute.charts import relations as rc
+
+    rules = params.rules.c5
+    result = assess(exercises, rules)
+    scored = ex.exercise_complexity(
+        exercises, rules.complexity, troop_threshold=rules.troop_threshold
+    )
+    by_location = ex.exercises_per_year(scored, by="location")
+    complexity = ex.complexity_by_year(scored)
+    out.table(
+        scored,
+        "c5-exercise-list",
+        title="Joint exercises with complexity scores",
+        source=SOURCE,
+        sort_by=["year", "exercise_id"],
+    )
+    out.table(
+        ex.complexity_sensitivity(
+            exercises, rules.first_year, troop_threshold=rules.troop_threshold
+        ),
+        "c5-sensitivity",
+        title="Trend of mean complexity under each definition",
+        source=SOURCE,
+        sort_by=["definition"],
+    )
+    out.chart(
+        rc.exercises_chart(
+            by_location,
+            complexity,
+            by="location",
+            source=SOURCE,
+            subtitle=ex.chart_subtitle(rules.complexity),
+        ),
+        "c5-exercises",
+        title=ex.headline(scored),
+        caption=ex.caption(rules.complexity),
+        alt=ex.alt_text(by_location, complexity),
+        source=SOURCE,
+        data=by_location.merge(complexity, on="year", how="left"),
+        data_title="Exercises per year by location, with mean complexity",
+        sort_by=["year", "location"],
+    )
+    return out.finish(result)
 
 
 def evaluate(exercises: pd.DataFrame, spec: dict[str, Any], params: Any):

@@ -27,6 +27,8 @@ from analysis.results import Claim
 
 ID = "C6"
 TITLE = "Sanctions relief could weaken the relationship (what-if)"
+READS = ("bilateral_trade",)
+PARAMS = ("trade_series", "horizon", "sanctions_scenario")
 
 
 def what_if(
@@ -157,3 +159,60 @@ def assess(
         charts=charts,
         tables=tables,
     )
+
+
+def prepare(data: Mapping[str, Any], params: Any) -> dict[str, Any]:
+    """The what-if and its sensitivity, from the brief's trade series and scenario."""
+    return what_if(
+        data["bilateral_trade"],
+        series=params.trade_series,
+        end_year=params.horizon,
+        scenario=params.sanctions_scenario.model_dump(),
+    )
+
+
+def decide(inputs: Mapping[str, Any], params: Any, out: Any) -> Claim:
+    """The brief's C6 and its what-if chart (``out``: the run's
+    :class:`~analysis.compute.artifacts.Exhibits`)."""
+    from analysis.compute import trade
+    from analysis.compute.charts import relations as rc
+
+    scenario = params.sanctions_scenario.model_dump()
+    projection, sensitivity = inputs["projection"], inputs["sensitivity"]
+    source = inputs["words"] + "; our computation"
+    result = assess(
+        projection,
+        sensitivity,
+        end_year=params.horizon,
+        scenario=scenario,
+        trade_words=inputs["words"],
+    )
+    out.table(
+        sensitivity,
+        "c6-sensitivity",
+        title="China's share in the final year as each what-if assumption moves",
+        source=source,
+        sort_by=["parameter", "value"],
+    )
+    relief = (
+        f"sanctions lifted in {scenario['relief_year']}, {scenario['trade_rebound']:.0%} of the "
+        "lost Western trade returning"
+        if scenario["relief_year"] is not None
+        else "no relief year set: the scenario equals the baseline"
+    )
+    out.chart(
+        rc.scenario_chart(projection, source=source),
+        "c6-scenario",
+        title=trade.scenario_headline(projection, params.horizon),
+        caption=(
+            "China's share of Russia's trade with China and the West: observed, then under a "
+            f"baseline (each flow holds its latest level) and a relief scenario ({relief}). An "
+            "illustration of the assumptions, not a forecast."
+        ),
+        alt=trade.scenario_alt(projection, params.horizon),
+        source=source,
+        data=projection,
+        data_title="Russia's trade with the West and China (US$ m) and China's share, by scenario",
+        sort_by=["scenario", "year"],
+    )
+    return out.finish(result)

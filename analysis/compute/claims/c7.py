@@ -49,6 +49,8 @@ TITLE = (
     "Little U.S. leverage; prepare for more arms diffusion, joint exercises, possibly joint "
     "operations"
 )
+READS = ("arms_register", "exercises")
+PARAMS = ("coalition",)
 
 
 class Rules(Frozen):
@@ -77,6 +79,16 @@ def _peak(df: pd.DataFrame, column: str, start: int) -> tuple[int | None, float 
     return int(row["year"]), float(row[column])
 
 
+def _key(supplier: str) -> str:
+    """A supplier's evidence keys start with this ("China" -> "china")."""
+    return supplier.lower().replace(" ", "_")
+
+
+def _tested(diffusion: Mapping[str, pd.DataFrame], rules: Rules) -> list[str]:
+    """The suppliers whose diffusion the rules test."""
+    return [k for k in diffusion if rules.suppliers == "each" or k == rules.suppliers]
+
+
 def _reversed(since: Mapping[str, Any]) -> str:
     return (
         f", reversed since the report ({signed(since['slope'])} a year, "
@@ -95,9 +107,7 @@ def assess(
     """C7 from recipients per year by supplier (``year, recipients``) and exercises per year
     (``year, count``)."""
     start = rules.start_year
-    tested = {
-        k: v for k, v in diffusion.items() if rules.suppliers == "each" or k == rules.suppliers
-    }
+    tested = {k: diffusion[k] for k in _tested(diffusion, rules)}
     parts, evidence, bits, short = [], [], [], []
     for name, df in tested.items():
         d = df[df["year"] >= start]
@@ -114,7 +124,7 @@ def assess(
         )
         y_last, v_last = latest(df, "recipients")
         y_peak, v_peak = _peak(df, "recipients", start)
-        key = name.lower().replace(" ", "_")
+        key = _key(name)
         evidence += [
             ev(f"{key}_recipients_slope", f"Change in the number of states receiving {name}'s "
                f"arms a year since {start}", t["slope"], "per_year", decisive=True),
@@ -210,20 +220,58 @@ ESTIMATE = "mean trend of the tested series a year"
 
 
 def prepare(data: Mapping[str, Any], params: Any) -> dict[str, Any]:
+    """States receiving each supplier's arms a year from the earliest start year the brief or
+    its multiverse tries, and joint exercises a year."""
     from analysis.compute import arms, exercises
 
     spread, _ = arms.spread_deliveries(data["arms_register"])
     first = min([*params.multiverse.c7.start_year, params.rules.c7.start_year])
-    _, per_supplier, _ = arms.recipients_table(
+    recipients, per_supplier, no_arms = arms.recipients_table(
         spread, arms.supplier_groups(params.coalition), first_year=first
     )
     counts = exercises.exercises_per_year(exercises.exercise_complexity(data["exercises"]))
-    return {"diffusion": per_supplier, "counts": counts}
+    return {
+        "diffusion": per_supplier,
+        "counts": counts,
+        "recipients": recipients,
+        "no_arms": no_arms,
+    }
+
+
+def decide(inputs: Mapping[str, Any], params: Any, out: Any) -> Claim:
+    """The brief's C7 and its chart (``out``: the run's :class:`~analysis.compute.artifacts.
+    Exhibits`)."""
+    from analysis.compute import arms
+    from analysis.compute.charts import relations as rc
+
+    rules = params.rules.c7
+    result = assess(inputs["diffusion"], inputs["counts"], rules)
+    recipients = inputs["recipients"]
+    recipients = recipients[recipients["year"] >= rules.start_year].reset_index(drop=True)
+    no_arms = inputs["no_arms"]
+    source = "SIPRI Arms Transfers Database (register and TIV tables); our computation"
+    out.chart(
+        rc.recipients_chart(recipients, source=source),
+        "c7-recipients",
+        title=arms.recipients_headline(recipients),
+        caption=(
+            "States receiving arms deliveries from each supplier a year (SIPRI register, each "
+            "deal's deliveries spread over its delivery years)."
+            + (f" No deliveries on record: {', '.join(no_arms)}." if no_arms else "")
+        ),
+        alt=arms.recipients_alt(recipients),
+        source=source,
+        data=recipients,
+        data_title="Recipient states per year by supplier",
+        sort_by=["supplier", "year"],
+    )
+    return out.finish(result)
 
 
 def evaluate(inputs: Mapping[str, Any], spec: dict[str, Any], params: Any):
-    result = assess(inputs["diffusion"], inputs["counts"], spec_rules(params.rules.c7, spec))
-    slopes = [
-        e.value for e in result.evidence if e.key.endswith("_slope") and isinstance(e.value, float)
-    ]
+    rules = spec_rules(params.rules.c7, spec)
+    result = assess(inputs["diffusion"], inputs["counts"], rules)
+    keys = [f"{_key(s)}_recipients_slope" for s in _tested(inputs["diffusion"], rules)]
+    found = [result.item(k) for k in [*keys, "exercises_per_year_slope"]]
+    slopes = [e.value for e in found if e is not None and isinstance(e.value, float)]
     return (sum(slopes) / len(slopes) if slopes else None), result.verdict

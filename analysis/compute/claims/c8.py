@@ -34,6 +34,9 @@ from analysis.results import Claim
 
 ID = "C8"
 TITLE = "The relationship has limits: independence and divergent interests"
+READS = ("un_agreement", "arms_register", "bilateral_trade", "indicators")
+INDICATORS = ("wdi_merch_exports",)
+PARAMS = ("trade_series",)
 PLAN_DECADE = (2002, 2011)  # the decade after the 2002 plan (C4), Russia's peak as supplier
 SOURCE_COLUMNS = ("russia_source", "china_source")  # of the trade dependence table
 
@@ -300,6 +303,43 @@ def prepare(data: Mapping[str, Any], params: Any) -> dict[str, Any]:
         "dependence": trade.dependence_table(table, data["indicators"], series=series),
         "trade_words": trade_words(table, series),
     }
+
+
+def decide(inputs: Mapping[str, Any], params: Any, out: Any) -> Claim:
+    """The brief's C8 and its chart (``out``: the run's :class:`~analysis.compute.artifacts.
+    Exhibits`)."""
+    from analysis.compute.charts import relations as rc
+
+    result = assess(
+        inputs["agreement"],
+        inputs["spread"],
+        inputs["share"],
+        inputs["dependence"],
+        params.rules.c8,
+        trade_words=inputs["trade_words"],
+    )
+    limits = limits_table(inputs["agreement"], inputs["share"], inputs["dependence"])
+    source = (
+        f"UN roll calls (unvotes); SIPRI Arms Transfers Database; {inputs['trade_words']}; "
+        "World Bank WDI; our computation"
+    )
+    out.chart(
+        rc.limits_chart(limits, source=source),
+        "c8-limits",
+        title=headline(result),
+        caption=(
+            "Each limit by year, as a share: UN roll calls on which China and Russia voted apart, "
+            "Russia's share of China's arms imports, and each side's exports to the other as a "
+            "share of its exports."
+        ),
+        alt=alt_text(limits),
+        source=source,
+        data=limits,
+        data_title="Limits of the relationship by year: votes apart, Russia's arms share, trade "
+        "shares",
+        sort_by=["series", "year"],
+    )
+    return out.finish(result)
 
 
 def evaluate(inputs: Mapping[str, Any], spec: dict[str, Any], params: Any):

@@ -20,7 +20,7 @@ from typing import Any
 import altair as alt
 import vl_convert as vlc
 
-from analysis.compute.charts.html import chart_div, spec_json
+from analysis.vega.html import chart_div, spec_json
 
 RENDERER_NAME = "rand-brief"
 PPI = 144  # pixels per inch of the PNG (72 would be blurry in print): twice the chart's size

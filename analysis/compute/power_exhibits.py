@@ -1,0 +1,272 @@
+"""The power balance drawn for claim C1: its charts and tables, and the sensitivity numbers.
+
+C1 (``analysis/compute/claims/c1.py``) decides the claim; this module draws what the brief shows
+of it, each function writing through the run's :class:`analysis.compute.artifacts.Exhibits`:
+
+- :func:`observed`: the ratio on every measure, the member-years without data, constant-dollar
+  levels;
+- :func:`outlook`: the headline measure's projection fan and every measure's probability of
+  exceeding parity;
+- :func:`sensitivity`: C1's verdict under each measure, the composite weights (simplex), the
+  growth inputs (tornado) and the extra growth parity would need, returning the numbers the
+  brief quotes from them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from analysis.compute import power, projection
+from analysis.compute import sensitivity as sens
+from analysis.compute.charts import power as power_charts
+from analysis.formats import percent
+from analysis.results import Evidence
+
+SIMPLEX_COMPONENTS = ["gdp_mer", "gdp_ppp", "milex"]
+SIMPLEX_LABELS = {
+    "gdp_mer": "GDP (market rates)",
+    "gdp_ppp": "GDP (PPP)",
+    "milex": "military expenditure",
+}
+SENSITIVITY_SOURCE = "IMF WEO October 2025; SIPRI; COW NMC v7.0; our computation"
+
+
+def labels() -> dict[str, str]:
+    return {m: info["label"] for m, info in power.MEASURES.items()}
+
+
+def _sources(params: Any, what: str) -> str:
+    return "; ".join(sorted({power.MEASURES[m]["source"] for m in params.measures})) + f"; {what}"
+
+
+def observed(series: Mapping[str, Any], ind: Any, params: Any, out: Any) -> None:
+    """The coalition-to-benchmark ratio on each measure (``c1-ratio``), the member-years without
+    data (``c1-gaps``) and GDP levels in constant dollars (``c1-levels``)."""
+    source = _sources(params, "our computation")
+    ratios = power.long_ratio_table(series)
+    latest = {m: power.latest(g.table) for m, g in series.items()}
+    out.chart(
+        power_charts.ratio_chart(
+            ratios,
+            article_horizon=params.article_horizon,
+            coalition_label=params.coalition_label,
+            benchmark_label=params.benchmark_label,
+            source=source,
+        ),
+        "c1-ratio",
+        title=power.ratio_headline(latest, params.coalition_label, params.benchmark_label),
+        caption=(
+            "Ratio of the coalition's total to the benchmark's on each measure; 1 is parity. "
+            + "; ".join(
+                f"{power.MEASURES[m]['label']}: {r:.2f} in {y}"
+                for m, (y, r) in latest.items()
+                if y is not None
+            )
+            + "."
+        ),
+        alt=power.ratio_alt(
+            ratios, latest, params.coalition_label, params.benchmark_label, params.article_horizon
+        ),
+        source=source,
+        data=ratios,
+        data_title="Coalition and benchmark totals and their ratio, by measure and year",
+        sort_by=["measure", "year"],
+    )
+    out.table(
+        power.gap_table(series),
+        "c1-gaps",
+        title="Member-years without data and what was done",
+        source=source,
+        sort_by=["measure", "year", "iso3"],
+    )
+    levels = power.constant_dollar_totals(
+        ind, params.coalition, params.benchmark, params.base_year, missing=params.missing
+    )
+    out.table(
+        levels[levels["year"] >= params.start_year],
+        "c1-levels",
+        title=f"GDP at market exchange rates, constant {params.base_year} US$ bn",
+        source="IMF WEO October 2025; SIPRI (US price level); our computation",
+        sort_by=["year"],
+    )
+
+
+def outlook(
+    series: Mapping[str, Any], projections: Mapping[str, Any], params: Any, out: Any
+) -> None:
+    """The headline measure's projection fan (``c1-fan``) and the probability of exceeding
+    parity by year on every measure (``c1-prob``)."""
+    from analysis.compute.claims import c1
+
+    head = params.headline_measure
+    label = power.MEASURES[head]["label"]
+    head_source = power.MEASURES[head]["source"] + "; our projection"
+    proj = projections[head]
+    pe = proj.prob_exceed_by_horizon
+    growth = params.growth_scenario
+    out.chart(
+        power_charts.fan_chart(
+            series[head].table,
+            proj.fan,
+            measure_label=label,
+            article_horizon=params.article_horizon,
+            coalition_label=params.coalition_label,
+            benchmark_label=params.benchmark_label,
+            source=head_source,
+        ),
+        "c1-fan",
+        title=power_charts.fan_headline(
+            proj, label, params.coalition_label, params.benchmark_label
+        ),
+        caption=(
+            f"Observed ratio to {proj.last_year} and {params.mc_draws:,} simulated paths to "
+            f"{params.horizon} ({c1.VALUE_WORDS['growth_method'][growth.method]} over "
+            f"{growth.window} years); probability the coalition exceeds the benchmark by "
+            f"{params.horizon}: " + ("not available" if pe is None else percent(pe)) + "."
+        ),
+        alt=power_charts.fan_alt(proj, label, params.coalition_label, params.benchmark_label),
+        source=head_source,
+        data=proj.fan.assign(measure=head),
+        data_title=f"Projected ratio quantiles and probabilities, {label}",
+        sort_by=["year"],
+    )
+    prob = projection.probability_table(projections, power.MEASURES)
+    out.chart(
+        power_charts.probability_chart(
+            prob,
+            coalition_label=params.coalition_label,
+            benchmark_label=params.benchmark_label,
+            source=_sources(params, "our projection"),
+        ),
+        "c1-prob",
+        title=power_charts.probability_headline(
+            projections, labels(), params.coalition_label, params.horizon
+        ),
+        caption=(
+            "Share of simulated paths in which the coalition's total has been above the "
+            "benchmark's in at least one projected year up to the year shown "
+            f"({params.mc_draws:,} draws, seed {params.seed})."
+        ),
+        alt=power_charts.probability_alt(projections, labels(), params.horizon),
+        source=_sources(params, "our projection"),
+        data=prob,
+        data_title="Probability of exceeding by year and measure",
+        sort_by=["measure", "year"],
+    )
+
+
+def sensitivity(
+    series: Mapping[str, Any],
+    projections: Mapping[str, Any],
+    tests: Mapping[str, Any],
+    ind: Any,
+    params: Any,
+    out: Any,
+) -> list[Evidence]:
+    """C1's verdict under each measure (``c1-verdicts``), the composite over the weight simplex
+    (``c1-simplex``), what moves the crossover year (``c1-tornado``) and the extra growth
+    parity needs (``c1-break-even``); returns the numbers the brief quotes from them."""
+    from analysis.compute.claims import c1
+
+    source = SENSITIVITY_SOURCE
+    by_measure = out.table(
+        c1.verdict_table(tests, labels()),
+        "c1-verdicts",
+        title="C1 verdict under each measure of power",
+        source=source,
+        sort_by=["measure"],
+    )
+    shares, year = sens.component_shares(
+        ind,
+        SIMPLEX_COMPONENTS,
+        params.coalition,
+        params.benchmark,
+        milex_prices=params.milex_prices,
+        missing=params.missing,
+    )
+    grid = sens.simplex_grid(shares, step=0.05)
+    chosen = dict(params.composite_weights)
+    exceeding = float(grid["exceeds"].mean())
+    out.chart(
+        power_charts.simplex_chart(
+            grid,
+            x_component="gdp_mer",
+            y_component="milex",
+            rest_component="gdp_ppp",
+            labels=SIMPLEX_LABELS,
+            chosen=chosen if set(chosen) <= set(SIMPLEX_COMPONENTS) else None,
+            year=year,
+            source=source,
+        ),
+        "c1-simplex",
+        title=sens.simplex_headline(exceeding, len(grid), params.coalition_label, year),
+        caption=(
+            f"The coalition exceeds the benchmark in {percent(exceeding)} of {len(grid)} "
+            f"weightings of GDP at market rates, GDP at PPP and military expenditure ({year})."
+        ),
+        alt=(
+            f"Triangular grid of {len(grid)} weightings of three measures coloured by the "
+            f"composite ratio in {year}; crosses mark the {percent(exceeding)} of weightings in "
+            "which the coalition is larger."
+        ),
+        source=source,
+        data=grid,
+        data_title="Composite ratio over the weight simplex",
+        sort_by=[f"w_{c}" for c in sorted(SIMPLEX_COMPONENTS)],
+        sensitivity=True,
+    )
+    head = params.headline_measure
+    members = sens.tornado_members(
+        power.member_levels(
+            ind,
+            head,
+            params.coalition,
+            params.benchmark,
+            weights=params.composite_weights,
+            milex_prices=params.milex_prices,
+        ),
+        params.coalition,
+        params.benchmark,
+        projections[head].last_year,
+    )
+    tornado = sens.tornado(
+        sens.make_runner(ind, params),
+        members=members,
+        window=params.growth_scenario.window,
+        measures=params.measures,
+        headline=head,
+        observed_crossover={m: power.first_crossover(series[m].table) for m in params.measures},
+    )
+    out.chart(
+        power_charts.tornado_chart(
+            tornado,
+            search_horizon=sens.SEARCH_HORIZON,
+            measure_label=labels()[head],
+            source=source,
+        ),
+        "c1-tornado",
+        title=sens.tornado_headline(tornado, labels()[head]),
+        caption=(
+            f"Largest swing: {tornado['input'].iloc[0]}. Base case: "
+            + (
+                "no crossover by 2100"
+                if tornado["base"].isna().iloc[0]
+                else f"{tornado['base'].iloc[0]}"
+            )
+            + f" ({sens.TORNADO_DRAWS:,} draws per case)."
+        ),
+        alt=sens.tornado_alt(tornado, labels()[head]),
+        source=source,
+        data=tornado,
+        data_title="Crossover year under low and high inputs",
+        sensitivity=True,
+    )
+    gaps = out.table(
+        sens.break_even_table(ind, params),
+        "c1-break-even",
+        title=f"Extra annual growth the coalition needs to reach parity by {params.horizon}",
+        source=source,
+        sort_by=["measure"],
+    )
+    return sens.numbers(exceeding, year, tornado, by_measure, gaps, labels())
