@@ -596,6 +596,28 @@ class _GroupView:
         return getattr(self._group, name)
 
 
+#: Parameters whose values are codes, the words for them (the comparison page says what a brief
+#: changes in words; results.json carries them, ``brief.words``).
+MISSING_WORDS = {
+    "drop_year": "a year missing any member is dropped",
+    "report_gap": "a member without data is left out of the year's sum",
+}
+
+
+def value_words() -> dict[str, dict[str, str]]:
+    """Dotted parameter -> value -> its words, for the parameters whose values are codes."""
+    from analysis.compute import power, projection
+    from analysis.formats import phrase
+
+    measures = {m: phrase(info["label"]) for m, info in power.MEASURES.items()}
+    return {
+        "headline_measure": measures,
+        "measures": measures,
+        "growth_scenario.method": dict(projection.METHOD_WORDS),
+        "missing": dict(MISSING_WORDS),
+    }
+
+
 # ---------------------------------------------------------------------------------------------
 # The claims' runs: what the pipeline passes each claim's notebooks
 
@@ -629,6 +651,18 @@ def run_parameters(flat: Mapping[str, Any], cid: str, extra: Iterable[str] = ())
             out[group] = {key: flat[group][key]}
     out["claim"] = cid
     return out
+
+
+def last_observed_years(dump: Mapping[str, Any]) -> dict[str, int]:
+    """Measure -> the last year with observed data for both the coalition and the benchmark,
+    for the brief's measures (``dump``: its parameters), from the curated indicators: what a
+    horizon must come after."""
+    from analysis.compute import power
+    from analysis.data.load import load_indicators
+
+    ind = load_indicators(list(power.INDICATORS))
+    series = power.brief_series(ind, BriefParams.model_validate(dump))
+    return {m: int(s.table["year"].max()) for m, s in sorted(series.items()) if not s.table.empty}
 
 
 def defaults() -> dict[str, Any]:

@@ -28,6 +28,13 @@ import pandas as pd
 from analysis.compute import power
 from analysis.errors import BriefError
 
+#: The growth methods in words (``growth_scenario.method``).
+METHOD_WORDS = {
+    "trailing_cagr": "trailing compound growth",
+    "weo": "IMF WEO projections",
+    "explicit": "explicit growth rates",
+}
+
 QUANTILES = (0.05, 0.25, 0.5, 0.75, 0.95)
 CHUNK = 25_000  # draws per chunk: bounds memory (draws x years x members floats) and fixes order
 

@@ -323,7 +323,8 @@ def numbers(
     for row in gaps.itertuples():
         out.append(
             ev(f"break_even_gap_{row.measure}",
-               f"Extra growth a year every coalition member needs for parity by {row.horizon}, "
-               f"{labels.get(row.measure, row.measure)}", row.gap_pp, "pp")
+               f"Extra growth a year every coalition member would need for the central "
+               f"projection to reach parity by {row.horizon} (negative: already projected above "
+               f"it), {labels.get(row.measure, row.measure)}", row.gap_pp, "pp")
         )  # fmt: skip
     return out

@@ -530,6 +530,8 @@ def _scrub_text_artifacts(folder: Path, artifacts: Mapping[str, str], reps) -> N
 def _write_outputs(plan: BriefPlan, tmp: Path, entries: dict[str, Any]) -> None:
     params = plan.params
     merged = merge_results(tmp, [nb.stem for nb in plan.notebooks])
+    from analysis.params import value_words
+
     results = {
         "brief": {
             "name": params.name,
@@ -537,6 +539,7 @@ def _write_outputs(plan: BriefPlan, tmp: Path, entries: dict[str, Any]) -> None:
             "params": params.dump,
             "code_version": plan.code_version,
             "data_version": plan.data_version,
+            "words": value_words(),
         },
         **merged,
     }

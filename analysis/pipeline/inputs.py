@@ -145,13 +145,9 @@ def data_last_years(dump: Mapping[str, Any], cache: Path | None = None) -> dict[
         return {str(k): int(v) for k, v in cached.items()}
     except (OSError, ValueError, AttributeError):
         pass
-    from analysis.compute import power
-    from analysis.data.load import load_indicators
-    from analysis.params import BriefParams
+    from analysis.params import last_observed_years
 
-    ind = load_indicators(list(power.INDICATORS))
-    series = power.brief_series(ind, BriefParams.model_validate(dump))
-    return {m: int(s.table["year"].max()) for m, s in sorted(series.items()) if not s.table.empty}
+    return last_observed_years(dump)
 
 
 def check_horizon(params: LoadedParams, overrides: Sequence[str] = ()) -> None:

@@ -17,15 +17,11 @@ from typing import Any
 import altair as alt
 from markupsafe import Markup
 
-from analysis.compute import claims as claim_modules
-from analysis.compute import power
-from analysis.compute.claims import c1
 from analysis.files import write_text
-from analysis.formats import phrase
 from analysis.publish import text, verdicts
 from analysis.publish.fragments import environment, render
 from analysis.publish.markup import badge, link
-from analysis.results import Results
+from analysis.results import Results, claim_order
 from analysis.vega import render as renderer
 from analysis.vega import theme
 
@@ -33,17 +29,6 @@ DEFAULT_BRIEF = "default"
 CHART = "compare-headline"
 #: Parameters that name or describe a brief rather than change its analysis.
 IDENTITY = ("name", "title", "short_name", "description")
-#: A parameter's codes in words, for the line saying what a brief changes.
-MEASURE_WORDS = {m: phrase(info["label"]) for m, info in power.MEASURES.items()}
-VALUE_WORDS: dict[str, dict[str, str]] = {
-    "headline_measure": MEASURE_WORDS,
-    "measures": MEASURE_WORDS,
-    "growth_scenario.method": c1.VALUE_WORDS["growth_method"],
-    "missing": {
-        "drop_year": "a year missing any member is dropped",
-        "report_gap": "a member without data is left out of the year's sum",
-    },
-}
 #: A parameter's name in words, where its key does not read well.
 KEY_WORDS = {"missing": "missing data:", "growth_scenario.method": "growth"}
 #: A list parameter with a label: the label (and how many) says it better than the codes.
@@ -101,14 +86,16 @@ def _shown(v: Any, words: Mapping[str, str] | None = None) -> str:
     return "none" if v is None else words.get(str(v), str(v))
 
 
-def _change(key: str, value: Any, params: Mapping[str, Any]) -> str:
+def _change(
+    key: str, value: Any, params: Mapping[str, Any], words: Mapping[str, Mapping[str, str]]
+) -> str:
     """One changed parameter in words: 'benchmark: United States + treaty allies (44 states)'."""
     name = KEY_WORDS.get(key) or key.replace("_", " ").replace(".", " ")
     label = LABELLED.get(key)
     if label and isinstance(value, list) and params.get(label):
         n = len(value)
         return f"{name} {params[label]} ({n} state{'s' if n != 1 else ''})"
-    return f"{name} {_shown(value, VALUE_WORDS.get(key))}"
+    return f"{name} {_shown(value, words.get(key))}"
 
 
 def differences(entry: BriefEntry, flagship: BriefEntry | None) -> str:
@@ -117,8 +104,9 @@ def differences(entry: BriefEntry, flagship: BriefEntry | None) -> str:
         return "the flagship brief"
     mine, theirs = _flatten(entry.results.brief.params), _flatten(flagship.results.brief.params)
     shown_by_list = {label for key, label in LABELLED.items() if mine.get(key) != theirs.get(key)}
+    words = entry.results.brief.words  # the parameters' codes in words, from the build
     changed = [
-        _change(k, mine.get(k), mine)
+        _change(k, mine.get(k), mine, words)
         for k in sorted(set(mine) | set(theirs))
         if k.split(".")[0] not in IDENTITY
         and k not in shown_by_list  # the label is part of its list's line
@@ -202,8 +190,10 @@ def context(entries: Sequence[BriefEntry], chart_src: str | None) -> dict[str, A
     a column because briefs are few and claims' badges are wide, so the table fits a page."""
     ordered = order(entries)
     flagship = next((e for e in ordered if e.name == DEFAULT_BRIEF), None)
+    ids = sorted({cid for e in entries for cid in e.results.claims}, key=claim_order)
+    titles = {cid: c.title for e in reversed(ordered) for cid, c in e.results.claims.items()}
     rows = []
-    for cid in claim_modules.IDS:
+    for cid in ids:
         cells = []
         for e in ordered:
             c = e.results.claims.get(cid)
@@ -232,11 +222,11 @@ def context(entries: Sequence[BriefEntry], chart_src: str | None) -> dict[str, A
     ]
     return {
         "briefs": briefs,
-        "titles": [(cid, claim_modules.TITLES[cid]) for cid in claim_modules.IDS],
+        "titles": [(cid, titles[cid]) for cid in ids],
         "rows": rows,
         "chart": Markup(chart_src) if chart_src else None,  # a path this module chose
         "chart_alt": headline_alt(headline_rows(entries)),
-        "gaps": any(not e.results.claims.get(c) for e in entries for c in claim_modules.IDS),
+        "gaps": any(not e.results.claims.get(c) for e in entries for c in ids),
     }
 
 

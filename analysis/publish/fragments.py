@@ -17,6 +17,7 @@ file was written.
 from __future__ import annotations
 
 import json
+import re
 import shutil
 import tempfile
 from collections.abc import Mapping, Sequence
@@ -28,14 +29,13 @@ import yaml
 from markupsafe import Markup
 
 from analysis import paths
-from analysis.compute import claims as claim_modules
 from analysis.errors import BriefError
 from analysis.files import swap_dir, write_text
 from analysis.formats import phrase
 from analysis.publish import provenance, text, verdicts
 from analysis.publish.charthtml import scripts_html, standalone_html, vega_bundle
 from analysis.publish.markup import FILES, badge, code, figure, label_of, link, pdf_width
-from analysis.results import DEPENDS, Evidence, Results, load_results
+from analysis.results import DEPENDS, Evidence, Results, claim_order, load_results
 
 GENERATED = "_generated"
 ASSETS = Path(__file__).resolve().parents[2] / "report" / "assets"
@@ -54,18 +54,32 @@ def number_row(e: Evidence) -> dict[str, str]:
 
 
 SPEC_CURVE = "spec-"  # the charts of the multiverse notebook: one specification curve per claim
+#: A claim's template in report/claims/: its id (letters and a number) and ``.md.j2``.
+CLAIM_TEMPLATE = re.compile(r"^([A-Z]+[0-9]+)\.md\.j2$")
+
+
+def claim_ids(res: Results, env: jinja2.Environment) -> list[str]:
+    """The claims a brief shows, in order: those its build computed and those the report has a
+    template for (a claim with a template the build did not compute is shown as such)."""
+    templates = {m.group(1) for t in env.list_templates() if (m := CLAIM_TEMPLATE.match(t))}
+    return sorted(set(res.claims) | templates, key=claim_order)
+
+
+def _title(res: Results, cid: str) -> str:
+    c = res.claims.get(cid)
+    return c.title if c is not None else NOT_COMPUTED
 
 
 def robustness_rows(res: Results) -> list[dict[str, Any]]:
     rows = []
-    for cid in claim_modules.IDS:
-        r, c = res.robustness.get(cid), res.claims.get(cid)
-        if r is None or c is None:
+    for cid in res.ordered():
+        r, c = res.robustness.get(cid), res.claims[cid]
+        if r is None:
             continue
         i = r.influential
         rows.append(
             {
-                "claim": link(f"{cid} {claim_modules.TITLES[cid]}", f"#sec-{cid.lower()}"),
+                "claim": link(f"{cid} {c.title}", f"#sec-{cid.lower()}"),
                 "badge": badge(r.published),
                 "own": badge(r.verdict),
                 "n": f"{r.specifications:,}",
@@ -94,7 +108,7 @@ def claim_context(
     base = {
         "id": cid,
         "anchor": Markup(f"sec-{cid.lower()}"),  # from the claim's id, not from input
-        "title": claim_modules.TITLES[cid],
+        "title": _title(res, cid),
     }
     if c is None:
         return {**base, "computed": False, "verdict": NOT_COMPUTED}
@@ -154,8 +168,10 @@ def _measure_label(res: Results, mid: Any) -> str:
 
 
 def bottom_line(res: Results) -> list[str]:
-    """At most three sentences, computed from the published verdicts (page 1)."""
-    ids = [c for c in claim_modules.IDS if c in res.claims]
+    """At most three sentences, computed from the published verdicts (page 1): the verdicts
+    counted, the finding of the claim the brief leads with, and what the verdicts that depend on
+    the analyst's choices turn on."""
+    ids = res.ordered()
     named = [
         f"{n} {'depends' if n == 1 else 'depend'} on the analyst's choices"
         if v == DEPENDS
@@ -170,9 +186,10 @@ def bottom_line(res: Results) -> list[str]:
         + " on the public data."
     )
     out = [first]
-    c1 = res.claims.get("C1")
-    if c1 is not None and c1.headline:
-        out.append(f"On power (C1): {c1.headline}.")
+    lead = res.lead()
+    if lead is not None and res.claims[lead].headline:
+        topic = res.claims[lead].topic or res.claims[lead].title
+        out.append(f"On {topic} ({lead}): {res.claims[lead].headline}.")
     turned = [
         f"{cid} on {i.label}"
         for cid in ids
@@ -187,11 +204,12 @@ def bottom_line(res: Results) -> list[str]:
     return out[:3]
 
 
-def summary_context(res: Results, to_brief: str = "") -> dict[str, Any]:
-    """The summary's data; ``to_brief`` leads from the page to the full brief's sections ("" on
-    the brief itself, ``report/brief.qmd`` on the landing page)."""
+def summary_context(res: Results, ids: Sequence[str], to_brief: str = "") -> dict[str, Any]:
+    """The summary's data, a row per claim of ``ids``; ``to_brief`` leads from the page to the
+    full brief's sections ("" on the brief itself, ``report/brief.qmd`` on the landing
+    page)."""
     rows = []
-    for cid in claim_modules.IDS:
+    for cid in ids:
         c = res.claims.get(cid)
         shown = verdicts.published_verdict(res, cid) if c else NOT_COMPUTED
         finding = (c.headline or c.summary) if c else NOT_COMPUTED
@@ -202,7 +220,7 @@ def summary_context(res: Results, to_brief: str = "") -> dict[str, Any]:
         rows.append(
             {
                 "id": cid,
-                "link": link(f"{cid} {claim_modules.TITLES[cid]}", f"{to_brief}#sec-{cid.lower()}"),
+                "link": link(f"{cid} {_title(res, cid)}", f"{to_brief}#sec-{cid.lower()}"),
                 "badge": badge(shown),
                 "own": badge(c.verdict) if c is not None and shown != c.verdict else None,
                 "holds": verdicts.holds_cell(res, cid),
@@ -353,25 +371,44 @@ def fragments(
     """Every generated fragment, name -> text (pure: no file is read or written); ``aspects``
     (chart id -> height / width of its PNG) sizes each chart in the PDF."""
     placed: set[str] = set()
-    claims = [claim_context(res, cid, specs, placed, aspects) for cid in claim_modules.IDS]
+    ids = claim_ids(res, env)
+    claims = [claim_context(res, cid, specs, placed, aspects) for cid in ids]
     sections = [render(env, f"{c['id']}.md.j2", claim=c) for c in claims]
     curves = [cid for cid in res.charts if cid.startswith(SPEC_CURVE) and cid not in placed]
     placed.update(curves)
+    sensitivity = []
+    for cid in res.ordered():
+        c = res.claims[cid]
+        charts = [x for x in c.sensitivity_charts if x not in placed]
+        placed.update(charts)
+        if c.sensitivity or charts:
+            sensitivity.append(
+                {
+                    "id": cid,
+                    "numbers": [number_row(e) for e in c.sensitivity],
+                    "figures": [
+                        figure(x, res.charts[x], specs[x], pdf_size=_size(aspects, x))
+                        for x in charts
+                    ],
+                }
+            )
     leftover = [
         figure(cid, info, specs[cid], pdf_size=_size(aspects, cid))
         for cid, info in res.charts.items()
         if cid not in placed
     ]
     vintage = provenance.data_vintage(datapackage)
-    headline = "c1-ratio" if "c1-ratio" in res.charts else None
+    lead = res.lead()
+    headline = res.claims[lead].headline_chart if lead is not None else ""
+    headline = headline if headline in res.charts else None
     out = {
         "summary": render(
-            env, "summary.md.j2", **summary_context(res), vintage=text.long_date(vintage)
+            env, "summary.md.j2", **summary_context(res, ids), vintage=text.long_date(vintage)
         ),
         "landing": render(
             env,
             "summary.md.j2",
-            **summary_context(res, "report/brief.qmd"),
+            **summary_context(res, ids, "report/brief.qmd"),
             vintage=text.long_date(vintage),
         )
         + (
@@ -394,8 +431,8 @@ def fragments(
             env,
             "sensitivity.md.j2",
             measures=measures_context(res),
-            res=res,
-            numbers=[number_row(e) for e in res.numbers.values() if e.key.startswith("c1_")],
+            lead=(lead or "").lower(),
+            claims=sensitivity,
             figures=leftover,
             coalition=res.brief.params.get("coalition_label") or "coalition",
             benchmark=res.brief.params.get("benchmark_label") or "benchmark",
@@ -409,7 +446,7 @@ def fragments(
             brief=res.brief,
             code_version=res.brief.code_version or manifest.get("code_version") or "not recorded",
             data_version=res.brief.data_version or manifest.get("data_version") or "not recorded",
-            numbers=[number_row(e) for e in res.numbers.values() if not e.key.startswith("c1_")],
+            notes=data_notes(res),
         ),
         "notebooks": render(env, "notebooks.md.j2", notebooks=list(notebooks), files=FILES),
         "scripts": "```{=html}\n" + scripts_html(f"{FILES}/") + "\n```\n",
@@ -430,23 +467,45 @@ def _read_json(path: Path) -> Any:
         raise BriefError(f"{path}: line {exc.lineno}: invalid JSON ({exc.msg})") from None
 
 
-def check_results(res: Results, path: Path) -> None:
-    """What the report needs of a build beyond the schema: known claims, described charts."""
-    unknown = sorted(set(res.claims) - set(claim_modules.IDS))
-    if unknown:
-        raise BriefError(
-            f"{path}: key 'claims': unknown claim {', '.join(unknown)}, expected ids among "
-            f"{', '.join(claim_modules.IDS)}"
-        )
+def check_results(res: Results, path: Path, env: jinja2.Environment | None = None) -> None:
+    """What the report needs of a build beyond the schema: claims, each with its template in
+    report/claims/, and every chart a claim places described."""
     if not res.claims:
         raise BriefError(f"{path}: key 'claims': empty, expected the claims the notebooks tested")
+    env = env or environment()
+    templates = {m.group(1) for t in env.list_templates() if (m := CLAIM_TEMPLATE.match(t))}
+    missing = [cid for cid in res.ordered() if cid not in templates]
+    if missing:
+        raise BriefError(
+            f"{path}: key 'claims': no template for {', '.join(missing)}; expected "
+            f"{', '.join(f'{CLAIM_TEMPLATES}/{cid}.md.j2' for cid in missing)} (a claim's section: "
+            "what the report argued, what tests it)"
+        )
     for cid, claim in res.claims.items():
-        for chart_id in claim.charts:
+        for chart_id in [
+            *claim.charts,
+            *claim.sensitivity_charts,
+            *filter(None, [claim.headline_chart]),
+        ]:
             if chart_id not in res.charts:
                 raise BriefError(
                     f"{path}: key 'claims.{cid}.charts': chart '{chart_id}' is not described "
                     "under 'charts', expected title, caption, alt and source for it"
                 )
+
+
+def data_notes(res: Results) -> list[dict[str, str]]:
+    """Every claim's notes on its data, once each (two claims may note the same thing), with
+    the claims that note it."""
+    seen: dict[tuple[str, str], list[str]] = {}
+    for cid in res.ordered():
+        for e in res.claims[cid].notes:
+            row = number_row(e)
+            seen.setdefault((row["label"], row["value"]), []).append(cid)
+    return [
+        {"label": label, "value": value, "claims": ", ".join(cids)}
+        for (label, value), cids in seen.items()
+    ]
 
 
 def read_build(build: Path) -> Results:

@@ -35,7 +35,7 @@ from typing import Any
 import yaml
 
 from analysis import paths
-from analysis.errors import BriefError
+from analysis.errors import BriefError, clip
 from analysis.files import dump_json, sha256_text, swap_dir, tree_digest, write_text
 from analysis.publish.compare import DEFAULT_BRIEF, BriefEntry, write_compare
 from analysis.publish.fragments import FILES, GENERATED, read_build, write_fragments
@@ -104,17 +104,24 @@ def compute(params_path: Path, overrides: Sequence[str] = ()) -> Path:
 
 
 def built_entries(build_root: Path, names: Iterable[str] | None = None) -> list[BriefEntry]:
-    """Results of every built brief (or of ``names``) for the comparison page."""
-    dirs = (
-        [build_root / n for n in names]
-        if names is not None
-        else sorted(
-            p
-            for p in build_root.glob("*")
-            if not p.name.startswith((".", "_")) and (p / "results.json").is_file()
-        )
-    )
-    return [BriefEntry(read_build(d)) for d in dirs]
+    """Results of ``names`` (each must read), or of every brief built in ``build_root`` for the
+    comparison page: one that no longer reads (built by an earlier version of the code) is left
+    off with a warning naming it and how to rebuild it, not an error in another brief's
+    render."""
+    if names is not None:
+        return [BriefEntry(read_build(build_root / n)) for n in names]
+    entries = []
+    for d in sorted(build_root.glob("*")):
+        if d.name.startswith((".", "_")) or not (d / "results.json").is_file():
+            continue
+        try:
+            entries.append(BriefEntry(read_build(d)))
+        except BriefError as exc:
+            sys.stderr.write(
+                f"warning: _build/{d.name}/ left off the comparison page: {clip(str(exc), 160)}; "
+                f"run `brief run params/{d.name}.yml` to build it again\n"
+            )
+    return entries
 
 
 # ---------------------------------------------------------------------------------------------

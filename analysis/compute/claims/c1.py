@@ -29,7 +29,7 @@ from typing import Any, Literal
 
 import pandas as pd
 
-from analysis.compute import power
+from analysis.compute import power, projection
 from analysis.compute.claims.base import (
     REPORT_YEAR,
     at_least,
@@ -443,11 +443,7 @@ ESTIMATE = "central projection of the ratio at the horizon"
 #: The values of the choices in words, where the value itself is a code.
 VALUE_WORDS = {
     "measure": {m: phrase(info["label"]) for m, info in power.MEASURES.items()},
-    "growth_method": {
-        "trailing_cagr": "trailing compound growth",
-        "weo": "IMF WEO projections",
-        "explicit": "explicit growth rates",
-    },
+    "growth_method": dict(projection.METHOD_WORDS),
 }
 
 
@@ -468,7 +464,6 @@ def decide(inputs: Mapping[str, Any], params: Any, out: Any) -> Claim:
     :mod:`analysis.compute.power_exhibits` through ``out``, the run's
     :class:`~analysis.compute.artifacts.Exhibits`), and the ``measures`` of results.json."""
     from analysis.compute import power_exhibits as px
-    from analysis.compute import projection
 
     ind = inputs["ind"]
     series = {m: inputs["series"][m] for m in params.measures}
@@ -498,7 +493,6 @@ def decide(inputs: Mapping[str, Any], params: Any, out: Any) -> Claim:
 def _projection(inputs: dict[str, Any], params: Any, measure: str, method: str, window: int):
     """One projection per measure and growth choice, to the space's last horizon: projections are
     horizon-independent (analysis.compute.projection), so every horizon is read off it."""
-    from analysis.compute import projection
 
     key = (measure, method, window)
     if key not in inputs["projections"]:
