@@ -11,6 +11,7 @@ import pytest
 from analysis import files
 from analysis.compute import artifacts
 from analysis.errors import BriefError
+from analysis.results import Claim, evidence
 from analysis.vega import render as renderer
 from analysis.vega import setup, theme
 
@@ -23,16 +24,20 @@ def small_chart():
 
 
 def write_all(d):
-    artifacts.save_chart(
-        small_chart(), "c1-test", d, title="Ratio", caption="A caption.", alt="A line.", source="x"
-    )
+    """One run's record: a chart with the table behind it, a table of its own, a claim."""
+    out = artifacts.Exhibits(d, "claim-c1")
+    out.chart(small_chart(), "c1-test", title="Ratio", caption="A caption.", alt="A line.",
+              source="x")  # fmt: skip
     df = pd.DataFrame({"b": [2.0, 1.0 / 3.0], "a": ["y", "x"]})
-    artifacts.save_table(df, "c1-test", d, title="Ratio table", source="x", sort_by=["a"])
-    numbers = {
-        "n": {"key": "n", "label": "A ratio", "value": 1.5, "unit": "ratio", "year": 2001},
-        "missing": {"key": "missing", "label": "A gap", "value": float("nan"), "unit": "share"},
-    }
-    return artifacts.save_results("01_power_balance", {"numbers": numbers}, d)
+    out.table(df, "c1-test", title="Ratio table", source="x", sort_by=["a"])
+    out.chart(small_chart(), "c1-more", title="More", caption="C.", alt="A.", source="x",
+              sensitivity=True)  # fmt: skip
+    out.part("measures", {"gdp_mer": {"label": "GDP", "ratio_latest": float("nan")}})
+    claim = Claim(title="T", verdict="supported", summary="S.", evidence=[
+        evidence("n", "A ratio", 1.5, "ratio", 2001), evidence("missing", "A gap", float("nan"),
+                                                                "share")])  # fmt: skip
+    claim = out.finish(claim)
+    return out.save({"claims": {"C1": claim.model_dump(mode="json")}}), claim
 
 
 def snapshot(d):
@@ -41,30 +46,36 @@ def snapshot(d):
     }
 
 
-def test_layout_and_results_merge_recorded_metadata(tmp_path):
-    path = write_all(tmp_path)
+def test_layout_and_a_runs_results_hold_what_it_recorded(tmp_path):
+    path, claim = write_all(tmp_path)
     files = set(snapshot(tmp_path))
     assert files == {
-        "charts/c1-test.vl.json",
-        "charts/c1-test.svg",
-        "charts/c1-test.png",
+        *(f"charts/{c}.{x}" for c in ("c1-test", "c1-more") for x in ("vl.json", "svg", "png")),
         "tables/c1-test.csv",
-        "results/01_power_balance.json",
+        "results/claim-c1.json",
     }
     res = json.loads(path.read_text())
-    assert res["numbers"]["n"] == {
+    assert res["claims"]["C1"]["evidence"][0] == {
         "key": "n",
         "label": "A ratio",
         "value": 1.5,
         "unit": "ratio",
         "year": 2001,
+        "decisive": False,
     }
-    assert res["numbers"]["missing"]["value"] is None  # NaN is written as JSON null
+    assert res["claims"]["C1"]["evidence"][1]["value"] is None  # NaN is written as JSON null
+    assert res["measures"]["gdp_mer"]["ratio_latest"] is None
+    # the chart in the claim's section, the other with its sensitivity analyses, every table
+    assert (claim.charts, claim.sensitivity_charts, claim.tables) == (
+        ["c1-test"],
+        ["c1-more"],
+        ["c1-test"],
+    )
     assert res["charts"]["c1-test"] == {
         "alt": "A line.",
         "caption": "A caption.",
         "label": "fig-c1-test",
-        "notebook": "01_power_balance",
+        "notebook": "claim-c1",
         "source": "x",
         "title": "Ratio",
     }
@@ -87,10 +98,13 @@ def test_rerun_is_byte_identical(tmp_path):
     assert snapshot(a) == first
 
 
-def test_recorded_metadata_is_consumed_once(tmp_path):
+def test_each_run_keeps_its_own_record(tmp_path):
+    """Two records in one process share nothing (the pipeline once had to clear a module-level
+    record between notebooks sent to one kernel)."""
     write_all(tmp_path)
-    again = artifacts.save_results("02_outlook", {"numbers": {}}, tmp_path)
-    assert "charts" not in json.loads(again.read_text())
+    again = artifacts.Exhibits(tmp_path, "claim-c2")
+    path = again.save({"claims": {}})
+    assert json.loads(path.read_text()) == {}
 
 
 def test_bad_ids_keys_and_empty_texts(tmp_path):

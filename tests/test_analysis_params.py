@@ -10,10 +10,10 @@ from analysis.errors import BriefError
 from analysis.params import (
     BriefParams,
     defaults,
-    from_notebook,
     load_params,
     notebook_parameters,
 )
+from analysis.runparams import from_notebook, run_parameters
 from tests.params_files import error_of, write
 
 PARAMS = Path(__file__).resolve().parents[1] / "params"
@@ -144,9 +144,35 @@ def test_notebook_parameters_round_trip():
     flat = notebook_parameters(p)
     assert flat["coalition"] == ["CHN", "RUS", "IRN", "PRK"]
     assert flat["growth_scenario"]["window"] == 12
-    assert from_notebook(flat) == p
-    assert from_notebook({"horizon": 2035, "unrelated": 1}).horizon == 2035  # others default
+    seen = from_notebook(flat)
+    assert seen.coalition == p.coalition and seen.growth_scenario == p.growth_scenario
+    assert seen.rules.c8 == p.rules.c8
+    assert from_notebook({"horizon": 2035, "unrelated": 1}).horizon == 2035
     assert defaults() == notebook_parameters(BriefParams())
+
+
+def test_a_claims_run_receives_and_reads_only_what_it_declares():
+    """A claim's run gets its PARAMS, the notebook's own, its own rules and choices, ``claim``;
+    reading anything else is an error naming it, not a silent default its cache misses."""
+    flat = notebook_parameters(BriefParams())
+    got = run_parameters(flat, "C8", ["robustness_threshold"])
+    assert set(got) == {"trade_series", "robustness_threshold", "rules", "multiverse", "claim"}
+    assert got["rules"] == {"c8": flat["rules"]["c8"]} and got["claim"] == "C8"
+    seen = from_notebook(got)
+    assert seen.rules.c8.window == 5 and seen.multiverse.c8.window == [3, 5, 10]
+    with pytest.raises(BriefError, match="claim C8 reads the parameter 'horizon'"):
+        _ = seen.horizon
+    with pytest.raises(BriefError, match=r"rules\.c1: not given to this run"):
+        _ = seen.rules.c1
+    assert "rules" not in run_parameters(flat, "C6")  # a what-if without rules gets none
+
+
+def test_a_claim_declaring_an_unknown_parameter_is_one_error(monkeypatch):
+    from analysis.compute import claims
+
+    monkeypatch.setattr(claims.MODULES["C8"], "PARAMS", ("trade_series", "tarde_series"))
+    with pytest.raises(BriefError, match="claim C8: PARAMS names tarde_series"):
+        run_parameters(notebook_parameters(BriefParams()), "C8")
 
 
 def test_weights_tolerance():

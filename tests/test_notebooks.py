@@ -19,36 +19,26 @@ from tests.conftest import BRIEFS, ROOT
 
 NOTEBOOKS = ROOT / "analysis" / "notebooks"
 STEMS = sorted(p.stem for p in NOTEBOOKS.glob("*.ipynb"))
-CLAIMS = {
-    "02_outlook": ["C1"],
-    "04_relationship": ["C2", "C3", "C6"],
-    "05_military_cooperation": ["C4", "C5", "C7"],
-    "06_limits": ["C8"],
-}
+#: How each notebook runs (``metadata.brief.per``): once per claim, or per claim with choices.
+PER = {"claim": "claim", "multiverse": "varied claim"}
+#: What papermill injects into every run of a per-claim notebook (the schema supplies the rest).
+INJECTED = {"artifacts_dir": "_build/default", "claim": "C1"}
+#: The charts each shipped claim draws (its run of claim.ipynb), in order; and its tables besides.
 CHARTS = {
-    "01_power_balance": ["c1-ratio"],
-    "02_outlook": ["c1-fan", "c1-prob"],
-    "03_sensitivity": ["c1-simplex", "c1-tornado"],
-    "04_relationship": [
-        "c2-distance",
-        "c2-agreement",
-        "c3-timeline",
-        "c3-trade",
-        "c3-trade-sources",
-        "c6-scenario",
-    ],
-    "05_military_cooperation": ["c4-arms", "c4-systems", "c5-exercises", "c7-recipients"],
-    "06_limits": ["c8-limits"],
-    "07_multiverse": [f"spec-{c.lower()}" for c in claim_modules.IDS if c != "C6"],
+    "C1": ["c1-ratio", "c1-fan", "c1-prob", "c1-simplex", "c1-tornado"],
+    "C2": ["c2-distance", "c2-agreement"],
+    "C3": ["c3-timeline", "c3-trade", "c3-trade-sources"],
+    "C4": ["c4-arms", "c4-systems"],
+    "C5": ["c5-exercises"],
+    "C6": ["c6-scenario"],
+    "C7": ["c7-recipients"],
+    "C8": ["c8-limits"],
 }
-# the cell labels, where one cell draws several charts (one specification curve per claim)
-LABELS = {**{k: v for k, v in CHARTS.items()}, "07_multiverse": ["spec-curves"]}
 TABLES = {
-    "01_power_balance": ["c1-gaps", "c1-levels"],
-    "03_sensitivity": ["c1-verdicts", "c1-break-even"],
-    "04_relationship": ["c3-breaks", "c6-sensitivity"],
-    "05_military_cooperation": ["c5-exercise-list", "c5-sensitivity"],
-    "07_multiverse": ["multiverse"],
+    "C1": ["c1-gaps", "c1-levels", "c1-verdicts", "c1-break-even"],
+    "C3": ["c3-breaks"],
+    "C5": ["c5-exercise-list", "c5-sensitivity"],
+    "C6": ["c6-sensitivity"],
 }
 
 
@@ -62,8 +52,12 @@ def parameters_of(path: Path) -> dict:
     return out
 
 
-def test_every_notebook_is_listed_here():
-    assert sorted(CHARTS) == STEMS
+def test_every_notebook_is_listed_here_and_runs_per_claim():
+    assert sorted(PER) == STEMS
+    for stem, per in PER.items():
+        nb = nbformat.read(NOTEBOOKS / f"{stem}.ipynb", as_version=4)
+        assert nb.metadata["brief"]["per"] == per, stem
+    assert sorted(CHARTS) == list(claim_modules.IDS)
 
 
 @pytest.mark.parametrize("stem", STEMS)
@@ -78,42 +72,40 @@ def test_notebook_committed_clean_with_one_parameters_cell(stem):
 
 
 @pytest.mark.parametrize("stem", STEMS)
-def test_parameter_defaults_equal_the_schema_and_are_read_once(stem):
+def test_the_parameters_cell_holds_only_what_papermill_injects(stem):
+    """No copy of the schema's defaults: the run's parameters are injected, the rest defaults in
+    ``from_notebook``; ``run`` is the run's name (``claim-c1``)."""
     path = NOTEBOOKS / f"{stem}.ipynb"
     values = parameters_of(path)
-    assert values.pop("artifacts_dir") == "_build/default"
-    defaults = BriefParams().model_dump(mode="json")
-    assert values, "no brief parameters"
-    for k, v in values.items():
-        assert k in defaults, f"{stem}: {k} is not a brief parameter"
-        assert v == defaults[k], f"{stem}: {k} = {v!r}, schema default {defaults[k]!r}"
+    assert values == {**INJECTED, "run": f"{stem}-c1"}
     nb = nbformat.read(path, as_version=4)
     code = "\n".join(c.source for c in nb.cells if c.cell_type == "code")
-    assert code.count("from_notebook(globals())") == 1  # one dict, one call
-    labels = [
-        line.split(":", 1)[1].strip()
-        for c in nb.cells
-        for line in c.source.splitlines()
-        if line.startswith("#| label:")
-    ]
-    assert labels == [f"fig-{c}" for c in LABELS[stem]]
+    assert code.count("from_notebook(globals())") == 1  # one call
+    declared = nb.metadata["brief"].get("params", [])
+    defaults = BriefParams().model_dump(mode="json")
+    assert all(name in defaults for name in declared), declared
 
 
-@pytest.mark.parametrize("stem", STEMS)
-def test_a_notebook_declares_every_table_it_loads(stem):
-    nb = nbformat.read(NOTEBOOKS / f"{stem}.ipynb", as_version=4)
-    code = "\n".join(c.source for c in nb.cells if c.cell_type == "code")
-    reads = set(nb.metadata["brief"]["reads"])
-    loaded = {
+@pytest.mark.parametrize("cid", claim_modules.IDS)
+def test_a_claim_declares_every_table_it_reads(cid):
+    """What a claim's code takes from the loaded data (``data["x"]``) is what it declares it
+    reads (``READS``): the pipeline keys the run's cache to those files and loads only them."""
+    module = claim_modules.MODULES[cid]
+    tree = ast.parse(Path(module.__file__).read_text(encoding="utf-8"))
+    used = {
+        node.slice.value
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Subscript)
+        and getattr(node.value, "id", "") == "data"
+        and isinstance(node.slice, ast.Constant)
+    } | {
         node.args[0].value
-        for node in ast.walk(ast.parse(code))
+        for node in ast.walk(tree)
         if isinstance(node, ast.Call)
-        and getattr(node.func, "attr", "") == "load_table"
-        and isinstance(node.args[0], ast.Constant)
+        and getattr(node.func, "attr", "") == "get"
+        and getattr(node.func.value, "id", "") == "data"
     }
-    if "load_indicators" in code:
-        loaded.add("indicators")
-    assert loaded == reads, stem
+    assert used == set(module.READS), cid
 
 
 def read_csv(path: Path) -> list[dict]:
@@ -128,14 +120,19 @@ def test_every_brief_builds_every_chart_table_and_claim(built: Path, brief: str)
     params = load_params(built / "params" / f"{brief}.yml")
     res = Results.model_validate(json.loads((out / "results.json").read_text()))
     assert sorted(res.claims) == sorted(claim_modules.IDS)
-    for stem, charts in CHARTS.items():
-        for cid in charts:
-            for ext in ("vl.json", "svg", "png"):
-                assert (out / "charts" / f"{cid}.{ext}").stat().st_size > 0, cid
-            meta = res.charts[cid]
-            assert meta.label == f"fig-{cid}" and meta.notebook == stem, cid
-            assert all(str(getattr(meta, k)).strip() for k in ("title", "caption", "alt"))
-            assert (out / "tables" / f"{cid}.csv").is_file(), cid  # the data behind a chart
+    curves = {f"spec-{c.lower()}": f"multiverse-{c.lower()}" for c in claim_modules.varied()}
+    drawn = {chart: f"claim-{c.lower()}" for c, charts in CHARTS.items() for chart in charts}
+    for chart_id, run in {**drawn, **curves}.items():
+        for ext in ("vl.json", "svg", "png"):
+            assert (out / "charts" / f"{chart_id}.{ext}").stat().st_size > 0, chart_id
+        meta = res.charts[chart_id]
+        assert meta.label == f"fig-{chart_id}" and meta.notebook == run, chart_id
+        assert all(str(getattr(meta, k)).strip() for k in ("title", "caption", "alt"))
+        assert (out / "tables" / f"{chart_id}.csv").is_file(), chart_id  # the data behind it
+    for cid, charts in CHARTS.items():
+        claim = res.claims[cid]
+        assert [*claim.charts, *claim.sensitivity_charts] == charts, cid
+        assert set(TABLES.get(cid, [])) | set(charts) <= set(claim.tables), cid
     for tid in (t for ts in TABLES.values() for t in ts):
         assert (out / "tables" / f"{tid}.csv").is_file() and tid in res.tables, tid
     for cid, claim in res.claims.items():

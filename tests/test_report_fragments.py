@@ -135,7 +135,7 @@ def test_provenance_lists_sources_files_grouped_parameters_and_versions(written:
     assert "`SIPRI-Milex-data-1949-2024.xlsx`" in prov and "`" + "ab" * 32 + "`" in prov
     assert "| `rules.c1` | approach\\_window 10; tolerance 0\\.01 |" in prov
     assert "Code version: `v0.1.0-3-gabc1234`" in prov
-    assert "Deals without delivery years: 3." in prov  # data notes
+    assert "Deals without delivery years (C3): 3." in prov  # data notes
 
 
 def test_meta_and_the_pdf_header(written: Path):
@@ -173,7 +173,7 @@ def test_a_claim_not_computed_is_said_so_everywhere(build: Path, tmp_path: Path)
     ("change", "match"),
     [
         (lambda d: d["claims"]["C1"].update(verdict="maybe"), r"claims\.C1\.verdict"),
-        (lambda d: d["claims"].update(C9=d["claims"]["C1"]), "unknown claim C9"),
+        (lambda d: d["claims"].update(C9=d["claims"]["C1"]), "no template for C9"),
         (lambda d: d.update(claims={}), "'claims': empty"),
         (lambda d: d["claims"]["C2"].update(charts=["nowhere"]), "chart 'nowhere' is not"),
         (lambda d: d["claims"]["C1"]["evidence"][0].update(unit="bushels"), "evidence.0.unit"),

@@ -97,8 +97,6 @@ def outlook(
 ) -> None:
     """The headline measure's projection fan (``c1-fan``) and the probability of exceeding
     parity by year on every measure (``c1-prob``)."""
-    from analysis.compute.claims import c1
-
     head = params.headline_measure
     label = power.MEASURES[head]["label"]
     head_source = power.MEASURES[head]["source"] + "; our projection"
@@ -121,7 +119,7 @@ def outlook(
         ),
         caption=(
             f"Observed ratio to {proj.last_year} and {params.mc_draws:,} simulated paths to "
-            f"{params.horizon} ({c1.VALUE_WORDS['growth_method'][growth.method]} over "
+            f"{params.horizon} ({projection.METHOD_WORDS[growth.method]} over "
             f"{growth.window} years); probability the coalition exceeds the benchmark by "
             f"{params.horizon}: " + ("not available" if pe is None else percent(pe)) + "."
         ),
@@ -159,19 +157,18 @@ def outlook(
 def sensitivity(
     series: Mapping[str, Any],
     projections: Mapping[str, Any],
-    tests: Mapping[str, Any],
+    by_measure: Any,
     ind: Any,
     params: Any,
     out: Any,
 ) -> list[Evidence]:
-    """C1's verdict under each measure (``c1-verdicts``), the composite over the weight simplex
-    (``c1-simplex``), what moves the crossover year (``c1-tornado``) and the extra growth
-    parity needs (``c1-break-even``); returns the numbers the brief quotes from them."""
-    from analysis.compute.claims import c1
-
+    """C1's verdict under each measure (``by_measure``, saved as ``c1-verdicts``), the composite
+    over the weight simplex (``c1-simplex``), what moves the crossover year (``c1-tornado``) and
+    the extra growth parity needs (``c1-break-even``); returns the numbers the brief quotes from
+    them."""
     source = SENSITIVITY_SOURCE
-    by_measure = out.table(
-        c1.verdict_table(tests, labels()),
+    out.table(
+        by_measure,
         "c1-verdicts",
         title="C1 verdict under each measure of power",
         source=source,

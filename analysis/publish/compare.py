@@ -19,7 +19,7 @@ from markupsafe import Markup
 
 from analysis.files import write_text
 from analysis.publish import text, verdicts
-from analysis.publish.fragments import environment, render
+from analysis.publish.fragments import NOT_COMPUTED, environment, render, template_ids
 from analysis.publish.markup import badge, link
 from analysis.results import Results, claim_order
 from analysis.vega import render as renderer
@@ -185,12 +185,16 @@ def headline_alt(rows: Sequence[Mapping[str, Any]]) -> str:
     )
 
 
-def context(entries: Sequence[BriefEntry], chart_src: str | None) -> dict[str, Any]:
+def context(
+    entries: Sequence[BriefEntry], chart_src: str | None, templates: Sequence[str] = ()
+) -> dict[str, Any]:
     """The matrix has one row per claim and one column per brief (flagship first): a brief is
-    a column because briefs are few and claims' badges are wide, so the table fits a page."""
+    a column because briefs are few and claims' badges are wide, so the table fits a page. The
+    claims are those any brief computed and those the report has a template for
+    (``templates``)."""
     ordered = order(entries)
     flagship = next((e for e in ordered if e.name == DEFAULT_BRIEF), None)
-    ids = sorted({cid for e in entries for cid in e.results.claims}, key=claim_order)
+    ids = sorted({c for e in entries for c in e.results.claims} | set(templates), key=claim_order)
     titles = {cid: c.title for e in reversed(ordered) for cid, c in e.results.claims.items()}
     rows = []
     for cid in ids:
@@ -222,7 +226,7 @@ def context(entries: Sequence[BriefEntry], chart_src: str | None) -> dict[str, A
     ]
     return {
         "briefs": briefs,
-        "titles": [(cid, titles[cid]) for cid in ids],
+        "titles": [(cid, titles.get(cid, NOT_COMPUTED)) for cid in ids],
         "rows": rows,
         "chart": Markup(chart_src) if chart_src else None,  # a path this module chose
         "chart_alt": headline_alt(headline_rows(entries)),
@@ -234,7 +238,8 @@ def compare_md(entries: Sequence[BriefEntry], chart_src: str | None = None) -> s
     """The comparison page's fragment (``chart_src``: the headline chart's SVG, if written)."""
     if not entries:
         return "No brief has been built yet.\n"
-    return render(environment(), "compare.md.j2", **context(entries, chart_src))
+    env = environment()
+    return render(env, "compare.md.j2", **context(entries, chart_src, template_ids(env)))
 
 
 def write_compare(path: Path, entries: Sequence[BriefEntry], files: Path | None = None) -> None:

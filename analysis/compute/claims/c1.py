@@ -471,7 +471,8 @@ def decide(inputs: Mapping[str, Any], params: Any, out: Any) -> Claim:
     tests = decide_all(series, projections, params)
     px.observed(series, ind, params, out)
     px.outlook(series, projections, params, out)
-    numbers = px.sensitivity(series, projections, tests, ind, params, out)
+    by_measure = verdict_table(tests, {m: info["label"] for m, info in power.MEASURES.items()})
+    numbers = px.sensitivity(series, projections, by_measure, ind, params, out)
     out.part(
         "measures",
         {
