@@ -163,7 +163,7 @@ def test_code_notebook_and_artifact_changes_invalidate_exactly_what_they_should(
     assert _reasons(project) == {"01_alpha": [], "02_beta": ["notebook changed"]}
     (project / "_build/default/tables/alpha.csv").write_text("tampered\n")
     assert _reasons(project)["01_alpha"] == ["previous artifacts missing or modified"]
-    monkeypatch.setattr(build_mod.keys, "notebook_code", lambda _pkg, _nb: "another library")
+    monkeypatch.setattr(build_mod.keys, "notebook_code", lambda *_a: "another library")
     assert _reasons(project) == {
         "01_alpha": ["code changed"],
         "02_beta": ["notebook changed", "code changed"],

@@ -15,12 +15,18 @@ import pytest
 
 from analysis.pipeline import build as build_mod
 from analysis.pipeline.build import build_brief
-from tests.conftest import ROOT, inside
+from tests.conftest import inside
 from tests.fixtures.pipeline.support import snapshot
 
 pytestmark = pytest.mark.slow
 
-NOTEBOOKS = sorted(p.stem for p in (ROOT / "analysis" / "notebooks").glob("*.ipynb"))
+from analysis.compute import claims as claim_modules  # noqa: E402
+
+#: Every run of the real notebooks: the claim notebook per claim, the multiverse per varied claim.
+NOTEBOOKS = sorted(
+    [f"claim-{c.lower()}" for c in claim_modules.IDS]
+    + [f"multiverse-{c.lower()}" for c in claim_modules.varied()]
+)
 
 
 @pytest.fixture
@@ -65,20 +71,56 @@ def test_warm_rebuild_of_the_real_brief_starts_no_kernel(copy: Path, monkeypatch
     assert snapshot(copy / "_build" / "default") == before
 
 
+def _spied_runs(monkeypatch) -> list[str]:
+    """The runs a build executes (their names, ``claim-c8``), recorded as they start."""
+    calls: list[str] = []
+    real_run = build_mod.KernelSession.run
+
+    def spy(self, source, out, *a, **k):
+        calls.append(Path(out).stem)
+        return real_run(self, source, out, *a, **k)
+
+    monkeypatch.setattr(build_mod.KernelSession, "run", spy)
+    return calls
+
+
 def test_one_parameter_reruns_only_the_notebooks_using_it(copy: Path, monkeypatch):
     manifest = json.loads((copy / "_build/default/manifest.json").read_text())
     users = sorted(s for s, e in manifest["notebooks"].items() if "mc_draws" in e["parameters"])
-    assert users == ["02_outlook", "03_sensitivity", "07_multiverse"]
-    calls = []
-    real_run = build_mod.KernelSession.run
-
-    def spy(self, source, *a, **k):
-        calls.append(Path(source).stem)
-        return real_run(self, source, *a, **k)
-
-    monkeypatch.setattr(build_mod.KernelSession, "run", spy)
+    assert users == ["claim-c1", "multiverse-c1"]  # C1 declares it; nothing else reads it
+    calls = _spied_runs(monkeypatch)
     build_brief("params/default.yml", ["mc_draws=1000"])
     assert sorted(calls) == users
+
+
+def test_one_claims_rule_reruns_only_that_claims_runs(copy: Path, monkeypatch):
+    """``rules.c8.window`` reaches C8's runs only: each run receives its own claim's rules."""
+    calls = _spied_runs(monkeypatch)
+    build_brief("params/default.yml", ["rules.c8.window=3"])
+    assert sorted(calls) == ["claim-c8", "multiverse-c8"]
+    plan = build_mod.plan_brief(build_mod.load_brief_params("params/default.yml"))
+    assert all(nb.cached for nb in plan.notebooks if not nb.stem.endswith("-c8"))
+
+
+def test_editing_one_claim_module_reruns_only_that_claims_runs(
+    copy: Path, tmp_path: Path, monkeypatch
+):
+    """A one-line edit to c8.py changes the code key of C8's runs and of no other: a claim's
+    run hashes the library it imports with its own claim module and none of the others. (The
+    plan reads the library from a copy of the package with c8.py edited.)"""
+    from analysis import paths
+
+    package = tmp_path / "analysis"
+    shutil.copytree(paths.PACKAGE_DIR, package, ignore=shutil.ignore_patterns("__pycache__"))
+    c8 = package / "compute" / "claims" / "c8.py"
+    c8.write_text(c8.read_text(encoding="utf-8") + "\n# an edit\n", encoding="utf-8")
+    monkeypatch.setattr(paths, "PACKAGE_DIR", package)
+    plan = build_mod.plan_brief(
+        build_mod.load_brief_params("params/default.yml"), nb_dir=package / "notebooks"
+    )
+    rerun = sorted(nb.stem for nb in plan.notebooks if not nb.cached)
+    assert rerun == ["claim-c8", "multiverse-c8"]
+    assert all(nb.reasons == ["code changed"] for nb in plan.notebooks if not nb.cached)
 
 
 def test_two_clean_builds_of_the_real_brief_are_byte_identical(built: Path, copy: Path):
