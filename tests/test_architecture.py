@@ -1,12 +1,14 @@
-"""The layout is the pipeline: no module imports the publish layer but the publish layer, no
-import cycles, no module too long to read."""
+"""The layout is the pipeline: every import of the package is one the import table of
+docs/architecture.md allows, no import cycles, no module too long to read."""
 
 from __future__ import annotations
 
 import ast
+import re
 from pathlib import Path
 
 from analysis import paths
+from tests.clone import ROOT
 
 PKG = paths.PACKAGE_DIR
 MAX_LINES = 600
@@ -46,6 +48,51 @@ def graph() -> dict[str, set[str]]:
     mods = modules()
     known = set(mods)
     return {name: imports_of(name, path, known) for name, path in mods.items()}
+
+
+def import_table() -> tuple[dict[str, str], dict[str, set[str]]]:
+    """docs/architecture.md's import table: module prefix -> layer, layer -> layers it may
+    import."""
+    text = (ROOT / "docs" / "architecture.md").read_text(encoding="utf-8")
+    section = text.split("## The import table", 1)[1].split("\n## ", 1)[0]
+    layers, allowed = {}, {}
+    for line in section.splitlines():
+        cells = [c.strip() for c in line.strip().strip("|").split("|")]
+        if len(cells) != 3 or not cells[1].startswith("`"):
+            continue
+        layer, mods, may = cells
+        for m in re.findall(r"`([\w.]+)`", mods):
+            layers[m] = layer
+        allowed[layer] = {x.strip() for x in may.split(",") if x.strip()}
+    return layers, allowed
+
+
+def layer_of(module: str, layers: dict[str, str]) -> str:
+    """The layer of the longest prefix of ``module`` that the table names (the bare package
+    name, ``analysis``, names only the package's own ``__init__``)."""
+    matches = [p for p in layers if module == p or ("." in p and module.startswith(p + "."))]
+    assert matches, f"{module} is in no layer of docs/architecture.md's import table"
+    return layers[max(matches, key=len)]
+
+
+def test_the_import_table_is_read_whole():
+    layers, allowed = import_table()
+    assert set(allowed) == set(layers.values())
+    assert {"base", "data", "library", "claims", "pipeline", "publish"} <= set(allowed)
+    assert all(may <= set(allowed) for may in allowed.values())  # every layer named is one
+    assert layer_of("analysis.compute.claims.c8", layers) == "claims"
+    assert layer_of("analysis.compute.trade", layers) == "library"
+
+
+def test_every_import_is_one_the_table_allows():
+    layers, allowed = import_table()
+    offenders = sorted(
+        (src, dst)
+        for src, dsts in graph().items()
+        for dst in dsts
+        if (a := layer_of(src, layers)) != (b := layer_of(dst, layers)) and b not in allowed[a]
+    )
+    assert offenders == []
 
 
 def test_nothing_outside_the_publish_layer_imports_it():

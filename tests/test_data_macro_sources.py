@@ -110,8 +110,27 @@ def test_alias_mapper_iso3_passthrough_and_bad_key(tmp_path):
     assert mapped.tolist() == ["XKX", "USA"] and dropped == []
     with pytest.raises(BriefError, match="unknown country code or name 'usa'"):
         m.map_series("s", pd.Series(["usa"]))
-    with pytest.raises(BriefError, match=r"alias '365:1922': expected 'key:YYYY-YYYY'"):
-        alias_mapper(tmp_path, "365:1922,SUN,x\n")
+    one_year = alias_mapper(tmp_path, "365:1922,SUN,x\n")  # a single year, as every reader has it
+    assert one_year.to_iso3("s", "365", year=1922) == "SUN"
+    with pytest.raises(BriefError, match="unknown country code or name '365' in 1923"):
+        one_year.to_iso3("s", "365", year=1923)
+    with pytest.raises(BriefError, match=r"alias '365:1991-1922': the years run from 1991 back"):
+        alias_mapper(tmp_path, "365:1991-1922,SUN,x\n")
+
+
+@pytest.mark.parametrize(
+    ("alias", "expected"),
+    [("USA", ("USA", 0, 9999)), ("365:1922", ("365", 1922, 1922)),
+     ("365:1816-1991", ("365", 1816, 1991)),
+     ("China, P.R.: Hong Kong", ("China, P.R.: Hong Kong", 0, 9999)),  # a colon in a name
+     ("a:b:2001", ("a:b", 2001, 2001))],
+)  # fmt: skip
+def test_one_reading_of_alias_keys_with_years(alias, expected):
+    """Every alias file is read by one parser (countries.alias_span): the country table, the
+    sources' own mappers and the year rules of the vote data."""
+    from analysis.data.countries import alias_span
+
+    assert alias_span(alias, "here") == expected
 
 
 def test_cow_alias_file_covers_every_ccode_once_per_year():

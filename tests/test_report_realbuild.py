@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from analysis.compute import claims as claim_modules
-from analysis.publish import checks
+from tests import quarto_checks as checks
 from analysis.publish.compare import BriefEntry
 from analysis.publish.fragments import write_fragments
 from analysis.publish.render import PAGES, prepare_project

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from analysis.publish import checks
+from tests import quarto_checks as checks
 from analysis.publish.compare import BriefEntry
 from analysis.publish.render import PAGES, prepare_project
 from analysis.results import load_results

@@ -18,7 +18,7 @@ end
 
 local function fragment(name)
   if not name:match("^[%w][%w/_-]*$") or name:match("%.%.") then
-    fail("{{< brief " .. name .. " >}}: expected a fragment name such as summary or claims/C1")
+    fail("{{< brief " .. name .. " >}}: expected a fragment name such as summary or claims")
   end
   local rel = GENERATED .. "/" .. name .. ".md"
   local path = pandoc.path.join({ quarto.project.directory or ".", rel })

@@ -117,9 +117,6 @@ def _code(x: object) -> str:
 RUSSIA_SUPPLIERS = ("RUS", "SUN")  # Russia and, before 1992, the Soviet Union (kept separate)
 
 
-CHINA_SUPPLIERS = ("CHN",)
-
-
 # Named "high-end" systems of claim C4: label -> substrings of SIPRI's weapon_designation.
 NAMED_SYSTEMS: dict[str, tuple[str, ...]] = {
     "Su-27": ("Su-27",),

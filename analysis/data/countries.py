@@ -141,8 +141,31 @@ def build_countries(raw_dir: Path) -> pd.DataFrame:
     return out[COLUMNS]
 
 
+#: An alias key with the years it holds in: ``key:YYYY`` or ``key:YYYY-YYYY``.
+_SPAN = re.compile(r"(?P<key>.+?):(?P<y0>\d{4})(?:-(?P<y1>\d{4}))?")
+EVERY_YEAR = (0, 9999)
+
+
+def alias_span(alias: str, where: str) -> tuple[str, int, int]:
+    """An alias and the years it holds in, the one reading of every alias file: ``key`` (every
+    year), ``key:YYYY`` (that year only), ``key:YYYY-YYYY`` (inclusive). A colon not followed by
+    years is part of the key (``China, P.R.: Hong Kong``); a span that ends before it starts is
+    one error naming the file."""
+    m = _SPAN.fullmatch(alias)
+    if m is None:
+        return alias, *EVERY_YEAR
+    y0, y1 = int(m["y0"]), int(m["y1"] or m["y0"])
+    if y1 < y0:
+        raise BriefError(
+            f"{where}: alias {alias!r}: the years run from {y0} back to {y1}; expected "
+            "'key:YYYY' or 'key:YYYY-YYYY' from a year to a later one"
+        )
+    return m["key"], y0, y1
+
+
 def read_alias_file(path: Path) -> pd.DataFrame:
-    """One alias file, checked: columns ``alias, iso3, note``, a note on every row."""
+    """One alias file, checked: columns ``alias, iso3, note``, a note on every row, each year
+    span readable (:func:`alias_span`)."""
     where = f"analysis/data/aliases/{path.name}"
     df = pd.read_csv(path, dtype="str", keep_default_na=False)
     if list(df.columns) != ALIAS_COLUMNS:
@@ -158,6 +181,7 @@ def read_alias_file(path: Path) -> pd.DataFrame:
             raise BriefError(f"{where}: row {i}: iso3 {iso3!r}; expected 3 capital letters")
         if not iso3 and not note:
             raise BriefError(f"{where}: row {i}: empty iso3 without a note saying why")
+        alias_span(alias, f"{where}: row {i}")
     return df
 
 
@@ -199,10 +223,7 @@ class CountryMapper:
         self.ccodes = {int(c): i for i, c in zip(cc["iso3"], cc["cow_ccode"], strict=True)}
         self.rules: dict[str, dict[str, list[tuple[int, int, str, str]]]] = {}
         for src, alias, iso3, note in aliases[["source", *ALIAS_COLUMNS]].itertuples(index=False):
-            key, y0, y1 = alias, 0, 9999
-            m = re.fullmatch(r"(.+):(\d{4})-(\d{4})", alias)
-            if m:
-                key, y0, y1 = m.group(1), int(m.group(2)), int(m.group(3))
+            key, y0, y1 = alias_span(alias, f"analysis/data/aliases/{src}.csv")
             self.rules.setdefault(src, {}).setdefault(key, []).append((y0, y1, iso3, note))
 
     @classmethod

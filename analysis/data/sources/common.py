@@ -24,7 +24,7 @@ from typing import NamedTuple
 import pandas as pd
 import yaml
 
-from analysis.data.countries import ALIASES_DIR, read_alias_file
+from analysis.data.countries import ALIASES_DIR, alias_span, read_alias_file
 from analysis.data.validate import INDICATOR_COLUMNS
 from analysis.errors import BriefError
 
@@ -224,10 +224,9 @@ def year_rules(path: Path, column: str, word: str, key_type: type = str) -> pd.D
     aliases = read_alias_file(path)
     rules = []
     for key, iso3 in zip(aliases["alias"], aliases["iso3"], strict=True):
-        name, _, span = key.partition(":")
-        y0, _, y1 = span.partition("-")
+        name, y0, y1 = alias_span(key, f"aliases/{path.name}")
         try:
-            rules.append((key_type(name), int(y0 or 0), int(y1 or y0 or 9999), iso3))
+            rules.append((key_type(name), y0, y1, iso3))
         except ValueError as exc:
             raise BriefError(
                 f"aliases/{path.name}: alias {key!r} is not '{word}' or '{word}:from-to'"
@@ -250,13 +249,7 @@ class AliasMapper:
         self.iso3_keys = iso3_keys
         self.rules: dict[str, list[tuple[int, int, str]]] = {}
         for key, iso3 in zip(aliases["alias"], aliases["iso3"], strict=True):
-            name, sep, span = key.rpartition(":") if ":" in key else (key, "", "")
-            y0, y1 = 0, 9999
-            if sep:
-                m = re.fullmatch(r"(\d{4})-(\d{4})", span)
-                if not m:
-                    raise BriefError(f"{self.where}: alias {key!r}: expected 'key:YYYY-YYYY'")
-                y0, y1 = int(m.group(1)), int(m.group(2))
+            name, y0, y1 = alias_span(key, self.where)
             self.rules.setdefault(name, []).append((y0, y1, iso3))
 
     def _lookup(self, key, year: int | None) -> str | None:
