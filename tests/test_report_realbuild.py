@@ -9,11 +9,11 @@ from pathlib import Path
 import pytest
 
 from analysis.compute import claims as claim_modules
-from tests import quarto_checks as checks
 from analysis.publish.compare import BriefEntry
 from analysis.publish.fragments import write_fragments
 from analysis.publish.render import PAGES, prepare_project
 from analysis.results import load_results
+from tests import quarto_checks as checks
 from tests.conftest import ROOT
 from tests.test_report_browser import MARK, draw
 

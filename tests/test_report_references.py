@@ -13,10 +13,10 @@ from pathlib import Path
 import pytest
 import yaml
 
-from tests import quarto_checks as checks
 from analysis.publish.compare import BriefEntry
 from analysis.publish.render import PAGES, prepare_project
 from analysis.results import load_results
+from tests import quarto_checks as checks
 
 ROOT = Path(__file__).resolve().parents[1]
 FIXTURE = ROOT / "tests" / "fixtures" / "report"
