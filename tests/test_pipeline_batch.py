@@ -19,7 +19,7 @@ def project(tmp_path, monkeypatch):
 
 
 def _numbers(root, name):
-    return json.loads((root / "_build" / name / "results.json").read_text())["numbers"]
+    return json.loads((root / "_build" / name / "results.json").read_text())["measures"]
 
 
 def test_batch_of_two_briefs_on_a_dask_local_cluster(project):

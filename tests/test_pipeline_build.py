@@ -91,7 +91,7 @@ def test_cold_build_writes_the_contract_layout(template):
     ):
         assert rel in files, rel
     results = json.loads((out / "results.json").read_text())
-    assert results["numbers"] == {"alpha_horizon": 2030, "alpha_total": 8.0, "beta_weight": 3.0}
+    assert results["measures"] == {"alpha_horizon": 2030, "alpha_total": 8.0, "beta_weight": 3.0}
     assert results["claims"]["C9"]["verdict"] == "supported"
     assert results["brief"]["name"] == "default" and results["brief"]["title"] == "Fixture brief"
     assert results["brief"]["params"] == json.loads((out / "params.json").read_text())
@@ -132,8 +132,8 @@ def test_changing_one_parameter_reruns_only_the_notebooks_that_use_it(project, e
     assert executed == ["02_beta"]
     assert [r.status for r in result.runs] == ["cached", "ran"]
     results = json.loads((project / "_build/default/results.json").read_text())
-    assert results["numbers"]["beta_weight"] == 3.5
-    assert results["numbers"]["alpha_total"] == 8.0
+    assert results["measures"]["beta_weight"] == 3.5
+    assert results["measures"]["alpha_total"] == 8.0
     assert (project / "_build/default/tables/alpha.csv").read_bytes() == alpha
     executed.clear()
     build_brief("params/default.yml", ["horizon=2045"])  # alpha's parameter; beta's back to default
@@ -146,7 +146,7 @@ def test_data_change_reruns_only_the_notebook_reading_that_table(project, execut
     build_brief("params/default.yml")
     assert executed == ["01_alpha"]
     results = json.loads((project / "_build/default/results.json").read_text())
-    assert results["numbers"]["alpha_total"] == 10.0
+    assert results["measures"]["alpha_total"] == 10.0
 
 
 def _reasons(project):
@@ -274,9 +274,9 @@ def test_missing_kernel_falls_back_to_python3_with_a_warning():
 def test_results_from_two_notebooks_must_not_disagree(tmp_path):
     res = tmp_path / "results"
     res.mkdir()
-    (res / "a.json").write_text('{"numbers": {"x": 1}}')
-    (res / "b.json").write_text('{"numbers": {"x": 2}}')
-    with pytest.raises(BriefError, match=r"results/b.json: numbers.x differs .* written by a"):
+    (res / "a.json").write_text('{"measures": {"x": 1}}')
+    (res / "b.json").write_text('{"measures": {"x": 2}}')
+    with pytest.raises(BriefError, match=r"results/b.json: measures.x differs .* written by a"):
         build_mod.merge_results(tmp_path, ["a", "b"])
 
 
