@@ -97,7 +97,7 @@ class Evidence(_Model):
         return " ".join(v.split())
 
 
-def _plain_number(x: Any) -> float | None:
+def plain_number(x: Any) -> float | None:
     """A float, or None for missing, NaN or infinite (numpy scalars included)."""
     if x is None:
         return None
@@ -120,9 +120,9 @@ def evidence(
     """One evidence item, its number made plain (numpy scalars and NaN become float/None;
     counts and years whole)."""
     if unit in ("count", "year") and value is not None and not isinstance(value, str):
-        value = None if _plain_number(value) is None else int(value)
+        value = None if plain_number(value) is None else int(value)
     elif unit != "text":
-        value = _plain_number(value)
+        value = plain_number(value)
     return Evidence(key=key, label=label, value=value, unit=unit, year=year, decisive=decisive)
 
 

@@ -10,6 +10,7 @@ from typing import Any
 import pandas as pd
 
 from analysis.errors import BriefError
+from analysis.results import plain_number
 
 
 def require(df: pd.DataFrame, columns: Iterable[str], table: str) -> None:
@@ -20,15 +21,7 @@ def require(df: pd.DataFrame, columns: Iterable[str], table: str) -> None:
         raise BriefError(f"{table}: missing columns {missing}; expected {list(columns)}")
 
 
-def num(x: Any) -> float | None:
-    """Plain float, or None for missing/NaN."""
-    if x is None:
-        return None
-    try:
-        v = float(x)
-    except (TypeError, ValueError):
-        return None
-    return v if math.isfinite(v) else None
+num = plain_number  # a plain float, or None for missing or NaN (the results contract's rule)
 
 
 def text(x: Any) -> str:

@@ -20,9 +20,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from analysis.data.countries import check_known
 from analysis.data.sources import common
-from analysis.data.validate import TRADE_COLUMNS, TRADE_UNIT
+from analysis.data.validate import TRADE_UNIT
 from analysis.errors import BriefError
 
 SOURCE_ID = "cepii_baci"
@@ -82,15 +81,9 @@ def products(raw: pd.DataFrame, where: str = RAW_FILE) -> pd.DataFrame:
 
 def to_table(rows: pd.DataFrame, aliases: dict[str, str], where: str = RAW_FILE) -> pd.DataFrame:
     """Products summed to a total per exporter, importer and year, in US$ m."""
-    codes = sorted(set(rows["exporter"]) | set(rows["importer"]))
-    unknown = [c for c in codes if not aliases.get(c)]
-    if unknown:
-        raise BriefError(
-            f"{where}: country code {unknown[0]!r} is not in aliases/{SOURCE_ID}.csv; expected "
-            "a listed UN M49 code of a country"
-        )
+    common.m49_codes([*rows["exporter"], *rows["importer"]], aliases, where, SOURCE_ID)
     totals = rows.groupby(["exporter", "importer", "year"], as_index=False)["value"].sum()
-    out = pd.DataFrame(
+    return common.trade_rows(
         {
             "reporter_iso3": totals["exporter"].map(aliases),
             "partner_iso3": totals["importer"].map(aliases),
@@ -104,13 +97,11 @@ def to_table(rows: pd.DataFrame, aliases: dict[str, str], where: str = RAW_FILE)
             "valuation": "fob",
         }
     )
-    order = ["reporter_iso3", "partner_iso3", "year", "flow"]
-    return out[TRADE_COLUMNS].sort_values(order).reset_index(drop=True)
 
 
 def curate(raw_dir: Path, countries) -> dict[str, pd.DataFrame]:
     """``countries`` (a CountryMapper, or None in unit tests) checks every produced code."""
     rows = products(read_raw(Path(raw_dir) / RAW_FILE))
-    table = to_table(rows, common.alias_codes(ALIAS_FILE))
-    check_known(countries, SOURCE_ID, [*table["reporter_iso3"], *table["partner_iso3"]])
-    return {"bilateral_trade": table}
+    return common.trade_curated(
+        to_table(rows, common.alias_codes(ALIAS_FILE)), countries, SOURCE_ID
+    )

@@ -17,15 +17,15 @@ Reading: every failure is one ``BriefError`` line naming the file and what was e
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 import pandas as pd
 import yaml
 
-from analysis.data.countries import ALIASES_DIR, alias_span, read_alias_file
-from analysis.data.validate import INDICATOR_COLUMNS
+from analysis.data.countries import ALIASES_DIR, alias_span, check_known, read_alias_file
+from analysis.data.validate import INDICATOR_COLUMNS, TRADE_COLUMNS
 from analysis.errors import BriefError
 
 HERE = Path(__file__).resolve().parent
@@ -284,3 +284,32 @@ class AliasMapper:
         empty = sorted(str(k) for k, v in codes.items() if v == "")
         mapped = series.map(lambda k: codes[k] or None)
         return mapped, [*missing, *empty]
+
+
+# ---------------------------------------------------------------------------------------------
+# Trade sources (bilateral_trade rows)
+
+TRADE_ORDER = ["reporter_iso3", "partner_iso3", "year", "flow"]
+
+
+def m49_codes(codes: Iterable[Any], aliases: Mapping[str, str], where: str, source: str) -> None:
+    """Every UN M49 code of a trade file is a listed country (one error naming the first that
+    is not)."""
+    unknown = [c for c in sorted(set(codes)) if not aliases.get(c)]
+    if unknown:
+        raise BriefError(
+            f"{where}: country code {unknown[0]!r} is not in aliases/{source}.csv; expected "
+            "a listed UN M49 code of a country"
+        )
+
+
+def trade_rows(columns: Mapping[str, Any]) -> pd.DataFrame:
+    """``bilateral_trade`` rows from column -> values: the table's columns, in its order."""
+    return pd.DataFrame(columns)[TRADE_COLUMNS].sort_values(TRADE_ORDER).reset_index(drop=True)
+
+
+def trade_curated(table: pd.DataFrame, countries: Any, source: str) -> dict[str, pd.DataFrame]:
+    """A trade source's curated part, each code checked against the country table (``countries``:
+    a CountryMapper, or None in unit tests)."""
+    check_known(countries, source, [*table["reporter_iso3"], *table["partner_iso3"]])
+    return {"bilateral_trade": table}

@@ -21,9 +21,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from analysis.data.countries import check_known
 from analysis.data.sources import common
-from analysis.data.validate import TRADE_COLUMNS, TRADE_UNIT
+from analysis.data.validate import TRADE_UNIT
 from analysis.errors import BriefError
 
 SOURCE_ID = "un_comtrade"
@@ -114,19 +113,13 @@ def months(raw: pd.DataFrame, where: str = RAW_FILE) -> pd.DataFrame:
 
 def to_table(monthly: pd.DataFrame, aliases: dict[str, str], where: str = RAW_FILE):
     """Months summed to years (US$ -> US$ m), codes mapped; fewer than 12 months: ``incomplete``."""
-    codes = sorted(set(monthly["reporter"]) | set(monthly["partner"]))
-    unknown = [c for c in codes if not aliases.get(c)]
-    if unknown:
-        raise BriefError(
-            f"{where}: country code {unknown[0]!r} is not in aliases/{SOURCE_ID}.csv; expected "
-            "a listed UN M49 code of a country"
-        )
+    common.m49_codes([*monthly["reporter"], *monthly["partner"]], aliases, where, SOURCE_ID)
     key = ["reporter", "partner", "flow", "year"]
     years = monthly.groupby(key, as_index=False).agg(
         value=("value", "sum"), months=("month", "nunique")
     )
     flow = years["flow"].map({k: v[0] for k, v in FLOWS.items()})
-    out = pd.DataFrame(
+    return common.trade_rows(
         {
             "reporter_iso3": years["reporter"].map(aliases),
             "partner_iso3": years["partner"].map(aliases),
@@ -140,13 +133,10 @@ def to_table(monthly: pd.DataFrame, aliases: dict[str, str], where: str = RAW_FI
             "valuation": years["flow"].map({k: v[1] for k, v in FLOWS.items()}),
         }
     )
-    order = ["reporter_iso3", "partner_iso3", "year", "flow"]
-    return out[TRADE_COLUMNS].sort_values(order).reset_index(drop=True)
 
 
 def curate(raw_dir: Path, countries) -> dict[str, pd.DataFrame]:
     """``countries`` (a CountryMapper, or None in unit tests) checks every produced code."""
     monthly = months(read_raw(Path(raw_dir) / RAW_FILE))
     table = to_table(monthly, common.alias_codes(ALIAS_FILE))
-    check_known(countries, SOURCE_ID, [*table["reporter_iso3"], *table["partner_iso3"]])
-    return {"bilateral_trade": table}
+    return common.trade_curated(table, countries, SOURCE_ID)
