@@ -113,6 +113,21 @@ def inside(root: Path, mp: pytest.MonkeyPatch | None = None) -> Iterator[pytest.
         yield mp
 
 
+@contextlib.contextmanager
+def curated_at(root: Path, mp: pytest.MonkeyPatch) -> Iterator[Path]:
+    """``inside(root)`` with the curated-data loader's caches cleared before and after."""
+    from analysis.data import load
+
+    with inside(root, mp):
+        load._load.cache_clear()
+        load._package.cache_clear()
+        try:
+            yield root
+        finally:
+            load._load.cache_clear()
+            load._package.cache_clear()
+
+
 BRIEFS = sorted(p.stem for p in (ROOT / "params").glob("*.yml"))
 
 

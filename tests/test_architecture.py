@@ -147,3 +147,20 @@ def test_no_module_is_longer_than_600_lines():
         if (n := len(path.read_text(encoding="utf-8").splitlines())) > MAX_LINES
     }
     assert long == {}
+
+
+def test_no_tracked_file_keeps_a_merge_conflict_marker():
+    import subprocess
+
+    tracked = subprocess.run(
+        ["git", "ls-files", "-z"], cwd=ROOT, capture_output=True, check=True
+    ).stdout.split(b"\0")
+    marker = re.compile(rb"^(<{7}|>{7}) ", re.M)
+    text = {".py", ".md", ".qmd", ".yml", ".j2", ".lua", ".css", ".ipynb", ".csv"}
+    paths_ = [ROOT / n.decode() for n in tracked if n]
+    kept = [
+        str(p.relative_to(ROOT))
+        for p in paths_
+        if p.suffix in text and p.is_file() and marker.search(p.read_bytes())
+    ]
+    assert kept == [], f"merge conflict markers left in {kept}"

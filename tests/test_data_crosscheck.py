@@ -15,6 +15,7 @@ from analysis.cli import main
 from analysis.data import crosscheck as cc
 from analysis.data import dictionary, load
 from analysis.data import validate as val
+from tests.conftest import curated_at
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -157,13 +158,8 @@ def project(tmp_path, monkeypatch) -> Path:
     for res in resources:
         res["hash"] = "sha256:" + hashlib.sha256((data / res["path"]).read_bytes()).hexdigest()
     (data / "datapackage.json").write_text(json.dumps({"resources": resources}), "utf-8")
-    monkeypatch.setenv("BRIEF_ROOT", str(root))
-    monkeypatch.chdir(root)
-    load._load.cache_clear()
-    load._package.cache_clear()
-    yield root
-    load._load.cache_clear()
-    load._package.cache_clear()
+    with curated_at(root, monkeypatch):
+        yield root
 
 
 def test_brief_data_check_reports_disagreements_and_passes(project, tmp_path, capsys):

@@ -21,6 +21,7 @@ from hypothesis import strategies as st
 from analysis.cli import main
 from analysis.data import load
 from analysis.errors import MAX_MESSAGE, BriefError
+from tests.conftest import curated_at
 from tests.props import examples
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -47,13 +48,8 @@ def project(tmp_path, monkeypatch) -> Path:
     (root / "_quarto.yml").write_text("project:\n  type: website\n")
     shutil.copy2(ROOT / "data" / "countries.csv", root / "data" / "countries.csv")
     _rehash(root / "data", {"resources": [_resource("countries.csv")]})
-    monkeypatch.setenv("BRIEF_ROOT", str(root))
-    monkeypatch.chdir(root)
-    load._load.cache_clear()
-    load._package.cache_clear()
-    yield root
-    load._load.cache_clear()
-    load._package.cache_clear()
+    with curated_at(root, monkeypatch):
+        yield root
 
 
 def package_of(root: Path) -> dict:

@@ -14,6 +14,7 @@ import os
 import subprocess
 import sys
 import textwrap
+import types
 from pathlib import Path
 
 import pytest
@@ -172,3 +173,40 @@ def test_the_pins_decide_it(copy: Path):
     out = json.loads(proc.stdout.strip().splitlines()[-1])
     assert out["claims"] == [f"C{i}" for i in range(1, 10)]
     assert out["C9"] == ["brief", "first", "last", "middle", "no data", "own"]
+
+
+def _module(name: str, **attrs) -> types.ModuleType:
+    module = types.ModuleType(f"analysis.compute.claims.{name}")
+    module.__file__ = f"/anywhere/analysis/compute/claims/{name}.py"
+    module.__dict__.update(attrs)
+    return module
+
+
+def test_a_claim_module_without_decide_is_one_error_naming_its_file():
+    from analysis.compute import claims
+    from analysis.errors import BriefError
+
+    broken = _module("c9", ID="C9", TITLE="t", READS=("countries",), PARAMS=(), prepare=len)
+    with pytest.raises(BriefError) as info:
+        claims.check(broken, "C9")
+    message = str(info.value)
+    assert message.startswith("analysis/compute/claims/c9.py: not a claim module")
+    assert "missing decide" in message
+    assert "Traceback" not in message
+
+
+def test_a_claim_module_with_a_wrong_id_or_reads_is_named_with_each_problem():
+    from analysis.compute import claims
+    from analysis.errors import BriefError
+
+    broken = _module(
+        "c9", ID="C7", TITLE="t", READS="countries", PARAMS=(), prepare=len, decide=len
+    )
+    with pytest.raises(BriefError) as info:
+        claims.check(broken, "C9")
+    message = str(info.value)
+    assert "ID is 'C7', expected 'C9'" in message
+    assert "READS is 'countries', expected a tuple of names" in message
+    # a well-formed module passes
+    whole = _module("c9", ID="C9", TITLE="t", READS=(), PARAMS=(), prepare=len, decide=len)
+    claims.check(whole, "C9")
