@@ -156,18 +156,27 @@ def data_last_years(dump: Mapping[str, Any], cache: Path | None = None) -> dict[
 
 def check_horizon(params: LoadedParams, overrides: Sequence[str] = ()) -> None:
     """The horizon must come after the data's last year: a projection to a year the data
-    already cover is empty, and the verdicts would read "the central projection is n/a".
+    already cover is empty, and the verdicts would read "the central projection is n/a". The
+    same holds for every horizon the multiverse tries (``multiverse.c1.horizon``).
 
     Checked against the curated indicators (``data/datapackage.json`` and the ``indicators``
     table); a project without them (the pipeline's test fixtures) has no data years to check.
     """
+    from analysis.params import choices_varying
+
     data_dir = paths.data_dir()
     if not _has_curated_indicators(data_dir):
         return
     horizon = int(params.dump["horizon"])
+    alternatives = {
+        f"multiverse.{key}.{name}": [int(y) for y in params.dump["multiverse"][key][name]]
+        for key, name in choices_varying("horizon")
+    }
     cache = _years_cache(params.dump)
     last = data_last_years(params.dump, cache)
-    if not last or horizon > max(last.values()):
+    if not last or min([horizon, *(y for ys in alternatives.values() for y in ys)]) > max(
+        last.values()
+    ):
         # remembered only for a brief that passed: a refused one leaves nothing behind
         if not cache.is_file():
             with contextlib.suppress(OSError):  # a cache not written costs the next run a second
@@ -175,10 +184,28 @@ def check_horizon(params: LoadedParams, overrides: Sequence[str] = ()) -> None:
         return
     year = max(last.values())
     measures = ", ".join(m for m, y in last.items() if y == year)
-    given = [o for o in overrides if str(o).partition("=")[0].strip() == "horizon"]
-    origin = f" (from --set {clip(given[-1])})" if given else ""
-    raise BriefError(
-        f"{params.source}: horizon: got {horizon}{origin}, expected a year after the data's "
-        f"last year {year} ({measures}: observed data end in {year}, so projections start in "
-        f"{year + 1}); set horizon to {year + 1} or later"
+    why = (
+        f"the data's last year {year} ({measures}: observed data end in {year}, so "
+        f"projections start in {year + 1})"
     )
+    problems = []
+    if horizon <= year:
+        problems.append(
+            f"horizon: got {horizon}{_origin('horizon', overrides)}, expected a year after {why}; "
+            f"set horizon to {year + 1} or later"
+        )
+    for key, years in alternatives.items():
+        early = [y for y in years if y <= year]
+        if early:
+            shown = ", ".join(str(y) for y in early)
+            problems.append(
+                f"{key}: got {shown}{_origin(key, overrides)}, expected horizons after {why}; "
+                f"use {year + 1} or later"
+            )
+    raise BriefError(f"{params.source}: " + "; ".join(problems))
+
+
+def _origin(key: str, overrides: Sequence[str]) -> str:
+    """`` (from --set KEY=...)`` when the last override of ``key`` set it, else nothing."""
+    given = [o for o in overrides if str(o).partition("=")[0].strip() == key]
+    return f" (from --set {clip(given[-1])})" if given else ""
