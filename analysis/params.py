@@ -28,6 +28,7 @@ from pydantic import (
 )
 from pydantic.fields import FieldInfo
 
+from analysis import visible
 from analysis.compute import claims, specs
 from analysis.compute.claims import rules
 from analysis.compute.trade import SERIES as TRADE_SERIES
@@ -50,6 +51,16 @@ SLUG = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 
 class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
+
+    @field_validator("*", mode="before")
+    @classmethod
+    def _visible(cls, value: Any) -> Any:
+        """Text a reader sees is the text that was written: no bidirectional control, invisible
+        or control character in any text (:mod:`analysis.visible`)."""
+        for text in value if isinstance(value, list) else [value]:
+            if isinstance(text, str):
+                visible.check(text)
+        return value
 
 
 class GrowthScenario(_Strict):
