@@ -522,15 +522,18 @@ def validate(data: Mapping[str, Any], *, source: str = "parameters") -> BriefPar
     return params
 
 
-def load_params(path: str | Path, overrides: Sequence[str] = ()) -> BriefParams:
+def load_params(
+    path: str | Path, overrides: Sequence[str] = (), *, shown: str | None = None
+) -> BriefParams:
     """Load ``path`` (UTF-8 YAML), apply ``key=value`` overrides and validate everything at once.
 
     A dotted override sets one key inside a group or a mapping and keeps the rest
     (``composite_weights.milex=0.6`` changes one weight); ``key={...}`` replaces the whole value.
-    A problem caused by an override names it (``(from --set horizon=soon)``).
+    A problem caused by an override names it (``(from --set horizon=soon)``). ``shown`` is how
+    the messages name the file (default: the path as given).
     """
     path = Path(path)
-    shown = path.as_posix()
+    shown = shown or path.as_posix()
     data = read_params_file(path, shown)
     if data is None:
         data = {}

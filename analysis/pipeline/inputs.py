@@ -97,21 +97,106 @@ class LoadedParams:
     source: str
 
 
+def shown_path(path: str | Path) -> str:
+    """A params file as the user would name it: relative to the project root when inside it
+    (``params/ppp.yml``), else as given."""
+    path = Path(path)
+    try:
+        return path.resolve().relative_to(paths.project_root().resolve()).as_posix()
+    except ValueError:
+        return path.as_posix()
+
+
 def load_brief_params(params_path: str | Path, overrides: Sequence[str] = ()) -> LoadedParams:
-    """Validate a params file (+ overrides) through ``analysis.params`` (one BriefError)."""
+    """Validate a params file (+ overrides) through ``analysis.params`` (one BriefError), and
+    refuse it when another params file of the project is the same brief (:func:`check_one_name`)."""
     from analysis.params import load_params, notebook_parameters
 
-    params = load_params(params_path, list(overrides))
+    shown = shown_path(params_path)
+    params = load_params(params_path, list(overrides), shown=shown)
     dump = params.model_dump(mode="json")
     loaded = LoadedParams(
         name=str(dump["name"]),
         title=str(dump.get("title", "")),
         dump=dump,
         flat=dict(notebook_parameters(params)),
-        source=Path(params_path).as_posix(),
+        source=shown,
     )
+    check_one_name(loaded, Path(params_path), overrides)
     check_horizon(loaded, overrides)
     return loaded
+
+
+def brief_name(path: Path) -> str | None:
+    """The brief a params file is: its ``name``, else its file name's stem (None when the file
+    cannot be read as a mapping: its own command reports that)."""
+    from analysis.paramfile import read_params_file
+
+    try:
+        data = read_params_file(path, path.as_posix())
+    except BriefError:
+        return None
+    if data is None:
+        data = {}
+    if not isinstance(data, dict):
+        return None
+    name = data.get("name", path.stem)
+    return name if isinstance(name, str) else None
+
+
+class NameClash(BriefError):
+    """Two params files of the project are one brief (:func:`check_one_name`); ``name`` is it."""
+
+    def __init__(self, name: str, message: str):
+        super().__init__(message)
+        self.name = name
+
+
+def check_one_name(params: LoadedParams, path: Path, overrides: Sequence[str] = ()) -> None:
+    """One brief, one name: a params file whose brief name is also that of another params file
+    of the project (``params/*.yml``) is refused, naming both, whatever the command. Two files
+    of one name would share ``_build/<name>/`` and their place in the site: a copy of
+    ``params/default.yml`` that kept ``name: default`` replaced the flagship's build and the
+    site's root."""
+    here = path.resolve()
+    others = [
+        other
+        for other in sorted(paths.params_dir().glob("*.yml"))
+        if other.resolve() != here and brief_name(other) == params.name
+    ]
+    if not others:
+        return
+    given = _origin("name", overrides)  # " (from --set name=...)" or ""
+    why: dict[str, str] = {}  # file -> how it comes to be this brief
+    named: list[str] = []  # files whose `name:` makes them this brief
+    for other, shown in [(path, params.source), *((o, shown_path(o)) for o in others)]:
+        if other == path and given:
+            why[shown] = f"with --set name={params.name}"
+        elif params.name != other.stem:
+            why[shown] = "by its `name:`"
+            named.append(shown)
+        else:
+            why[shown] = "by its file name"
+    if given:
+        advice = "choose another name with --set name=..."
+    elif named:
+        advice = (
+            f"change or remove the `name:` in {_and(named)} (a brief without one is named "
+            "after its file)"
+        )
+    else:
+        advice = "rename one of the files (a brief without a `name:` is named after its file)"
+    raise NameClash(
+        params.name,
+        f"{_and(list(why))} are each the brief {params.name!r} "
+        f"({', '.join(f'{f} {w}' for f, w in why.items())}); expected one params file per "
+        f"brief (two briefs cannot share _build/{params.name}/ or their place in _site/): "
+        f"{advice}",
+    )
+
+
+def _and(items: list[str]) -> str:
+    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
 
 
 def _has_curated_indicators(data_dir: Path) -> bool:

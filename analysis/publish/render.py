@@ -396,9 +396,12 @@ def render_all(
     log: Log = _silent,
 ) -> Path:
     """``brief site``: every brief in params/, the comparison page, one new ``_site/``."""
+    from analysis.pipeline.batch import validate_batch
+
     files = sorted(params_files or paths.params_dir().glob("*.yml"))
     if not files:
         raise BriefError(f"{paths.params_dir()}: no *.yml, expected at least params/default.yml")
+    validate_batch(files, ())  # every file valid and one name each, every problem at once
     builds = [(computer or compute)(p) for p in files]
     names = [b.name for b in builds]
     if DEFAULT_BRIEF not in names:
