@@ -59,11 +59,12 @@ def _pool_worker_init() -> None:
     def on_sigint(signum: int, frame: Any) -> None:
         global _interrupted
         if not _busy:
-            os._exit(130)
+            os._exit(128 + signum)
         _interrupted = True
         raise KeyboardInterrupt
 
     signal.signal(signal.SIGINT, on_sigint)
+    signal.signal(signal.SIGTERM, on_sigint)  # a SIGTERM to the group cleans up like Ctrl-C
 
 
 def build_one(

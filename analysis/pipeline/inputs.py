@@ -24,8 +24,8 @@ def data_checksums(root: Path) -> dict[str, str]:
 
     data_dir = root / "data"
     out = data_files(data_dir)
+    check_not_empty(data_dir, out)  # the more useful message when a file was emptied
     verify_datapackage(data_dir)
-    check_not_empty(data_dir, out)
     return out
 
 
@@ -58,10 +58,17 @@ def verify_datapackage(data_dir: Path) -> None:
 
     Resources are read as Frictionless does: ``path`` relative to ``data/`` and ``hash`` as
     ``sha256:<hex>`` (or bare hex); resources without a hash are only checked for existence.
+    A missing ``datapackage.json`` is an error, for a cached build too: without it nothing
+    says the files are the curated ones.
     """
     package = data_dir / "datapackage.json"
     if not package.is_file():
-        return
+        what = "a folder" if package.is_dir() else "missing"
+        raise BriefError(
+            f"data/datapackage.json: {what}; expected the curated data's descriptor, which lists "
+            "every curated file with its SHA-256 and is checked before every build, cached or "
+            "not (restore it from git, or run `brief data curate`)"
+        )
     meta = read_json(package, "data/datapackage.json")
     from analysis.data.load import resources
 

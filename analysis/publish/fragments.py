@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import json
 import shutil
-import tempfile
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
@@ -36,6 +35,7 @@ from analysis.publish import provenance, text, verdicts
 from analysis.publish.charthtml import scripts_html, standalone_html, vega_bundle
 from analysis.publish.markup import FILES, badge, code, figure, label_of, link
 from analysis.results import DEPENDS, Evidence, Results, load_results
+from analysis.tmpdirs import TmpFolder, remove_stale
 
 GENERATED = "_generated"
 ASSETS = Path(__file__).resolve().parents[2] / "report" / "assets"
@@ -508,18 +508,16 @@ def write_fragments(
     notebooks = sorted(p.stem for p in (build / "notebooks").glob("*.ipynb"))
     texts = fragments(res, specs, dp, manifest, notebooks, environment(root))
     report_dir.mkdir(parents=True, exist_ok=True)
-    tmp_gen = Path(tempfile.mkdtemp(prefix=".gen-", dir=report_dir))
-    tmp_files = Path(tempfile.mkdtemp(prefix=".files-", dir=report_dir))
-    try:
+    gen, files = report_dir / GENERATED, report_dir / FILES
+    # what a pre-render killed outright left (owned folders: see analysis.tmpdirs)
+    remove_stale(report_dir, ".gen-", olds=f".old-{GENERATED}-")
+    remove_stale(report_dir, ".files-", olds=f".old-{FILES}-")
+    with TmpFolder(report_dir, ".gen-") as tmp_gen, TmpFolder(report_dir, ".files-") as tmp_files:
         for name, body in texts.items():
-            write_text(tmp_gen / f"{name}.md", body)
-        write_text(tmp_gen / "meta.yml", meta_yml(res, dp))
-        write_text(tmp_gen / "header.typ", typst_header(dp))
-        _copy_files(res, build, specs, tmp_files)
-        gen, files = report_dir / GENERATED, report_dir / FILES
-        swap_dir(tmp_gen, gen)
-        swap_dir(tmp_files, files)
-    finally:
-        shutil.rmtree(tmp_gen, ignore_errors=True)
-        shutil.rmtree(tmp_files, ignore_errors=True)
+            write_text(tmp_gen.path / f"{name}.md", body)
+        write_text(tmp_gen.path / "meta.yml", meta_yml(res, dp))
+        write_text(tmp_gen.path / "header.typ", typst_header(dp))
+        _copy_files(res, build, specs, tmp_files.path)
+        swap_dir(tmp_gen.path, gen)
+        swap_dir(tmp_files.path, files)
     return {"generated": gen, "files": files}
