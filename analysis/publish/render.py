@@ -22,6 +22,8 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+import posixpath
+import re
 import shutil
 import signal
 import subprocess
@@ -177,6 +179,28 @@ def part_config(src: Path, part: Part) -> str:
     return yaml.safe_dump(config, sort_keys=False, allow_unicode=True)
 
 
+#: Every page of the site, in whichever part renders it.
+ALL_PAGES = (*BRIEF_PAGES, *COMPARE_PAGES)
+_PAGE_LINK = re.compile(r"(\]\(<?)([^)\s#>]+\.qmd)(?=[#)>\s])")
+
+
+def link_other_parts(text: str, page: str, part: Part) -> str:
+    """A page's Markdown links to pages another part renders (the landing page's link to
+    ``compare.qmd``, rendered alone) pointed at where that page sits in the site, since Quarto
+    leaves a link to a page outside its render as written (``compare.qmd``, which no server has).
+    Links to the part's own pages stay for Quarto to resolve."""
+    here = posixpath.dirname(page)
+    up = part.to_site_root + "../" * page.count("/")
+
+    def point(m: re.Match[str]) -> str:
+        target = posixpath.normpath(posixpath.join(here, m[2]))
+        if target in part.pages or target not in ALL_PAGES:
+            return m[0]
+        return f"{m[1]}{up}{_output_of(target)}"
+
+    return _PAGE_LINK.sub(point, text)
+
+
 def prepare_project(
     dest: Path,
     build: Path | None,
@@ -205,7 +229,8 @@ def prepare_project(
         dirs_exist_ok=True,
     )
     for page in part.pages:  # only this part's pages: its key must not see the others
-        shutil.copyfile(root / page, dest / page)
+        text = (root / page).read_text(encoding="utf-8")
+        write_text(dest / page, link_other_parts(text, page, part))
     if build is not None:
         write_fragments(build, dest / REPORT_DIR, datapackage, root=root)
     else:
