@@ -341,11 +341,14 @@ def check_no_site(project: Path, base: Path, arg: Any) -> str:
 
 
 def check_no_leftovers(project: Path, base: Path, arg: Any) -> str:
-    """Nothing left in $TMPDIR, the Jupyter runtime folder, data/ or _build/ by a command that
-    was stopped, and no process of its session still running."""
+    """Nothing left in $TMPDIR (a kernel's connection file is made there), the Jupyter runtime
+    folder, data/, _build/, report/ or beside _site/ by a command that was stopped."""
     scratch = project.parent
     found = [str(p.relative_to(scratch)) for p in (scratch / "tmp").iterdir()]
     found += [str(p.relative_to(scratch)) for p in (scratch / "runtime").glob("kernel-*.json")]
+    found += [f"{p.name}" for p in project.glob(".old-_site-*")]
+    found += [f"report/{p.name}" for p in (project / "report").glob(".gen-*")]
+    found += [f"report/{p.name}" for p in (project / "report").glob(".files-*")]
     found += [f"data/{p.name}" for p in (project / "data").glob(".tmp-*")]
     if (project / "_build").is_dir():
         found += [f"_build/{p.name}" for p in (project / "_build").glob(".tmp-*")]
@@ -420,7 +423,8 @@ def classify(case: dict[str, Any], runs: list[Run], project: Path, base: Path) -
         if "Traceback (most recent call last)" in r.err:
             line = [ln for ln in r.err.strip().splitlines() if ln.strip()][-1]
             return "traceback", line[:160]
-        if r.code not in (0, 2, 130, 143):
+        killed = r.code is not None and r.code < 0 and case["expect"] == "interrupted"
+        if r.code not in (0, 2, 130, 143) and not killed:  # killed by the signal it was sent
             return "traceback", f"exit status {r.code}: {r.err.strip()[-160:]}"
     expect = case["expect"]
     errors = [ln for ln in last.err.splitlines() if ln.startswith("error: ")]
@@ -450,6 +454,8 @@ def classify(case: dict[str, Any], runs: list[Run], project: Path, base: Path) -
             problem = f"{name}: {type(exc).__name__}: {exc}"
         if problem:
             return "silent", problem
+    if expect == "interrupted" and last.stray:
+        return "silent", f"left running: {last.stray[0][:120]}"
     if expect == "interrupted" and last.code is not None and last.code < 0:
         return "silent", f"killed by signal {-last.code} without cleaning up (nothing said)"
     return "clean", (errors[0][:150] if errors else f"exit {last.code}")
