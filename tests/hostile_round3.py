@@ -134,16 +134,39 @@ class Run:
     stray: list[str] | None = None  # processes of the session alive after it exited
 
 
-def _session_pids(sid: int) -> list[int]:
-    pids = []
+def _tree_pids(root: int) -> list[int]:
+    """The live processes of ``root``'s session and every descendant of ``root`` (a child may
+    start a session of its own, as Quarto's process group does)."""
+    parent: dict[int, int] = {}
+    session: set[int] = set()
     for stat in glob.glob("/proc/[0-9]*/stat"):
         try:
             fields = Path(stat).read_text().rsplit(")", 1)[1].split()
         except OSError:
             continue
-        if int(fields[3]) == sid and fields[0] not in ("Z", "X"):
-            pids.append(int(stat.split("/")[2]))
-    return pids
+        if fields[0] in ("Z", "X"):
+            continue
+        pid = int(stat.split("/")[2])
+        parent[pid] = int(fields[1])
+        if int(fields[3]) == root:
+            session.add(pid)
+    found = set(session)
+    for pid in parent:
+        p = pid
+        while p in parent and p not in (0, 1):
+            if p == root:
+                found.add(pid)
+                break
+            p = parent[p]
+    return sorted(found)
+
+
+def _alive(pid: int) -> bool:
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except (OSError, IndexError):
+        return False
+    return state not in ("Z", "X")
 
 
 def _rss(pids: list[int]) -> int:
@@ -157,10 +180,13 @@ def _rss(pids: list[int]) -> int:
 
 
 def _cmdlines(pids: list[int]) -> list[str]:
+    """Each process's command line ("" when it is gone), in the order given."""
     out = []
     for pid in pids:
-        with contextlib.suppress(OSError):
+        try:
             out.append(Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ").decode())
+        except OSError:
+            out.append("")
     return out
 
 
@@ -182,8 +208,10 @@ def run(
             cmd, cwd=cwd, env=env, stdout=out, stderr=err, text=True, start_new_session=True
         )
         peak, hang, sent = 0, "", False
+        seen: dict[int, str] = {}  # every process of the command, with its command line
         while proc.poll() is None:
-            pids = _session_pids(proc.pid)
+            pids = _tree_pids(proc.pid)
+            seen.update(zip(pids, _cmdlines(pids), strict=True))
             peak = max(peak, _rss(pids))
             elapsed = time.monotonic() - t0
             if peak > MEMORY_LIMIT:
@@ -203,7 +231,11 @@ def run(
                 sent = True
             time.sleep(0.1)
         time.sleep(0.3)
-        stray = _cmdlines(_session_pids(proc.pid)) if not hang else []
+        left = [pid for pid in seen if pid != proc.pid and _alive(pid)] if not hang else []
+        stray = [seen[pid] for pid in left]
+        for pid in left:  # nothing of a case outlives it
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(pid, signal.SIGKILL)
         with contextlib.suppress(ProcessLookupError):
             os.killpg(proc.pid, signal.SIGKILL)
         out.seek(0)
