@@ -19,9 +19,19 @@ MAX_MESSAGE = 4000
 MAX_QUOTED = 200
 
 
+def printable(text: str) -> str:
+    """``text`` with every character that prints nothing or moves other text (controls, bidi
+    overrides, zero-width characters) written as its escape (``\u202e``), as ``repr`` does: an
+    error line quoting user input must not reorder or hide itself on the terminal."""
+    if text.isprintable():
+        return text
+    return "".join(ch if ch.isprintable() or ch == " " else repr(ch)[1:-1] for ch in text)
+
+
 def clip(text: object, limit: int = MAX_QUOTED) -> str:
-    """``text`` cut to ``limit`` characters (saying how long it was), for quoting in a message."""
-    text = str(text)
+    """``text`` cut to ``limit`` characters (saying how long it was), for quoting in a message;
+    characters that would not print are escaped (:func:`printable`)."""
+    text = printable(str(text))
     if len(text) <= limit:
         return text
     return f"{text[:limit]}… ({len(text):,} characters)"
@@ -47,5 +57,5 @@ class BriefError(Exception):
         super().__init__(message)
         self.message = message
 
-    def __str__(self) -> str:  # always one line, bounded
-        return one_line(self.message)
+    def __str__(self) -> str:  # always one line, bounded, nothing that would not print
+        return printable(one_line(self.message))

@@ -44,8 +44,10 @@ def _check_expansion(root: yaml.Node) -> None:
     bomb is refused in microseconds instead of being built; a recursive alias nests forever and
     is refused by depth."""
     memo: dict[int, tuple[int, int]] = {}  # id(node) -> (values, height)
+    aliased = False  # a node reached twice: the text uses aliases
 
     def walk(node: yaml.Node, depth: int) -> tuple[int, int]:
+        nonlocal aliased
         line = node.start_mark.line + 1 if node.start_mark else None
         if depth > MAX_YAML_DEPTH:
             raise YamlRefused(
@@ -55,6 +57,7 @@ def _check_expansion(root: yaml.Node) -> None:
             )
         known = memo.get(id(node))
         if known is not None:
+            aliased = True
             if depth + known[1] > MAX_YAML_DEPTH:
                 raise YamlRefused(
                     f"nested deeper than {MAX_YAML_DEPTH} levels once aliases are expanded; "
@@ -73,10 +76,17 @@ def _check_expansion(root: yaml.Node) -> None:
             s, h = walk(child, depth + 1)
             size += s
             height = max(height, h + 1)
-            if size > MAX_YAML_NODES:
+            if size > MAX_YAML_NODES and aliased:
                 raise YamlRefused(
                     f"expands to more than {MAX_YAML_NODES:,} values through its aliases "
                     "(&anchor / *alias, an alias bomb?); expected a small mapping of parameters",
+                    line,
+                )
+            if size > MAX_YAML_NODES:
+                raise YamlRefused(
+                    f"holds more than {MAX_YAML_NODES:,} values; expected a small mapping of "
+                    "parameters (a brief's take a few hundred; a multiverse list of thousands "
+                    "of values would be over multiverse_limit anyway)",
                     line,
                 )
         memo[id(node)] = (size, height)
@@ -187,6 +197,13 @@ def decode_text(raw: bytes, shown: str) -> str:
 
 def read_params_file(path: Path, shown: str) -> Any:
     """The parsed YAML of a params file (None when empty), or one BriefError naming it."""
+    if path.is_dir():
+        found = sorted(p.name for p in path.glob("*.yml"))[:3]
+        inside = f" (it holds {', '.join(found)})" if found else ""
+        raise BriefError(
+            f"{shown}: a folder, not a params file{inside}; expected a YAML file of parameters, "
+            "e.g. params/default.yml"
+        )
     if not path.is_file():
         raise BriefError(f"{shown}: params file not found; expected a YAML file of parameters")
     try:

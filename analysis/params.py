@@ -10,14 +10,12 @@ before any work starts; every problem found is reported at once in one
 from __future__ import annotations
 
 import copy
-import csv
 import difflib
-import functools
 import math
 import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import (
     BaseModel,
@@ -28,11 +26,17 @@ from pydantic import (
     field_validator,
     model_validator,
 )
+from pydantic.fields import FieldInfo
 
-from analysis import paths
-from analysis.compute import claims
+from analysis import visible
+from analysis.compute import claims, specs
+from analysis.compute.claims import rules
 from analysis.compute.trade import SERIES as TRADE_SERIES
 from analysis.compute.trade import TradeSeries
+from analysis.countrycodes import _did_you_mean as _did_you_mean
+from analysis.countrycodes import check_iso3 as _check_iso3
+from analysis.countrycodes import closest_codes as closest_codes
+from analysis.countrycodes import known_iso3 as known_iso3
 from analysis.errors import MAX_QUOTED, BriefError, clip, quote
 from analysis.paramfile import MAX_PARAMS_BYTES as MAX_PARAMS_BYTES  # the loader's public limit
 from analysis.paramfile import Override, parse_overrides, read_params_file
@@ -45,68 +49,18 @@ WEIGHT_TOLERANCE = 1e-9
 SLUG = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 
 
-@functools.cache
-def known_iso3() -> frozenset[str]:
-    """ISO3 codes a brief may name: those of the curated country table, ``data/countries.csv``
-    (validated on load). A project without its own table (the pipeline's small test projects)
-    uses the table this repository ships: the codes are reference data, not the brief's."""
-    from analysis.data.load import load_table
-
-    if (paths.data_dir() / "countries.csv").is_file():
-        return frozenset(str(c) for c in load_table("countries")["iso3"].dropna())
-    shipped = paths.PACKAGE_DIR.parent / "data" / "countries.csv"
-    try:
-        with open(shipped, encoding="utf-8", newline="") as fh:
-            return frozenset(row["iso3"] for row in csv.DictReader(fh) if row.get("iso3"))
-    except (OSError, KeyError):
-        raise BriefError(
-            f"{paths.data_dir() / 'countries.csv'}: not found; expected the curated country "
-            "table (`brief data curate` writes it) to check the brief's ISO3 codes"
-        ) from None
-
-
-def closest_codes(code: str, known: Iterable[str], n: int = 5) -> list[str]:
-    """Up to ``n`` known codes most like ``code``: most letters in the same place, then difflib.
-
-    Codes are fixed-width, so a typo is usually one letter in place ('RUZ' -> 'RUS'); difflib alone
-    ties that with a shifted code ('UZB'). Ties are offered, up to n ('CHX' -> 'CHE', 'CHL', 'CHN').
-    """
-    code = str(code).upper()
-
-    def score(k: str) -> tuple[int, float]:
-        same = sum(a == b for a, b in zip(code, k, strict=False))
-        return same, difflib.SequenceMatcher(None, code, k).ratio()
-
-    scored = sorted(((score(k), k) for k in set(known)), key=lambda t: (-t[0][0], -t[0][1], t[1]))
-    if not scored:
-        return []
-    best = scored[0][0]
-    if best[0] < 2 and best[1] < 0.6:
-        return []
-    return sorted(k for (sc, k) in scored if sc[0] == best[0] and (sc[0] >= 2 or sc == best))[:n]
-
-
-def _did_you_mean(close: list[str]) -> str:
-    if not close:
-        return ""
-    names = [repr(c) for c in close]
-    alt = names[0] if len(names) == 1 else ", ".join(names[:-1]) + " or " + names[-1]
-    return f" (did you mean {alt}?)"
-
-
-def _check_iso3(codes: Sequence[str]) -> list[str]:
-    known = known_iso3()
-    bad = [c for c in codes if c not in known]
-    if bad:
-        hints = []
-        for c in bad:
-            hints.append(f"{c!r}" + _did_you_mean(closest_codes(c, known)))
-        raise ValueError(f"unknown ISO3 code {', '.join(hints)}; expected ISO 3166 alpha-3 codes")
-    return list(codes)
-
-
 class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
+
+    @field_validator("*", mode="before")
+    @classmethod
+    def _visible(cls, value: Any) -> Any:
+        """Text a reader sees is the text that was written: no bidirectional control, invisible
+        or control character in any text (:mod:`analysis.visible`)."""
+        for text in value if isinstance(value, list) else [value]:
+            if isinstance(text, str):
+                visible.check(text)
+        return value
 
 
 class GrowthScenario(_Strict):
@@ -175,11 +129,6 @@ def _claim_group(name: str, models: Mapping[str, type[BaseModel]], doc: str) -> 
 Rules = _claim_group(
     "Rules", claims.rules_models(), "Every claim's verdict rules (thresholds, windows, years)."
 )
-Choices = _claim_group(
-    "Choices",
-    claims.choices_models(),
-    "Every claim's specification space: the values of each choice the multiverse tries.",
-)
 
 
 class BriefParams(_Strict):
@@ -244,7 +193,7 @@ class BriefParams(_Strict):
     )
     mc_draws: int = Field(20_000, ge=100, le=2_000_000, description="Monte Carlo draws")
     seed: int = Field(20211012, ge=0, le=2**32 - 1, description="Seed of the Monte Carlo generator")
-    break_years: list[int] = Field(
+    break_years: list[Annotated[int, Field(ge=1950, le=2100)]] = Field(
         [2014, 2022], description="Years of structural breaks (sanctions) for before/after tests"
     )
     sanctions_scenario: SanctionsScenario = Field(
@@ -261,8 +210,17 @@ class BriefParams(_Strict):
         default_factory=Rules, description="The rules that decide each claim's verdict"
     )
     multiverse: Choices = Field(  # type: ignore[valid-type]
-        default_factory=Choices,
+        default_factory=lambda: Choices(),
         description="The defensible alternatives of each choice, tried by the multiverse",
+    )
+    multiverse_limit: int = Field(
+        specs.DEFAULT_LIMIT,
+        ge=1,
+        le=specs.MAX_LIMIT,
+        description="The most specifications the multiverse may decide, every claim's together "
+        f"(default {specs.DEFAULT_LIMIT:,}, about ten times the flagship's); a brief whose "
+        "multiverse is larger is refused before anything runs, naming the choice that "
+        "contributes most",
     )
     robustness_threshold: float = Field(
         0.66,
@@ -313,9 +271,6 @@ class BriefParams(_Strict):
     @field_validator("break_years")
     @classmethod
     def _breaks(cls, v: list[int]) -> list[int]:
-        bad = [y for y in v if not 1950 <= y <= 2100]
-        if bad:
-            raise ValueError(f"years {bad} out of range; expected years 1950..2100")
         return sorted(set(v))
 
     @model_validator(mode="after")
@@ -352,6 +307,9 @@ class BriefParams(_Strict):
                     f"growth_scenario.rates: no rate for {lacking}, expected a rate for every "
                     "member when method is 'explicit'"
                 )
+        too_many = specs.over_limit(self.multiverse, self.multiverse_limit)
+        if too_many:
+            problems.append(too_many)
         if problems:
             raise ValueError(" | ".join(problems))
         return self
@@ -359,6 +317,62 @@ class BriefParams(_Strict):
     def members(self) -> list[str]:
         """Coalition then benchmark ISO3 codes."""
         return [*self.coalition, *self.benchmark]
+
+
+def field_at(dotted: str, model: type[BaseModel] | None = None) -> FieldInfo:
+    """The schema's field of a dotted parameter name (``growth_scenario.window``)."""
+    model = model or BriefParams
+    *groups, last = dotted.split(".")
+    for part in groups:
+        model = model.model_fields[part].annotation  # type: ignore[assignment]
+    return model.model_fields[last]
+
+
+def _bounded(choices: type[BaseModel]) -> type[BaseModel]:
+    """A claim's ``Choices`` with every choice that varies a brief parameter
+    (``choice(varies=...)``) bounded like that parameter: a multiverse alternative is never a
+    value the brief itself would refuse (``multiverse.c1.horizon=[1990]`` is refused as
+    ``horizon: 1990`` is). Fields keep their order (the order specifications are numbered in)."""
+    updates: dict[str, Any] = {}
+    for name, field in choices.model_fields.items():
+        target = rules.varied_parameter(field)
+        if target is None:
+            continue
+        bound = field_at(target)
+        item = bound.annotation
+        if bound.metadata:
+            item = Annotated[(item, *bound.metadata)]
+        updates[name] = (list[item], field)  # type: ignore[valid-type]
+    if not updates:
+        return choices
+    return create_model(  # type: ignore[call-overload, no-any-return]
+        choices.__name__,
+        __base__=choices,
+        __module__=choices.__module__,
+        __doc__=choices.__doc__,
+        **updates,
+    )
+
+
+def choices_varying(parameter: str) -> list[tuple[str, str]]:
+    """(claim key, choice) of every multiverse choice that varies the brief parameter
+    ``parameter`` (``choice(varies=...)``), e.g. ``[("c1", "horizon")]`` for ``horizon``: the
+    checks the brief's own value passes (the horizon after the data's last year) apply to
+    them too."""
+    return [
+        (key, name)
+        for key, model in claims.choices_models().items()
+        for name, field in model.model_fields.items()
+        if rules.varied_parameter(field) == parameter
+    ]
+
+
+Choices = _claim_group(
+    "Choices",
+    {cid: _bounded(model) for cid, model in claims.choices_models().items()},
+    "Every claim's specification space: the values of each choice the multiverse tries.",
+)
+BriefParams.model_rebuild()
 
 
 # ---------------------------------------------------------------------------------------------
@@ -479,10 +493,24 @@ def _blame(problem: str, overrides: Sequence[Override]) -> str:
 
 def _raise(source: str, problems: list[str]) -> None:
     n = len(problems)
-    shown = problems[:MAX_PROBLEMS]
+    shown = _allowed_once(problems[:MAX_PROBLEMS])
     more = n - len(shown)
     tail = f"; and {more} more problem{'s' if more > 1 else ''}" if more else ""
     raise BriefError(f"{source}: {n} problem{'s' if n > 1 else ''}: " + "; ".join(shown) + tail)
+
+
+def _allowed_once(problems: list[str]) -> list[str]:
+    """The list of allowed keys said once for each group of unknown keys, after the first
+    problem that needs it (ten unknown keys are ten problems, not ten copies of the list)."""
+    seen: set[str] = set()
+    out = []
+    for p in problems:
+        head, sep, allowed = p.partition(" Allowed keys: ")
+        if sep and allowed in seen:
+            p = head
+        seen.add(allowed)
+        out.append(p)
+    return out
 
 
 def validate(data: Mapping[str, Any], *, source: str = "parameters") -> BriefParams:
@@ -494,15 +522,18 @@ def validate(data: Mapping[str, Any], *, source: str = "parameters") -> BriefPar
     return params
 
 
-def load_params(path: str | Path, overrides: Sequence[str] = ()) -> BriefParams:
+def load_params(
+    path: str | Path, overrides: Sequence[str] = (), *, shown: str | None = None
+) -> BriefParams:
     """Load ``path`` (UTF-8 YAML), apply ``key=value`` overrides and validate everything at once.
 
     A dotted override sets one key inside a group or a mapping and keeps the rest
     (``composite_weights.milex=0.6`` changes one weight); ``key={...}`` replaces the whole value.
-    A problem caused by an override names it (``(from --set horizon=soon)``).
+    A problem caused by an override names it (``(from --set horizon=soon)``). ``shown`` is how
+    the messages name the file (default: the path as given).
     """
     path = Path(path)
-    shown = path.as_posix()
+    shown = shown or path.as_posix()
     data = read_params_file(path, shown)
     if data is None:
         data = {}

@@ -133,6 +133,11 @@ class Part(_Model):
     test: str = Field(description="The rule that decides it, with its thresholds, in words")
     outcome: Outcome
     central: bool = Field(False, description="The claim stands or falls with this part")
+    testable: bool = Field(
+        True,
+        description="False for a part no public data can test (shown, never counted); an "
+        "untested part that is testable could not be computed under the brief's parameters",
+    )
 
 
 class Claim(_Model):

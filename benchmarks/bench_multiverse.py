@@ -4,16 +4,45 @@ Loads the curated data once, then runs ``analysis.compute.multiverse.run`` for t
 brief: every claim's space, serially, and through a 2-process executor (what a dask client's
 ``get_executor()`` would be on a cluster). Prints specifications, seconds and specifications per
 second per claim and in all; asserts nothing.
+
+``--stress`` runs the stress multiverse instead (``benchmarks/stress-multiverse.yml``: about
+65,000 specifications, over the default ``multiverse_limit``, which it raises) and prints its
+time and the process's peak memory, to show that memory grows with the table of specifications
+and nothing else (the specifications are made and evaluated a batch at a time).
 """
 
 from __future__ import annotations
 
+import resource
+import sys
 import time
 from concurrent.futures import ProcessPoolExecutor
+from pathlib import Path
 
 from analysis.compute import multiverse as mv
+from analysis.compute import specs
 from analysis.data import load as data_load
-from analysis.params import BriefParams
+from analysis.params import BriefParams, load_params
+
+STRESS = Path(__file__).with_name("stress-multiverse.yml")
+
+
+def peak_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def stress(data: dict) -> None:
+    params = load_params(STRESS)
+    n = sum(specs.sizes(params.multiverse).values())
+    print(f"stress multiverse: {n:,} specifications (limit {params.multiverse_limit:,})")
+    before = peak_mb()
+    t0 = time.perf_counter()
+    table, _ = mv.run(data, params)
+    s = time.perf_counter() - t0
+    print(
+        f"{len(table):,} specifications in {s:.1f} s ({len(table) / s:.0f} specs/s); peak "
+        f"memory {peak_mb():.0f} MB ({before:.0f} MB with the data loaded)"
+    )
 
 
 def main() -> None:
@@ -24,6 +53,9 @@ def main() -> None:
             for t in ("un_agreement", "bilateral_trade", "arms_register", "exercises")
         },
     }
+    if "--stress" in sys.argv[1:]:
+        stress(data)
+        return
     params = BriefParams()
     print(f"{'claim':6} {'specs':>6} {'seconds':>8} {'specs/s':>8}")
     total_n, total_s = 0, 0.0

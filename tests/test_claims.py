@@ -34,10 +34,40 @@ def parts(*outcomes, central=()):
         ((H, H, F), (2,), "not supported"),  # a central part failing sinks the claim
         ((H, I), (1,), "partly supported"),  # inconclusive, even central, is no refutation
         ((H, H), (0,), "supported"),
+        # too little to decide (issue 24): a central part not computed, or under half of them
+        ((H, H, U), (2,), "not testable"),
+        ((F, U), (1,), "not testable"),
+        ((H, U, U), (), "not testable"),
+        ((H, H, U, U), (), "supported"),  # half of them: enough
+        ((U, U, U, U, H), (4,), "not testable"),  # C1 of the issue, its last part alone
     ],
 )
 def test_parts_combine_into_a_verdict(outcomes, central, verdict):
     assert combine(parts(*outcomes, central=central)) == verdict
+
+
+def test_too_little_says_which_parts_could_not_be_computed_and_why():
+    central = [part("Held", "t", H), part("Not exceeded", "no observed ratio", U, central=True)]
+    assert base.too_little(central) == (
+        "the central part 'Not exceeded' (no observed ratio) cannot be computed"
+    )
+    few = [part("a", "ta", H), part("b", "no 2011", U), part("c", "no 2021", U)]
+    assert base.too_little(few) == (
+        "only 1 of its 3 parts can be computed: 'b' (no 2011) and 'c' (no 2021) cannot"
+    )
+    assert base.too_little([part("a", "t", U)]) is None  # nothing at all: the claim's own words
+    assert base.too_little([part("a", "t", H), untested("b", "not in any data")]) is None
+
+
+def test_a_claim_with_too_little_says_so_instead_of_its_sentence():
+    c = base.claim("T", [part("a", "t", H), part("b", "why", U, central=True)],
+                   "It stood at not available.", [], headline="At not available")  # fmt: skip
+    assert c.verdict == "not testable"
+    assert c.summary == (
+        "Not testable with these parameters: the central part 'b' (why) cannot be computed; no "
+        "verdict is read off the parts that remain."
+    )
+    assert c.headline == "Not testable with these parameters"
 
 
 @pytest.mark.parametrize(
@@ -151,11 +181,29 @@ def test_c1_a_fall_since_the_report_is_said_and_a_mere_recovery_is_inconclusive(
     assert decide(table, central=0.69, prob=0.01).parts[3].outcome == F  # moving away
 
 
-def test_c1_without_data_is_not_testable_and_without_a_projection_partly():
+def test_c1_without_data_or_without_a_projection_is_not_testable():
     empty = decide(ratios([]), central=None, prob=None)
     assert empty.verdict == "not testable"
-    no_projection = decide(central=None, prob=None)
-    assert outcomes(no_projection)[3:] == [U, U] and no_projection.verdict == "supported"
+    no_projection = decide(central=None, prob=None)  # "not projected to exceed" is central
+    assert outcomes(no_projection)[3:] == [U, U] and no_projection.verdict == "not testable"
+    assert no_projection.parts[4].test == "no projection for 2030"
+
+
+def test_c1_with_no_observed_year_up_to_the_articles_horizon_cannot_say_not_exceeded():
+    late = decide(ratios([0.5, 0.52, 0.55], start=2023))  # the brief's years start in 2023
+    assert late.parts[1].outcome == U and late.verdict == "not testable"
+    assert late.parts[1].test == (
+        "no observed ratio from 2021 up to 2022: the brief's observed ratios run from 2023 to 2025"
+    )
+
+
+def test_c1_sentence_leaves_out_what_it_could_not_compute():
+    t = decide(ratios(np.linspace(0.4, 0.5, 11), start=2015))  # no ratio for 2011
+    assert t.numbers["ratio_approach_start"] is None and t.verdict != "not testable"
+    text = c1.sentence(t, t.verdict, label="Military expenditure", coalition_label="C",
+                       benchmark_label="B", horizon=2030, agree=1, tested=1)  # fmt: skip
+    assert "not available" not in text and "in 2011" not in text
+    assert text.startswith("On military expenditure, C stood at 46% of the B level in 2021 and")
 
 
 def test_c1_assessment_states_the_headline_measure_and_every_measure():

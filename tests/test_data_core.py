@@ -226,6 +226,25 @@ def test_unknown_only_source_is_rejected(capsys):
     assert "--only 'nosuch': unknown source" in capsys.readouterr().err
 
 
+def test_every_unknown_only_source_is_named_at_once(capsys):
+    need_raw()
+    assert main(["data", "curate", "--only", "imf_wo", "--only", "imf_weo", "--only", "x"]) == 2
+    assert "--only 'imf_wo', 'x': unknown sources; expected one of" in capsys.readouterr().err
+
+
+def test_a_duplicate_key_is_printed_as_written_with_its_first_line():
+    """Not ``{'year': np.int64(1992), ...}``: the value as the CSV holds it."""
+    from analysis.data.validate import check_unique
+
+    df = pd.DataFrame({"year": [1992, 1993, 1992], "event": ["a", "b", "a"]})
+    with pytest.raises(BriefError) as info:
+        check_unique("data/events.csv", df, ["year", "event"])
+    assert str(info.value) == (
+        "data/events.csv: line 4: duplicate key {'year': 1992, 'event': 'a'} (first at line 2); "
+        "expected one row per year, event"
+    )
+
+
 # --- loader and check ------------------------------------------------------------------------
 
 

@@ -200,7 +200,9 @@ def test_a_swap_killed_after_its_renames_leaves_only_the_new_build(project):
 
 def _start_slow_build(root: Path, *argv: str) -> tuple[subprocess.Popen, int]:
     write_notebook(root / "notebooks" / "03_slow.ipynb", [PARAMS_CELL, SLOW_CELL])
-    env = {**os.environ, "BRIEF_ROOT": str(root), "BRIEF_NOTEBOOKS_DIR": str(root / "notebooks")}
+    (root / "tmp").mkdir(exist_ok=True)  # the kernel's connection file is made in $TMPDIR
+    env = {**os.environ, "BRIEF_ROOT": str(root), "BRIEF_NOTEBOOKS_DIR": str(root / "notebooks"),
+           "TMPDIR": str(root / "tmp")}  # fmt: skip
     proc = subprocess.Popen(
         [sys.executable, "-c", "from analysis.cli import entry_point; entry_point()",
          "run", *(argv or ["params/default.yml"])],
@@ -231,34 +233,47 @@ def _gone(pid: int, seconds: float) -> bool:
     return False
 
 
-def test_ctrl_c_exits_130_keeps_the_previous_build_and_leaves_nothing(project):
+@pytest.mark.parametrize(
+    ("sig", "code", "word"),
+    [(signal.SIGINT, 130, "interrupted"), (signal.SIGTERM, 143, "terminated")],
+    ids=["ctrl-c", "sigterm"],
+)
+def test_a_stopped_build_keeps_the_previous_build_and_leaves_nothing(project, sig, code, word):
+    """Ctrl-C, or SIGTERM (a service manager, `kill`, a CI timeout) alike: the kernel is killed,
+    its connection file removed, the temporary folder removed."""
     before = snapshot(project / "_build" / "default")
     proc, kernel = _start_slow_build(project)
     assert any(n.startswith(".tmp-default-") for n in leftovers(project))
+    assert list((project / "tmp").glob("tmp*.json")), "no connection file to remove"
     t0 = time.monotonic()
-    proc.send_signal(signal.SIGINT)
+    proc.send_signal(sig)
     _, err = proc.communicate(timeout=90)
-    assert proc.returncode == 130, err
+    assert proc.returncode == code, err
     assert time.monotonic() - t0 < 20  # the kernel is killed, not waited for (a minute's cell)
-    assert "interrupted" in err and "Traceback" not in err, err
-    assert _gone(kernel, 10), "the kernel outlived the interrupted build"
+    assert f"{word}: nothing half-written was kept" in err and "Traceback" not in err, err
+    assert _gone(kernel, 10), "the kernel outlived the stopped build"
     time.sleep(0.6)  # a kernel still running would have recreated its folder by now
     assert leftovers(project) == []
+    assert list((project / "tmp").iterdir()) == []  # the kernel's connection file too
     assert snapshot(project / "_build" / "default") == before
 
 
-@pytest.mark.parametrize("jobs", ["1", "2"])
-def test_ctrl_c_on_a_batch_stops_every_brief_and_leaves_nothing(project, jobs):
-    """SIGINT to the parent only (``kill -INT``): it is passed on to the pool's workers, so the
-    briefs stop (none queued after it starts) instead of the pool waiting for them to publish."""
+@pytest.mark.parametrize(
+    ("jobs", "sig", "code"),
+    [("1", signal.SIGINT, 130), ("2", signal.SIGINT, 130), ("2", signal.SIGTERM, 143)],
+)
+def test_ctrl_c_on_a_batch_stops_every_brief_and_leaves_nothing(project, jobs, sig, code):
+    """SIGINT (or SIGTERM) to the parent only (``kill -INT``): it is passed on to the pool's
+    workers, so the briefs stop (none queued after it starts) instead of the pool waiting for
+    them to publish."""
     before = snapshot(project / "_build" / "default")
     proc, kernel = _start_slow_build(
         project, "params/default.yml", "params/alt.yml", "--jobs", jobs
     )
     t0 = time.monotonic()
-    proc.send_signal(signal.SIGINT)
+    proc.send_signal(sig)
     _, err = proc.communicate(timeout=60)
-    assert proc.returncode == 130, err
+    assert proc.returncode == code, err
     assert time.monotonic() - t0 < 20  # the slow notebook would take a minute
     assert "Traceback" not in err, err
     assert _gone(kernel, 10)

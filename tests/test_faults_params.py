@@ -138,6 +138,22 @@ def test_deep_nesting_is_refused_before_python_recursion_fails(tmp_path):
     assert "line 1: nested deeper than 50 levels" in msg
 
 
+def test_many_plain_values_are_not_called_an_alias_bomb(tmp_path):
+    msg = error_of(write(tmp_path, f"description: {list(range(10_001))}\n"))
+    assert "line 1: holds more than 10,000 values; expected a small mapping" in msg
+    assert "alias" not in msg
+
+
+def test_a_folder_given_as_the_params_file_is_called_a_folder(tmp_path):
+    (tmp_path / "mine.yml").mkdir()
+    (tmp_path / "mine.yml" / "a.yml").write_text("title: a\n")
+    msg = error_of(tmp_path / "mine.yml")
+    assert msg.endswith(
+        "mine.yml: a folder, not a params file (it holds a.yml); expected a YAML file of "
+        "parameters, e.g. params/default.yml"
+    )
+
+
 def test_a_huge_params_file_is_refused_before_parsing(tmp_path):
     path = write(tmp_path, "description: " + "x" * (MAX_PARAMS_BYTES + 10) + "\n")
     msg = error_of(path)

@@ -17,7 +17,13 @@ from pathlib import Path
 import pytest
 
 from analysis.cli import main
-from tests.fixtures.pipeline.support import build_template, snapshot, use_project, write_notebook
+from tests.fixtures.pipeline.support import (
+    build_template,
+    rehash,
+    snapshot,
+    use_project,
+    write_notebook,
+)
 
 pytestmark = pytest.mark.slow
 
@@ -86,6 +92,17 @@ def _write_bytes(rel: str, data: bytes) -> Callable[[Path], None]:
 
 def _nothing(root: Path) -> None:
     return None
+
+
+def _rehashed(setup: Callable[[Path], None]) -> Callable[[Path], None]:
+    """``setup``, then the data's checksums recorded again (as a curation would): the data
+    are wrong in a way only a notebook or the reads check can tell."""
+
+    def both(root: Path) -> None:
+        setup(root)
+        rehash(root)
+
+    return both
 
 
 # "billion laughs": 9 levels of 9 aliases each, 10**9 strings once expanded
@@ -160,7 +177,8 @@ CASES: list[tuple[str, Callable[[Path], None], list[str], list[str]]] = [
      ["params/bomb.yml", "more than 10,000 values through its aliases"]),
     ("duplicate-brief-names", _write("params/copy.yml", "name: default\n"),
      [P, "params/copy.yml", "--jobs", "2"],
-     ["params/copy.yml: brief name 'default' is also the name of params/default.yml"]),
+     ["params/default.yml and params/copy.yml are each the brief 'default'",
+      "change or remove the `name:` in params/copy.yml"]),
     ("jobs-zero", _nothing, [P, "--jobs", "0"], ["--jobs: got 0", "positive"]),
     ("jobs-negative", _nothing, [P, "--jobs", "-3"], ["--jobs: got -3", "positive"]),
     ("jobs-and-scheduler", _nothing, [P, "--jobs", "2", "--scheduler", "tcp://127.0.0.1:1"],
@@ -190,7 +208,9 @@ CASES: list[tuple[str, Callable[[Path], None], list[str], list[str]]] = [
      ["data/datapackage.json: 'resources' is []", "non-empty list"]),
     ("datapackage-resource-without-path", _write("data/datapackage.json", '{"resources": [{}]}'),
      [P], ["data/datapackage.json: resources[0] is {}", "'path'"]),
-    ("missing-data-file", _remove("data/series.csv"), [P],
+    ("datapackage-missing", _remove("data/datapackage.json"), [P],
+     ["data/datapackage.json: missing", "checked before every build, cached or not"]),
+    ("missing-data-file", _rehashed(_remove("data/series.csv")), [P],
      ["01_alpha.ipynb", "table 'series'", "not in data/"]),
     ("data-file-missing-from-datapackage", _datapackage(tamper=False), [P],
      ["data/series.csv: listed in data/datapackage.json but missing"]),
@@ -204,7 +224,13 @@ CASES: list[tuple[str, Callable[[Path], None], list[str], list[str]]] = [
     ("cell-timeout", _notebook("03_x.ipynb", [PARAMS_CELL, "import time\ntime.sleep(30)"]),
      [P, "--set", "seed=2"],
      ["notebook 03_x timed out: a cell ran longer than 1 s", "$BRIEF_EXECUTION_TIMEOUT"]),
-    ("unreadable-csv", _write("data/series.csv", "year,value\n2020\n2021,x,y\n"), [P],
+    ("kernel-exits", _notebook("03_x.ipynb", [PARAMS_CELL, "import os\nos._exit(3)"]), [P],
+     ["notebook 03_x could not run: its kernel exited with status 3 (a cell ended the Python "
+      "process"]),
+    ("kernel-killed", _notebook("03_x.ipynb", [
+        PARAMS_CELL, "import os, signal\nos.kill(os.getpid(), signal.SIGKILL)"]), [P],
+     ["notebook 03_x could not run: its kernel was killed by SIGKILL (out of memory?"]),
+    ("unreadable-csv", _rehashed(_write("data/series.csv", "year,value\n2020\n2021,x,y\n")), [P],
      ["notebook 01_alpha failed in cell 4 (`with open(\"data/series.csv\"", "Error"]),
     ("results-with-unknown-key", _notebook("03_x.ipynb", [
         PARAMS_CELL,

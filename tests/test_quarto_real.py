@@ -22,6 +22,7 @@ from analysis.results import DEPENDS, VERDICTS
 from tests import browser
 from tests.conftest import quarto_render, require_tool
 from tests.fixtures.pipeline.support import snapshot
+from tests.sitelinks import broken_links, internal_links
 from tests.test_report_browser import draw
 
 pytestmark = [pytest.mark.quarto, pytest.mark.slow]
@@ -139,6 +140,14 @@ def test_a_second_clean_render_is_byte_identical(clone: Path):
     assert [k for k in first if first[k] != second[k]] == []
 
 
+def test_every_internal_link_of_the_rendered_site_resolves(clone: Path):
+    """Every href and src of every page of the session's render (plain ``quarto render``, or the
+    two-brief ``brief site`` of the test below if it ran first) leads to a file of the site."""
+    site = clone / "_site"
+    assert len([link for p in site.rglob("*.html") for link in internal_links(p)]) > 100
+    assert broken_links(site) == []
+
+
 def test_the_pdf_is_dated_by_the_data_vintage(clone: Path):
     pdfinfo = require_tool("pdfinfo")
     info = subprocess.run(
@@ -174,6 +183,8 @@ def test_brief_site_with_two_briefs_then_a_warm_site_renders_nothing(
     assert "Redirect" not in landing and 'class="verdict' in landing
     ppp = (site / "briefs" / "ppp" / "report" / "brief.html").read_text()
     assert 'href="../../../compare.html"' in ppp  # the one comparison page, at the site root
+    assert broken_links(site) == []  # the landing page's "comparison page" included (issue 24)
+    assert 'href="../../compare.html"' in (site / "briefs" / "ppp" / "index.html").read_text()
     search = json.loads((site / "search.json").read_text())
     assert {i["href"].split("#")[0] for i in search} >= {"index.html", "compare.html"}
     err = capsys.readouterr().err

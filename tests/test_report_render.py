@@ -133,11 +133,13 @@ def test_render_default_then_alternative_builds_the_site_layout(project: Path, f
         {"href": "index.html", "title": "Summary"},
         {"href": "compare.html", "title": "Compare"},
     ]
-    # every render ran in its own temporary copy, never in the project folder: default,
-    # compare, ppp, compare again (ppp is new to it); the third render changed nothing
+    # every render ran in its own temporary copy, never in the project's own pages: default,
+    # compare, ppp, compare again (ppp is new to it); the third render changed nothing. The
+    # copies are owned folders in _build/ (removed after, or by the next render if killed)
     dirs = fake_quarto.read_text().split()
     assert len(dirs) == 4 and len(set(dirs)) == 4
-    assert all(not Path(d).is_relative_to(project) for d in dirs)
+    assert all(Path(d).parent.name.startswith(".tmp-render-") for d in dirs)
+    assert all(Path(d).is_relative_to(project / "_build") and not Path(d).exists() for d in dirs)
     assert not (project / "report" / "_generated").exists()
 
 
@@ -244,3 +246,16 @@ def test_fragments_without_a_build_names_the_missing_results(
     assert main(["fragments"]) == 2
     err = capsys.readouterr().err
     assert "_build/default/results.json: not found" in err and "brief run" in err
+
+
+def test_the_landing_pages_link_to_the_comparison_page_points_at_the_rendered_page(
+    project: Path, tmp_path: Path
+):
+    """Quarto renders a brief's pages without compare.qmd, so it would leave the landing page's
+    ``[comparison page](compare.qmd)`` as written: a link to a file no server has (issue 24)."""
+    for name, href in (("default", "compare.html"), ("ppp", "../../compare.html")):
+        build = _fake_build(project, project / "params" / f"{name}.yml")
+        copy = rendering.prepare_project(tmp_path / name, build, root=project)
+        landing = (copy / "index.qmd").read_text(encoding="utf-8")
+        assert f"[comparison page]({href})" in landing and "compare.qmd" not in landing
+        assert "[full brief](report/brief.qmd)" in landing  # its own page: Quarto resolves it

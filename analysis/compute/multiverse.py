@@ -8,22 +8,28 @@ parameters ``multiverse.<claim>``); the claim module decides each specification 
 functions the notebooks use (``prepare`` once, then ``evaluate`` per specification), so the
 brief's own specification gets the notebook's verdict.
 
-:func:`run` evaluates every claim's space, in batches that an executor (e.g. a dask client's
-``get_executor()``) may run in parallel; :func:`summarise` gives, per claim, the share of
-specifications for each verdict, the share giving the brief's own verdict, and the choice whose
-change turns the verdict most often.
+:func:`run` evaluates every claim's space, in batches made one at a time (so memory does not
+grow with the space beyond its table) that an executor (e.g. a dask client's
+``get_executor()``) may run in parallel, after checking its size against the brief's
+``multiverse_limit`` (:mod:`analysis.compute.specs`, kept apart from this loop);
+:func:`summarise` gives, per claim, the share of specifications for each verdict, the share
+giving the brief's own verdict, and the choice whose change turns the verdict most often.
 """
 
 from __future__ import annotations
 
-import itertools
-from collections.abc import Iterable, Mapping, Sequence
-from concurrent.futures import Executor
+import math
+from array import array
+from collections import deque
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from concurrent.futures import Executor, Future
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from analysis.compute import claims as claim_modules
+from analysis.compute import specs
 from analysis.compute.claims.rules import own_spec
 from analysis.formats import percent
 from analysis.results import DEPENDS, VERDICTS, ChoiceInfluence, Robustness, ValueOutcome
@@ -32,10 +38,10 @@ BATCH = 500  # specifications per batch (a unit of work an executor gets)
 
 
 def space(choices: Any) -> list[dict[str, Any]]:
-    """Every combination of the values of a ``Choices`` model, in a fixed order."""
-    names = list(type(choices).model_fields)
-    values = [list(getattr(choices, n)) for n in names]
-    return [dict(zip(names, combo, strict=True)) for combo in itertools.product(*values)]
+    """Every combination of the values of a ``Choices`` model, in a fixed order, as a list (for
+    small spaces and tests; :func:`run` makes them a batch at a time:
+    :func:`analysis.compute.specs.chunks`)."""
+    return list(specs.space(choices))
 
 
 def labels(choices: Any) -> dict[str, str]:
@@ -82,10 +88,76 @@ def own(cid: str, params: Any) -> dict[str, Any]:
 
 
 def _evaluate_batch(
-    cid: str, inputs: Any, specs: Sequence[Mapping[str, Any]], params: Any
+    cid: str, inputs: Any, batch: Sequence[Mapping[str, Any]], params: Any
 ) -> list[tuple[float | None, str]]:
     module = claim_modules.MODULES[cid]
-    return [module.evaluate(inputs, dict(spec), params) for spec in specs]
+    return [module.evaluate(inputs, dict(spec), params) for spec in batch]
+
+
+#: Batches an executor may hold at once (submitted ahead of the one being gathered): enough to
+#: keep a cluster's workers busy, few enough that the specifications in flight stay small.
+IN_FLIGHT = 16
+
+
+def _results(
+    cid: str, inputs: Any, choices: Any, params: Any, executor: Executor | None
+) -> Iterator[tuple[list[dict[str, Any]], list[tuple[float | None, str]]]]:
+    """(batch, its results) for every batch of the claim's space, in order, made lazily: at most
+    :data:`IN_FLIGHT` batches exist at once, whatever the size of the space."""
+    batches = specs.chunks(choices, BATCH)
+    if executor is None:
+        for batch in batches:
+            yield batch, _evaluate_batch(cid, inputs, batch, params)
+        return
+    pending: deque[tuple[list[dict[str, Any]], Future[Any]]] = deque()
+    for batch in batches:
+        pending.append((batch, executor.submit(_evaluate_batch, cid, inputs, batch, params)))
+        if len(pending) >= IN_FLIGHT:
+            done, future = pending.popleft()
+            yield done, future.result()
+    while pending:
+        done, future = pending.popleft()
+        yield done, future.result()
+
+
+class _Table:
+    """One claim's specification table, gathered column by column as the batches come: each
+    choice's value as an index into its values, the estimate and the verdict as compact arrays,
+    so a specification costs a few bytes until the table is made (:meth:`frame`)."""
+
+    def __init__(self, cid: str, choices: Any, own_choices: Mapping[str, Any]):
+        self.cid = cid
+        self.names = specs.names(choices)
+        self.values = {n: list(getattr(choices, n)) for n in self.names}
+        self.index = {n: {v: i for i, v in enumerate(vs)} for n, vs in self.values.items()}
+        self.own = {n: own_choices.get(n) for n in self.names}
+        self.codes = {n: array("q") for n in self.names}
+        self.estimates = array("d")
+        self.verdicts = array("b")
+        self.owns = array("b")
+
+    def add(self, batch: Sequence[Mapping[str, Any]], results: Sequence[tuple[Any, str]]) -> None:
+        for spec, (estimate, verdict) in zip(batch, results, strict=True):
+            for n in self.names:
+                self.codes[n].append(self.index[n][spec[n]])
+            self.estimates.append(math.nan if estimate is None else float(estimate))
+            self.verdicts.append(VERDICTS.index(verdict))
+            self.owns.append(all(spec[n] == self.own[n] for n in self.names))
+
+    def frame(self) -> pd.DataFrame:
+        n = len(self.estimates)
+        columns: dict[str, Any] = {
+            "claim": np.full(n, self.cid, dtype=object),
+            "spec": np.arange(1, n + 1),
+        }
+        for name in self.names:  # the value's words, one shared string object per value
+            words = np.array([str(v) for v in self.values[name]], dtype=object)
+            columns[f"choice_{name}"] = words[np.frombuffer(self.codes[name], dtype=np.int64)]
+        columns["estimate"] = np.frombuffer(self.estimates, dtype=np.float64).copy()
+        verdicts = np.array(VERDICTS, dtype=object)
+        columns["verdict"] = verdicts[np.frombuffer(self.verdicts, dtype=np.int8)]
+        columns["own"] = np.frombuffer(self.owns, dtype=np.int8).astype(bool)
+        return pd.DataFrame(columns)
 
 
 def run(
@@ -100,40 +172,33 @@ def run(
     evaluated even when the brief's own choices lie outside the space).
 
     Columns claim, spec (its number within the claim), one column per choice (as text),
-    estimate, verdict, own (the brief's own specification). ``executor`` runs the batches (in
-    order of submission; results are gathered in that order, so the table is the same).
+    estimate (NaN where a specification has none), verdict, own (the brief's own
+    specification). The size of the multiverse is checked against ``multiverse_limit`` before
+    anything is evaluated (:func:`analysis.compute.specs.require_within`); the specifications
+    are made and evaluated a batch at a time, and ``executor`` (a pool, a dask client's
+    ``get_executor()``) runs the batches, gathered in order, so the table is the same.
     """
-    wanted = set(only) if only is not None else None
-    rows: list[dict[str, Any]] = []
+    wanted = [
+        cid
+        for cid, module in claim_modules.MODULES.items()
+        if hasattr(module, "Choices") and (only is None or cid in set(only))
+    ]
+    specs.require_within(params, wanted)
+    frames: list[pd.DataFrame] = []
     own_verdicts: dict[str, str] = {}
-    for cid, module in claim_modules.MODULES.items():
-        if not hasattr(module, "Choices") or (wanted is not None and cid not in wanted):
-            continue
+    for cid in wanted:
+        module = claim_modules.MODULES[cid]
         choices = getattr(params.multiverse, cid.lower())
-        specs = space(choices)
         inputs = module.prepare(data, params)
-        batches = [specs[i : i + BATCH] for i in range(0, len(specs), BATCH)]
-        if executor is None:
-            results = [_evaluate_batch(cid, inputs, b, params) for b in batches]
-        else:
-            futures = [executor.submit(_evaluate_batch, cid, inputs, b, params) for b in batches]
-            results = [f.result() for f in futures]
         own_choices = own(cid, params)
+        table = _Table(cid, choices, own_choices)
+        for batch, results in _results(cid, inputs, choices, params, executor):
+            table.add(batch, results)
         own_verdicts[cid] = module.evaluate(inputs, dict(own_choices), params)[1]
-        for n, (spec, (estimate, verdict)) in enumerate(
-            zip(specs, itertools.chain.from_iterable(results), strict=True), start=1
-        ):
-            rows.append(
-                {
-                    "claim": cid,
-                    "spec": n,
-                    **{f"choice_{k}": str(v) for k, v in spec.items()},
-                    "estimate": estimate,
-                    "verdict": verdict,
-                    "own": all(spec[k] == own_choices.get(k) for k in spec),
-                }
-            )
-    return pd.DataFrame(rows), own_verdicts
+        frames.append(table.frame())
+    if not frames:
+        return pd.DataFrame(), own_verdicts
+    return pd.concat(frames, ignore_index=True), own_verdicts
 
 
 def choice_columns(table: pd.DataFrame) -> list[str]:

@@ -9,13 +9,16 @@ of it, each function writing through the run's :class:`analysis.compute.artifact
   exceeding parity;
 - :func:`sensitivity`: C1's verdict under each measure, the composite weights (simplex), the
   growth inputs (tornado) and the extra growth parity would need, returning the numbers the
-  brief quotes from them.
+  brief quotes from them;
+- :func:`verdict_table`: C1's verdict on each measure and the numbers behind it.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
 from typing import Any
+
+import pandas as pd
 
 from analysis.compute import power, projection
 from analysis.compute import sensitivity as sens
@@ -267,3 +270,25 @@ def sensitivity(
         sort_by=["measure"],
     )
     return sens.numbers(exceeding, year, tornado, by_measure, gaps, labels())
+
+
+def verdict_table(tests: Mapping[str, Any]) -> pd.DataFrame:
+    """One row per measure: C1's verdict on it and the numbers behind it (``tests``: C1's
+    ``MeasureTest`` per measure)."""
+    labels = {m: info["label"] for m, info in power.MEASURES.items()}
+    rows = [
+        {
+            "measure": m,
+            "label": labels[m],
+            "verdict": t.verdict,
+            **{k: t.numbers[k] for k in ("ratio_report_year", "ratio_latest", "latest_year",
+                                        "crossover_year", "central_at_horizon",
+                                        "prob_exceed_by_horizon")},
+        }
+        for m, t in tests.items()
+    ]  # fmt: skip
+    out = pd.DataFrame(rows)
+    for c in ("latest_year", "crossover_year"):
+        if c in out:
+            out[c] = out[c].astype("Int64")
+    return out

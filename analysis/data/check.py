@@ -108,6 +108,11 @@ def verify_raw(raw_dir: Path, pkg: dict) -> int:
 def check(data_dir: Path, raw_dir: Path | None, echo: Callable = print) -> None:
     from analysis.data import load
 
+    for left in leftovers(data_dir):
+        echo(
+            f"note: data/{left}: a temporary folder of a curation that was stopped (or is "
+            "running now); not curated data; the next `brief data curate` removes it"
+        )
     files = verify_curated(data_dir)
     pkg = read_package(data_dir)
     tables = sorted({r.get("table") or r["path"].removesuffix(".csv") for r in resources(pkg)})
@@ -122,6 +127,11 @@ def check(data_dir: Path, raw_dir: Path | None, echo: Callable = print) -> None:
         echo(f"{n} raw files match their recorded SHA-256 ({raw_dir})")
     else:
         echo(f"raw data not found at {raw_dir}: raw checksums not checked")
+
+
+def leftovers(data_dir: Path) -> list[str]:
+    """The temporary folders of curations in ``data/`` (``.tmp-curate-*``; git ignores them)."""
+    return sorted(p.name for p in data_dir.glob(".tmp-*") if p.is_dir() and not p.is_symlink())
 
 
 def report_disagreements(trade, echo: Callable = print) -> int:

@@ -19,7 +19,6 @@ import json
 import os
 import re
 import shutil
-import tempfile
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
@@ -31,6 +30,7 @@ from analysis.data import hand
 from analysis.data import validate as val
 from analysis.errors import BriefError
 from analysis.files import sha256_file
+from analysis.tmpdirs import TmpFolder, remove_stale
 
 INDICATORS = "indicators"
 TRADE = "bilateral_trade"
@@ -65,10 +65,12 @@ def select_sources(only: Sequence[str] | None) -> list:
     from analysis.data.sources import SOURCE_MODULES, SOURCES
 
     if only:
-        unknown = [n for n in only if n not in SOURCE_MODULES]
+        unknown = [n for n in dict.fromkeys(only) if n not in SOURCE_MODULES]
         if unknown:
+            shown = ", ".join(repr(n) for n in unknown)
             raise BriefError(
-                f"--only {unknown[0]!r}: unknown source; expected one of {list(SOURCE_MODULES)}"
+                f"--only {shown}: unknown source{'s' if len(unknown) > 1 else ''}; expected one "
+                f"of {list(SOURCE_MODULES)}"
             )
         return [m for m in SOURCES if m.SOURCE_ID in only]
     return list(SOURCES)
@@ -348,42 +350,74 @@ def curate(
     """Curate into ``data_dir`` (default ``data/``); returns the relative paths written."""
     raw = check_raw_dir(raw_dir)
     dest = Path(data_dir) if data_dir is not None else paths.data_dir()
-    dest.mkdir(parents=True, exist_ok=True)
+    holder = _workspace(dest)
+    try:
+        return _curate_into(dest, holder.path, raw, only, echo)
+    except OSError as exc:
+        raise BriefError(
+            f"{_where(exc, dest)}: cannot write ({exc.strerror or type(exc).__name__}); expected a "
+            "data/ folder the curation can write into: run `brief data curate` again once it can"
+        ) from None
+    finally:
+        holder.discard()
+
+
+def _workspace(dest: Path) -> TmpFolder:
+    """``data/.tmp-curate-XXXX/``, owned by this process (:class:`analysis.tmpdirs.TmpFolder`),
+    after removing what a curation that was killed left there; one BriefError when ``data/``
+    cannot be written."""
+    try:
+        dest.mkdir(parents=True, exist_ok=True)
+        remove_stale(dest)
+        return TmpFolder(dest, ".tmp-curate-")
+    except OSError as exc:
+        raise BriefError(
+            f"{_where(exc, dest)}: cannot write ({exc.strerror or type(exc).__name__}); expected a "
+            "data/ folder the curation can write into (the curated files are unchanged)"
+        ) from None
+
+
+def _where(exc: OSError, dest: Path) -> str:
+    """The file an OSError is about, as ``data/...`` when inside the data folder."""
+    path = Path(os.path.abspath(exc.filename)) if exc.filename else dest
+    try:
+        return "data/" + path.relative_to(os.path.abspath(dest)).as_posix()
+    except ValueError:
+        return str(path)
+
+
+def _curate_into(dest: Path, tmp: Path, raw: Path, only, echo: Callable) -> list[str]:
     files, entries = build(raw, only, echo)
     countries = files["countries.csv"][1]
     countries_raw = []
     for rel in ctry.RAW_FILES:
         countries_raw.append({"path": rel, "sha256": sha256_file(raw / rel)})
-    tmp = Path(tempfile.mkdtemp(prefix=".tmp-curate-", dir=dest))
-    try:
-        for rel, (_, df, _) in files.items():
-            write_csv(df, tmp / rel)
-        hand_files = hand_resources(dest, countries)
-        for rel in hand_files:
-            shutil.copyfile(dest / rel, tmp / rel)
-        allfiles = {**files, **hand_files}
-        if hand_files:
-            entries = [*entries, hand_entry(dest, hand_files)]
-        pkg = datapackage(allfiles, tmp, entries, countries_raw)
-        write_json(pkg, tmp / PACKAGE)
-        from analysis.data import dictionary
+    for rel, (_, df, _) in files.items():
+        write_csv(df, tmp / rel)
+    hand_files = hand_resources(dest, countries)
+    for rel in hand_files:
+        shutil.copyfile(dest / rel, tmp / rel)
+    allfiles = {**files, **hand_files}
+    if hand_files:
+        entries = [*entries, hand_entry(dest, hand_files)]
+    pkg = datapackage(allfiles, tmp, entries, countries_raw)
+    write_json(pkg, tmp / PACKAGE)
+    from analysis.data import dictionary
 
-        (tmp / README).write_text(dictionary.render(pkg, allfiles), encoding="utf-8")
-        written = [*sorted(allfiles), PACKAGE, README]
-        old = previous_files(dest)
-        for rel in written:
-            if rel in HAND_FILES:
-                continue
-            (dest / rel).parent.mkdir(parents=True, exist_ok=True)
-            os.replace(tmp / rel, dest / rel)
-        for rel in sorted(old - set(written)):
-            if rel not in HAND_FILES and (dest / rel).is_file():
-                (dest / rel).unlink()
-        ind = dest / "indicators"
-        if ind.is_dir() and not any(ind.iterdir()):
-            ind.rmdir()
-    finally:
-        shutil.rmtree(tmp, ignore_errors=True)
+    (tmp / README).write_text(dictionary.render(pkg, allfiles), encoding="utf-8")
+    written = [*sorted(allfiles), PACKAGE, README]
+    old = previous_files(dest)
+    for rel in written:
+        if rel in HAND_FILES:
+            continue
+        (dest / rel).parent.mkdir(parents=True, exist_ok=True)
+        os.replace(tmp / rel, dest / rel)
+    for rel in sorted(old - set(written)):
+        if rel not in HAND_FILES and (dest / rel).is_file():
+            (dest / rel).unlink()
+    ind = dest / "indicators"
+    if ind.is_dir() and not any(ind.iterdir()):
+        ind.rmdir()
     return written
 
 

@@ -14,7 +14,6 @@ import datetime as dt
 import json
 import os
 import shutil
-import tempfile
 import urllib.error
 import urllib.request
 from collections.abc import Callable
@@ -22,6 +21,7 @@ from pathlib import Path
 
 from analysis.data.curate import sha256_file
 from analysis.errors import BriefError
+from analysis.tmpdirs import TmpFolder, remove_stale
 
 LOG = "refresh-log.json"
 
@@ -97,7 +97,9 @@ def refresh(
         echo("nothing to download")
         return {}
     raw.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=".tmp-refresh-", dir=raw))
+    remove_stale(raw, ".tmp-refresh-", olds=".old-refresh-")  # what a killed refresh left
+    holder = TmpFolder(raw, ".tmp-refresh-")
+    tmp = holder.path
     records = {}
     try:
         for sid, rel, url in todo:
@@ -110,7 +112,7 @@ def refresh(
             (raw / rel).parent.mkdir(parents=True, exist_ok=True)
             os.replace(tmp / rel, raw / rel)
     finally:
-        shutil.rmtree(tmp, ignore_errors=True)
+        holder.discard()
     log_path = raw / LOG
     log = json.loads(log_path.read_text("utf-8")) if log_path.is_file() else {}
     log.update(records)

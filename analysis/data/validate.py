@@ -102,11 +102,18 @@ def check_unique(where: str, df: pd.DataFrame, key: list[str]) -> None:
     dup = df.duplicated(key, keep="first")
     if dup.any():
         i = int(dup.to_numpy().nonzero()[0][0])
-        value = tuple(df.iloc[i][key])
+        value = tuple(_plain(v) for v in df.iloc[i][key])
+        group = df.groupby(key, dropna=False, sort=False).ngroup().to_numpy()
+        first = int((group == group[i]).argmax())
         raise BriefError(
-            f"{where}: line {line(i)}: duplicate key {dict(zip(key, value, strict=True))}; "
-            f"expected one row per {', '.join(key)}"
+            f"{where}: line {line(i)}: duplicate key {dict(zip(key, value, strict=True))} (first "
+            f"at line {line(first)}); expected one row per {', '.join(key)}"
         )
+
+
+def _plain(value: object) -> object:
+    """A numpy scalar as the Python value it holds (``2020``, not ``np.int64(2020)``)."""
+    return value.item() if hasattr(value, "item") else value
 
 
 def check_required(where: str, df: pd.DataFrame, cols: list[str]) -> None:

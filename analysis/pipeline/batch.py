@@ -32,6 +32,7 @@ from analysis.pipeline.build import (
     build_brief,
     load_brief_params,
 )
+from analysis.pipeline.inputs import NameClash
 
 
 @dataclass
@@ -58,11 +59,12 @@ def _pool_worker_init() -> None:
     def on_sigint(signum: int, frame: Any) -> None:
         global _interrupted
         if not _busy:
-            os._exit(130)
+            os._exit(128 + signum)
         _interrupted = True
         raise KeyboardInterrupt
 
     signal.signal(signal.SIGINT, on_sigint)
+    signal.signal(signal.SIGTERM, on_sigint)  # a SIGTERM to the group cleans up like Ctrl-C
 
 
 def build_one(
@@ -93,17 +95,36 @@ def build_one(
     return Outcome(params_path, result.name, True, result.seconds, runs=result.runs)
 
 
-def validate_batch(params_paths: Sequence[str], overrides: Sequence[str]) -> list[str]:
-    """Validate every params file; refuse two files naming the same brief. Returns the names."""
+def validate_batch(params_paths: Sequence[str | Path], overrides: Sequence[str]) -> list[str]:
+    """Validate every params file and refuse two files naming the same brief, before any work;
+    every problem is reported at once (one BriefError), not only the first. Returns the names."""
     names: dict[str, str] = {}
+    problems: list[str] = []
+    clashes: set[str] = set()  # a pair of files of one name is reported once, not from each side
     for path in params_paths:
-        params = load_brief_params(path, overrides)
+        try:
+            params = load_brief_params(path, overrides)
+        except NameClash as exc:
+            if exc.name not in clashes:
+                problems.append(str(exc))
+            clashes.add(exc.name)
+            continue
+        except BriefError as exc:
+            problems.append(str(exc))
+            continue
         if params.name in names:
-            raise BriefError(
-                f"{path}: brief name {params.name!r} is also the name of {names[params.name]}; "
-                "expected one params file per brief (two briefs cannot share _build/<name>/)"
+            problems.append(
+                f"{params.source}: brief name {params.name!r} is also the name of "
+                f"{names[params.name]}; expected one params file per brief (two briefs cannot "
+                "share _build/<name>/)"
             )
-        names[params.name] = path
+        names.setdefault(params.name, params.source)
+    if len(problems) == 1:
+        raise BriefError(problems[0])
+    if problems:
+        raise BriefError(
+            f"{len(problems)} problems in {len(params_paths)} params files: " + "; ".join(problems)
+        )
     return list(names)
 
 

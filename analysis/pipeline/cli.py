@@ -116,6 +116,8 @@ def run(
     _check_overrides(overrides)
     files = list(params_files) or [_shown(build.default_params_path(paths.project_root()))]
     console = _console()
+    if len(files) > 1:  # every file valid, names distinct, every problem at once: before any work
+        batch.validate_batch(files, overrides)
     if explain:
         for f in files:
             params = build.load_brief_params(f, overrides)
@@ -146,7 +148,6 @@ def run(
         else:
             console.print(f"  [red]failed[/] {o.name}: {o.error}")
 
-    batch.validate_batch(files, overrides)  # every file valid, names distinct: before any work
     console.print(f"building {len(files)} briefs ({scheduler or f'{jobs} processes'})")
     outcomes = batch.run_batch(
         files, overrides, jobs=jobs, scheduler=scheduler, force=force, on_done=on_done

@@ -6,6 +6,7 @@ import asyncio
 import contextlib
 import logging
 import os
+import signal
 import subprocess
 import threading
 import warnings
@@ -237,6 +238,32 @@ class KernelSession:
             with contextlib.suppress(subprocess.TimeoutExpired):
                 process.wait(timeout=10)
 
+    def death(self) -> str:
+        """Why the kernel is gone, from its exit status: a cell that ended the process
+        (``os._exit(3)``) is not a lack of memory; a SIGKILL may be (the out-of-memory killer)."""
+        process = getattr(getattr(self._km, "provisioner", None), "process", None)
+        code = None
+        if process is not None:
+            with contextlib.suppress(subprocess.TimeoutExpired):
+                code = process.wait(timeout=5)
+        if code is None:
+            return "its kernel died (its exit status is unknown)"
+        if code >= 0:
+            return (
+                f"its kernel exited with status {code} (a cell ended the Python process, e.g. "
+                "os._exit or a crash in compiled code)"
+            )
+        try:
+            name = signal.Signals(-code).name
+        except ValueError:
+            name = f"signal {-code}"
+        if -code == signal.SIGKILL:
+            return (
+                f"its kernel was killed by {name} (out of memory? the system's out-of-memory "
+                "killer sends it; or it was stopped from outside)"
+            )
+        return f"its kernel was killed by {name} (stopped from outside, or a crash)"
+
     # -- in the worker thread -------------------------------------------------------------
 
     def _start(self) -> None:
@@ -342,7 +369,7 @@ class KernelSession:
                 ) from None
             if kind == "DeadKernelError":
                 raise NotebookFailed(
-                    f"notebook {name} could not run: its kernel died (out of memory?)", kept
+                    f"notebook {name} could not run: {self.death()}", kept
                 ) from None
             message = " ".join(str(exc).split()) or type(exc).__name__
             if len(message) > 300:

@@ -24,8 +24,8 @@ def data_checksums(root: Path) -> dict[str, str]:
 
     data_dir = root / "data"
     out = data_files(data_dir)
+    check_not_empty(data_dir, out)  # the more useful message when a file was emptied
     verify_datapackage(data_dir)
-    check_not_empty(data_dir, out)
     return out
 
 
@@ -58,10 +58,17 @@ def verify_datapackage(data_dir: Path) -> None:
 
     Resources are read as Frictionless does: ``path`` relative to ``data/`` and ``hash`` as
     ``sha256:<hex>`` (or bare hex); resources without a hash are only checked for existence.
+    A missing ``datapackage.json`` is an error, for a cached build too: without it nothing
+    says the files are the curated ones.
     """
     package = data_dir / "datapackage.json"
     if not package.is_file():
-        return
+        what = "a folder" if package.is_dir() else "missing"
+        raise BriefError(
+            f"data/datapackage.json: {what}; expected the curated data's descriptor, which lists "
+            "every curated file with its SHA-256 and is checked before every build, cached or "
+            "not (restore it from git, or run `brief data curate`)"
+        )
     meta = read_json(package, "data/datapackage.json")
     from analysis.data.load import resources
 
@@ -97,21 +104,106 @@ class LoadedParams:
     source: str
 
 
+def shown_path(path: str | Path) -> str:
+    """A params file as the user would name it: relative to the project root when inside it
+    (``params/ppp.yml``), else as given."""
+    path = Path(path)
+    try:
+        return path.resolve().relative_to(paths.project_root().resolve()).as_posix()
+    except ValueError:
+        return path.as_posix()
+
+
 def load_brief_params(params_path: str | Path, overrides: Sequence[str] = ()) -> LoadedParams:
-    """Validate a params file (+ overrides) through ``analysis.params`` (one BriefError)."""
+    """Validate a params file (+ overrides) through ``analysis.params`` (one BriefError), and
+    refuse it when another params file of the project is the same brief (:func:`check_one_name`)."""
     from analysis.params import load_params, notebook_parameters
 
-    params = load_params(params_path, list(overrides))
+    shown = shown_path(params_path)
+    params = load_params(params_path, list(overrides), shown=shown)
     dump = params.model_dump(mode="json")
     loaded = LoadedParams(
         name=str(dump["name"]),
         title=str(dump.get("title", "")),
         dump=dump,
         flat=dict(notebook_parameters(params)),
-        source=Path(params_path).as_posix(),
+        source=shown,
     )
+    check_one_name(loaded, Path(params_path), overrides)
     check_horizon(loaded, overrides)
     return loaded
+
+
+def brief_name(path: Path) -> str | None:
+    """The brief a params file is: its ``name``, else its file name's stem (None when the file
+    cannot be read as a mapping: its own command reports that)."""
+    from analysis.paramfile import read_params_file
+
+    try:
+        data = read_params_file(path, path.as_posix())
+    except BriefError:
+        return None
+    if data is None:
+        data = {}
+    if not isinstance(data, dict):
+        return None
+    name = data.get("name", path.stem)
+    return name if isinstance(name, str) else None
+
+
+class NameClash(BriefError):
+    """Two params files of the project are one brief (:func:`check_one_name`); ``name`` is it."""
+
+    def __init__(self, name: str, message: str):
+        super().__init__(message)
+        self.name = name
+
+
+def check_one_name(params: LoadedParams, path: Path, overrides: Sequence[str] = ()) -> None:
+    """One brief, one name: a params file whose brief name is also that of another params file
+    of the project (``params/*.yml``) is refused, naming both, whatever the command. Two files
+    of one name would share ``_build/<name>/`` and their place in the site: a copy of
+    ``params/default.yml`` that kept ``name: default`` replaced the flagship's build and the
+    site's root."""
+    here = path.resolve()
+    others = [
+        other
+        for other in sorted(paths.params_dir().glob("*.yml"))
+        if other.resolve() != here and brief_name(other) == params.name
+    ]
+    if not others:
+        return
+    given = _origin("name", overrides)  # " (from --set name=...)" or ""
+    why: dict[str, str] = {}  # file -> how it comes to be this brief
+    named: list[str] = []  # files whose `name:` makes them this brief
+    for other, shown in [(path, params.source), *((o, shown_path(o)) for o in others)]:
+        if other == path and given:
+            why[shown] = f"with --set name={params.name}"
+        elif params.name != other.stem:
+            why[shown] = "by its `name:`"
+            named.append(shown)
+        else:
+            why[shown] = "by its file name"
+    if given:
+        advice = "choose another name with --set name=..."
+    elif named:
+        advice = (
+            f"change or remove the `name:` in {_and(named)} (a brief without one is named "
+            "after its file)"
+        )
+    else:
+        advice = "rename one of the files (a brief without a `name:` is named after its file)"
+    raise NameClash(
+        params.name,
+        f"{_and(list(why))} are each the brief {params.name!r} "
+        f"({', '.join(f'{f} {w}' for f, w in why.items())}); expected one params file per "
+        f"brief (two briefs cannot share _build/{params.name}/ or their place in _site/): "
+        f"{advice}",
+    )
+
+
+def _and(items: list[str]) -> str:
+    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
 
 
 def _has_curated_indicators(data_dir: Path) -> bool:
@@ -152,18 +244,27 @@ def data_last_years(dump: Mapping[str, Any], cache: Path | None = None) -> dict[
 
 def check_horizon(params: LoadedParams, overrides: Sequence[str] = ()) -> None:
     """The horizon must come after the data's last year: a projection to a year the data
-    already cover is empty, and the verdicts would read "the central projection is n/a".
+    already cover is empty, and the verdicts would read "the central projection is n/a". The
+    same holds for every horizon the multiverse tries (``multiverse.c1.horizon``).
 
     Checked against the curated indicators (``data/datapackage.json`` and the ``indicators``
     table); a project without them (the pipeline's test fixtures) has no data years to check.
     """
+    from analysis.params import choices_varying
+
     data_dir = paths.data_dir()
     if not _has_curated_indicators(data_dir):
         return
     horizon = int(params.dump["horizon"])
+    alternatives = {
+        f"multiverse.{key}.{name}": [int(y) for y in params.dump["multiverse"][key][name]]
+        for key, name in choices_varying("horizon")
+    }
     cache = _years_cache(params.dump)
     last = data_last_years(params.dump, cache)
-    if not last or horizon > max(last.values()):
+    if not last or min([horizon, *(y for ys in alternatives.values() for y in ys)]) > max(
+        last.values()
+    ):
         # remembered only for a brief that passed: a refused one leaves nothing behind
         if not cache.is_file():
             with contextlib.suppress(OSError):  # a cache not written costs the next run a second
@@ -171,10 +272,28 @@ def check_horizon(params: LoadedParams, overrides: Sequence[str] = ()) -> None:
         return
     year = max(last.values())
     measures = ", ".join(m for m, y in last.items() if y == year)
-    given = [o for o in overrides if str(o).partition("=")[0].strip() == "horizon"]
-    origin = f" (from --set {clip(given[-1])})" if given else ""
-    raise BriefError(
-        f"{params.source}: horizon: got {horizon}{origin}, expected a year after the data's "
-        f"last year {year} ({measures}: observed data end in {year}, so projections start in "
-        f"{year + 1}); set horizon to {year + 1} or later"
+    why = (
+        f"the data's last year {year} ({measures}: observed data end in {year}, so "
+        f"projections start in {year + 1})"
     )
+    problems = []
+    if horizon <= year:
+        problems.append(
+            f"horizon: got {horizon}{_origin('horizon', overrides)}, expected a year after {why}; "
+            f"set horizon to {year + 1} or later"
+        )
+    for key, years in alternatives.items():
+        early = [y for y in years if y <= year]
+        if early:
+            shown = ", ".join(str(y) for y in early)
+            problems.append(
+                f"{key}: got {shown}{_origin(key, overrides)}, expected horizons after {why}; "
+                f"use {year + 1} or later"
+            )
+    raise BriefError(f"{params.source}: " + "; ".join(problems))
+
+
+def _origin(key: str, overrides: Sequence[str]) -> str:
+    """`` (from --set KEY=...)`` when the last override of ``key`` set it, else nothing."""
+    given = [o for o in overrides if str(o).partition("=")[0].strip() == key]
+    return f" (from --set {clip(given[-1])})" if given else ""

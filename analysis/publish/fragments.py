@@ -19,7 +19,6 @@ from __future__ import annotations
 import json
 import re
 import shutil
-import tempfile
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
@@ -43,6 +42,7 @@ from analysis.publish.summary import (  # noqa: F401 (the fragments' public name
     summary_context,
 )
 from analysis.results import Evidence, Results, claim_order, load_results
+from analysis.tmpdirs import TmpFolder, remove_stale
 
 GENERATED = "_generated"
 ASSETS = Path(__file__).resolve().parents[2] / "report" / "assets"
@@ -478,18 +478,16 @@ def write_fragments(
     aspects = chart_aspects(res, build)
     texts = fragments(res, specs, dp, manifest, notebooks, environment(root), aspects)
     report_dir.mkdir(parents=True, exist_ok=True)
-    tmp_gen = Path(tempfile.mkdtemp(prefix=".gen-", dir=report_dir))
-    tmp_files = Path(tempfile.mkdtemp(prefix=".files-", dir=report_dir))
-    try:
+    gen, files = report_dir / GENERATED, report_dir / FILES
+    # what a pre-render killed outright left (owned folders: see analysis.tmpdirs)
+    remove_stale(report_dir, ".gen-", olds=f".old-{GENERATED}-")
+    remove_stale(report_dir, ".files-", olds=f".old-{FILES}-")
+    with TmpFolder(report_dir, ".gen-") as tmp_gen, TmpFolder(report_dir, ".files-") as tmp_files:
         for name, body in texts.items():
-            write_text(tmp_gen / f"{name}.md", body)
-        write_text(tmp_gen / "meta.yml", meta_yml(res, dp))
-        write_text(tmp_gen / "header.typ", typst_header(dp))
-        _copy_files(res, build, specs, tmp_files)
-        gen, files = report_dir / GENERATED, report_dir / FILES
-        swap_dir(tmp_gen, gen)
-        swap_dir(tmp_files, files)
-    finally:
-        shutil.rmtree(tmp_gen, ignore_errors=True)
-        shutil.rmtree(tmp_files, ignore_errors=True)
+            write_text(tmp_gen.path / f"{name}.md", body)
+        write_text(tmp_gen.path / "meta.yml", meta_yml(res, dp))
+        write_text(tmp_gen.path / "header.typ", typst_header(dp))
+        _copy_files(res, build, specs, tmp_files.path)
+        swap_dir(tmp_gen.path, gen)
+        swap_dir(tmp_files.path, files)
     return {"generated": gen, "files": files}

@@ -19,12 +19,15 @@ is not rendered again.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
+import posixpath
+import re
 import shutil
+import signal
 import subprocess
 import sys
-import tempfile
 from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
@@ -39,12 +42,14 @@ from analysis.errors import BriefError, clip
 from analysis.files import dump_json, sha256_text, swap_dir, tree_digest, write_text
 from analysis.publish.compare import DEFAULT_BRIEF, BriefEntry, write_compare
 from analysis.publish.fragments import FILES, GENERATED, read_build, write_fragments
+from analysis.tmpdirs import TmpFolder, remove_stale
 
 # What a render needs from the project (everything else stays behind).
 PAGES = ("index.qmd", "compare.qmd")
 BRIEF_PAGES = ("index.qmd", "report/brief.qmd")
 COMPARE_PAGES = ("compare.qmd",)
 COMPARE = "_compare"  # the comparison page's part (no brief name starts with "_")
+SITE_STAGING = "._site-"  # the site's staging folder, beside _site/ (one rename from its place)
 REPORT_DIR = "report"
 EXTENSIONS = "_extensions"  # the `brief` shortcode that reads the generated fragments
 SKIP_IN_REPORT = (
@@ -181,6 +186,28 @@ def part_config(src: Path, part: Part) -> str:
     return yaml.safe_dump(config, sort_keys=False, allow_unicode=True)
 
 
+#: Every page of the site, in whichever part renders it.
+ALL_PAGES = (*BRIEF_PAGES, *COMPARE_PAGES)
+_PAGE_LINK = re.compile(r"(\]\(<?)([^)\s#>]+\.qmd)(?=[#)>\s])")
+
+
+def link_other_parts(text: str, page: str, part: Part) -> str:
+    """A page's Markdown links to pages another part renders (the landing page's link to
+    ``compare.qmd``, rendered alone) pointed at where that page sits in the site, since Quarto
+    leaves a link to a page outside its render as written (``compare.qmd``, which no server has).
+    Links to the part's own pages stay for Quarto to resolve."""
+    here = posixpath.dirname(page)
+    up = part.to_site_root + "../" * page.count("/")
+
+    def point(m: re.Match[str]) -> str:
+        target = posixpath.normpath(posixpath.join(here, m[2]))
+        if target in part.pages or target not in ALL_PAGES:
+            return m[0]
+        return f"{m[1]}{up}{_output_of(target)}"
+
+    return _PAGE_LINK.sub(point, text)
+
+
 def prepare_project(
     dest: Path,
     build: Path | None,
@@ -209,7 +236,8 @@ def prepare_project(
         dirs_exist_ok=True,
     )
     for page in part.pages:  # only this part's pages: its key must not see the others
-        shutil.copyfile(root / page, dest / page)
+        text = (root / page).read_text(encoding="utf-8")
+        write_text(dest / page, link_other_parts(text, page, part))
     if build is not None:
         write_fragments(build, dest / REPORT_DIR, datapackage, root=root)
     else:
@@ -224,14 +252,25 @@ def prepare_project(
 
 
 def run_quarto(quarto: str, project: Path, expect: str = "index.html") -> Path:
-    """``quarto render`` the project copy; returns its output folder (holding ``expect``)."""
-    proc = subprocess.run(
+    """``quarto render`` the project copy; returns its output folder (holding ``expect``).
+
+    Quarto runs in a process group of its own: when the render is stopped (Ctrl-C, SIGTERM, an
+    error) the whole group is ended (Quarto, and the Pandoc or Typst it started), so nothing
+    goes on writing into the copy while it is removed."""
+    with subprocess.Popen(
         [quarto, "render", str(project)],
         cwd=project,
-        capture_output=True,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
         text=True,
-        check=False,
-    )
+        start_new_session=True,
+    ) as child:
+        try:
+            out, err = child.communicate()
+        except BaseException:
+            _end_group(child)
+            raise
+    proc = subprocess.CompletedProcess(child.args, child.returncode, out, err)
     if proc.returncode != 0:
         tail = " ".join((proc.stderr or proc.stdout).strip().splitlines()[-3:])
         raise BriefError(f"quarto render failed (exit {proc.returncode}): {tail}")
@@ -239,6 +278,18 @@ def run_quarto(quarto: str, project: Path, expect: str = "index.html") -> Path:
     if not (out / expect).is_file():
         raise BriefError(f"{out}/{expect}: not produced by quarto render, expected the site page")
     return out
+
+
+def _end_group(child: subprocess.Popen[str]) -> None:
+    """End a child's process group: SIGTERM, then SIGKILL what is left after five seconds."""
+    for sig, wait in ((signal.SIGTERM, 5.0), (signal.SIGKILL, 10.0)):
+        with contextlib.suppress(ProcessLookupError, PermissionError):
+            os.killpg(child.pid, sig)
+        try:
+            child.wait(timeout=wait)
+            return
+        except subprocess.TimeoutExpired:
+            continue
 
 
 def render_key(project: Path, quarto: str) -> str:
@@ -267,8 +318,8 @@ def render_part(
 ) -> Path:
     """The part's rendered ``_site`` folder, from the cache when its key is unchanged."""
     cached = cache_dir() / part.name
-    with tempfile.TemporaryDirectory(prefix=f"brief-{part.name}-") as tmp:
-        project = prepare_project(Path(tmp) / "project", part.build, root=root, entries=entries)
+    with workspace(paths.build_dir(), f".tmp-render-{part.name}-") as tmp:
+        project = prepare_project(tmp.path / "project", part.build, root=root, entries=entries)
         key = render_key(project, quarto)
         try:
             hit = (cached / "key").read_text(encoding="utf-8").strip() == key
@@ -279,16 +330,27 @@ def render_part(
             return cached / "_site"
         log(f"  render   {part.name}")
         rendered = run_quarto(quarto, project, _output_of(part.pages[0]))
-        cache_dir().mkdir(parents=True, exist_ok=True)
-        staged = Path(tempfile.mkdtemp(prefix=f".{part.name}-", dir=cache_dir()))
-        try:
-            shutil.move(str(rendered), staged / "_site")
-            write_text(staged / "key", key + "\n")
-            swap_dir(staged, cached)
-        except BaseException:
-            shutil.rmtree(staged, ignore_errors=True)
-            raise
+        with workspace(cache_dir(), f".tmp-{part.name}-") as staged:
+            shutil.move(str(rendered), staged.path / "_site")
+            write_text(staged.path / "key", key + "\n")
+            swap_dir(staged.path, cached)
     return cached / "_site"
+
+
+def workspace(folder: Path, prefix: str) -> TmpFolder:
+    """A temporary folder in ``folder`` owned by this process (:class:`TmpFolder`): removed when
+    the ``with`` block ends, whatever ends it, and by the next render if this one is killed."""
+    folder.mkdir(parents=True, exist_ok=True)
+    return TmpFolder(folder, prefix)
+
+
+def clean_leftovers(root: Path | None = None) -> None:
+    """What renders killed outright left: their project copies and staging folders in
+    ``_build/`` and ``_build/_render/``, the site's staging folder beside ``_site/``."""
+    root = root or paths.project_root()
+    remove_stale(paths.build_dir())
+    remove_stale(cache_dir())
+    remove_stale(root, SITE_STAGING, olds=f".old-{paths.site_dir().name}-")
 
 
 # ---------------------------------------------------------------------------------------------
@@ -333,22 +395,15 @@ def _install(staging: Path, site: Path) -> Path:
 def assemble(rendered: dict[str, Path], compare: Path, names: Sequence[str]) -> Path:
     """A complete site in a staging folder beside ``_site``: flagship, comparison, the others."""
     site = paths.site_dir()
-    site.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix="._site-", dir=site.parent)) / "_site"
-    try:
+    with workspace(site.parent, SITE_STAGING) as holder:
+        staging = holder.path / "_site"
         shutil.copytree(rendered[DEFAULT_BRIEF], staging)
         add_compare(staging, compare)
         for name in names:
             if name != DEFAULT_BRIEF:
                 shutil.copytree(rendered[name], staging / "briefs" / name)
         write_text(staging / "briefs.json", dump_json({"briefs": sorted(names)}))
-    except BaseException:
-        shutil.rmtree(staging.parent, ignore_errors=True)
-        raise
-    try:
         return _install(staging, site)
-    finally:
-        shutil.rmtree(staging.parent, ignore_errors=True)
 
 
 def _require_quarto(builds: Sequence[Path], entries: Sequence[BriefEntry]) -> str:
@@ -356,8 +411,8 @@ def _require_quarto(builds: Sequence[Path], entries: Sequence[BriefEntry]) -> st
     if quarto is None:
         # Generate and check every part's fragments so errors surface even without Quarto.
         for b in [*builds, None]:
-            with tempfile.TemporaryDirectory() as tmp:
-                prepare_project(Path(tmp), b, entries=entries)
+            with workspace(paths.build_dir(), ".tmp-check-") as tmp:
+                prepare_project(tmp.path, b, entries=entries)
         where = ", ".join(f"{b}/" for b in builds)
         raise BriefError(missing_quarto_message(where))
     return quarto
@@ -370,13 +425,14 @@ def render_one(params_path: Path, overrides: Sequence[str] = (), log: Log = _sil
     alternative replaces ``briefs/<name>/``. The comparison page is refreshed either way.
     """
     build = compute(params_path, overrides)
+    clean_leftovers()
     entries = built_entries(build.parent)
     quarto = _require_quarto([build], entries)
     own = render_part(brief_part(build), entries=entries, quarto=quarto, log=log)
     compare = render_part(COMPARE_PART, entries=entries, quarto=quarto, log=log)
     site = paths.site_dir()
-    staging = Path(tempfile.mkdtemp(prefix="._site-", dir=site.parent)) / "_site"
-    try:
+    with workspace(site.parent, SITE_STAGING) as holder:
+        staging = holder.path / "_site"
         if build.name == DEFAULT_BRIEF:
             shutil.copytree(own, staging)
             if (site / "briefs").is_dir():
@@ -390,8 +446,6 @@ def render_one(params_path: Path, overrides: Sequence[str] = (), log: Log = _sil
             shutil.copytree(own, staging / "briefs" / build.name)
         add_compare(staging, compare)
         _install(staging, site)
-    finally:
-        shutil.rmtree(staging.parent, ignore_errors=True)
     return site if build.name == DEFAULT_BRIEF else site / "briefs" / build.name
 
 
@@ -403,10 +457,14 @@ def render_all(
     log: Log = _silent,
 ) -> Path:
     """``brief site``: every brief in params/, the comparison page, one new ``_site/``."""
+    from analysis.pipeline.batch import validate_batch
+
     files = sorted(params_files or paths.params_dir().glob("*.yml"))
     if not files:
         raise BriefError(f"{paths.params_dir()}: no *.yml, expected at least params/default.yml")
+    validate_batch(files, ())  # every file valid and one name each, every problem at once
     builds = [(computer or compute)(p) for p in files]
+    clean_leftovers()
     names = [b.name for b in builds]
     if DEFAULT_BRIEF not in names:
         raise BriefError(f"{paths.params_dir()}: no brief named 'default', expected the flagship")

@@ -273,11 +273,15 @@ def fan_alt(p: Projection, label: str, coalition_label: str, benchmark_label: st
     band = p.fan.loc[p.fan["year"] == p.horizon, ["p05", "p95"]]
     lo, hi = (float(band.iloc[0, 0]), float(band.iloc[0, 1])) if len(band) else (None, None)
     span = f", 90 % of paths between {lo:.2f} and {hi:.2f}" if lo is not None else ""
+    central = (
+        f"no central projection for {p.horizon}"
+        if at is None
+        else f"central projection {at:.2f}{span}"
+    )
     return (
         f"Line of the observed {phrase(label)} ratio of {coalition_label} to {benchmark_label} "
-        f"to {p.last_year} and a shaded fan of simulated paths to {p.horizon}: central "
-        f"projection {'not available' if at is None else f'{at:.2f}'}{span}; dashed parity "
-        "line at 1."
+        f"to {p.last_year} and a shaded fan of simulated paths to {p.horizon}: {central}; "
+        "dashed parity line at 1."
     )
 
 

@@ -4,9 +4,13 @@ A claim module (``c1.py`` … ``c8.py``) holds the claim's rules (a pydantic ``R
 with :mod:`analysis.compute.claims.rules`), the function that decides it from prepared inputs
 (``assess``), and its sentence. It returns a :class:`analysis.results.Claim`.
 
-**How parts combine into a verdict** (:func:`combine`; ``docs/decisions.md`` explains why):
+**How parts combine into a verdict** (:func:`combine`; ``docs/decisions.md`` explains why). Parts
+no public data can test (:func:`untested`) are shown and never counted; of the others:
 
 - no part can be tested: *not testable*;
+- too little can be computed to decide (:func:`too_little`): a central part cannot be computed,
+  or fewer than half of the parts can: *not testable*, and the claim's sentence says so, with
+  the reason, instead of a verdict read off what is left (:func:`claim`);
 - every tested part is inconclusive (e.g. a trend whose interval includes zero): *no evidence
   either way*, which is not a refutation;
 - a part marked ``central`` fails (the claim stands or falls with it, e.g. "not exceed"): *not
@@ -21,6 +25,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
+from analysis import formats
 from analysis.compute.frames import num
 from analysis.compute.stats import ols_trend
 from analysis.formats import percent as pct  # noqa: F401 (the claims' name)
@@ -41,10 +46,44 @@ def more_than(value: float, threshold: float) -> bool:
     return value > threshold + EPS
 
 
+def too_little(parts: Iterable[Part]) -> str | None:
+    """Why the computable parts of a claim are too few to decide it, or None.
+
+    Counted over the parts public data could test (``testable``): a central part (the claim
+    stands or falls with it) that could not be computed, or fewer than half of the parts
+    computed, leave a verdict that would rest on what happened to remain: C1 "supported" on
+    its last part alone, with the four others untested, because the brief's years start a year
+    before its horizon. None when nothing at all could be computed: the claim's own sentence
+    says which data are missing.
+    """
+    counted = [p for p in parts if p.testable]
+    done = [p for p in counted if p.outcome != "untested"]
+    if not done:
+        return None
+    missing = [p for p in counted if p.outcome == "untested"]
+    central = [p for p in missing if p.central]
+    if central:
+        part_s = "part" if len(central) == 1 else "parts"
+        return f"the central {part_s} {_listed(central)} cannot be computed"
+    if 2 * len(done) < len(counted):
+        return (
+            f"only {len(done)} of its {len(counted)} parts can be computed: "
+            f"{_listed(missing)} cannot"
+        )
+    return None
+
+
+def _listed(parts: list[Part]) -> str:
+    """'A' (why) and 'B' (why): parts that could not be computed, each with its reason."""
+    items = [f"'{p.name}' ({p.test})" for p in parts]
+    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
+
+
 def combine(parts: Iterable[Part]) -> VerdictLabel:
     """The verdict from the claim's parts (the rule in the module docstring)."""
+    parts = [p for p in parts if p.testable]
     tested = [p for p in parts if p.outcome != "untested"]
-    if not tested:
+    if not tested or too_little(parts):
         return "not testable"
     decided = [p for p in tested if p.outcome != "inconclusive"]
     if not decided:
@@ -128,7 +167,16 @@ def part(name: str, test: str, result: Outcome, *, central: bool = False) -> Par
 
 def untested(name: str, why: str) -> Part:
     """A part of the claim no public data can test (shown, never counted)."""
-    return Part(name=name, test=why, outcome="untested")
+    return Part(name=name, test=why, outcome="untested", testable=False)
+
+
+#: How a claim's sentence begins when too little can be computed to decide it.
+TOO_LITTLE = "Not testable with these parameters"
+
+
+def too_little_sentence(reason: str) -> str:
+    """The sentence of a claim too little of which can be computed (:func:`too_little`)."""
+    return f"{TOO_LITTLE}: {reason}; no verdict is read off the parts that remain."
 
 
 def claim(
@@ -147,6 +195,9 @@ def claim(
     dup = sorted({k for k in keys if keys.count(k) > 1})
     if dup:
         raise ValueError(f"evidence keys given twice: {dup}")
+    reason = too_little(parts)
+    if reason is not None:  # what the module wrote reads a verdict off what remains
+        summary, headline = too_little_sentence(reason), TOO_LITTLE
     return Claim(
         title=title,
         verdict=combine(parts),
@@ -161,4 +212,4 @@ def claim(
 
 
 def signed(x: float | None, digits: int = 2) -> str:
-    return "not available" if x is None else f"{x:+.{digits}f}"
+    return formats.NOT_AVAILABLE if x is None else f"{x:+.{digits}f}"

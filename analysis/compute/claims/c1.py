@@ -98,13 +98,15 @@ class BriefChoice(Frozen):
 class BriefProjection(Frozen):
     """C1's choices of the projection (brief parameters ``horizon`` and ``growth_scenario``)."""
 
-    horizon: list[int] = choice([2027, 2030, 2035, 2040], title="the horizon")
+    horizon: list[int] = choice([2027, 2030, 2035, 2040], title="the horizon", varies="horizon")
     """Five years past the article's 2022, the WEO's 2030, and 2035 or 2040."""
     growth_method: list[Literal["trailing_cagr", "weo"]] = choice(
         ["trailing_cagr", "weo"], title="the growth method"
     )
     """Each member's own trend, or the IMF's projections where it has them."""
-    growth_window: list[int] = choice([5, 10, 15], title="the growth window")
+    growth_window: list[int] = choice(
+        [5, 10, 15], title="the growth window", varies="growth_scenario.window"
+    )
     """Years of history behind each trend."""
 
 
@@ -158,8 +160,20 @@ def decide_measure(
     r_latest = _value_at(t, latest_year) if latest_year is not None else None
     tol = rules.tolerance
 
+    first = int(years.min()) if len(t) else None
+    seen = (  # what the brief's years hold, said when a part cannot be computed
+        "the data hold no observed ratio in the brief's years"
+        if first is None
+        else f"the brief's observed ratios are for {first} only"
+        if first == latest_year
+        else f"the brief's observed ratios run from {first} to {latest_year}"
+    )
     if r_report is None or r_start is None:
-        p1 = part("Approached up to the report", "no ratio for both years", "untested")
+        p1 = part(
+            "Approached up to the report",
+            f"no observed ratio for both {start} and {REPORT_YEAR}: {seen}",
+            "untested",
+        )
     else:
         p1 = part(
             "Approached up to the report",
@@ -167,17 +181,29 @@ def decide_measure(
             outcome(_moved(r_report - r_start, tol)),
         )
 
-    covers = len(t) > 0 and latest_year is not None and latest_year >= REPORT_YEAR
+    covers = (
+        latest_year is not None
+        and latest_year >= REPORT_YEAR
+        and bool((years <= article_horizon).any())
+    )
     exceeded_early = bool((t.loc[years <= article_horizon, "ratio"] > 1).any())
     exceeded_late = bool((t.loc[years > article_horizon, "ratio"] > 1).any())
     p2 = part(
         f"Not exceeded through {article_horizon}",
-        f"no observed year up to {article_horizon} with the ratio above 1",
+        f"no observed year up to {article_horizon} with the ratio above 1"
+        if covers
+        else f"no observed ratio from {REPORT_YEAR} up to {article_horizon}: {seen}",
         ("fails" if exceeded_early else "holds") if covers else "untested",
         central=True,
     )
 
-    if r_report is None or latest_year is None or latest_year <= REPORT_YEAR:
+    if r_report is None:
+        p3 = part(
+            "Kept approaching since the report",
+            f"no observed ratio for {REPORT_YEAR}: {seen}",
+            "untested",
+        )
+    elif latest_year is None or latest_year <= REPORT_YEAR:
         p3 = part("Kept approaching since the report", "no year after 2021 yet", "untested")
     else:
         p3 = part(
@@ -187,7 +213,12 @@ def decide_measure(
         )
 
     if central_at_horizon is None or r_report is None or r_latest is None:
-        p4 = part("Projected to keep approaching", "no projection", "untested")
+        why = (
+            f"no projection for {horizon}"
+            if central_at_horizon is None
+            else f"no observed ratio for {REPORT_YEAR}: {seen}"
+        )
+        p4 = part("Projected to keep approaching", why, "untested")
     else:
         gain = central_at_horizon - r_report
         if more_than(gain, tol):
@@ -204,7 +235,9 @@ def decide_measure(
         )
 
     if prob_exceed_by_horizon is None:
-        p5 = part("Not projected to exceed", "no projection", "untested", central=True)
+        p5 = part(
+            "Not projected to exceed", f"no projection for {horizon}", "untested", central=True
+        )
     else:
         likely = at_least(prob_exceed_by_horizon, rules.exceed_probability)
         p5 = part(
@@ -242,31 +275,60 @@ def sentence(
     agree: int,
     tested: int,
 ) -> str:
+    """C1's sentence: the ratios it turns on, each only where it was computed (a number the
+    data do not give is left out, never printed as "not available")."""
     n = t.numbers
-    text = (
-        f"On {phrase(label)}, {coalition_label} stood at {pct(n['ratio_report_year'])} of the "
-        f"{benchmark_label} level in {REPORT_YEAR} ({pct(n['ratio_approach_start'])} in "
-        f"{n['approach_start']})"
-    )
-    if n["latest_year"] is not None and n["latest_year"] > REPORT_YEAR:
-        text += f" and {pct(n['ratio_latest'])} in {n['latest_year']}"
+    report, start, latest = n["ratio_report_year"], n["ratio_approach_start"], n["ratio_latest"]
+    text = f"On {phrase(label)}, {coalition_label}"
+    if report is not None:
+        text += f" stood at {pct(report)} of the {benchmark_label} level in {REPORT_YEAR}"
+        if start is not None:
+            text += f" ({pct(start)} in {n['approach_start']})"
+        if latest is not None and n["latest_year"] > REPORT_YEAR:
+            text += f" and {pct(latest)} in {n['latest_year']}"
+    elif latest is not None:
+        text += (
+            f" has no observed ratio for {REPORT_YEAR}; it stood at {pct(latest)} of the "
+            f"{benchmark_label} level in {n['latest_year']}"
+        )
+    else:
+        text += f" has no observed ratio to the {benchmark_label} level"
+    central = n["central_at_horizon"]
     if n["fell_since_report"]:
         text += ": the ratio has fallen since the report"
-        if n["central_at_horizon"] is not None:
-            back = n["central_at_horizon"] <= n["ratio_report_year"] + 1e-12
-            text += (
-                f", and the central projection of {pct(n['central_at_horizon'])} in {horizon} "
-                + ("only returns toward its earlier level" if back else "passes its 2021 level")
+        if central is not None:
+            back = central <= report + 1e-12
+            text += f", and the central projection of {pct(central)} in {horizon} " + (
+                "only returns toward its earlier level" if back else "passes its 2021 level"
             )
-    elif n["central_at_horizon"] is not None:
-        text += f"; the central projection is {pct(n['central_at_horizon'])} in {horizon}"
+    elif central is not None:
+        text += f"; the central projection is {pct(central)} in {horizon}"
     if n["prob_exceed_by_horizon"] is not None:
-        text += f", with a {pct(n['prob_exceed_by_horizon'])} probability of exceeding it by then"
+        text += f", with a {pct(n['prob_exceed_by_horizon'])} probability of exceeding it by "
+        text += "then" if central is not None else str(horizon)
     text += (
         f". Under this brief's choices the claim is {verdict} ({agree} of {tested} measures give "
         "the same verdict)."
     )
     return text
+
+
+def headline_of(n: Mapping[str, Any], label: str, benchmark_label: str, horizon: int) -> str:
+    """C1's finding in a few words, from the numbers that were computed."""
+    shown = []
+    if n["ratio_report_year"] is not None:
+        shown.append(f"{pct(n['ratio_report_year'])} in {REPORT_YEAR}")
+    latest = n["latest_year"]
+    if n["ratio_latest"] is not None and latest is not None and latest > REPORT_YEAR:
+        shown.append(f"{pct(n['ratio_latest'])} in {latest}")
+    if shown:
+        shown[0] = shown[0].replace(" in ", f" of the {benchmark_label} level in ", 1)
+        head = f"{phrase(label)} at " + ", ".join(shown)
+    else:
+        head = f"{phrase(label)}: no observed ratio to the {benchmark_label} level"
+    if n["central_at_horizon"] is not None:
+        head += f"; {pct(n['central_at_horizon'])} projected for {horizon}"
+    return head[:1].upper() + head[1:]
 
 
 def assess(
@@ -326,12 +388,7 @@ def assess(
         agree=agree,
         tested=len(tests),
     )
-    head = f"{phrase(labels[headline])} at {pct(n['ratio_report_year'])} of the "
-    head += f"{benchmark_label} level in {REPORT_YEAR}"
-    if latest is not None and latest > REPORT_YEAR:
-        head += f", {pct(n['ratio_latest'])} in {latest}"
-    if n["central_at_horizon"] is not None:
-        head += f"; {pct(n['central_at_horizon'])} projected for {horizon}"
+    head = headline_of(n, labels[headline], benchmark_label, horizon)
     return claim(
         TITLE,
         t.parts,
@@ -340,7 +397,7 @@ def assess(
         assumptions=assumptions,
         charts=charts,
         tables=tables,
-        headline=head[:1].upper() + head[1:],
+        headline=head,
     )
 
 
@@ -416,26 +473,6 @@ def brief_claim(
     )
 
 
-def verdict_table(tests: Mapping[str, MeasureTest], labels: Mapping[str, str]) -> pd.DataFrame:
-    """One row per measure: C1's verdict on it and the numbers behind it."""
-    rows = [
-        {
-            "measure": m,
-            "label": labels[m],
-            "verdict": t.verdict,
-            **{k: t.numbers[k] for k in ("ratio_report_year", "ratio_latest", "latest_year",
-                                        "crossover_year", "central_at_horizon",
-                                        "prob_exceed_by_horizon")},
-        }
-        for m, t in tests.items()
-    ]  # fmt: skip
-    out = pd.DataFrame(rows)
-    for c in ("latest_year", "crossover_year"):
-        if c in out:
-            out[c] = out[c].astype("Int64")
-    return out
-
-
 # ---------------------------------------------------------------------------------------------
 # The multiverse (analysis.compute.multiverse): prepare once, evaluate each specification
 
@@ -471,7 +508,7 @@ def decide(inputs: Mapping[str, Any], params: Any, out: Any) -> Claim:
     tests = decide_all(series, projections, params)
     px.observed(series, ind, params, out)
     px.outlook(series, projections, params, out)
-    by_measure = verdict_table(tests, {m: info["label"] for m, info in power.MEASURES.items()})
+    by_measure = px.verdict_table(tests)
     numbers = px.sensitivity(series, projections, by_measure, ind, params, out)
     out.part(
         "measures",

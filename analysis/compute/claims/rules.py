@@ -17,11 +17,17 @@ rule's own bounds.
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Mapping
 from typing import Annotated, Any
 
-from pydantic import BaseModel, ConfigDict, Field, create_model
+from pydantic import BaseModel, ConfigDict, Field, create_model, field_validator
 from pydantic.fields import FieldInfo
+
+#: Where a choice that varies a brief parameter (not one of the claim's rules) names it, in its
+#: field's JSON schema: the parameter schema (analysis/params.py) bounds each of its values like
+#: that parameter.
+BRIEF_PARAMETER = "brief_parameter"
 
 
 class Frozen(BaseModel):
@@ -43,13 +49,55 @@ def rule(
     return Field(default, title=title, json_schema_extra=extra, **bounds)
 
 
-def choice(values: list[Any], *, title: str, description: str | None = None) -> Any:
+def distinct(values: list[Any]) -> list[Any]:
+    """The values of a choice, each given once: a value given twice would be counted twice and
+    weigh the shares the multiverse reports (``[milex, milex, cinc]`` is not two-thirds milex)."""
+    seen = Counter(values)
+    twice = [v for v, n in seen.items() if n > 1]
+    if twice:
+        shown = ", ".join(f"{v!r} ({seen[v]} times)" for v in twice[:5])
+        raise ValueError(f"duplicate value {shown}; expected each value once")
+    return values
+
+
+class ChoicesModel(Frozen):
+    """The base of every claim's ``Choices``: each choice's values given once (checked after the
+    values themselves, so 8 and 8.0 in a list of whole numbers are the same value)."""
+
+    @field_validator("*", mode="after")
+    @classmethod
+    def _distinct(cls, values: Any) -> Any:
+        return distinct(values) if isinstance(values, list) else values
+
+
+def choice(
+    values: list[Any],
+    *,
+    title: str,
+    description: str | None = None,
+    varies: str | None = None,
+) -> Any:
     """A field of a claim's ``Choices``: the values the multiverse tries (at least one, each
-    validated, defaults included) and the choice in words (``title``); why those values are
-    defensible is the docstring under it (or ``description``)."""
+    once, each validated, defaults included) and the choice in words (``title``); why those
+    values are defensible is the docstring under it (or ``description``). ``varies`` names the
+    brief parameter the choice varies when it is not one of the claim's rules (``horizon``,
+    ``growth_scenario.window``): the parameter schema bounds every value like that parameter,
+    so an alternative is never one the brief itself would refuse."""
+    extra = None if varies is None else {BRIEF_PARAMETER: varies}
     return Field(
-        list(values), title=title, description=description, min_length=1, validate_default=True
+        list(values),
+        title=title,
+        description=description,
+        min_length=1,
+        validate_default=True,
+        json_schema_extra=extra,
     )
+
+
+def varied_parameter(field: FieldInfo) -> str | None:
+    """The brief parameter a choice varies (``choice(varies=...)``), or None."""
+    extra = field.json_schema_extra
+    return extra.get(BRIEF_PARAMETER) if isinstance(extra, dict) else None  # type: ignore[return-value]
 
 
 def _varied(field: FieldInfo) -> tuple[Any, Any] | None:
@@ -67,12 +115,12 @@ def choices_of(
     *,
     before: type[Frozen] | None = None,
     after: type[Frozen] | None = None,
-) -> type[Frozen]:
+) -> type[ChoicesModel]:
     """A claim's ``Choices`` model: one field per rule of ``rules`` declared with ``vary`` (a list
     of values, each bounded like the rule), in the rules' order; the fields of ``before`` and
     ``after`` (models of :func:`choice` fields) add choices that are not the claim's rules (C1's
     measure of power, horizon, growth). The field order is the order specifications are numbered
-    in."""
+    in. Every choice's values are distinct (:class:`ChoicesModel`)."""
 
     def fields(model: type[BaseModel] | None) -> dict[str, tuple[Any, Any]]:
         if model is None:
@@ -83,7 +131,7 @@ def choices_of(
     claim_id = rules.__module__.rsplit(".", 1)[-1].upper()
     return create_model(  # type: ignore[call-overload, no-any-return]
         "Choices",
-        __base__=Frozen,
+        __base__=ChoicesModel,
         __module__=rules.__module__,
         __doc__=f"{claim_id}'s specification space (``multiverse.{claim_id.lower()}.*``).",
         **fields(before),
