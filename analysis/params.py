@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import copy
 import csv
+import datetime as dt
 import difflib
 import functools
 import math
@@ -29,7 +30,7 @@ from pydantic import (
     model_validator,
 )
 
-from analysis import paths
+from analysis import dates, paths
 from analysis.compute import claims
 from analysis.compute.trade import SERIES as TRADE_SERIES
 from analysis.compute.trade import TradeSeries
@@ -264,6 +265,13 @@ class BriefParams(_Strict):
         default_factory=Choices,
         description="The defensible alternatives of each choice, tried by the multiverse",
     )
+    as_of: dt.date | None = Field(
+        None,
+        description="Build the brief as it could have been built on this date (YYYY-MM-DD): each "
+        "source's latest release published on or before it (data/releases.csv), a source whose "
+        "only release came later cut back to the years public then (approximated from a later "
+        "release); null: the latest data",
+    )
     robustness_threshold: float = Field(
         0.66,
         gt=0.0,
@@ -272,6 +280,11 @@ class BriefParams(_Strict):
         "specifications give it; under it the verdict published is 'depends on the analyst's "
         "choices' (0.66: the IPCC's 'likely', at least two chances in three)",
     )
+
+    @field_validator("as_of", mode="before")
+    @classmethod
+    def _as_of(cls, v: object) -> dt.date | None:
+        return dates.parse(v)
 
     @field_validator("name")
     @classmethod
@@ -352,6 +365,8 @@ class BriefParams(_Strict):
                     f"growth_scenario.rates: no rate for {lacking}, expected a rate for every "
                     "member when method is 'explicit'"
                 )
+        if (early := dates.too_early(self.as_of)) is not None:
+            problems.append(early)
         if problems:
             raise ValueError(" | ".join(problems))
         return self
@@ -424,6 +439,8 @@ def _describe(err: Mapping[str, Any]) -> str:
     loc = tuple(err["loc"])
     key = clip(".".join(str(p) for p in loc)) if loc else "(parameters)"
     value = err.get("input")
+    if isinstance(value, dt.date):  # a YAML date, shown as written
+        value = value.isoformat()
     if err["type"] == "extra_forbidden":
         close = difflib.get_close_matches(str(loc[-1])[:100], _fields_of(loc), n=1)
         hint = f"; did you mean {close[0]!r}?" if close else ""

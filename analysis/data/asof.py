@@ -84,6 +84,7 @@ class Use:
     """What a brief dated ``as_of`` reads of one source."""
 
     source: str
+    name: str  # the source in words
     how: str  # one of HOW
     release: str  # the release read (the current one when approximated); "" if none
     label: str
@@ -97,14 +98,14 @@ class Use:
         return self.how == "approximated"
 
     def words(self) -> str:
-        """The release in words, as the brief names it."""
+        """The release in words, as a source line names it."""
         if self.how == "approximated":
             return (
                 f"{self.label}, years to {self.last_year} only (approximated from a later release)"
             )
         if self.how in ("partial", "unavailable"):
             return "no release usable on this date"
-        return f"{self.label} (published {self.published})"
+        return self.label
 
 
 def _usable(rows: pd.DataFrame) -> pd.DataFrame:
@@ -121,33 +122,34 @@ def choose(releases: pd.DataFrame, source: str, as_of: dt.date | None) -> Use:
         )
     usable = _usable(rows)
     first = usable.iloc[0] if len(usable) else rows.iloc[0]
-    common = {"first_complete": str(first["published"]), "first_label": str(first["label"])}
-    current = rows[rows["status"] == "current"]
+    name = str(rows["name"].iloc[-1]) if "name" in rows else source
+
+    def use(how: str, r: pd.Series | None = None, last_year: int | None = None) -> Use:
+        release, label, published = ("", "", "") if r is None else (
+            str(r["release"]), str(r["label"]), str(r["published"])
+        )  # fmt: skip
+        return Use(source, name, how, release, label, published, last_year,
+                   str(first["published"]), str(first["label"]))  # fmt: skip
+
     if as_of is None:
-        r = current.iloc[0] if len(current) else rows.iloc[-1]
-        return Use(source, "latest", str(r["release"]), str(r["label"]), str(r["published"]),
-                   **common)  # fmt: skip
+        current = rows[rows["status"] == "current"]
+        return use("latest", current.iloc[0] if len(current) else rows.iloc[-1])
     public = rows[rows["published"] <= as_of.isoformat()]
     if len(public):
         r = public.iloc[-1]
         if pd.notna(r["complete"]) and not bool(r["complete"]):
-            return Use(source, "partial", str(r["release"]), str(r["label"]),
-                       str(r["published"]), **common)  # fmt: skip
-        how = "latest" if r["status"] == "current" else "release"
-        return Use(source, how, str(r["release"]), str(r["label"]), str(r["published"]),
-                   **common)  # fmt: skip
+            return use("partial", r)
+        return use("latest" if r["status"] == "current" else "release", r)
     if len(rows) > 1:
-        return Use(source, "unavailable", "", "", "", **common)
+        return use("unavailable")
     r = rows.iloc[0]
-    last = last_public_year(as_of, int(r["lag_months"]))
-    return Use(source, "approximated", str(r["release"]), str(r["label"]), str(r["published"]),
-               last_year=last, **common)  # fmt: skip
+    return use("approximated", r, last_public_year(as_of, int(r["lag_months"])))
 
 
-def refuse(use: Use, as_of: dt.date, title: str = "") -> BriefError:
+def refuse(use: Use, as_of: dt.date) -> BriefError:
     """The one-line error for a source a brief dated ``as_of`` cannot read (partial or
     unavailable): it names the source and the earliest date that works."""
-    name = title or use.source
+    name = f"{use.name} ({use.source})"
     if use.how == "partial":
         why = f"its release public then, {use.label} ({use.published}), is held only in part"
     else:

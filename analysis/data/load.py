@@ -244,6 +244,33 @@ def sources_as_of(as_of: object = None) -> dict[str, asof_rules.Use]:
     return {s: asof_rules.choose(table, s, when) for s in sorted(table["source"].unique())}
 
 
+def release_words(as_of: object = None) -> dict[str, str]:
+    """Source id -> the release a brief dated ``as_of`` reads, in words for a source line
+    (``October 2021``; ``July 2025, years to 2020 only (approximated from a later release)``);
+    empty without a date, where the library's own source lines name the current releases."""
+    if asof_rules.parse_as_of(as_of) is None:
+        return {}
+    return {s: use.words() for s, use in sources_as_of(as_of).items()}
+
+
+def approximated_note(sources: list[str], as_of: object = None) -> str:
+    """``"; approximated from a later release: <name> (<release>, years to <year>)"`` for the
+    sources among ``sources`` a brief dated ``as_of`` cuts back (hand: the rows dated by then),
+    to end a source line; ``""`` when none is (always without a date)."""
+    when = asof_rules.parse_as_of(as_of)
+    if when is None:
+        return ""
+    uses = sources_as_of(when)
+    cut = [
+        f"{u.name} ({u.label}, years to {u.last_year})"
+        for s in sources
+        if (u := uses.get(s)) is not None and u.approximated
+    ]
+    if asof_rules.HAND in sources:
+        cut.append(f"hand-curated rows dated on or before {when.isoformat()}")
+    return "; approximated from a later release: " + ", ".join(cut) if cut else ""
+
+
 def load_release(source: str, release: str) -> pd.DataFrame:
     """The indicator rows (``iso3, year, indicator, value, unit, source, flag``) of one release
     of a source: an earlier one from ``data/vintages/<source>/<release>.csv``, the current one

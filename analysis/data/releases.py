@@ -6,7 +6,8 @@ One row per ``(source, release)``, built by ``brief data curate`` from each sour
 of its ``*_vintages`` module) and the curated rows (the years each release spans, the files that
 hold it). Columns (:data:`COLUMNS`):
 
-- ``source``: the source id (the indicators' ``source``, e.g. ``imf_weo``), ``release`` its id
+- ``source``: the source id (the indicators' ``source``, e.g. ``imf_weo``), ``name`` it in
+  words, ``release`` its id
   (``2021-10``), ``label`` in words, ``status`` ``current`` (in ``data/indicators`` and the
   other tables) or ``earlier`` (in ``data/vintages/<source>/<release>.csv``);
 - ``published`` (YYYY-MM-DD), ``date_basis`` (``announcement``: a cited page reports the
@@ -26,8 +27,9 @@ import pandas as pd
 from analysis.errors import BriefError
 
 COLUMNS = [
-    "source", "release", "label", "status", "published", "date_basis", "date_note", "date_url",
-    "complete", "holds", "first_year", "last_year", "files", "lag_months", "lag_basis",
+    "source", "name", "release", "label", "status", "published", "date_basis", "date_note",
+    "date_url", "complete", "holds", "first_year", "last_year", "files", "lag_months",
+    "lag_basis",
 ]  # fmt: skip
 YEAR_COLUMNS = {
     "indicators": "year",
@@ -78,6 +80,7 @@ def build(mods: list, files: dict) -> pd.DataFrame:
             rows.append(
                 {
                     "source": of,
+                    "name": mod.SOURCE["name"],
                     "release": r["release"],
                     "label": r["label"],
                     "status": "earlier" if earlier else "current",

@@ -33,8 +33,10 @@ from analysis.pipeline.inputs import (  # noqa: F401 (the build's public names)
     check_horizon,
     data_checksums,
     data_last_years,
+    files_read,
     load_brief_params,
     read_json,
+    releases_block,
 )
 from analysis.pipeline.scrub import notebook_text, scrub_notebook
 from analysis.pipeline.workspace import LOCK_SUFFIX, TmpFolder, remove_stale, swap_into_place  # noqa: F401
@@ -161,6 +163,8 @@ def plan_brief(
         received = keys.select_parameters(names, params.flat)
         reads = keys.notebook_reads(path.name, nb)
         data = keys.select_data(path.name, checksums, reads)
+        if "as_of" in names:  # the files of the releases it reads as of that date
+            data = files_read(data, checksums, params.flat.get("as_of"))
         components = keys.component_hashes(
             nb_hash, received, data, keys.notebook_code(paths.PACKAGE_DIR, nb)
         )
@@ -517,6 +521,7 @@ def _write_outputs(plan: BriefPlan, tmp: Path, entries: dict[str, Any]) -> None:
             "params": params.dump,
             "code_version": plan.code_version,
             "data_version": plan.data_version,
+            **releases_block(params.dump.get("as_of"), plan.root),
         },
         **merged,
     }

@@ -120,13 +120,49 @@ def _has_curated_indicators(data_dir: Path) -> bool:
     )
 
 
+def files_read(data: Mapping[str, str], checksums: Mapping[str, str], as_of: Any) -> dict:
+    """The curated files a notebook that receives ``as_of`` reads: with a date, each source read
+    from an earlier release is keyed on that release's file (not the current one) and the
+    release table is added (it decides the release and the cut); without one, ``data``. So a
+    notebook's cache keys on the release it actually reads."""
+    if as_of is None or "releases.csv" not in checksums:
+        return dict(data)
+    from analysis.data.load import files_read as read
+
+    return read(dict(data), dict(checksums), as_of)
+
+
+def releases_block(as_of: Any, root: Path) -> dict[str, Any]:
+    """What results.json records of the data a brief read: ``as_of`` (null: the latest data)
+    and, for every source with a release, the release read and how (``latest``, ``release``,
+    ``approximated`` with the last year kept); nothing for a project without a release table."""
+    if not (root / "data" / "releases.csv").is_file():
+        return {}
+    from analysis.data.load import sources_as_of
+
+    releases = {}
+    for source, use in sources_as_of(as_of).items():
+        entry = {"name": use.name, "release": use.release, "label": use.label}
+        entry["published"] = use.published
+        entry["how"] = use.how
+        if use.last_year is not None:
+            entry["last_year"] = use.last_year
+        releases[source] = entry
+    return {"as_of": as_of, "releases": releases}
+
+
 def _years_cache(dump: Mapping[str, Any]) -> Path:
     """Where the data's last years for these parameters are kept (see :func:`data_last_years`)."""
     from analysis.data.load import data_files
 
     inputs = {k: dump[k] for k in ("measures", "coalition", "benchmark", "composite_weights")}
     inputs |= {k: dump[k] for k in ("milex_prices", "missing")}
-    files = {k: v for k, v in data_files().items() if k.startswith("indicators")}
+    inputs["as_of"] = dump.get("as_of")
+    files = {
+        k: v
+        for k, v in data_files().items()
+        if k.startswith(("indicators", "vintages", "releases"))
+    }
     key = sha256_text(canonical_json({"inputs": inputs, "files": files}))
     return paths.build_dir() / ".data-years" / f"{key}.json"
 
@@ -149,7 +185,7 @@ def data_last_years(dump: Mapping[str, Any], cache: Path | None = None) -> dict[
     from analysis.data.load import load_indicators
     from analysis.params import BriefParams
 
-    ind = load_indicators(list(power.INDICATORS))
+    ind = load_indicators(list(power.INDICATORS), as_of=dump.get("as_of"))
     series = power.brief_series(ind, BriefParams.model_validate(dump))
     return {m: int(s.table["year"].max()) for m, s in sorted(series.items()) if not s.table.empty}
 

@@ -2,6 +2,7 @@
 
 Each module defines ``ID`` ("C5"), ``TITLE`` (the claim's one title, our paraphrase), a pydantic
 ``Rules`` model (its thresholds, windows and start years: the brief parameters ``rules.<id>``),
+``SOURCES`` (the curated sources its data come from),
 optionally a ``Choices`` model (the defensible alternatives of each rule the multiverse tries:
 the brief parameters ``multiverse.<id>``) and the function that decides it (``assess``). Nothing
 else lists the claims: the parameter schema, the multiverse and the publish layer all read
@@ -33,6 +34,11 @@ MODULES: dict[str, ModuleType] = _discover()
 IDS: tuple[str, ...] = tuple(MODULES)
 #: Claim id -> its one title.
 TITLES: dict[str, str] = {cid: mod.TITLE for cid, mod in MODULES.items()}
+#: Claim id -> the curated sources its data come from (``SOURCES`` of its module: source ids of
+#: data/releases.csv, ``hand`` for the hand-curated tables), for what a brief as of a date says.
+SOURCES: dict[str, tuple[str, ...]] = {
+    cid: tuple(getattr(mod, "SOURCES", ())) for cid, mod in MODULES.items()
+}
 
 
 def rules_models() -> dict[str, type]:

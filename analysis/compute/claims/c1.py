@@ -48,6 +48,9 @@ from analysis.results import Claim, Part
 
 ID = "C1"
 TITLE = "Combined Chinese and Russian power approaches, but does not exceed, U.S. power"
+#: The curated sources its data come from (GDP and population: IMF WEO; military expenditure:
+#: SIPRI; CINC: COW NMC).
+SOURCES = ("imf_weo", "sipri_milex", "cow_nmc")
 
 
 Measure = Literal["gdp_mer", "gdp_ppp", "milex", "cinc", "composite"]
@@ -121,6 +124,12 @@ def _value_at(t: pd.DataFrame, year: int) -> float | None:
     return num(row.iloc[0]) if len(row) else None
 
 
+def report_year(latest_year: int | None) -> int:
+    """The report's year; in a brief as of a date whose data end before it (``as_of``), the
+    last year the report could see: where the ratio stood when the report appeared."""
+    return REPORT_YEAR if latest_year is None or latest_year >= REPORT_YEAR else latest_year
+
+
 def _moved(change: float | None, tolerance: float) -> bool | None:
     """Rose (True), fell (False), or within the tolerance / not available (None)."""
     if change is None or not more_than(abs(change), tolerance):
@@ -142,9 +151,10 @@ def decide_measure(
     """Decide C1's parts on one measure's observed ratios (``year``, ``ratio``) and projection."""
     t = table.dropna(subset=["ratio"])
     years = t["year"].astype(int)
-    start = REPORT_YEAR - rules.approach_window
-    r_report, r_start = _value_at(t, REPORT_YEAR), _value_at(t, start)
     latest_year = int(years.max()) if len(t) else None
+    seen = report_year(latest_year)
+    start = seen - rules.approach_window
+    r_report, r_start = _value_at(t, seen), _value_at(t, start)
     r_latest = _value_at(t, latest_year) if latest_year is not None else None
     tol = rules.tolerance
 
@@ -153,7 +163,7 @@ def decide_measure(
     else:
         p1 = part(
             "Approached up to the report",
-            f"the ratio rose by more than {tol:g} from {start} to {REPORT_YEAR}",
+            f"the ratio rose by more than {tol:g} from {start} to {seen}",
             outcome(_moved(r_report - r_start, tol)),
         )
 
@@ -167,12 +177,12 @@ def decide_measure(
         central=True,
     )
 
-    if r_report is None or latest_year is None or latest_year <= REPORT_YEAR:
-        p3 = part("Kept approaching since the report", "no year after 2021 yet", "untested")
+    if r_report is None or latest_year is None or latest_year <= seen:
+        p3 = part("Kept approaching since the report", f"no year after {seen} yet", "untested")
     else:
         p3 = part(
             "Kept approaching since the report",
-            f"the ratio in {latest_year} is above its {REPORT_YEAR} level by more than {tol:g}",
+            f"the ratio in {latest_year} is above its {seen} level by more than {tol:g}",
             outcome(_moved(r_latest - r_report, tol)),  # type: ignore[operator]
         )
 
@@ -188,8 +198,7 @@ def decide_measure(
             result = "inconclusive"  # flat, or only climbing back toward the 2021 level
         p4 = part(
             "Projected to keep approaching",
-            f"the central projection for {horizon} is above the {REPORT_YEAR} ratio by more "
-            f"than {tol:g}",
+            f"the central projection for {horizon} is above the {seen} ratio by more than {tol:g}",
             result,  # type: ignore[arg-type]
         )
 
@@ -232,13 +241,15 @@ def sentence(
     agree: int,
     tested: int,
 ) -> str:
-    n = t.numbers
+    n = {**t.numbers, "report_year": report_year(t.numbers["latest_year"])}
     text = (
         f"On {phrase(label)}, {coalition_label} stood at {pct(n['ratio_report_year'])} of the "
-        f"{benchmark_label} level in {REPORT_YEAR} ({pct(n['ratio_approach_start'])} in "
+        f"{benchmark_label} level in {n['report_year']} ({pct(n['ratio_approach_start'])} in "
         f"{n['approach_start']})"
     )
-    if n["latest_year"] is not None and n["latest_year"] > REPORT_YEAR:
+    if n["report_year"] != REPORT_YEAR:
+        text += ", the last year observed when the report appeared"
+    if n["latest_year"] is not None and n["latest_year"] > n["report_year"]:
         text += f" and {pct(n['ratio_latest'])} in {n['latest_year']}"
     if n["fell_since_report"]:
         text += ": the ratio has fallen since the report"
@@ -246,7 +257,11 @@ def sentence(
             back = n["central_at_horizon"] <= n["ratio_report_year"] + 1e-12
             text += (
                 f", and the central projection of {pct(n['central_at_horizon'])} in {horizon} "
-                + ("only returns toward its earlier level" if back else "passes its 2021 level")
+                + (
+                    "only returns toward its earlier level"
+                    if back
+                    else f"passes its {n['report_year']} level"
+                )
             )
     elif n["central_at_horizon"] is not None:
         text += f"; the central projection is {pct(n['central_at_horizon'])} in {horizon}"
@@ -283,11 +298,12 @@ def assess(
         )
     verdict = combine(t.parts)
     agree = sum(1 for x in tests.values() if x.verdict == verdict)
-    n = t.numbers
+    n = {**t.numbers, "report_year": report_year(t.numbers["latest_year"])}
     latest = n["latest_year"]
     evidence = [
-        ev("ratio_report_year", "Ratio in the report's year", n["ratio_report_year"], "ratio",
-           REPORT_YEAR, decisive=True),
+        ev("ratio_report_year", "Ratio in the report's year" if n["report_year"] == REPORT_YEAR
+           else "Ratio in the last year observed when the report appeared",
+           n["ratio_report_year"], "ratio", n["report_year"], decisive=True),
         ev("ratio_approach_start", "Ratio at the start of the approach window",
            n["ratio_approach_start"], "ratio", n["approach_start"], decisive=True),
         ev("ratio_latest", "Ratio in the latest year with data", n["ratio_latest"], "ratio",
@@ -317,8 +333,8 @@ def assess(
         tested=len(tests),
     )
     head = f"{phrase(labels[headline])} at {pct(n['ratio_report_year'])} of the "
-    head += f"{benchmark_label} level in {REPORT_YEAR}"
-    if latest is not None and latest > REPORT_YEAR:
+    head += f"{benchmark_label} level in {n['report_year']}"
+    if latest is not None and latest > n["report_year"]:
         head += f", {pct(n['ratio_latest'])} in {latest}"
     if n["central_at_horizon"] is not None:
         head += f"; {pct(n['central_at_horizon'])} projected for {horizon}"

@@ -45,6 +45,8 @@ from analysis.results import Claim
 
 ID = "C2"
 TITLE = "The relationship is pragmatic balancing against U.S. power and values"
+#: The curated sources its data come from (UNGA ideal points and roll-call agreement).
+SOURCES = ("voeten", "unvotes")
 
 
 class Rules(Frozen):

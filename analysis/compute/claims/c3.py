@@ -45,6 +45,8 @@ from analysis.results import Claim
 
 ID = "C3"
 TITLE = "From cooperation to collaboration, pushed by Western sanctions"
+#: The curated sources its data come from (trade (every trade source), arms deliveries, exercises).
+SOURCES = ("imf_imts", "imf_dots", "un_comtrade", "cepii_baci", "sipri_arms", "hand")
 
 #: The indicators of ties, their plain names and whether they are fitted in logs.
 INDICATORS: dict[str, tuple[str, bool]] = {

@@ -39,6 +39,8 @@ from analysis.results import Claim
 
 ID = "C4"
 TITLE = "The 2002 military cooperation plan expanded Russian arms transfers to China"
+#: The curated sources its data come from (the SIPRI register and TIV tables).
+SOURCES = ("sipri_arms",)
 PLAN_YEAR = 2002  # the "15-year Military Cooperation Plan", signed in 2002 per the article
 
 

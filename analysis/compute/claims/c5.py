@@ -46,6 +46,8 @@ from analysis.results import Claim
 
 ID = "C5"
 TITLE = "Military collaboration is routine and joint exercises grow more complex"
+#: The curated sources its data come from (the hand-curated exercises).
+SOURCES = ("hand",)
 FIRST_EXERCISE_YEAR = 2003  # the first joint "field exercise" per the report (SCO, multilateral)
 
 # The complexity definitions (analysis.compute.exercises.COMPLEXITY_DEFINITIONS), in words.

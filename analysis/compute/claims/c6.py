@@ -27,6 +27,8 @@ from analysis.results import Claim
 
 ID = "C6"
 TITLE = "Sanctions relief could weaken the relationship (what-if)"
+#: The curated sources its data come from (Russia's trade series).
+SOURCES = ("imf_imts", "imf_dots")
 
 
 def what_if(

@@ -49,6 +49,8 @@ TITLE = (
     "Little U.S. leverage; prepare for more arms diffusion, joint exercises, possibly joint "
     "operations"
 )
+#: The curated sources its data come from (arms deliveries and exercises).
+SOURCES = ("sipri_arms", "hand")
 
 
 class Rules(Frozen):

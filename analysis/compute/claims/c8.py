@@ -34,6 +34,8 @@ from analysis.results import Claim
 
 ID = "C8"
 TITLE = "The relationship has limits: independence and divergent interests"
+#: The curated sources its data come from (votes, arms, trade and WDI exports).
+SOURCES = ("unvotes", "sipri_arms", "imf_imts", "imf_dots", "cepii_baci", "wdi")
 PLAN_DECADE = (2002, 2011)  # the decade after the 2002 plan (C4), Russia's peak as supplier
 SOURCE_COLUMNS = ("russia_source", "china_source")  # of the trade dependence table
 

@@ -1,10 +1,14 @@
 """What the source modules share: their metadata files, reading raw files, alias files, checks.
 
 Metadata ("metadata beside the step"): each source module ``<id>.py`` has ``<id>.meta.yml`` beside
-it with what the data *is*: ``publisher, title, version, url, licence, retrieved`` (text; quote a
-date), ``refresh`` (``null`` when the publisher has no stable download URL, else a list of
-``{file, url}``), ``caveats`` (a list of sentences) and, for a source that produces indicator rows,
-``indicators: {id: {label, unit, description}}``; a source that adds rows to the
+it with what the data *is*: ``name`` (the source in a few words, as a brief names it),
+``publisher, title, version, url, licence, retrieved`` (text; quote a date), ``refresh``
+(``null`` when the publisher has no stable download URL, else a list of ``{file, url}``),
+``caveats`` (a list of sentences), ``publication_lag`` (``{months, basis}``: how long after a
+year ends the source usually publishes it), ``releases`` (the releases the module curates, each
+``{release, label, published, date, date_note, url}``: data/releases.csv) and, for a source that
+produces indicator rows, ``indicators: {id: {label, unit, description}}``; a source that adds
+rows to the
 ``bilateral_trade`` table describes each flow it gives the same way, ``series: {export|import:
 {label, unit, description}}``. :func:`source_metadata` reads it into the module's ``SOURCE``
 record (plus ``id``, the module's ``raw_files`` and, for a trade source, ``series``) and
@@ -31,7 +35,7 @@ from analysis.errors import BriefError
 HERE = Path(__file__).resolve().parent
 #: The columns of the ``indicators`` table a source's ``curate`` returns.
 OUT_COLUMNS = INDICATOR_COLUMNS
-TEXT_FIELDS = ("publisher", "title", "version", "url", "licence", "retrieved")
+TEXT_FIELDS = ("name", "publisher", "title", "version", "url", "licence", "retrieved")
 INDICATOR_FIELDS = ("label", "unit", "description")
 CSV_ERRORS = (OSError, UnicodeDecodeError, pd.errors.ParserError, pd.errors.EmptyDataError)
 
