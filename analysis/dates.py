@@ -42,7 +42,10 @@ class Earliest:
 
     def words(self) -> str:
         needed = f", needed by {', '.join(self.claims)}" if self.claims else ""
-        return f"{self.date} (the first complete {self.name} release, {self.label}{needed})"
+        return (
+            f"{self.date} (the first complete {self.name} ({self.source}) release, {self.label}"
+            f"{needed})"
+        )
 
 
 @functools.cache
@@ -124,6 +127,6 @@ def too_early(day: dt.date | None) -> str | None:
         return None
     e = late[-1]
     return (
-        f"as_of: got {day.isoformat()}, expected a date on or after {e.words()}: the "
-        f"{e.name} ({e.source}) has no complete release published before it"
+        f"as_of: got {day.isoformat()}, expected a date on or after {e.words()}: no complete "
+        "release of it was published before that day"
     )

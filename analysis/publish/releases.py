@@ -41,22 +41,29 @@ def _release(u: Mapping[str, Any]) -> str:
 
 
 def summary_line(res: Results) -> str:
-    """Page 1 of a brief as of a date: the releases it read; '' for a brief of the latest data."""
+    """Page 1 of a brief as of a date: the releases it read and the sources it approximated;
+    '' for a brief of the latest data."""
     day = as_of(res)
     if not day:
         return ""
     uses = used(res)
-    read = [_release(u) for u in uses.values() if u.get("how") == "release"]
-    cut = [_approx(u) for u in uses.values() if u.get("how") == "approximated"]
+    read = [
+        f"{u.get('name')}, {u.get('label')}" for u in uses.values() if u.get("how") == "release"
+    ]
+    cut = [
+        f"{u.get('name')} to {u.get('last_year')}"
+        for u in uses.values()
+        if u.get("how") == "approximated"
+    ]
     out = f"Built with the data public on {text.long_date(day)}"
     if read:
-        out += ": " + "; ".join(read)
+        out += " (" + "; ".join(read) + ")"
     if cut:
         out += (
-            ". Approximated from a later release (its years cut back to those public then, by "
-            "the source's usual publication lag): " + "; ".join(cut)
+            f"; {len(cut)} sources approximated from a later release, cut back to the years public "
+            "then (see Provenance): " + ", ".join(cut)
         )
-    return out + f". The hand-curated exercises and events keep the rows dated by {day}."
+    return out + "; the hand-curated exercises and events as dated by then."
 
 
 def claim_note(res: Results, cid: str) -> str:
