@@ -34,7 +34,7 @@ from analysis import dates, paths
 from analysis.compute import claims
 from analysis.compute.trade import SERIES as TRADE_SERIES
 from analysis.compute.trade import TradeSeries
-from analysis.errors import MAX_QUOTED, BriefError, clip, quote
+from analysis.errors import MAX_MESSAGE, MAX_QUOTED, BriefError, clip, quote
 from analysis.paramfile import MAX_PARAMS_BYTES as MAX_PARAMS_BYTES  # the loader's public limit
 from analysis.paramfile import Override, parse_overrides, read_params_file
 
@@ -499,7 +499,10 @@ def _raise(source: str, problems: list[str]) -> None:
     shown = problems[:MAX_PROBLEMS]
     more = n - len(shown)
     tail = f"; and {more} more problem{'s' if more > 1 else ''}" if more else ""
-    raise BriefError(f"{source}: {n} problem{'s' if n > 1 else ''}: " + "; ".join(shown) + tail)
+    head = f"{source}: {n} problem{'s' if n > 1 else ''}: "
+    # each problem gets its share of the message, so the count of the rest is never cut off
+    share = (MAX_MESSAGE - len(head) - len(tail) - 2 * len(shown)) // max(len(shown), 1) - 30
+    raise BriefError(head + "; ".join(clip(p, max(share, 80)) for p in shown) + tail)
 
 
 def validate(data: Mapping[str, Any], *, source: str = "parameters") -> BriefParams:

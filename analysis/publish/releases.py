@@ -92,21 +92,18 @@ def release_used(res: Results, source_id: str) -> str:
     """The provenance appendix's column: the release of ``source_id`` this brief read."""
     day = as_of(res)
     if source_id == HAND:
-        return f"rows dated on or before {day}" if day else "every row"
+        return f"rows dated by {day}" if day else "every row"
     uses = used(res)
     if source_id.endswith(VINTAGES_SUFFIX):
         u = uses.get(source_id.removesuffix(VINTAGES_SUFFIX))
         if u is not None and u.get("how") == "release":
-            return f"holds the release read: {u.get('label')}"
-        return "none read (this brief reads the current release)"
+            return f"holds the release read, {u.get('label')}"
+        return "none read"
     u = uses.get(source_id)
     if u is None:
         return "not recorded"
     if u.get("how") == "approximated":
-        return (
-            f"{u.get('label')}, years to {u.get('last_year')} only: approximated from a later "
-            "release"
-        )
+        return f"{u.get('label')}, to {u.get('last_year')} only: approximated from a later release"
     if u.get("how") == "release":
-        return f"{u.get('label')} (published {u.get('published')}), an earlier release"
-    return f"{u.get('label')} (published {u.get('published')})"
+        return f"{u.get('label')} ({u.get('published')}), an earlier release"
+    return f"{u.get('label')} ({u.get('published')})"
