@@ -100,3 +100,15 @@ def test_today_never_reaches_what_a_brief_publishes(tmp_path, monkeypatch):
     monkeypatch.setattr(dates, "today", lambda: dt.date(2031, 1, 1))
     b = notebook_parameters(load_params(path))
     assert a == b and "2026-12-05" not in str(a) and "2031" not in str(a)
+
+
+def test_a_base_year_the_release_of_the_date_lacks_is_one_line_before_building():
+    from analysis.errors import BriefError
+    from analysis.pipeline.inputs import load_brief_params
+
+    with pytest.raises(BriefError) as exc:
+        load_brief_params(ROOT / "params/default.yml", [f"as_of={EARLIEST}"])
+    msg = str(exc.value)
+    assert "\n" not in msg and "base_year: got 2024" in msg and "(1949-2020)" in msg, msg
+    ok = load_brief_params(ROOT / "params/default.yml", [f"as_of={EARLIEST}", "base_year=2020"])
+    assert ok.dump["as_of"] == EARLIEST

@@ -111,7 +111,34 @@ def load_brief_params(params_path: str | Path, overrides: Sequence[str] = ()) ->
         source=Path(params_path).as_posix(),
     )
     check_horizon(loaded, overrides)
+    check_base_year(loaded, overrides)
     return loaded
+
+
+def check_base_year(params: LoadedParams, overrides: Sequence[str] = ()) -> None:
+    """A brief as of a date re-bases constant dollars within the SIPRI release of that date:
+    its ``base_year`` must be a year that release holds (SIPRI's 2021 release ends in 2020).
+    One line naming the key and the years, before any notebook runs; the flagship (no date)
+    is checked by the notebook itself, as before."""
+    as_of = params.dump.get("as_of")
+    if as_of is None or not _has_curated_indicators(paths.data_dir()):
+        return
+    from analysis.data.load import load_indicators
+
+    ind = load_indicators(["milex_const", "milex_current"], as_of=as_of)
+    usa = ind[ind["iso3"] == "USA"]
+    both = set(usa.loc[usa["indicator"] == "milex_const", "year"]) & set(
+        usa.loc[usa["indicator"] == "milex_current", "year"]
+    )
+    base = int(params.dump["base_year"])
+    if not both or base in both:
+        return
+    given = [o for o in overrides if str(o).partition("=")[0].strip() == "base_year"]
+    origin = f" (from --set {clip(given[-1])})" if given else ""
+    raise BriefError(
+        f"{params.source}: base_year: got {base}{origin}, expected a year of the SIPRI release "
+        f"read as of {as_of} ({min(both)}-{max(both)}); set base_year to {max(both)} or earlier"
+    )
 
 
 def _has_curated_indicators(data_dir: Path) -> bool:
