@@ -124,6 +124,15 @@ class ParamsLoader(yaml.SafeLoader):
             _check_expansion(node)
         return node
 
+    def construct_yaml_timestamp(self, node: Any) -> Any:
+        """A YAML date (``as_of: 2021-10-12``) as a date; one that is no date of the calendar
+        (``2021-02-30``) stays text, so the schema reports it with its key instead of PyYAML
+        raising a bare ``ValueError``."""
+        try:
+            return super().construct_yaml_timestamp(node)
+        except ValueError:
+            return self.construct_scalar(node)
+
     def construct_mapping(self, node: Any, deep: bool = False) -> Any:
         if isinstance(node, yaml.MappingNode):
             seen: dict[Any, int] = {}
@@ -144,6 +153,9 @@ class ParamsLoader(yaml.SafeLoader):
                     )
                 seen[key] = line
         return super().construct_mapping(node, deep=deep)
+
+
+ParamsLoader.add_constructor("tag:yaml.org,2002:timestamp", ParamsLoader.construct_yaml_timestamp)
 
 
 def parse_yaml(text: str) -> Any:

@@ -10,6 +10,7 @@ before any work starts; every problem found is reported at once in one
 from __future__ import annotations
 
 import copy
+import datetime as dt
 import difflib
 import math
 import re
@@ -28,7 +29,7 @@ from pydantic import (
 )
 from pydantic.fields import FieldInfo
 
-from analysis import visible
+from analysis import dates, visible
 from analysis.compute import claims, specs
 from analysis.compute.claims import rules
 from analysis.compute.trade import SERIES as TRADE_SERIES
@@ -37,7 +38,7 @@ from analysis.countrycodes import _did_you_mean as _did_you_mean
 from analysis.countrycodes import check_iso3 as _check_iso3
 from analysis.countrycodes import closest_codes as closest_codes
 from analysis.countrycodes import known_iso3 as known_iso3
-from analysis.errors import MAX_QUOTED, BriefError, clip, quote
+from analysis.errors import MAX_MESSAGE, MAX_QUOTED, BriefError, clip, quote
 from analysis.paramfile import MAX_PARAMS_BYTES as MAX_PARAMS_BYTES  # the loader's public limit
 from analysis.paramfile import Override, parse_overrides, read_params_file
 
@@ -222,6 +223,13 @@ class BriefParams(_Strict):
         "multiverse is larger is refused before anything runs, naming the choice that "
         "contributes most",
     )
+    as_of: dt.date | None = Field(
+        None,
+        description="Build the brief as it could have been built on this date (YYYY-MM-DD): each "
+        "source's latest release published on or before it (data/releases.csv), a source whose "
+        "only release came later cut back to the years public then (approximated from a later "
+        "release); null: the latest data",
+    )
     robustness_threshold: float = Field(
         0.66,
         gt=0.0,
@@ -230,6 +238,11 @@ class BriefParams(_Strict):
         "specifications give it; under it the verdict published is 'depends on the analyst's "
         "choices' (0.66: the IPCC's 'likely', at least two chances in three)",
     )
+
+    @field_validator("as_of", mode="before")
+    @classmethod
+    def _as_of(cls, v: object) -> dt.date | None:
+        return dates.parse(v)
 
     @field_validator("name")
     @classmethod
@@ -310,6 +323,8 @@ class BriefParams(_Strict):
         too_many = specs.over_limit(self.multiverse, self.multiverse_limit)
         if too_many:
             problems.append(too_many)
+        if (early := dates.too_early(self.as_of)) is not None:
+            problems.append(early)
         if problems:
             raise ValueError(" | ".join(problems))
         return self
@@ -438,6 +453,8 @@ def _describe(err: Mapping[str, Any]) -> str:
     loc = tuple(err["loc"])
     key = clip(".".join(str(p) for p in loc)) if loc else "(parameters)"
     value = err.get("input")
+    if isinstance(value, dt.date):  # a YAML date, shown as written
+        value = value.isoformat()
     if err["type"] == "extra_forbidden":
         close = difflib.get_close_matches(str(loc[-1])[:100], _fields_of(loc), n=1)
         hint = f"; did you mean {close[0]!r}?" if close else ""
@@ -496,7 +513,10 @@ def _raise(source: str, problems: list[str]) -> None:
     shown = _allowed_once(problems[:MAX_PROBLEMS])
     more = n - len(shown)
     tail = f"; and {more} more problem{'s' if more > 1 else ''}" if more else ""
-    raise BriefError(f"{source}: {n} problem{'s' if n > 1 else ''}: " + "; ".join(shown) + tail)
+    head = f"{source}: {n} problem{'s' if n > 1 else ''}: "
+    # each problem gets its share of the message, so the count of the rest is never cut off
+    share = (MAX_MESSAGE - len(head) - len(tail) - 2 * len(shown)) // max(len(shown), 1) - 30
+    raise BriefError(head + "; ".join(clip(p, max(share, 80)) for p in shown) + tail)
 
 
 def _allowed_once(problems: list[str]) -> list[str]:
@@ -560,26 +580,18 @@ def load_params(
 
 
 def notebook_parameters(params: BriefParams) -> dict[str, Any]:
-    """The JSON-able dict of parameter values a notebook's ``parameters`` cell may receive.
-
-    One key per top-level parameter; nested groups (``growth_scenario``,
-    ``sanctions_scenario``) are plain dicts.
-    """
+    """The JSON-able parameter values a notebook may receive: one key per top-level parameter,
+    nested groups (``growth_scenario``, ``sanctions_scenario``) as plain dicts."""
     return params.model_dump(mode="json")
 
 
 def last_observed_years(dump: Mapping[str, Any]) -> dict[str, int]:
     """Measure -> the last year with observed data for both the coalition and the benchmark,
-    for the brief's measures (``dump``: its parameters), from the curated indicators: what a
-    horizon must come after."""
+    for the brief's measures (``dump``: its parameters), from the curated indicators as of its
+    ``as_of``: what a horizon must come after."""
     from analysis.compute import power
     from analysis.data.load import load_indicators
 
-    ind = load_indicators(list(power.INDICATORS))
+    ind = load_indicators(list(power.INDICATORS), as_of=dump.get("as_of"))
     series = power.brief_series(ind, BriefParams.model_validate(dump))
     return {m: int(s.table["year"].max()) for m, s in sorted(series.items()) if not s.table.empty}
-
-
-def defaults() -> dict[str, Any]:
-    """Every parameter's default, JSON-able (what a notebook's ``parameters`` cell holds)."""
-    return BriefParams().model_dump(mode="json")

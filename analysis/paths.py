@@ -56,3 +56,14 @@ def default_raw_dir() -> Path:
     if env:
         return Path(env).resolve()
     return (project_root().parent / "shared" / "data" / "raw").resolve()
+
+
+def default_vintages_dir(raw_dir: Path | None = None) -> Path:
+    """Earlier releases of the sources that have them (``../shared/data/vintages``): beside the
+    raw folder (``raw_dir``, default :func:`default_raw_dir`), or ``$BRIEF_VINTAGES_DIR``."""
+    env = os.environ.get("BRIEF_VINTAGES_DIR")
+    if env:
+        return Path(env).resolve()
+    return (
+        (Path(raw_dir) if raw_dir is not None else default_raw_dir()).parent / "vintages"
+    ).resolve()

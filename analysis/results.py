@@ -167,6 +167,11 @@ class Claim(_Model):
     )
     topic: str = Field("", description="What the claim is about, in a word or two ('power')")
     headline_chart: str = Field("", description="Its chart for the landing page (a lead claim)")
+    sources: list[str] = Field(
+        default_factory=list,
+        description="The curated sources its data come from (ids of data/releases.csv, 'hand'): "
+        "what a brief as of a date says of the claim's releases",
+    )
     computed: bool = True
 
     @field_validator("summary")

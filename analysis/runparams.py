@@ -21,6 +21,10 @@ from analysis.errors import BriefError
 from analysis.params import BriefParams, validate
 
 GROUPS = ("rules", "multiverse")  # parameters with one group per claim
+#: What every claim's run receives whatever it declares: the date its data are read as of
+#: (``as_of``: each table is loaded as a brief of that date reads it, and the run is keyed on the
+#: release files that date selects).
+ALWAYS = ("as_of",)
 
 
 def from_notebook(namespace: Mapping[str, Any]) -> BriefParams:
@@ -118,9 +122,10 @@ def claim_reads(cid: str) -> list[str]:
 
 def run_parameters(flat: Mapping[str, Any], cid: str, extra: Iterable[str] = ()) -> dict[str, Any]:
     """What one claim's run receives: the parameters the claim declares (``PARAMS``) and the
-    notebook's own (``extra``), the claim's own groups of ``rules`` and ``multiverse``, and
-    ``claim``. Nothing else reaches it, so nothing else can invalidate it."""
-    names = set(claims.declared(cid)["params"]) | set(extra)
+    notebook's own (``extra``), ``as_of`` (:data:`ALWAYS`), the claim's own groups of ``rules``
+    and ``multiverse``, and ``claim``. Nothing else reaches it, so nothing else can invalidate
+    it."""
+    names = set(claims.declared(cid)["params"]) | set(extra) | set(ALWAYS)
     unknown = sorted(n for n in names if n not in BriefParams.model_fields)
     if unknown:
         raise BriefError(

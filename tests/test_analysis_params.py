@@ -9,7 +9,6 @@ import pytest
 from analysis.errors import BriefError
 from analysis.params import (
     BriefParams,
-    defaults,
     load_params,
     notebook_parameters,
 )
@@ -148,7 +147,7 @@ def test_notebook_parameters_round_trip():
     assert seen.coalition == p.coalition and seen.growth_scenario == p.growth_scenario
     assert seen.rules.c8 == p.rules.c8
     assert from_notebook({"horizon": 2035, "unrelated": 1}).horizon == 2035
-    assert defaults() == notebook_parameters(BriefParams())
+    assert notebook_parameters(BriefParams())["horizon"] == BriefParams().horizon
 
 
 def test_a_claims_run_receives_and_reads_only_what_it_declares():
@@ -156,7 +155,8 @@ def test_a_claims_run_receives_and_reads_only_what_it_declares():
     reading anything else is an error naming it, not a silent default its cache misses."""
     flat = notebook_parameters(BriefParams())
     got = run_parameters(flat, "C8", ["robustness_threshold"])
-    assert set(got) == {"trade_series", "robustness_threshold", "rules", "multiverse", "claim"}
+    expected = {"trade_series", "robustness_threshold", "as_of", "rules", "multiverse", "claim"}
+    assert set(got) == expected  # as_of: every run (the date its data are read as of)
     assert got["rules"] == {"c8": flat["rules"]["c8"]} and got["claim"] == "C8"
     seen = from_notebook(got)
     assert seen.rules.c8.window == 5 and seen.multiverse.c8.window == [3, 5, 10]

@@ -11,4 +11,13 @@ def test_registry_lists_exactly_the_existing_modules_in_order():
     folder = Path(sources.__file__).parent
     present = {p.stem for p in folder.glob("*.py") if p.stem != "__init__"}
     expected = [n for n in sources.SOURCE_MODULES if n in present]
-    assert [m.__name__.rsplit(".", 1)[1] for m in sources.SOURCES] == expected
+    modules = [*sources.SOURCES, *sources.VINTAGES]
+    assert [m.__name__.rsplit(".", 1)[1] for m in modules] == expected
+    assert present - {"common"} == set(expected)
+
+
+def test_earlier_releases_are_of_a_registered_source():
+    ids = {m.SOURCE_ID for m in sources.SOURCES}
+    for mod in sources.VINTAGES:
+        assert mod.OF in ids, mod.SOURCE_ID
+        assert mod.SOURCE["vintage_files"], mod.SOURCE_ID

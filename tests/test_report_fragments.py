@@ -299,7 +299,13 @@ def test_provenance_reads_the_curated_layout():
         "licence": "free for non-commercial use",
         "url": "https://www.sipri.org/databases/milex",
         "files": [{"path": "milex.xlsx", "sha256": "a" * 64}],
+        "release": "",  # the release a brief read of it: given by the brief (release_of)
     }
+    (row,) = provenance.sources({"provenance": {"sources": [_source()]}}, lambda sid: sid * 2)
+    assert row["release"] == _source()["id"] * 2
+    older = {**_source(), "vintage_files": [{"path": "old.xlsx", "bytes": 1, "sha256": "c" * 64}]}
+    (row,) = provenance.sources({"provenance": {"sources": [older]}})
+    assert [f["path"] for f in row["files"]] == ["milex.xlsx", "old.xlsx"]
     files = [{"path": "data/x.csv", "bytes": 1, "sha256": "b" * 64}]
     hand = {k: v for k, v in _source(files=files).items() if k != "raw_files"}
     (row,) = provenance.sources({"provenance": {"sources": [hand]}})
@@ -311,7 +317,7 @@ def test_provenance_reads_the_committed_datapackage():
     rows = provenance.sources(dp)
     assert len(rows) == len(dp["provenance"]["sources"]) >= 2
     for row, src in zip(rows, dp["provenance"]["sources"], strict=True):
-        files = src.get("raw_files", src.get("files"))
+        files = [*src.get("raw_files", []), *src.get("vintage_files", [])] or src.get("files")
         assert row["title"] == src["title"] and len(row["files"]) == len(files) >= 1
 
 

@@ -65,6 +65,23 @@ MEASURES: dict[str, dict[str, str]] = {
         "source": "IMF WEO, SIPRI, COW NMC v7.0; weights are brief parameters",
     },
 }
+#: Each measure's source line and unit for a brief as of a date, filled with the words of the
+#: releases it reads (``analysis.data.load.release_words``: source id -> release); without a date
+#: the texts of :data:`MEASURES` stand. :func:`measure_source`, :func:`measure_unit`.
+SOURCE_TEMPLATES = {
+    "gdp_mer": "IMF World Economic Outlook, {imf_weo} (NGDPD)",
+    "gdp_ppp": "IMF World Economic Outlook, {imf_weo} (PPPGDP)",
+    "milex": "SIPRI Military Expenditure Database, {sipri_milex}",
+    "cinc": "Correlates of War National Material Capabilities {cow_nmc}",
+    "composite": "IMF WEO {imf_weo}, SIPRI {sipri_milex}, COW NMC {cow_nmc}; weights are brief "
+    "parameters",
+}
+UNIT_TEMPLATES = {"milex": "constant US$ m (the base year of the SIPRI release used)"}
+#: Every power source in one line (the sensitivity analyses), and the GDP levels' sources.
+SOURCES_LINE = ("IMF WEO October 2025; SIPRI; COW NMC v7.0", "IMF WEO {imf_weo}; SIPRI "
+                "{sipri_milex}; COW NMC {cow_nmc}")  # fmt: skip
+LEVELS_LINE = ("IMF WEO October 2025; SIPRI (US price level)",
+               "IMF WEO {imf_weo}; SIPRI {sipri_milex} (US price level)")  # fmt: skip
 NMC_COMPONENTS = ("nmc_milex", "nmc_milper", "nmc_irst", "nmc_pec", "nmc_tpop", "nmc_upop")
 NMC_LAST_YEAR = 2022
 INDICATORS = [
@@ -99,6 +116,26 @@ def _indicator(ind: pd.DataFrame, name: str, *, projections: bool = False) -> pd
     out["year"] = out["year"].astype(int)
     out["value"] = out["value"].astype(float)
     return out.sort_values(["iso3", "year"], kind="mergesort").reset_index(drop=True)
+
+
+def measure_source(measure: str, releases: Mapping[str, str] | None = None) -> str:
+    """A measure's source line: :data:`MEASURES`'s, or with ``releases`` (source id -> the
+    release a dated brief reads, in words) the release it reads."""
+    if not releases:
+        return MEASURES[measure]["source"]
+    return SOURCE_TEMPLATES[measure].format_map(dict(releases))
+
+
+def measure_unit(measure: str, releases: Mapping[str, str] | None = None) -> str:
+    """A measure's unit (for a dated brief, SIPRI's constant dollars are its release's)."""
+    if releases and measure in UNIT_TEMPLATES:
+        return UNIT_TEMPLATES[measure]
+    return MEASURES[measure]["unit"]
+
+
+def sources_line(line: tuple[str, str], releases: Mapping[str, str] | None = None) -> str:
+    """:data:`SOURCES_LINE` or :data:`LEVELS_LINE`, naming the releases of a dated brief."""
+    return line[1].format_map(dict(releases)) if releases else line[0]
 
 
 def milex_indicator(prices: str = "constant") -> str:

@@ -32,21 +32,28 @@ SIMPLEX_LABELS = {
     "gdp_ppp": "GDP (PPP)",
     "milex": "military expenditure",
 }
-SENSITIVITY_SOURCE = "IMF WEO October 2025; SIPRI; COW NMC v7.0; our computation"
 
 
 def labels() -> dict[str, str]:
     return {m: info["label"] for m, info in power.MEASURES.items()}
 
 
-def _sources(params: Any, what: str) -> str:
-    return "; ".join(sorted({power.MEASURES[m]["source"] for m in params.measures})) + f"; {what}"
+#: Source id -> the release a brief as of a date reads, in words
+#: (:func:`analysis.data.load.release_words`); None or empty: the current releases.
+Releases = Mapping[str, str] | None
 
 
-def observed(series: Mapping[str, Any], ind: Any, params: Any, out: Any) -> None:
+def _sources(params: Any, what: str, releases: Releases = None) -> str:
+    found = {power.measure_source(m, releases) for m in params.measures}
+    return "; ".join(sorted(found)) + f"; {what}"
+
+
+def observed(
+    series: Mapping[str, Any], ind: Any, params: Any, out: Any, releases: Releases = None
+) -> None:
     """The coalition-to-benchmark ratio on each measure (``c1-ratio``), the member-years without
     data (``c1-gaps``) and GDP levels in constant dollars (``c1-levels``)."""
-    source = _sources(params, "our computation")
+    source = _sources(params, "our computation", releases)
     ratios = power.long_ratio_table(series)
     latest = {m: power.latest(g.table) for m, g in series.items()}
     out.chart(
@@ -90,19 +97,23 @@ def observed(series: Mapping[str, Any], ind: Any, params: Any, out: Any) -> None
         levels[levels["year"] >= params.start_year],
         "c1-levels",
         title=f"GDP at market exchange rates, constant {params.base_year} US$ bn",
-        source="IMF WEO October 2025; SIPRI (US price level); our computation",
+        source=power.sources_line(power.LEVELS_LINE, releases) + "; our computation",
         sort_by=["year"],
     )
 
 
 def outlook(
-    series: Mapping[str, Any], projections: Mapping[str, Any], params: Any, out: Any
+    series: Mapping[str, Any],
+    projections: Mapping[str, Any],
+    params: Any,
+    out: Any,
+    releases: Releases = None,
 ) -> None:
     """The headline measure's projection fan (``c1-fan``) and the probability of exceeding
     parity by year on every measure (``c1-prob``)."""
     head = params.headline_measure
     label = power.MEASURES[head]["label"]
-    head_source = power.MEASURES[head]["source"] + "; our projection"
+    head_source = power.measure_source(head, releases) + "; our projection"
     proj = projections[head]
     pe = proj.prob_exceed_by_horizon
     growth = params.growth_scenario
@@ -138,7 +149,7 @@ def outlook(
             prob,
             coalition_label=params.coalition_label,
             benchmark_label=params.benchmark_label,
-            source=_sources(params, "our projection"),
+            source=_sources(params, "our projection", releases),
         ),
         "c1-prob",
         title=power_charts.probability_headline(
@@ -150,7 +161,7 @@ def outlook(
             f"({params.mc_draws:,} draws, seed {params.seed})."
         ),
         alt=power_charts.probability_alt(projections, labels(), params.horizon),
-        source=_sources(params, "our projection"),
+        source=_sources(params, "our projection", releases),
         data=prob,
         data_title="Probability of exceeding by year and measure",
         sort_by=["measure", "year"],
@@ -164,12 +175,13 @@ def sensitivity(
     ind: Any,
     params: Any,
     out: Any,
+    releases: Releases = None,
 ) -> list[Evidence]:
     """C1's verdict under each measure (``by_measure``, saved as ``c1-verdicts``), the composite
     over the weight simplex (``c1-simplex``), what moves the crossover year (``c1-tornado``) and
     the extra growth parity needs (``c1-break-even``); returns the numbers the brief quotes from
     them."""
-    source = SENSITIVITY_SOURCE
+    source = power.sources_line(power.SOURCES_LINE, releases) + "; our computation"
     out.table(
         by_measure,
         "c1-verdicts",

@@ -534,9 +534,14 @@ def probability_table(
 
 
 def measure_result(
-    measure: str, series: power.GroupSeries, proj: Projection, horizon: int
+    measure: str,
+    series: power.GroupSeries,
+    proj: Projection,
+    horizon: int,
+    releases: Mapping[str, str] | None = None,
 ) -> dict[str, object]:
-    """The ``measures.<id>`` entry of results.json (docs/contracts.md).
+    """The ``measures.<id>`` entry of results.json (docs/contracts.md); ``releases``: the
+    releases a dated brief reads, in words (:func:`analysis.compute.power.measure_source`).
 
     ``crossover_year`` is the first observed year above parity or, failing that, the first year
     of the central projection above it (``crossover_basis`` says which); ``margin_at_horizon`` is
@@ -552,8 +557,8 @@ def measure_result(
         at_h = power.value_at(series.table, horizon)
     return {
         "label": info["label"],
-        "unit": info["unit"],
-        "source": info["source"],
+        "unit": power.measure_unit(measure, releases),
+        "source": power.measure_source(measure, releases),
         "latest_year": latest_year,
         "ratio_latest": ratio_latest,
         "crossover_year": observed if observed is not None else projected,

@@ -78,16 +78,18 @@ def provenance_sources(pkg: dict) -> list[dict]:
     return sources
 
 
-def verify_raw(raw_dir: Path, pkg: dict) -> int:
-    """Check every raw file's SHA-256 against datapackage.json; returns how many were checked."""
+def verify_raw(raw_dir: Path, pkg: dict, key: str = "raw_files") -> int:
+    """Check every raw file's SHA-256 against datapackage.json; returns how many were checked.
+    ``key="vintage_files"`` checks the earlier releases' files (``raw_dir``: the vintages
+    folder) instead."""
     n = 0
     for i, src in enumerate(provenance_sources(pkg)):
-        files = src.get("raw_files", []) if isinstance(src, dict) else None
+        files = src.get(key, []) if isinstance(src, dict) else None
         if not isinstance(files, list) or not all(
             isinstance(f, dict) and isinstance(f.get("path"), str) and "sha256" in f for f in files
         ):
             raise BriefError(
-                f"data/{PACKAGE}: provenance.sources[{i}] is not an object whose raw_files each "
+                f"data/{PACKAGE}: provenance.sources[{i}] is not an object whose {key} each "
                 f"have a path and a sha256; {REBUILD}"
             )
         for f in files:
@@ -105,7 +107,12 @@ def verify_raw(raw_dir: Path, pkg: dict) -> int:
     return n
 
 
-def check(data_dir: Path, raw_dir: Path | None, echo: Callable = print) -> None:
+def check(
+    data_dir: Path,
+    raw_dir: Path | None,
+    echo: Callable = print,
+    vintages_dir: Path | None = None,
+) -> None:
     from analysis.data import load
 
     for left in leftovers(data_dir):
@@ -127,6 +134,11 @@ def check(data_dir: Path, raw_dir: Path | None, echo: Callable = print) -> None:
         echo(f"{n} raw files match their recorded SHA-256 ({raw_dir})")
     else:
         echo(f"raw data not found at {raw_dir}: raw checksums not checked")
+    if vintages_dir is not None and Path(vintages_dir).is_dir():
+        n = verify_raw(Path(vintages_dir), pkg, "vintage_files")
+        echo(f"{n} files of earlier releases match their recorded SHA-256 ({vintages_dir})")
+    elif vintages_dir is not None:
+        echo(f"earlier releases not found at {vintages_dir}: their checksums not checked")
 
 
 def leftovers(data_dir: Path) -> list[str]:

@@ -20,25 +20,39 @@ def data() -> None:
     """Curate, validate and refresh the data in data/."""
 
 
+VINTAGES_OPTION = click.option(
+    "--vintages",
+    "vintages",
+    type=click.Path(path_type=Path, file_okay=False),
+    default=None,
+    help="Folder of earlier releases (default: 'vintages' beside the raw folder, or "
+    "$BRIEF_VINTAGES_DIR).",
+)
+
+
 @data.command()
 @RAW_OPTION
+@VINTAGES_OPTION
 @click.option("--only", multiple=True, help="Curate only this source (repeatable).")
-def curate(raw: Path | None, only: tuple[str, ...]) -> None:
-    """Rebuild data/ from the raw files (deterministic; all or nothing)."""
+def curate(raw: Path | None, vintages: Path | None, only: tuple[str, ...]) -> None:
+    """Rebuild data/ from the raw files and earlier releases (deterministic; all or nothing)."""
     from analysis.data.curate import curate as run
 
-    written = run(raw, only or None, echo=click.echo)
+    written = run(raw, only or None, echo=click.echo, vintages_dir=vintages)
     click.echo(f"wrote {len(written)} files to data/")
 
 
 @data.command()
 @RAW_OPTION
-def check(raw: Path | None) -> None:
+@VINTAGES_OPTION
+def check(raw: Path | None, vintages: Path | None) -> None:
     """Validate every curated table and checksum (and raw checksums when the raw folder exists)."""
     from analysis import paths
     from analysis.data.check import check as run
 
-    run(paths.data_dir(), raw if raw is not None else paths.default_raw_dir(), echo=click.echo)
+    raw = raw if raw is not None else paths.default_raw_dir()
+    vintages = vintages if vintages is not None else paths.default_vintages_dir(raw)
+    run(paths.data_dir(), raw, echo=click.echo, vintages_dir=vintages)
 
 
 @data.command()

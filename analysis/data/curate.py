@@ -34,6 +34,8 @@ from analysis.tmpdirs import TmpFolder, remove_stale
 
 INDICATORS = "indicators"
 TRADE = "bilateral_trade"
+VINTAGES = "vintages"  # earlier releases: data/vintages/<source>/<release>.csv
+RELEASES = "releases.csv"
 # Tables several sources add rows to: each source's rows are data/<table>/<source>.csv, the loader
 # joins them (each file has its own source, licence and hash in datapackage.json).
 SPLIT_BY_SOURCE = (INDICATORS, TRADE)
@@ -61,9 +63,11 @@ def check_raw_dir(raw_dir: Path | None) -> Path:
 
 
 def select_sources(only: Sequence[str] | None) -> list:
-    """The source modules to run (all, or those named in ``only``), in registry order."""
-    from analysis.data.sources import SOURCE_MODULES, SOURCES
+    """The source modules to run (all, or those named in ``only``), in registry order: every
+    source, then the modules of earlier releases (``VINTAGES``)."""
+    from analysis.data.sources import SOURCE_MODULES, SOURCES, VINTAGES
 
+    every = [*SOURCES, *VINTAGES]
     if only:
         unknown = [n for n in dict.fromkeys(only) if n not in SOURCE_MODULES]
         if unknown:
@@ -72,8 +76,18 @@ def select_sources(only: Sequence[str] | None) -> list:
                 f"--only {shown}: unknown source{'s' if len(unknown) > 1 else ''}; expected one "
                 f"of {list(SOURCE_MODULES)}"
             )
-        return [m for m in SOURCES if m.SOURCE_ID in only]
-    return list(SOURCES)
+        return [m for m in every if m.SOURCE_ID in only]
+    return every
+
+
+def check_vintages_dir(vintages_dir: Path | None, raw: Path) -> Path:
+    found = Path(vintages_dir) if vintages_dir is not None else paths.default_vintages_dir(raw)
+    if not found.is_dir():
+        raise BriefError(
+            f"vintages folder not found at {found}; pass the folder of earlier releases with "
+            "--vintages DIR"
+        )
+    return found
 
 
 def sort_table(name: str, df: pd.DataFrame) -> pd.DataFrame:
@@ -98,6 +112,7 @@ COLUMN_DOCS = {
     "indicator": "indicator id (see README.md and analysis/data/registry.py)",
     "value": "value in the indicator's unit (resource 'units'; README.md)",
     "flag": "'' , 'estimate', 'projection' or 'uncertain' as marked by the source",
+    "release": "the source's release the row belongs to (data/releases.csv)",
 }
 
 
@@ -116,11 +131,11 @@ def schema_for(name: str, df: pd.DataFrame) -> dict:
     required = set(val.PRIMARY_KEYS.get(name, [])) | set(val.REQUIRED.get(name, []))
     for col in df.columns:
         f = {"name": col, "type": field_type(df[col])}
-        if col in COLUMN_DOCS and name == INDICATORS:
+        if col in COLUMN_DOCS and name in (INDICATORS, VINTAGES):
             f["description"] = COLUMN_DOCS[col]
         if col in required:
             f["constraints"] = {"required": True}
-        if name == INDICATORS and col == "flag":
+        if name in (INDICATORS, VINTAGES) and col == "flag":
             f["constraints"] = {"required": False, "enum": list(val.FLAGS)}
         if name == TRADE and col in val.TRADE_CODES:
             f["constraints"] = {"required": col in required, "enum": list(val.TRADE_CODES[col])}
@@ -168,6 +183,8 @@ DERIVED_SOURCES = {
     "IMF WEO, Voeten's ideal points and the COW state list (raw files and SHA-256 in "
     "provenance.countries_built_from)",
     "country_aliases": "this project: the alias files analysis/data/aliases/<source>.csv",
+    "releases": "this project: the releases of each source and their publication dates, from "
+    "analysis/data/sources/<source>.meta.yml (each date with its evidence)",
 }
 
 
@@ -196,7 +213,10 @@ def _file_record(path: Path, name: str) -> dict:
     return {"path": name, "bytes": path.stat().st_size, "sha256": sha256_file(path)}
 
 
-def source_entry(mod, raw_dir: Path) -> dict:
+def source_entry(mod, raw_dir: Path, vintages_dir: Path | None = None) -> dict:
+    """A module's ``provenance.sources`` record: its raw files and, for the earlier releases of
+    a source, its files in the vintages folder (``vintage_files``), each with bytes and
+    SHA-256."""
     s = mod.SOURCE
     raw = []
     for rel in s["raw_files"]:
@@ -204,12 +224,46 @@ def source_entry(mod, raw_dir: Path) -> dict:
         if not p.is_file():
             raise BriefError(f"{p}: raw file of source {s['id']!r} not found")
         raw.append(_file_record(p, rel))
-    return _entry(s, "raw_files", raw)
+    entry = _entry(s, "raw_files", raw)
+    if "vintage_files" in s:
+        assert vintages_dir is not None
+        old = []
+        for rel in s["vintage_files"]:
+            p = vintages_dir / rel
+            if not p.is_file():
+                raise BriefError(f"{p}: earlier release of source {s['id']!r} not found")
+            old.append(_file_record(p, rel))
+        entry["vintage_files"] = old
+    return entry
 
 
-def build(raw_dir: Path, only: Sequence[str] | None = None, echo: Callable = print):
+def vintage_files(sid: str, of: str, df: pd.DataFrame, countries, reg) -> dict:
+    """A ``vintages`` table split by release: ``vintages/<of>/<release>.csv`` -> (table, frame
+    with ``release`` then the indicator file's columns, module id), each release validated like
+    an indicator file."""
+    out = {}
+    if "release" not in df:
+        raise BriefError(f"source {sid!r}: table 'vintages' has no 'release' column")
+    for release, g in df.groupby("release", sort=True):
+        rel = f"{VINTAGES}/{of}/{release}.csv"
+        rows = sort_table(INDICATORS, g.reset_index(drop=True)[val.INDICATOR_COLUMNS])
+        val.validate_indicators(f"data/{rel}", rows, countries, reg)
+        out[rel] = (
+            VINTAGES,
+            rows[val.FILE_COLUMNS].assign(release=release)[val.VINTAGE_COLUMNS],
+            sid,
+        )
+    return out
+
+
+def build(
+    raw_dir: Path,
+    only: Sequence[str] | None = None,
+    echo: Callable = print,
+    vintages_dir: Path | None = None,
+):
     """Run the sources; returns ({relative path: (table name, frame, source id)}, source
-    entries)."""
+    entries). The modules of earlier releases read ``vintages_dir`` too."""
     mods = select_sources(only)
     countries = ctry.build_countries(raw_dir)
     aliases = ctry.read_aliases()
@@ -226,12 +280,20 @@ def build(raw_dir: Path, only: Sequence[str] | None = None, echo: Callable = pri
     entries = []
     for mod in mods:
         sid = mod.SOURCE["id"]
-        tables = mod.curate(raw_dir, mapper)
+        of = getattr(mod, "OF", None)
+        if of is not None:
+            vintages_dir = check_vintages_dir(vintages_dir, raw_dir)
+            tables = mod.curate(raw_dir, mapper, vintages_dir)
+        else:
+            tables = mod.curate(raw_dir, mapper)
         if not isinstance(tables, dict):
             raise BriefError(
                 f"source {sid!r}: curate returned {type(tables).__name__}; expected dict"
             )
         for name, df in sorted(tables.items()):
+            if name == VINTAGES:
+                files.update(vintage_files(sid, of or sid, df, countries, reg))
+                continue
             if name == INDICATORS:
                 rel, where = f"indicators/{sid}.csv", f"data/indicators/{sid}.csv"
                 df = df.reset_index(drop=True)[val.INDICATOR_COLUMNS]
@@ -260,7 +322,12 @@ def build(raw_dir: Path, only: Sequence[str] | None = None, echo: Callable = pri
                 val.validate_table(name, df, countries, where)
             files[rel] = (name, df, sid)
         echo(f"{sid}: " + ", ".join(f"{n} {len(t):,} rows" for n, t in sorted(tables.items())))
-        entries.append(source_entry(mod, raw_dir))
+        entries.append(source_entry(mod, raw_dir, vintages_dir))
+    from analysis.data import releases
+
+    table = releases.build(mods, files)
+    val.validate_table("releases", table, countries, f"data/{RELEASES}")
+    files[RELEASES] = ("releases", table, None)
     return files, entries
 
 
@@ -298,7 +365,7 @@ def datapackage(files: dict, out: Path, entries: list[dict], countries_raw: list
             "sources": sources,
             "licenses": licences,
         }
-        if name == INDICATORS:  # unit and source are fixed per indicator: not repeated per row
+        if name in (INDICATORS, VINTAGES):  # unit and source are fixed per indicator
             from analysis.data import registry
 
             reg = registry.indicators()
@@ -346,13 +413,15 @@ def curate(
     only: Sequence[str] | None = None,
     data_dir: Path | None = None,
     echo: Callable = print,
+    vintages_dir: Path | None = None,
 ) -> list[str]:
-    """Curate into ``data_dir`` (default ``data/``); returns the relative paths written."""
+    """Curate into ``data_dir`` (default ``data/``); returns the relative paths written. The
+    earlier releases are read from ``vintages_dir`` (default: beside the raw folder)."""
     raw = check_raw_dir(raw_dir)
     dest = Path(data_dir) if data_dir is not None else paths.data_dir()
     holder = _workspace(dest)
     try:
-        return _curate_into(dest, holder.path, raw, only, echo)
+        return _curate_into(dest, holder.path, raw, only, echo, vintages_dir)
     except OSError as exc:
         raise BriefError(
             f"{_where(exc, dest)}: cannot write ({exc.strerror or type(exc).__name__}); expected a "
@@ -386,8 +455,10 @@ def _where(exc: OSError, dest: Path) -> str:
         return str(path)
 
 
-def _curate_into(dest: Path, tmp: Path, raw: Path, only, echo: Callable) -> list[str]:
-    files, entries = build(raw, only, echo)
+def _curate_into(
+    dest: Path, tmp: Path, raw: Path, only, echo: Callable, vintages_dir: Path | None
+) -> list[str]:
+    files, entries = build(raw, only, echo, vintages_dir)
     countries = files["countries.csv"][1]
     countries_raw = []
     for rel in ctry.RAW_FILES:
@@ -415,9 +486,12 @@ def _curate_into(dest: Path, tmp: Path, raw: Path, only, echo: Callable) -> list
     for rel in sorted(old - set(written)):
         if rel not in HAND_FILES and (dest / rel).is_file():
             (dest / rel).unlink()
-    ind = dest / "indicators"
-    if ind.is_dir() and not any(ind.iterdir()):
-        ind.rmdir()
+    for folder in sorted((dest / VINTAGES).glob("*/"), reverse=True):
+        if folder.is_dir() and not any(folder.iterdir()):
+            folder.rmdir()
+    for folder in (dest / "indicators", dest / VINTAGES):
+        if folder.is_dir() and not any(folder.iterdir()):
+            folder.rmdir()
     return written
 
 

@@ -10,7 +10,8 @@ import pandas as pd
 
 CAVEATS = [
     "**SIPRI constant dollars.** `milex_const` is in constant **2024** US$ (SIPRI Milex "
-    "1949-2025 v1.2); the base year moves with every SIPRI release, so never mix editions.",
+    "1949-2025 v1.2); the base year moves with every SIPRI release, so never mix editions "
+    "(the earlier releases in `vintages/sipri_milex/` are in 2019 and 2023 US$).",
     "**Soviet Union vs Russia.** Historical states keep their own codes: `SUN` (Soviet Union) up "
     "to 1991 and `RUS` from 1992; COW ccode 365 is mapped by year (365 -> `SUN` through 1991, "
     "`RUS` from 1992). Likewise `YUG` / `SCG` / `SRB`, `CSK`, `DDR`, `YAR` / `YMD`. A series that "
@@ -45,7 +46,9 @@ GAPS = [
     "row where available.",
     "Energy and steel after 2022 (to extend CINC): not available.",
     "R&D spending in levels (GERD in PPP$): not available; only the WDI share of GDP.",
-    "Other IMF WEO vintages: only October 2025.",
+    "Earlier releases of sources other than the IMF WEO and SIPRI military expenditure: a brief "
+    "dated before such a source's release cuts that release back to the years public then "
+    "(approximated from a later release; `data/releases.csv`, `lag_months`).",
 ]
 
 
@@ -60,6 +63,12 @@ TABLE_DOCS = {
     "sanctions_cases": "GSDB V3 sanctions cases, one row per case",
     "exercises": "hand-curated China-Russia joint exercises, a citation on every row",
     "events": "hand-curated timeline of events, a citation on every row",
+    "vintages": "an earlier release of a source, in the indicators' ids and units (each "
+    "release its own file; never mixed with another)",
+    "releases": "every release of every source: publication date with its evidence, years, "
+    "files, the source's usual publication lag",
+    "weo_codes": "the IMF's numeric area codes (WEO releases to April 2025) and their October "
+    "2025 code and ISO3, matched on identical history, with the counts",
 }
 
 
@@ -100,6 +109,57 @@ def indicator_rows(files: dict) -> list[str]:
         ]
         out.append("| " + " | ".join(_md_cell(x) for x in cells) + " |")
     return out
+
+
+def releases_rows(files: dict) -> list[str]:
+    """The releases of each source, their dates and evidence, and how a dated brief reads them."""
+    table = next((df for (name, df, _) in files.values() if name == "releases"), None)
+    if table is None:
+        return []
+    out = [
+        "## Releases, and a brief as of a date",
+        "",
+        "`releases.csv` lists every release the curation holds. A brief with the parameter "
+        "`as_of` (a date) reads each source's latest release published on or before it (the "
+        "earlier releases are in `vintages/<source>/<release>.csv`, the current ones in the "
+        "other tables); a source whose only release came later is cut back to the years public "
+        "then, by its usual publication lag (year Y is public from 1 January of Y+1 plus "
+        "`lag_months`), and the brief says so (approximated from a later release). A release "
+        "held only in part (`complete` false) cannot serve a brief. The hand-curated tables keep "
+        "the rows dated on or before the date. Rules: `analysis/data/asof.py`.",
+        "",
+        "`date_basis`: `announcement` (a cited page reports the publisher's release that day), "
+        "`release` (the release states its date), `bound` (only a date by which it was "
+        "certainly public is known: a month's last day, or the day it was retrieved).",
+        "",
+        "| source | release | status | published | date basis | years | lag (months) | evidence |",
+        "|---|---|---|---|---|---|---|---|",
+    ]
+    for r in table.itertuples(index=False):
+        years = f"{r.first_year}-{r.last_year}" + (f" ({r.holds})" if r.holds else "")
+        note = r.date_note + (f" <{r.date_url}>" if r.date_url else "")
+        cells = [f"`{r.source}`", f"`{r.release}` {r.label}", r.status, r.published,
+                 r.date_basis, years, r.lag_months, note]  # fmt: skip
+        out.append("| " + " | ".join(_md_cell(x) for x in cells) + " |")
+    codes = next((df for (name, df, _) in files.values() if name == "weo_codes"), None)
+    if codes is not None:
+        matched = codes[codes["weo_code"] != ""]
+        alone = codes[codes["weo_code"] == ""]
+        pairs = zip(alone["imf_code"], alone["note"], strict=True)
+        unmatched = "; ".join(f"`{c}` ({n})" for c, n in pairs)
+        out += [
+            "",
+            "**IMF area codes.** Up to April 2025 the WEO names areas by the IMF's numeric codes; "
+            f"`weo_codes.csv` matches each of them ({len(matched)} codes) to its October 2025 "
+            "code by the identical values the April and October 2025 releases share "
+            f"(`shared_values`; the fewest is {int(matched['shared_values'].min()):,}, and every "
+            "match shares at least five times as many as the runner-up), checked one-to-one and "
+            "against the codes the IMF publishes for the United States (111), China (924), "
+            "Russia (922) and World (001); every earlier release's population is checked "
+            "against October 2025's, country by country. Codes without a match: "
+            f"{unmatched or 'none'}. Method: `analysis/data/concordance.py`.",
+        ]
+    return [*out, ""]
 
 
 def hand_rows(files: dict) -> list[str]:
@@ -228,7 +288,8 @@ def render(package: dict, files: dict) -> str:
         "- `provenance.sources`: one record per source: `id, title, publisher, version, url,",
         "  licence, retrieved, caveats` and its input files (`path, bytes, sha256`) under",
         "  `raw_files` (relative to the raw folder) or, for the hand-curated tables, `files`",
-        "  (relative to the project).",
+        "  (relative to the project); the earlier releases' files under `vintage_files`",
+        "  (relative to the vintages folder, `../shared/data/vintages`).",
         "- `provenance.countries_built_from`: the raw files (`path, sha256`) `countries.csv` is",
         "  built from.",
         "- on each resource, `table` (the table the file belongs to) and, on `indicators/*.csv`,",
@@ -258,7 +319,8 @@ def render(package: dict, files: dict) -> str:
         "`indicators/*.csv` together form the one `indicators` table (`analysis.data.load."
         "load_indicators`): columns `iso3, year, indicator, value, unit, source, flag`; "
         "`bilateral_trade/*.csv` the one `bilateral_trade` table (`load_table`), one file per "
-        "source.",
+        "source; `vintages/<source>/<release>.csv` hold earlier releases "
+        "(`load_release(source, release)`).",
         "",
         "## Indicators",
         "",
@@ -268,6 +330,7 @@ def render(package: dict, files: dict) -> str:
         "",
         *[f"- {c}" for c in CAVEATS],
         "",
+        *releases_rows(files),
         *hand_rows(files),
         *trade_rows(files),
         "## Sources",

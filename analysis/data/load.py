@@ -15,6 +15,7 @@ from pathlib import Path
 import pandas as pd
 
 from analysis import paths
+from analysis.data import asof as asof_rules
 from analysis.data import validate as val
 from analysis.errors import BriefError, clip, one_line
 
@@ -36,7 +37,8 @@ def table_files(name: str, data_dir: Path | None = None) -> list[Path]:
     if single.is_file():
         return [single]
     if folder.is_dir():
-        found = sorted(folder.glob("*.csv"))
+        # one file per source, or (vintages) one folder per source and a file per release
+        found = sorted(folder.glob("*.csv")) or sorted(folder.glob("*/*.csv"))
         if found:
             return found
     raise BriefError(f"data/{name}.csv: missing; {REBUILD}")
@@ -148,17 +150,18 @@ def _load(name: str, stamp: tuple) -> pd.DataFrame:
         df = read_typed(path, rel, _fields(rel))
         frames.append((rel, df))
     countries = None if name == "countries" else load_table("countries")
-    if name == "indicators":
+    if name in ("indicators", "vintages"):
         from analysis.data import registry
 
         out = []
         for rel, df in frames:
+            release = df.pop("release") if name == "vintages" else None
             df = val.with_registry(df, registry.indicators())
             df["year"] = df["year"].astype("int64")
             val.validate_indicators(f"data/{rel}", df, countries, registry.indicators())
-            out.append(df)
+            out.append(df if release is None else df.assign(release=release.to_numpy()))
         full = pd.concat(out, ignore_index=True)
-        val.check_unique("data/indicators", full, val.PRIMARY_KEYS["indicators"])
+        val.check_unique(f"data/{name}", full, val.PRIMARY_KEYS[name])
         return full
     for rel, df in frames:  # each file on its own, so an error names its file and line
         val.validate_table(name, df, countries, f"data/{rel}")
@@ -169,31 +172,188 @@ def _load(name: str, stamp: tuple) -> pd.DataFrame:
     return full
 
 
-def load_table(name: str) -> pd.DataFrame:
-    """A curated table (a copy: callers may modify it)."""
-    return _load(name, _stamp(table_files(name))).copy()
+def load_table(name: str, *, as_of: object = None) -> pd.DataFrame:
+    """A curated table (a copy: callers may modify it); with ``as_of`` (a date) the table as a
+    brief dated then reads it (:func:`table_as_of`)."""
+    if name == "indicators" and as_of is not None:
+        return load_indicators(as_of=as_of)
+    df = _load(name, _stamp(table_files(name))).copy()
+    when = asof_rules.parse_as_of(as_of)
+    return df if when is None else table_as_of(name, df, when)
 
 
-def load_indicators(ids: list[str] | None = None) -> pd.DataFrame:
-    """The tidy indicator table ``iso3, year, indicator, value, unit, source, flag``."""
-    df = load_table("indicators")
+def load_indicators(ids: list[str] | None = None, *, as_of: object = None) -> pd.DataFrame:
+    """The tidy indicator table ``iso3, year, indicator, value, unit, source, flag``.
+
+    With ``as_of`` (a date, or ``YYYY-MM-DD``) each source's rows are those of the release a
+    brief dated then reads (:func:`release_use`): an earlier release from ``data/vintages``, or
+    the current one cut back to the years public then; None: the current releases."""
+    df = _load("indicators", _stamp(table_files("indicators"))).copy()
     if ids is not None:
         ids = [ids] if isinstance(ids, str) else list(ids)
         df = df[df["indicator"].isin(ids)].reset_index(drop=True)
+    when = asof_rules.parse_as_of(as_of)
+    if when is None:
+        return df
+    parts = []
+    for source in sorted(df["source"].unique()):
+        rows = df[df["source"] == source]
+        use = release_use(source, when)
+        if use.how in ("partial", "unavailable"):
+            raise asof_rules.refuse(use, when)
+        if use.how == "release":
+            rows = load_release(source, use.release)
+            if ids is not None:
+                rows = rows[rows["indicator"].isin(ids)]
+        elif use.how == "approximated":
+            rows = rows[rows["year"] <= use.last_year]
+        parts.append(rows)
+    if not parts:
+        return df
+    out = pd.concat(parts, ignore_index=True)
+    return out.sort_values(["iso3", "year", "indicator"], kind="mergesort", ignore_index=True)
+
+
+# --- releases ---------------------------------------------------------------------------------
+
+
+def releases(source: str | None = None) -> pd.DataFrame:
+    """``data/releases.csv``: every release of every source, with its publication date and
+    evidence (``analysis.data.releases``); one source's rows, oldest first, when named."""
+    table = load_table("releases")
+    table["published"] = table["published"].astype(str)
+    if source is None:
+        return table
+    rows = table[table["source"] == source].reset_index(drop=True)
+    if rows.empty:
+        known = sorted(table["source"].unique())
+        raise BriefError(f"source {source!r} has no release in data/releases.csv; expected one "
+                         f"of {known}")  # fmt: skip
+    return rows
+
+
+def release_use(source: str, as_of: object = None) -> asof_rules.Use:
+    """Which release of ``source`` a brief dated ``as_of`` reads, and how
+    (:func:`analysis.data.asof.choose`)."""
+    return asof_rules.choose(releases(), source, asof_rules.parse_as_of(as_of))
+
+
+def sources_as_of(as_of: object = None) -> dict[str, asof_rules.Use]:
+    """Source id -> the release a brief dated ``as_of`` reads, for every source with a release."""
+    table = releases()
+    when = asof_rules.parse_as_of(as_of)
+    return {s: asof_rules.choose(table, s, when) for s in sorted(table["source"].unique())}
+
+
+def release_words(as_of: object = None) -> dict[str, str]:
+    """Source id -> the release a brief dated ``as_of`` reads, in words for a source line
+    (``October 2021``; ``July 2025, years to 2020 only (approximated from a later release)``);
+    empty without a date, where the library's own source lines name the current releases."""
+    if asof_rules.parse_as_of(as_of) is None:
+        return {}
+    return {s: use.words() for s, use in sources_as_of(as_of).items()}
+
+
+def approximated_note(sources: list[str], as_of: object = None) -> str:
+    """``"; approximated from a later release: <name> (<release>, years to <year>)"`` for the
+    sources among ``sources`` a brief dated ``as_of`` cuts back (hand: the rows dated by then),
+    to end a source line; ``""`` when none is (always without a date)."""
+    when = asof_rules.parse_as_of(as_of)
+    if when is None:
+        return ""
+    uses = sources_as_of(when)
+    cut = [
+        f"{u.name} ({u.label}, years to {u.last_year})"
+        for s in sources
+        if (u := uses.get(s)) is not None and u.approximated
+    ]
+    if asof_rules.HAND in sources:
+        cut.append(f"hand-curated rows dated on or before {when.isoformat()}")
+    return "; approximated from a later release: " + ", ".join(cut) if cut else ""
+
+
+def load_release(source: str, release: str) -> pd.DataFrame:
+    """The indicator rows (``iso3, year, indicator, value, unit, source, flag``) of one release
+    of a source: an earlier one from ``data/vintages/<source>/<release>.csv``, the current one
+    from ``data/indicators``. Each release's values are in its own units (SIPRI's constant
+    dollars move with every release): compare ratios within a release, never levels across."""
+    rows = releases(source)
+    row = rows[rows["release"] == release]
+    if row.empty:
+        raise BriefError(f"{source}: release {release!r} not in data/releases.csv; expected one "
+                         f"of {list(rows['release'])}")  # fmt: skip
+    if row["status"].iloc[0] == "current":
+        df = _load("indicators", _stamp(table_files("indicators")))
+        return df[df["source"] == source].reset_index(drop=True)
+    path = _data_dir() / "vintages" / source / f"{release}.csv"
+    if not path.is_file():
+        raise BriefError(f"data/vintages/{source}/{release}.csv: missing; {REBUILD}")
+    df = _load("vintages", _stamp([path]))
+    return df.drop(columns="release").reset_index(drop=True)
+
+
+def table_as_of(name: str, df: pd.DataFrame, when) -> pd.DataFrame:
+    """A curated table (not ``indicators``) as a brief dated ``when`` reads it: each source with
+    one release cut to the years public then, the hand-curated tables to the rows dated by then
+    (:mod:`analysis.data.asof`)."""
+    if name in asof_rules.DATE_COLUMN:
+        return asof_rules.cut_dated(df, asof_rules.DATE_COLUMN[name], when)
+    if name in asof_rules.SOURCE_COLUMN:
+        parts = []
+        for source in sorted(df["source"].unique()):
+            parts.append(_cut_source(name, df[df["source"] == source], source, when))
+        return pd.concat(parts, ignore_index=True) if parts else df
+    if name in asof_rules.TABLE_SOURCE:
+        return _cut_source(name, df, asof_rules.TABLE_SOURCE[name], when)
     return df
 
 
 def tables(
-    names: Sequence[str], indicators: Sequence[str] | None = None
+    names: Sequence[str], indicators: Sequence[str] | None = None, *, as_of: object = None
 ) -> dict[str, pd.DataFrame]:
     """The curated tables a claim reads (its ``READS``), by name; ``indicators`` is the tidy
-    indicator table, narrowed to ``indicators`` (a claim's ``INDICATORS``) when given."""
+    indicator table, narrowed to ``indicators`` (a claim's ``INDICATORS``) when given; with
+    ``as_of``, each as a brief dated then reads it (:func:`load_table`)."""
     return {
-        name: load_indicators(list(indicators) if indicators else None)
+        name: load_indicators(list(indicators) if indicators else None, as_of=as_of)
         if name == "indicators"
-        else load_table(name)
+        else load_table(name, as_of=as_of)
         for name in names
     }
+
+
+def _cut_source(name: str, df: pd.DataFrame, source: str, when) -> pd.DataFrame:
+    use = release_use(source, when)
+    if use.how in ("partial", "unavailable"):
+        raise asof_rules.refuse(use, when)
+    if use.how != "approximated":  # an earlier release of a table's source is not held
+        return df.reset_index(drop=True)
+    if name == "arms_register":
+        return asof_rules.cut_register(df, use.last_year)
+    return asof_rules.cut_years(df, asof_rules.YEAR_COLUMN[name], use.last_year)
+
+
+def files_read(selected: dict[str, str], checksums: dict[str, str], as_of: object) -> dict:
+    """The curated files a notebook reads under ``as_of``: ``selected`` (relative path ->
+    SHA-256, the files of the tables it reads) with each source read from an earlier release
+    swapped for that release's file, plus ``releases.csv`` (which decides the release and the
+    cut); ``selected`` itself without a date. ``checksums``: every curated file's SHA-256."""
+    when = asof_rules.parse_as_of(as_of)
+    if when is None or "releases.csv" not in checksums:
+        return dict(selected)
+    out = dict(selected)
+    out["releases.csv"] = checksums["releases.csv"]
+    table = releases()
+    for source, use in sources_as_of(when).items():
+        if use.how != "release":
+            continue
+        current = table[(table["source"] == source) & (table["status"] == "current")]
+        for rel in "; ".join(current["files"]).split("; "):
+            if rel in out:
+                del out[rel]
+                vintage = f"vintages/{source}/{use.release}.csv"
+                out[vintage] = checksums[vintage]
+    return dict(sorted(out.items()))
 
 
 def indicator_info(ind: str) -> dict:

@@ -18,6 +18,9 @@ INDICATOR_COLUMNS = ["iso3", "year", "indicator", "value", "unit", "source", "fl
 # What data/indicators/<source>.csv holds: unit and source are fixed per indicator by the
 # registry, so the files leave them out (a third of the bytes) and the loader adds them.
 FILE_COLUMNS = ["iso3", "year", "indicator", "value", "flag"]
+# An earlier release of a source (data/vintages/<source>/<release>.csv): its release, then the
+# columns of an indicator file.
+VINTAGE_COLUMNS = ["release", *FILE_COLUMNS]
 # Primary keys of the tables the project knows; a table not listed has none.
 PRIMARY_KEYS: dict[str, list[str]] = {
     "indicators": ["iso3", "year", "indicator"],
@@ -29,6 +32,9 @@ PRIMARY_KEYS: dict[str, list[str]] = {
     "sanctions_cases": ["case_id"],
     "exercises": ["exercise_id"],
     "events": ["year", "event"],
+    "vintages": ["release", "iso3", "year", "indicator"],
+    "releases": ["source", "release"],
+    "weo_codes": ["imf_code"],
 }
 # Columns that must hold a value in every row (besides the primary key).
 REQUIRED: dict[str, list[str]] = {
@@ -37,6 +43,18 @@ REQUIRED: dict[str, list[str]] = {
     "country_aliases": ["source", "alias"],
     "un_agreement": ["agreement", "n_votes"],
     "bilateral_trade": ["value", "unit", "basis", "valuation"],
+    "vintages": VINTAGE_COLUMNS,
+    "releases": [
+        "label",
+        "status",
+        "published",
+        "date_basis",
+        "date_note",
+        "complete",
+        "files",
+        "lag_months",
+        "lag_basis",
+    ],
 }
 # The ``bilateral_trade`` table (every trade source adds its rows, ``data/bilateral_trade/
 # <source>.csv``): the columns in order, and the values each coded column allows. ``basis`` says
@@ -60,7 +78,7 @@ TRADE_CODES: dict[str, tuple[str, ...]] = {
 }
 # Country-code columns whose values must be in countries.csv. Empty is allowed where the source
 # has a party that is not a state (non-state arms recipients, multi-state sanctions targets).
-NULLABLE = {"recipient_iso3", "supplier_iso3", "target_iso3", "host_iso3"}
+NULLABLE = {"recipient_iso3", "supplier_iso3", "target_iso3", "host_iso3", "area_iso3"}
 
 
 def line(i: int) -> int:

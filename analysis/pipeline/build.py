@@ -32,8 +32,10 @@ from analysis.pipeline.inputs import (  # noqa: F401 (the build's public names)
     check_horizon,
     data_checksums,
     data_last_years,
+    files_read,
     load_brief_params,
     read_json,
+    releases_block,
 )
 from analysis.pipeline.plan import (  # noqa: F401 (the build's public names)
     MANIFEST_VERSION,
@@ -368,6 +370,7 @@ def _write_outputs(plan: BriefPlan, tmp: Path, entries: dict[str, Any]) -> None:
             "code_version": plan.code_version,
             "data_version": plan.data_version,
             "words": value_words(),
+            **releases_block(params.dump.get("as_of"), plan.root),
         },
         **merged,
     }

@@ -131,6 +131,7 @@ def load_brief_params(params_path: str | Path, overrides: Sequence[str] = ()) ->
     )
     check_one_name(loaded, Path(params_path), overrides)
     check_horizon(loaded, overrides)
+    check_base_year(loaded, overrides)
     return loaded
 
 
@@ -206,10 +207,67 @@ def _and(items: list[str]) -> str:
     return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
 
 
+def check_base_year(params: LoadedParams, overrides: Sequence[str] = ()) -> None:
+    """A brief as of a date re-bases constant dollars within the SIPRI release of that date:
+    its ``base_year`` must be a year that release holds (SIPRI's 2021 release ends in 2020).
+    One line naming the key and the years, before any notebook runs; the flagship (no date)
+    is checked by the notebook itself, as before."""
+    as_of = params.dump.get("as_of")
+    if as_of is None or not _has_curated_indicators(paths.data_dir()):
+        return
+    from analysis.data.load import load_indicators
+
+    ind = load_indicators(["milex_const", "milex_current"], as_of=as_of)
+    usa = ind[ind["iso3"] == "USA"]
+    both = set(usa.loc[usa["indicator"] == "milex_const", "year"]) & set(
+        usa.loc[usa["indicator"] == "milex_current", "year"]
+    )
+    base = int(params.dump["base_year"])
+    if not both or base in both:
+        return
+    given = [o for o in overrides if str(o).partition("=")[0].strip() == "base_year"]
+    origin = f" (from --set {clip(given[-1])})" if given else ""
+    raise BriefError(
+        f"{params.source}: base_year: got {base}{origin}, expected a year of the SIPRI release "
+        f"read as of {as_of} ({min(both)}-{max(both)}); set base_year to {max(both)} or earlier"
+    )
+
+
 def _has_curated_indicators(data_dir: Path) -> bool:
     return (data_dir / "datapackage.json").is_file() and (
         (data_dir / "indicators.csv").is_file() or (data_dir / "indicators").is_dir()
     )
+
+
+def files_read(data: Mapping[str, str], checksums: Mapping[str, str], as_of: Any) -> dict:
+    """The curated files a notebook that receives ``as_of`` reads: with a date, each source read
+    from an earlier release is keyed on that release's file (not the current one) and the
+    release table is added (it decides the release and the cut); without one, ``data``. So a
+    notebook's cache keys on the release it actually reads."""
+    if as_of is None or "releases.csv" not in checksums:
+        return dict(data)
+    from analysis.data.load import files_read as read
+
+    return read(dict(data), dict(checksums), as_of)
+
+
+def releases_block(as_of: Any, root: Path) -> dict[str, Any]:
+    """What results.json records of the data a brief read: ``as_of`` (null: the latest data)
+    and, for every source with a release, the release read and how (``latest``, ``release``,
+    ``approximated`` with the last year kept); nothing for a project without a release table."""
+    if not (root / "data" / "releases.csv").is_file():
+        return {}
+    from analysis.data.load import sources_as_of
+
+    releases = {}
+    for source, use in sources_as_of(as_of).items():
+        entry = {"name": use.name, "release": use.release, "label": use.label}
+        entry["published"] = use.published
+        entry["how"] = use.how
+        if use.last_year is not None:
+            entry["last_year"] = use.last_year
+        releases[source] = entry
+    return {"as_of": as_of, "releases": releases}
 
 
 def _years_cache(dump: Mapping[str, Any]) -> Path:
@@ -218,7 +276,12 @@ def _years_cache(dump: Mapping[str, Any]) -> Path:
 
     inputs = {k: dump[k] for k in ("measures", "coalition", "benchmark", "composite_weights")}
     inputs |= {k: dump[k] for k in ("milex_prices", "missing")}
-    files = {k: v for k, v in data_files().items() if k.startswith("indicators")}
+    inputs["as_of"] = dump.get("as_of")
+    files = {
+        k: v
+        for k, v in data_files().items()
+        if k.startswith(("indicators", "vintages", "releases"))
+    }
     key = sha256_text(canonical_json({"inputs": inputs, "files": files}))
     return paths.build_dir() / ".data-years" / f"{key}.json"
 

@@ -21,7 +21,7 @@ from analysis import paths
 from analysis.errors import BriefError
 from analysis.files import canonical_json, sha256_file, sha256_text
 from analysis.pipeline import keys
-from analysis.pipeline.inputs import LoadedParams, data_checksums
+from analysis.pipeline.inputs import LoadedParams, data_checksums, files_read
 
 MANIFEST_VERSION = 1
 
@@ -146,6 +146,8 @@ def plan_brief(
                 received = keys.select_parameters(names, params.flat)
                 reads = keys.notebook_reads(path.name, nb)
             data = keys.select_data(path.name, checksums, reads)
+            if "as_of" in received:  # the files of the releases it reads as of that date
+                data = files_read(data, checksums, params.flat.get("as_of"))
             components = keys.component_hashes(
                 nb_hash, received, data, keys.notebook_code(paths.PACKAGE_DIR, nb, cid)
             )

@@ -30,7 +30,7 @@ from markupsafe import Markup
 from analysis import paths
 from analysis.errors import BriefError
 from analysis.files import swap_dir, write_text
-from analysis.publish import provenance, text, verdicts
+from analysis.publish import provenance, releases, text, verdicts
 from analysis.publish.charthtml import scripts_html, standalone_html, vega_bundle
 from analysis.publish.markup import FILES, badge, code, figure, label_of, link, pdf_width
 from analysis.publish.summary import (  # noqa: F401 (the fragments' public names)
@@ -111,6 +111,7 @@ def claim_context(
         "badge": badge(shown),
         "own_badge": badge(c.verdict) if shown != c.verdict else None,
         "summary": c.summary,
+        "as_of_note": releases.claim_note(res, cid),
         "robustness": verdicts.robustness_sentence(res, cid),
         "figures": figures,
         "refs": refs,
@@ -210,10 +211,16 @@ def render(env: jinja2.Environment, name: str, **context: Any) -> str:
         raise BriefError(f"{name}: template error: {exc}") from None
 
 
+def vintage_of(res: Results, datapackage: Mapping[str, Any]) -> str:
+    """The date the brief's data are of: its ``as_of`` for a brief as of a date, else the data
+    vintage (the latest retrieval date); it dates the PDF, so two renders agree."""
+    return releases.as_of(res) or provenance.data_vintage(datapackage)
+
+
 def meta_yml(res: Results, datapackage: Mapping[str, Any]) -> str:
     """The page metadata: the title (escaped: YAML metadata is read as Markdown) and the data
     vintage."""
-    vintage = provenance.data_vintage(datapackage)
+    vintage = vintage_of(res, datapackage)
     meta = {
         "title": text.meta(res.brief.title),
         "brief-name": res.brief.name,
@@ -223,12 +230,13 @@ def meta_yml(res: Results, datapackage: Mapping[str, Any]) -> str:
     return yaml.safe_dump(meta, sort_keys=True, allow_unicode=True)
 
 
-def typst_header(datapackage: Mapping[str, Any]) -> str:
+def typst_header(datapackage: Mapping[str, Any], vintage: str | None = None) -> str:
     """Typst set-up of the PDF (``include-in-header`` of report/brief.qmd): its date is the data
-    vintage, table cells are not justified, and tables and references are set a size smaller."""
+    vintage (``vintage``: a brief's own, see :func:`vintage_of`), table cells are not
+    justified, and tables and references are set a size smaller."""
     return "\n".join(
         [
-            provenance.pdf_date_typst(provenance.data_vintage(datapackage)),
+            provenance.pdf_date_typst(vintage or provenance.data_vintage(datapackage)),
             "#show table.cell: set par(justify: false)",
             "#show table: set text(size: 8.5pt)",
             '#set bibliography(title: "References")',
@@ -280,7 +288,7 @@ def fragments(
         for cid, info in res.charts.items()
         if cid not in placed
     ]
-    vintage = provenance.data_vintage(datapackage)
+    vintage = vintage_of(res, datapackage)
     lead = res.lead()
     headline = res.claims[lead].headline_chart if lead is not None else ""
     headline = headline if headline in res.charts else None
@@ -324,7 +332,8 @@ def fragments(
         "provenance": render(
             env,
             "provenance.md.j2",
-            sources=provenance.sources(datapackage),
+            sources=provenance.sources(datapackage, lambda sid: releases.release_used(res, sid)),
+            as_of=text.long_date(releases.as_of(res)) if releases.as_of(res) else "",
             params=[(k, raw(v)) for k, v in _flatten(res.brief.params)],
             brief=res.brief,
             code_version=res.brief.code_version or manifest.get("code_version") or "not recorded",
@@ -486,7 +495,7 @@ def write_fragments(
         for name, body in texts.items():
             write_text(tmp_gen.path / f"{name}.md", body)
         write_text(tmp_gen.path / "meta.yml", meta_yml(res, dp))
-        write_text(tmp_gen.path / "header.typ", typst_header(dp))
+        write_text(tmp_gen.path / "header.typ", typst_header(dp, vintage_of(res, dp)))
         _copy_files(res, build, specs, tmp_files.path)
         swap_dir(tmp_gen.path, gen)
         swap_dir(tmp_files.path, files)

@@ -8,7 +8,7 @@ their SHA-256. Anything else is one :class:`~analysis.errors.BriefError` naming 
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from analysis.errors import BriefError
@@ -36,8 +36,11 @@ def _provenance_sources(datapackage: Mapping[str, Any]) -> list[Mapping[str, Any
 
 def _checksums(src: Mapping[str, Any]) -> list[dict[str, str]]:
     """``{path, sha256}`` of every input file of a source record: ``raw_files`` (in the raw
-    folder) or, for the hand-curated tables, ``files``; each ``{path, bytes, sha256}``."""
+    folder) and ``vintage_files`` (a source's earlier releases, in the vintages folder) or, for
+    the hand-curated tables, ``files``; each ``{path, bytes, sha256}``."""
     files = src.get("raw_files", src.get("files"))
+    if isinstance(files, list) and isinstance(src.get("vintage_files"), list):
+        files = [*files, *src["vintage_files"]]
     where = f"data/datapackage.json: provenance source {src['id']!r}"
     if not isinstance(files, list):
         raise BriefError(f"{where}: key 'raw_files' (or 'files') missing; expected a list")
@@ -49,10 +52,12 @@ def _checksums(src: Mapping[str, Any]) -> list[dict[str, str]]:
     return sums
 
 
-def sources(datapackage: Mapping[str, Any]) -> list[dict[str, Any]]:
+def sources(
+    datapackage: Mapping[str, Any], release_of: Callable[[str], str] | None = None
+) -> list[dict[str, Any]]:
     """Every source's publisher, title, version (with its retrieval date), licence, URL and
     input files (``path``, ``sha256``), from ``provenance.sources``; an empty field reads "not
-    stated"."""
+    stated". ``release_of(source id)``: the release the brief read of it (``release``)."""
     out = []
     for src in _provenance_sources(datapackage):
         version, retrieved = src["version"], src["retrieved"]
@@ -66,6 +71,7 @@ def sources(datapackage: Mapping[str, Any]) -> list[dict[str, Any]]:
                 "licence": src["licence"] or "not stated",
                 "url": src["url"] if re.match(r"^https?://\S+$", src["url"] or "") else "",
                 "files": _checksums(src),
+                "release": release_of(src["id"]) if release_of else "",
             }
         )
     return out

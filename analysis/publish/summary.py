@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from analysis.formats import phrase
-from analysis.publish import text, verdicts
+from analysis.publish import releases, text, verdicts
 from analysis.publish.markup import badge, link
 from analysis.results import DEPENDS, Results
 
@@ -135,6 +135,7 @@ def summary_context(res: Results, ids: Sequence[str], to_brief: str = "") -> dic
         "bottom_line": bottom_line(res),
         "parameters": parameters_line(res),
         "threshold": _threshold(res),
+        "as_of_line": releases.summary_line(res),
     }
 
 

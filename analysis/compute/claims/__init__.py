@@ -4,7 +4,8 @@ A claim module satisfies :class:`ClaimModule`, checked when the registry loads i
 that lacks something is one error naming the file and what is missing). It declares what it is
 (``ID``, ``TITLE``), what it reads (``READS``: curated tables; ``INDICATORS``: which indicators,
 when it reads ``indicators``; ``PARAMS``: the brief parameters its code uses besides its own
-rules and choices), its rules (``Rules``: the brief parameters ``rules.<id>``) and, when the
+rules and choices; ``SOURCES``: the curated sources its data come from, for what a brief as of a
+date says it approximated), its rules (``Rules``: the brief parameters ``rules.<id>``) and, when the
 multiverse varies it, its specification space (``Choices``: ``multiverse.<id>``, with
 ``ESTIMATE`` and ``evaluate``). It prepares its inputs once (``prepare``) and decides the
 brief's own claim from them, drawing its charts (``decide``). Nothing else lists the claims: the
@@ -32,7 +33,7 @@ _NAME = re.compile(r"^c(\d+)$")
 
 class ClaimModule(Protocol):
     """What a claim module provides (optional: ``Rules``, ``Choices`` with ``ESTIMATE`` and
-    ``evaluate``, ``INDICATORS``, ``VALUE_WORDS``, ``own``, ``LEAD``, ``TOPIC``)."""
+    ``evaluate``, ``INDICATORS``, ``SOURCES``, ``VALUE_WORDS``, ``own``, ``LEAD``, ``TOPIC``)."""
 
     ID: str
     TITLE: str
@@ -59,7 +60,7 @@ def check(module: ModuleType, expected_id: str) -> None:
     problems = [f"missing {', '.join(missing)}"] if missing else []
     if getattr(module, "ID", expected_id) != expected_id:
         problems.append(f"ID is {module.ID!r}, expected {expected_id!r} (from the file name)")
-    for name in ("READS", "PARAMS", "INDICATORS"):
+    for name in ("READS", "PARAMS", "INDICATORS", "SOURCES"):
         value = getattr(module, name, ())
         if not isinstance(value, tuple) or not all(isinstance(v, str) for v in value):
             problems.append(f"{name} is {value!r}, expected a tuple of names")
@@ -91,6 +92,11 @@ MODULES: dict[str, ModuleType] = _discover()
 IDS: tuple[str, ...] = tuple(MODULES)
 #: Claim id -> its one title.
 TITLES: dict[str, str] = {cid: mod.TITLE for cid, mod in MODULES.items()}
+#: Claim id -> the curated sources its data come from (``SOURCES`` of its module: source ids of
+#: data/releases.csv, ``hand`` for the hand-curated tables), for what a brief as of a date says.
+SOURCES: dict[str, tuple[str, ...]] = {
+    cid: tuple(getattr(mod, "SOURCES", ())) for cid, mod in MODULES.items()
+}
 
 
 def rules_models() -> dict[str, type]:
@@ -123,3 +129,11 @@ def narrative(cid: str) -> str:
     module = MODULES[cid]
     doc = inspect.getdoc(module) or ""
     return f"# {cid}: {module.TITLE}\n\n{doc}\n"
+
+
+def decide(cid: str, inputs: Any, params: Any, out: Any) -> Any:
+    """The brief's claim ``cid`` as its module decides it (``decide``), with the sources its
+    data come from (``SOURCES``) recorded in the result for the publish layer."""
+    module = MODULES[cid]
+    result = module.decide(inputs, params, out)
+    return result.model_copy(update={"sources": list(getattr(module, "SOURCES", ()))})

@@ -213,3 +213,12 @@ def claim(
 
 def signed(x: float | None, digits: int = 2) -> str:
     return formats.NOT_AVAILABLE if x is None else f"{x:+.{digits}f}"
+
+
+def dated(line: str, sources: Iterable[str], params: Any) -> str:
+    """A chart's source line, ending in what a brief as of a date (``params.as_of``) read from
+    a later release, for the curated sources the chart draws on (``sources``: ids of
+    data/releases.csv, ``hand`` for the hand-curated tables); the line itself without a date."""
+    from analysis.data.load import approximated_note
+
+    return line + approximated_note(list(sources), params.as_of)

@@ -43,6 +43,7 @@ from analysis.compute.claims.base import (
     pct,
 )
 from analysis.compute.claims.rules import Frozen, choice, choices_of, rule, spec_rules
+from analysis.data import load as data_load
 from analysis.formats import phrase
 from analysis.results import Claim, Part
 
@@ -58,6 +59,9 @@ PARAMS = (
 #: C1 leads the brief: its headline is the bottom line's second sentence, its ratio chart the
 #: landing page's picture.
 LEAD, TOPIC, HEADLINE_CHART = True, "power", "c1-ratio"
+#: The curated sources its data come from (GDP and population: IMF WEO; military expenditure:
+#: SIPRI; CINC: COW NMC).
+SOURCES = ("imf_weo", "sipri_milex", "cow_nmc")
 
 
 Measure = Literal["gdp_mer", "gdp_ppp", "milex", "cinc", "composite"]
@@ -133,6 +137,12 @@ def _value_at(t: pd.DataFrame, year: int) -> float | None:
     return num(row.iloc[0]) if len(row) else None
 
 
+def report_year(latest_year: int | None) -> int:
+    """The report's year; in a brief as of a date whose data end before it (``as_of``), the
+    last year the report could see: where the ratio stood when the report appeared."""
+    return REPORT_YEAR if latest_year is None or latest_year >= REPORT_YEAR else latest_year
+
+
 def _moved(change: float | None, tolerance: float) -> bool | None:
     """Rose (True), fell (False), or within the tolerance / not available (None)."""
     if change is None or not more_than(abs(change), tolerance):
@@ -154,14 +164,15 @@ def decide_measure(
     """Decide C1's parts on one measure's observed ratios (``year``, ``ratio``) and projection."""
     t = table.dropna(subset=["ratio"])
     years = t["year"].astype(int)
-    start = REPORT_YEAR - rules.approach_window
-    r_report, r_start = _value_at(t, REPORT_YEAR), _value_at(t, start)
     latest_year = int(years.max()) if len(t) else None
+    year0 = report_year(latest_year)  # the report's year, or the last one it could see
+    start = year0 - rules.approach_window
+    r_report, r_start = _value_at(t, year0), _value_at(t, start)
     r_latest = _value_at(t, latest_year) if latest_year is not None else None
     tol = rules.tolerance
 
     first = int(years.min()) if len(t) else None
-    seen = (  # what the brief's years hold, said when a part cannot be computed
+    held = (  # what the brief's years hold, said when a part cannot be computed
         "the data hold no observed ratio in the brief's years"
         if first is None
         else f"the brief's observed ratios are for {first} only"
@@ -171,13 +182,13 @@ def decide_measure(
     if r_report is None or r_start is None:
         p1 = part(
             "Approached up to the report",
-            f"no observed ratio for both {start} and {REPORT_YEAR}: {seen}",
+            f"no observed ratio for both {start} and {year0}: {held}",
             "untested",
         )
     else:
         p1 = part(
             "Approached up to the report",
-            f"the ratio rose by more than {tol:g} from {start} to {REPORT_YEAR}",
+            f"the ratio rose by more than {tol:g} from {start} to {year0}",
             outcome(_moved(r_report - r_start, tol)),
         )
 
@@ -192,7 +203,7 @@ def decide_measure(
         f"Not exceeded through {article_horizon}",
         f"no observed year up to {article_horizon} with the ratio above 1"
         if covers
-        else f"no observed ratio from {REPORT_YEAR} up to {article_horizon}: {seen}",
+        else f"no observed ratio from {REPORT_YEAR} up to {article_horizon}: {held}",
         ("fails" if exceeded_early else "holds") if covers else "untested",
         central=True,
     )
@@ -200,15 +211,15 @@ def decide_measure(
     if r_report is None:
         p3 = part(
             "Kept approaching since the report",
-            f"no observed ratio for {REPORT_YEAR}: {seen}",
+            f"no observed ratio for {year0}: {held}",
             "untested",
         )
-    elif latest_year is None or latest_year <= REPORT_YEAR:
-        p3 = part("Kept approaching since the report", "no year after 2021 yet", "untested")
+    elif latest_year is None or latest_year <= year0:
+        p3 = part("Kept approaching since the report", f"no year after {year0} yet", "untested")
     else:
         p3 = part(
             "Kept approaching since the report",
-            f"the ratio in {latest_year} is above its {REPORT_YEAR} level by more than {tol:g}",
+            f"the ratio in {latest_year} is above its {year0} level by more than {tol:g}",
             outcome(_moved(r_latest - r_report, tol)),  # type: ignore[operator]
         )
 
@@ -216,7 +227,7 @@ def decide_measure(
         why = (
             f"no projection for {horizon}"
             if central_at_horizon is None
-            else f"no observed ratio for {REPORT_YEAR}: {seen}"
+            else f"no observed ratio for {year0}: {held}"
         )
         p4 = part("Projected to keep approaching", why, "untested")
     else:
@@ -229,8 +240,7 @@ def decide_measure(
             result = "inconclusive"  # flat, or only climbing back toward the 2021 level
         p4 = part(
             "Projected to keep approaching",
-            f"the central projection for {horizon} is above the {REPORT_YEAR} ratio by more "
-            f"than {tol:g}",
+            f"the central projection for {horizon} is above the {year0} ratio by more than {tol:g}",
             result,  # type: ignore[arg-type]
         )
 
@@ -278,17 +288,20 @@ def sentence(
     """C1's sentence: the ratios it turns on, each only where it was computed (a number the
     data do not give is left out, never printed as "not available")."""
     n = t.numbers
+    year0 = report_year(n["latest_year"])
     report, start, latest = n["ratio_report_year"], n["ratio_approach_start"], n["ratio_latest"]
     text = f"On {phrase(label)}, {coalition_label}"
     if report is not None:
-        text += f" stood at {pct(report)} of the {benchmark_label} level in {REPORT_YEAR}"
+        text += f" stood at {pct(report)} of the {benchmark_label} level in {year0}"
         if start is not None:
             text += f" ({pct(start)} in {n['approach_start']})"
-        if latest is not None and n["latest_year"] > REPORT_YEAR:
+        if year0 != REPORT_YEAR:
+            text += ", the last year observed when the report appeared"
+        if latest is not None and n["latest_year"] > year0:
             text += f" and {pct(latest)} in {n['latest_year']}"
     elif latest is not None:
         text += (
-            f" has no observed ratio for {REPORT_YEAR}; it stood at {pct(latest)} of the "
+            f" has no observed ratio for {year0}; it stood at {pct(latest)} of the "
             f"{benchmark_label} level in {n['latest_year']}"
         )
     else:
@@ -299,7 +312,7 @@ def sentence(
         if central is not None:
             back = central <= report + 1e-12
             text += f", and the central projection of {pct(central)} in {horizon} " + (
-                "only returns toward its earlier level" if back else "passes its 2021 level"
+                "only returns toward its earlier level" if back else f"passes its {year0} level"
             )
     elif central is not None:
         text += f"; the central projection is {pct(central)} in {horizon}"
@@ -316,10 +329,11 @@ def sentence(
 def headline_of(n: Mapping[str, Any], label: str, benchmark_label: str, horizon: int) -> str:
     """C1's finding in a few words, from the numbers that were computed."""
     shown = []
-    if n["ratio_report_year"] is not None:
-        shown.append(f"{pct(n['ratio_report_year'])} in {REPORT_YEAR}")
     latest = n["latest_year"]
-    if n["ratio_latest"] is not None and latest is not None and latest > REPORT_YEAR:
+    year0 = report_year(latest)
+    if n["ratio_report_year"] is not None:
+        shown.append(f"{pct(n['ratio_report_year'])} in {year0}")
+    if n["ratio_latest"] is not None and latest is not None and latest > year0:
         shown.append(f"{pct(n['ratio_latest'])} in {latest}")
     if shown:
         shown[0] = shown[0].replace(" in ", f" of the {benchmark_label} level in ", 1)
@@ -355,11 +369,12 @@ def assess(
         )
     verdict = combine(t.parts)
     agree = sum(1 for x in tests.values() if x.verdict == verdict)
-    n = t.numbers
+    n = {**t.numbers, "report_year": report_year(t.numbers["latest_year"])}
     latest = n["latest_year"]
     evidence = [
-        ev("ratio_report_year", "Ratio in the report's year", n["ratio_report_year"], "ratio",
-           REPORT_YEAR, decisive=True),
+        ev("ratio_report_year", "Ratio in the report's year" if n["report_year"] == REPORT_YEAR
+           else "Ratio in the last year observed when the report appeared",
+           n["ratio_report_year"], "ratio", n["report_year"], decisive=True),
         ev("ratio_approach_start", "Ratio at the start of the approach window",
            n["ratio_approach_start"], "ratio", n["approach_start"], decisive=True),
         ev("ratio_latest", "Ratio in the latest year with data", n["ratio_latest"], "ratio",
@@ -506,14 +521,15 @@ def decide(inputs: Mapping[str, Any], params: Any, out: Any) -> Claim:
     series = {m: inputs["series"][m] for m in params.measures}
     projections = projection.project_all(ind, params)
     tests = decide_all(series, projections, params)
-    px.observed(series, ind, params, out)
-    px.outlook(series, projections, params, out)
+    releases = data_load.release_words(params.as_of)  # a dated brief's releases, in words
+    px.observed(series, ind, params, out, releases)
+    px.outlook(series, projections, params, out, releases)
     by_measure = px.verdict_table(tests)
-    numbers = px.sensitivity(series, projections, by_measure, ind, params, out)
+    numbers = px.sensitivity(series, projections, by_measure, ind, params, out, releases)
     out.part(
         "measures",
         {
-            m: projection.measure_result(m, series[m], projections[m], params.horizon)
+            m: projection.measure_result(m, series[m], projections[m], params.horizon, releases)
             for m in params.measures
         },
     )

@@ -29,6 +29,7 @@ from analysis.compute.claims.base import (
     above,
     claim,
     combine,
+    dated,
     ev,
     kept_since,
     outcome,
@@ -52,6 +53,8 @@ SOURCE = (
     "Voeten, Strezhnev and Bailey, UNGA ideal points (July 2025); UN roll calls (unvotes); "
     "our computation"
 )
+#: The curated sources its data come from (UNGA ideal points and roll-call agreement).
+SOURCES = ("voeten", "unvotes")
 
 
 class Rules(Frozen):
@@ -259,6 +262,7 @@ def decide(inputs: Mapping[str, Any], params: Any, out: Any) -> Claim:
     from analysis.compute.charts import relations as rc
 
     rules = params.rules.c2
+    src = dated(SOURCE, SOURCES, params)
     gaps = inputs["gaps"][rules.measure]
     result = assess(
         gaps,
@@ -274,7 +278,7 @@ def decide(inputs: Mapping[str, Any], params: Any, out: Any) -> Claim:
             break_years=params.break_years,
             coalition_label=params.coalition_label,
             benchmark_label=params.benchmark_label,
-            source=SOURCE,
+            source=src,
         ),
         "c2-distance",
         title=alignment.distance_headline(gaps, params.coalition_label, params.benchmark_label),
@@ -284,13 +288,13 @@ def decide(inputs: Mapping[str, Any], params: Any, out: Any) -> Claim:
             "year; dashed lines mark the brief's break years."
         ),
         alt=alignment.distance_alt(gaps, params.coalition_label, params.benchmark_label),
-        source=SOURCE,
+        source=src,
         data=distances,
         data_title="Mean UNGA ideal-point distance by year",
         sort_by=["series", "year"],
     )
     out.chart(
-        rc.agreement_chart(agreement, source=SOURCE),
+        rc.agreement_chart(agreement, source=src),
         "c2-agreement",
         title=alignment.agreement_headline(agreement),
         caption=(
@@ -299,7 +303,7 @@ def decide(inputs: Mapping[str, Any], params: Any, out: Any) -> Claim:
             + "."
         ),
         alt=alignment.agreement_alt(agreement),
-        source=SOURCE,
+        source=src,
         data=agreement,
         data_title="UN voting agreement by pair and year",
         sort_by=["pair", "year"],

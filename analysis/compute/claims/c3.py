@@ -30,6 +30,7 @@ from analysis.compute.claims.base import (
     above,
     claim,
     combine,
+    dated,
     ev,
     kept_since,
     part,
@@ -54,6 +55,8 @@ SOURCE_SOURCES = (
 SOURCE_TIMELINE = (
     "Hand-curated events with citations (see the data dictionary); phases from RAND RR-3067"
 )
+#: The curated sources its data come from (trade (every trade source), arms deliveries, exercises).
+SOURCES = ("imf_imts", "imf_dots", "un_comtrade", "cepii_baci", "sipri_arms", "hand")
 
 #: The indicators of ties, their plain names and whether they are fitted in logs.
 TIES: dict[str, tuple[str, bool]] = {
@@ -282,7 +285,13 @@ def decide(inputs: Mapping[str, Any], params: Any, out: Any) -> Claim:
     from analysis.compute.charts import relations as rc
 
     table, events, series = inputs["table"], inputs["events"], params.trade_series
-    source_trade = trade.series_words(table, series) + "; our computation"
+    source_trade = dated(
+        trade.series_words(table, series) + "; our computation", ("imf_imts", "imf_dots"), params
+    )
+    source_timeline = dated(SOURCE_TIMELINE, ("hand",), params)
+    source_sources = dated(
+        SOURCE_SOURCES, ("imf_dots", "imf_imts", "un_comtrade", "cepii_baci"), params
+    )
     partners = {"China": ["CHN"], "the West": list(trade.WEST)}
     partners.update({groups.name_of(m): [m] for m in params.coalition if m not in ("CHN", "RUS")})
     trade_long = trade.trade_by_partner(table, partners, series=series)
@@ -293,14 +302,18 @@ def decide(inputs: Mapping[str, Any], params: Any, out: Any) -> Claim:
         breaks,
         "c3-breaks",
         title="Change of trend at the break year (segmented OLS)",
-        source=source_trade + "; SIPRI; curated exercises",
+        source=dated(
+            trade.series_words(table, series) + "; our computation; SIPRI; curated exercises",
+            SOURCES,
+            params,
+        ),
         sort_by=["indicator"],
     )
     last_year = max([2021, *trade_long["year"], *events["year"]])
     phase_table = timeline.phases(1992, last_year)
     events_table = timeline.timeline(events, params.break_years)
     out.chart(
-        rc.timeline_chart(phase_table, events_table, source=SOURCE_TIMELINE),
+        rc.timeline_chart(phase_table, events_table, source=source_timeline),
         "c3-timeline",
         title=timeline.headline(events_table),
         caption=(
@@ -309,7 +322,7 @@ def decide(inputs: Mapping[str, Any], params: Any, out: Any) -> Claim:
             f"({', '.join(str(y) for y in params.break_years) or 'none'})."
         ),
         alt=timeline.alt_text(phase_table, events_table),
-        source=SOURCE_TIMELINE,
+        source=source_timeline,
         data=events_table,
         data_title="Events and phases",
         sort_by=["year", "category", "event"],
@@ -331,12 +344,12 @@ def decide(inputs: Mapping[str, Any], params: Any, out: Any) -> Claim:
     )
     by_source, parted = ts.by_source(table), ts.parting_year(table)
     out.chart(
-        rc.trade_sources_chart(by_source, parting_year=parted, source=SOURCE_SOURCES),
+        rc.trade_sources_chart(by_source, parting_year=parted, source=source_sources),
         "c3-trade-sources",
         title=ts.headline(by_source, parted),
         caption=ts.caption(by_source, parted),
         alt=ts.alt_text(by_source, parted),
-        source=SOURCE_SOURCES,
+        source=source_sources,
         data=by_source,
         data_title="Russia–China trade by direction and source, US$ bn",
         sort_by=["direction", "source", "year"],

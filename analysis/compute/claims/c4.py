@@ -26,6 +26,7 @@ from analysis.compute.claims.base import (
     REPORT_YEAR,
     claim,
     combine,
+    dated,
     ev,
     more_than,
     outcome,
@@ -43,6 +44,8 @@ READS = ("arms_register", "indicators")
 INDICATORS = ("arms_imports_tiv",)
 PARAMS: tuple[str, ...] = ()
 SOURCE = "SIPRI Arms Transfers Database (register and TIV tables); our computation"
+#: The curated sources its data come from (the SIPRI register and TIV tables).
+SOURCES = ("sipri_arms",)
 PLAN_YEAR = 2002  # the "15-year Military Cooperation Plan", signed in 2002 per the article
 
 
@@ -201,11 +204,12 @@ def decide(inputs: Mapping[str, Any], params: Any, out: Any) -> Claim:
 
     flow, share, systems = inputs["flow"], inputs["share"], inputs["systems"]
     result = assess(share, flow, systems, params.rules.c4)
+    src = dated(SOURCE, SOURCES, params)
     total = inputs["sipri_total"][["year", "value"]].rename(
         columns={"value": "sipri_table_imports"}
     )
     out.chart(
-        rc.arms_chart(flow, share, source=SOURCE),
+        rc.arms_chart(flow, share, source=src),
         "c4-arms",
         title=arms.flow_headline(flow, share),
         caption=(
@@ -214,19 +218,19 @@ def decide(inputs: Mapping[str, Any], params: Any, out: Any) -> Claim:
             "Bottom: Russia's share of China's arms imports."
         ),
         alt=arms.flow_alt(flow, share),
-        source=SOURCE,
+        source=src,
         data=share.merge(total, on="year", how="outer"),
         data_title="Russian delivered TIV to China, China's total (both spread, approximate), "
         "share",
         sort_by=["year"],
     )
     out.chart(
-        rc.systems_chart(systems, source=SOURCE),
+        rc.systems_chart(systems, source=src),
         "c4-systems",
         title=arms.systems_headline(systems),
         caption=f"{len(systems)} SIPRI register deals for the named systems, by year of order.",
         alt=arms.systems_alt(systems),
-        source=SOURCE,
+        source=src,
         data=systems,
         data_title="Deals for the named high-end systems",
         sort_by=["year_order", "system", "weapon_designation"],

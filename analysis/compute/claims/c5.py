@@ -33,6 +33,7 @@ from analysis.compute.claims.base import (
     at_least,
     claim,
     combine,
+    dated,
     ev,
     kept_since,
     part,
@@ -49,6 +50,8 @@ TITLE = "Military collaboration is routine and joint exercises grow more complex
 READS = ("exercises",)
 PARAMS: tuple[str, ...] = ()
 SOURCE = "Hand-curated list of China–Russia joint exercises with citations; our computation"
+#: The curated sources its data come from (the hand-curated exercises).
+SOURCES = ("hand",)
 FIRST_EXERCISE_YEAR = 2003  # the first joint "field exercise" per the report (SCO, multilateral)
 
 # The complexity definitions (analysis.compute.exercises.COMPLEXITY_DEFINITIONS), in words.
@@ -263,6 +266,7 @@ def decide(exercises: pd.DataFrame, params: Any, out: Any) -> Claim:
 
     rules = params.rules.c5
     result = assess(exercises, rules)
+    src = dated(SOURCE, SOURCES, params)
     scored = ex.exercise_complexity(
         exercises, rules.complexity, troop_threshold=rules.troop_threshold
     )
@@ -272,7 +276,7 @@ def decide(exercises: pd.DataFrame, params: Any, out: Any) -> Claim:
         scored,
         "c5-exercise-list",
         title="Joint exercises with complexity scores",
-        source=SOURCE,
+        source=src,
         sort_by=["year", "exercise_id"],
     )
     out.table(
@@ -281,7 +285,7 @@ def decide(exercises: pd.DataFrame, params: Any, out: Any) -> Claim:
         ),
         "c5-sensitivity",
         title="Trend of mean complexity under each definition",
-        source=SOURCE,
+        source=src,
         sort_by=["definition"],
     )
     out.chart(
@@ -289,14 +293,14 @@ def decide(exercises: pd.DataFrame, params: Any, out: Any) -> Claim:
             by_location,
             complexity,
             by="location",
-            source=SOURCE,
+            source=src,
             subtitle=ex.chart_subtitle(rules.complexity),
         ),
         "c5-exercises",
         title=ex.headline(scored),
         caption=ex.caption(rules.complexity),
         alt=ex.alt_text(by_location, complexity),
-        source=SOURCE,
+        source=src,
         data=by_location.merge(complexity, on="year", how="left"),
         data_title="Exercises per year by location, with mean complexity",
         sort_by=["year", "location"],

@@ -20,7 +20,7 @@ from typing import Any
 
 import pandas as pd
 
-from analysis.compute.claims.base import REPORT_YEAR, claim, ev, pct, untested
+from analysis.compute.claims.base import REPORT_YEAR, claim, dated, ev, pct, untested
 from analysis.compute.frames import latest, num, value_at
 from analysis.compute.trade import ILLUSTRATION
 from analysis.results import Claim
@@ -29,6 +29,8 @@ ID = "C6"
 TITLE = "Sanctions relief could weaken the relationship (what-if)"
 READS = ("bilateral_trade",)
 PARAMS = ("trade_series", "horizon", "sanctions_scenario")
+#: The curated sources its data come from (Russia's trade series).
+SOURCES = ("imf_imts", "imf_dots")
 
 
 def what_if(
@@ -42,10 +44,18 @@ def what_if(
     west = trade.trade_with(trade_table, list(trade.WEST), series=series)
     china = trade.trade_with(trade_table, ["CHN"], series=series)
     scenario = dict(scenario)
+    projection = trade.sanctions_projection(west, china, end_year=end_year, **scenario)
+    if projection.empty:  # no reference year (a brief as of a date before it): observed only
+        obs = west.rename(columns={"value": "west"}).merge(
+            china.rename(columns={"value": "china"}), on="year", how="inner"
+        )
+        projection = obs.assign(
+            scenario="observed", dependence=obs["china"] / (obs["china"] + obs["west"])
+        )[list(projection.columns)].sort_values("year", ignore_index=True)
     return {
         "west": west,
         "china": china,
-        "projection": trade.sanctions_projection(west, china, end_year=end_year, **scenario),
+        "projection": projection,
         "sensitivity": trade.sanctions_sensitivity(
             west, china, end_year=end_year, scenario=scenario
         ),
@@ -109,7 +119,14 @@ def assess(
         if little
         else ""
     )
-    if d_bl is None:
+    if d_bl is None and y_obs is not None and y_obs < ref_year:
+        # a brief as of a date before the reference year's trade was reported
+        summary = (
+            f"The what-if restores Western trade lost after {ref_year}, the level before the "
+            f"2022 sanctions; this brief's data end in {y_obs}, so it cannot be drawn to "
+            f"{end_year} ({ILLUSTRATION})."
+        )
+    elif d_bl is None:
         summary = (
             "Russia's trade with the West and China is not available, so the what-if cannot be "
             f"drawn ({ILLUSTRATION})."
@@ -146,6 +163,8 @@ def assess(
             f"A what-if only: China's share of Russia's trade with China and the West "
             f"{pct(d_bl)} in {end_year} without relief, {pct(d_rel)} with it"
             if d_bl is not None
+            else f"A what-if only; trade after {y_obs} not yet reported"
+            if y_obs is not None and y_obs < ref_year
             else "A what-if only; trade data not available"
         ),
         assumptions=[
@@ -179,7 +198,7 @@ def decide(inputs: Mapping[str, Any], params: Any, out: Any) -> Claim:
 
     scenario = params.sanctions_scenario.model_dump()
     projection, sensitivity = inputs["projection"], inputs["sensitivity"]
-    source = inputs["words"] + "; our computation"
+    source = dated(inputs["words"] + "; our computation", SOURCES, params)
     result = assess(
         projection,
         sensitivity,

@@ -31,6 +31,7 @@ from analysis.compute.claims.base import (
     above,
     claim,
     combine,
+    dated,
     ev,
     kept_since,
     part,
@@ -51,6 +52,8 @@ TITLE = (
 )
 READS = ("arms_register", "exercises")
 PARAMS = ("coalition",)
+#: The curated sources its data come from (arms deliveries and exercises).
+SOURCES = ("sipri_arms", "hand")
 
 
 class Rules(Frozen):
@@ -249,7 +252,11 @@ def decide(inputs: Mapping[str, Any], params: Any, out: Any) -> Claim:
     recipients = inputs["recipients"]
     recipients = recipients[recipients["year"] >= rules.start_year].reset_index(drop=True)
     no_arms = inputs["no_arms"]
-    source = "SIPRI Arms Transfers Database (register and TIV tables); our computation"
+    source = dated(
+        "SIPRI Arms Transfers Database (register and TIV tables); our computation",
+        ("sipri_arms",),
+        params,
+    )
     out.chart(
         rc.recipients_chart(recipients, source=source),
         "c7-recipients",

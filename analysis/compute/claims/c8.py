@@ -26,7 +26,17 @@ from typing import Any
 
 import pandas as pd
 
-from analysis.compute.claims.base import at_least, claim, combine, ev, more_than, outcome, part, pct
+from analysis.compute.claims.base import (
+    at_least,
+    claim,
+    combine,
+    dated,
+    ev,
+    more_than,
+    outcome,
+    part,
+    pct,
+)
 from analysis.compute.claims.rules import Frozen, choices_of, rule, spec_rules
 from analysis.compute.frames import ends_by, mean_between, num
 from analysis.compute.trade import SHORT_NAMES
@@ -37,6 +47,8 @@ TITLE = "The relationship has limits: independence and divergent interests"
 READS = ("un_agreement", "arms_register", "bilateral_trade", "indicators")
 INDICATORS = ("wdi_merch_exports",)
 PARAMS = ("trade_series",)
+#: The curated sources its data come from (votes, arms, trade and WDI exports).
+SOURCES = ("unvotes", "sipri_arms", "imf_imts", "imf_dots", "cepii_baci", "wdi")
 PLAN_DECADE = (2002, 2011)  # the decade after the 2002 plan (C4), Russia's peak as supplier
 SOURCE_COLUMNS = ("russia_source", "china_source")  # of the trade dependence table
 
@@ -319,9 +331,11 @@ def decide(inputs: Mapping[str, Any], params: Any, out: Any) -> Claim:
         trade_words=inputs["trade_words"],
     )
     limits = limits_table(inputs["agreement"], inputs["share"], inputs["dependence"])
-    source = (
+    source = dated(
         f"UN roll calls (unvotes); SIPRI Arms Transfers Database; {inputs['trade_words']}; "
-        "World Bank WDI; our computation"
+        "World Bank WDI; our computation",
+        SOURCES,
+        params,
     )
     out.chart(
         rc.limits_chart(limits, source=source),

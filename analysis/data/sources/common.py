@@ -1,10 +1,14 @@
 """What the source modules share: their metadata files, reading raw files, alias files, checks.
 
 Metadata ("metadata beside the step"): each source module ``<id>.py`` has ``<id>.meta.yml`` beside
-it with what the data *is*: ``publisher, title, version, url, licence, retrieved`` (text; quote a
-date), ``refresh`` (``null`` when the publisher has no stable download URL, else a list of
-``{file, url}``), ``caveats`` (a list of sentences) and, for a source that produces indicator rows,
-``indicators: {id: {label, unit, description}}``; a source that adds rows to the
+it with what the data *is*: ``name`` (the source in a few words, as a brief names it),
+``publisher, title, version, url, licence, retrieved`` (text; quote a date), ``refresh``
+(``null`` when the publisher has no stable download URL, else a list of ``{file, url}``),
+``caveats`` (a list of sentences), ``publication_lag`` (``{months, basis}``: how long after a
+year ends the source usually publishes it), ``releases`` (the releases the module curates, each
+``{release, label, published, date, date_note, url}``: data/releases.csv) and, for a source that
+produces indicator rows, ``indicators: {id: {label, unit, description}}``; a source that adds
+rows to the
 ``bilateral_trade`` table describes each flow it gives the same way, ``series: {export|import:
 {label, unit, description}}``. :func:`source_metadata` reads it into the module's ``SOURCE``
 record (plus ``id``, the module's ``raw_files`` and, for a trade source, ``series``) and
@@ -31,7 +35,7 @@ from analysis.errors import BriefError
 HERE = Path(__file__).resolve().parent
 #: The columns of the ``indicators`` table a source's ``curate`` returns.
 OUT_COLUMNS = INDICATOR_COLUMNS
-TEXT_FIELDS = ("publisher", "title", "version", "url", "licence", "retrieved")
+TEXT_FIELDS = ("name", "publisher", "title", "version", "url", "licence", "retrieved")
 INDICATOR_FIELDS = ("label", "unit", "description")
 CSV_ERRORS = (OSError, UnicodeDecodeError, pd.errors.ParserError, pd.errors.EmptyDataError)
 
@@ -73,7 +77,7 @@ def source_metadata(
         mark = getattr(exc, "problem_mark", None)
         said = f"{getattr(exc, 'problem', exc)}, line {mark.line + 1}" if mark else str(exc)
         raise BriefError(f"{rel}: cannot read the source's metadata ({said})") from exc
-    required = [*TEXT_FIELDS, "refresh", "caveats"]
+    required = [*TEXT_FIELDS, "refresh", "caveats", "publication_lag", "releases"]
     allowed = [*required, "indicators", "series"]
     if not isinstance(meta, dict) or set(meta) - set(allowed):
         extra = sorted(set(meta) - set(allowed)) if isinstance(meta, dict) else meta
@@ -90,11 +94,66 @@ def source_metadata(
         "raw_files": list(raw_files),
         "refresh": refresh,
         "caveats": [_text(c, f"{rel}: caveats[{i}]") for i, c in enumerate(caveats)],
+        "publication_lag": _lag(meta["publication_lag"], rel),
+        "releases": _releases(meta["releases"], rel),
     }
     flows = _described(meta, "series", series, rel)
     if flows:
         source["series"] = flows
     return Metadata(source, _described(meta, "indicators", indicators, rel))
+
+
+#: How a release's publication date is known: a cited page reports the publisher's release that
+#: day (``announcement``); the release states it itself, in its file, package or codebook
+#: (``release``); or only a date by which it was certainly public is known (``bound``: a month's
+#: last day when only the month is known, else the day this project retrieved it).
+DATE_BASES = ("announcement", "release", "bound")
+RELEASE_FIELDS = ("release", "label", "published", "date", "date_note", "url")
+ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+
+
+def _lag(lag, rel: str) -> dict:
+    """``publication_lag: {months, basis}``: months from the end of a data year until the source
+    usually publishes it (what cuts a single release back to an earlier date)."""
+    if not isinstance(lag, dict) or set(lag) != {"months", "basis"}:
+        raise BriefError(f"{rel}: publication_lag {lag!r}; expected {{months, basis}}")
+    months = lag["months"]
+    if isinstance(months, bool) or not isinstance(months, int) or not 0 <= months <= 120:
+        raise BriefError(f"{rel}: publication_lag.months {months!r}; expected whole months 0..120")
+    return {"months": months, "basis": _text(lag["basis"], f"{rel}: publication_lag.basis")}
+
+
+def _releases(releases, rel: str) -> list[dict]:
+    """``releases``: the source's releases this module curates, oldest first, each
+    ``{release, label, published, date, date_note, url}`` (and ``partial``: what part of the
+    release is held, when not all of it)."""
+    if not isinstance(releases, list) or not releases:
+        raise BriefError(f"{rel}: releases {releases!r}; expected a list of releases")
+    out: list[dict] = []
+    for i, r in enumerate(releases):
+        at = f"{rel}: releases[{i}]"
+        if not isinstance(r, dict) or not set(RELEASE_FIELDS) <= set(r) <= {
+            *RELEASE_FIELDS,
+            "partial",
+        }:
+            found = sorted(r) if isinstance(r, dict) else r
+            raise BriefError(f"{at}: {found!r}; expected the keys {list(RELEASE_FIELDS)}")
+        item = {k: _text(r[k], f"{at}.{k}") for k in RELEASE_FIELDS if k != "url"}
+        if not ISO_DATE.match(item["published"]):
+            raise BriefError(f"{at}.published: {item['published']!r}; expected YYYY-MM-DD")
+        if item["date"] not in DATE_BASES:
+            raise BriefError(f"{at}.date: {item['date']!r}; expected one of {list(DATE_BASES)}")
+        url = r["url"] if r["url"] is not None else ""
+        if not isinstance(url, str) or (url and not re.match(r"^https?://\S+$", url)):
+            raise BriefError(f"{at}.url: {url!r}; expected '' or an http(s) URL")
+        item["url"] = url
+        item["partial"] = _text(r["partial"], f"{at}.partial") if "partial" in r else ""
+        if out and item["published"] <= out[-1]["published"]:
+            raise BriefError(f"{at}: published {item['published']}; expected oldest first")
+        if any(o["release"] == item["release"] for o in out):
+            raise BriefError(f"{at}: release {item['release']!r} listed twice")
+        out.append(item)
+    return out
 
 
 def _described(meta: dict, key: str, ids: Sequence[str], rel: str) -> dict[str, dict[str, str]]:
@@ -143,9 +202,11 @@ def require_columns(
         raise BriefError(f"{where}: missing column(s) {missing}; expected {expected or list(need)}")
 
 
-def read_rda(path: Path, what: str = "R data file", name: str | None = None) -> pd.DataFrame:
+def read_rda(
+    path: Path, what: str = "R data file", name: str | None = None, where: str | None = None
+) -> pd.DataFrame:
     """The data frame an R ``.rda`` file holds: the object ``name``, or without one its only
-    object (read with pyreadr)."""
+    object (read with pyreadr); errors name the file as ``where`` (default its name)."""
     import pyreadr
 
     try:
@@ -155,13 +216,15 @@ def read_rda(path: Path, what: str = "R data file", name: str | None = None) -> 
         pyreadr.custom_errors.PyreadrError,
         pyreadr.custom_errors.LibrdataError,
     ) as exc:
-        raise BriefError(f"{path.name}: cannot read {what} ({exc})") from exc
+        raise BriefError(f"{where or path.name}: cannot read {what} ({exc})") from exc
     if name is None:
         if len(frames) != 1:
-            raise BriefError(f"{path.name}: holds {len(frames)} objects; expected one data frame")
+            raise BriefError(
+                f"{where or path.name}: holds {len(frames)} objects; expected one data frame"
+            )
         return next(iter(frames.values()))
     if name not in frames:
-        raise BriefError(f"{path.name}: object {name!r} not found; found {list(frames)}")
+        raise BriefError(f"{where or path.name}: object {name!r} not found; found {list(frames)}")
     return frames[name]
 
 

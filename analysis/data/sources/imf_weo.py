@@ -95,10 +95,14 @@ def read_weo_csv(path: Path) -> pd.DataFrame:
     return raw
 
 
-def parse_weo(raw: pd.DataFrame, where: str = CSV_FILE) -> pd.DataFrame:
+def parse_weo(
+    raw: pd.DataFrame, where: str = CSV_FILE, default_last: int = WEO_LAST_ACTUAL_DEFAULT
+) -> pd.DataFrame:
     """Raw WEO rows -> ``(ref_area, year, indicator, value, unit, flag)`` keyed by WEO code.
 
-    Only the concepts in :data:`CONCEPTS` are kept, scaled to their unit and flagged.
+    Only the concepts in :data:`CONCEPTS` are kept, scaled to their unit and flagged
+    (``default_last``: the last actual year where neither the row nor the area's NGDPD says;
+    the year before the release).
     Raises ``BriefError`` on a missing concept, a non-numeric value, year or scale, or a
     duplicated (ref_area, concept, year).
     """
@@ -134,9 +138,7 @@ def parse_weo(raw: pd.DataFrame, where: str = CSV_FILE) -> pd.DataFrame:
     own = df["lastactualdate"].map(last)
     gdp_last = df[df["concept"] == "NGDPD"].groupby("ref_area")["lastactualdate"].first().map(last)
     fallback = df["ref_area"].map(gdp_last)
-    last_actual = (
-        own.astype("Float64").fillna(fallback.astype("Float64")).fillna(WEO_LAST_ACTUAL_DEFAULT)
-    )
+    last_actual = own.astype("Float64").fillna(fallback.astype("Float64")).fillna(default_last)
     target = df["concept"].map({c: v[1] for c, v in CONCEPTS.items()})
     value = df["value"].astype(float) * 10.0 ** (df["scale"].astype(int) - target)
     indicator = df["concept"].map({c: v[0] for c, v in CONCEPTS.items()})

@@ -88,6 +88,8 @@ REGION_HEADINGS = frozenset(
 )
 # A printed 0 is real only for states without armed forces; elsewhere it is an artefact.
 ZERO_OK = frozenset({"Costa Rica", "Iceland", "Panama"})
+# Earlier releases' names of a sheet -> this release's name (for ZERO_DROPPED)
+ZERO_SHEETS = {"Current USD": "Current US$"}
 # (name, sheet) -> why its zeros are dropped
 ZERO_DROPPED: dict[tuple[str, str], str] = {
     ("Yugoslavia", "Current US$"): "1958-1990 printed as 0 although the local-currency sheet "
@@ -118,6 +120,20 @@ def _palette(wb) -> list[str]:
     return list(wb._colors) if getattr(wb, "_colors", None) else list(COLOR_INDEX)
 
 
+def header_year(value) -> int | None:
+    """A year column's heading: ``2024``, ``2024.0`` (the 2025 release stores floats) or
+    ``"2024"``; anything else (``"Notes"``, ``"2020 Current"``) is not a year column."""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int):
+        return value
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    if isinstance(value, str) and value.strip().isdigit():
+        return int(value.strip())
+    return None
+
+
 def parse_sheet(ws, palette, where: str) -> pd.DataFrame:
     """One SIPRI sheet -> long ``(name, year, value, flag)`` rows (values as printed)."""
     note = ws.cell(row=3, column=1).value
@@ -134,9 +150,7 @@ def parse_sheet(ws, palette, where: str) -> pd.DataFrame:
     if header_row is None:
         raise BriefError(f"{where}: no header row starting with 'Country'")
     years = {
-        i: int(c.value)
-        for i, c in enumerate(header_row)
-        if isinstance(c.value, int) or (isinstance(c.value, str) and c.value.isdigit())
+        i: year for i, c in enumerate(header_row) if (year := header_year(c.value)) is not None
     }
     if not years:
         raise BriefError(f"{where}: header row {header_row[0].row} has no year columns")
@@ -180,9 +194,14 @@ def parse_sheet(ws, palette, where: str) -> pd.DataFrame:
     return df
 
 
-def screen_zeros(long: pd.DataFrame, sheet: str, where: str) -> pd.DataFrame:
-    """Keep zeros of :data:`ZERO_OK` states, drop the :data:`ZERO_DROPPED` ones, reject others."""
+def screen_zeros(
+    long: pd.DataFrame, sheet: str, where: str, zeros_missing: bool = False
+) -> pd.DataFrame:
+    """Keep zeros of :data:`ZERO_OK` states, drop the :data:`ZERO_DROPPED` ones, reject others
+    (``zeros_missing``: drop every other zero, for a copy whose zeros stand for no data)."""
     zero = long["value"].eq(0) & ~long["name"].isin(ZERO_OK)
+    if zeros_missing:
+        return long[~zero].reset_index(drop=True)
     known = long["name"].map(lambda n: (n, sheet) in ZERO_DROPPED)
     bad = zero & ~known
     if bad.any():
@@ -217,28 +236,41 @@ def to_indicators(
     )
 
 
-def curate_workbook(path: Path, countries, dropped: set[str] | None = None) -> pd.DataFrame:
+def curate_workbook(
+    path: Path,
+    countries,
+    dropped: set[str] | None = None,
+    sheets: dict[str, tuple[str, float]] | None = None,
+    where: str | None = None,
+    zeros_missing: bool = False,
+) -> pd.DataFrame:
+    """A workbook's indicator rows: each sheet of ``sheets`` (sheet name -> (indicator,
+    multiplier); default :data:`SHEETS`, this release's names). ``where`` names the file in
+    errors (default its name); ``zeros_missing`` see :func:`screen_zeros`."""
     from zipfile import BadZipFile
 
     from openpyxl import load_workbook
     from openpyxl.utils.exceptions import InvalidFileException
 
+    sheets = SHEETS if sheets is None else sheets
+    name = where or path.name
     try:
         wb = load_workbook(path, data_only=True)
     except (OSError, ValueError, KeyError, BadZipFile, InvalidFileException) as exc:
-        raise BriefError(f"{path.name}: cannot read SIPRI milex workbook ({exc})") from exc
-    missing = [s for s in SHEETS if s not in wb.sheetnames]
+        raise BriefError(f"{name}: cannot read SIPRI milex workbook ({exc})") from exc
+    missing = [s for s in sheets if s not in wb.sheetnames]
     if missing:
-        raise BriefError(f"{path.name}: sheet(s) {missing} not found; expected {list(SHEETS)}")
+        raise BriefError(f"{name}: sheet(s) {missing} not found; expected {list(sheets)}")
     palette = _palette(wb)
     dropped = not_countries() if dropped is None else dropped
     parts = []
-    for sheet, (indicator, factor) in SHEETS.items():
-        where = f"{path.name} [{sheet}]"
-        long = screen_zeros(parse_sheet(wb[sheet], palette, where), sheet, where)
+    for sheet, (indicator, factor) in sheets.items():
+        at = f"{name} [{sheet}]"
+        long = parse_sheet(wb[sheet], palette, at)
+        long = screen_zeros(long, ZERO_SHEETS.get(sheet, sheet), at, zeros_missing)
         parts.append(to_indicators(long, indicator, factor, countries, dropped))
     out = pd.concat(parts, ignore_index=True)[common.OUT_COLUMNS]
-    return common.unique_indicators(out, path.name, "SIPRI names")
+    return common.unique_indicators(out, name, "SIPRI names")
 
 
 def curate(raw_dir: Path, countries=None) -> dict[str, pd.DataFrame]:
