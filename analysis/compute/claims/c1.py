@@ -29,7 +29,7 @@ from typing import Any, Literal
 
 import pandas as pd
 
-from analysis.compute import power, projection
+from analysis.compute import frames, power, projection
 from analysis.compute.claims.base import (
     REPORT_YEAR,
     at_least,
@@ -40,8 +40,9 @@ from analysis.compute.claims.base import (
     num,
     outcome,
     part,
-    pct,
+    untested,
 )
+from analysis.compute.claims.c1_text import headline_of, report_year, sentence
 from analysis.compute.claims.rules import Frozen, choice, choices_of, rule, spec_rules
 from analysis.data import load as data_load
 from analysis.formats import phrase
@@ -132,17 +133,6 @@ class MeasureTest:
         return combine(self.parts)
 
 
-def _value_at(t: pd.DataFrame, year: int) -> float | None:
-    row = t.loc[t["year"] == year, "ratio"]
-    return num(row.iloc[0]) if len(row) else None
-
-
-def report_year(latest_year: int | None) -> int:
-    """The report's year; in a brief as of a date whose data end before it (``as_of``), the
-    last year the report could see: where the ratio stood when the report appeared."""
-    return REPORT_YEAR if latest_year is None or latest_year >= REPORT_YEAR else latest_year
-
-
 def _moved(change: float | None, tolerance: float) -> bool | None:
     """Rose (True), fell (False), or within the tolerance / not available (None)."""
     if change is None or not more_than(abs(change), tolerance):
@@ -167,8 +157,8 @@ def decide_measure(
     latest_year = int(years.max()) if len(t) else None
     year0 = report_year(latest_year)  # the report's year, or the last one it could see
     start = year0 - rules.approach_window
-    r_report, r_start = _value_at(t, year0), _value_at(t, start)
-    r_latest = _value_at(t, latest_year) if latest_year is not None else None
+    r_report, r_start = (frames.value_at(t, y, "ratio") for y in (year0, start))
+    r_latest = frames.value_at(t, latest_year, "ratio") if latest_year is not None else None
     tol = rules.tolerance
 
     first = int(years.min()) if len(t) else None
@@ -199,16 +189,25 @@ def decide_measure(
     )
     exceeded_early = bool((t.loc[years <= article_horizon, "ratio"] > 1).any())
     exceeded_late = bool((t.loc[years > article_horizon, "ratio"] > 1).any())
-    p2 = part(
-        f"Not exceeded through {article_horizon}",
-        f"no observed year up to {article_horizon} with the ratio above 1"
-        if covers
-        else f"no observed ratio from {REPORT_YEAR} up to {article_horizon}: {held}",
-        ("fails" if exceeded_early else "holds") if covers else "untested",
-        central=True,
+    # data that end before the report (a dated brief) cannot have seen what came after it
+    unseen = f"not yet observable: the brief's data end in {latest_year}, before the report"
+    before_report = latest_year is not None and latest_year < REPORT_YEAR
+    p2 = (
+        untested(f"Not exceeded through {article_horizon}", unseen)
+        if before_report
+        else part(
+            f"Not exceeded through {article_horizon}",
+            f"no observed year up to {article_horizon} with the ratio above 1"
+            if covers
+            else f"no observed ratio from {REPORT_YEAR} up to {article_horizon}: {held}",
+            ("fails" if exceeded_early else "holds") if covers else "untested",
+            central=True,
+        )
     )
 
-    if r_report is None:
+    if before_report:
+        p3 = untested("Kept approaching since the report", unseen)
+    elif r_report is None:
         p3 = part(
             "Kept approaching since the report",
             f"no observed ratio for {year0}: {held}",
@@ -272,77 +271,6 @@ def decide_measure(
         ),
     }
     return MeasureTest(measure, [p1, p2, p3, p4, p5], numbers)
-
-
-def sentence(
-    t: MeasureTest,
-    verdict: str,
-    *,
-    label: str,
-    coalition_label: str,
-    benchmark_label: str,
-    horizon: int,
-    agree: int,
-    tested: int,
-) -> str:
-    """C1's sentence: the ratios it turns on, each only where it was computed (a number the
-    data do not give is left out, never printed as "not available")."""
-    n = t.numbers
-    year0 = report_year(n["latest_year"])
-    report, start, latest = n["ratio_report_year"], n["ratio_approach_start"], n["ratio_latest"]
-    text = f"On {phrase(label)}, {coalition_label}"
-    if report is not None:
-        text += f" stood at {pct(report)} of the {benchmark_label} level in {year0}"
-        if start is not None:
-            text += f" ({pct(start)} in {n['approach_start']})"
-        if year0 != REPORT_YEAR:
-            text += ", the last year observed when the report appeared"
-        if latest is not None and n["latest_year"] > year0:
-            text += f" and {pct(latest)} in {n['latest_year']}"
-    elif latest is not None:
-        text += (
-            f" has no observed ratio for {year0}; it stood at {pct(latest)} of the "
-            f"{benchmark_label} level in {n['latest_year']}"
-        )
-    else:
-        text += f" has no observed ratio to the {benchmark_label} level"
-    central = n["central_at_horizon"]
-    if n["fell_since_report"]:
-        text += ": the ratio has fallen since the report"
-        if central is not None:
-            back = central <= report + 1e-12
-            text += f", and the central projection of {pct(central)} in {horizon} " + (
-                "only returns toward its earlier level" if back else f"passes its {year0} level"
-            )
-    elif central is not None:
-        text += f"; the central projection is {pct(central)} in {horizon}"
-    if n["prob_exceed_by_horizon"] is not None:
-        text += f", with a {pct(n['prob_exceed_by_horizon'])} probability of exceeding it by "
-        text += "then" if central is not None else str(horizon)
-    text += (
-        f". Under this brief's choices the claim is {verdict} ({agree} of {tested} measures give "
-        "the same verdict)."
-    )
-    return text
-
-
-def headline_of(n: Mapping[str, Any], label: str, benchmark_label: str, horizon: int) -> str:
-    """C1's finding in a few words, from the numbers that were computed."""
-    shown = []
-    latest = n["latest_year"]
-    year0 = report_year(latest)
-    if n["ratio_report_year"] is not None:
-        shown.append(f"{pct(n['ratio_report_year'])} in {year0}")
-    if n["ratio_latest"] is not None and latest is not None and latest > year0:
-        shown.append(f"{pct(n['ratio_latest'])} in {latest}")
-    if shown:
-        shown[0] = shown[0].replace(" in ", f" of the {benchmark_label} level in ", 1)
-        head = f"{phrase(label)} at " + ", ".join(shown)
-    else:
-        head = f"{phrase(label)}: no observed ratio to the {benchmark_label} level"
-    if n["central_at_horizon"] is not None:
-        head += f"; {pct(n['central_at_horizon'])} projected for {horizon}"
-    return head[:1].upper() + head[1:]
 
 
 def assess(
