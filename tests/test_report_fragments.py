@@ -60,7 +60,7 @@ def test_summary_has_one_row_per_claim_with_its_badge_and_robustness(written: Pa
     assert "under this brief's choices:]{.own-verdict}" in rows[0]
     assert text.md("It turns on the measure of power.") in rows[0]
     assert "depends" not in rows[1]
-    assert "| 62% of 120 |" in rows[0]  # C1 has a multiverse in the fixture
+    assert "| 62% of 16 |" in rows[0]  # C1 has a multiverse in the fixture
     assert "| not varied |" in rows[1]  # no multiverse for C2 in the fixture
     assert "Bottom line." in summary and "Data as of 28 November 2026" in summary
 
@@ -85,7 +85,7 @@ def test_each_claim_section_states_verdict_numbers_parts_and_where_the_rest_is(w
         ), cid
         assert f"@sec-appendix-{cid.lower()}" in section, cid
     c1 = claims.split("{#sec-c1}")[1].split("\n## C")[0]  # C1's robustness sentence:
-    assert text.md("only 62% of the 120 specifications of the analyst's choices give it") in c1
+    assert text.md("only 62% of the 16 specifications of the analyst's choices give it") in c1
     assert text.md("It turns most on the measure of power: with military expenditure (75%)") in c1
     assert text.md("with GDP at market exchange rates (100%) it is most often partly") in c1
     assert "**Verdict:** [depends on the analyst's choices]" in c1

@@ -36,10 +36,14 @@ def vega_bundle() -> str:
     return f"{head}(function () {{\n{body}\n}})();\n"
 
 
+#: The page scripts beside the bundle (report/assets/): the charts, the explorable multiverse.
+SCRIPTS = ("charts.js", "explore.js")
+
+
 def scripts_html(prefix: str) -> str:
-    """The two script tags a page with charts ends with (``prefix`` leads to the files folder)."""
-    return (
-        f'<script src="{prefix}vega-bundle.js"></script>\n<script src="{prefix}charts.js"></script>'
+    """The script tags a page with charts ends with (``prefix`` leads to the files folder)."""
+    return "\n".join(
+        f'<script src="{prefix}{name}"></script>' for name in ("vega-bundle.js", *SCRIPTS)
     )
 
 

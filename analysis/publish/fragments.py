@@ -30,8 +30,8 @@ from markupsafe import Markup
 from analysis import paths
 from analysis.errors import BriefError
 from analysis.files import swap_dir, write_text
-from analysis.publish import provenance, releases, text, verdicts
-from analysis.publish.charthtml import scripts_html, standalone_html, vega_bundle
+from analysis.publish import claimreview, explore, provenance, releases, text, verdicts
+from analysis.publish.charthtml import SCRIPTS, scripts_html, standalone_html, vega_bundle
 from analysis.publish.markup import FILES, badge, code, figure, label_of, link, pdf_width
 from analysis.publish.summary import (  # noqa: F401 (the fragments' public names)
     NOT_COMPUTED,
@@ -233,12 +233,14 @@ def meta_yml(res: Results, datapackage: Mapping[str, Any]) -> str:
 def typst_header(datapackage: Mapping[str, Any], vintage: str | None = None) -> str:
     """Typst set-up of the PDF (``include-in-header`` of report/brief.qmd): its date is the data
     vintage (``vintage``: a brief's own, see :func:`vintage_of`), table cells are not
-    justified, and tables and references are set a size smaller."""
+    justified, and tables (with tighter rows) and references are set a size smaller: the PDF
+    keeps to its page budget (tests/test_quarto_real.py)."""
     return "\n".join(
         [
             provenance.pdf_date_typst(vintage or provenance.data_vintage(datapackage)),
             "#show table.cell: set par(justify: false)",
             "#show table: set text(size: 8.5pt)",
+            "#set table(inset: (x: 4pt, y: 3pt))",
             '#set bibliography(title: "References")',
             "#show bibliography: set text(size: 8.5pt)",
             "",
@@ -258,15 +260,24 @@ def fragments(
     notebooks: Sequence[str],
     env: jinja2.Environment,
     aspects: Mapping[str, float] | None = None,
+    explorers: Mapping[str, Mapping[str, Any]] | None = None,
 ) -> dict[str, str]:
     """Every generated fragment, name -> text (pure: no file is read or written); ``aspects``
-    (chart id -> height / width of its PNG) sizes each chart in the PDF."""
+    (chart id -> height / width of its PNG) sizes each chart in the PDF; ``explorers`` (claim ->
+    :func:`analysis.publish.explore.explorer_data`) makes each claim's multiverse explorable."""
     placed: set[str] = set()
     ids = claim_ids(res, env)
     claims = [claim_context(res, cid, specs, placed, aspects) for cid in ids]
     sections = [render(env, f"{c['id']}.md.j2", claim=c) for c in claims]
     curves = [cid for cid in res.charts if cid.startswith(SPEC_CURVE) and cid not in placed]
     placed.update(curves)
+    curve_figures = {
+        x: figure(x, res.charts[x], specs[x], pdf_size=_size(aspects, x)) for x in curves
+    }
+    own_curve = {f"{SPEC_CURVE}{cid.lower()}": cid for cid in res.robustness}
+    curve_of = {  # each claim's own curve, drawn in its part of the robustness section
+        own_curve[x]: f for x, f in curve_figures.items() if x in own_curve
+    }
     sensitivity = []
     for cid in res.ordered():
         c = res.claims[cid]
@@ -313,10 +324,8 @@ def fragments(
             env,
             "robustness.md.j2",
             rows=robustness_rows(res),
-            figures=[
-                figure(cid, res.charts[cid], specs[cid], pdf_size=_size(aspects, cid))
-                for cid in curves
-            ],
+            claims=explore.robustness_claims(res, curve_of, explorers or {}),
+            figures=[f for x, f in curve_figures.items() if x not in own_curve],
         ),
         "sensitivity": render(
             env,
@@ -341,7 +350,11 @@ def fragments(
             notes=data_notes(res),
         ),
         "notebooks": render(env, "notebooks.md.j2", notebooks=list(notebooks), files=FILES),
-        "scripts": "```{=html}\n" + scripts_html(f"{FILES}/") + "\n```\n",
+        "scripts": "```{=html}\n"
+        + scripts_html(f"{FILES}/")
+        + "\n"
+        + claimreview.script_html(res)
+        + "\n```\n",
     }
     return {k: v if v.endswith("\n") else v + "\n" for k, v in out.items()}
 
@@ -437,7 +450,9 @@ def chart_aspects(res: Results, build: Path) -> dict[str, float]:
 
 def _copy_files(res: Results, build: Path, specs: Mapping[str, Any], dest: Path) -> None:
     write_text(dest / "vega-bundle.js", vega_bundle())
-    shutil.copyfile(ASSETS / "charts.js", dest / "charts.js")
+    for script in SCRIPTS:
+        shutil.copyfile(ASSETS / script, dest / script)
+    shutil.copyfile(build / "results.json", dest / "results.json")  # every number, for machines
     (dest / "charts").mkdir(exist_ok=True)
     for chart_id, info in res.charts.items():
         for ext in ("png", "svg", "vl.json"):
@@ -485,7 +500,8 @@ def write_fragments(
     specs = chart_specs(res, build)
     notebooks = sorted(p.stem for p in (build / "notebooks").glob("*.ipynb"))
     aspects = chart_aspects(res, build)
-    texts = fragments(res, specs, dp, manifest, notebooks, environment(root), aspects)
+    explorers = explore.read_explorers(res, build)
+    texts = fragments(res, specs, dp, manifest, notebooks, environment(root), aspects, explorers)
     report_dir.mkdir(parents=True, exist_ok=True)
     gen, files = report_dir / GENERATED, report_dir / FILES
     # what a pre-render killed outright left (owned folders: see analysis.tmpdirs)

@@ -11,6 +11,7 @@ wall. :func:`attr` and :func:`html_text` do the same for a Pandoc attribute and 
 from __future__ import annotations
 
 import html
+import json
 import math
 import re
 from typing import Any
@@ -50,6 +51,15 @@ def attr(value: Any) -> str:
 
 def html_text(value: Any) -> str:
     return html.escape(" ".join(str(value).split()), quote=True)
+
+
+def script_json(data: Any) -> str:
+    """JSON safe inside an HTML ``<script>`` element and a Markdown raw block: one line, and no
+    ``<``, ``>`` or ``&`` (escaped as JSON's ``\\u003c`` …), so no ``</script>``, comment or
+    Quarto shortcode can be formed by a value; deterministic (sorted keys, no NaN)."""
+    body = json.dumps(data, ensure_ascii=True, sort_keys=True, separators=(",", ":"),
+                      allow_nan=False)  # fmt: skip
+    return body.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
 
 
 def finalize(value: Any) -> Any:
