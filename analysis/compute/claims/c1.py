@@ -19,6 +19,9 @@ Parts, each decided on the headline measure's ratio (``rules.c1`` holds every th
    ratio toward the 2021 level is inconclusive, and the sentence says so;
 5. *not projected to exceed* (central): no observed year after the article's horizon above 1,
    and the probability of exceeding parity by the horizon below ``exceed_probability``.
+
+Where the brief's data end before 2021 (a brief as of a date), parts 2 and 3 are not yet
+observable: shown, never counted, and the parts are anchored on the last observed year.
 """
 
 from __future__ import annotations
