@@ -197,6 +197,22 @@ def test_c1_with_no_observed_year_up_to_the_articles_horizon_cannot_say_not_exce
     )
 
 
+def test_c1_in_data_that_end_before_the_report_counts_only_what_could_be_observed():
+    # a brief as of October 2021: the ratios end in 2020, the report's year was not yet observed
+    dated = decide(ratios(np.linspace(0.40, 0.50, 11), start=2010), central=0.7, prob=0.01)
+    unseen = [p for p in dated.parts if not p.testable]
+    assert [p.name for p in unseen] == [
+        "Not exceeded through 2022", "Kept approaching since the report"
+    ]  # fmt: skip
+    assert all(
+        p.test.startswith("not yet observable: the brief's data end in 2020") for p in unseen
+    )
+    assert dated.verdict == "supported"  # approached to 2020, projected on, not to exceed
+    text = c1.sentence(dated, dated.verdict, label="Military expenditure", coalition_label="C",
+                       benchmark_label="B", horizon=2030, agree=1, tested=1)  # fmt: skip
+    assert "in 2020 (40% in 2010), the last year observed when the report appeared" in text
+
+
 def test_c1_sentence_leaves_out_what_it_could_not_compute():
     t = decide(ratios(np.linspace(0.4, 0.5, 11), start=2015))  # no ratio for 2011
     assert t.numbers["ratio_approach_start"] is None and t.verdict != "not testable"
