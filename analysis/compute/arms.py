@@ -12,51 +12,36 @@ silently.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping, Sequence
 
 import pandas as pd
 
 from analysis.compute.frames import ends, last_year, num, peak, require
 from analysis.compute.groups import name_of
+from analysis.data.deliveries import delivery_years
 from analysis.errors import BriefError
 from analysis.results import Evidence, evidence
 
 REGISTER_COLUMNS = ("supplier_iso3", "recipient_iso3", "delivery_years", "tiv_delivered")
 SPREAD_COLUMNS = ["supplier_iso3", "recipient_iso3", "year", "tiv"]
-_TOKEN = re.compile(r"^\(?\s*(\d{4})\s*(?:[-–]\s*(\d{4}))?\s*\)?$")
 
 
 def parse_delivery_years(text: object) -> list[int]:
-    """Years of a SIPRI ``delivery_years`` string, sorted and unique.
-
-    ``"2004; 2006-2008"`` -> ``[2004, 2006, 2007, 2008]``; ``"(2004)"`` (uncertain) -> ``[2004]``;
-    empty or missing -> ``[]``. Any other token raises :class:`BriefError`.
+    """Years of a SIPRI ``delivery_years`` string, sorted and unique
+    (:func:`analysis.data.deliveries.delivery_years`): ``"2004; 2006-2008"`` ->
+    ``[2004, 2006, 2007, 2008]``; ``"(2004)"`` (uncertain) -> ``[2004]``; empty or missing ->
+    ``[]``. Any other token raises :class:`BriefError`.
     """
-    if text is None or (isinstance(text, float) and pd.isna(text)):
-        return []
-    s = str(text).strip()
-    if not s:
-        return []
-    years: set[int] = set()
-    for token in re.split(r"[;,]", s):
-        token = token.strip()
-        if not token:
-            continue
-        m = _TOKEN.match(token)
-        if not m:
-            raise BriefError(
-                f"arms_register: delivery_years {s!r}: cannot read {token!r}; "
-                "expected years like '2004; 2006-2008' or '(2004)'"
-            )
-        first = int(m.group(1))
-        last = int(m.group(2)) if m.group(2) else first
-        if last < first:
-            raise BriefError(
-                f"arms_register: delivery_years {s!r}: range {token!r} ends before it starts"
-            )
-        years.update(range(first, last + 1))
-    return sorted(years)
+    try:
+        return delivery_years(text)
+    except ValueError as exc:
+        token, why = exc.args
+        said = (
+            f"cannot read {token!r}; expected years like '2004; 2006-2008' or '(2004)'"
+            if why == "cannot read"
+            else f"range {token!r} ends before it starts"
+        )
+        raise BriefError(f"arms_register: delivery_years {str(text).strip()!r}: {said}") from None
 
 
 def spread_deliveries(register: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:

@@ -27,6 +27,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
+from analysis.data.deliveries import delivery_years
 from analysis.errors import BriefError
 
 HAND = "hand"
@@ -178,23 +179,12 @@ def cut_dated(df: pd.DataFrame, column: str, as_of: dt.date) -> pd.DataFrame:
     return df[keep].reset_index(drop=True)
 
 
-_TOKEN = re.compile(r"^\(?(\d{4})\)?(?:\s*-\s*\(?(\d{4})\)?)?$")
-
-
 def _years(text: object) -> list[int] | None:
-    """Years of a SIPRI ``delivery_years`` text (``"2004; 2006-2008"``), None if unreadable."""
-    s = "" if text is None or (isinstance(text, float) and pd.isna(text)) else str(text).strip()
-    years: set[int] = set()
-    for token in re.split(r"[;,]", s):
-        token = token.strip()
-        if not token:
-            continue
-        m = _TOKEN.match(token)
-        if not m:
-            return None
-        first = int(m.group(1))
-        years.update(range(first, int(m.group(2) or first) + 1))
-    return sorted(years)
+    """Years of a SIPRI ``delivery_years`` text, None if unreadable (the deal is kept whole)."""
+    try:
+        return delivery_years(text)
+    except ValueError:
+        return None
 
 
 def cut_register(df: pd.DataFrame, last_year: int) -> pd.DataFrame:
