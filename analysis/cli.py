@@ -19,7 +19,7 @@ import click
 from analysis import __version__, paths
 from analysis.data.cli import data
 from analysis.errors import BriefError
-from analysis.pipeline.cli import run
+from analysis.pipeline.cli import editions, run
 from analysis.publish.cli import diff, fragments, prerender, render, site
 
 EXIT_USER_ERROR = 2
@@ -44,6 +44,7 @@ def cli() -> None:
 
 cli.add_command(data)
 cli.add_command(run)
+cli.add_command(editions)
 cli.add_command(render)
 cli.add_command(site)
 cli.add_command(fragments)

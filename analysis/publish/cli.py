@@ -49,12 +49,13 @@ def fragments() -> None:
 @click.command()
 @click.pass_context
 def prerender(ctx: click.Context) -> None:
-    """Quarto's pre-render step: `brief run` then `brief fragments`, for the brief picked from
-    $BRIEF_PARAMS or the Quarto profile (report/prerender.py runs it in the project's
-    environment)."""
-    from analysis.pipeline.cli import run
+    """Quarto's pre-render step: `brief run`, `brief editions`, then `brief fragments`, for the
+    brief picked from $BRIEF_PARAMS or the Quarto profile (report/prerender.py runs it in the
+    project's environment)."""
+    from analysis.pipeline.cli import editions, run
 
     ctx.invoke(run)
+    ctx.invoke(editions)  # the editions page's builds (cached: an edition built re-runs nothing)
     ctx.invoke(fragments)
 
 

@@ -26,6 +26,11 @@ from analysis.vega import render as renderer
 from analysis.vega import theme
 
 DEFAULT_BRIEF = "default"
+ONE_BRIEF = (
+    "Only one brief is built ({name}), so there is nothing to compare yet: `brief site` builds "
+    "and renders every brief in params/ side by side (or `brief run params/NAME.yml` for one, "
+    "then render again).\n"
+)
 CHART = "compare-headline"
 #: Parameters that name or describe a brief rather than change its analysis.
 IDENTITY = ("name", "title", "short_name", "description")
@@ -238,6 +243,8 @@ def compare_md(entries: Sequence[BriefEntry], chart_src: str | None = None) -> s
     """The comparison page's fragment (``chart_src``: the headline chart's SVG, if written)."""
     if not entries:
         return "No brief has been built yet.\n"
+    if len(entries) == 1:  # a one-column table compares nothing: say how to add the others
+        return ONE_BRIEF.format(name=text.md(entries[0].short_name))
     env = environment()
     return render(env, "compare.md.j2", **context(entries, chart_src, template_ids(env)))
 
