@@ -107,6 +107,8 @@ def editions(root: Path | None = None) -> list[Edition]:
     """Every edition, oldest first, each with its params file and overrides (nothing built)."""
     root = root or paths.project_root()
     flagship_file = root / "params" / FLAGSHIP
+    if not (paths.data_dir() / "releases.csv").is_file() or not flagship_file.is_file():
+        return []  # a project without a release table (or a flagship) has no editions
     dated = _dated_briefs(root)
     flagship: dict[str, Any] | None = None
     out = []
