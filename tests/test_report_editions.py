@@ -76,7 +76,7 @@ def test_the_grid_has_a_row_per_claim_a_column_per_edition_and_now(tmp_path):
     )
     header = next(line for line in md.splitlines() if line.startswith("| Claim |"))
     assert [c.strip() for c in header.split("|")[2:-1]] == ["October 2021", "October 2022", "Now"]
-    grid = md.split("::: {.brief-editions}")[1].split("\n:::")[0]
+    grid = md.split("::: {.brief-editions .column-screen-inset}")[1].split("\n:::")[0]
     rows = [line for line in grid.splitlines() if line.startswith("| **C")]
     assert [r.split("|")[1].strip() for r in rows] == ["**C1**", "**C5**"]
     c1 = rows[0].split("|")[2:-1]
