@@ -1,5 +1,5 @@
-"""Every page of the rendered flagship brief, the comparison and editions pages, checked by axe-core (WCAG 2.0,
-2.1 and 2.2, levels A and AA) in headless Chromium.
+"""Every page of the rendered flagship brief, the comparison and editions pages, checked by
+axe-core (WCAG 2.0, 2.1 and 2.2, levels A and AA) in headless Chromium.
 
 The site of the session's real render (tests/conftest.py: clone) is served on 127.0.0.1;
 every other request is blocked, so the pages are checked as they draw offline: the charts are
