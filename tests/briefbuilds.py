@@ -7,6 +7,7 @@ part of the results, as `brief run` leaves them.
 
 from __future__ import annotations
 
+import copy
 import json
 from pathlib import Path
 from typing import Any
@@ -45,7 +46,7 @@ def spec() -> dict[str, Any]:
     res["brief"]["releases"] = {"imf_weo": dict(WEO), "sipri_milex": dict(SIPRI)}
     res["brief"]["as_of"] = "2021-10-12"
     files = {p: "0" * 64 for ps in DATA.values() for p in ps}
-    return {"results": res, "code": dict(CODE), "files": files}
+    return {"results": res, "code": dict(CODE), "files": files, "data": copy.deepcopy(DATA)}
 
 
 def write_build(folder: Path, s: dict[str, Any]) -> Path:
@@ -66,7 +67,7 @@ def write_build(folder: Path, s: dict[str, Any]) -> Path:
             notebooks[stem] = {
                 "stem": stem,
                 "parameters": {**received, "run": stem},
-                "data_files": DATA.get(cid, []),
+                "data_files": s["data"].get(cid, []),
                 "code_files": code,
                 "components": {"code": json.dumps(code, sort_keys=True), "notebook": "nb"},
             }

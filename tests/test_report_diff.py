@@ -60,6 +60,23 @@ def test_a_new_source_release_is_the_cause_of_the_claims_that_read_that_source(t
     assert [r["source"] for r in d["inputs"]["releases"]] == ["imf_weo"]
 
 
+def test_a_release_reaches_a_claim_that_does_not_name_it_when_its_runs_read_its_file(tmp_path):
+    def plant(s):
+        s["results"]["brief"]["releases"]["imf_weo"] = {**WEO, "label": "October 2025",
+                                                         "release": "2025-10"}  # fmt: skip
+        s["data"]["C5"] = ["exercises.csv", "indicators/imf_weo.csv"]
+        s["results"]["claims"]["C5"]["evidence"][0]["value"] = 7
+
+    old = spec()
+    old["data"]["C5"] = ["exercises.csv", "vintages/imf_weo/2021-10.csv"]
+    new = copy.deepcopy(old)
+    plant(new)
+    d = diff.diff_builds(write_build(tmp_path / "old", old), write_build(tmp_path / "new", new))
+    c5 = claim(d, "C5")  # names only the hand-curated source, but read the WEO's files
+    assert kinds(c5) == {("release", "IMF World Economic Outlook")}
+    assert c5["causes"][0]["reaches"] == ["its verdict and numbers"]  # C5 has no multiverse run
+
+
 def test_a_parameter_is_the_cause_only_of_the_claim_whose_runs_receive_it(tmp_path):
     def plant(s):
         s["results"]["brief"]["params"]["rules"]["c1"]["tolerance"] = 0.05

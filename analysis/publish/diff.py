@@ -317,31 +317,33 @@ def claim_diff(old: Build, new: Build, cid: str, released: Mapping[str, dict]) -
     a, b = old.results.claims.get(cid), new.results.claims.get(cid)
     pa, oa, ha = _verdicts(old.results, cid)
     pb, ob, hb = _verdicts(new.results, cid)
-    sources = sorted({*(a.sources if a else []), *(b.sources if b else [])})
-    reaching = {s: released[s] for s in sources if s in released}
-    causes: list[dict[str, Any]] = [
-        {
-            "kind": "release",
-            "what": r["name"],
-            "old": r["old"],
-            "new": r["new"],
-            "reaches": ["its verdict and numbers", "its robustness"],
-        }
-        for r in reaching.values()
-    ]
     runs_a, runs_b = runs_of(old, cid), runs_of(new, cid)
-    files = (
-        old.manifest.get("data_files", {}),
-        new.manifest.get("data_files", {}),
-    )
-    for stem in sorted(set(runs_a) | set(runs_b)):
-        role = role_of(new if stem in runs_b else old, stem)
+    stems = sorted(set(runs_a) | set(runs_b))
+    roles = {s: role_of(new if s in runs_b else old, s) for s in stems}
+    # a source reaches the claim if the claim names it, or if its runs read another release's
+    # file of it (the manifest's data files, old against new)
+    swapped = {
+        _source_of(p)
+        for s in stems
+        for p in set((runs_a.get(s) or {}).get("data_files", []))
+        ^ set((runs_b.get(s) or {}).get("data_files", []))
+    }
+    named = {*(a.sources if a else []), *(b.sources if b else [])}
+    reaching = {s: released[s] for s in sorted(named | swapped) if s in released}
+    every_role = list(dict.fromkeys(roles.values())) or ["its verdict and numbers"]
+    causes: list[dict[str, Any]] = [
+        {"kind": "release", "what": r["name"], "old": r["old"], "new": r["new"],
+         "reaches": list(every_role)}
+        for r in reaching.values()
+    ]  # fmt: skip
+    files = (old.manifest.get("data_files", {}), new.manifest.get("data_files", {}))
+    for stem in stems:
         for c in run_causes(runs_a.get(stem), runs_b.get(stem), files, set(reaching)):
             same = next((x for x in causes if _same(x, c)), None)
             if same is None:
-                causes.append({**c, "reaches": [role]})
-            elif role not in same["reaches"]:
-                same["reaches"].append(role)
+                causes.append({**c, "reaches": [roles[stem]]})
+            elif roles[stem] not in same["reaches"]:
+                same["reaches"].append(roles[stem])
     rows = numbers(a, b)
     moved = (
         a is None
