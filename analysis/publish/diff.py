@@ -199,8 +199,7 @@ def run_causes(
         if files[0].get(path) != files[1].get(path):
             out.append({"kind": "data", "what": path, "old": "revised", "new": "revised"})
     moved = sorted((old_files ^ new_files) - {"releases.csv"})
-    unexplained = [p for p in moved if _source_of(p) not in released]
-    for path in unexplained:
+    for path in [p for p in moved if _source_of(p) not in released]:  # no release explains it
         read = "read" if path in new_files else "not read"
         out.append({"kind": "data", "what": path, "old": _other(read), "new": read})
     oc, nc = a.get("components", {}), b.get("components", {})
