@@ -58,6 +58,8 @@ def test_a_new_source_release_is_the_cause_of_the_claims_that_read_that_source(t
     assert row["old"]["text"] == "0.72 (2024)" and row["new"]["text"] == "0.80 (2024)"
     assert c5["causes"] == [] and not c5["moved"]  # C5 reads no WEO: nothing reaches it
     assert [r["source"] for r in d["inputs"]["releases"]] == ["imf_weo"]
+    md = diff.markdown(d)
+    assert "analyses that moved (3 did not)." in md  # C1's caption counts the numbers that stayed
 
 
 def test_a_release_reaches_a_claim_that_does_not_name_it_when_its_runs_read_its_file(tmp_path):
