@@ -431,7 +431,14 @@ def markdown(d: Mapping[str, Any], *, heading: int = 3) -> str:
         d=d,
         claims=[_shown_claim(c) for c in d["claims"]],
         hashes=Markup("#" * heading),
+        label=label,
     )
+
+
+def label(words: str) -> Markup:
+    """A cell's column name, shown on a phone where a table is one card per row
+    (``.cell-label``: hidden on a wide screen, where the header says it)."""
+    return Markup(f"[{text.md(words)}:]{{.cell-label}} ")
 
 
 def _shown_claim(c: Mapping[str, Any]) -> dict[str, Any]:

@@ -44,7 +44,7 @@ def columns(build_root: Path, eds: Sequence[Edition]) -> list[Column]:
     """Each edition, then the current brief, with the results each build holds (None: not
     built, or built by an older version of the code)."""
     out = [Column(e.label, e.day, e.name, _results(build_root / e.name)) for e in eds]
-    out.append(Column("Now", "the latest data", FLAGSHIP, _results(build_root / FLAGSHIP)))
+    out.append(Column("Now", "now (the latest data)", FLAGSHIP, _results(build_root / FLAGSHIP)))
     return out
 
 
@@ -59,8 +59,8 @@ def _results(folder: Path) -> Results | None:
 
 def cell(res: Results | None, cid: str, heading: str) -> Markup:
     """A claim's verdict in one column: its badge and share, led by the column's name for the
-    phone, where the grid is one card per claim (``.edition-when``, hidden on a wide screen)."""
-    when = f"[{text.md(heading)}:]{{.edition-when}} "
+    phone, where the grid is one card per claim (:func:`analysis.publish.diff.label`)."""
+    when = diff.label(heading)
     if res is None:
         return Markup(f"{when}not built")
     if cid not in res.claims:
@@ -124,6 +124,7 @@ def editions_md(build_root: Path, eds: Sequence[Edition] | None = None) -> str:
     return render(
         environment(),
         "editions.md.j2",
+        label=diff.label,
         **context(columns(build_root, eds), diff_of(build_root, first), first.day if first else ""),
     )
 
