@@ -118,3 +118,13 @@ def test_the_editions_page_is_rendered_with_the_comparison_page_and_in_the_navba
     config = (ROOT / "_quarto.yml").read_text(encoding="utf-8")
     assert f"- {page}" in config and f"href: {page}" in config
     assert "{{< brief editions >}}" in (ROOT / page).read_text(encoding="utf-8")
+
+
+def test_text_from_the_builds_is_escaped_on_the_editions_page(tmp_path):
+    s = spec()
+    s["results"]["claims"]["C1"]["title"] = "<script>alert(1)</script> {{< env HOME >}}"
+    s["results"]["brief"]["releases"]["imf_weo"]["label"] = "[click](http://x) <b>"
+    write_build(tmp_path / "default", s)
+    md = editions_md(tmp_path, [_edition("2021-10", "as-of-2021")])
+    assert "<script>" not in md and "{{<" not in md and "](http" not in md and "<b>" not in md
+    assert "\\<script\\>" in md and "\\[click\\]" in md
