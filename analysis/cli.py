@@ -19,8 +19,8 @@ import click
 from analysis import __version__, paths
 from analysis.data.cli import data
 from analysis.errors import BriefError
-from analysis.pipeline.cli import run
-from analysis.publish.cli import fragments, prerender, render, site
+from analysis.pipeline.cli import editions, run
+from analysis.publish.cli import diff, fragments, prerender, render, site
 
 EXIT_USER_ERROR = 2
 EXIT_INTERRUPTED = 130  # 128 + SIGINT, what shells report for a command stopped by Ctrl-C
@@ -38,15 +38,18 @@ def cli() -> None:
       brief run params/default.yml      compute every chart, table and verdict into _build/default/
       brief render params/default.yml   compute, then render the brief with Quarto into _site/
       brief site                        render every brief in params/ plus a comparison page
+      brief diff _build/as-of-2021 _build/default   what changed between two builds, and why
     """
 
 
 cli.add_command(data)
 cli.add_command(run)
+cli.add_command(editions)
 cli.add_command(render)
 cli.add_command(site)
 cli.add_command(fragments)
 cli.add_command(prerender)
+cli.add_command(diff)
 
 
 class Terminated(KeyboardInterrupt):

@@ -7,6 +7,12 @@ evidence item (label, value, unit, year), the sentences. A change to the data, a
 code that moves any of it fails here, naming where; regenerate with
 ``.venv/bin/python -m tests.claims_pinned`` and say in the commit why it moved. Numbers agree
 to a relative 1e-5 (they are pinned to 6 significant digits).
+
+Last moved: issue 22, part 3 (decision 58). C1 gained its expectations chart
+(``c1-expectations``: the ratio as each WEO and SIPRI release saw it, its title, caption and alt
+text) and five evidence items after its others (WEO releases compared and crossing parity, the
+highest projection, the latest release's ratio for its year, the spread across SIPRI releases);
+nothing that was pinned before moved.
 """
 
 from __future__ import annotations

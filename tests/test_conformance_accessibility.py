@@ -1,5 +1,5 @@
-"""Every page of the rendered flagship brief and the comparison page, checked by axe-core (WCAG 2.0,
-2.1 and 2.2, levels A and AA) in headless Chromium.
+"""Every page of the rendered flagship brief, the comparison and editions pages, checked by
+axe-core (WCAG 2.0, 2.1 and 2.2, levels A and AA) in headless Chromium.
 
 The site of the session's real render (tests/conftest.py: clone) is served on 127.0.0.1;
 every other request is blocked, so the pages are checked as they draw offline: the charts are
@@ -58,7 +58,7 @@ def test_every_page_of_the_site_meets_wcag_a_and_aa(request: pytest.FixtureReque
         for rel in (p.relative_to(site).as_posix() for p in site.rglob("*.html"))
         if not rel.startswith("briefs/")
     )
-    assert {"index.html", "report/brief.html", "compare.html"} <= set(pages)
+    assert {"index.html", "report/brief.html", "compare.html", "editions.html"} <= set(pages)
     assert any(p.startswith("report/files/charts/") for p in pages)  # each chart's own page
     found = audit(site, pages)
     violations = {page: r["violations"] for page, r in found.items() if r["violations"]}

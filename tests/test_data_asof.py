@@ -185,9 +185,20 @@ def test_the_pipeline_keys_a_dated_brief_on_its_releases():
     plan = build.plan_brief(load_brief_params(ROOT / "params/as-of-2021.yml"), root=ROOT)
     nb = next(n for n in plan.notebooks if n.stem == "claim-c1")
     assert "vintages/imf_weo/2021-10.csv" in nb.data and "indicators/imf_weo.csv" not in nb.data
+    # C1 also reads every earlier release published by then (its expectations chart), and no
+    # later one: a release published after the date cannot reach the brief
+    vintages = sorted(k for k in nb.data if k.startswith("vintages/"))
+    assert vintages == [
+        "vintages/imf_weo/2021-04.csv",
+        "vintages/imf_weo/2021-10.csv",
+        "vintages/sipri_milex/2021.csv",
+    ]
     default = build.plan_brief(load_brief_params(ROOT / "params/default.yml"), root=ROOT)
     nb = next(n for n in default.notebooks if n.stem == "claim-c1")
-    assert "indicators/imf_weo.csv" in nb.data and not any("vintages" in k for k in nb.data)
+    assert "indicators/imf_weo.csv" in nb.data  # the current release, and every earlier one
+    assert sum(k.startswith("vintages/") for k in nb.data) == 11
+    c2 = next(n for n in default.notebooks if n.stem == "claim-c2")
+    assert not any("vintages" in k for k in c2.data)  # C2 reads no earlier release
     # a claim whose sources have one release keys on the release table that cuts them back
     c5 = next(n for n in plan.notebooks if n.stem == "claim-c5")
     assert "releases.csv" in c5.data and "exercises.csv" in c5.data

@@ -110,6 +110,8 @@ def test_cold_build_writes_the_contract_layout(template):
     ]
     assert alpha["parameters"] == {"horizon": 2030, "seed": 20211012}
     assert alpha["data_files"] == ["series.csv"]
+    # the library files its code imports, each with its SHA-256 (what `brief diff` compares)
+    assert "code_files" in alpha and all(len(h) == 64 for h in alpha["code_files"].values())
     assert sorted(manifest["notebooks"]["02_beta"]["artifacts"]) == ["results/02_beta.json"]
     assert [p.name for p in (template / "_build").iterdir()] == ["default"]  # no temp folders
 

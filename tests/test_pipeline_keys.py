@@ -175,3 +175,17 @@ def test_a_data_sources_metadata_file_is_part_of_the_code_that_reads_it(tmp_path
     meta.write_text(meta.read_text(encoding="utf-8").replace("Population", "People"), "utf-8")
     assert keys.notebook_code(pkg, nb) != before
     assert keys.code_version(pkg) != version
+
+
+def test_a_runs_code_files_are_the_files_its_code_key_hashes_each_with_its_sha256():
+    import hashlib
+
+    from analysis import paths
+
+    nb = {"cells": [{"cell_type": "code", "source": "from analysis.compute import power"}]}
+    files = keys.notebook_code_files(paths.PACKAGE_DIR, nb, "C5")
+    root = paths.PACKAGE_DIR.parent
+    assert "analysis/compute/power.py" in files and "analysis/compute/claims/c5.py" in files
+    assert "analysis/compute/claims/c1.py" not in files  # another claim's module is not its code
+    power = (root / "analysis/compute/power.py").read_bytes()
+    assert files["analysis/compute/power.py"] == hashlib.sha256(power).hexdigest()

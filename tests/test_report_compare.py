@@ -104,12 +104,13 @@ def test_no_briefs_says_so():
 def test_a_claim_a_brief_has_not_computed_shows_as_such():
     data = json.loads(json.dumps(RESULTS))
     del data["claims"]["C4"]
+    data["brief"]["name"] = "ppp"
     entry = BriefEntry(parse_results(data))
-    md = compare_md([entry])
+    md = compare_md([_entry("default"), entry])
     assert ".v-not-computed-in-this-build" in md
     assert "*not computed in this build*" in md
 
 
 def test_hostile_brief_text_is_escaped():
-    md = compare_md([_entry("default", short_name="<script>x</script>")])
+    md = compare_md([_entry("default"), _entry("ppp", short_name="<script>x</script>")])
     assert "<script>" not in md and "\\<script\\>" in md

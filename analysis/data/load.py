@@ -177,9 +177,23 @@ def load_table(name: str, *, as_of: object = None) -> pd.DataFrame:
     brief dated then reads it (:func:`table_as_of`)."""
     if name == "indicators" and as_of is not None:
         return load_indicators(as_of=as_of)
-    df = _load(name, _stamp(table_files(name))).copy()
     when = asof_rules.parse_as_of(as_of)
+    files = table_files(name)
+    if name == "vintages" and when is not None:  # the earlier releases published by then
+        public = set(_published_by(when))
+        files = [f for f in files if f.relative_to(_data_dir()).as_posix() in public]
+        if not files:
+            return _load(name, _stamp(table_files(name))).iloc[0:0].copy()
+    df = _load(name, _stamp(files)).copy()
     return df if when is None else table_as_of(name, df, when)
+
+
+def _published_by(when) -> list[str]:
+    """``vintages/<source>/<release>.csv`` of every earlier release published on or before
+    ``when`` (a brief dated then could have read it)."""
+    table = releases()
+    rows = table[(table["status"] != "current") & (table["published"] <= when.isoformat())]
+    return [f"vintages/{s}/{r}.csv" for s, r in zip(rows["source"], rows["release"], strict=True)]
 
 
 def load_indicators(ids: list[str] | None = None, *, as_of: object = None) -> pd.DataFrame:
@@ -341,7 +355,8 @@ def files_read(selected: dict[str, str], checksums: dict[str, str], as_of: objec
     when = asof_rules.parse_as_of(as_of)
     if when is None or "releases.csv" not in checksums:
         return dict(selected)
-    out = dict(selected)
+    public = set(_published_by(when))  # a release published after the date cannot reach it
+    out = {k: v for k, v in selected.items() if not k.startswith("vintages/") or k in public}
     out["releases.csv"] = checksums["releases.csv"]
     table = releases()
     for source, use in sources_as_of(when).items():

@@ -242,6 +242,7 @@ def build(
                 "names": nb.names,
                 "reads": nb.reads,
                 "data_files": sorted(nb.data),
+                "code_files": nb.code_files,
                 "artifacts": dict(sorted(artifacts.items())),
                 "notebook_sha256": sha256_file(out_nb),
             }

@@ -165,3 +165,24 @@ def run(
             f"{len(failed)} brief(s) failed: {', '.join(o.name for o in failed)} "
             f"(first: {first.params}: {first.error})"
         )
+
+
+@click.command()
+def editions() -> None:
+    """Build the flagship's editions: the brief as of the day each autumn IMF WEO appeared,
+    October 2021 to the latest (cached: an edition already built re-runs nothing)."""
+    from analysis.pipeline import editions as eds
+
+    t0 = time.perf_counter()
+    console = _console()
+    display = _Display(console)
+    try:
+        built = eds.build_editions(display)
+    finally:
+        display.close()
+    for e, result in built:
+        console.print(f"  [green]built[/]  {result.name} (as of {e.as_of})")
+    click.echo(
+        f"{len(built)} editions built: ran {sum(r.ran for _, r in built)}, cached "
+        f"{sum(r.cached for _, r in built)} notebooks in {time.perf_counter() - t0:.1f} s"
+    )

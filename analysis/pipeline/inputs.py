@@ -215,13 +215,7 @@ def check_base_year(params: LoadedParams, overrides: Sequence[str] = ()) -> None
     as_of = params.dump.get("as_of")
     if as_of is None or not _has_curated_indicators(paths.data_dir()):
         return
-    from analysis.data.load import load_indicators
-
-    ind = load_indicators(["milex_const", "milex_current"], as_of=as_of)
-    usa = ind[ind["iso3"] == "USA"]
-    both = set(usa.loc[usa["indicator"] == "milex_const", "year"]) & set(
-        usa.loc[usa["indicator"] == "milex_current", "year"]
-    )
+    both = sipri_years(as_of)
     base = int(params.dump["base_year"])
     if not both or base in both:
         return
@@ -231,6 +225,20 @@ def check_base_year(params: LoadedParams, overrides: Sequence[str] = ()) -> None
         f"{params.source}: base_year: got {base}{origin}, expected a year of the SIPRI release "
         f"read as of {as_of} ({min(both)}-{max(both)}); set base_year to {max(both)} or earlier"
     )
+
+
+def sipri_years(as_of: Any) -> set[int]:
+    """The years of the SIPRI release read as of ``as_of`` that hold the USA's military
+    expenditure in current and constant dollars: those a ``base_year`` may be."""
+    from analysis.data.load import load_indicators
+
+    ind = load_indicators(["milex_const", "milex_current"], as_of=as_of)
+    usa = ind[ind["iso3"] == "USA"]
+    return {
+        int(y)
+        for y in set(usa.loc[usa["indicator"] == "milex_const", "year"])
+        & set(usa.loc[usa["indicator"] == "milex_current", "year"])
+    }
 
 
 def _has_curated_indicators(data_dir: Path) -> bool:

@@ -271,13 +271,29 @@ def imported_files(
     )
 
 
-def notebook_code(package_dir: Path, nb: Mapping[str, Any], claim: str | None = None) -> str:
-    """The ``code`` component of one notebook run: the library files its code imports (for a
-    run per claim, with that claim's module and none of the others), hashed."""
+def _run_files(package_dir: Path, nb: Mapping[str, Any], claim: str | None) -> list[Path]:
     sources = [_source(c) for c in nb.get("cells", []) if c.get("cell_type") == "code"]
     if claim is not None:  # the claim module itself, which the registry reaches by discovery
         sources.append(f"import analysis.compute.claims.{claim.lower()}")
-    return _hash_files(package_dir, imported_files(package_dir, sources, claim))
+    return imported_files(package_dir, sources, claim)
+
+
+def notebook_code(package_dir: Path, nb: Mapping[str, Any], claim: str | None = None) -> str:
+    """The ``code`` component of one notebook run: the library files its code imports (for a
+    run per claim, with that claim's module and none of the others), hashed."""
+    return _hash_files(package_dir, _run_files(package_dir, nb, claim))
+
+
+def notebook_code_files(
+    package_dir: Path, nb: Mapping[str, Any], claim: str | None = None
+) -> dict[str, str]:
+    """The files of :func:`notebook_code`, each with its SHA-256 (``analysis/compute/power.py``
+    -> hex): the manifest records them, so ``brief diff`` can name the code that changed."""
+    root = package_dir.parent
+    return {
+        p.relative_to(root).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in _run_files(package_dir, nb, claim)
+    }
 
 
 #: What ``metadata.brief.per`` may say: the notebook runs once per claim, or once per claim with

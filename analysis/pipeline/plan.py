@@ -62,6 +62,7 @@ class NotebookPlan:
     previous: dict[str, Any] | None = None
     reasons: list[str] = field(default_factory=list)
     claim: str | None = None
+    code_files: dict[str, str] = field(default_factory=dict)  # path -> SHA-256 (manifest)
 
     @property
     def cached(self) -> bool:
@@ -163,6 +164,7 @@ def plan_brief(
                 key=keys.cache_key(components),
                 previous=old,
                 claim=cid,
+                code_files=keys.notebook_code_files(paths.PACKAGE_DIR, nb, cid),
             )
             if force:
                 plan.reasons = ["forced (--force)"]

@@ -49,10 +49,37 @@ def fragments() -> None:
 @click.command()
 @click.pass_context
 def prerender(ctx: click.Context) -> None:
-    """Quarto's pre-render step: `brief run` then `brief fragments`, for the brief picked from
-    $BRIEF_PARAMS or the Quarto profile (report/prerender.py runs it in the project's
-    environment)."""
-    from analysis.pipeline.cli import run
+    """Quarto's pre-render step: `brief run`, `brief editions`, then `brief fragments`, for the
+    brief picked from $BRIEF_PARAMS or the Quarto profile (report/prerender.py runs it in the
+    project's environment)."""
+    from analysis.pipeline.cli import editions, run
 
     ctx.invoke(run)
+    ctx.invoke(editions)  # the editions page's builds (cached: an edition built re-runs nothing)
     ctx.invoke(fragments)
+
+
+@click.command("diff")
+@click.argument("old", type=click.Path(path_type=Path))
+@click.argument("new", type=click.Path(path_type=Path))
+@click.option("--json", "as_json", is_flag=True, help="JSON for machines instead of Markdown.")
+@click.option(
+    "--output",
+    "-o",
+    type=click.Path(path_type=Path),
+    help="Write the diff to this file instead of standard output.",
+)
+def diff(old: Path, new: Path, as_json: bool, output: Path | None) -> None:
+    """What changed between two built briefs (e.g. _build/as-of-2021 _build/default): each
+    claim's verdict, robustness and numbers, old to new, each change with its causes (a source's
+    release, a parameter, the code) from what the builds recorded."""
+    from analysis.files import write_text
+    from analysis.publish import diff as diffing  # lazy: keeps `brief run` start fast
+
+    d = diffing.diff_builds(old, new)
+    doc = diffing.as_json(d) if as_json else diffing.markdown(d, heading=2)
+    if output is None:
+        click.echo(doc, nl=False)
+    else:
+        write_text(output, doc)
+    _log(diffing.summary_line(d))

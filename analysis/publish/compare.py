@@ -19,6 +19,7 @@ from markupsafe import Markup
 
 from analysis.files import write_text
 from analysis.publish import text, verdicts
+from analysis.publish.diff import IDENTITY, flatten
 from analysis.publish.fragments import NOT_COMPUTED, environment, render, template_ids
 from analysis.publish.markup import badge, link
 from analysis.results import Results, claim_order
@@ -26,9 +27,12 @@ from analysis.vega import render as renderer
 from analysis.vega import theme
 
 DEFAULT_BRIEF = "default"
+ONE_BRIEF = (
+    "Only one brief is built ({name}), so there is nothing to compare yet: `brief site` builds "
+    "and renders every brief in params/ side by side (or `brief run params/NAME.yml` for one, "
+    "then render again).\n"
+)
 CHART = "compare-headline"
-#: Parameters that name or describe a brief rather than change its analysis.
-IDENTITY = ("name", "title", "short_name", "description")
 #: A parameter's name in words, where its key does not read well.
 KEY_WORDS = {"missing": "missing data:", "growth_scenario.method": "growth"}
 #: A list parameter with a label: the label (and how many) says it better than the codes.
@@ -67,16 +71,6 @@ def order(entries: Sequence[BriefEntry]) -> list[BriefEntry]:
     return sorted(entries, key=lambda e: (e.name != DEFAULT_BRIEF, e.name))
 
 
-def _flatten(d: Mapping[str, Any], prefix: str = "") -> dict[str, Any]:
-    out: dict[str, Any] = {}
-    for k, v in d.items():
-        if isinstance(v, Mapping) and v:
-            out.update(_flatten(v, f"{prefix}{k}."))
-        else:
-            out[f"{prefix}{k}"] = v
-    return out
-
-
 def _shown(v: Any, words: Mapping[str, str] | None = None) -> str:
     words = words or {}
     if isinstance(v, list | tuple):
@@ -102,7 +96,7 @@ def differences(entry: BriefEntry, flagship: BriefEntry | None) -> str:
     """What this brief changes from the flagship's parameters, in one line."""
     if flagship is None or entry.name == flagship.name:
         return "the flagship brief"
-    mine, theirs = _flatten(entry.results.brief.params), _flatten(flagship.results.brief.params)
+    mine, theirs = flatten(entry.results.brief.params), flatten(flagship.results.brief.params)
     shown_by_list = {label for key, label in LABELLED.items() if mine.get(key) != theirs.get(key)}
     words = entry.results.brief.words  # the parameters' codes in words, from the build
     changed = [
@@ -238,6 +232,8 @@ def compare_md(entries: Sequence[BriefEntry], chart_src: str | None = None) -> s
     """The comparison page's fragment (``chart_src``: the headline chart's SVG, if written)."""
     if not entries:
         return "No brief has been built yet.\n"
+    if len(entries) == 1:  # a one-column table compares nothing: say how to add the others
+        return ONE_BRIEF.format(name=text.md(entries[0].short_name))
     env = environment()
     return render(env, "compare.md.j2", **context(entries, chart_src, template_ids(env)))
 

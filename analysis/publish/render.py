@@ -40,14 +40,16 @@ import yaml
 from analysis import paths
 from analysis.errors import BriefError, clip
 from analysis.files import dump_json, sha256_text, swap_dir, tree_digest, write_text
+from analysis.pipeline.editions import is_edition
 from analysis.publish.compare import DEFAULT_BRIEF, BriefEntry, write_compare
+from analysis.publish.editions import write_editions
 from analysis.publish.fragments import FILES, GENERATED, read_build, write_fragments
 from analysis.tmpdirs import TmpFolder, remove_stale
 
 # What a render needs from the project (everything else stays behind).
-PAGES = ("index.qmd", "compare.qmd")
+PAGES = ("index.qmd", "compare.qmd", "editions.qmd")
 BRIEF_PAGES = ("index.qmd", "report/brief.qmd")
-COMPARE_PAGES = ("compare.qmd",)
+COMPARE_PAGES = ("compare.qmd", "editions.qmd")  # and the editions page: every build
 COMPARE = "_compare"  # the comparison page's part (no brief name starts with "_")
 SITE_STAGING = "._site-"  # the site's staging folder, beside _site/ (one rename from its place)
 REPORT_DIR = "report"
@@ -117,7 +119,9 @@ def built_entries(build_root: Path, names: Iterable[str] | None = None) -> list[
         return [BriefEntry(read_build(build_root / n)) for n in names]
     entries = []
     for d in sorted(build_root.glob("*")):
-        if d.name.startswith((".", "_")) or not (d / "results.json").is_file():
+        if d.name.startswith((".", "_")) or is_edition(d.name):  # editions: their own page
+            continue
+        if not (d / "results.json").is_file():
             continue
         try:
             entries.append(BriefEntry(read_build(d)))
@@ -244,6 +248,7 @@ def prepare_project(
         write_compare(
             dest / REPORT_DIR / GENERATED / "compare.md", entries, dest / REPORT_DIR / FILES
         )
+        write_editions(dest / REPORT_DIR / GENERATED / "editions.md", paths.build_dir())
     return dest
 
 
@@ -464,6 +469,10 @@ def render_all(
         raise BriefError(f"{paths.params_dir()}: no *.yml, expected at least params/default.yml")
     validate_batch(files, ())  # every file valid and one name each, every problem at once
     builds = [(computer or compute)(p) for p in files]
+    if computer is None:  # the editions page's builds (cached like any brief's)
+        from analysis.pipeline.editions import build_editions
+
+        build_editions()
     clean_leftovers()
     names = [b.name for b in builds]
     if DEFAULT_BRIEF not in names:
@@ -494,4 +503,5 @@ def fragments_for_prerender(root: Path | None = None) -> Path:
         built_entries(paths.build_dir()),
         root / REPORT_DIR / FILES,
     )
+    write_editions(root / REPORT_DIR / GENERATED / "editions.md", paths.build_dir())
     return build

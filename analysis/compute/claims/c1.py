@@ -53,7 +53,8 @@ from analysis.results import Claim, Part
 
 ID = "C1"
 TITLE = "Combined Chinese and Russian power approaches, but does not exceed, U.S. power"
-READS = ("indicators",)
+#: ``vintages``, ``releases``: every release a brief could read, for the expectations chart.
+READS = ("indicators", "vintages", "releases")
 INDICATORS = tuple(power.INDICATORS)
 PARAMS = (
     "coalition", "coalition_label", "benchmark", "benchmark_label", "measures",
@@ -438,7 +439,8 @@ def prepare(data: Mapping[str, Any], params: Any) -> dict[str, Any]:
     )
     series = power.brief_series(data["indicators"], params, measures)
     horizon = max([*params.multiverse.c1.horizon, params.horizon])
-    return {"ind": data["indicators"], "series": series, "horizon": horizon, "projections": {}}
+    return {"ind": data["indicators"], "series": series, "horizon": horizon, "projections": {},
+            "data": data}  # fmt: skip
 
 
 def decide(inputs: Mapping[str, Any], params: Any, out: Any) -> Claim:
@@ -446,6 +448,7 @@ def decide(inputs: Mapping[str, Any], params: Any, out: Any) -> Claim:
     the observed ratios, the projections, the sensitivity analyses (drawn by
     :mod:`analysis.compute.power_exhibits` through ``out``, the run's
     :class:`~analysis.compute.artifacts.Exhibits`), and the ``measures`` of results.json."""
+    from analysis.compute import expectations
     from analysis.compute import power_exhibits as px
 
     ind = inputs["ind"]
@@ -455,6 +458,7 @@ def decide(inputs: Mapping[str, Any], params: Any, out: Any) -> Claim:
     releases = data_load.release_words(params.as_of)  # a dated brief's releases, in words
     px.observed(series, ind, params, out, releases)
     px.outlook(series, projections, params, out, releases)
+    expected = expectations.draw(inputs["data"], params, out)  # release by release
     by_measure = px.verdict_table(tests)
     numbers = px.sensitivity(series, projections, by_measure, ind, params, out, releases)
     out.part(
@@ -465,13 +469,9 @@ def decide(inputs: Mapping[str, Any], params: Any, out: Any) -> Claim:
         },
     )
     result = out.finish(brief_claim(tests, projections, params))
+    lead = {"lead": LEAD, "topic": TOPIC, "headline_chart": HEADLINE_CHART}
     return result.model_copy(
-        update={
-            "sensitivity": numbers,
-            "lead": LEAD,
-            "topic": TOPIC,
-            "headline_chart": HEADLINE_CHART,
-        }
+        update={"sensitivity": numbers, "evidence": [*result.evidence, *expected], **lead}
     )
 
 
