@@ -138,3 +138,31 @@ def test_the_table_is_the_same_whatever_order_the_blocks_finish_in():
         parallel, own_parallel = mv.run(data("C1"), params, only=["C1"], executor=pool)
     assert len(pool.finished) == 30
     assert parallel.equals(serial) and own_parallel == own
+
+
+class Scattering(ThreadPoolExecutor):
+    """An executor like a dask client's: the inputs are scattered once, blocks name them."""
+
+    def __init__(self) -> None:
+        super().__init__(2)
+        self.scattered: list[object] = []
+        self.received: set[int] = set()
+        self._client = self
+
+    def scatter(self, values, broadcast=False, hash=True):
+        assert broadcast and not hash
+        self.scattered.extend(values)
+        return [("scattered", len(self.scattered) - 1)]
+
+    def submit(self, fn, /, cid, inputs, block, params):
+        self.received.add(id(inputs))
+        return super().submit(fn, cid, self.scattered[inputs[1]], block, params)
+
+
+def test_a_dask_executor_gets_the_inputs_once_and_every_block_names_them():
+    params = BriefParams()
+    serial, _ = mv.run(data("C1"), params, only=["C1"])
+    with Scattering() as pool:
+        table, _ = mv.run(data("C1"), params, only=["C1"], executor=pool)
+    assert len(pool.scattered) == 1 and len(pool.received) == 1
+    assert table.equals(serial)

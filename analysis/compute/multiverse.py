@@ -135,12 +135,24 @@ def _results(
             yield block, evaluate_block(cid, inputs, block, params)
         return
     pending: dict[Future[Any], specs.Block] = {}
+    shared = _share(executor, inputs)
     for block in todo:
-        pending[executor.submit(evaluate_block, cid, inputs, block, params)] = block
+        pending[executor.submit(evaluate_block, cid, shared, block, params)] = block
         while len(pending) >= IN_FLIGHT:
             yield from _finished(pending)
     while pending:
         yield from _finished(pending)
+
+
+def _share(executor: Executor, inputs: Any) -> Any:
+    """The claim's inputs as the executor's blocks receive them. A dask client's executor
+    scatters them to every worker once: each block names them instead of carrying them, and
+    what a worker makes for one block (C1's projections) serves the next it takes. Any other
+    executor gets them with each block."""
+    client = getattr(executor, "_client", None)
+    if client is None or not hasattr(client, "scatter"):
+        return inputs
+    return client.scatter([inputs], broadcast=True, hash=False)[0]
 
 
 def _finished(pending: dict[Future[Any], specs.Block]) -> Iterator[tuple[specs.Block, Results]]:
