@@ -52,7 +52,12 @@ def cache_dir() -> Path | None:
     given = os.environ.get("BRIEF_CHART_CACHE")
     if given is not None:
         return Path(given) if given.strip() else None
-    base = os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"
+    base = os.environ.get("XDG_CACHE_HOME")
+    if not base:
+        try:
+            base = Path.home() / ".cache"
+        except (RuntimeError, KeyError):  # no home directory: nothing is kept
+            return None
     return Path(base) / "rand-brief" / "charts"
 
 
