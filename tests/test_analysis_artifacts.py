@@ -139,3 +139,21 @@ def test_renderer_bundle_has_html_and_svg_and_no_png_no_page_uses():
     assert "vega-embed" in bundle["text/html"] or "vegaEmbed" in bundle["text/html"]
     assert bundle["image/svg+xml"].startswith("<svg")
     assert "Liberation Sans" in json.dumps(small_chart().to_dict()["config"])
+
+
+def test_a_chart_is_converted_once_and_read_back_from_the_chart_cache(tmp_path, monkeypatch):
+    """An SVG is kept on disk under its spec's key: a later process (here: the in-process cache
+    cleared) reads it instead of converting the chart again; no cache folder, nothing kept."""
+    monkeypatch.setenv("BRIEF_CHART_CACHE", str(tmp_path / "cache"))
+    spec = small_chart().to_dict()
+    renderer._svg.cache_clear()
+    made = renderer.to_svg(spec)
+    kept = list((tmp_path / "cache").glob("*.svg"))
+    assert len(kept) == 1 and kept[0].read_text(encoding="utf-8") == made
+    kept[0].write_text("<svg>kept</svg>", encoding="utf-8")  # what a later process finds
+    renderer._svg.cache_clear()
+    assert renderer.to_svg(spec) == "<svg>kept</svg>"
+    monkeypatch.setenv("BRIEF_CHART_CACHE", "")
+    renderer._svg.cache_clear()
+    assert renderer.cache_dir() is None and renderer.to_svg(spec) == made
+    renderer._svg.cache_clear()
