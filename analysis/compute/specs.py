@@ -6,8 +6,8 @@ of 9,000 values for one choice makes millions of specifications, and five modest
 hundreds of millions. The size is counted from the lists alone (no specification is made), and
 a brief whose multiverse is larger than ``multiverse_limit`` is refused by the parameter schema
 with one line naming the count, the limit and the choice that contributes most
-(:func:`over_limit`). The specifications themselves are made lazily, a chunk at a time
-(:func:`chunks`), so the evaluation never holds the whole space in memory.
+(:func:`over_limit`). The specifications themselves are made lazily, a block at a time
+(:func:`blocks`), so the evaluation never holds the whole space in memory.
 
 Kept apart from the evaluation loop (:mod:`analysis.compute.multiverse`) on purpose: whatever
 evaluates the specifications (one at a time, vectorised, on a cluster), the count, the limit and
@@ -52,13 +52,6 @@ def space(choices: Any) -> Iterator[dict[str, Any]]:
     values = [list(getattr(choices, n)) for n in fields]
     for combo in itertools.product(*values):
         yield dict(zip(fields, combo, strict=True))
-
-
-def chunks(choices: Any, n: int) -> Iterator[list[dict[str, Any]]]:
-    """:func:`space` in lists of at most ``n`` specifications."""
-    it = space(choices)
-    while chunk := list(itertools.islice(it, n)):
-        yield chunk
 
 
 def shape(choices: Any) -> tuple[int, ...]:
