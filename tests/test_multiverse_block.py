@@ -107,8 +107,10 @@ def test_blocks_cover_the_space_once_each_sharing_what_it_computes_once():
         made = list(b.specs())
         assert made == [everything[i] for i in b.index.tolist()]
         assert len({tuple(s[k] for k in by) for s in made}) == 1
-    plain = list(mv.blocks("C8", BriefParams().multiverse.c8))  # no GROUP_BY: runs of BATCH
-    assert [len(b) for b in plain] == [243] and plain[0].index.tolist() == list(range(243))
+    plain = list(mv.blocks("C3", BriefParams().multiverse.c3))  # no GROUP_BY: runs of BATCH
+    assert [len(b) for b in plain] == [160] and plain[0].index.tolist() == list(range(160))
+    by_window = list(mv.blocks("C8", BriefParams().multiverse.c8))  # GROUP_BY: the window
+    assert [len(b) for b in by_window] == [81, 81, 81]
 
 
 class Shuffled(ThreadPoolExecutor):
