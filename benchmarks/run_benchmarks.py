@@ -39,6 +39,9 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 REPO = HERE.parent
 STRESS = HERE / "stress-multiverse.yml"
+#: In-process measurements (the warm rebuild, each claim's multiverse) are the best of this many
+#: runs: the machine is shared, and the fastest run is the one least slowed by the others.
+REPEAT = 3
 
 #: The floor: the libraries a build imports, then every curated table loaded and validated.
 FLOOR = """
@@ -93,7 +96,8 @@ def cold_warm(root: Path, floor_s: float) -> float:
     again, proc_a = process([*cli, "--force"])  # every notebook again, every chart on disk
     with contextlib.redirect_stderr(io.StringIO()):
         build_brief("params/default.yml")  # this process's imports, paid once
-        warm_in, r = timed(build_brief, "params/default.yml")
+        runs = [timed(build_brief, "params/default.yml") for _ in range(REPEAT)]
+        warm_in, r = min(runs, key=lambda run: run[0])
     print("2. cold and warm builds of params/default.yml, as processes")
     print(
         f"   cold `brief run --force`  {cold:8.2f} s  = {cold / floor_s:.1f}x the floor "
@@ -109,7 +113,7 @@ def cold_warm(root: Path, floor_s: float) -> float:
     )
     print(
         f"   warm rebuild in process   {warm_in:8.3f} s  = {warm_in / cold:.2%} of cold "
-        f"(goal < 1 %; {r.ran} ran, {r.cached} cached)"
+        f"(goal < 1 %; best of {REPEAT}; {r.ran} ran, {r.cached} cached)"
     )
     said = (proc.stdout + proc.stderr).splitlines()
     lines = [x for x in said if x.strip().startswith("ran ") and "/" in x]
@@ -137,10 +141,14 @@ def multiverse(cold: float) -> None:
 
     total, n, parts = 0.0, 0, []
     for cid in spaces:
-        seconds, (table, _) = timed(mv.run, data[cid], params, only=[cid])
+        runs = [timed(mv.run, data[cid], params, only=[cid]) for _ in range(REPEAT)]
+        seconds, (table, _) = min(runs, key=lambda run: run[0])
         total, n = total + seconds, n + len(table)
         parts.append(f"{cid} {len(table):,} in {seconds:.2f} s")
-    print("3. the multiverse of the default brief (every claim's multiverse.run, in process)")
+    print(
+        f"3. the multiverse of the default brief (every claim's multiverse.run, in process, "
+        f"best of {REPEAT})"
+    )
     print(
         f"   {n:,} specifications in {total:.2f} s = {total / cold:.1%} of the cold build "
         f"(goal <= 5 %)"
