@@ -5,10 +5,10 @@ brief: every claim's space, serially, and through a 2-process executor (what a d
 ``get_executor()`` would be on a cluster). Prints specifications, seconds and specifications per
 second per claim and in all; asserts nothing.
 
-``--stress`` runs the stress multiverse instead (``benchmarks/stress-multiverse.yml``: about
-65,000 specifications, over the default ``multiverse_limit``, which it raises) and prints its
+``--stress`` runs the stress multiverse instead (``benchmarks/stress-multiverse.yml``: 108,000
+specifications of C1, over the default ``multiverse_limit``, which it raises) and prints its
 time and the process's peak memory, to show that memory grows with the table of specifications
-and nothing else (the specifications are made and evaluated a batch at a time).
+and nothing else (the specifications are made and evaluated a block at a time).
 """
 
 from __future__ import annotations

@@ -50,7 +50,7 @@ def test_layout_and_a_runs_results_hold_what_it_recorded(tmp_path):
     path, claim = write_all(tmp_path)
     files = set(snapshot(tmp_path))
     assert files == {
-        *(f"charts/{c}.{x}" for c in ("c1-test", "c1-more") for x in ("vl.json", "svg", "png")),
+        *(f"charts/{c}.{x}" for c in ("c1-test", "c1-more") for x in ("vl.json", "svg")),
         "tables/c1-test.csv",
         "results/claim-c1.json",
     }
@@ -81,7 +81,6 @@ def test_layout_and_a_runs_results_hold_what_it_recorded(tmp_path):
     }
     assert res["tables"]["c1-test"] == {"source": "x", "title": "Ratio table"}
     assert (tmp_path / "tables/c1-test.csv").read_text() == "b,a\n0.3333333333,x\n2,y\n"
-    assert (tmp_path / "charts/c1-test.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
     assert (tmp_path / "charts/c1-test.svg").read_text().startswith("<svg")
     spec = json.loads((tmp_path / "charts/c1-test.vl.json").read_text())
     assert spec["$schema"].startswith("https://vega.github.io/schema/vega-lite/")
@@ -131,12 +130,30 @@ def test_failed_write_leaves_nothing(tmp_path, monkeypatch):
     assert list(tmp_path.iterdir()) == []
 
 
-def test_renderer_bundle_has_html_svg_png():
+def test_renderer_bundle_has_html_and_svg_and_no_png_no_page_uses():
     setup()
     assert alt.renderers.active == renderer.RENDERER_NAME
     assert alt.theme.active == theme.THEME_NAME
     bundle, _ = renderer.render(small_chart().to_dict())
-    assert set(bundle) == {"text/html", "image/svg+xml", "image/png"}
+    assert set(bundle) == {"text/html", "image/svg+xml"}
     assert "vega-embed" in bundle["text/html"] or "vegaEmbed" in bundle["text/html"]
-    assert bundle["image/png"][:4] == b"\x89PNG"
+    assert bundle["image/svg+xml"].startswith("<svg")
     assert "Liberation Sans" in json.dumps(small_chart().to_dict()["config"])
+
+
+def test_a_chart_is_converted_once_and_read_back_from_the_chart_cache(tmp_path, monkeypatch):
+    """An SVG is kept on disk under its spec's key: a later process (here: the in-process cache
+    cleared) reads it instead of converting the chart again; no cache folder, nothing kept."""
+    monkeypatch.setenv("BRIEF_CHART_CACHE", str(tmp_path / "cache"))
+    spec = small_chart().to_dict()
+    renderer._svg.cache_clear()
+    made = renderer.to_svg(spec)
+    kept = list((tmp_path / "cache").glob("*.svg"))
+    assert len(kept) == 1 and kept[0].read_text(encoding="utf-8") == made
+    kept[0].write_text("<svg>kept</svg>", encoding="utf-8")  # what a later process finds
+    renderer._svg.cache_clear()
+    assert renderer.to_svg(spec) == "<svg>kept</svg>"
+    monkeypatch.setenv("BRIEF_CHART_CACHE", "")
+    renderer._svg.cache_clear()
+    assert renderer.cache_dir() is None and renderer.to_svg(spec) == made
+    renderer._svg.cache_clear()

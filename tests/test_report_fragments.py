@@ -68,7 +68,7 @@ def test_summary_has_one_row_per_claim_with_its_badge_and_robustness(written: Pa
 def test_the_landing_summary_links_the_full_brief_and_shows_the_headline_chart(written: Path):
     landing = gen(written, "landing")
     assert "(report/brief.qmd#sec-c1)" in landing
-    assert "::: {#fig-c1-ratio}" in landing and "report/files/charts/c1-ratio.png" in landing
+    assert "::: {#fig-c1-ratio}" in landing and "report/files/charts/c1-ratio.svg" in landing
     assert "report/files/vega-bundle.js" in gen(written, "landing-scripts")
 
 
@@ -126,7 +126,7 @@ def test_figure_links_its_data_on_the_site_and_names_the_file_in_the_pdf():
     assert "[Data (CSV)](files/data/c1-ratio.csv)" in md
     assert '{.content-visible when-format="html"}' in md
     assert '{.content-visible unless-format="html"}' in md
-    assert '::: {.content-hidden when-format="html"}' in md  # the PNG is for the PDF only
+    assert '::: {.content-hidden when-format="html"}' in md  # the PDF's picture
 
 
 def test_provenance_lists_sources_files_grouped_parameters_and_versions(written: Path):
@@ -192,8 +192,8 @@ def test_a_missing_artifact_leaves_the_previous_fragments_untouched(build: Path,
     out = tmp_path / "report"
     fr.write_fragments(build, out, FIXTURE / "datapackage.json")
     before = gen(out, "summary")
-    (build / "charts" / "c1-ratio.png").unlink()
-    with pytest.raises(BriefError, match=r"c1-ratio\.png: not found"):
+    (build / "charts" / "c1-ratio.svg").unlink()
+    with pytest.raises(BriefError, match=r"c1-ratio\.svg: not found"):
         fr.write_fragments(build, out, FIXTURE / "datapackage.json")
     assert gen(out, "summary") == before
     assert not [p for p in out.iterdir() if p.name.startswith(".")]  # no half-written folder
@@ -381,26 +381,21 @@ def test_a_tall_chart_is_narrower_in_the_pdf_so_no_chart_is_taller_than_62_perce
     assert markup.pdf_width(aspect) == width
 
 
-def test_a_charts_pdf_width_comes_from_its_png_and_a_broken_png_is_one_error(tmp_path: Path):
-    import struct
-    import zlib
-
-    def png(w: int, h: int) -> bytes:
-        ihdr = struct.pack(">IIBBBBB", w, h, 8, 2, 0, 0, 0)
-        chunk = b"IHDR" + ihdr
-        return (b"\x89PNG\r\n\x1a\n" + struct.pack(">I", 13) + chunk
-                + struct.pack(">I", zlib.crc32(chunk)))  # fmt: skip
-
-    (tmp_path / "tall.png").write_bytes(png(100, 150))
-    assert fr.png_aspect(tmp_path / "tall.png") == pytest.approx(1.5)
-    (tmp_path / "broken.png").write_bytes(b"GIF89a not a png at all....")
-    with pytest.raises(BriefError, match=r"broken\.png: not a PNG image"):
-        fr.png_aspect(tmp_path / "broken.png")
+def test_a_charts_pdf_width_comes_from_its_svg_and_a_broken_svg_is_one_error(tmp_path: Path):
+    svg = '<svg xmlns="http://www.w3.org/2000/svg" class="marks" width="100" height="150" '
+    (tmp_path / "tall.svg").write_text(svg + 'viewBox="0 0 100 150"><rect/></svg>')
+    assert fr.svg_aspect(tmp_path / "tall.svg") == pytest.approx(1.5)
+    (tmp_path / "broken.svg").write_bytes(b"GIF89a not an svg at all....")
+    with pytest.raises(BriefError, match=r"broken\.svg: not an SVG image"):
+        fr.svg_aspect(tmp_path / "broken.svg")
+    (tmp_path / "flat.svg").write_text(svg.replace('"150"', '"0"') + "/>")
+    with pytest.raises(BriefError, match=r"flat\.svg: an SVG of 100 x 0 pixels"):
+        fr.svg_aspect(tmp_path / "flat.svg")
 
 
 def test_the_pdf_gets_each_chart_at_its_own_width(written: Path):
     claims = gen(written, "claims")
     widths = re.findall(
-        r'!\[\]\(files/charts/[\w-]+\.png\)\{fig-alt="[^"]*" width="(\d+)%"\}', claims
+        r'!\[\]\(files/charts/[\w-]+\.svg\)\{fig-alt="[^"]*" width="(\d+)%"\}', claims
     )
     assert widths and all(int(w) <= 80 for w in widths)

@@ -63,6 +63,7 @@ def spread_deliveries(register: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFram
         raise BriefError(f"arms_register: row {row}: tiv_delivered is negative; expected >= 0")
     rows: list[tuple[str, str, int, float]] = []
     unparsed_idx = []
+    parsed: dict[object, list[int]] = {}  # each distinct string read once: most repeat
     for idx, sup, rec, dy, t in zip(
         register.index,
         register["supplier_iso3"],
@@ -73,13 +74,15 @@ def spread_deliveries(register: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFram
     ):
         if t <= 0:
             continue
-        years = parse_delivery_years(dy)
+        years = parsed.get(dy)
+        if years is None:
+            years = parsed[dy] = parse_delivery_years(dy)
         if not years:
             unparsed_idx.append(idx)
             continue
         share = t / len(years)
-        for y in years:
-            rows.append((_code(sup), _code(rec), y, share))
+        sup, rec = _code(sup), _code(rec)
+        rows.extend((sup, rec, y, share) for y in years)
     spread = pd.DataFrame(rows, columns=SPREAD_COLUMNS)
     if not spread.empty:
         spread = spread.groupby(SPREAD_COLUMNS[:3], as_index=False)["tiv"].sum()

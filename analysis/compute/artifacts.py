@@ -3,8 +3,7 @@
 Layout under ``artifacts_dir`` (docs/contracts.md section 3)::
 
     charts/<chart_id>.vl.json   Vega-Lite spec (sorted keys)
-    charts/<chart_id>.svg       static renders by vl-convert
-    charts/<chart_id>.png
+    charts/<chart_id>.svg       the static picture by vl-convert (the HTML fallback, the PDF's)
     tables/<table_id>.csv       the data behind a chart has the chart's id
     results/<notebook_stem>.json
 
@@ -97,7 +96,8 @@ def save_chart(
     alt: str,
     source: str,
 ) -> dict[str, Any]:
-    """Write ``charts/<id>.vl.json``, ``.svg`` and ``.png``; return the chart's metadata."""
+    """Write ``charts/<id>.vl.json`` and ``.svg`` (all a page uses: the site shows the SVG
+    until Vega draws the spec, the PDF places the SVG); return the chart's metadata."""
     _check_id("chart", chart_id)
     for key, text in (("title", title), ("caption", caption), ("alt", alt), ("source", source)):
         if not str(text).strip():
@@ -106,10 +106,8 @@ def save_chart(
     spec = chart_spec(chart)
     spec["title"] = finding_title(spec.get("title"), title)
     svg = renderer.to_svg(spec).encode("utf-8")
-    png = renderer.to_png(spec)
     write_bytes(base / f"{chart_id}.vl.json", dumps_json(spec))
     write_bytes(base / f"{chart_id}.svg", svg)
-    write_bytes(base / f"{chart_id}.png", png)
     return {
         "title": title,
         "caption": caption,

@@ -360,10 +360,12 @@ def complexity_trend(
     *,
     definition: str = DEFAULT_DEFINITION,
     troop_threshold: float = TROOP_THRESHOLD,
+    scored: pd.DataFrame | None = None,
 ) -> dict:
     """OLS trend of the mean yearly complexity from ``first_year`` (slope, se, ci_low, ci_high,
-    n)."""
-    scored = exercise_complexity(exercises, definition, troop_threshold=troop_threshold)
+    n); ``scored``: :func:`exercise_complexity` of the same arguments, when the caller has it."""
+    if scored is None:
+        scored = exercise_complexity(exercises, definition, troop_threshold=troop_threshold)
     by = complexity_by_year(scored)
     by = by[by["year"] >= first_year]
     return ols_trend(by["year"], by["mean"])

@@ -8,10 +8,13 @@ parameters ``multiverse.<claim>``); the claim module decides each specification 
 functions the notebooks use (``prepare`` once, then ``evaluate`` per specification), so the
 brief's own specification gets the notebook's verdict.
 
-:func:`run` evaluates every claim's space, in batches made one at a time (so memory does not
+:func:`run` evaluates every claim's space, in blocks made one at a time (so memory does not
 grow with the space beyond its table) that an executor (e.g. a dask client's
 ``get_executor()``) may run in parallel, after checking its size against the brief's
-``multiverse_limit`` (:mod:`analysis.compute.specs`, kept apart from this loop);
+``multiverse_limit`` (:mod:`analysis.compute.specs`, kept apart from this loop). A claim that
+computes something once for many specifications (C1's projections) groups them by the choices
+that decide it (its module's ``GROUP_BY``) and decides a whole block at once
+(``evaluate_block``), thresholds applied to arrays;
 :func:`summarise` gives, per claim, the share of specifications for each verdict, the share
 giving the brief's own verdict, and the choice whose change turns the verdict most often.
 """
@@ -19,10 +22,8 @@ giving the brief's own verdict, and the choice whose change turns the verdict mo
 from __future__ import annotations
 
 import math
-from array import array
-from collections import deque
 from collections.abc import Iterable, Iterator, Mapping, Sequence
-from concurrent.futures import Executor, Future
+from concurrent.futures import FIRST_COMPLETED, Executor, Future, wait
 from typing import Any
 
 import numpy as np
@@ -34,13 +35,11 @@ from analysis.compute.claims.rules import own_spec
 from analysis.formats import percent
 from analysis.results import DEPENDS, VERDICTS, ChoiceInfluence, Robustness, ValueOutcome
 
-BATCH = 500  # specifications per batch (a unit of work an executor gets)
-
 
 def space(choices: Any) -> list[dict[str, Any]]:
     """Every combination of the values of a ``Choices`` model, in a fixed order, as a list (for
-    small spaces and tests; :func:`run` makes them a batch at a time:
-    :func:`analysis.compute.specs.chunks`)."""
+    small spaces and tests; :func:`run` makes them a block at a time:
+    :func:`analysis.compute.specs.blocks`)."""
     return list(specs.space(choices))
 
 
@@ -87,76 +86,123 @@ def own(cid: str, params: Any) -> dict[str, Any]:
     return own_spec(getattr(params.rules, key), getattr(params.multiverse, key))
 
 
-def _evaluate_batch(
-    cid: str, inputs: Any, batch: Sequence[Mapping[str, Any]], params: Any
-) -> list[tuple[float | None, str]]:
+def evaluate_block(cid: str, inputs: Any, block: specs.Block, params: Any) -> Results:
+    """Every specification of ``block``: (estimates, NaN where none; verdicts, as indices into
+    :data:`~analysis.results.VERDICTS`). The claim module's ``evaluate_block`` when it has one
+    (many specifications at once, each distinct thing computed once), else its ``evaluate`` on
+    each specification: the reference the block evaluation must equal (tested)."""
     module = claim_modules.MODULES[cid]
-    return [module.evaluate(inputs, dict(spec), params) for spec in batch]
+    if hasattr(module, "evaluate_block"):
+        estimates, verdicts = module.evaluate_block(inputs, block, params)
+    else:
+        estimates, verdicts = [], []
+        for spec in block.specs():
+            estimate, verdict = module.evaluate(inputs, spec, params)
+            estimates.append(math.nan if estimate is None else float(estimate))
+            verdicts.append(verdict)
+    given, at = np.unique(np.asarray(verdicts, dtype=object), return_inverse=True)
+    codes = np.array([VERDICTS.index(v) for v in given], dtype=np.int8)[at.reshape(-1)]
+    return np.asarray(estimates, dtype=np.float64), codes
 
 
-#: Batches an executor may hold at once (submitted ahead of the one being gathered): enough to
-#: keep a cluster's workers busy, few enough that the specifications in flight stay small.
+Results = tuple[np.ndarray, np.ndarray]
+"""(estimates, verdict indices) of a block of specifications, in the block's order."""
+
+#: Specifications a block holds, for a claim that does not group them (``GROUP_BY``).
+BATCH = 500
+#: Blocks an executor may hold at once: enough to keep a cluster's workers busy, few enough that
+#: the specifications in flight stay small. A block is submitted whenever one comes back, so
+#: each worker takes the next block when it finishes its own (no fixed split up front).
 IN_FLIGHT = 16
+
+
+def blocks(cid: str, choices: Any) -> Iterator[specs.Block]:
+    """A claim's space in blocks, made one at a time: one per combination of the choices its
+    module groups by (``GROUP_BY``: what it computes once for them), else of :data:`BATCH`."""
+    by = tuple(getattr(claim_modules.MODULES[cid], "GROUP_BY", ()))
+    return specs.blocks(choices, BATCH, by=by)
 
 
 def _results(
     cid: str, inputs: Any, choices: Any, params: Any, executor: Executor | None
-) -> Iterator[tuple[list[dict[str, Any]], list[tuple[float | None, str]]]]:
-    """(batch, its results) for every batch of the claim's space, in order, made lazily: at most
-    :data:`IN_FLIGHT` batches exist at once, whatever the size of the space."""
-    batches = specs.chunks(choices, BATCH)
+) -> Iterator[tuple[specs.Block, Results]]:
+    """(block, its results) for every block of the claim's space, in the order they finish
+    (their specifications' numbers place them in the table): at most :data:`IN_FLIGHT` blocks
+    are in flight at once, whatever the size of the space."""
+    todo = blocks(cid, choices)
     if executor is None:
-        for batch in batches:
-            yield batch, _evaluate_batch(cid, inputs, batch, params)
+        for block in todo:
+            yield block, evaluate_block(cid, inputs, block, params)
         return
-    pending: deque[tuple[list[dict[str, Any]], Future[Any]]] = deque()
-    for batch in batches:
-        pending.append((batch, executor.submit(_evaluate_batch, cid, inputs, batch, params)))
-        if len(pending) >= IN_FLIGHT:
-            done, future = pending.popleft()
-            yield done, future.result()
+    pending: dict[Future[Any], specs.Block] = {}
+    shared = _share(executor, inputs)
+    for block in todo:
+        pending[executor.submit(evaluate_block, cid, shared, block, params)] = block
+        while len(pending) >= IN_FLIGHT:
+            yield from _finished(pending)
     while pending:
-        done, future = pending.popleft()
-        yield done, future.result()
+        yield from _finished(pending)
+
+
+def _share(executor: Executor, inputs: Any) -> Any:
+    """The claim's inputs as the executor's blocks receive them. A dask client's executor
+    scatters them to every worker once: each block names them instead of carrying them, and
+    what a worker makes for one block (C1's projections) serves the next it takes. Any other
+    executor gets them with each block."""
+    client = getattr(executor, "_client", None)
+    if client is None or not hasattr(client, "scatter"):
+        return inputs
+    return client.scatter([inputs], broadcast=True, hash=False)[0]
+
+
+def _finished(pending: dict[Future[Any], specs.Block]) -> Iterator[tuple[specs.Block, Results]]:
+    done, _ = wait(pending, return_when=FIRST_COMPLETED)
+    for future in done:
+        yield pending.pop(future), future.result()
 
 
 class _Table:
-    """One claim's specification table, gathered column by column as the batches come: each
-    choice's value as an index into its values, the estimate and the verdict as compact arrays,
-    so a specification costs a few bytes until the table is made (:meth:`frame`)."""
+    """One claim's specification table, filled in as the blocks come back, in any order: the
+    estimate and the verdict of specification ``i`` at position ``i`` of two compact arrays (9
+    bytes a specification); each choice's value is recovered from the number itself when the
+    table is made (:meth:`frame`)."""
 
     def __init__(self, cid: str, choices: Any, own_choices: Mapping[str, Any]):
         self.cid = cid
+        self.choices = choices
         self.names = specs.names(choices)
         self.values = {n: list(getattr(choices, n)) for n in self.names}
-        self.index = {n: {v: i for i, v in enumerate(vs)} for n, vs in self.values.items()}
         self.own = {n: own_choices.get(n) for n in self.names}
-        self.codes = {n: array("q") for n in self.names}
-        self.estimates = array("d")
-        self.verdicts = array("b")
-        self.owns = array("b")
+        n = specs.size(choices)
+        self.estimates = np.full(n, np.nan)
+        self.verdicts = np.full(n, -1, dtype=np.int8)
 
-    def add(self, batch: Sequence[Mapping[str, Any]], results: Sequence[tuple[Any, str]]) -> None:
-        for spec, (estimate, verdict) in zip(batch, results, strict=True):
-            for n in self.names:
-                self.codes[n].append(self.index[n][spec[n]])
-            self.estimates.append(math.nan if estimate is None else float(estimate))
-            self.verdicts.append(VERDICTS.index(verdict))
-            self.owns.append(all(spec[n] == self.own[n] for n in self.names))
+    def put(self, block: specs.Block, results: Results) -> None:
+        estimates, verdicts = results
+        if len(estimates) != len(block) or len(verdicts) != len(block):
+            raise ValueError(f"{self.cid}: {len(block)} specifications, results for fewer")
+        self.estimates[block.index] = estimates
+        self.verdicts[block.index] = verdicts
 
     def frame(self) -> pd.DataFrame:
         n = len(self.estimates)
+        if (self.verdicts < 0).any():
+            raise ValueError(f"{self.cid}: specifications left without a verdict")
         columns: dict[str, Any] = {
             "claim": np.full(n, self.cid, dtype=object),
             "spec": np.arange(1, n + 1),
         }
+        block = specs.block_of(self.choices, np.arange(n))
+        own = np.ones(n, dtype=bool)
         for name in self.names:  # the value's words, one shared string object per value
             words = np.array([str(v) for v in self.values[name]], dtype=object)
-            columns[f"choice_{name}"] = words[np.frombuffer(self.codes[name], dtype=np.int64)]
-        columns["estimate"] = np.frombuffer(self.estimates, dtype=np.float64).copy()
-        verdicts = np.array(VERDICTS, dtype=object)
-        columns["verdict"] = verdicts[np.frombuffer(self.verdicts, dtype=np.int8)]
-        columns["own"] = np.frombuffer(self.owns, dtype=np.int8).astype(bool)
+            codes = block.codes[name]
+            columns[f"choice_{name}"] = words[codes]
+            mine = [i for i, v in enumerate(self.values[name]) if v == self.own[name]]
+            own &= np.isin(codes, mine)
+        columns["estimate"] = self.estimates
+        columns["verdict"] = np.array(VERDICTS, dtype=object)[self.verdicts]
+        columns["own"] = own
         return pd.DataFrame(columns)
 
 
@@ -175,8 +221,10 @@ def run(
     estimate (NaN where a specification has none), verdict, own (the brief's own
     specification). The size of the multiverse is checked against ``multiverse_limit`` before
     anything is evaluated (:func:`analysis.compute.specs.require_within`); the specifications
-    are made and evaluated a batch at a time, and ``executor`` (a pool, a dask client's
-    ``get_executor()``) runs the batches, gathered in order, so the table is the same.
+    are made and evaluated a block at a time (:func:`blocks`), and ``executor`` (a pool, a dask
+    client's ``get_executor()``) runs the blocks, each worker taking the next as it finishes;
+    every result lands at its specifications' numbers, so the table is the same whatever the
+    order they finish in.
     """
     wanted = [
         cid
@@ -192,8 +240,8 @@ def run(
         inputs = module.prepare(data, params)
         own_choices = own(cid, params)
         table = _Table(cid, choices, own_choices)
-        for batch, results in _results(cid, inputs, choices, params, executor):
-            table.add(batch, results)
+        for block, results in _results(cid, inputs, choices, params, executor):
+            table.put(block, results)
         own_verdicts[cid] = module.evaluate(inputs, dict(own_choices), params)[1]
         frames.append(table.frame())
     if not frames:

@@ -26,6 +26,7 @@ import numpy as np
 import pandas as pd
 
 from analysis.compute import power
+from analysis.compute import projection_reads as reads
 from analysis.errors import BriefError
 
 #: The growth methods in words (``growth_scenario.method``).
@@ -230,9 +231,10 @@ def fan(
         out["prob_above"] = []
         out["prob_exceed_by"] = []
         return out
-    qs = np.quantile(ratio, quantiles, axis=0)
-    for q, row in zip(quantiles, qs, strict=True):
-        out[f"p{round(q * 100):02d}"] = row
+    if len(quantiles):
+        qs = np.quantile(ratio, quantiles, axis=0)
+        for q, row in zip(quantiles, qs, strict=True):
+            out[f"p{round(q * 100):02d}"] = row
     above = ratio > 1.0
     out["prob_above"] = above.mean(axis=0)
     out["prob_exceed_by"] = np.logical_or.accumulate(above, axis=1).mean(axis=0)
@@ -291,6 +293,9 @@ class Scenario:
     missing: str = "drop_year"
     mu_shift: Mapping[str, float] | None = None
     sd_scale: float = 1.0
+    memo: reads.Memo = field(default_factory=reads.Memo, repr=False)
+    """What its projections read before they draw, shared by the scenarios made from it by
+    :func:`dataclasses.replace` (:mod:`analysis.compute.projection_reads`)."""
 
     @classmethod
     def of(cls, ind: pd.DataFrame, params: Any) -> Scenario:
@@ -393,8 +398,11 @@ def project(
     seed: int,
     weights: Mapping[str, float] | None = None,
     keep_draws: bool = False,
+    quantiles: Sequence[float] = QUANTILES,
 ) -> Projection:
-    """One measure of ``scenario`` projected to ``horizon`` (see :func:`project_measure`)."""
+    """One measure of ``scenario`` projected to ``horizon`` (see :func:`project_measure`); its
+    fan holds ``quantiles`` (none: only the central path and the probabilities, all that the
+    multiverse reads)."""
     sampler = _Sampler.of(scenario.growth, draws, seed)
     if measure == "composite":
         made = _composite(scenario, weights, horizon, sampler)
@@ -403,7 +411,7 @@ def project(
     if isinstance(made, str):
         return unavailable(measure, horizon, made)
     last_year, years, ratio, central, notes = made
-    f = fan(years, ratio)
+    f = fan(years, ratio, quantiles)
     f["central"] = central
     return Projection(measure, last_year, horizon, f, notes, ratio if keep_draws else None)
 
@@ -429,18 +437,10 @@ def _composite(
     and on the central path."""
     if not weights:
         raise BriefError("composite_weights: expected weights for the composite measure")
-    obs = power.all_measures(
-        scenario.ind,
-        ["composite"],
-        scenario.coalition,
-        scenario.benchmark,
-        weights=weights,
-        milex_prices=scenario.milex_prices,
-        missing=scenario.missing,
-    )["composite"].table
-    if obs.empty:
+
+    last_year = reads.composite_last_year(scenario, weights)
+    if last_year is None:
         return "no year with every weighted component"
-    last_year = int(obs["year"].max())
     years = np.arange(last_year + 1, horizon + 1)
     num = np.zeros((sampler.draws, len(years)))
     den = np.zeros((sampler.draws, len(years)))
@@ -471,25 +471,17 @@ def measure_inputs(scenario: Scenario, measure: str, horizon: int) -> GrowthInpu
 def _measure_inputs(scenario: Scenario, measure: str, horizon: int) -> GrowthInputs | None:
     """Growth inputs of a base measure; None when no year has data for both groups."""
     s = scenario
-    lv = power.member_levels(s.ind, measure, s.coalition, s.benchmark, milex_prices=s.milex_prices)
-    table = s.totals(lv)
-    if table.empty:
+    lv, last_year, projected = reads.measure(s, measure)
+    if last_year is None:
         return None
-    return s.inputs(lv, int(table["year"].max()), horizon, _projected_rows(s.ind, measure))
-
-
-def _projected_rows(ind: pd.DataFrame, measure: str) -> pd.DataFrame | None:
-    if measure not in ("gdp_mer", "gdp_ppp"):
-        return None
-    rows = ind[(ind["indicator"] == measure) & (ind["flag"].fillna("") == power.PROJECTION_FLAG)]
-    return rows[power.COLUMNS].astype({"year": int, "value": float})
+    return s.inputs(lv, last_year, horizon, projected)
 
 
 def _component_paths(scenario: Scenario, comp: str, years: np.ndarray, sampler: _Sampler):
     """Group totals of one composite component over ``years``: observed where the component has
     data (the same value in every draw), simulated after its own last year."""
-    lv = power.component_levels(scenario.ind, comp, milex_prices=scenario.milex_prices)
-    table = scenario.totals(lv)
+
+    lv, table, projected = reads.component(scenario, comp)
     last_c = int(table["year"].max())
     horizon = int(years.max()) if len(years) else last_c
     obs_years = years[years <= last_c]
@@ -503,7 +495,6 @@ def _component_paths(scenario: Scenario, comp: str, years: np.ndarray, sampler: 
     b_cen = np.concatenate([ob, np.zeros(len(sim_years))])
     notes: list[str] = []
     if len(sim_years):
-        projected = _projected_rows(scenario.ind, comp) if comp != "pop" else None
         gi = scenario.inputs(lv, last_c, horizon, projected)
         k = len(gi.years) - len(sim_years)  # years of gi before the composite's window
         c, b = sampler.groups(gi)

@@ -6,12 +6,15 @@ of 9,000 values for one choice makes millions of specifications, and five modest
 hundreds of millions. The size is counted from the lists alone (no specification is made), and
 a brief whose multiverse is larger than ``multiverse_limit`` is refused by the parameter schema
 with one line naming the count, the limit and the choice that contributes most
-(:func:`over_limit`). The specifications themselves are made lazily, a chunk at a time
-(:func:`chunks`), so the evaluation never holds the whole space in memory.
+(:func:`over_limit`). The specifications themselves are made lazily, a block at a time
+(:func:`blocks`), so the evaluation never holds the whole space in memory.
 
 Kept apart from the evaluation loop (:mod:`analysis.compute.multiverse`) on purpose: whatever
 evaluates the specifications (one at a time, vectorised, on a cluster), the count, the limit and
-the order of the specifications are these.
+the order of the specifications are these. A specification is also a number, its position in
+that order (:func:`shape`: the order is the mixed-radix count over the choices, the last choice
+fastest), so a :class:`Block` of specifications is its numbers and each choice's value as an
+index into the choice's list: arrays, whatever the size of the space (:func:`blocks`).
 """
 
 from __future__ import annotations
@@ -21,6 +24,8 @@ import math
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
+
+import numpy as np
 
 #: Specifications a brief may have, every claim's together, unless it raises multiverse_limit:
 #: about ten times the flagship's (4,738), a few minutes of evaluation on one core.
@@ -49,11 +54,76 @@ def space(choices: Any) -> Iterator[dict[str, Any]]:
         yield dict(zip(fields, combo, strict=True))
 
 
-def chunks(choices: Any, n: int) -> Iterator[list[dict[str, Any]]]:
-    """:func:`space` in lists of at most ``n`` specifications."""
-    it = space(choices)
-    while chunk := list(itertools.islice(it, n)):
-        yield chunk
+def shape(choices: Any) -> tuple[int, ...]:
+    """The number of values of each choice, in :func:`names` order: specification number ``i``
+    (from 0, in :func:`space` order) has the values ``numpy.unravel_index(i, shape)``."""
+    return tuple(len(getattr(choices, n)) for n in names(choices))
+
+
+@dataclass(frozen=True, eq=False)
+class Block:
+    """Some specifications of one claim's space: their numbers (``index``, positions in
+    :func:`space` order, from 0), each choice's value as an index into its list (``codes``) and
+    the lists themselves (``values``). What an evaluation of many specifications at once
+    receives (a claim module's ``evaluate_block``); :meth:`specs` gives them one at a time."""
+
+    index: np.ndarray
+    codes: dict[str, np.ndarray]
+    values: dict[str, list[Any]]
+
+    def __len__(self) -> int:
+        return len(self.index)
+
+    def column(self, name: str) -> np.ndarray:
+        """Each specification's value of choice ``name`` (numbers as numbers, else objects)."""
+        values = self.values[name]
+        if all(isinstance(v, int | float | str) for v in values):
+            return np.asarray(values)[self.codes[name]]
+        held = np.empty(len(values), dtype=object)
+        held[:] = values
+        return held[self.codes[name]]
+
+    def specs(self) -> Iterator[dict[str, Any]]:
+        """Each specification as a dict (choice -> value), in the block's order."""
+        lists = [(n, self.values[n], self.codes[n].tolist()) for n in self.values]
+        for i in range(len(self.index)):
+            yield {n: vs[cs[i]] for n, vs, cs in lists}
+
+
+def block_of(choices: Any, index: np.ndarray) -> Block:
+    """The specifications numbered ``index`` (positions in :func:`space` order, from 0)."""
+    index = np.asarray(index, dtype=np.int64)
+    fields = names(choices)
+    codes = np.unravel_index(index, shape(choices)) if fields else ()
+    return Block(
+        index,
+        {n: np.asarray(c, dtype=np.int64) for n, c in zip(fields, codes, strict=True)},
+        {n: list(getattr(choices, n)) for n in fields},
+    )
+
+
+def blocks(choices: Any, n: int, by: tuple[str, ...] = ()) -> Iterator[Block]:
+    """The whole space as blocks, made one at a time: with ``by`` (choices of the space), one
+    block per combination of their values, holding every specification that shares it (what a
+    claim computes once for them, e.g. C1's projections); else runs of at most ``n``
+    consecutive specifications. Every specification is in exactly one block."""
+    dims = shape(choices)
+    total = math.prod(dims)
+    fields = names(choices)
+    unknown = [b for b in by if b not in fields]
+    if unknown:
+        raise ValueError(f"blocks by {unknown}: not choices of {fields}")
+    if not by:
+        for start in range(0, total, n):
+            yield block_of(choices, np.arange(start, min(start + n, total)))
+        return
+    for combo in itertools.product(*(range(dims[fields.index(b)]) for b in by)):
+        axes = [np.arange(d) for d in dims]
+        for b, code in zip(by, combo, strict=True):
+            axes[fields.index(b)] = np.array([code])
+        grid = np.meshgrid(*axes, indexing="ij")
+        index = np.ravel_multi_index([g.ravel() for g in grid], dims)
+        yield block_of(choices, np.asarray(index, dtype=np.int64))
 
 
 def claim_spaces(multiverse: Any, only: Any = None) -> dict[str, Any]:

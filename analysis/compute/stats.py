@@ -17,9 +17,16 @@ from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
-from scipy import stats
 
 CONFIDENCE = 0.95
+
+
+def _scipy_stats() -> Any:
+    """``scipy.stats``, imported when a trend is first fitted: its import (over a second) is
+    not paid by a process that only reads the parameters (``brief run`` before any notebook)."""
+    from scipy import stats
+
+    return stats
 
 
 def ols_trend(years: Sequence[float], values: Sequence[float], conf: float = CONFIDENCE) -> dict:
@@ -36,6 +43,7 @@ def ols_trend(years: Sequence[float], values: Sequence[float], conf: float = CON
     empty = {"slope": None, "se": None, "ci_low": None, "ci_high": None, "n": n}
     if n < 3 or np.ptp(x) == 0:
         return empty
+    stats = _scipy_stats()
     fit = stats.linregress(x, y)
     t = stats.t.ppf(0.5 + conf / 2, n - 2)
     se = float(fit.stderr)
@@ -94,7 +102,7 @@ def break_in_trend(
     sigma2 = float(resid @ resid) / dof
     cov = sigma2 * np.linalg.pinv(X.T @ X)
     se = math.sqrt(max(float(cov[3, 3]), 0.0))
-    t = stats.t.ppf(0.5 + conf / 2, dof)
+    t = _scipy_stats().t.ppf(0.5 + conf / 2, dof)
     out.update(
         slope_before=float(beta[1]),
         slope_after=float(beta[1] + beta[3]),

@@ -71,8 +71,10 @@ def by_source(trade: pd.DataFrame, a: str = "RUS", b: str = "CHN") -> pd.DataFra
 
 def parting_year(trade: pd.DataFrame, a: str = "RUS", b: str = "CHN") -> int | None:
     """The first year two sources of the flows between ``a`` and ``b`` differ by more than the
-    data check's factor (None when they never do)."""
-    return crosscheck.parting_year(crosscheck.disagreements(trade), a, b)
+    data check's factor (None when they never do). Only the rows between the two are compared
+    (their flows are the only ones read): the same year as from the whole table."""
+    pair = trade["reporter_iso3"].isin([a, b]) & trade["partner_iso3"].isin([a, b])
+    return crosscheck.parting_year(crosscheck.disagreements(trade[pair]), a, b)
 
 
 def _change(table: pd.DataFrame, source: str, year: int) -> float | None:

@@ -422,7 +422,7 @@ def chart_specs(res: Results, build: Path) -> dict[str, dict[str, Any]]:
     """Every chart's Vega-Lite spec; a missing artifact is a BriefError naming the file."""
     specs = {}
     for chart_id in res.charts:
-        for ext in ("vl.json", "svg", "png"):
+        for ext in ("vl.json", "svg"):
             p = build / "charts" / f"{chart_id}.{ext}"
             if not p.is_file():
                 raise BriefError(f"{p}: not found, expected the artifact of chart '{chart_id}'")
@@ -433,19 +433,26 @@ def chart_specs(res: Results, build: Path) -> dict[str, dict[str, Any]]:
     return specs
 
 
-def png_aspect(path: Path) -> float:
-    """Height / width of a PNG, from its header (a broken file is one error naming it)."""
-    head = path.read_bytes()[:24]
-    if len(head) < 24 or head[:8] != b"\x89PNG\r\n\x1a\n" or head[12:16] != b"IHDR":
-        raise BriefError(f"{path}: not a PNG image, expected the chart's static picture")
-    width, height = int.from_bytes(head[16:20], "big"), int.from_bytes(head[20:24], "big")
+SVG_SIZE = re.compile(r'<svg\b[^>]*?\swidth="([0-9.]+)"[^>]*?\sheight="([0-9.]+)"')
+
+
+def svg_aspect(path: Path) -> float:
+    """Height / width of an SVG, from its root element's ``width`` and ``height`` (vl-convert
+    writes both, in pixels); a broken file is one error naming it."""
+    head = path.read_bytes()[:2048].decode("utf-8", errors="replace")
+    found = SVG_SIZE.search(head)
+    if found is None:
+        raise BriefError(
+            f"{path}: not an SVG image with a width and height, expected the chart's static picture"
+        )
+    width, height = float(found[1]), float(found[2])
     if not width or not height:
-        raise BriefError(f"{path}: a PNG of {width} x {height} pixels, expected a picture")
+        raise BriefError(f"{path}: an SVG of {found[1]} x {found[2]} pixels, expected a picture")
     return height / width
 
 
 def chart_aspects(res: Results, build: Path) -> dict[str, float]:
-    return {cid: png_aspect(build / "charts" / f"{cid}.png") for cid in res.charts}
+    return {cid: svg_aspect(build / "charts" / f"{cid}.svg") for cid in res.charts}
 
 
 def _copy_files(res: Results, build: Path, specs: Mapping[str, Any], dest: Path) -> None:
@@ -455,7 +462,7 @@ def _copy_files(res: Results, build: Path, specs: Mapping[str, Any], dest: Path)
     shutil.copyfile(build / "results.json", dest / "results.json")  # every number, for machines
     (dest / "charts").mkdir(exist_ok=True)
     for chart_id, info in res.charts.items():
-        for ext in ("png", "svg", "vl.json"):
+        for ext in ("svg", "vl.json"):
             name = f"{chart_id}.{ext}"
             shutil.copyfile(build / "charts" / name, dest / "charts" / name)
         write_text(

@@ -66,7 +66,7 @@ def figure(
     *,
     pdf_size: str = f"{PDF_WIDTH:.0%}",
 ) -> Markup:
-    """One cross-referenceable figure: interactive in HTML, the static PNG in the PDF at
+    """One cross-referenceable figure: interactive in HTML, the static SVG in the PDF at
     ``pdf_size`` of the text width; its title states the finding, the caption says how, the alt
     text describes it. ``base`` leads from the page to ``report/`` ("" on the brief's own page)."""
     label = label_of(chart_id, info)
@@ -77,7 +77,7 @@ def figure(
         f"{chart_div(chart_id, spec, info.alt, f'{folder}/charts/{chart_id}.svg')}\n"
         "```\n\n"
         '::: {.content-hidden when-format="html"}\n'
-        f"![]({folder}/charts/{chart_id}.png)"
+        f"![]({folder}/charts/{chart_id}.svg)"
         f'{{fig-alt="{text.attr(info.alt)}" width="{pdf_size}"}}\n'
         ":::\n\n"
         f"{text.md(info.caption)} Source: {text.md(info.source.rstrip('.'))}."

@@ -1,5 +1,5 @@
 """Vega-Lite for every stage: the brief's one Altair theme (:mod:`.theme`), the renderer that
-gives each chart as HTML, SVG and PNG offline (:mod:`.render`, vl-convert), and the HTML that
+gives each chart as HTML and SVG offline (:mod:`.render`, vl-convert), and the HTML that
 places a chart in a page (:mod:`.html`).
 
 The compute stage draws the brief's charts with it and the publish stage the comparison page's,
@@ -13,7 +13,7 @@ from analysis.vega import render, theme
 
 
 def setup() -> None:
-    """Register and enable the brief's Altair theme and its HTML+SVG+PNG renderer."""
+    """Register and enable the brief's Altair theme and its HTML+SVG renderer."""
     theme.register()
     render.register()
 

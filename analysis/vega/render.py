@@ -2,7 +2,13 @@
 
 Quarto picks ``text/html`` for HTML and an image (``image/svg+xml`` or ``image/png``) for Typst;
 Altair's default renderer gives only HTML, which a PDF shows as ``alt.Chart(...)``. This renderer
-returns all three, rendered with vl-convert at a fixed resolution (see ../shared/QUARTO-NOTES.md).
+returns HTML and SVG, rendered with vl-convert (see ../shared/QUARTO-NOTES.md): Typst places the
+SVG itself, so no page needs a PNG and none is made (:func:`to_png` is there for whoever asks).
+
+A chart is converted once per spec: an SVG is kept, keyed by the spec's canonical JSON and the
+vl-convert and Vega-Lite versions, in this process (the same chart saved, then displayed) and on
+disk between processes (:func:`cache_dir`), so a chart whose spec did not change is never
+converted again, by any build.
 The HTML part never loads anything from a CDN: it is the static SVG (as an image) inside a
 ``<div data-vega-spec>`` with the spec beside it. A page that serves the Vega bundle and
 ``report/assets/charts.js`` (as the brief's pages do) turns it into the interactive chart;
@@ -15,6 +21,9 @@ import base64
 import functools
 import hashlib
 import json
+import os
+import tempfile
+from pathlib import Path
 from typing import Any
 
 import altair as alt
@@ -37,12 +46,57 @@ def _key(spec: dict[str, Any]) -> str:
     return json.dumps(spec, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
 
 
+def cache_dir() -> Path | None:
+    """Where SVGs are kept between processes: ``$BRIEF_CHART_CACHE`` (empty: nowhere), else
+    ``rand-brief/charts`` in ``$XDG_CACHE_HOME`` or ``~/.cache``."""
+    given = os.environ.get("BRIEF_CHART_CACHE")
+    if given is not None:
+        return Path(given) if given.strip() else None
+    base = os.environ.get("XDG_CACHE_HOME")
+    if not base:
+        try:
+            base = Path.home() / ".cache"
+        except (RuntimeError, KeyError):  # no home directory: nothing is kept
+            return None
+    return Path(base) / "rand-brief" / "charts"
+
+
+def _kept(key: str) -> Path | None:
+    folder = cache_dir()
+    if folder is None:
+        return None
+    made_by = f"vl-convert {vlc.__version__}, Vega-Lite {vl_version()}\n{key}"
+    return folder / f"{hashlib.sha256(made_by.encode('utf-8')).hexdigest()}.svg"
+
+
 # A chart is converted when a notebook saves it and again when the same cell displays it (the
-# executed notebook keeps both pictures): the second conversion is a lookup. Keyed by the spec's
-# canonical JSON, so an equal spec gives the identical picture vl-convert made the first time.
-@functools.lru_cache(maxsize=32)
+# executed notebook keeps the picture): the second conversion is a lookup. Keyed by the spec's
+# canonical JSON, so an equal spec gives the identical picture vl-convert made the first time,
+# in this process or (read back from :func:`cache_dir`) in an earlier one.
+@functools.lru_cache(maxsize=64)
 def _svg(key: str) -> str:
-    return vlc.vegalite_to_svg(json.loads(key), vl_version=vl_version())
+    path = _kept(key)
+    try:
+        if path is not None and path.is_file():
+            return path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
+        pass  # unreadable: converted again
+    svg = vlc.vegalite_to_svg(json.loads(key), vl_version=vl_version())
+    if path is not None:
+        _keep(path, svg)
+    return svg
+
+
+def _keep(path: Path, svg: str) -> None:
+    """Write ``svg`` whole or not at all (a cache: a folder that cannot be written is skipped)."""
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-", suffix=".svg")
+        with os.fdopen(fd, "w", encoding="utf-8") as f:
+            f.write(svg)
+        os.replace(tmp, path)
+    except OSError:
+        return
 
 
 @functools.lru_cache(maxsize=32)
@@ -78,14 +132,10 @@ def _title(spec: dict[str, Any]) -> str:
 
 
 def render(spec: dict[str, Any], **metadata: Any) -> tuple[dict[str, Any], dict[str, Any]]:
-    """Mimebundle with text/html, image/svg+xml and image/png for one Vega-Lite spec."""
+    """Mimebundle with text/html and image/svg+xml for one Vega-Lite spec (Typst places the
+    SVG; a PNG would only make the executed notebook heavier)."""
     svg = to_svg(spec)
-    bundle = {
-        "text/html": offline_html(spec, svg),
-        "image/svg+xml": svg,
-        "image/png": to_png(spec),
-    }
-    return bundle, {}
+    return {"text/html": offline_html(spec, svg), "image/svg+xml": svg}, {}
 
 
 def register() -> None:

@@ -27,12 +27,13 @@ observable: shown, never counted, and the parts are anchored on the last observe
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from typing import Any, Literal
 
 import pandas as pd
 
 from analysis.compute import frames, power, projection
+from analysis.compute.claims import c1_block
 from analysis.compute.claims.base import (
     REPORT_YEAR,
     at_least,
@@ -433,7 +434,7 @@ VALUE_WORDS = {
 
 def prepare(data: Mapping[str, Any], params: Any) -> dict[str, Any]:
     """The observed series of every measure the brief shows or its multiverse tries; the
-    multiverse's projections are made on demand (:func:`_projection`)."""
+    multiverse's projections are made on demand (:func:`.c1_block.projection`)."""
     measures = sorted(
         set(params.multiverse.c1.measure) | set(params.measures) | {params.headline_measure}
     )
@@ -475,28 +476,9 @@ def decide(inputs: Mapping[str, Any], params: Any, out: Any) -> Claim:
     )
 
 
-def _projection(inputs: dict[str, Any], params: Any, measure: str, method: str, window: int):
-    """One projection per measure and growth choice, to the space's last horizon: projections are
-    horizon-independent (analysis.compute.projection), so every horizon is read off it."""
-
-    key = (measure, method, window)
-    if key not in inputs["projections"]:
-        brief = projection.Scenario.of(inputs["ind"], params)
-        scenario = replace(brief, growth={**brief.growth, "method": method, "window": window})
-        inputs["projections"][key] = projection.project(
-            scenario,
-            measure,
-            inputs["horizon"],
-            draws=params.mc_draws,
-            seed=params.seed,
-            weights=params.composite_weights,
-        )
-    return inputs["projections"][key]
-
-
 def evaluate(inputs: dict[str, Any], spec: dict[str, Any], params: Any) -> tuple[Any, str]:
     """(central projection at the specification's horizon, C1's verdict on its measure)."""
-    proj = _projection(
+    proj = c1_block.projection(
         inputs, params, spec["measure"], spec["growth_method"], spec["growth_window"]
     )
     at = proj.fan[proj.fan["year"] == spec["horizon"]]
@@ -515,6 +497,16 @@ def evaluate(inputs: dict[str, Any], spec: dict[str, Any], params: Any) -> tuple
         rules=rules,
     )
     return central, t.verdict
+
+
+#: The choices that decide a projection: the multiverse decides the specifications that share
+#: them together (:func:`evaluate_block`), so each projection is made once.
+GROUP_BY = ("measure", "growth_method", "growth_window")
+
+
+def evaluate_block(inputs: dict[str, Any], block: Any, params: Any) -> tuple[Any, list[str]]:
+    """:func:`evaluate` of every specification of ``block`` at once (:mod:`.c1_block`)."""
+    return c1_block.evaluate(inputs, block, params, report_year)
 
 
 def own(params: Any) -> dict[str, Any]:

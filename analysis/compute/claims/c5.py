@@ -111,17 +111,22 @@ def assess(
     *,
     charts: Sequence[str] = (),
     tables: Sequence[str] = (),
+    scored: pd.DataFrame | None = None,
 ) -> Claim:
-    """C5 from the curated exercise table (``data/exercises.csv``)."""
-    scored = ex.exercise_complexity(
-        exercises, rules.complexity, troop_threshold=rules.troop_threshold
-    )
+    """C5 from the curated exercise table (``data/exercises.csv``); ``scored``: the table
+    scored under ``rules`` (:func:`~analysis.compute.exercises.exercise_complexity`), when the
+    caller has it (the multiverse: :func:`evaluate_block`)."""
+    if scored is None:
+        scored = ex.exercise_complexity(
+            exercises, rules.complexity, troop_threshold=rules.troop_threshold
+        )
     per_year = ex.exercises_per_year(scored)
     trend = ex.complexity_trend(
         exercises,
         rules.first_year,
         definition=rules.complexity,
         troop_threshold=rules.troop_threshold,
+        scored=scored,
     )
     by_year = ex.complexity_by_year(scored)
     since = since_report(by_year["year"], by_year["mean"])
@@ -308,8 +313,30 @@ def decide(exercises: pd.DataFrame, params: Any, out: Any) -> Claim:
     return out.finish(result)
 
 
-def evaluate(exercises: pd.DataFrame, spec: dict[str, Any], params: Any):
+def evaluate(exercises: pd.DataFrame, spec: dict[str, Any], params: Any, scored=None):
     rules = spec_rules(params.rules.c5, spec)
-    result = assess(exercises, rules)
+    result = assess(exercises, rules, scored=scored)
     slope = result.item("complexity_slope")
     return (slope.value if slope else None), result.verdict
+
+
+#: The choices that decide how the exercises are scored: the multiverse decides the
+#: specifications that share them together (:func:`evaluate_block`), scoring them once.
+GROUP_BY = ("complexity", "troop_threshold")
+
+
+def evaluate_block(exercises: pd.DataFrame, block: Any, params: Any) -> tuple[list, list]:
+    """:func:`evaluate` of every specification of ``block``, the exercises scored once per
+    definition and troop threshold among them."""
+    estimates, verdicts, scored = [], [], {}
+    for spec in block.specs():
+        rules = spec_rules(params.rules.c5, spec)
+        how = (rules.complexity, rules.troop_threshold)
+        if how not in scored:
+            scored[how] = ex.exercise_complexity(
+                exercises, rules.complexity, troop_threshold=rules.troop_threshold
+            )
+        estimate, verdict = evaluate(exercises, spec, params, scored[how])
+        estimates.append(float("nan") if estimate is None else float(estimate))
+        verdicts.append(verdict)
+    return estimates, verdicts

@@ -22,6 +22,7 @@ the limits are restated as the report's and tested where public data can (``rule
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 import pandas as pd
@@ -89,6 +90,110 @@ def common_recipients(spread: pd.DataFrame, a: Sequence[str], b: Sequence[str], 
     return (got_a & got_b) - set(a) - set(b)
 
 
+@dataclass(frozen=True)
+class Seen:
+    """What the data show over C8's window, before any threshold (:func:`seen`): all that its
+    parts read, so the multiverse reads it once per window (:func:`evaluate_block`)."""
+
+    div: float | None  # share of UN roll calls voted apart, mean over a_years
+    a_years: tuple
+    arms: bool  # any arms deliveries at all
+    common: set  # states receiving arms from both, s_years
+    s_years: tuple
+    then: float | None  # Russia's share of China's arms imports, PLAN_DECADE
+    now: float | None  # ... over now_years
+    now_years: tuple
+    ratio: float | None  # Russia's dependence on China's market over China's on Russia's
+    r_on_c: float | None
+    c_on_r: float | None
+    y: int | None  # the year of the dependence row
+    r_src: str
+    c_src: str
+
+
+def seen(
+    agreement: pd.DataFrame,
+    spread: pd.DataFrame,
+    share: pd.DataFrame,
+    dependence: pd.DataFrame,
+    w: int,
+    china: Sequence[str] = ("CHN",),
+    russia: Sequence[str] = ("RUS", "SUN"),
+) -> Seen:
+    """C8's measures over the last ``w`` years of each table (:class:`Seen`)."""
+    a = agreement.dropna(subset=["agreement"])
+    if a.empty:
+        div, a_years = None, (None, None)
+    else:
+        last = int(a["year"].max())
+        a_years = (last - w + 1, last)
+        div = 1 - float(a[a["year"].between(*a_years)]["agreement"].mean())
+    if spread.empty:
+        common, s_years = set(), (None, None)
+    else:
+        last = int(spread["year"].max())
+        s_years = (last - w + 1, last)
+        common = common_recipients(spread, china, russia, s_years)
+    then = mean_between(share, "share", *PLAN_DECADE)
+    s = share.dropna(subset=["share"])
+    now_years = (int(s["year"].max()) - w + 1, int(s["year"].max())) if len(s) else (None, None)
+    now = mean_between(share, "share", *now_years) if len(s) else None
+    d = dependence.dropna(subset=["russia_on_china", "china_on_russia"])
+    if d.empty:
+        ratio = r_on_c = c_on_r = y = None
+        r_src = c_src = ""
+    else:
+        row = d.sort_values("year").iloc[-1]
+        y = int(row["year"])
+        r_on_c, c_on_r = num(row["russia_on_china"]), num(row["china_on_russia"])
+        r_src, c_src = (SHORT_NAMES.get(str(row.get(k, "")), "") for k in SOURCE_COLUMNS)
+        ratio = r_on_c / c_on_r if r_on_c is not None and c_on_r else None
+    return Seen(
+        div, a_years, not spread.empty, common, s_years, then, now, now_years, ratio, r_on_c,
+        c_on_r, y, r_src, c_src,
+    )  # fmt: skip
+
+
+def parts_of(m: Seen, rules: Rules) -> list:
+    """C8's four parts: what :func:`seen` found, against ``rules``' thresholds."""
+    if m.div is None:
+        votes = part("Divergent votes", "no roll-call data", "untested")
+    else:
+        votes = part(
+            "Divergent votes in the UN",
+            f"China and Russia voted apart on at least {pct(rules.divergence_min)} of "
+            f"roll calls, {m.a_years[0]}–{m.a_years[1]}",
+            outcome(at_least(m.div, rules.divergence_min)),
+        )
+    if not m.arms:
+        arms = part("Competitors in arms markets", "no arms data", "untested")
+    else:
+        arms = part(
+            "Competitors in arms markets",
+            f"at least {rules.min_common} states received arms from both, "
+            f"{m.s_years[0]}–{m.s_years[1]}",
+            outcome(len(m.common) >= rules.min_common),
+        )
+    independence = part(
+        "China's independence from Russian arms",
+        f"Russia's share of China's arms imports fell by more than {pct(rules.share_drop)} "
+        f"points from {PLAN_DECADE[0]}–{PLAN_DECADE[1]}",
+        "untested"
+        if m.then is None or m.now is None
+        else outcome(more_than(m.then - m.now, rules.share_drop)),
+    )
+    if m.y is None:
+        dependence = part("Asymmetric dependence", "no trade data for both sides", "untested")
+    else:
+        dependence = part(
+            "Asymmetric dependence",
+            f"Russia's exports to China as a share of its exports at least "
+            f"{rules.asymmetry_min:g} times China's exports to Russia as a share of China's",
+            "untested" if m.ratio is None else outcome(at_least(m.ratio, rules.asymmetry_min)),
+        )
+    return [votes, arms, independence, dependence]
+
+
 def assess(
     agreement: pd.DataFrame,
     spread: pd.DataFrame,
@@ -107,92 +212,21 @@ def assess(
     (``year, russia_on_china, china_on_russia``, and the source of each side,
     :func:`analysis.compute.trade.dependence_table`); ``trade_words`` says which sources and
     years the two trade flows are."""
-    w = rules.window
-    parts, evidence = [], []
-
-    a = agreement.dropna(subset=["agreement"])
-    if a.empty:
-        parts.append(part("Divergent votes", "no roll-call data", "untested"))
-        div, a_years = None, (None, None)
-    else:
-        last = int(a["year"].max())
-        a_years = (last - w + 1, last)
-        div = 1 - float(a[a["year"].between(*a_years)]["agreement"].mean())
-        parts.append(
-            part(
-                "Divergent votes in the UN",
-                f"China and Russia voted apart on at least {pct(rules.divergence_min)} of "
-                f"roll calls, {a_years[0]}–{a_years[1]}",
-                outcome(at_least(div, rules.divergence_min)),
-            )
-        )
-    evidence.append(
+    m = seen(agreement, spread, share, dependence, rules.window, china, russia)
+    parts = parts_of(m, rules)
+    div, a_years, common, s_years = m.div, m.a_years, m.common, m.s_years
+    then, now, now_years = m.then, m.now, m.now_years
+    ratio, r_on_c, c_on_r, y, r_src, c_src = m.ratio, m.r_on_c, m.c_on_r, m.y, m.r_src, m.c_src
+    evidence = [
         ev("un_divergence", f"UN roll calls on which China and Russia voted apart, mean "
-           f"{a_years[0]}–{a_years[1]}", div, "share", decisive=True)
-    )  # fmt: skip
-
-    if spread.empty:
-        parts.append(part("Competitors in arms markets", "no arms data", "untested"))
-        common, s_years = set(), (None, None)
-    else:
-        last = int(spread["year"].max())
-        s_years = (last - w + 1, last)
-        common = common_recipients(spread, china, russia, s_years)
-        parts.append(
-            part(
-                "Competitors in arms markets",
-                f"at least {rules.min_common} states received arms from both, "
-                f"{s_years[0]}–{s_years[1]}",
-                outcome(len(common) >= rules.min_common),
-            )
-        )
-    evidence.append(
+           f"{a_years[0]}–{a_years[1]}", div, "share", decisive=True),
         ev("common_recipients", f"States receiving arms from both China and Russia, "
            f"{s_years[0]}–{s_years[1]}", len(common) if not spread.empty else None, "count",
-           decisive=True)
-    )  # fmt: skip
-
-    then = mean_between(share, "share", *PLAN_DECADE)
-    s = share.dropna(subset=["share"])
-    now_years = (int(s["year"].max()) - w + 1, int(s["year"].max())) if len(s) else (None, None)
-    now = mean_between(share, "share", *now_years) if len(s) else None
-    parts.append(
-        part(
-            "China's independence from Russian arms",
-            f"Russia's share of China's arms imports fell by more than {pct(rules.share_drop)} "
-            f"points from {PLAN_DECADE[0]}–{PLAN_DECADE[1]}",
-            "untested"
-            if then is None or now is None
-            else outcome(more_than(then - now, rules.share_drop)),
-        )
-    )
-    evidence += [
+           decisive=True),
         ev("russia_share_plan_decade", f"Russia's share of China's arms imports, mean "
            f"{PLAN_DECADE[0]}–{PLAN_DECADE[1]}", then, "share", decisive=True),
         ev("russia_share_recent", f"The same, mean {now_years[0]}–{now_years[1]}", now, "share",
            decisive=True),
-    ]  # fmt: skip
-
-    d = dependence.dropna(subset=["russia_on_china", "china_on_russia"])
-    if d.empty:
-        parts.append(part("Asymmetric dependence", "no trade data for both sides", "untested"))
-        ratio = r_on_c = c_on_r = y = None
-        r_src = c_src = ""
-    else:
-        row = d.sort_values("year").iloc[-1]
-        y = int(row["year"])
-        r_on_c, c_on_r = num(row["russia_on_china"]), num(row["china_on_russia"])
-        r_src, c_src = (SHORT_NAMES.get(str(row.get(k, "")), "") for k in SOURCE_COLUMNS)
-        ratio = r_on_c / c_on_r if r_on_c is not None and c_on_r else None
-        parts.append(
-            part(
-                "Asymmetric dependence",
-                f"Russia's exports to China as a share of its exports at least "
-                f"{rules.asymmetry_min:g} times China's exports to Russia as a share of China's",
-                "untested" if ratio is None else outcome(at_least(ratio, rules.asymmetry_min)),
-            )
-        )
-    evidence += [
         ev("russia_exports_to_china_share", "Russia's exports to China, share of Russia's "
            "merchandise exports", r_on_c, "share", y, decisive=True),
         ev("china_exports_to_russia_share", "China's exports to Russia (reconciled, CEPII "
@@ -366,3 +400,26 @@ def evaluate(inputs: Mapping[str, Any], spec: dict[str, Any], params: Any):
         trade_words=inputs["trade_words"],
     )
     return float(sum(p.outcome == "holds" for p in result.parts)), result.verdict
+
+
+#: The choice that decides what C8's parts read (:func:`seen`): the multiverse decides the
+#: specifications that share it together (:func:`evaluate_block`), reading the data once.
+GROUP_BY = ("window",)
+
+
+def evaluate_block(inputs: Mapping[str, Any], block: Any, params: Any) -> tuple[list, list]:
+    """:func:`evaluate` of every specification of ``block``: the data read once per window
+    (:func:`seen`), each specification's thresholds applied to them (:func:`parts_of`)."""
+    measured: dict[int, Seen] = {}
+    estimates, verdicts = [], []
+    for spec in block.specs():
+        rules = spec_rules(params.rules.c8, spec)
+        if rules.window not in measured:
+            measured[rules.window] = seen(
+                inputs["agreement"], inputs["spread"], inputs["share"], inputs["dependence"],
+                rules.window,
+            )  # fmt: skip
+        parts = parts_of(measured[rules.window], rules)
+        estimates.append(float(sum(p.outcome == "holds" for p in parts)))
+        verdicts.append(combine(parts))
+    return estimates, verdicts

@@ -1,0 +1,189 @@
+"""The multiverse decided in blocks (issue 21) equals each specification decided alone.
+
+:func:`analysis.compute.multiverse.run` groups a claim's specifications into blocks and, for a
+claim module with ``evaluate_block`` (C1), decides a whole block at once: each projection made
+once, the thresholds applied to arrays. The reference is the straightforward one: the claim
+module's ``evaluate`` on each specification, from its own ``prepare`` (so nothing is shared
+with the run), the specification taken from :func:`~analysis.compute.multiverse.space` by its
+number. Compared on a sample of 500 specifications per claim (all of a smaller space), on the
+flagship's spaces and on the benchmark's stress space of C1; estimates bit for bit.
+"""
+
+from __future__ import annotations
+
+import math
+import random
+import time
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from analysis.compute import claims as claim_modules
+from analysis.compute import multiverse as mv
+from analysis.compute import specs
+from analysis.data import load as data_load
+from analysis.params import BriefParams, load_params
+from analysis.results import VERDICTS
+from tests.claims_pinned import data
+
+ROOT = Path(__file__).resolve().parents[1]
+STRESS = ROOT / "benchmarks" / "stress-multiverse.yml"
+SAMPLE = 500
+SPACES = list(specs.claim_spaces(BriefParams().multiverse))
+
+
+def sample(n: int, seed: int = 21) -> np.ndarray:
+    """SAMPLE specification numbers of a space of ``n`` (all of them when it is smaller)."""
+    if n <= SAMPLE:
+        return np.arange(n)
+    return np.sort(np.random.default_rng(seed).choice(n, SAMPLE, replace=False))
+
+
+def reference(
+    cid: str, params: BriefParams, numbers: np.ndarray, tables: dict | None = None
+) -> list[tuple[float, str]]:
+    """(estimate, NaN where none; verdict) of each specification, decided one at a time."""
+    module = claim_modules.MODULES[cid]
+    inputs = module.prepare(data(cid) if tables is None else tables, params)
+    everything = mv.space(getattr(params.multiverse, cid.lower()))
+    out = []
+    for i in numbers.tolist():
+        estimate, verdict = module.evaluate(inputs, dict(everything[i]), params)
+        out.append((math.nan if estimate is None else float(estimate), verdict))
+    return out
+
+
+def same_bits(a: float, b: float) -> bool:
+    return np.float64(a).tobytes() == np.float64(b).tobytes()
+
+
+def differences(got: list[tuple[float, str]], want: list[tuple[float, str]], numbers) -> list:
+    return [
+        (i, g, w)
+        for i, g, w in zip(numbers.tolist(), got, want, strict=True)
+        if not (same_bits(g[0], w[0]) and g[1] == w[1])
+    ]
+
+
+@pytest.mark.parametrize("cid", SPACES)
+def test_the_run_gives_each_specification_what_it_gives_alone(cid: str):
+    params = BriefParams()
+    choices = getattr(params.multiverse, cid.lower())
+    table, _ = mv.run(data(cid), params, only=[cid])
+    numbers = sample(len(table))
+    assert len(numbers) == min(SAMPLE, specs.size(choices))
+    rows = table.iloc[numbers]
+    got = list(zip(rows["estimate"].tolist(), rows["verdict"].tolist(), strict=True))
+    assert differences(got, reference(cid, params, numbers), numbers) == []
+    everything = mv.space(choices)
+    for name in specs.names(choices):  # each row holds its own specification's choices
+        want = [str(everything[i][name]) for i in numbers.tolist()]
+        assert rows[f"choice_{name}"].tolist() == want
+
+
+def test_the_stress_space_of_c1_decided_in_blocks_equals_each_specification_alone():
+    """500 of the benchmark's 108,000 specifications of C1, every threshold and horizon of the
+    stress file among them, decided as one block (all 50 projections in it)."""
+    params = load_params(STRESS)
+    choices = params.multiverse.c1
+    numbers = sample(specs.size(choices))
+    block = specs.block_of(choices, numbers)
+    module = claim_modules.MODULES["C1"]
+    estimates, codes = mv.evaluate_block("C1", module.prepare(data("C1"), params), block, params)
+    got = [(e, VERDICTS[c]) for e, c in zip(estimates.tolist(), codes.tolist(), strict=True)]
+    want = reference("C1", params, numbers)
+    assert differences(got, want, numbers) == []
+    assert len({v for _, v in want}) >= 3  # the thresholds fall on every side of the sample
+
+
+def test_c1_as_of_the_report_decided_in_blocks_equals_each_specification_alone():
+    """The brief as of 12 October 2021: its data end in 2020, before the report, so two of C1's
+    parts are not yet observable (c1.decide_measure) in every specification."""
+    params = load_params(ROOT / "params" / "as-of-2021.yml")
+    module = claim_modules.MODULES["C1"]
+    tables = data_load.tables(module.READS, module.INDICATORS, as_of=params.as_of)
+    choices = params.multiverse.c1
+    numbers = sample(specs.size(choices))
+    block = specs.block_of(choices, numbers)
+    estimates, codes = mv.evaluate_block("C1", module.prepare(tables, params), block, params)
+    got = [(e, VERDICTS[c]) for e, c in zip(estimates.tolist(), codes.tolist(), strict=True)]
+    want = reference("C1", params, numbers, tables)
+    assert differences(got, want, numbers) == []
+    assert "not testable" not in {v for _, v in want}  # what was unseen is not counted
+
+
+def test_blocks_cover_the_space_once_each_sharing_what_it_computes_once():
+    choices = BriefParams().multiverse.c1
+    by = claim_modules.MODULES["C1"].GROUP_BY
+    blocks = list(mv.blocks("C1", choices))
+    assert len(blocks) == math.prod(len(getattr(choices, b)) for b in by) == 30
+    numbers = np.concatenate([b.index for b in blocks])
+    assert sorted(numbers.tolist()) == list(range(specs.size(choices)))
+    everything = mv.space(choices)
+    for b in blocks:
+        made = list(b.specs())
+        assert made == [everything[i] for i in b.index.tolist()]
+        assert len({tuple(s[k] for k in by) for s in made}) == 1
+    plain = list(mv.blocks("C3", BriefParams().multiverse.c3))  # no GROUP_BY: runs of BATCH
+    assert [len(b) for b in plain] == [160] and plain[0].index.tolist() == list(range(160))
+    by_window = list(mv.blocks("C8", BriefParams().multiverse.c8))  # GROUP_BY: the window
+    assert [len(b) for b in by_window] == [81, 81, 81]
+
+
+class Shuffled(ThreadPoolExecutor):
+    """Two threads, each block held back a random moment first: blocks finish out of order."""
+
+    def __init__(self) -> None:
+        super().__init__(2)
+        self.rng = random.Random(21)
+        self.finished: list[int] = []
+
+    def submit(self, fn, /, *args, **kwargs):
+        pause = self.rng.uniform(0, 0.02)
+
+        def late():
+            time.sleep(pause)
+            out = fn(*args, **kwargs)
+            self.finished.append(int(args[2].index[0]))
+            return out
+
+        return super().submit(late)
+
+
+def test_the_table_is_the_same_whatever_order_the_blocks_finish_in():
+    params = BriefParams()
+    serial, own = mv.run(data("C1"), params, only=["C1"])
+    with Shuffled() as pool:
+        parallel, own_parallel = mv.run(data("C1"), params, only=["C1"], executor=pool)
+    assert len(pool.finished) == 30
+    assert parallel.equals(serial) and own_parallel == own
+
+
+class Scattering(ThreadPoolExecutor):
+    """An executor like a dask client's: the inputs are scattered once, blocks name them."""
+
+    def __init__(self) -> None:
+        super().__init__(2)
+        self.scattered: list[object] = []
+        self.received: set[int] = set()
+        self._client = self
+
+    def scatter(self, values, broadcast=False, hash=True):
+        assert broadcast and not hash
+        self.scattered.extend(values)
+        return [("scattered", len(self.scattered) - 1)]
+
+    def submit(self, fn, /, cid, inputs, block, params):
+        self.received.add(id(inputs))
+        return super().submit(fn, cid, self.scattered[inputs[1]], block, params)
+
+
+def test_a_dask_executor_gets_the_inputs_once_and_every_block_names_them():
+    params = BriefParams()
+    serial, _ = mv.run(data("C1"), params, only=["C1"])
+    with Scattering() as pool:
+        table, _ = mv.run(data("C1"), params, only=["C1"], executor=pool)
+    assert len(pool.scattered) == 1 and len(pool.received) == 1
+    assert table.equals(serial)
