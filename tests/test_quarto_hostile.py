@@ -38,9 +38,11 @@ PAGES = ("index.html", "report/brief.html", "compare.html")
 INJECTED = """() => ({
   pwned: window.__pwned === 1,
   elements: [...document.querySelectorAll(
-    'main script:not([src]):not([type="application/json"]), main iframe, main img[onerror], '
-    + 'a[href^="javascript:"], iframe[src^="javascript:"]'
+    'main script:not([src]):not([type="application/json"]):not([type="application/ld+json"]), '
+    + 'main iframe, main img[onerror], a[href^="javascript:"], iframe[src^="javascript:"]'
   )].map(e => e.outerHTML.slice(0, 120)),
+  reviews: [...document.querySelectorAll('script[type="application/ld+json"]')].map(
+    e => JSON.parse(e.textContent)['@graph'].map(r => r.isPartOf.name)),
   text: document.body.innerText,
 })"""
 
@@ -83,6 +85,9 @@ def test_no_hostile_script_runs_and_the_text_shows_as_written(site: Path):
     found = on_pages(site, PAGES, look)
     for rel, got in found.items():
         assert not got["pwned"] and got["elements"] == [], rel
+    # the page's ClaimReview data (data blocks, never run) hold the hostile title as written
+    (reviewed,) = found["report/brief.html"]["reviews"]
+    assert len(reviewed) == 8 and {typed(t) for t in reviewed} == {typed(fields()["title"])}
     text = typed(found["report/brief.html"]["text"])
     for s in CORPUS + SHOWN:
         assert typed(s) in text, s
