@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import os
 import shutil
+import signal
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -15,6 +16,12 @@ from hypothesis import HealthCheck, settings
 
 from tests.clone import ROOT, fresh_copy
 from tests.props import PROFILE
+
+# A shell starts a background job (`make test &`) with Ctrl-C ignored, and the processes the
+# tests start would inherit that: their Ctrl-C tests would see no KeyboardInterrupt. The tests
+# stand for a user at a terminal, so Ctrl-C is given back its default before any is started.
+if signal.getsignal(signal.SIGINT) is signal.SIG_IGN:
+    signal.signal(signal.SIGINT, signal.default_int_handler)
 
 # Property tests run on a loaded 2-core machine (and beside real renders): no per-example
 # deadline, which would fail a correct test on a slow example; the example counts stay fixed.
