@@ -25,7 +25,7 @@ PER = {"claim": "claim", "multiverse": "varied claim"}
 INJECTED = {"artifacts_dir": "_build/default", "claim": "C1"}
 #: The charts each shipped claim draws (its run of claim.ipynb), in order; and its tables besides.
 CHARTS = {
-    "C1": ["c1-ratio", "c1-fan", "c1-prob", "c1-simplex", "c1-tornado"],
+    "C1": ["c1-ratio", "c1-fan", "c1-prob", "c1-expectations", "c1-simplex", "c1-tornado"],
     "C2": ["c2-distance", "c2-agreement"],
     "C3": ["c3-timeline", "c3-trade", "c3-trade-sources"],
     "C4": ["c4-arms", "c4-systems"],

@@ -53,6 +53,18 @@ def test_one_row_per_claim_one_column_per_brief_flagship_first():
         assert row[1].startswith(f"[{verdict}]"), cid  # the flagship's column
 
 
+def test_a_brief_whose_pages_are_not_rendered_is_compared_but_not_linked():
+    """A plain `quarto render` renders the flagship only: the others are compared, not linked
+    to pages the site does not hold."""
+    dated = _entry("as-of-2021")
+    md = compare_md([_entry("default"), BriefEntry(dated.results, rendered=False)])
+    header, *_, pdfs = _rows(md)
+    assert header == ["Claim", "[default](report/brief.html)", "as\\-of\\-2021"]  # escaped
+    assert pdfs == ["PDF", "[PDF](report/brief.pdf)", "not rendered"]
+    assert "briefs/as-of-2021" not in md and "`brief site` renders every brief" in md
+    assert "`brief site` renders every brief" not in compare_md([_entry("default"), dated])
+
+
 def test_a_short_name_names_the_row():
     md = compare_md([_entry("default"), _entry("crink", short_name="CRINK v US+allies")])
     assert "[CRINK v US\\+allies](briefs/crink/report/brief.html)" in md

@@ -41,9 +41,12 @@ LABELLED = {"coalition": "coalition_label", "benchmark": "benchmark_label"}
 
 @dataclass(frozen=True)
 class BriefEntry:
-    """One built brief and where its pages sit in the site (relative to the site root)."""
+    """One built brief and where its pages sit in the site (relative to the site root);
+    ``rendered``: its pages are in the site (a plain ``quarto render`` renders the flagship
+    only, so the others are compared but not linked)."""
 
     results: Results
+    rendered: bool = True
 
     @property
     def name(self) -> str:
@@ -210,8 +213,8 @@ def context(
         rows.append({"claim": cid, "cells": cells})
     briefs = [
         {
-            "link": link(e.short_name, e.html),
-            "pdf": link("PDF", e.pdf),
+            "link": link(e.short_name, e.html) if e.rendered else e.short_name,
+            "pdf": link("PDF", e.pdf) if e.rendered else "not rendered",
             "title": e.results.brief.title,
             "differs": differences(e, flagship),
             "short": e.short_name,
@@ -225,6 +228,7 @@ def context(
         "chart": Markup(chart_src) if chart_src else None,  # a path this module chose
         "chart_alt": headline_alt(headline_rows(entries)),
         "gaps": any(not e.results.claims.get(c) for e in entries for c in ids),
+        "unrendered": any(not e.rendered for e in entries),
     }
 
 

@@ -20,6 +20,7 @@ is not rendered again.
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import json
 import os
 import posixpath
@@ -498,10 +499,10 @@ def fragments_for_prerender(root: Path | None = None) -> Path:
     root = root or paths.project_root()
     build = paths.build_dir() / load_brief_params(default_params_path(root)).name
     write_fragments(build, root / REPORT_DIR, paths.data_dir() / "datapackage.json")
-    write_compare(
-        root / REPORT_DIR / GENERATED / "compare.md",
-        built_entries(paths.build_dir()),
-        root / REPORT_DIR / FILES,
-    )
+    entries = [  # a plain render renders the flagship's pages only: the others are not linked
+        dataclasses.replace(e, rendered=e.name == build.name)
+        for e in built_entries(paths.build_dir())
+    ]
+    write_compare(root / REPORT_DIR / GENERATED / "compare.md", entries, root / REPORT_DIR / FILES)
     write_editions(root / REPORT_DIR / GENERATED / "editions.md", paths.build_dir())
     return build

@@ -440,8 +440,10 @@ def prepare(data: Mapping[str, Any], params: Any) -> dict[str, Any]:
     )
     series = power.brief_series(data["indicators"], params, measures)
     horizon = max([*params.multiverse.c1.horizon, params.horizon])
+    # every release a brief could read, for the expectations chart (analysis.compute.expectations)
+    seen = {"vintages": data["vintages"], "releases": data["releases"]}
     return {"ind": data["indicators"], "series": series, "horizon": horizon, "projections": {},
-            "data": data}  # fmt: skip
+            "data": {"indicators": data["indicators"], **seen}}  # fmt: skip
 
 
 def decide(inputs: Mapping[str, Any], params: Any, out: Any) -> Claim:
