@@ -218,23 +218,26 @@ def source_entry(mod, raw_dir: Path, vintages_dir: Path | None = None) -> dict:
     a source, its files in the vintages folder (``vintage_files``), each with bytes and
     SHA-256."""
     s = mod.SOURCE
-    raw = []
-    for rel in s["raw_files"]:
-        p = raw_dir / rel
-        if not p.is_file():
-            raise BriefError(f"{p}: raw file of source {s['id']!r} not found")
-        raw.append(_file_record(p, rel))
-    entry = _entry(s, "raw_files", raw)
+    entry = _entry(
+        s, "raw_files", _records(raw_dir, s["raw_files"], f"raw file of source {s['id']!r}")
+    )
     if "vintage_files" in s:
         assert vintages_dir is not None
-        old = []
-        for rel in s["vintage_files"]:
-            p = vintages_dir / rel
-            if not p.is_file():
-                raise BriefError(f"{p}: earlier release of source {s['id']!r} not found")
-            old.append(_file_record(p, rel))
-        entry["vintage_files"] = old
+        what = f"earlier release of source {s['id']!r}"
+        entry["vintage_files"] = _records(vintages_dir, s["vintage_files"], what)
     return entry
+
+
+def _records(folder: Path, files: list[str], what: str) -> list[dict]:
+    """:func:`_file_record` of each of ``files`` in ``folder``; a missing one is an error
+    naming it (``what``: what it is of which source)."""
+    out = []
+    for rel in files:
+        p = folder / rel
+        if not p.is_file():
+            raise BriefError(f"{p}: {what} not found")
+        out.append(_file_record(p, rel))
+    return out
 
 
 def vintage_files(sid: str, of: str, df: pd.DataFrame, countries, reg) -> dict:
