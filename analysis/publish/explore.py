@@ -44,20 +44,13 @@ def _value_words(r: Robustness, name: str) -> dict[str, str]:
     return {v.value: v.words for v in found.values} if found is not None else {}
 
 
-def _estimate_text(value: Any) -> str:
-    try:
-        x = float(value)
-    except (TypeError, ValueError):
-        return text.NA
-    return text.NA if math.isnan(x) else text.number(x)
-
-
-def _plot_value(value: Any) -> float | None:
+def _estimate(value: Any) -> float | None:
+    """A table's estimate as a number (None: the specification has none)."""
     try:
         x = float(value)
     except (TypeError, ValueError):
         return None
-    return None if math.isnan(x) else float(f"{x:.4g}")
+    return None if math.isnan(x) else x
 
 
 def explorer_data(res: Results, cid: str, rows: Sequence[Mapping[str, str]]) -> dict[str, Any]:
@@ -102,20 +95,22 @@ def explorer_data(res: Results, cid: str, rows: Sequence[Mapping[str, str]]) -> 
         at = 0
         for d, size in zip(digits, sizes, strict=True):
             at = at * size + d
-        shown = _estimate_text(row["estimate"])
+        x = _estimate(row["estimate"])
+        shown = text.NA if x is None else text.number(x)
         if shown not in seen:
             seen[shown] = len(texts)
             texts.append(shown)
-            plotted.append(_plot_value(row["estimate"]))
+            plotted.append(None if x is None else float(f"{x:.4g}"))
         v_codes[at], e_codes[at], ranks[at] = verdict, seen[shown], int(row["rank"])
         if row.get("own") == "True":
             own_at = list(digits)
+    words = {n: _value_words(r, n) for n in names}
     choices = [
         {
             "name": n,
             "label": choice_label(r, n),
             "values": list(r.choices[n]),
-            "words": [_value_words(r, n).get(v, v) for v in r.choices[n]],
+            "words": [words[n].get(v, v) for v in r.choices[n]],
             "own": own_at[k],
         }
         for k, n in enumerate(names)
