@@ -508,7 +508,7 @@ GROUP_BY = ("measure", "growth_method", "growth_window")
 
 def evaluate_block(inputs: dict[str, Any], block: Any, params: Any) -> tuple[Any, list[str]]:
     """:func:`evaluate` of every specification of ``block`` at once (:mod:`.c1_block`)."""
-    return c1_block.evaluate(inputs, block, params, report_year)
+    return c1_block.evaluate(inputs, block, params)
 
 
 def own(params: Any) -> dict[str, Any]:

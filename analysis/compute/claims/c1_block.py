@@ -17,7 +17,6 @@ operations in the same order (a difference of two ratios, compared with a thresh
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -26,6 +25,7 @@ import pandas as pd
 
 from analysis.compute import projection as pj
 from analysis.compute.claims.base import EPS, REPORT_YEAR, combine, part, untested
+from analysis.compute.claims.c1_text import report_year
 from analysis.compute.specs import Block
 from analysis.results import VERDICTS
 
@@ -66,7 +66,7 @@ class Observed:
         return self.ratio.get(int(year), np.nan)
 
 
-def observed(table: pd.DataFrame, article_horizon: int, report_year: Callable) -> Observed:
+def observed(table: pd.DataFrame, article_horizon: int) -> Observed:
     """What C1's parts read of one measure's observed ``table`` (``year``, ``ratio``)."""
     t = table.dropna(subset=["ratio"])
     years = t["year"].astype(int).to_numpy()
@@ -175,9 +175,7 @@ def projection(inputs: dict[str, Any], params: Any, measure: str, method: str, w
     return inputs["projections"][key]
 
 
-def evaluate(
-    inputs: dict[str, Any], block: Block, params: Any, report_year: Callable[[int | None], int]
-) -> tuple[np.ndarray, list[str]]:
+def evaluate(inputs: dict[str, Any], block: Block, params: Any) -> tuple[np.ndarray, list[str]]:
     """(estimate: the central projection at the horizon, NaN where none; verdict) of every
     specification of ``block``, from C1's ``inputs`` (``c1.prepare``): each projection made
     once (:func:`projection`), each measure's observed ratios read once (:func:`observed`)."""
@@ -203,7 +201,7 @@ def evaluate(
         measure, rows = block.values["measure"][m], block.codes["measure"] == m
         if measure not in seen:
             table = inputs["series"][measure].table
-            seen[measure] = observed(table, params.article_horizon, report_year)
+            seen[measure] = observed(table, params.article_horizon)
         parts[rows] = outcomes(
             seen[measure],
             block.column("approach_window")[rows],
