@@ -182,6 +182,16 @@ def headline_alt(rows: Sequence[Mapping[str, Any]]) -> str:
     )
 
 
+def published_cell(res: Results, cid: str) -> Markup:
+    """A claim's verdict as a brief publishes it: its badge and the share of its specifications
+    that give the brief's own verdict (a claim the build lacks: "not computed in this build")."""
+    if cid not in res.claims:
+        return badge(NOT_COMPUTED)
+    r = res.robustness.get(cid)
+    share = f" {text.md(text.percent(r.holds))}" if r is not None else ""
+    return Markup(f"{badge(verdicts.published_verdict(res, cid))}{share}")
+
+
 def context(
     entries: Sequence[BriefEntry], chart_src: str | None, templates: Sequence[str] = ()
 ) -> dict[str, Any]:
@@ -198,18 +208,12 @@ def context(
         cells = []
         for e in ordered:
             c = e.results.claims.get(cid)
-            r = e.results.robustness.get(cid)
-            if c is None:
-                cells.append(badge("not computed in this build"))
-            else:
-                share = f" {text.md(text.percent(r.holds))}" if r is not None else ""
-                shown = verdicts.published_verdict(e.results, cid)
-                own = (
-                    f" [under its choices:]{{.own-verdict}} {badge(c.verdict)}"
-                    if shown != c.verdict
-                    else ""
-                )
-                cells.append(Markup(f"{badge(shown)}{share}{own}"))
+            own = (
+                f" [under its choices:]{{.own-verdict}} {badge(c.verdict)}"
+                if c is not None and verdicts.published_verdict(e.results, cid) != c.verdict
+                else ""
+            )
+            cells.append(Markup(f"{published_cell(e.results, cid)}{own}"))
         rows.append({"claim": cid, "cells": cells})
     briefs = [
         {

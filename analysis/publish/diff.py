@@ -36,7 +36,7 @@ from analysis.errors import BriefError
 from analysis.files import dump_json
 from analysis.pipeline.plan import read_manifest
 from analysis.publish import text, verdicts
-from analysis.publish.fragments import environment, render
+from analysis.publish.fragments import NOT_COMPUTED, environment, render
 from analysis.publish.markup import badge
 from analysis.results import Evidence, Results, claim_order, load_results
 
@@ -44,7 +44,6 @@ from analysis.results import Evidence, Results, claim_order, load_results
 IDENTITY = ("name", "title", "short_name", "description")
 #: What a run's part of results.json makes it: the claim's verdict and numbers, or robustness.
 ROLES = {"claims": "its verdict and numbers", "robustness": "its robustness"}
-NOT_COMPUTED = "not computed in this build"
 TOLERANCE = 1e-9  # relative: a float that differs by less has not moved
 
 

@@ -20,9 +20,9 @@ from markupsafe import Markup
 from analysis.errors import BriefError
 from analysis.files import write_text
 from analysis.pipeline.editions import Edition, editions
-from analysis.publish import diff, text, verdicts
+from analysis.publish import diff
+from analysis.publish.compare import published_cell
 from analysis.publish.fragments import environment, read_build, render
-from analysis.publish.markup import badge
 from analysis.results import Results, claim_order
 
 FLAGSHIP = "default"
@@ -63,11 +63,7 @@ def cell(res: Results | None, cid: str, heading: str) -> Markup:
     when = diff.label(heading)
     if res is None:
         return Markup(f"{when}not built")
-    if cid not in res.claims:
-        return Markup(f"{when}{badge('not computed in this build')}")
-    r = res.robustness.get(cid)
-    share = f" {text.md(text.percent(r.holds))}" if r is not None else ""
-    return Markup(f"{when}{badge(verdicts.published_verdict(res, cid))}{share}")
+    return Markup(f"{when}{published_cell(res, cid)}")
 
 
 def releases_row(col: Column) -> dict[str, Any]:
