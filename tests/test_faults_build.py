@@ -23,6 +23,7 @@ import pytest
 from analysis.cli import main
 from analysis.params import BriefParams
 from analysis.pipeline import build as build_mod
+from analysis.pipeline import execute as execute_mod
 from analysis.pipeline.build import LOCK_SUFFIX, TmpFolder, build_brief, remove_stale
 from tests.fixtures.pipeline.support import build_template, snapshot, use_project, write_notebook
 
@@ -315,7 +316,7 @@ def real_data_project(tmp_path, monkeypatch) -> Path:
     def forbidden(*args, **kwargs):
         raise AssertionError("a notebook was started")
 
-    monkeypatch.setattr(build_mod, "KernelSession", forbidden)
+    monkeypatch.setattr(execute_mod.KernelSession, "submit", forbidden)
     return root
 
 

@@ -13,6 +13,8 @@ import pytest
 from analysis.cli import main
 from analysis.errors import BriefError
 from analysis.pipeline import build as build_mod
+from analysis.pipeline import execute as execute_mod
+from analysis.pipeline import lanes as lanes_mod
 from analysis.pipeline import inputs as inputs_mod
 from analysis.pipeline.build import (
     build_brief,
@@ -63,7 +65,7 @@ def no_kernel(monkeypatch):
     import papermill
 
     monkeypatch.setattr(papermill, "execute_notebook", forbidden)
-    monkeypatch.setattr(build_mod, "KernelSession", forbidden)
+    monkeypatch.setattr(lanes_mod, "KernelSession", forbidden)
     monkeypatch.setattr(build_mod, "pick_kernel", forbidden)
 
 
@@ -71,13 +73,13 @@ def no_kernel(monkeypatch):
 def executed(monkeypatch) -> list[str]:
     """Records which notebooks really run."""
     calls: list[str] = []
-    real = build_mod.KernelSession.run
+    real = execute_mod.KernelSession.submit
 
     def spy(self, source, *args, **kwargs):
         calls.append(Path(source).stem)
         return real(self, source, *args, **kwargs)
 
-    monkeypatch.setattr(build_mod.KernelSession, "run", spy)
+    monkeypatch.setattr(execute_mod.KernelSession, "submit", spy)
     return calls
 
 

@@ -97,6 +97,18 @@ def test_two_sessions_in_threads_of_one_process_take_turns(monkeypatch: pytest.M
     # process's kernel from start to shutdown; the other waits its turn.
     events: list[str] = []
 
+    class FakeClient:
+        allow_stdin = True
+
+        def start_channels(self) -> None:
+            pass
+
+        def stop_channels(self) -> None:
+            pass
+
+        async def wait_for_ready(self, timeout: float | None = None) -> None:
+            pass
+
     class FakeManager:
         def __init__(self, kernel_name: str):
             self.name = kernel_name
@@ -109,6 +121,9 @@ def test_two_sessions_in_threads_of_one_process_take_turns(monkeypatch: pytest.M
 
         async def cleanup_resources(self) -> None:
             pass
+
+        def client(self) -> FakeClient:
+            return FakeClient()
 
     monkeypatch.setattr(execute, "_quiet_kernel_manager", lambda: FakeManager)
     settings = execute.Settings()

@@ -14,6 +14,8 @@ import nbformat
 import pytest
 
 from analysis.pipeline import build as build_mod
+from analysis.pipeline import execute as execute_mod
+from analysis.pipeline import lanes as lanes_mod
 from analysis.pipeline.build import build_brief
 from tests.conftest import inside
 from tests.fixtures.pipeline.support import snapshot
@@ -64,7 +66,7 @@ def test_warm_rebuild_of_the_real_brief_starts_no_kernel(copy: Path, monkeypatch
     def forbidden(*a, **k):
         raise AssertionError("a kernel was started")
 
-    monkeypatch.setattr(build_mod, "KernelSession", forbidden)
+    monkeypatch.setattr(lanes_mod, "KernelSession", forbidden)
     before = snapshot(copy / "_build" / "default")
     result = build_brief("params/default.yml")
     assert result.ran == 0
@@ -74,13 +76,13 @@ def test_warm_rebuild_of_the_real_brief_starts_no_kernel(copy: Path, monkeypatch
 def _spied_runs(monkeypatch) -> list[str]:
     """The runs a build executes (their names, ``claim-c8``), recorded as they start."""
     calls: list[str] = []
-    real_run = build_mod.KernelSession.run
+    real_run = execute_mod.KernelSession.submit
 
     def spy(self, source, out, *a, **k):
         calls.append(Path(out).stem)
         return real_run(self, source, out, *a, **k)
 
-    monkeypatch.setattr(build_mod.KernelSession, "run", spy)
+    monkeypatch.setattr(execute_mod.KernelSession, "submit", spy)
     return calls
 
 

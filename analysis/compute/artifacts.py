@@ -86,6 +86,17 @@ def finding_title(old: Any, finding: str) -> dict[str, Any]:
     return title
 
 
+class Saved:
+    """A saved chart as a notebook displays it: the spec and SVG just written (its finding as
+    the title), so displaying it neither rebuilds the Altair spec nor converts it again."""
+
+    def __init__(self, spec: dict[str, Any], svg: str) -> None:
+        self.spec, self.svg = spec, svg
+
+    def _repr_mimebundle_(self, *_args: Any, **_kwargs: Any) -> dict[str, Any]:
+        return renderer.bundle(self.spec, self.svg)
+
+
 def save_chart(
     chart: altair.TopLevelMixin,
     chart_id: str,
@@ -95,9 +106,10 @@ def save_chart(
     caption: str,
     alt: str,
     source: str,
-) -> dict[str, Any]:
+) -> tuple[dict[str, Any], Saved]:
     """Write ``charts/<id>.vl.json`` and ``.svg`` (all a page uses: the site shows the SVG
-    until Vega draws the spec, the PDF places the SVG); return the chart's metadata."""
+    until Vega draws the spec, the PDF places the SVG); return the chart's metadata and the
+    chart as saved, to display."""
     _check_id("chart", chart_id)
     for key, text in (("title", title), ("caption", caption), ("alt", alt), ("source", source)):
         if not str(text).strip():
@@ -105,16 +117,16 @@ def save_chart(
     base = Path(artifacts_dir) / "charts"
     spec = chart_spec(chart)
     spec["title"] = finding_title(spec.get("title"), title)
-    svg = renderer.to_svg(spec).encode("utf-8")
+    svg = renderer.to_svg(spec)
     write_bytes(base / f"{chart_id}.vl.json", dumps_json(spec))
-    write_bytes(base / f"{chart_id}.svg", svg)
+    write_bytes(base / f"{chart_id}.svg", svg.encode("utf-8"))
     return {
         "title": title,
         "caption": caption,
         "alt": alt,
         "source": source,
         "label": f"fig-{chart_id}",
-    }
+    }, Saved(spec, svg)
 
 
 def table_csv(df: pd.DataFrame, sort_by: list[str] | None = None) -> bytes:
@@ -178,7 +190,7 @@ class Exhibits:
         self.tables: dict[str, dict[str, Any]] = {}
         self.section: list[str] = []
         self.sensitivity: list[str] = []
-        self.drawn: list[tuple[str, altair.TopLevelMixin]] = []  # (title, chart), to display
+        self.drawn: list[tuple[str, Saved]] = []  # (title, chart as saved), to display
         self.parts: dict[str, dict[str, Any]] = {}
 
     def chart(
@@ -196,7 +208,7 @@ class Exhibits:
         sensitivity: bool = False,
     ) -> altair.TopLevelMixin:
         """Write a chart (and, given ``data``, the table behind it under the chart's id)."""
-        meta = save_chart(
+        meta, shown = save_chart(
             chart,
             chart_id,
             self.artifacts_dir,
@@ -207,7 +219,7 @@ class Exhibits:
         )
         self.charts[chart_id] = {**meta, "notebook": self.stem}
         (self.sensitivity if sensitivity else self.section).append(chart_id)
-        self.drawn.append((title, chart))
+        self.drawn.append((title, shown))
         if data is not None:
             self.table(data, chart_id, title=data_title or title, source=source, sort_by=sort_by)
         return chart

@@ -17,7 +17,8 @@ import contextlib
 import os
 import shutil
 import time
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from concurrent.futures import Future
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -26,9 +27,10 @@ from analysis import paths
 from analysis.errors import BriefError, clip
 from analysis.files import dump_json, sha256_file, write_text
 from analysis.pipeline import keys
-from analysis.pipeline.execute import KernelSession, NotebookFailed, Settings, pick_kernel
+from analysis.pipeline.execute import NotebookFailed, Settings, pick_kernel
 from analysis.pipeline.inputs import (  # noqa: F401 (the build's public names)
     LoadedParams,
+    brief_name,
     check_horizon,
     data_checksums,
     data_last_years,
@@ -36,6 +38,15 @@ from analysis.pipeline.inputs import (  # noqa: F401 (the build's public names)
     load_brief_params,
     read_json,
     releases_block,
+)
+from analysis.pipeline.lanes import (
+    Lanes,
+    imported_modules,
+    lane_count,
+    preload_code,
+    run_dir,
+    seed,
+    upstream,
 )
 from analysis.pipeline.plan import (  # noqa: F401 (the build's public names)
     MANIFEST_VERSION,
@@ -96,17 +107,6 @@ class BuildResult(RunCounts):
     path: Path
     runs: list[NotebookRun]
     seconds: float
-
-
-def _snapshot(folder: Path) -> dict[str, str]:
-    """Relative path -> SHA-256 of the artifacts in a build folder (not notebooks/ or own files)."""
-    out = {}
-    for path in sorted(folder.rglob("*")):
-        rel = path.relative_to(folder).as_posix()
-        if not path.is_file() or rel.startswith("notebooks/") or rel in OWN_FILES:
-            continue
-        out[rel] = sha256_file(path)
-    return out
 
 
 def merge_results(folder: Path, stems: Sequence[str]) -> dict[str, Any]:
@@ -186,84 +186,115 @@ def build(
     *,
     settings: Settings | None = None,
     progress: Progress = _quiet,
+    lanes: Lanes | None = None,
 ) -> BuildResult:
-    """Execute the plan into a temporary folder and swap it into ``_build/<brief>/``."""
+    """Execute the plan into a temporary folder and swap it into ``_build/<brief>/``.
+
+    Runs that must execute go to up to ``settings.kernels`` kernels side by side
+    (:mod:`analysis.pipeline.lanes`; ``lanes``, when given, are kernels already starting, which
+    the build shuts down); each run writes into a folder of its own, and their artifacts are
+    copied into the build in plan order, so the build is the same whatever order they end in.
+    """
     settings = settings or Settings.from_env()
     started = time.perf_counter()
     root, name = plan.root, plan.params.name
     build_dir = root / "_build"
-    holder = _open_build_dir(build_dir, name)
+    try:
+        holder = _open_build_dir(build_dir, name)
+    except BaseException:
+        if lanes is not None:
+            lanes.close()
+        raise
     tmp = holder.path
     target = plan.target
-    session: KernelSession | None = None  # one kernel for every notebook that runs
     reps = _replacements(root, tmp, name)
-    runs: list[NotebookRun] = []
-    entries: dict[str, Any] = {}
     try:
+        (tmp / "notebooks").mkdir(parents=True, exist_ok=True)
+        needs = _needs(plan)
+        reused = {nb.stem for nb in plan.notebooks if nb.cached and _reuse(nb, target, tmp)}
+        to_run = [nb for nb in plan.notebooks if nb.stem not in reused]
+        if to_run:
+            lanes = lanes or new_lanes(settings, root, [nb.path for nb in plan.notebooks])
+            lanes.count = lane_count(settings.kernels, len(to_run))
+        done: dict[str, tuple[dict[str, str], NotebookRun]] = {}
         for nb in plan.notebooks:
-            before = _snapshot(tmp)
-            t0 = time.perf_counter()
-            out_nb = tmp / "notebooks" / f"{nb.stem}.ipynb"
-            out_nb.parent.mkdir(parents=True, exist_ok=True)
-            if nb.cached and _reuse(nb, target, tmp):
-                status = "cached"
+            if nb.stem in reused:
                 progress("cached", name, nb.stem, 0.0, "")
-            else:
+                run = NotebookRun(nb.stem, "cached", 0.0, nb.reasons)
+                done[nb.stem] = (_listed(run_dir(tmp, nb.stem)), run)
+        entries: dict[str, Any] = {}
+        runs: list[NotebookRun] = []
+        merged = 0  # plan.notebooks[:merged] are copied into the build folder
+        running: dict[Future[None], tuple[NotebookPlan, float, dict[str, str]]] = {}
+        while merged < len(plan.notebooks):
+            while merged < len(plan.notebooks) and plan.notebooks[merged].stem in done:
+                nb = plan.notebooks[merged]
+                artifacts, run = done.pop(nb.stem)
+                _merge(tmp, run_dir(tmp, nb.stem), artifacts)
+                entries[nb.stem] = _entry(nb, artifacts, tmp)
+                runs.append(run)
+                merged += 1
+            if merged == len(plan.notebooks):
+                break
+            assert lanes is not None  # something is left to run
+            copied = {nb.stem for nb in plan.notebooks[:merged]}
+            for nb in [nb for nb in to_run if set(needs[nb.stem]) <= copied]:
+                session = lanes.free()
                 if session is None:
-                    session = KernelSession(settings, pick_kernel(settings.kernel), root)
+                    break
+                to_run.remove(nb)
+                before = _start_run(nb, tmp, needs, entries)
                 progress("start", name, nb.stem, 0.0, ", ".join(nb.reasons))
-                parameters = {**nb.parameters, "artifacts_dir": tmp.relative_to(root).as_posix()}
+                parameters = {
+                    **nb.parameters,
+                    "artifacts_dir": run_dir(tmp, nb.stem).relative_to(root).as_posix(),
+                }
                 if nb.claim is not None:
                     parameters["run"] = nb.stem
+                out_nb = tmp / "notebooks" / f"{nb.stem}.ipynb"
+                future = lanes.submit(session, nb.path, out_nb, parameters, nb.source_nb)
+                running[future] = (nb, time.perf_counter(), before)
+            if not running:  # a bug, not the user's: every run left waits for another
+                raise RuntimeError(f"brief {name}: no notebook run can start: {to_run}")
+            try:
+                finished = lanes.wait()
+            except BaseException:  # Ctrl-C: no notebook goes on writing into the folder
+                lanes.stop()
+                raise
+            for future in sorted(finished, key=lambda f: plan.notebooks.index(running[f][0])):
+                nb, t0, before = running.pop(future)
                 try:
-                    session.run(nb.path, out_nb, parameters, nb.source_nb)
+                    future.result()
                 except NotebookFailed as exc:
-                    kept = _save_failed(root, name, nb.stem, exc.executed, reps)
+                    lanes.stop()
+                    run_reps = [*_replacements(root, run_dir(tmp, nb.stem), name), *reps]
+                    kept = _save_failed(root, name, nb.stem, exc.executed, run_reps)
                     progress("failed", name, nb.stem, time.perf_counter() - t0, str(exc))
                     suffix = f"; executed notebook kept at {kept}" if kept else ""
                     raise BriefError(f"brief {name}: {exc}{suffix}") from None
-                executed = keys.read_notebook(out_nb)
-                scrubbed = scrub_notebook(executed, nb.source_nb.get("metadata", {}), reps)
-                write_text(out_nb, notebook_text(scrubbed))
-                status = "ran"
-            seconds = time.perf_counter() - t0
-            if status == "ran":
+                artifacts = _finish_run(nb, tmp, before, root, name, reps)
+                seconds = time.perf_counter() - t0
                 progress("ran", name, nb.stem, seconds, "")
-            after = _snapshot(tmp)
-            artifacts = {k: v for k, v in after.items() if before.get(k) != v}
-            if status == "ran":
-                _scrub_text_artifacts(tmp, artifacts, reps)
-                artifacts = {k: sha256_file(tmp / k) for k in artifacts}
-            entries[nb.stem] = {
-                "stem": nb.stem,
-                "key": nb.key,
-                "components": nb.components,
-                "parameters": nb.parameters,
-                "names": nb.names,
-                "reads": nb.reads,
-                "data_files": sorted(nb.data),
-                "code_files": nb.code_files,
-                "artifacts": dict(sorted(artifacts.items())),
-                "notebook_sha256": sha256_file(out_nb),
-            }
-            runs.append(NotebookRun(nb.stem, status, seconds, nb.reasons))
+                done[nb.stem] = (artifacts, NotebookRun(nb.stem, "ran", seconds, nb.reasons))
+        for nb in plan.notebooks:
+            shutil.rmtree(run_dir(tmp, nb.stem), ignore_errors=True)
         _write_outputs(plan, tmp, entries)
         swap_into_place(tmp, target)
     except OSError as exc:  # disk full, a file where a folder should be, ...: nothing published
-        _abandon(session, holder)
-        session = None
+        _abandon(lanes, holder)
+        lanes = None
         raise BriefError(
             f"brief {name}: cannot write {_shown_path(exc, root, tmp, name)} "
             f"({exc.strerror or type(exc).__name__}); "
             f"_build/{name}/ is unchanged; expected a writable _build/ folder with free space"
         ) from None
     except BaseException:  # a notebook failed, Ctrl-C, ...: the temporary folder goes
-        _abandon(session, holder)
-        session = None
+        _abandon(lanes, holder)
+        lanes = None
         raise
     finally:
-        if session is not None:
-            session.close()
+        if lanes is not None:
+            lanes.close()
     holder.release()
     shutil.rmtree(build_dir / f"{name}.failed", ignore_errors=True)
     total = time.perf_counter() - started
@@ -271,14 +302,91 @@ def build(
     return BuildResult(name, target, runs, total)
 
 
-def _abandon(session: KernelSession | None, holder: TmpFolder) -> None:
-    """A failed or interrupted build: stop its kernel first (so nothing more is written into
-    the temporary folder), then remove the folder. An error while stopping the kernel must not
+def new_lanes(settings: Settings, root: Path, notebooks: Sequence[Path]) -> Lanes:
+    """Kernels for a build's runs (none started yet), each importing first what the notebooks
+    import."""
+    paths_ = sorted(set(notebooks))
+    preload = preload_code(imported_modules(paths_))
+    return Lanes(settings, pick_kernel(settings.kernel), root, settings.kernels, preload)
+
+
+def _needs(plan: BriefPlan) -> dict[str, list[str]]:
+    """Each run's ``metadata.brief.needs`` (checked when planned), in plan order."""
+    out: dict[str, list[str]] = {}
+    for nb in plan.notebooks:
+        out[nb.stem] = keys.notebook_needs(nb.path.name, nb.source_nb, list(out))
+    return out
+
+
+def _listed(folder: Path) -> dict[str, str]:
+    """Relative path -> SHA-256 of every file under ``folder``."""
+    return {
+        path.relative_to(folder).as_posix(): sha256_file(path)
+        for path in sorted(folder.rglob("*"))
+        if path.is_file()
+    }
+
+
+def _start_run(
+    nb: NotebookPlan, tmp: Path, needs: Mapping[str, list[str]], entries: Mapping[str, Any]
+) -> dict[str, str]:
+    """Make the run's folder, holding the artifacts of the runs it needs; return its files."""
+    folder = run_dir(tmp, nb.stem)
+    folder.mkdir()
+    seed(
+        folder,
+        [(tmp, rel) for stem in upstream(nb.stem, needs) for rel in entries[stem]["artifacts"]],
+    )
+    return _listed(folder)
+
+
+def _finish_run(
+    nb: NotebookPlan, tmp: Path, before: Mapping[str, str], root: Path, name: str, reps
+) -> dict[str, str]:
+    """Scrub the executed notebook and the run's new or changed files; return those files
+    (relative path -> SHA-256)."""
+    folder = run_dir(tmp, nb.stem)
+    reps = [*_replacements(root, folder, name), *reps]
+    out_nb = tmp / "notebooks" / f"{nb.stem}.ipynb"
+    executed = keys.read_notebook(out_nb)
+    scrubbed = scrub_notebook(executed, nb.source_nb.get("metadata", {}), reps)
+    write_text(out_nb, notebook_text(scrubbed))
+    after = _listed(folder)
+    changed = [rel for rel, sha in after.items() if before.get(rel) != sha]
+    _scrub_text_artifacts(folder, changed, reps)
+    return {rel: sha256_file(folder / rel) for rel in changed}
+
+
+def _merge(tmp: Path, folder: Path, artifacts: Mapping[str, str]) -> None:
+    """Copy a run's artifacts from its folder into the build folder."""
+    seed(tmp, [(folder, rel) for rel in artifacts])
+
+
+def _entry(nb: NotebookPlan, artifacts: Mapping[str, str], tmp: Path) -> dict[str, Any]:
+    """The run's manifest entry."""
+    return {
+        "stem": nb.stem,
+        "key": nb.key,
+        "components": nb.components,
+        "parameters": nb.parameters,
+        "names": nb.names,
+        "reads": nb.reads,
+        "data_files": sorted(nb.data),
+        "code_files": nb.code_files,
+        "artifacts": dict(sorted(artifacts.items())),
+        "notebook_sha256": sha256_file(tmp / "notebooks" / f"{nb.stem}.ipynb"),
+    }
+
+
+def _abandon(lanes: Lanes | None, holder: TmpFolder) -> None:
+    """A failed or interrupted build: stop its kernels first (so nothing more is written into
+    the temporary folder), then remove the folder. An error while stopping a kernel must not
     hide the one that ended the build."""
     try:
-        if session is not None:
+        if lanes is not None:
             with contextlib.suppress(Exception):
-                session.close()
+                lanes.stop()
+                lanes.close()
     finally:
         holder.discard()
 
@@ -324,14 +432,16 @@ def _shown_path(exc: OSError, root: Path, tmp: Path, brief: str) -> str:
 
 
 def _reuse(nb: NotebookPlan, target: Path, tmp: Path) -> bool:
-    """Copy a cached notebook's executed copy and artifacts; False (so it re-runs) if they
-    vanished meanwhile (e.g. another process replaced the folder)."""
+    """Copy a cached run's executed notebook into the build folder and its artifacts into the
+    run's folder; False (so it re-runs) if they vanished meanwhile (e.g. another process
+    replaced the folder)."""
     assert nb.previous is not None
+    notebook = f"notebooks/{nb.stem}.ipynb"
     try:
-        for rel in [f"notebooks/{nb.stem}.ipynb", *nb.previous["artifacts"]]:
-            (tmp / rel).parent.mkdir(parents=True, exist_ok=True)
-            shutil.copy2(target / rel, tmp / rel)
+        seed(tmp, [(target, notebook)])
+        seed(run_dir(tmp, nb.stem), [(target, rel) for rel in nb.previous["artifacts"]])
     except OSError:
+        shutil.rmtree(run_dir(tmp, nb.stem), ignore_errors=True)
         nb.reasons = ["previous artifacts unreadable"]
         return False
     return True
@@ -340,7 +450,7 @@ def _reuse(nb: NotebookPlan, target: Path, tmp: Path) -> bool:
 _TEXT_SUFFIXES = (".json", ".csv", ".svg", ".txt", ".md", ".html")
 
 
-def _scrub_text_artifacts(folder: Path, artifacts: Mapping[str, str], reps) -> None:
+def _scrub_text_artifacts(folder: Path, artifacts: Iterable[str], reps) -> None:
     """Artifacts must not carry the temporary folder, the project root or the home folder."""
     for rel in artifacts:
         path = folder / rel
@@ -427,7 +537,38 @@ def build_brief(
 ) -> BuildResult:
     root = paths.project_root()
     path = Path(params_path) if params_path is not None else default_params_path(root)
-    params = load_brief_params(path, overrides)
-    plan = plan_brief(params, root=root, nb_dir=nb_dir, force=force)
+    settings = settings or Settings.from_env()
+    lanes = _early_lanes(settings, root, path, overrides, force, nb_dir)
+    try:
+        params = load_brief_params(path, overrides)
+        plan = plan_brief(params, root=root, nb_dir=nb_dir, force=force)
+    except BaseException:
+        if lanes is not None:
+            lanes.close()
+        raise
     progress("plan", params.name, "", 0.0, str(len(plan.notebooks)))
-    return build(plan, settings=settings, progress=progress)
+    return build(plan, settings=settings, progress=progress, lanes=lanes)
+
+
+def _early_lanes(
+    settings: Settings,
+    root: Path,
+    path: Path,
+    overrides: Sequence[str],
+    force: bool,
+    nb_dir: Path | None,
+) -> Lanes | None:
+    """A build with nothing to reuse (``--force``, or no earlier build of the brief) starts its
+    first kernel before it reads its parameters and plans, so the kernel's start and imports
+    overlap them; a build that may reuse runs starts none until its plan says what runs."""
+    name = next((o.split("=", 1)[1] for o in overrides if o.startswith("name=")), None)
+    name = name or brief_name(path if path.is_absolute() else root / path)
+    if not force and (name is None or (root / "_build" / name / "manifest.json").is_file()):
+        return None
+    try:
+        notebooks = list_notebooks(nb_dir or notebooks_dir())
+        lanes = new_lanes(settings, root, notebooks)
+    except BriefError:  # reported by the plan
+        return None
+    lanes.warm()
+    return lanes

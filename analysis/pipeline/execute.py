@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import itertools
 import logging
 import os
 import signal
 import subprocess
 import threading
 import warnings
+from concurrent.futures import Future
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -24,11 +26,13 @@ FALLBACK_KERNEL = "python3"
 class Settings:
     """How kernels are run. From the environment: ``BRIEF_START_TIMEOUT`` (seconds to wait for a
     kernel, default 60), ``BRIEF_EXECUTION_TIMEOUT`` (seconds per cell, default 900),
-    ``BRIEF_KERNEL`` (kernel name, default ``rand-brief``)."""
+    ``BRIEF_KERNEL`` (kernel name, default ``rand-brief``), ``BRIEF_KERNELS`` (at most how many
+    kernels a build runs side by side, default the processor cores this process may use)."""
 
     start_timeout: float = 60.0
     execution_timeout: float = 900.0
     kernel: str = KERNEL_NAME
+    kernels: int = 1
 
     @classmethod
     def from_env(cls) -> Settings:
@@ -44,11 +48,27 @@ class Settings:
                 raise BriefError(f"${var} is {raw!r}, expected a positive number of seconds")
             return value
 
+        raw = os.environ.get("BRIEF_KERNELS") or ""
+        if raw.strip():
+            if not raw.strip().isdigit() or int(raw) < 1:
+                raise BriefError(f"$BRIEF_KERNELS is {raw!r}, expected a positive whole number")
+            kernels = int(raw)
+        else:
+            kernels = cores()
         return cls(
             start_timeout=number("BRIEF_START_TIMEOUT", cls.start_timeout),
             execution_timeout=number("BRIEF_EXECUTION_TIMEOUT", cls.execution_timeout),
             kernel=os.environ.get("BRIEF_KERNEL") or KERNEL_NAME,
+            kernels=kernels,
         )
+
+
+def cores() -> int:
+    """The processor cores this process may run on (its affinity where the system says)."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # not Linux
+        return max(1, os.cpu_count() or 1)
 
 
 def pick_kernel(wanted: str = KERNEL_NAME) -> str:
@@ -119,10 +139,13 @@ def _quiet_kernel_manager() -> type:
 
 
 class _SharedKernelEngine:
-    """The papermill engine for :class:`KernelSession`: nbclient's, on a kernel it is given.
+    """The papermill engine for :class:`KernelSession`: nbclient's, on a kernel and a client it
+    is given.
 
-    papermill's own engine accepts a kernel manager but leaves the client's channels open when
-    it does not own the kernel; this one closes them after each notebook, keeps the kernel.
+    papermill's own engine makes a client for every notebook, and nbclient then waits for the
+    kernel to be ready (a round trip, then 0.2 s of listening for stray messages); the session's
+    client is started once, with its kernel, and kept (its channels stay open between
+    notebooks: nbclient ignores messages that answer another request).
     """
 
     @classmethod
@@ -140,6 +163,7 @@ class _SharedKernelEngine:
                 start_timeout: float = 60,
                 execution_timeout: float | None = None,
                 km: Any = None,
+                kc: Any = None,
                 **_: Any,
             ) -> Any:
                 client = PapermillNotebookClient(
@@ -151,16 +175,17 @@ class _SharedKernelEngine:
                     log=logging.getLogger("papermill"),
                     log_output=log_output,
                 )
-                try:
-                    return client.execute()
-                finally:
-                    if client.kc is not None:
-                        client.kc.stop_channels()
+                client.kc = kc  # ready: nbclient makes no client of its own
+                return client.execute()
 
         return Engine
 
 
 ENGINE_NAME = "brief-shared-kernel"
+#: The kernel's own start-up chatter (e.g. ipykernel's TCP notice) is not the user's business
+#: (errors still surface through the notebook); and no input history: a build's cells are in its
+#: notebooks, and IPython's history database (``~/.ipython``) is written on every reset.
+KERNEL_ARGUMENTS = ["--IPKernelApp.log_level=ERROR", "--HistoryManager.enabled=False"]
 # Before each notebook after the first: an empty namespace and execution counts from 1, as in a
 # fresh kernel. Imported modules stay loaded: that is the point (imports are most of a kernel's
 # start-up cost), and the library is pure functions, so no state passes between notebooks (each
@@ -168,12 +193,15 @@ ENGINE_NAME = "brief-shared-kernel"
 _RESET = "get_ipython().reset(new_session=True)\n"
 
 
-# One kernel session at a time in a process. Two builds in threads of one process (a dask worker
-# with two threads running two briefs) each ran a kernel, and one kernel's start could hang for
-# good while the other's shut down (jupyter_client under two event loops of one process; seen in
-# CI, not reproducible on demand). Builds in separate processes (the --jobs pool, dask workers
-# with one thread each) still run side by side; threads of one process take turns.
+# One build's kernels at a time in a process. Two builds in threads of one process (a dask
+# worker with two threads running two briefs) each ran a kernel, and one kernel's start could
+# hang for good while the other's shut down (seen in CI, not reproducible on demand; 50 kernels
+# started and shut down in two threads of one process with distinct thread names did not hang).
+# Builds in separate processes (the --jobs pool, dask workers with one thread each) still run
+# side by side; threads of one process take turns. A build's own kernels (its lanes,
+# analysis.pipeline.lanes) run side by side within its turn.
 _ONE_SESSION_AT_A_TIME = threading.Lock()
+_thread_numbers = itertools.count(1)
 
 
 class KernelSession:
@@ -185,16 +213,31 @@ class KernelSession:
     already imported. Everything runs in one worker thread of the session's own (a fresh context
     and asyncio loop: papermill/nbclient keep their loop in a context variable, and threads that
     share one -- e.g. a dask worker running two briefs -- fail with "event loop is already
-    running"). A process runs one session's kernel at a time (:data:`_ONE_SESSION_AT_A_TIME`,
-    taken when the kernel starts and given back when it is shut down).
+    running"; each thread has a name of its own, as jupyter_core keys its loops by thread name).
+    A process runs one build's kernels at a time (:data:`_ONE_SESSION_AT_A_TIME`): a session
+    takes that turn when its kernel starts and gives it back when it is shut down, unless it
+    runs within the turn of its build (``own_turn=False``: a lane beside another).
     """
 
-    def __init__(self, settings: Settings, kernel: str, cwd: Path):
+    def __init__(
+        self,
+        settings: Settings,
+        kernel: str,
+        cwd: Path,
+        *,
+        own_turn: bool = True,
+        preload: str = "",
+    ):
         from concurrent.futures import ThreadPoolExecutor
 
         self.settings, self.kernel, self.cwd = settings, kernel, cwd
-        self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="brief-kernel")
+        self.own_turn = own_turn
+        self.preload = preload  # code the kernel runs, silently, once it has started
+        self._pool = ThreadPoolExecutor(
+            max_workers=1, thread_name_prefix=f"brief-kernel-{next(_thread_numbers)}"
+        )
         self._km: Any = None
+        self._kc: Any = None  # the client of the kernel, its channels open while it runs
         self._stopping = False  # interrupted: start no notebook (see run)
         self._phase = "idle"  # what the worker thread does: idle, start, reset or notebook
         self._holds_lock = False
@@ -213,19 +256,35 @@ class KernelSession:
         finally:
             self._pool.shutdown(wait=True)
 
+    def start(self) -> Future[None]:
+        """Start the kernel now, in the background (else the first notebook starts it)."""
+        return self._pool.submit(self._start_once)
+
+    def submit(
+        self, source: Path, output: Path, parameters: dict[str, Any], source_nb: Any = None
+    ) -> Future[None]:
+        """Start running ``source`` into ``output`` with papermill; the future raises
+        NotebookFailed on any failure."""
+        return self._pool.submit(self._run, source, output, parameters, source_nb)
+
     def run(
         self, source: Path, output: Path, parameters: dict[str, Any], source_nb: Any = None
     ) -> None:
         """Run ``source`` into ``output`` with papermill; raise NotebookFailed on any failure."""
-        future = self._pool.submit(self._run, source, output, parameters, source_nb)
+        future = self.submit(source, output, parameters, source_nb)
         try:
             future.result()
         except BaseException:  # Ctrl-C while the notebook runs (or its kernel starts)
             if not future.done():
-                self._stopping = True  # a start or reset in progress ends soon; no notebook runs
-                if self._phase == "notebook":
-                    self.kill()
+                self.stop()
             raise
+
+    def stop(self) -> None:
+        """Stop what the session does (Ctrl-C, or another lane's notebook failed): a start or
+        reset in progress ends soon and no notebook follows it; a notebook running is killed."""
+        self._stopping = True
+        if self._phase == "notebook":
+            self.kill()
 
     def kill(self) -> None:
         """Kill the kernel process now, from the calling thread: the notebook it runs stops
@@ -269,35 +328,49 @@ class KernelSession:
     def _start(self) -> None:
         from jupyter_core.utils import run_sync
 
-        if not self._holds_lock:
+        if self.own_turn and not self._holds_lock:
             _ONE_SESSION_AT_A_TIME.acquire()
             self._holds_lock = True
         km = _quiet_kernel_manager()(kernel_name=self.kernel)
-        # the kernel's own start-up chatter (e.g. ipykernel's TCP notice) is not the user's
-        # business; errors still surface through the notebook
-        run_sync(km.start_kernel)(
-            extra_arguments=["--IPKernelApp.log_level=ERROR"], cwd=str(self.cwd)
-        )
+        run_sync(km.start_kernel)(extra_arguments=KERNEL_ARGUMENTS, cwd=str(self.cwd))
         self._km = km
+        kc = km.client()
+        kc.start_channels()
+        self._kc = kc
+        run_sync(kc.wait_for_ready)(timeout=self.settings.start_timeout)
+        kc.allow_stdin = False
+        if self.preload:
+            self._execute(self.preload)
+
+    def _start_once(self) -> None:
+        if self._km is None and not self._stopping:
+            self._phase = "start"
+            try:
+                self._start()
+            finally:
+                self._phase = "idle"
+
+    def _execute(self, code: str) -> None:
+        """Run ``code`` silently (no output, no execution count) in the kernel."""
+        from jupyter_core.utils import run_sync
+
+        reply = run_sync(self._kc.execute_interactive)(
+            code, silent=True, store_history=False, timeout=self.settings.start_timeout
+        )
+        if reply["content"].get("status") != "ok":
+            raise RuntimeError(f"the kernel could not run {code!r}: {reply['content']}")
 
     def _reset(self) -> None:
-        client = self._km.blocking_client()
-        client.start_channels()
-        try:
-            client.wait_for_ready(timeout=self.settings.start_timeout)
-            reply = client.execute_interactive(
-                _RESET, silent=True, store_history=False, timeout=self.settings.start_timeout
-            )
-        finally:
-            client.stop_channels()
-        if reply["content"].get("status") != "ok":
-            raise RuntimeError(f"could not reset the kernel between notebooks: {reply['content']}")
+        self._execute(_RESET)
 
     def _shutdown(self) -> None:
         from jupyter_core.utils import run_sync
 
         km, self._km = self._km, None
+        kc, self._kc = self._kc, None
         try:
+            if kc is not None:
+                kc.stop_channels()
             if km is not None:
                 try:
                     run_sync(km.shutdown_kernel)(now=True)
@@ -344,6 +417,7 @@ class KernelSession:
                 kernel_name=self.kernel,
                 engine_name=ENGINE_NAME,
                 km=self._km,
+                kc=self._kc,
                 log_output=False,
                 progress_bar=False,
                 request_save_on_cell_execute=False,

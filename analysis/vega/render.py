@@ -134,8 +134,12 @@ def _title(spec: dict[str, Any]) -> str:
 def render(spec: dict[str, Any], **metadata: Any) -> tuple[dict[str, Any], dict[str, Any]]:
     """Mimebundle with text/html and image/svg+xml for one Vega-Lite spec (Typst places the
     SVG; a PNG would only make the executed notebook heavier)."""
-    svg = to_svg(spec)
-    return {"text/html": offline_html(spec, svg), "image/svg+xml": svg}, {}
+    return bundle(spec, to_svg(spec)), {}
+
+
+def bundle(spec: dict[str, Any], svg: str) -> dict[str, Any]:
+    """The mimebundle of a spec whose SVG is already made."""
+    return {"text/html": offline_html(spec, svg), "image/svg+xml": svg}
 
 
 def register() -> None:

@@ -1,0 +1,179 @@
+"""A build's notebook runs side by side: up to N kernels (lanes), each run in a folder of its own.
+
+A run writes into ``<build folder>/.run-<stem>/`` (its ``artifacts_dir``), which starts with
+the artifacts of the runs it needs (``metadata.brief.needs``, and theirs) and nothing else, so
+what a run reads does not depend on which other runs happened to finish first. When it ends, its
+new or changed files are its artifacts; :func:`analysis.pipeline.build.build` copies them into the
+build folder in plan order (a later run's file replaces an earlier one's, as when the runs ran
+one after another), so the build is the same bytes whatever order the kernels finish in.
+
+How many lanes: at most ``Settings.kernels`` (``$BRIEF_KERNELS``, default the cores), and one
+per :data:`RUNS_PER_KERNEL` runs to execute: a kernel's start and imports cost about what three
+or four small runs do, so a build that re-runs one claim (two runs) uses one kernel.
+
+Each kernel first imports, silently, the modules the notebooks import (:func:`preload_code`):
+a build with nothing to reuse starts its first kernel that way while it plans, and in every
+kernel an import's warnings go nowhere instead of into whichever notebook happened to run first.
+"""
+
+from __future__ import annotations
+
+import ast
+import json
+import shutil
+from collections.abc import Iterable, Mapping
+from concurrent.futures import FIRST_COMPLETED, Future, wait
+from pathlib import Path
+
+from analysis.pipeline.execute import _ONE_SESSION_AT_A_TIME, KernelSession, Settings
+
+RUNS_PER_KERNEL = 4
+
+
+def lane_count(kernels: int, runs: int) -> int:
+    """How many kernels ``runs`` notebook runs get: one per :data:`RUNS_PER_KERNEL` runs, at
+    most ``kernels``, at least one."""
+    return max(1, min(kernels, -(-runs // RUNS_PER_KERNEL)))
+
+
+def imported_modules(notebooks: Iterable[Path]) -> list[str]:
+    """The modules the notebooks' code cells import at their top level (``import a.b``,
+    ``from a.b import c``: ``a.b``), sorted; a cell that is not Python (a magic) is skipped."""
+    found: set[str] = set()
+    for path in notebooks:
+        try:
+            cells = json.loads(path.read_text(encoding="utf-8")).get("cells", [])
+        except (OSError, ValueError, AttributeError):
+            continue  # the plan reports an unreadable notebook
+        for cell in cells:
+            if not isinstance(cell, dict) or cell.get("cell_type") != "code":
+                continue
+            source = cell.get("source", "")
+            try:
+                tree = ast.parse("".join(source) if isinstance(source, list) else str(source))
+            except SyntaxError:
+                continue
+            for node in tree.body:
+                if isinstance(node, ast.Import):
+                    found.update(alias.name for alias in node.names)
+                elif isinstance(node, ast.ImportFrom) and not node.level and node.module:
+                    found.add(node.module)
+    return sorted(found)
+
+
+def preload_code(modules: Iterable[str]) -> str:
+    """Code that imports ``modules`` and leaves nothing in the namespace; a module that fails
+    to import is left for the notebook to report."""
+    names = json.dumps(list(modules))
+    return (
+        "def __brief_preload():\n"
+        "    import importlib\n"
+        f"    for name in {names}:\n"
+        "        try:\n"
+        "            importlib.import_module(name)\n"
+        "        except Exception:\n"
+        "            pass\n"
+        "__brief_preload()\n"
+        "del __brief_preload\n"
+    )
+
+
+def run_dir(tmp: Path, stem: str) -> Path:
+    """The folder one run writes into, inside the build's temporary folder."""
+    return tmp / f".run-{stem}"
+
+
+def upstream(stem: str, needs: Mapping[str, list[str]]) -> list[str]:
+    """Every run ``stem`` needs, directly or through another, in plan order (``needs`` lists
+    the runs in plan order, each with the earlier runs it names)."""
+    wanted = set(needs.get(stem, []))
+    for other in reversed(list(needs)):
+        if other in wanted:
+            wanted.update(needs[other])
+    return [s for s in needs if s in wanted]
+
+
+def seed(folder: Path, sources: Iterable[tuple[Path, str]]) -> None:
+    """Copy each ``(run folder, relative path)`` into ``folder`` (later ones replace earlier)."""
+    for source, rel in sources:
+        dest = folder / rel
+        dest.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy2(source / rel, dest)
+
+
+class Lanes:
+    """Up to ``count`` kernel sessions for one build, started as runs need them.
+
+    The build takes its process's turn (:data:`analysis.pipeline.execute._ONE_SESSION_AT_A_TIME`)
+    when its first kernel starts and gives it back in :meth:`close`; its own kernels run side by
+    side within it.
+    """
+
+    def __init__(
+        self, settings: Settings, kernel: str, cwd: Path, count: int, preload: str = ""
+    ) -> None:
+        self.settings, self.kernel, self.cwd, self.count = settings, kernel, cwd, count
+        self.preload = preload
+        self.sessions: list[KernelSession] = []
+        self.busy: dict[Future[None], KernelSession] = {}
+        self._turn = False
+
+    def free(self) -> KernelSession | None:
+        """A session with nothing to do (a new one while fewer than ``count``), else None."""
+        working = set(map(id, self.busy.values()))
+        for session in self.sessions:
+            if id(session) not in working:
+                return session
+        if len(self.sessions) >= self.count:
+            return None
+        return self._new()
+
+    def warm(self) -> None:
+        """Start one kernel now, in the background (a build with nothing to reuse, planning)."""
+        if not self.sessions:
+            self._new().start()
+
+    def _new(self) -> KernelSession:
+        if not self._turn:
+            _ONE_SESSION_AT_A_TIME.acquire()
+            self._turn = True
+        session = KernelSession(
+            self.settings, self.kernel, self.cwd, own_turn=False, preload=self.preload
+        )
+        self.sessions.append(session)
+        return session
+
+    def submit(self, session: KernelSession, *args: object) -> Future[None]:
+        future = session.submit(*args)  # type: ignore[arg-type]
+        self.busy[future] = session
+        return future
+
+    def wait(self) -> set[Future[None]]:
+        """Wait until at least one running notebook ends; those that did, no longer busy."""
+        done, _ = wait(list(self.busy), return_when=FIRST_COMPLETED)
+        for future in done:
+            del self.busy[future]
+        return done
+
+    def stop(self) -> None:
+        """Stop every running notebook (another failed, or Ctrl-C)."""
+        for session in self.busy.values():
+            session.stop()
+
+    def close(self) -> None:
+        """Shut every kernel down (each, even if another's shutdown fails: the first error is
+        raised after) and give the process's turn back."""
+        error: Exception | None = None
+        try:
+            for session in self.sessions:
+                try:
+                    session.close()
+                except Exception as exc:
+                    error = error or exc
+            if error is not None:
+                raise error
+        finally:
+            self.sessions = []
+            if self._turn:
+                self._turn = False
+                _ONE_SESSION_AT_A_TIME.release()
