@@ -20,10 +20,10 @@ from analysis.files import canonical_json, dump_json, sha256_text, write_text
 def data_checksums(root: Path) -> dict[str, str]:
     """Relative path -> SHA-256 of every curated data file under ``root/data``, after checking
     them against ``data/datapackage.json`` and refusing an empty CSV."""
-    from analysis.data.load import data_files
+    from analysis.pipeline import filehash
 
     data_dir = root / "data"
-    out = data_files(data_dir)
+    out = filehash.tree(data_dir)  # analysis.data.load.data_files, through the stat memo
     check_not_empty(data_dir, out)  # the more useful message when a file was emptied
     verify_datapackage(data_dir)
     return out
@@ -87,7 +87,12 @@ def verify_datapackage(data_dir: Path) -> None:
         algo = algo or {64: "sha256", 32: "md5"}.get(len(digest), "")  # Frictionless: bare = md5
         if algo not in ("sha256", "md5"):
             continue
-        actual = hashlib.new(algo, path.read_bytes()).hexdigest()
+        if algo == "sha256":
+            from analysis.pipeline import filehash
+
+            actual = filehash.sha256(path)
+        else:
+            actual = hashlib.new(algo, path.read_bytes()).hexdigest()
         if actual != digest.lower():
             raise BriefError(
                 f"data/{rel}: {algo.upper()} {actual[:12]}… does not match data/datapackage.json "
@@ -118,7 +123,9 @@ def load_brief_params(params_path: str | Path, overrides: Sequence[str] = ()) ->
     """Validate a params file (+ overrides) through ``analysis.params`` (one BriefError), and
     refuse it when another params file of the project is the same brief (:func:`check_one_name`)."""
     from analysis.params import load_params, notebook_parameters
+    from analysis.pipeline import filehash
 
+    filehash.load()  # the file hashes a previous process kept
     shown = shown_path(params_path)
     params = load_params(params_path, list(overrides), shown=shown)
     dump = params.model_dump(mode="json")
@@ -137,7 +144,24 @@ def load_brief_params(params_path: str | Path, overrides: Sequence[str] = ()) ->
 
 def brief_name(path: Path) -> str | None:
     """The brief a params file is: its ``name``, else its file name's stem (None when the file
-    cannot be read as a mapping: its own command reports that)."""
+    cannot be read as a mapping: its own command reports that). Remembered by the file's path
+    and SHA-256: every command reads every params file of the project for
+    :func:`check_one_name`."""
+    from analysis.pipeline import filehash
+
+    try:
+        memo = (str(path), filehash.sha256(path))
+    except OSError:
+        return _brief_name(path)
+    if memo not in _BRIEF_NAMES:
+        _BRIEF_NAMES[memo] = _brief_name(path)
+    return _BRIEF_NAMES[memo]
+
+
+_BRIEF_NAMES: dict[tuple[str, str], str | None] = {}
+
+
+def _brief_name(path: Path) -> str | None:
     from analysis.paramfile import read_params_file
 
     try:
@@ -263,8 +287,29 @@ def releases_block(as_of: Any, root: Path) -> dict[str, Any]:
     """What results.json records of the data a brief read: ``as_of`` (null: the latest data)
     and, for every source with a release, the release read and how (``latest``, ``release``,
     ``approximated`` with the last year kept); nothing for a project without a release table."""
-    if not (root / "data" / "releases.csv").is_file():
+    table = root / "data" / "releases.csv"
+    if not table.is_file():
         return {}
+    from analysis.pipeline import filehash, keys
+
+    read = [paths.data_dir() / n for n in ("releases.csv", "datapackage.json")]
+    if not all(p.is_file() for p in read):
+        return _releases_block(as_of)
+    # The same table and schema (by their SHA-256) read as of the same date by the same code
+    # (the library files sources_as_of imports): the same block. Remembered for the next
+    # process too: reading and validating the release table costs a warm `brief run` 0.1 s.
+    index = keys.CodeIndex(paths.PACKAGE_DIR)
+    code = index.digest(index.reached(["from analysis.data.load import sources_as_of"]))
+    memo = sha256_text(canonical_json([as_of, *(filehash.sha256(p) for p in read), code]))
+    known = filehash.fact("releases_block", memo)
+    if not isinstance(known, str):
+        known = canonical_json(_releases_block(as_of))
+        filehash.remember("releases_block", memo, known)
+        filehash.save()
+    return json.loads(known)
+
+
+def _releases_block(as_of: Any) -> dict[str, Any]:
     from analysis.data.load import sources_as_of
 
     releases = {}
@@ -280,14 +325,14 @@ def releases_block(as_of: Any, root: Path) -> dict[str, Any]:
 
 def _years_cache(dump: Mapping[str, Any]) -> Path:
     """Where the data's last years for these parameters are kept (see :func:`data_last_years`)."""
-    from analysis.data.load import data_files
+    from analysis.pipeline import filehash
 
     inputs = {k: dump[k] for k in ("measures", "coalition", "benchmark", "composite_weights")}
     inputs |= {k: dump[k] for k in ("milex_prices", "missing")}
     inputs["as_of"] = dump.get("as_of")
     files = {
         k: v
-        for k, v in data_files().items()
+        for k, v in filehash.tree(paths.data_dir()).items()
         if k.startswith(("indicators", "vintages", "releases"))
     }
     key = sha256_text(canonical_json({"inputs": inputs, "files": files}))

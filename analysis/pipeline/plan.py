@@ -19,8 +19,8 @@ from typing import Any
 
 from analysis import paths
 from analysis.errors import BriefError
-from analysis.files import canonical_json, sha256_file, sha256_text
-from analysis.pipeline import keys
+from analysis.files import canonical_json, sha256_text
+from analysis.pipeline import filehash, keys
 from analysis.pipeline.inputs import LoadedParams, data_checksums, files_read
 
 MANIFEST_VERSION = 1
@@ -102,7 +102,7 @@ def _artifacts_intact(folder: Path, entry: Mapping[str, Any]) -> bool:
     files[f"notebooks/{entry.get('stem', '')}.ipynb"] = entry.get("notebook_sha256", "")
     for rel, sha in files.items():
         path = folder / rel
-        if not path.is_file() or sha256_file(path) != sha:
+        if not path.is_file() or filehash.sha256(path) != sha:
             return False
     return True
 
@@ -117,7 +117,9 @@ def plan_brief(
     """Compute every notebook's cache key and compare it with the previous build's manifest."""
     root = (root or paths.project_root()).resolve()
     nb_paths = list_notebooks(nb_dir or notebooks_dir())
-    code = keys.code_version(paths.PACKAGE_DIR)
+    filehash.load()  # the file hashes a previous process kept
+    index = keys.CodeIndex(paths.PACKAGE_DIR)  # this plan's view of the library's code
+    code = keys.code_version(paths.PACKAGE_DIR, index)
     checksums = data_checksums(root)
     target = root / "_build" / params.name
     manifest = read_manifest(target) or {}
@@ -150,7 +152,7 @@ def plan_brief(
             if "as_of" in received:  # the files of the releases it reads as of that date
                 data = files_read(data, checksums, params.flat.get("as_of"))
             components = keys.component_hashes(
-                nb_hash, received, data, keys.notebook_code(paths.PACKAGE_DIR, nb, cid)
+                nb_hash, received, data, keys.notebook_code(paths.PACKAGE_DIR, nb, cid, index)
             )
             plan = NotebookPlan(
                 path=path,
@@ -164,7 +166,7 @@ def plan_brief(
                 key=keys.cache_key(components),
                 previous=old,
                 claim=cid,
-                code_files=keys.notebook_code_files(paths.PACKAGE_DIR, nb, cid),
+                code_files=keys.notebook_code_files(paths.PACKAGE_DIR, nb, cid, index),
             )
             if force:
                 plan.reasons = ["forced (--force)"]
@@ -181,6 +183,7 @@ def plan_brief(
             if not plan.reasons and rerun:
                 plan.reasons = [f"upstream {', '.join(rerun)} re-runs (metadata.brief.needs)"]
             plans.append(plan)
+    filehash.save()
     return BriefPlan(root, params, code, checksums, plans)
 
 
