@@ -38,7 +38,7 @@ from analysis.files import sha256_file, write_text
 RACY_NS = 2_000_000_000
 #: The persisted memo's format; another version is ignored.
 VERSION = 1
-FILE_NAME = ".file-hashes.json"
+FILE_NAME = "file-hashes.json"
 
 Signature = tuple[int, int, int, int, int]
 
@@ -98,6 +98,12 @@ def tree(folder: Path) -> dict[str, str]:
             continue
         out[rel.as_posix()] = sha256(p)
     return out
+
+
+def own_hash(module_file: str) -> str:
+    """SHA-256 of a pipeline module's own source, for the key of a fact that module derives:
+    the pipeline is not part of any code key, so a fact must name the code that made it."""
+    return sha256(module_file)
 
 
 def fact(kind: str, key: str) -> Any | None:
@@ -191,9 +197,11 @@ def save() -> None:
     if not _dirty or path is None:
         return
     files, facts = _read(path)
-    files.update((k, e) for k, e in _memo.items() if settled(e[0], e[1]))
-    for kind, keys in _used.items():
-        facts.setdefault(kind, {}).update((k, _facts[kind][k]) for k in keys if k in _facts[kind])
+    # copies first: another thread's plan (a threaded batch) may be adding entries meanwhile
+    files.update((k, e) for k, e in list(_memo.items()) if settled(e[0], e[1]))
+    for kind, keys in list(_used.items()):
+        known = _facts.get(kind, {})
+        facts.setdefault(kind, {}).update((k, known[k]) for k in list(keys) if k in known)
     recent = sorted(files.items(), key=lambda item: item[1][1])[-MAX_KEPT:]
     document = {
         "version": VERSION,

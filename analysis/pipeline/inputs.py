@@ -292,15 +292,17 @@ def releases_block(as_of: Any, root: Path) -> dict[str, Any]:
         return {}
     from analysis.pipeline import filehash, keys
 
-    read = [paths.data_dir() / n for n in ("releases.csv", "datapackage.json")]
-    if not all(p.is_file() for p in read):
+    data_dir = paths.data_dir()
+    if not (data_dir / "releases.csv").is_file():
         return _releases_block(as_of)
-    # The same table and schema (by their SHA-256) read as of the same date by the same code
-    # (the library files sources_as_of imports): the same block. Remembered for the next
-    # process too: reading and validating the release table costs a warm `brief run` 0.1 s.
+    # The same curated data (by SHA-256: the release table, its schema and the tables that
+    # validate it) read as of the same date by the same code (the library files sources_as_of
+    # imports, and this file): the same block. Remembered for the next process too: reading
+    # and validating the release table costs a warm `brief run` 0.1 s.
     index = keys.CodeIndex(paths.PACKAGE_DIR)
     code = index.digest(index.reached(["from analysis.data.load import sources_as_of"]))
-    memo = sha256_text(canonical_json([as_of, *(filehash.sha256(p) for p in read), code]))
+    inputs = [as_of, filehash.tree(data_dir), code, filehash.own_hash(__file__)]
+    memo = sha256_text(canonical_json(inputs))
     known = filehash.fact("releases_block", memo)
     if not isinstance(known, str):
         known = canonical_json(_releases_block(as_of))

@@ -294,8 +294,9 @@ class CodeIndex:
         key = (self.sha(path), self.package, current)
         if key in _IMPORTS_BY_SHA:
             return _IMPORTS_BY_SHA[key]
-        name = "\0".join(key)
-        known = filehash.fact("imports", name)  # parsed by an earlier process
+        # parsed by an earlier process, with this file's _imported (its own hash in the key)
+        name = "\0".join([*key, filehash.own_hash(__file__)])
+        known = filehash.fact("imports", name)
         if isinstance(known, list):
             _IMPORTS_BY_SHA[key] = frozenset(str(m) for m in known)
             return _IMPORTS_BY_SHA[key]
