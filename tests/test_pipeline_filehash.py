@@ -236,3 +236,105 @@ def test_warm_plan_sees_a_code_file_edited_in_place(project, tmp_path, monkeypat
     assert after["02_beta"] != before["02_beta"] and after["01_alpha"] == before["01_alpha"]
     files = keys.notebook_code_files(pkg, nb)
     assert files["analysis/compute/scale.py"] == hashlib.sha256(b"FACTOR = 2\n").hexdigest()
+
+
+# ---------------------------------------------------------------------------------------------
+# A process that has not imported the parameter schema (a warm `brief run`): the checked
+# parameters and the registry's answers come from the memo, keyed by everything they depend on
+
+
+@pytest.fixture
+def fresh_process(monkeypatch):
+    """As in a new process that has not imported analysis.params (the tests' process has)."""
+    from analysis.pipeline import inputs
+
+    monkeypatch.setattr(inputs, "schema_imported", lambda: False)
+
+
+def _validations(monkeypatch) -> list[str]:
+    from analysis import params
+
+    calls: list[str] = []
+    real = params.load_params
+
+    def spy(path, *args, **kwargs):
+        calls.append(Path(path).name)
+        return real(path, *args, **kwargs)
+
+    monkeypatch.setattr(params, "load_params", spy)
+    return calls
+
+
+def test_checked_parameters_are_remembered_with_what_they_depend_on(
+    project, monkeypatch, fresh_process
+):
+    from analysis import dates
+
+    calls = _validations(monkeypatch)
+    first = load_brief_params("params/default.yml")
+    assert load_brief_params("params/default.yml") == first and calls == ["default.yml"]
+    # another override, the file edited, another day, other data: checked again
+    assert load_brief_params("params/default.yml", ["horizon=2045"]).flat["horizon"] == 2045
+    assert len(calls) == 2
+    path = project / "params" / "default.yml"
+    path.write_text(path.read_text() + "horizon: 2050\n")
+    assert load_brief_params("params/default.yml").flat["horizon"] == 2050 and len(calls) == 3
+    monkeypatch.setattr(dates, "today", lambda: dates.dt.date(2099, 1, 1))
+    load_brief_params("params/default.yml")
+    assert len(calls) == 4
+    with open(project / "data" / "series.csv", "a", encoding="utf-8") as fh:
+        fh.write("2023,2\n")
+    rehash(project)
+    load_brief_params("params/default.yml")
+    assert len(calls) == 5
+    load_brief_params("params/default.yml")
+    assert len(calls) == 5
+
+
+def test_a_refused_parameter_is_never_remembered(project, monkeypatch, fresh_process):
+    from analysis.errors import BriefError
+
+    calls = _validations(monkeypatch)
+    for _ in range(2):
+        with pytest.raises(BriefError, match="horizon"):
+            load_brief_params("params/default.yml", ["horizon=soon"])
+    assert calls == ["default.yml", "default.yml"]
+
+
+def test_a_remembered_brief_is_still_checked_against_the_other_params_files(project, fresh_process):
+    from analysis.pipeline.inputs import NameClash
+
+    load_brief_params("params/default.yml")
+    (project / "params" / "copy.yml").write_text("name: default\n")
+    with pytest.raises(NameClash, match=r"copy\.yml"):
+        load_brief_params("params/default.yml")
+
+
+def test_the_registrys_remembered_answers_are_its_answers(project, monkeypatch):
+    from analysis import runparams
+    from analysis.compute import claims
+
+    flat = load_brief_params("params/default.yml").flat
+    direct = plan_mod._Registry("code A")
+    assert direct.direct  # this process has imported the schema: asked directly
+    remembered = plan_mod._Registry("code A")
+    remembered.direct = False  # as in a warm process
+    for _ in range(2):  # computed and remembered, then from the memo
+        for per in ("claim", "varied claim"):
+            assert remembered.claim_runs(per) == direct.claim_runs(per)
+        for cid in claims.IDS:
+            assert remembered.claim_reads(cid) == direct.claim_reads(cid)
+            extra = ["seed"] if cid == "C1" else []
+            got = remembered.run_parameters(flat, cid, extra)
+            assert got == direct.run_parameters(flat, cid, extra)
+        remembered.value_words()
+        assert runparams.value_words() == runparams.computed_value_words()
+    # another parameter value, or other code: not the remembered answer
+    changed = {**flat, "rules": {**flat["rules"], "c8": {**flat["rules"]["c8"], "window": 3}}}
+    assert remembered.run_parameters(changed, "C8", [])["rules"]["c8"]["window"] == 3
+    wrong = plan_mod.sha256_text(plan_mod.canonical_json([*remembered.base, "claim_runs", "claim"]))
+    filehash.remember("claim_runs", wrong, '["C99"]')
+    assert remembered.claim_runs("claim") == ["C99"]  # (the memo is what was asked)
+    other = plan_mod._Registry("code B")
+    other.direct = False
+    assert other.claim_runs("claim") == list(claims.IDS)

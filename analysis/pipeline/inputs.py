@@ -5,8 +5,10 @@ horizon after the data's last year)."""
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import hashlib
 import json
+import sys
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -70,7 +72,7 @@ def verify_datapackage(data_dir: Path) -> None:
             "not (restore it from git, or run `brief data curate`)"
         )
     meta = read_json(package, "data/datapackage.json")
-    from analysis.data.load import resources
+    from analysis.data.package import resources
 
     for res in resources(meta):
         rel = res["path"]
@@ -121,12 +123,24 @@ def shown_path(path: str | Path) -> str:
 
 def load_brief_params(params_path: str | Path, overrides: Sequence[str] = ()) -> LoadedParams:
     """Validate a params file (+ overrides) through ``analysis.params`` (one BriefError), and
-    refuse it when another params file of the project is the same brief (:func:`check_one_name`)."""
-    from analysis.params import load_params, notebook_parameters
+    refuse it when another params file of the project is the same brief (:func:`check_one_name`).
+
+    A process that has not imported the parameter schema (a warm ``brief run``: importing it
+    imports every claim module and pandas, half a second) takes parameters that passed every
+    check before from the memo (:func:`_params_memo`, keyed by everything the checks read);
+    :func:`check_one_name` runs every time, as it reads the other params files."""
     from analysis.pipeline import filehash
 
     filehash.load()  # the file hashes a previous process kept
     shown = shown_path(params_path)
+    memo = None if schema_imported() else _params_memo(params_path, overrides, shown)
+    known = filehash.fact("brief_params", memo) if memo else None
+    if isinstance(known, str):
+        loaded = LoadedParams(**json.loads(known))
+        check_one_name(loaded, Path(params_path), overrides)
+        return loaded
+    from analysis.params import load_params, notebook_parameters
+
     params = load_params(params_path, list(overrides), shown=shown)
     dump = params.model_dump(mode="json")
     loaded = LoadedParams(
@@ -139,7 +153,46 @@ def load_brief_params(params_path: str | Path, overrides: Sequence[str] = ()) ->
     check_one_name(loaded, Path(params_path), overrides)
     check_horizon(loaded, overrides)
     check_base_year(loaded, overrides)
+    memo = memo or _params_memo(params_path, overrides, shown)
+    text = canonical_json(dataclasses.asdict(loaded))
+    if memo and LoadedParams(**json.loads(text)) == loaded:  # JSON keeps it exactly
+        filehash.remember("brief_params", memo, text)
     return loaded
+
+
+def schema_imported() -> bool:
+    """Whether this process has imported the parameter schema and the claim registry (then
+    asking them is cheaper than looking up what they answered before)."""
+    return "analysis.params" in sys.modules
+
+
+def _params_memo(params_path: str | Path, overrides: Sequence[str], shown: str) -> str | None:
+    """The memo key of a brief's checked parameters: everything :func:`load_brief_params`'s
+    checks read but the other params files (checked every time): the file (path and SHA-256),
+    the overrides, the library's code (all of it: the schema imports every claim), the curated
+    data (the country codes, the data's last years) and the repository's country table, today
+    (a date may not be in the future) and this file. None when the file cannot be hashed."""
+    from analysis import dates
+    from analysis.pipeline import filehash, keys
+
+    try:
+        path = Path(params_path)
+        shipped = paths.PACKAGE_DIR.parent / "data" / "countries.csv"
+        parts = [
+            str(path.resolve()),
+            filehash.sha256(path),
+            [str(o) for o in overrides],
+            shown,
+            str(paths.project_root()),
+            keys.code_version(paths.PACKAGE_DIR),
+            filehash.tree(paths.data_dir()),
+            filehash.sha256(shipped) if shipped.is_file() else None,
+            dates.today().isoformat(),
+            filehash.own_hash(__file__),
+        ]
+    except OSError:
+        return None
+    return sha256_text(canonical_json(parts))
 
 
 def brief_name(path: Path) -> str | None:

@@ -124,7 +124,7 @@ def plan_brief(
     target = root / "_build" / params.name
     manifest = read_manifest(target) or {}
     previous = manifest.get("notebooks", {})
-    from analysis.runparams import claim_reads, claim_runs, run_parameters
+    asks = _Registry(code)
 
     plans: list[NotebookPlan] = []
     for path in nb_paths:
@@ -132,14 +132,15 @@ def plan_brief(
         nb_hash = keys.notebook_hash(nb)
         per = keys.notebook_per(path.name, nb)
         runs = [(path.stem, None)] if per is None else [
-            (f"{path.stem}-{cid.lower()}", cid) for cid in claim_runs(per)
+            (f"{path.stem}-{cid.lower()}", cid) for cid in asks.claim_runs(per)
         ]  # fmt: skip
         for stem, cid in runs:
             old = previous.get(stem)
             if cid is not None:
-                received = run_parameters(params.flat, cid, keys.notebook_params(path.name, nb))
+                extra = keys.notebook_params(path.name, nb)
+                received = asks.run_parameters(params.flat, cid, extra)
                 names = sorted([*received, "run"])
-                reads: list[str] | None = claim_reads(cid)
+                reads: list[str] | None = asks.claim_reads(cid)
             else:
                 same = old and old.get("components", {}).get("notebook") == nb_hash
                 if same and old.get("names"):
@@ -183,8 +184,61 @@ def plan_brief(
             if not plan.reasons and rerun:
                 plan.reasons = [f"upstream {', '.join(rerun)} re-runs (metadata.brief.needs)"]
             plans.append(plan)
+    asks.value_words()  # for results.json (analysis.runparams.value_words)
     filehash.save()
     return BriefPlan(root, params, code, checksums, plans)
+
+
+class _Registry:
+    """What a plan asks the claim registry (:mod:`analysis.runparams`): which claims a per-claim
+    notebook runs for, what each run receives and reads, and the words for coded values.
+
+    Importing the registry costs a process half a second (every claim module, pandas), so a
+    process that has not imported it takes the answers it gave before, remembered with
+    everything they depend on: the question, the library's code (``code``: all of it) and this
+    file. A question the registry refuses (a BriefError) is asked again every time."""
+
+    def __init__(self, code: str):
+        from analysis.pipeline.inputs import schema_imported
+
+        self.base = [code, filehash.own_hash(__file__)]
+        # decided once: the first answer computed imports the registry, and every later
+        # question of this plan must still be remembered for the next process
+        self.direct = schema_imported()
+
+    def _ask(self, kind: str, question: list[Any], answer: Any) -> Any:
+        if self.direct:
+            return answer()
+        memo = sha256_text(canonical_json([*self.base, kind, *question]))
+        known = filehash.fact(kind, memo)
+        if not isinstance(known, str):
+            known = canonical_json(answer())
+            filehash.remember(kind, memo, known)
+        return json.loads(known)
+
+    def claim_runs(self, per: str) -> list[str]:
+        from analysis import runparams
+
+        return list(self._ask("claim_runs", [per], lambda: runparams.claim_runs(per)))
+
+    def claim_reads(self, cid: str) -> list[str]:
+        from analysis import runparams
+
+        return list(self._ask("claim_reads", [cid], lambda: runparams.claim_reads(cid)))
+
+    def run_parameters(self, flat: Mapping[str, Any], cid: str, extra: list[str]) -> dict[str, Any]:
+        from analysis import runparams
+
+        def answer() -> dict[str, Any]:
+            return runparams.run_parameters(flat, cid, extra)
+
+        return dict(self._ask("run_parameters", [dict(flat), cid, extra], answer))
+
+    def value_words(self) -> None:
+        """Remember the words and hand them to :func:`analysis.runparams.value_words`."""
+        from analysis import runparams
+
+        runparams.known_words = self._ask("value_words", [], runparams.computed_value_words)
 
 
 def explain(plan: BriefPlan) -> str:
