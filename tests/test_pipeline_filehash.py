@@ -315,26 +315,27 @@ def test_the_registrys_remembered_answers_are_its_answers(project, monkeypatch):
     from analysis.compute import claims
 
     flat = load_brief_params("params/default.yml").flat
-    direct = plan_mod._Registry("code A")
+    direct = plan_mod._Registry("code A", flat)
     assert direct.direct  # this process has imported the schema: asked directly
-    remembered = plan_mod._Registry("code A")
-    remembered.direct = False  # as in a warm process
-    for _ in range(2):  # computed and remembered, then from the memo
+    for _ in range(2):  # computed and remembered (by the direct one), then from the memo
+        remembered = plan_mod._Registry("code A", flat)
+        remembered.direct = False  # as in a warm process
         for per in ("claim", "varied claim"):
             assert remembered.claim_runs(per) == direct.claim_runs(per)
         for cid in claims.IDS:
             assert remembered.claim_reads(cid) == direct.claim_reads(cid)
             extra = ["seed"] if cid == "C1" else []
-            got = remembered.run_parameters(flat, cid, extra)
-            assert got == direct.run_parameters(flat, cid, extra)
+            assert remembered.run_parameters(cid, extra) == direct.run_parameters(cid, extra)
         remembered.value_words()
         assert runparams.value_words() == runparams.computed_value_words()
     # another parameter value, or other code: not the remembered answer
     changed = {**flat, "rules": {**flat["rules"], "c8": {**flat["rules"]["c8"], "window": 3}}}
-    assert remembered.run_parameters(changed, "C8", [])["rules"]["c8"]["window"] == 3
+    other_params = plan_mod._Registry("code A", changed)
+    other_params.direct = False
+    assert other_params.run_parameters("C8", [])["rules"]["c8"]["window"] == 3
     wrong = plan_mod.sha256_text(plan_mod.canonical_json([*remembered.base, "claim_runs", "claim"]))
     filehash.remember("claim_runs", wrong, '["C99"]')
     assert remembered.claim_runs("claim") == ["C99"]  # (the memo is what was asked)
-    other = plan_mod._Registry("code B")
-    other.direct = False
-    assert other.claim_runs("claim") == list(claims.IDS)
+    other_code = plan_mod._Registry("code B", flat)
+    other_code.direct = False
+    assert other_code.claim_runs("claim") == list(claims.IDS)

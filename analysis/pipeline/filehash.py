@@ -80,7 +80,7 @@ def sha256(path: Path | str) -> str:
     digest = sha256_file(Path(key))
     if signature(os.stat(key)) == sig:  # not changed while it was read
         _memo[key] = (sig, taken, digest)
-        _dirty = True
+        _dirty = _dirty or settled(sig, taken)  # only settled entries are persisted
     else:
         _memo.pop(key, None)
     return digest

@@ -153,9 +153,10 @@ def load_brief_params(params_path: str | Path, overrides: Sequence[str] = ()) ->
     check_one_name(loaded, Path(params_path), overrides)
     check_horizon(loaded, overrides)
     check_base_year(loaded, overrides)
-    memo = memo or _params_memo(params_path, overrides, shown)
+    if memo is None:  # asked directly: remembered by the processes that need it
+        return loaded
     text = canonical_json(dataclasses.asdict(loaded))
-    if memo and LoadedParams(**json.loads(text)) == loaded:  # JSON keeps it exactly
+    if LoadedParams(**json.loads(text)) == loaded:  # JSON keeps it exactly
         filehash.remember("brief_params", memo, text)
     return loaded
 

@@ -268,6 +268,7 @@ class CodeIndex:
         self._reached: dict[tuple[tuple[str, ...], str | None], list[Path]] = {}
         self._nodes: dict[str, tuple[Path | None, bool, frozenset[str]]] = {}
         self._rel: dict[Path, str] = {}
+        # (the code cells' sources, claim) -> (digest, files with their SHA-256)
         self._runs: dict[tuple[tuple[str, ...], str | None], tuple[str, dict[str, str]]] = {}
 
     def sha(self, path: Path) -> str:
@@ -407,9 +408,10 @@ class CodeIndex:
 
     def run(self, nb: Mapping[str, Any], claim: str | None) -> tuple[str, dict[str, str]]:
         """A run's code: :func:`notebook_code` and :func:`notebook_code_files`, computed once."""
-        files = self.run_files(nb, claim)
-        key = (tuple(map(str, files)), claim)
+        sources = [_source(c) for c in nb.get("cells", []) if c.get("cell_type") == "code"]
+        key = (tuple(sources), claim)
         if key not in self._runs:
+            files = self.run_files(nb, claim)
             prefix = self.package + "/"  # relative to the package's parent (the project)
             shas = {prefix + self.rel(p): self.sha(p) for p in files}
             self._runs[key] = (self.digest(files), shas)

@@ -124,7 +124,7 @@ def plan_brief(
     target = root / "_build" / params.name
     manifest = read_manifest(target) or {}
     previous = manifest.get("notebooks", {})
-    asks = _Registry(code)
+    asks = _Registry(code, params.flat)
 
     plans: list[NotebookPlan] = []
     for path in nb_paths:
@@ -138,7 +138,7 @@ def plan_brief(
             old = previous.get(stem)
             if cid is not None:
                 extra = keys.notebook_params(path.name, nb)
-                received = asks.run_parameters(params.flat, cid, extra)
+                received = asks.run_parameters(cid, extra)
                 names = sorted([*received, "run"])
                 reads: list[str] | None = asks.claim_reads(cid)
             else:
@@ -195,22 +195,30 @@ class _Registry:
 
     Importing the registry costs a process half a second (every claim module, pandas), so a
     process that has not imported it takes the answers it gave before, remembered with
-    everything they depend on: the question, the library's code (``code``: all of it) and this
-    file. A question the registry refuses (a BriefError) is asked again every time."""
+    everything they depend on: the question (with the brief's parameters, ``flat``), the
+    library's code (``code``: all of it) and this file. A process that has imported it asks it
+    (cheaper than the lookup) and remembers what is not yet remembered, for the next process.
+    A question the registry refuses (a BriefError) is asked again every time."""
 
-    def __init__(self, code: str):
+    def __init__(self, code: str, flat: Mapping[str, Any]):
         from analysis.pipeline.inputs import schema_imported
 
+        self.flat = flat
         self.base = [code, filehash.own_hash(__file__)]
+        self.with_flat = sha256_text(canonical_json([*self.base, dict(flat)]))
         # decided once: the first answer computed imports the registry, and every later
-        # question of this plan must still be remembered for the next process
+        # question of this plan must still be answered from the memo when it can
         self.direct = schema_imported()
 
-    def _ask(self, kind: str, question: list[Any], answer: Any) -> Any:
-        if self.direct:
-            return answer()
-        memo = sha256_text(canonical_json([*self.base, kind, *question]))
+    def _ask(self, kind: str, question: list[Any], answer: Any, flat: bool = False) -> Any:
+        base = [self.with_flat] if flat else self.base
+        memo = sha256_text(canonical_json([*base, kind, *question]))
         known = filehash.fact(kind, memo)
+        if self.direct:
+            found = answer()
+            if not isinstance(known, str):
+                filehash.remember(kind, memo, canonical_json(found))
+            return found
         if not isinstance(known, str):
             known = canonical_json(answer())
             filehash.remember(kind, memo, known)
@@ -226,13 +234,14 @@ class _Registry:
 
         return list(self._ask("claim_reads", [cid], lambda: runparams.claim_reads(cid)))
 
-    def run_parameters(self, flat: Mapping[str, Any], cid: str, extra: list[str]) -> dict[str, Any]:
+    def run_parameters(self, cid: str, extra: list[str]) -> dict[str, Any]:
+        """:func:`analysis.runparams.run_parameters` of the brief's parameters."""
         from analysis import runparams
 
         def answer() -> dict[str, Any]:
-            return runparams.run_parameters(flat, cid, extra)
+            return runparams.run_parameters(self.flat, cid, extra)
 
-        return dict(self._ask("run_parameters", [dict(flat), cid, extra], answer))
+        return dict(self._ask("run_parameters", [cid, extra], answer, flat=True))
 
     def value_words(self) -> None:
         """Remember the words and hand them to :func:`analysis.runparams.value_words`."""
