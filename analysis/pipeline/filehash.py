@@ -11,8 +11,10 @@ The *racily clean* case (git's term): a file edited within the file system's tim
 granularity after it was hashed can keep its whole signature. So an entry is trusted only when
 the file's mtime and ctime are at least :data:`RACY_NS` older than the moment its hash was taken;
 a file changed more recently than that is hashed again on every call until it has settled.
-What remains, as for git: a file system whose clock runs ahead of this machine's by more than
-:data:`RACY_NS`, or one without a ctime, plus an edit that restores size and mtime.
+What remains, as for git: on a file system without a ctime, an edit that restores size and
+mtime after the hash has settled; and on a file system whose clock runs behind this machine's
+by more than :data:`RACY_NS` (a network share), a file written just before it was hashed looks
+settled, so a second edit within the same timestamp tick that keeps the size could be missed.
 
 The memo lives in this process and, through :func:`load` / :func:`save`, in
 ``~/.cache/rand-brief/file-hashes.json`` (:func:`store`) for the next process (entries are

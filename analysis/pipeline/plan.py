@@ -125,6 +125,7 @@ def plan_brief(
     manifest = read_manifest(target) or {}
     previous = manifest.get("notebooks", {})
     asks = _Registry(code, params.flat)
+    dated = _Dated(checksums, params.flat.get("as_of"))
 
     plans: list[NotebookPlan] = []
     for path in nb_paths:
@@ -151,7 +152,7 @@ def plan_brief(
                 reads = keys.notebook_reads(path.name, nb)
             data = keys.select_data(path.name, checksums, reads)
             if "as_of" in received:  # the files of the releases it reads as of that date
-                data = files_read(data, checksums, params.flat.get("as_of"))
+                data = dated.files_read(data)
             components = keys.component_hashes(
                 nb_hash, received, data, keys.notebook_code(paths.PACKAGE_DIR, nb, cid, index)
             )
@@ -248,6 +249,43 @@ class _Registry:
         from analysis import runparams
 
         runparams.known_words = self._ask("value_words", [], runparams.computed_value_words)
+
+
+class _Dated:
+    """:func:`~analysis.pipeline.inputs.files_read` for one plan: with a date, which release
+    files a run reads is decided by the release table (``analysis.data.load``, which imports
+    pandas), so a process that has not imported the loader takes the answer it gave before,
+    keyed by everything it depends on: the files asked about, every curated file's SHA-256,
+    the date, the loader's code (the files it imports) and this file and ``inputs.py``."""
+
+    def __init__(self, checksums: Mapping[str, str], as_of: Any):
+        import sys
+
+        self.checksums, self.as_of = checksums, as_of
+        self.direct = "analysis.data.load" in sys.modules
+        self.base: str | None = None
+
+    def _base(self) -> str:
+        if self.base is None:
+            from analysis.pipeline import inputs
+
+            index = keys.CodeIndex(paths.PACKAGE_DIR)
+            code = index.digest(index.reached(["from analysis.data.load import files_read"]))
+            own = [filehash.own_hash(__file__), filehash.own_hash(inputs.__file__)]
+            self.base = sha256_text(canonical_json([code, dict(self.checksums), self.as_of, own]))
+        return self.base
+
+    def files_read(self, data: Mapping[str, str]) -> dict[str, str]:
+        if self.as_of is None or "releases.csv" not in self.checksums:
+            return dict(data)  # no date: the files it selects (nothing to ask the loader)
+        memo = sha256_text(canonical_json([self._base(), dict(data)]))
+        known = filehash.fact("files_read", memo)
+        if self.direct or not isinstance(known, str):
+            found = files_read(data, self.checksums, self.as_of)
+            if not isinstance(known, str):
+                filehash.remember("files_read", memo, canonical_json(found))
+            return found
+        return dict(json.loads(known))
 
 
 def explain(plan: BriefPlan) -> str:
