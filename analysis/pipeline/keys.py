@@ -268,25 +268,33 @@ class CodeIndex:
         self._reached: dict[tuple[tuple[str, ...], str | None], list[Path]] = {}
         self._nodes: dict[str, tuple[Path | None, bool, frozenset[str]]] = {}
         self._rel: dict[Path, str] = {}
+        self._paths: dict[Path, Path] = {}
         # (the code cells' sources, claim) -> (digest, files with their SHA-256)
         self._runs: dict[tuple[tuple[str, ...], str | None], tuple[str, dict[str, str]]] = {}
 
+    def _one(self, path: Path) -> Path:
+        """One object per file (dictionaries look an identical key up without comparing)."""
+        return self._paths.setdefault(path, path)
+
     def sha(self, path: Path) -> str:
-        if path not in self._sha:
+        found = self._sha.get(path)
+        if found is None:
             from analysis.pipeline import filehash
 
-            self._sha[path] = filehash.sha256(path)
-        return self._sha[path]
+            found = self._sha[self._one(path)] = filehash.sha256(path)
+        return found
 
     def rel(self, path: Path) -> str:
         """``path`` relative to the package folder, as text."""
-        if path not in self._rel:
-            self._rel[path] = path.relative_to(self.package_dir).as_posix()
-        return self._rel[path]
+        found = self._rel.get(path)
+        if found is None:
+            found = self._rel[self._one(path)] = path.relative_to(self.package_dir).as_posix()
+        return found
 
     def module_file(self, module: str) -> Path | None:
         if module not in self._files:
-            self._files[module] = _module_file(self.package_dir, module)
+            path = _module_file(self.package_dir, module)
+            self._files[module] = None if path is None else self._one(path)
         return self._files[module]
 
     def imports(self, path: Path, current: str) -> frozenset[str]:
@@ -319,21 +327,21 @@ class CodeIndex:
         for f in list(out):
             if f not in self._meta:
                 m = f.with_name(f.stem + META_SUFFIX)
-                self._meta[f] = m if m.is_file() else None
+                self._meta[f] = self._one(m) if m.is_file() else None
             if (meta := self._meta[f]) is not None:
                 out.add(meta)
         return sorted(out, key=_path_order)
 
     def all_files(self) -> list[Path]:
         if self._all is None:
-            self._all = code_files(self.package_dir)
+            self._all = [self._one(p) for p in code_files(self.package_dir)]
         return self._all
 
     def digest(self, files: Iterable[Path]) -> str:
         """SHA-256 over ``files`` in sorted order: each one's path relative to the package, NUL,
         its bytes, NUL. Remembered by the files' SHA-256s (so read once per content)."""
         chosen = sorted(set(files), key=_path_order)
-        key = tuple((self.rel(p), self.sha(p)) for p in chosen)
+        key = tuple([(self.rel(p), self.sha(p)) for p in chosen])
         if key in _DIGESTS:
             return _DIGESTS[key]
         digest = hashlib.sha256()
