@@ -352,11 +352,11 @@ def test_the_release_files_a_dated_run_reads_are_remembered_exactly(monkeypatch)
     for as_of in ("2021-10-12", "2019-06-01", None):
         expected = inputs.files_read(data, checksums, as_of)
         for _ in range(2):  # computed and remembered, then from the memo
-            dated = plan_mod._Dated(checksums, as_of)
+            dated = plan_mod._Dated("code A", checksums, as_of)
             dated.direct = False  # as in a warm process
             assert dated.files_read(data) == expected
     assert any(k.startswith("vintages/") for k in inputs.files_read(data, checksums, "2021-10-12"))
     changed = {**checksums, "releases.csv": "0" * 64}  # another release table: asked again
-    dated = plan_mod._Dated(changed, "2021-10-12")
+    dated = plan_mod._Dated("code A", changed, "2021-10-12")
     dated.direct = False
     assert dated.files_read(data)["releases.csv"] == "0" * 64

@@ -350,11 +350,10 @@ def releases_block(as_of: Any, root: Path) -> dict[str, Any]:
     if not (data_dir / "releases.csv").is_file():
         return _releases_block(as_of)
     # The same curated data (by SHA-256: the release table, its schema and the tables that
-    # validate it) read as of the same date by the same code (the library files sources_as_of
-    # imports, and this file): the same block. Remembered for the next process too: reading
-    # and validating the release table costs a warm `brief run` 0.1 s.
-    index = keys.CodeIndex(paths.PACKAGE_DIR)
-    code = index.digest(index.reached(["from analysis.data.load import sources_as_of"]))
+    # validate it) read as of the same date by the same code (the library's, all of it, and
+    # this file): the same block. Remembered for the next process too: reading and validating
+    # the release table costs a warm `brief run` 0.1 s.
+    code = keys.code_version(paths.PACKAGE_DIR)
     inputs = [as_of, filehash.tree(data_dir), code, filehash.own_hash(__file__)]
     memo = sha256_text(canonical_json(inputs))
     known = filehash.fact("releases_block", memo)

@@ -125,7 +125,7 @@ def plan_brief(
     manifest = read_manifest(target) or {}
     previous = manifest.get("notebooks", {})
     asks = _Registry(code, params.flat)
-    dated = _Dated(checksums, params.flat.get("as_of"))
+    dated = _Dated(code, checksums, params.flat.get("as_of"))
 
     plans: list[NotebookPlan] = []
     for path in nb_paths:
@@ -256,12 +256,12 @@ class _Dated:
     files a run reads is decided by the release table (``analysis.data.load``, which imports
     pandas), so a process that has not imported the loader takes the answer it gave before,
     keyed by everything it depends on: the files asked about, every curated file's SHA-256,
-    the date, the loader's code (the files it imports) and this file and ``inputs.py``."""
+    the date, the library's code (``code``: all of it) and this file and ``inputs.py``."""
 
-    def __init__(self, checksums: Mapping[str, str], as_of: Any):
+    def __init__(self, code: str, checksums: Mapping[str, str], as_of: Any):
         import sys
 
-        self.checksums, self.as_of = checksums, as_of
+        self.code, self.checksums, self.as_of = code, checksums, as_of
         self.direct = "analysis.data.load" in sys.modules
         self.base: str | None = None
 
@@ -269,10 +269,9 @@ class _Dated:
         if self.base is None:
             from analysis.pipeline import inputs
 
-            index = keys.CodeIndex(paths.PACKAGE_DIR)
-            code = index.digest(index.reached(["from analysis.data.load import files_read"]))
             own = [filehash.own_hash(__file__), filehash.own_hash(inputs.__file__)]
-            self.base = sha256_text(canonical_json([code, dict(self.checksums), self.as_of, own]))
+            known = [self.code, dict(self.checksums), self.as_of, own]
+            self.base = sha256_text(canonical_json(known))
         return self.base
 
     def files_read(self, data: Mapping[str, str]) -> dict[str, str]:
