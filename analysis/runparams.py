@@ -11,14 +11,20 @@ parameter the run was not given: a claim cannot read a parameter its cache key d
 
 from __future__ import annotations
 
+import copy
 from collections.abc import Iterable, Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from pydantic import BaseModel
-
-from analysis.compute import claims
 from analysis.errors import BriefError
-from analysis.params import BriefParams, validate
+
+if TYPE_CHECKING:
+    from pydantic import BaseModel
+
+    from analysis.params import BriefParams
+
+# The claim registry and the parameter schema are imported where they are used: importing them
+# costs a process half a second (every claim module, pandas), and a fully cached `brief run`
+# needs neither (the pipeline remembers what it asked of them; analysis.pipeline.inputs).
 
 GROUPS = ("rules", "multiverse")  # parameters with one group per claim
 #: What every claim's run receives whatever it declares: the date its data are read as of
@@ -37,6 +43,8 @@ def from_notebook(namespace: Mapping[str, Any]) -> BriefParams:
     it re-runs it only when they change. What comes back reads only those: a parameter that was
     not injected is an error naming it (the cache would otherwise miss it), not a silent default.
     """
+    from analysis.params import BriefParams, validate
+
     values = {k: namespace[k] for k in BriefParams.model_fields if k in namespace}
     params = validate(values, source="notebook parameters")
     where = f"claim {namespace['claim']}" if "claim" in namespace else "this notebook"
@@ -56,7 +64,8 @@ class ParamsView:
         if name.startswith("_"):
             raise AttributeError(name)
         value = getattr(self._params, name)
-        if name in BriefParams.model_fields and name not in self._names and name not in GROUPS:
+        fields = type(self._params).model_fields
+        if name in fields and name not in self._names and name not in GROUPS:
             raise BriefError(
                 f"{self._where} reads the parameter {name!r}, which its run was not given; "
                 "expected it among the claim's PARAMS (or the notebook's metadata.brief.params)"
@@ -91,8 +100,20 @@ MISSING_WORDS = {
 }
 
 
+#: The words of :func:`value_words` when the pipeline already knows them (it remembers them,
+#: keyed by the library's code, so that a fully cached `brief run` need not import pandas).
+known_words: dict[str, dict[str, str]] | None = None
+
+
 def value_words() -> dict[str, dict[str, str]]:
     """Dotted parameter -> value -> its words, for the parameters whose values are codes."""
+    if known_words is not None:
+        return copy.deepcopy(known_words)
+    return computed_value_words()
+
+
+def computed_value_words() -> dict[str, dict[str, str]]:
+    """:func:`value_words`, from the library's modules."""
     from analysis.compute import power, projection
     from analysis.formats import phrase
 
@@ -112,11 +133,15 @@ def value_words() -> dict[str, dict[str, str]]:
 def claim_runs(per: str) -> list[str]:
     """The claims a per-claim notebook runs for: every claim (``per: claim``) or those with a
     specification space (``per: varied claim``), in order."""
+    from analysis.compute import claims
+
     return list(claims.IDS) if per == "claim" else list(claims.varied())
 
 
 def claim_reads(cid: str) -> list[str]:
     """The curated tables a claim declares it reads."""
+    from analysis.compute import claims
+
     return sorted(set(claims.declared(cid)["reads"]))
 
 
@@ -125,6 +150,9 @@ def run_parameters(flat: Mapping[str, Any], cid: str, extra: Iterable[str] = ())
     notebook's own (``extra``), ``as_of`` (:data:`ALWAYS`), the claim's own groups of ``rules``
     and ``multiverse``, and ``claim``. Nothing else reaches it, so nothing else can invalidate
     it."""
+    from analysis.compute import claims
+    from analysis.params import BriefParams
+
     names = set(claims.declared(cid)["params"]) | set(extra) | set(ALWAYS)
     unknown = sorted(n for n in names if n not in BriefParams.model_fields)
     if unknown:

@@ -43,6 +43,19 @@ settings.load_profile(PROFILE)
 RAW_DIR = (ROOT.parent / "shared" / "data" / "raw").resolve()
 
 
+@pytest.fixture(autouse=True, scope="session")
+def _hash_cache(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+    """The pipeline's file-hash memo between processes (:mod:`analysis.pipeline.filehash`) in
+    the session's temporary folder, not the user's ~/.cache (a test may still set its own)."""
+    before = os.environ.get("BRIEF_HASH_CACHE")
+    os.environ["BRIEF_HASH_CACHE"] = str(tmp_path_factory.mktemp("hash-cache"))
+    yield
+    if before is None:
+        os.environ.pop("BRIEF_HASH_CACHE", None)
+    else:
+        os.environ["BRIEF_HASH_CACHE"] = before
+
+
 def require_tool(name: str) -> str:
     """Path of an external tool, or skip naming it."""
     path = shutil.which(name)

@@ -17,9 +17,9 @@ import pandas as pd
 from analysis import paths
 from analysis.data import asof as asof_rules
 from analysis.data import validate as val
+from analysis.data.package import REBUILD, resources
 from analysis.errors import BriefError, clip, one_line
 
-REBUILD = "`brief data curate` rebuilds it"
 DTYPES = {"integer": "Int64", "number": "float64", "boolean": "boolean", "string": "str"}
 
 
@@ -58,25 +58,6 @@ def _package(stamp: tuple) -> dict:
         return json.loads(path.read_text("utf-8"))
     except ValueError as exc:
         raise BriefError(f"data/datapackage.json: not valid JSON ({exc}); {REBUILD}") from None
-
-
-def resources(package: object) -> list[dict]:
-    """The ``resources`` of a datapackage: a non-empty list of objects with a ``path``, or one
-    BriefError (an empty list would switch the integrity check off without a word)."""
-    res = package.get("resources") if isinstance(package, dict) else None
-    if not isinstance(res, list) or not res:
-        found = "absent" if "resources" not in (package or {}) else clip(json.dumps(res))
-        raise BriefError(
-            f"data/datapackage.json: 'resources' is {found}; expected a non-empty list of the "
-            f"curated files (path, hash, schema); {REBUILD}"
-        )
-    for i, r in enumerate(res):
-        if not isinstance(r, dict) or not isinstance(r.get("path"), str) or not r["path"]:
-            raise BriefError(
-                f"data/datapackage.json: resources[{i}] is {clip(json.dumps(r))}; expected an "
-                f"object with a 'path'; {REBUILD}"
-            )
-    return res
 
 
 def _fields(rel: str) -> dict[str, str]:

@@ -5,8 +5,10 @@ horizon after the data's last year)."""
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import hashlib
 import json
+import sys
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -20,10 +22,10 @@ from analysis.files import canonical_json, dump_json, sha256_text, write_text
 def data_checksums(root: Path) -> dict[str, str]:
     """Relative path -> SHA-256 of every curated data file under ``root/data``, after checking
     them against ``data/datapackage.json`` and refusing an empty CSV."""
-    from analysis.data.load import data_files
+    from analysis.pipeline import filehash
 
     data_dir = root / "data"
-    out = data_files(data_dir)
+    out = filehash.tree(data_dir)  # analysis.data.load.data_files, through the stat memo
     check_not_empty(data_dir, out)  # the more useful message when a file was emptied
     verify_datapackage(data_dir)
     return out
@@ -70,7 +72,7 @@ def verify_datapackage(data_dir: Path) -> None:
             "not (restore it from git, or run `brief data curate`)"
         )
     meta = read_json(package, "data/datapackage.json")
-    from analysis.data.load import resources
+    from analysis.data.package import resources
 
     for res in resources(meta):
         rel = res["path"]
@@ -87,7 +89,12 @@ def verify_datapackage(data_dir: Path) -> None:
         algo = algo or {64: "sha256", 32: "md5"}.get(len(digest), "")  # Frictionless: bare = md5
         if algo not in ("sha256", "md5"):
             continue
-        actual = hashlib.new(algo, path.read_bytes()).hexdigest()
+        if algo == "sha256":
+            from analysis.pipeline import filehash
+
+            actual = filehash.sha256(path)
+        else:
+            actual = hashlib.new(algo, path.read_bytes()).hexdigest()
         if actual != digest.lower():
             raise BriefError(
                 f"data/{rel}: {algo.upper()} {actual[:12]}… does not match data/datapackage.json "
@@ -116,10 +123,24 @@ def shown_path(path: str | Path) -> str:
 
 def load_brief_params(params_path: str | Path, overrides: Sequence[str] = ()) -> LoadedParams:
     """Validate a params file (+ overrides) through ``analysis.params`` (one BriefError), and
-    refuse it when another params file of the project is the same brief (:func:`check_one_name`)."""
+    refuse it when another params file of the project is the same brief (:func:`check_one_name`).
+
+    A process that has not imported the parameter schema (a warm ``brief run``: importing it
+    imports every claim module and pandas, half a second) takes parameters that passed every
+    check before from the memo (:func:`_params_memo`, keyed by everything the checks read);
+    :func:`check_one_name` runs every time, as it reads the other params files."""
+    from analysis.pipeline import filehash
+
+    filehash.load()  # the file hashes a previous process kept
+    shown = shown_path(params_path)
+    memo = None if schema_imported() else _params_memo(params_path, overrides, shown)
+    known = filehash.fact("brief_params", memo) if memo else None
+    if isinstance(known, str):
+        loaded = LoadedParams(**json.loads(known))
+        check_one_name(loaded, Path(params_path), overrides)
+        return loaded
     from analysis.params import load_params, notebook_parameters
 
-    shown = shown_path(params_path)
     params = load_params(params_path, list(overrides), shown=shown)
     dump = params.model_dump(mode="json")
     loaded = LoadedParams(
@@ -132,12 +153,69 @@ def load_brief_params(params_path: str | Path, overrides: Sequence[str] = ()) ->
     check_one_name(loaded, Path(params_path), overrides)
     check_horizon(loaded, overrides)
     check_base_year(loaded, overrides)
+    if memo is None:  # asked directly: remembered by the processes that need it
+        return loaded
+    text = canonical_json(dataclasses.asdict(loaded))
+    if LoadedParams(**json.loads(text)) == loaded:  # JSON keeps it exactly
+        filehash.remember("brief_params", memo, text)
     return loaded
+
+
+def schema_imported() -> bool:
+    """Whether this process has imported the parameter schema and the claim registry (then
+    asking them is cheaper than looking up what they answered before)."""
+    return "analysis.params" in sys.modules
+
+
+def _params_memo(params_path: str | Path, overrides: Sequence[str], shown: str) -> str | None:
+    """The memo key of a brief's checked parameters: everything :func:`load_brief_params`'s
+    checks read but the other params files (checked every time): the file (path and SHA-256),
+    the overrides, the library's code (all of it: the schema imports every claim), the curated
+    data (the country codes, the data's last years) and the repository's country table, today
+    (a date may not be in the future) and this file. None when the file cannot be hashed."""
+    from analysis import dates
+    from analysis.pipeline import filehash, keys
+
+    try:
+        path = Path(params_path)
+        shipped = paths.PACKAGE_DIR.parent / "data" / "countries.csv"
+        parts = [
+            str(path.resolve()),
+            filehash.sha256(path),
+            [str(o) for o in overrides],
+            shown,
+            str(paths.project_root()),
+            keys.code_version(paths.PACKAGE_DIR),
+            filehash.tree(paths.data_dir()),
+            filehash.sha256(shipped) if shipped.is_file() else None,
+            dates.today().isoformat(),
+            filehash.own_hash(__file__),
+        ]
+    except OSError:
+        return None
+    return sha256_text(canonical_json(parts))
 
 
 def brief_name(path: Path) -> str | None:
     """The brief a params file is: its ``name``, else its file name's stem (None when the file
-    cannot be read as a mapping: its own command reports that)."""
+    cannot be read as a mapping: its own command reports that). Remembered by the file's path
+    and SHA-256: every command reads every params file of the project for
+    :func:`check_one_name`."""
+    from analysis.pipeline import filehash
+
+    try:
+        memo = (str(path), filehash.sha256(path))
+    except OSError:
+        return _brief_name(path)
+    if memo not in _BRIEF_NAMES:
+        _BRIEF_NAMES[memo] = _brief_name(path)
+    return _BRIEF_NAMES[memo]
+
+
+_BRIEF_NAMES: dict[tuple[str, str], str | None] = {}
+
+
+def _brief_name(path: Path) -> str | None:
     from analysis.paramfile import read_params_file
 
     try:
@@ -263,8 +341,30 @@ def releases_block(as_of: Any, root: Path) -> dict[str, Any]:
     """What results.json records of the data a brief read: ``as_of`` (null: the latest data)
     and, for every source with a release, the release read and how (``latest``, ``release``,
     ``approximated`` with the last year kept); nothing for a project without a release table."""
-    if not (root / "data" / "releases.csv").is_file():
+    table = root / "data" / "releases.csv"
+    if not table.is_file():
         return {}
+    from analysis.pipeline import filehash, keys
+
+    data_dir = paths.data_dir()
+    if not (data_dir / "releases.csv").is_file():
+        return _releases_block(as_of)
+    # The same curated data (by SHA-256: the release table, its schema and the tables that
+    # validate it) read as of the same date by the same code (the library's, all of it, and
+    # this file): the same block. Remembered for the next process too: reading and validating
+    # the release table costs a warm `brief run` 0.1 s.
+    code = keys.code_version(paths.PACKAGE_DIR)
+    inputs = [as_of, filehash.tree(data_dir), code, filehash.own_hash(__file__)]
+    memo = sha256_text(canonical_json(inputs))
+    known = filehash.fact("releases_block", memo)
+    if not isinstance(known, str):
+        known = canonical_json(_releases_block(as_of))
+        filehash.remember("releases_block", memo, known)
+        filehash.save()
+    return json.loads(known)
+
+
+def _releases_block(as_of: Any) -> dict[str, Any]:
     from analysis.data.load import sources_as_of
 
     releases = {}
@@ -280,14 +380,14 @@ def releases_block(as_of: Any, root: Path) -> dict[str, Any]:
 
 def _years_cache(dump: Mapping[str, Any]) -> Path:
     """Where the data's last years for these parameters are kept (see :func:`data_last_years`)."""
-    from analysis.data.load import data_files
+    from analysis.pipeline import filehash
 
     inputs = {k: dump[k] for k in ("measures", "coalition", "benchmark", "composite_weights")}
     inputs |= {k: dump[k] for k in ("milex_prices", "missing")}
     inputs["as_of"] = dump.get("as_of")
     files = {
         k: v
-        for k, v in data_files().items()
+        for k, v in filehash.tree(paths.data_dir()).items()
         if k.startswith(("indicators", "vintages", "releases"))
     }
     key = sha256_text(canonical_json({"inputs": inputs, "files": files}))

@@ -120,17 +120,19 @@ def notebook_needs(nb_name: str, nb: Mapping[str, Any], earlier: Sequence[str]) 
     return needs
 
 
+@functools.lru_cache(maxsize=4096)
 def table_of(relpath: str) -> str:
     """The table name of a curated file: its stem (``indicators.csv`` -> ``indicators``)."""
     name = Path(relpath).name
     return name.split(".", 1)[0]
 
 
-def _tables_of(relpath: str) -> set[str]:
+@functools.lru_cache(maxsize=4096)
+def _tables_of(relpath: str) -> frozenset[str]:
     """Names a file answers to: its stem, and its folders (``indicators/gdp.csv`` belongs to
     ``indicators`` and is table ``gdp``)."""
     parts = Path(relpath).parts
-    return {table_of(relpath), *(p for p in parts[:-1] if p != "data")}
+    return frozenset({table_of(relpath), *(p for p in parts[:-1] if p != "data")})
 
 
 def select_data(
@@ -174,19 +176,11 @@ def code_files(package_dir: Path) -> list[Path]:
     return with_metadata(out)
 
 
-def _hash_files(package_dir: Path, files: Iterable[Path]) -> str:
-    digest = hashlib.sha256()
-    for path in sorted(set(files)):
-        digest.update(path.relative_to(package_dir).as_posix().encode())
-        digest.update(b"\0")
-        digest.update(path.read_bytes())
-        digest.update(b"\0")
-    return digest.hexdigest()
-
-
-def code_version(package_dir: Path) -> str:
-    """Hash of the whole library's code (relative paths and contents): the brief's code version."""
-    return _hash_files(package_dir, code_files(package_dir))
+def code_version(package_dir: Path, index: CodeIndex | None = None) -> str:
+    """Hash of the whole library's code (relative paths and contents): the brief's code version.
+    ``index``: the plan's :class:`CodeIndex` (one per call when absent)."""
+    index = index or CodeIndex(package_dir)
+    return index.digest(index.all_files())
 
 
 def _module_file(package_dir: Path, module: str) -> Path | None:
@@ -226,9 +220,211 @@ def _imports_of_text(text: str, package: str, current: str) -> frozenset[str]:
     return frozenset(_imported(ast.parse(text), package, current))
 
 
+@functools.lru_cache(maxsize=4096)
+def _imports_of_source(text: str, package: str) -> frozenset[str] | None:
+    """:func:`_imported` of a notebook cell's code, remembered by its text; None when it does
+    not parse (a cell with IPython magics)."""
+    try:
+        return frozenset(_imported(ast.parse(text), package, package))
+    except SyntaxError:
+        return None
+
+
+# (module file's SHA-256, package, current) -> what it imports: :func:`_imports_of_text`
+# remembered by the file's hash, so a warm plan neither reads nor parses an unchanged module.
+_IMPORTS_BY_SHA: dict[tuple[str, str, str], frozenset[str]] = {}
+# ((relative path, SHA-256), ...) -> :meth:`CodeIndex.digest` of those files (a hash of their
+# contents, so a function of their SHA-256s): a warm plan does not read the files again.
+_DIGESTS: dict[tuple[tuple[str, str], ...], str] = {}
+
+
 # A package that imports its modules by discovery (not by import statements): reaching it reaches
 # every module it finds. The claim registry finds c1.py, c2.py, ... by name.
 DISCOVERED = {"analysis.compute.claims": "c*.py"}
+
+
+def _path_order(path: Path) -> tuple[str, ...]:
+    """The order of ``sorted(paths)`` (paths compare by their parts), computed once a path."""
+    return path.parts
+
+
+class CodeIndex:
+    """The library's code as one plan sees it: which file a module is, what it imports, each
+    file's SHA-256 and metadata file, looked up once per plan (a plan's fifteen runs share most
+    of their modules) and hashed through the stat memo of :mod:`analysis.pipeline.filehash`.
+
+    Nothing outlives the index except what is keyed on a file's content (its hash): a module
+    added, removed or edited between two plans is seen by the next plan's index.
+    """
+
+    def __init__(self, package_dir: Path):
+        self.package_dir = package_dir
+        self.package = package_dir.name
+        self._files: dict[str, Path | None] = {}
+        self._sha: dict[Path, str] = {}
+        self._meta: dict[Path, Path | None] = {}
+        self._found: dict[str, set[str]] = {}
+        self._all: list[Path] | None = None
+        self._reached: dict[tuple[tuple[str, ...], str | None], list[Path]] = {}
+        self._nodes: dict[str, tuple[Path | None, bool, frozenset[str]]] = {}
+        self._rel: dict[Path, str] = {}
+        self._paths: dict[Path, Path] = {}
+        # (the code cells' sources, claim) -> (digest, files with their SHA-256)
+        self._runs: dict[tuple[tuple[str, ...], str | None], tuple[str, dict[str, str]]] = {}
+
+    def _one(self, path: Path) -> Path:
+        """One object per file (dictionaries look an identical key up without comparing)."""
+        return self._paths.setdefault(path, path)
+
+    def sha(self, path: Path) -> str:
+        found = self._sha.get(path)
+        if found is None:
+            from analysis.pipeline import filehash
+
+            found = self._sha[self._one(path)] = filehash.sha256(path)
+        return found
+
+    def rel(self, path: Path) -> str:
+        """``path`` relative to the package folder, as text."""
+        found = self._rel.get(path)
+        if found is None:
+            found = self._rel[self._one(path)] = path.relative_to(self.package_dir).as_posix()
+        return found
+
+    def module_file(self, module: str) -> Path | None:
+        if module not in self._files:
+            path = _module_file(self.package_dir, module)
+            self._files[module] = None if path is None else self._one(path)
+        return self._files[module]
+
+    def imports(self, path: Path, current: str) -> frozenset[str]:
+        from analysis.pipeline import filehash
+
+        key = (self.sha(path), self.package, current)
+        if key in _IMPORTS_BY_SHA:
+            return _IMPORTS_BY_SHA[key]
+        # parsed by an earlier process, with this file's _imported (its own hash in the key)
+        name = "\0".join([*key, filehash.own_hash(__file__)])
+        known = filehash.fact("imports", name)
+        if isinstance(known, list):
+            _IMPORTS_BY_SHA[key] = frozenset(str(m) for m in known)
+            return _IMPORTS_BY_SHA[key]
+        data = path.read_bytes()
+        found = _imports_of_text(data.decode("utf-8"), self.package, current)
+        if hashlib.sha256(data).hexdigest() == key[0]:  # not edited since it was hashed
+            _IMPORTS_BY_SHA[key] = found
+            filehash.remember("imports", name, sorted(found))
+        return found
+
+    def discovered(self, module: str, path: Path) -> set[str]:
+        if module not in self._found:
+            self._found[module] = {f.stem for f in path.parent.glob(DISCOVERED[module])}
+        return self._found[module]
+
+    def with_metadata(self, files: Iterable[Path]) -> list[Path]:
+        """:func:`with_metadata`, each module's metadata file looked up once."""
+        out = set(files)
+        for f in list(out):
+            if f not in self._meta:
+                m = f.with_name(f.stem + META_SUFFIX)
+                self._meta[f] = self._one(m) if m.is_file() else None
+            if (meta := self._meta[f]) is not None:
+                out.add(meta)
+        return sorted(out, key=_path_order)
+
+    def all_files(self) -> list[Path]:
+        if self._all is None:
+            self._all = [self._one(p) for p in code_files(self.package_dir)]
+        return self._all
+
+    def digest(self, files: Iterable[Path]) -> str:
+        """SHA-256 over ``files`` in sorted order: each one's path relative to the package, NUL,
+        its bytes, NUL. Remembered by the files' SHA-256s (so read once per content)."""
+        chosen = sorted(set(files), key=_path_order)
+        key = tuple([(self.rel(p), self.sha(p)) for p in chosen])
+        if key in _DIGESTS:
+            return _DIGESTS[key]
+        digest = hashlib.sha256()
+        same = True  # every file still what its SHA-256 says (not edited during the plan)
+        for (rel, sha), path in zip(key, chosen, strict=True):
+            data = path.read_bytes()
+            same = same and hashlib.sha256(data).hexdigest() == sha
+            digest.update(rel.encode() + b"\0" + data + b"\0")
+        if same:
+            _DIGESTS[key] = digest.hexdigest()
+        return digest.hexdigest()
+
+    def reached(self, sources: Iterable[str], claim: str | None = None) -> list[Path]:
+        """:func:`imported_files`."""
+        sources = tuple(sources)
+        if (sources, claim) not in self._reached:
+            self._reached[sources, claim] = self._reach(sources, claim)
+        return list(self._reached[sources, claim])
+
+    def _node(self, module: str) -> tuple[Path | None, bool, frozenset[str]]:
+        """A module's file (None: a name imported from a module, not a module), whether it is
+        the pipeline's, and what it imports (nothing for the pipeline's: not followed)."""
+        if module not in self._nodes:
+            path = self.module_file(module)
+            pipeline = path is not None and (
+                path.relative_to(self.package_dir).parts[0] == "pipeline"
+            )
+            imports: frozenset[str] = frozenset()
+            if path is not None and not pipeline:
+                init = path.name == "__init__.py"
+                current = module if init else module.rsplit(".", 1)[0] + ".x"
+                imports = self.imports(path, current)
+            self._nodes[module] = (path, pipeline, imports)
+        return self._nodes[module]
+
+    def _reach(self, sources: tuple[str, ...], claim: str | None) -> list[Path]:
+        package = self.package
+        seen: dict[str, Path] = {}  # module -> file, of the library's (not the pipeline's)
+        visited: set[str] = set()
+        todo: set[str] = set()
+        for src in sources:
+            found = _imports_of_source(src, package)
+            if found is None:  # a cell with IPython magics: count every library file
+                return self.all_files()
+            todo |= found
+        while todo:
+            module = todo.pop()
+            if module in visited:
+                continue
+            visited.add(module)
+            parts = module.split(".")
+            todo.update(
+                p for i in range(1, len(parts)) if (p := ".".join(parts[:i])) not in visited
+            )
+            path, pipeline, imports = self._node(module)
+            if path is None or pipeline:  # not a module, or the pipeline's (not followed)
+                continue
+            seen[module] = path
+            if module in DISCOVERED:
+                found_stems = self.discovered(module, path)
+                if claim is not None:
+                    found_stems = found_stems & {claim.lower()}
+                todo |= {f"{module}.{stem}" for stem in found_stems}
+            todo |= imports
+        return self.with_metadata(seen.values())
+
+    def run_files(self, nb: Mapping[str, Any], claim: str | None) -> list[Path]:
+        sources = [_source(c) for c in nb.get("cells", []) if c.get("cell_type") == "code"]
+        if claim is not None:  # the claim module itself, which the registry reaches by discovery
+            sources.append(f"import analysis.compute.claims.{claim.lower()}")
+        return self.reached(sources, claim)
+
+    def run(self, nb: Mapping[str, Any], claim: str | None) -> tuple[str, dict[str, str]]:
+        """A run's code: :func:`notebook_code` and :func:`notebook_code_files`, computed once."""
+        sources = [_source(c) for c in nb.get("cells", []) if c.get("cell_type") == "code"]
+        key = (tuple(sources), claim)
+        if key not in self._runs:
+            files = self.run_files(nb, claim)
+            prefix = self.package + "/"  # relative to the package's parent (the project)
+            shas = {prefix + self.rel(p): self.sha(p) for p in files}
+            self._runs[key] = (self.digest(files), shas)
+        digest, shas = self._runs[key]
+        return digest, dict(shas)
 
 
 def imported_files(
@@ -239,61 +435,30 @@ def imported_files(
     pipeline's own files excluded. A run for one ``claim`` reaches, of the claim modules the
     registry discovers, that claim's only: the registry imports every claim, but the run
     decides one."""
-    package = package_dir.name
-    seen: dict[str, Path] = {}
-    todo: set[str] = set()
-    for src in sources:
-        try:
-            todo |= _imported(ast.parse(src), package, package)
-        except SyntaxError:  # a cell with IPython magics: count every library file
-            return code_files(package_dir)
-    while todo:
-        module = todo.pop()
-        if module in seen:
-            continue
-        parts = module.split(".")
-        todo |= {".".join(parts[:i]) for i in range(1, len(parts))} - set(seen)
-        path = _module_file(package_dir, module)
-        if path is None:  # a name imported from a module, not a module
-            continue
-        seen[module] = path
-        if path.relative_to(package_dir).parts[0] == "pipeline":
-            continue
-        if module in DISCOVERED:
-            found = {f.stem for f in path.parent.glob(DISCOVERED[module])}
-            if claim is not None:
-                found &= {claim.lower()}
-            todo |= {f"{module}.{stem}" for stem in found}
-        current = module if path.name == "__init__.py" else module.rsplit(".", 1)[0] + ".x"
-        todo |= _imports_of_text(path.read_text(encoding="utf-8"), package, current)
-    return with_metadata(
-        p for p in seen.values() if p.relative_to(package_dir).parts[0] != "pipeline"
-    )
+    return CodeIndex(package_dir).reached(sources, claim)
 
 
-def _run_files(package_dir: Path, nb: Mapping[str, Any], claim: str | None) -> list[Path]:
-    sources = [_source(c) for c in nb.get("cells", []) if c.get("cell_type") == "code"]
-    if claim is not None:  # the claim module itself, which the registry reaches by discovery
-        sources.append(f"import analysis.compute.claims.{claim.lower()}")
-    return imported_files(package_dir, sources, claim)
-
-
-def notebook_code(package_dir: Path, nb: Mapping[str, Any], claim: str | None = None) -> str:
+def notebook_code(
+    package_dir: Path,
+    nb: Mapping[str, Any],
+    claim: str | None = None,
+    index: CodeIndex | None = None,
+) -> str:
     """The ``code`` component of one notebook run: the library files its code imports (for a
-    run per claim, with that claim's module and none of the others), hashed."""
-    return _hash_files(package_dir, _run_files(package_dir, nb, claim))
+    run per claim, with that claim's module and none of the others), hashed. ``index``: the
+    plan's :class:`CodeIndex` (one per call when absent)."""
+    return (index or CodeIndex(package_dir)).run(nb, claim)[0]
 
 
 def notebook_code_files(
-    package_dir: Path, nb: Mapping[str, Any], claim: str | None = None
+    package_dir: Path,
+    nb: Mapping[str, Any],
+    claim: str | None = None,
+    index: CodeIndex | None = None,
 ) -> dict[str, str]:
     """The files of :func:`notebook_code`, each with its SHA-256 (``analysis/compute/power.py``
     -> hex): the manifest records them, so ``brief diff`` can name the code that changed."""
-    root = package_dir.parent
-    return {
-        p.relative_to(root).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
-        for p in _run_files(package_dir, nb, claim)
-    }
+    return (index or CodeIndex(package_dir)).run(nb, claim)[1]
 
 
 #: What ``metadata.brief.per`` may say: the notebook runs once per claim, or once per claim with

@@ -19,8 +19,8 @@ from typing import Any
 
 from analysis import paths
 from analysis.errors import BriefError
-from analysis.files import canonical_json, sha256_file, sha256_text
-from analysis.pipeline import keys
+from analysis.files import canonical_json, sha256_text
+from analysis.pipeline import filehash, keys
 from analysis.pipeline.inputs import LoadedParams, data_checksums, files_read
 
 MANIFEST_VERSION = 1
@@ -102,7 +102,7 @@ def _artifacts_intact(folder: Path, entry: Mapping[str, Any]) -> bool:
     files[f"notebooks/{entry.get('stem', '')}.ipynb"] = entry.get("notebook_sha256", "")
     for rel, sha in files.items():
         path = folder / rel
-        if not path.is_file() or sha256_file(path) != sha:
+        if not path.is_file() or filehash.sha256(path) != sha:
             return False
     return True
 
@@ -117,12 +117,15 @@ def plan_brief(
     """Compute every notebook's cache key and compare it with the previous build's manifest."""
     root = (root or paths.project_root()).resolve()
     nb_paths = list_notebooks(nb_dir or notebooks_dir())
-    code = keys.code_version(paths.PACKAGE_DIR)
+    filehash.load()  # the file hashes a previous process kept
+    index = keys.CodeIndex(paths.PACKAGE_DIR)  # this plan's view of the library's code
+    code = keys.code_version(paths.PACKAGE_DIR, index)
     checksums = data_checksums(root)
     target = root / "_build" / params.name
     manifest = read_manifest(target) or {}
     previous = manifest.get("notebooks", {})
-    from analysis.runparams import claim_reads, claim_runs, run_parameters
+    asks = _Registry(code, params.flat)
+    dated = _Dated(code, checksums, params.flat.get("as_of"))
 
     plans: list[NotebookPlan] = []
     for path in nb_paths:
@@ -130,14 +133,15 @@ def plan_brief(
         nb_hash = keys.notebook_hash(nb)
         per = keys.notebook_per(path.name, nb)
         runs = [(path.stem, None)] if per is None else [
-            (f"{path.stem}-{cid.lower()}", cid) for cid in claim_runs(per)
+            (f"{path.stem}-{cid.lower()}", cid) for cid in asks.claim_runs(per)
         ]  # fmt: skip
         for stem, cid in runs:
             old = previous.get(stem)
             if cid is not None:
-                received = run_parameters(params.flat, cid, keys.notebook_params(path.name, nb))
+                extra = keys.notebook_params(path.name, nb)
+                received = asks.run_parameters(cid, extra)
                 names = sorted([*received, "run"])
-                reads: list[str] | None = claim_reads(cid)
+                reads: list[str] | None = asks.claim_reads(cid)
             else:
                 same = old and old.get("components", {}).get("notebook") == nb_hash
                 if same and old.get("names"):
@@ -148,9 +152,9 @@ def plan_brief(
                 reads = keys.notebook_reads(path.name, nb)
             data = keys.select_data(path.name, checksums, reads)
             if "as_of" in received:  # the files of the releases it reads as of that date
-                data = files_read(data, checksums, params.flat.get("as_of"))
+                data = dated.files_read(data)
             components = keys.component_hashes(
-                nb_hash, received, data, keys.notebook_code(paths.PACKAGE_DIR, nb, cid)
+                nb_hash, received, data, keys.notebook_code(paths.PACKAGE_DIR, nb, cid, index)
             )
             plan = NotebookPlan(
                 path=path,
@@ -164,7 +168,7 @@ def plan_brief(
                 key=keys.cache_key(components),
                 previous=old,
                 claim=cid,
-                code_files=keys.notebook_code_files(paths.PACKAGE_DIR, nb, cid),
+                code_files=keys.notebook_code_files(paths.PACKAGE_DIR, nb, cid, index),
             )
             if force:
                 plan.reasons = ["forced (--force)"]
@@ -181,7 +185,106 @@ def plan_brief(
             if not plan.reasons and rerun:
                 plan.reasons = [f"upstream {', '.join(rerun)} re-runs (metadata.brief.needs)"]
             plans.append(plan)
+    asks.value_words()  # for results.json (analysis.runparams.value_words)
+    filehash.save()
     return BriefPlan(root, params, code, checksums, plans)
+
+
+class _Registry:
+    """What a plan asks the claim registry (:mod:`analysis.runparams`): which claims a per-claim
+    notebook runs for, what each run receives and reads, and the words for coded values.
+
+    Importing the registry costs a process half a second (every claim module, pandas), so a
+    process that has not imported it takes the answers it gave before, remembered with
+    everything they depend on: the question (with the brief's parameters, ``flat``), the
+    library's code (``code``: all of it) and this file. A process that has imported it asks it
+    (cheaper than the lookup) and remembers what is not yet remembered, for the next process.
+    A question the registry refuses (a BriefError) is asked again every time."""
+
+    def __init__(self, code: str, flat: Mapping[str, Any]):
+        from analysis.pipeline.inputs import schema_imported
+
+        self.flat = flat
+        self.base = [code, filehash.own_hash(__file__)]
+        self.with_flat = sha256_text(canonical_json([*self.base, dict(flat)]))
+        # decided once: the first answer computed imports the registry, and every later
+        # question of this plan must still be answered from the memo when it can
+        self.direct = schema_imported()
+
+    def _ask(self, kind: str, question: list[Any], answer: Any, flat: bool = False) -> Any:
+        base = [self.with_flat] if flat else self.base
+        memo = sha256_text(canonical_json([*base, kind, *question]))
+        known = filehash.fact(kind, memo)
+        if self.direct:
+            found = answer()
+            if not isinstance(known, str):
+                filehash.remember(kind, memo, canonical_json(found))
+            return found
+        if not isinstance(known, str):
+            known = canonical_json(answer())
+            filehash.remember(kind, memo, known)
+        return json.loads(known)
+
+    def claim_runs(self, per: str) -> list[str]:
+        from analysis import runparams
+
+        return list(self._ask("claim_runs", [per], lambda: runparams.claim_runs(per)))
+
+    def claim_reads(self, cid: str) -> list[str]:
+        from analysis import runparams
+
+        return list(self._ask("claim_reads", [cid], lambda: runparams.claim_reads(cid)))
+
+    def run_parameters(self, cid: str, extra: list[str]) -> dict[str, Any]:
+        """:func:`analysis.runparams.run_parameters` of the brief's parameters."""
+        from analysis import runparams
+
+        def answer() -> dict[str, Any]:
+            return runparams.run_parameters(self.flat, cid, extra)
+
+        return dict(self._ask("run_parameters", [cid, extra], answer, flat=True))
+
+    def value_words(self) -> None:
+        """Remember the words and hand them to :func:`analysis.runparams.value_words`."""
+        from analysis import runparams
+
+        runparams.known_words = self._ask("value_words", [], runparams.computed_value_words)
+
+
+class _Dated:
+    """:func:`~analysis.pipeline.inputs.files_read` for one plan: with a date, which release
+    files a run reads is decided by the release table (``analysis.data.load``, which imports
+    pandas), so a process that has not imported the loader takes the answer it gave before,
+    keyed by everything it depends on: the files asked about, every curated file's SHA-256,
+    the date, the library's code (``code``: all of it) and this file and ``inputs.py``."""
+
+    def __init__(self, code: str, checksums: Mapping[str, str], as_of: Any):
+        import sys
+
+        self.code, self.checksums, self.as_of = code, checksums, as_of
+        self.direct = "analysis.data.load" in sys.modules
+        self.base: str | None = None
+
+    def _base(self) -> str:
+        if self.base is None:
+            from analysis.pipeline import inputs
+
+            own = [filehash.own_hash(__file__), filehash.own_hash(inputs.__file__)]
+            known = [self.code, dict(self.checksums), self.as_of, own]
+            self.base = sha256_text(canonical_json(known))
+        return self.base
+
+    def files_read(self, data: Mapping[str, str]) -> dict[str, str]:
+        if self.as_of is None or "releases.csv" not in self.checksums:
+            return dict(data)  # no date: the files it selects (nothing to ask the loader)
+        memo = sha256_text(canonical_json([self._base(), dict(data)]))
+        known = filehash.fact("files_read", memo)
+        if self.direct or not isinstance(known, str):
+            found = files_read(data, self.checksums, self.as_of)
+            if not isinstance(known, str):
+                filehash.remember("files_read", memo, canonical_json(found))
+            return found
+        return dict(json.loads(known))
 
 
 def explain(plan: BriefPlan) -> str:
