@@ -65,6 +65,7 @@ def make_root(tmp: Path) -> Path:
     os.environ["BRIEF_ROOT"] = str(root)
     os.environ["BRIEF_NOTEBOOKS_DIR"] = str(REPO / "analysis" / "notebooks")
     os.environ["BRIEF_CHART_CACHE"] = str(tmp / "chart-cache")  # cold: no chart converted yet
+    os.environ["BRIEF_HASH_CACHE"] = str(tmp / "file-hashes.json")  # ... and no file hashed
     os.chdir(root)
     return root
 

@@ -221,7 +221,7 @@ def build(
             if nb.stem in reused:
                 progress("cached", name, nb.stem, 0.0, "")
                 run = NotebookRun(nb.stem, "cached", 0.0, nb.reasons)
-                done[nb.stem] = (_listed(run_dir(tmp, nb.stem)), run)
+                done[nb.stem] = (dict(nb.previous["artifacts"]), run)  # the plan checked them
         entries: dict[str, Any] = {}
         runs: list[NotebookRun] = []
         merged = 0  # plan.notebooks[:merged] are copied into the build folder
@@ -330,12 +330,17 @@ def _listed(folder: Path) -> dict[str, str]:
 def _start_run(
     nb: NotebookPlan, tmp: Path, needs: Mapping[str, list[str]], entries: Mapping[str, Any]
 ) -> dict[str, str]:
-    """Make the run's folder, holding the artifacts of the runs it needs; return its files."""
+    """Make the run's folder, holding copies of the artifacts of the runs it needs (from their
+    own folders: what another run wrote over them does not reach it); return its files."""
     folder = run_dir(tmp, nb.stem)
     folder.mkdir()
     seed(
         folder,
-        [(tmp, rel) for stem in upstream(nb.stem, needs) for rel in entries[stem]["artifacts"]],
+        [
+            (run_dir(tmp, stem), rel)
+            for stem in upstream(nb.stem, needs)
+            for rel in entries[stem]["artifacts"]
+        ],
     )
     return _listed(folder)
 
@@ -358,12 +363,17 @@ def _finish_run(
 
 
 def _merge(tmp: Path, folder: Path, artifacts: Mapping[str, str]) -> None:
-    """Copy a run's artifacts from its folder into the build folder."""
-    seed(tmp, [(folder, rel) for rel in artifacts])
+    """Link a finished run's artifacts from its folder into the build folder."""
+    seed(tmp, [(folder, rel) for rel in artifacts], link=True)
 
 
 def _entry(nb: NotebookPlan, artifacts: Mapping[str, str], tmp: Path) -> dict[str, Any]:
-    """The run's manifest entry."""
+    """The run's manifest entry (a reused run's notebook checksum is the previous build's,
+    which the plan checked)."""
+    if nb.cached and nb.previous is not None:
+        notebook_sha = nb.previous["notebook_sha256"]
+    else:
+        notebook_sha = sha256_file(tmp / "notebooks" / f"{nb.stem}.ipynb")
     return {
         "stem": nb.stem,
         "key": nb.key,
@@ -374,7 +384,7 @@ def _entry(nb: NotebookPlan, artifacts: Mapping[str, str], tmp: Path) -> dict[st
         "data_files": sorted(nb.data),
         "code_files": nb.code_files,
         "artifacts": dict(sorted(artifacts.items())),
-        "notebook_sha256": sha256_file(tmp / "notebooks" / f"{nb.stem}.ipynb"),
+        "notebook_sha256": notebook_sha,
     }
 
 
@@ -438,8 +448,9 @@ def _reuse(nb: NotebookPlan, target: Path, tmp: Path) -> bool:
     assert nb.previous is not None
     notebook = f"notebooks/{nb.stem}.ipynb"
     try:
-        seed(tmp, [(target, notebook)])
-        seed(run_dir(tmp, nb.stem), [(target, rel) for rel in nb.previous["artifacts"]])
+        seed(tmp, [(target, notebook)], link=True)
+        artifacts = [(target, rel) for rel in nb.previous["artifacts"]]
+        seed(run_dir(tmp, nb.stem), artifacts, link=True)
     except OSError:
         shutil.rmtree(run_dir(tmp, nb.stem), ignore_errors=True)
         nb.reasons = ["previous artifacts unreadable"]

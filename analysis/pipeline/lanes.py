@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import ast
 import json
+import os
 import shutil
 from collections.abc import Iterable, Mapping
 from concurrent.futures import FIRST_COMPLETED, Future, wait
@@ -93,11 +94,22 @@ def upstream(stem: str, needs: Mapping[str, list[str]]) -> list[str]:
     return [s for s in needs if s in wanted]
 
 
-def seed(folder: Path, sources: Iterable[tuple[Path, str]]) -> None:
-    """Copy each ``(run folder, relative path)`` into ``folder`` (later ones replace earlier)."""
+def seed(folder: Path, sources: Iterable[tuple[Path, str]], *, link: bool = False) -> None:
+    """Copy each ``(folder, relative path)`` into ``folder`` (later ones replace earlier).
+
+    ``link``: a hard link instead of a copy where the file system allows, for files nothing
+    writes again (a finished run's, the previous build's); a run's own folder always gets
+    copies, as a notebook may rewrite a file in place."""
     for source, rel in sources:
         dest = folder / rel
         dest.parent.mkdir(parents=True, exist_ok=True)
+        if link:
+            dest.unlink(missing_ok=True)
+            try:
+                os.link(source / rel, dest)
+                continue
+            except OSError:
+                pass  # another file system, or no hard links: a copy
         shutil.copy2(source / rel, dest)
 
 
