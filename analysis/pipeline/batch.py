@@ -51,10 +51,13 @@ _busy = False  # a pool worker is building a brief (see _pool_worker_init)
 _interrupted = False  # ... and was interrupted: it starts no further brief
 
 
-def _pool_worker_init() -> None:
+def _pool_worker_init(kernels: int = 1) -> None:
     """In each process-pool worker: Ctrl-C stops the build in progress (KeyboardInterrupt: its
     temporary folder is removed) and any brief already queued to this worker, and ends an idle
-    worker quietly instead of with a traceback from the pool's queue."""
+    worker quietly instead of with a traceback from the pool's queue. A worker's builds run at
+    most ``kernels`` kernels side by side (the workers share the cores), unless
+    ``$BRIEF_KERNELS`` says otherwise."""
+    os.environ.setdefault("BRIEF_KERNELS", str(kernels))
 
     def on_sigint(signum: int, frame: Any) -> None:
         global _interrupted
@@ -306,6 +309,7 @@ def run_batch(
     The timeout for reaching the scheduler is ``$BRIEF_SCHEDULER_TIMEOUT`` (default ``10s``).
     """
     from analysis.pipeline.build import notebooks_dir
+    from analysis.pipeline.execute import cores
 
     if jobs < 1:
         raise BriefError(f"--jobs: got {jobs}, expected a positive number of worker processes")
@@ -334,8 +338,12 @@ def run_batch(
             client.close()
     else:
         ctx = multiprocessing.get_context("spawn")
+        workers = min(jobs, len(args))
         with ProcessPoolExecutor(
-            max_workers=min(jobs, len(args)), mp_context=ctx, initializer=_pool_worker_init
+            max_workers=workers,
+            mp_context=ctx,
+            initializer=_pool_worker_init,
+            initargs=(max(1, cores() // workers),),
         ) as pool:
             pending: dict[Future[Outcome], int] = {
                 pool.submit(build_one, *a): i for i, a in enumerate(args)
