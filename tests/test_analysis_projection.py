@@ -208,3 +208,18 @@ def test_project_composite_through_components():
     # Identical components: the composite share equals the single measure's share
     s = single.fan["central"] / (1 + single.fan["central"])
     assert comp.fan["central"].to_numpy() == pytest.approx((s / (1 - s)).to_numpy())
+
+
+@settings(max_examples=examples(30), deadline=None)
+@given(
+    st.integers(0, 12),
+    st.integers(1, 5),
+    st.integers(1, 40),
+    st.integers(0, 2**32 - 1),
+)
+def test_cumsum_by_year_is_numpys_cumsum_bit_for_bit(years, members, draws, seed):
+    shocks = np.random.default_rng(seed).standard_normal((years, draws, members))
+    inc = shocks.transpose(1, 0, 2) * 0.05  # the year-major layout the Monte Carlo draws
+    expected = np.cumsum(inc, axis=1)
+    pj._cumsum_years(inc)
+    assert inc.tobytes() == expected.tobytes()

@@ -27,6 +27,7 @@ import pandas as pd
 
 from analysis.compute import power
 from analysis.compute.charts import expectations as chart
+from analysis.compute.frames import equals
 from analysis.formats import percent
 from analysis.results import Evidence, evidence
 
@@ -73,8 +74,8 @@ def release_rows(r: Release, vintages: pd.DataFrame, indicators: pd.DataFrame) -
     """The indicator rows of one release: the current one from ``indicators``, an earlier one
     from ``vintages`` (its ``release`` column)."""
     if r.current:
-        return indicators[indicators["source"] == r.source]
-    rows = vintages[(vintages["source"] == r.source) & (vintages["release"] == r.release)]
+        return indicators[equals(indicators["source"], r.source)]
+    rows = vintages[equals(vintages["source"], r.source) & equals(vintages["release"], r.release)]
     return rows.drop(columns="release")
 
 

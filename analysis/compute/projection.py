@@ -27,6 +27,7 @@ import pandas as pd
 
 from analysis.compute import power
 from analysis.compute import projection_reads as reads
+from analysis.compute.frames import equals
 from analysis.errors import BriefError
 
 #: The growth methods in words (``growth_scenario.method``).
@@ -106,7 +107,7 @@ def growth_inputs(
     notes: list[str] = []
     members, is_c, last, mus, sds = [], [], [], [], []
     for iso in [*coalition, *benchmark]:
-        s = levels.loc[levels["iso3"] == iso].set_index("year")["value"].astype(float)
+        s = levels.loc[equals(levels["iso3"], iso)].set_index("year")["value"].astype(float)
         if last_year not in s.index or not np.isfinite(s[last_year]) or s[last_year] <= 0:
             notes.append(f"{iso}: no value in {last_year}, not projected")
             continue
@@ -164,10 +165,19 @@ def _paths(gi: GrowthInputs, eps: np.ndarray) -> np.ndarray:
     """Member levels (n, T, m) from shocks (n, T, m)."""
     inc = eps * gi.sd
     inc += gi.mu
-    np.cumsum(inc, axis=1, out=inc)
+    _cumsum_years(inc)
     np.exp(inc, out=inc)
     inc *= gi.last
     return inc
+
+
+def _cumsum_years(inc: np.ndarray) -> None:
+    """``np.cumsum(inc, axis=1, out=inc)``, a year at a time: the same sums in the same order
+    (each year's total is the year before's plus its own), but each step adds whole years,
+    which the shocks' year-major layout keeps contiguous, where ``cumsum`` walks every draw's
+    years with a stride of a whole year."""
+    for t in range(1, inc.shape[1]):
+        np.add(inc[:, t], inc[:, t - 1], out=inc[:, t])
 
 
 def simulate_members(
