@@ -96,10 +96,10 @@ def ratio_path(
     member's value for it is flagged as a projection in that release."""
     levels = power.measure_levels(rows, measure, milex_prices=milex_prices, projections=True)
     t = power.group_totals(levels, coalition, benchmark, missing=missing).table
-    flagged = rows[
-        (rows["indicator"] == _indicator(measure, milex_prices))
-        & rows["iso3"].isin([*coalition, *benchmark])
-        & (rows["flag"].fillna("") == power.PROJECTION_FLAG)
+    of_measure = rows[equals(rows["indicator"], _indicator(measure, milex_prices))]
+    flagged = of_measure[
+        of_measure["iso3"].isin([*coalition, *benchmark])
+        & (of_measure["flag"].fillna("") == power.PROJECTION_FLAG)
     ]
     projected = set(flagged["year"].astype(int))
     kind = [PROJECTED if y in projected else OBSERVED for y in t["year"]]

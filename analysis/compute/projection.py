@@ -634,9 +634,13 @@ def measure_result(
     }
 
 
-def project_all(ind: pd.DataFrame, params: Any) -> dict[str, Projection]:
-    """Every measure of the brief projected to its horizon under its growth scenario."""
-    scenario = Scenario.of(ind, params)
+def project_all(
+    ind: pd.DataFrame, params: Any, scenario: Scenario | None = None
+) -> dict[str, Projection]:
+    """Every measure of the brief projected to its horizon under its growth scenario;
+    ``scenario``: ``Scenario.of(ind, params)``, when the caller has it (its reads shared)."""
+    if scenario is None:
+        scenario = Scenario.of(ind, params)
     return {
         m: project(
             scenario,
