@@ -296,11 +296,11 @@ def decide(exercises: pd.DataFrame, params: Any, out: Any) -> Claim:
     from analysis.compute.charts import relations as rc
 
     rules = params.rules.c5
-    result = assess(exercises, rules)
-    src = dated(SOURCE, SOURCES, params)
     scored = ex.exercise_complexity(
         exercises, rules.complexity, troop_threshold=rules.troop_threshold
     )
+    result = assess(exercises, rules, scored=scored)
+    src = dated(SOURCE, SOURCES, params)
     by_location = ex.exercises_per_year(scored, by="location")
     complexity = ex.complexity_by_year(scored)
     out.table(
