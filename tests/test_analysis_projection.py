@@ -257,3 +257,14 @@ def test_a_generator_with_an_array_state_is_drawn_every_time():
     assert got.flags.writeable  # not kept
     expected = np.random.Generator(np.random.MT19937(1)).standard_normal((3, 4, 2))
     assert got.tobytes() == expected.tobytes()
+
+
+def test_kept_shocks_stay_within_their_bytes(monkeypatch):
+    monkeypatch.setattr(pj, "_kept_shocks", type(pj._kept_shocks)())
+    monkeypatch.setattr(pj, "SHOCKS_KEPT", 3 * 8 * 100)  # three arrays of 100 numbers
+    big = pj._shocks(np.random.default_rng(1), (2, 100, 2), "normal", 5.0)
+    assert big.flags.writeable and not pj._kept_shocks  # larger than the budget: not kept
+    for seed in range(5):
+        pj._shocks(np.random.default_rng(seed), (1, 50, 2), "normal", 5.0)
+    assert len(pj._kept_shocks) == 3  # the three most recent
+    assert sum(e.nbytes for e, _ in pj._kept_shocks.values()) <= pj.SHOCKS_KEPT

@@ -155,10 +155,11 @@ def growth_inputs(
     )
 
 
-SHOCKS_KEPT = 4
-"""Shock arrays :func:`_shocks` keeps (about 8 MB each at 20,000 draws x 16 years x 3 members):
-enough for the default brief's projections, which draw 11 distinct arrays in 56 draws, in
-runs of the same one."""
+SHOCKS_KEPT = 64 * 2**20
+"""Bytes of shock arrays :func:`_shocks` keeps, the most recently used: 8 arrays of the default
+brief (7.7 MB each: 20,000 draws x 16 years x 3 members), more than its projections need (they
+draw 11 distinct arrays in 56 draws, in runs of the same one); an array larger than this (a
+chunk of :data:`CHUNK` draws over many years and members) is drawn every time."""
 
 _kept_shocks: OrderedDict[tuple, tuple[np.ndarray, dict[str, Any]]] = OrderedDict()
 _kept_lock = threading.Lock()
@@ -171,8 +172,8 @@ def _shocks(
     left as that draw leaves it.
 
     The projections of a brief draw the same shocks again and again (each growth choice of the
-    multiverse and each shift of the tornado: the same seed, years and members), so the last
-    :data:`SHOCKS_KEPT` arrays are kept, keyed on everything the draw depends on: the
+    multiverse and each shift of the tornado: the same seed, years and members), so the arrays
+    last used are kept (:data:`SHOCKS_KEPT` bytes), keyed on everything the draw depends on: the
     generator's state, the shape, the kind of shock and its degrees of freedom. A kept array
     is handed out again, and the generator set to the state drawing it left."""
     state = _state_key(rng)
@@ -187,10 +188,12 @@ def _shocks(
         rng.bit_generator.state = held[1]
         return held[0]
     eps = _draw_shocks(rng, shape, shocks, t_df)
+    if eps.nbytes > SHOCKS_KEPT:
+        return eps
     eps.flags.writeable = False
     with _kept_lock:
         _kept_shocks[key] = (eps, rng.bit_generator.state)
-        while len(_kept_shocks) > SHOCKS_KEPT:
+        while sum(e.nbytes for e, _ in _kept_shocks.values()) > SHOCKS_KEPT:
             _kept_shocks.popitem(last=False)
     return eps
 
