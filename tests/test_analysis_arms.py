@@ -101,3 +101,54 @@ def test_spread_preserves_total_and_stays_in_range(deals):
     if deals:
         assert spread["year"].min() >= min(d[2] for d in deals)
         assert spread["year"].max() <= max(d[2] + d[3] for d in deals)
+
+
+def test_text_years_cached_read_only_and_unchanged_by_a_caller():
+    from analysis.compute.arms import _text_years
+
+    first = _text_years("2004; 2006-2008")
+    assert first.tolist() == [2004, 2006, 2007, 2008]
+    with pytest.raises(ValueError, match="read-only"):
+        first[0] = 1999
+    spread_deliveries(_register([("RUS", "CHN", "2004; 2006-2008", 8.0)]))
+    assert _text_years("2004; 2006-2008").tolist() == [2004, 2006, 2007, 2008]
+
+
+def test_a_second_spread_equals_the_first():
+    reg = _register(
+        [
+            ("RUS", "CHN", "2004; 2006-2008", 100.0),
+            ("SUN", None, "(1990)", 7.0),
+            ("RUS", "IND", "", 50.0),
+        ]
+    )
+    first, first_unparsed = spread_deliveries(reg)
+    first.loc[0, "tiv"] = -1.0  # a caller's change does not reach the next call
+    again, again_unparsed = spread_deliveries(reg)
+    assert again.loc[0, "tiv"] == 25.0
+    pd.testing.assert_frame_equal(first_unparsed, again_unparsed)
+
+
+def _spread_deal_by_deal(register):
+    """The spread computed one deal at a time, in the register's order (the reference)."""
+    rows = []
+    for s, r, text, t in register.itertuples(index=False):
+        years = parse_delivery_years(text)
+        if t and t > 0 and years:
+            rows += [(s or "", r or "", y, t / len(years)) for y in years]
+    out = pd.DataFrame(rows, columns=["supplier_iso3", "recipient_iso3", "year", "tiv"])
+    if rows:
+        out = out.groupby(["supplier_iso3", "recipient_iso3", "year"], as_index=False)["tiv"].sum()
+    return out.sort_values(["supplier_iso3", "recipient_iso3", "year"]).reset_index(drop=True)
+
+
+@settings(max_examples=examples(60), deadline=None)
+@given(st.lists(deal, max_size=12))
+def test_spread_equals_the_deal_by_deal_sum(deals):
+    rows = [(s, r, f"{y}-{y + k}" if k % 3 else f"{y}; ({y + k})", t) for s, r, y, k, t in deals]
+    spread, _ = spread_deliveries(_register(rows))
+    expected = _spread_deal_by_deal(_register(rows))
+    assert spread["tiv"].tolist() == expected["tiv"].tolist()  # the same floats, bit for bit
+    assert spread[["supplier_iso3", "recipient_iso3", "year"]].values.tolist() == (
+        expected[["supplier_iso3", "recipient_iso3", "year"]].values.tolist()
+    )

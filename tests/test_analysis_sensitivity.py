@@ -106,3 +106,26 @@ def test_runner_uses_params_and_shifts():
     base = sens.median_crossover(run())
     faster = sens.median_crossover(run(mu_shift={"CHN": 0.02}))
     assert base is not None and faster is not None and faster < base
+
+
+def test_a_shared_scenario_reads_the_data_once_and_changes_no_result():
+    df = pd.concat(
+        [
+            growing(i, "milex_const", s, r, range(2010, 2021))
+            for i, s, r in (("CHN", 40.0, 0.1), ("RUS", 20.0, 0.0), ("USA", 200.0, 0.02))
+        ],
+        ignore_index=True,
+    )
+    p = BriefParams(measures=["milex"], headline_measure="milex")
+    scenario = pj.Scenario.of(df, p)
+    alone = pj.project_all(df, p)["milex"]
+    shared = pj.project_all(df, p, scenario)["milex"]
+    read = dict(scenario.memo)
+    assert read  # the projection's reads, kept in the scenario
+    pd.testing.assert_frame_equal(shared.fan, alone.fan)
+    pd.testing.assert_frame_equal(
+        sens.break_even_table(df, p, scenario), sens.break_even_table(df, p)
+    )
+    run = sens.make_runner(df, p, draws=50, scenario=scenario)
+    pd.testing.assert_frame_equal(run().fan, sens.make_runner(df, p, draws=50)().fan)
+    assert all(scenario.memo[k] is v for k, v in read.items())  # read once, not again

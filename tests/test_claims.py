@@ -397,6 +397,19 @@ def test_c3_the_break_year_and_span_are_rules():
     assert c3_assess(series, break_year=2010).parts[0].name.endswith("closer after 2010")
 
 
+def test_c3_fits_kept_for_the_multiverse_are_the_fits_and_each_frame_its_own():
+    series = {"arms_tiv_china": kinked(0.0, 5.0, noise=0.05)}
+    rules, fits = c3.Rules(span=4), {}
+    first = c3.fit(series, rules, fits=fits)
+    pd.testing.assert_frame_equal(first, c3.fit(series, rules))
+    first.loc[0, "slope_change"] = -99.0  # a caller's change does not reach the kept fit
+    pd.testing.assert_frame_equal(c3.fit(series, rules, fits=fits), c3.fit(series, rules))
+    other = {"arms_tiv_china": kinked(0.0, -5.0, noise=0.05)}  # another frame: fitted anew
+    pd.testing.assert_frame_equal(c3.fit(other, rules, fits=fits), c3.fit(other, rules))
+    moved = c3.Rules(span=4, break_year=2012)  # another break year: fitted anew
+    pd.testing.assert_frame_equal(c3.fit(series, moved, fits=fits), c3.fit(series, moved))
+
+
 def test_c3_causation_is_untested_and_too_few_points_are_not_testable():
     result = c3_assess(kinked(1, 2).iloc[8:12])  # two years a side: too few for the fit
     assert [p.outcome for p in result.parts] == [U, U] and result.verdict == "not testable"

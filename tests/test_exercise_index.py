@@ -180,3 +180,16 @@ def test_c5_states_how_many_exercises_have_no_stated_total_or_dates():
     assert (evidence["exercises_without_troops"], evidence["exercises_without_dates"]) == (1, 0)
     assert "1 have no stated troop total and 0 lack a start or end date" in result.assumptions[0]
     assert "(size, length and format definition)" in result.parts[1].test
+
+
+def test_c5_what_it_reads_of_the_scores_once_gives_each_specification_its_claim():
+    table = pd.DataFrame(
+        [{**r, "exercise_id": f"e{i}"} for i, r in enumerate([VOSTOK_2018, BOMBER_PATROL])]
+    )
+    scored = ex.exercise_complexity(table)
+    read = c5.Scored.of(scored)
+    for rules in (c5.Rules(), c5.Rules(first_year=2010, routine_window=5)):
+        shared = c5.assess(table, rules, scored=scored, read=read)
+        assert shared == c5.assess(table, rules)
+    with pytest.raises(AttributeError):
+        read.august_2021 = "changed"  # frozen: one specification cannot change another's

@@ -9,13 +9,14 @@ import numpy as np
 import pandas as pd
 
 from analysis.compute import groups
-from analysis.compute.frames import ends, last_year, require
+from analysis.compute.frames import ends, equals, last_year, require
 
 
 def dyad_agreement(un: pd.DataFrame, a: str, b: str) -> pd.DataFrame:
     """UNGA voting agreement of the dyad (a, b) by year (order-insensitive): year, agreement."""
     require(un, ["iso3_a", "iso3_b", "year", "agreement"], "un_agreement")
-    m = ((un["iso3_a"] == a) & (un["iso3_b"] == b)) | ((un["iso3_a"] == b) & (un["iso3_b"] == a))
+    first, second = un["iso3_a"], un["iso3_b"]
+    m = (equals(first, a) & equals(second, b)) | (equals(first, b) & equals(second, a))
     out = un.loc[m, ["year", "agreement"]].astype({"year": int, "agreement": float})
     return out.groupby("year", as_index=False)["agreement"].mean().sort_values("year")
 

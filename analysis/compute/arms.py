@@ -12,8 +12,10 @@ silently.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Mapping, Sequence
 
+import numpy as np
 import pandas as pd
 
 from analysis.compute.frames import ends, last_year, num, peak, require
@@ -61,35 +63,58 @@ def spread_deliveries(register: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFram
     if (tiv < 0).any():
         row = int((tiv < 0).to_numpy().argmax())
         raise BriefError(f"arms_register: row {row}: tiv_delivered is negative; expected >= 0")
-    rows: list[tuple[str, str, int, float]] = []
-    unparsed_idx = []
-    parsed: dict[object, list[int]] = {}  # each distinct string read once: most repeat
-    for idx, sup, rec, dy, t in zip(
-        register.index,
-        register["supplier_iso3"],
-        register["recipient_iso3"],
-        register["delivery_years"],
-        tiv,
-        strict=True,
-    ):
-        if t <= 0:
-            continue
-        years = parsed.get(dy)
-        if years is None:
-            years = parsed[dy] = parse_delivery_years(dy)
-        if not years:
-            unparsed_idx.append(idx)
-            continue
-        share = t / len(years)
-        sup, rec = _code(sup), _code(rec)
-        rows.extend((sup, rec, y, share) for y in years)
-    spread = pd.DataFrame(rows, columns=SPREAD_COLUMNS)
+    delivers = (tiv > 0).to_numpy()
+    deals = register[delivers]
+    years, n = _years_per_deal(deals["delivery_years"])
+    read = n > 0
+    unparsed = register.loc[deals.index[~read]].reset_index(drop=True)
+    n = n[read]
+    spread = pd.DataFrame(
+        {
+            "supplier_iso3": _codes(deals["supplier_iso3"])[read].repeat(n),
+            "recipient_iso3": _codes(deals["recipient_iso3"])[read].repeat(n),
+            "year": years,
+            "tiv": (tiv.to_numpy()[delivers][read] / n).repeat(n),
+        },
+        columns=SPREAD_COLUMNS,
+    )
     if not spread.empty:
         spread = spread.groupby(SPREAD_COLUMNS[:3], as_index=False)["tiv"].sum()
     spread = spread.astype({"year": int, "tiv": float})
     spread = spread.sort_values(SPREAD_COLUMNS[:3]).reset_index(drop=True)
-    unparsed = register.loc[unparsed_idx].reset_index(drop=True)
     return spread, unparsed
+
+
+def _years_per_deal(texts: pd.Series) -> tuple[np.ndarray, np.ndarray]:
+    """Each deal's delivery years, read once per distinct text (most repeat): the years of
+    every deal one after another (int64, in the deals' order) and each deal's number of years
+    (0: none readable, a missing or empty text). The first unreadable text in the deals' order
+    raises :class:`BriefError` (:func:`parse_delivery_years`)."""
+    codes, texts_seen = pd.factorize(texts, use_na_sentinel=False)
+    per_text = [_text_years(t) if isinstance(t, str) else _years(t) for t in texts_seen]
+    counts = np.array([len(y) for y in per_text], dtype=np.int64)[codes]
+    years = np.concatenate([per_text[c] for c in codes] or [np.empty(0, np.int64)])
+    return years, counts
+
+
+def _years(text: object) -> np.ndarray:
+    """:func:`parse_delivery_years` as an int64 array."""
+    return np.asarray(parse_delivery_years(text), dtype=np.int64)
+
+
+@functools.lru_cache(maxsize=8192)
+def _text_years(text: str) -> np.ndarray:
+    """:func:`_years` of a text, cached and read-only: the same texts come back with every
+    claim that spreads the register (a text that cannot be read raises each time)."""
+    years = _years(text)
+    years.flags.writeable = False
+    return years
+
+
+def _codes(values: pd.Series) -> np.ndarray:
+    """:func:`_code` of each value (an object array), computed once per distinct value."""
+    codes, seen = pd.factorize(values, use_na_sentinel=False)
+    return np.array([_code(v) for v in seen], dtype=object)[codes]
 
 
 def _code(x: object) -> str:

@@ -178,7 +178,7 @@ def exercise_complexity(
         )
     w = COMPLEXITY_DEFINITIONS[definition]
     rows = []
-    for _, r in exercises.iterrows():
+    for r in exercises.to_dict("records"):  # plain values: a Series per row is slow
         doms = _domains(r["domains"])
         bad = [d for d in doms if d not in DOMAINS]
         if bad:

@@ -27,6 +27,7 @@ import pandas as pd
 
 from analysis.compute import power
 from analysis.compute.charts import expectations as chart
+from analysis.compute.frames import equals
 from analysis.formats import percent
 from analysis.results import Evidence, evidence
 
@@ -73,8 +74,8 @@ def release_rows(r: Release, vintages: pd.DataFrame, indicators: pd.DataFrame) -
     """The indicator rows of one release: the current one from ``indicators``, an earlier one
     from ``vintages`` (its ``release`` column)."""
     if r.current:
-        return indicators[indicators["source"] == r.source]
-    rows = vintages[(vintages["source"] == r.source) & (vintages["release"] == r.release)]
+        return indicators[equals(indicators["source"], r.source)]
+    rows = vintages[equals(vintages["source"], r.source) & equals(vintages["release"], r.release)]
     return rows.drop(columns="release")
 
 
@@ -95,10 +96,10 @@ def ratio_path(
     member's value for it is flagged as a projection in that release."""
     levels = power.measure_levels(rows, measure, milex_prices=milex_prices, projections=True)
     t = power.group_totals(levels, coalition, benchmark, missing=missing).table
-    flagged = rows[
-        (rows["indicator"] == _indicator(measure, milex_prices))
-        & rows["iso3"].isin([*coalition, *benchmark])
-        & (rows["flag"].fillna("") == power.PROJECTION_FLAG)
+    of_measure = rows[equals(rows["indicator"], _indicator(measure, milex_prices))]
+    flagged = of_measure[
+        of_measure["iso3"].isin([*coalition, *benchmark])
+        & (of_measure["flag"].fillna("") == power.PROJECTION_FLAG)
     ]
     projected = set(flagged["year"].astype(int))
     kind = [PROJECTED if y in projected else OBSERVED for y in t["year"]]

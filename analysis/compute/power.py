@@ -35,6 +35,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from analysis.compute.frames import equals
 from analysis.errors import BriefError
 from analysis.formats import phrase
 
@@ -109,7 +110,7 @@ class GroupSeries:
 
 
 def _indicator(ind: pd.DataFrame, name: str, *, projections: bool = False) -> pd.DataFrame:
-    rows = ind[ind["indicator"] == name]
+    rows = ind[equals(ind["indicator"], name)]
     if not projections and "flag" in rows:
         rows = rows[rows["flag"].fillna("") != PROJECTION_FLAG]
     out = rows[COLUMNS].dropna(subset=["value"]).copy()

@@ -176,11 +176,14 @@ def sensitivity(
     params: Any,
     out: Any,
     releases: Releases = None,
+    *,
+    scenario: Any = None,
 ) -> list[Evidence]:
     """C1's verdict under each measure (``by_measure``, saved as ``c1-verdicts``), the composite
     over the weight simplex (``c1-simplex``), what moves the crossover year (``c1-tornado``) and
     the extra growth parity needs (``c1-break-even``); returns the numbers the brief quotes from
-    them."""
+    them. ``scenario``: the brief's :class:`~analysis.compute.projection.Scenario` of ``ind``,
+    when the caller has one (the tornado and the break-even read the data once with it)."""
     source = power.sources_line(power.SOURCES_LINE, releases) + "; our computation"
     out.table(
         by_measure,
@@ -243,7 +246,7 @@ def sensitivity(
         projections[head].last_year,
     )
     tornado = sens.tornado(
-        sens.make_runner(ind, params),
+        sens.make_runner(ind, params, scenario=scenario),
         members=members,
         window=params.growth_scenario.window,
         measures=params.measures,
@@ -275,7 +278,7 @@ def sensitivity(
         sensitivity=True,
     )
     gaps = out.table(
-        sens.break_even_table(ind, params),
+        sens.break_even_table(ind, params, scenario),
         "c1-break-even",
         title=f"Extra annual growth the coalition needs to reach parity by {params.horizon}",
         source=source,

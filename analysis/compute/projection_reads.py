@@ -16,6 +16,7 @@ from typing import Any
 import pandas as pd
 
 from analysis.compute import power
+from analysis.compute.frames import equals
 
 
 class Memo(dict):
@@ -47,7 +48,8 @@ def projected_rows(ind: pd.DataFrame, measure: str) -> pd.DataFrame | None:
     """The WEO's own projected rows of a GDP measure (None for any other)."""
     if measure not in ("gdp_mer", "gdp_ppp"):
         return None
-    rows = ind[(ind["indicator"] == measure) & (ind["flag"].fillna("") == power.PROJECTION_FLAG)]
+    rows = ind[equals(ind["indicator"], measure)]
+    rows = rows[rows["flag"].fillna("") == power.PROJECTION_FLAG]
     return rows[power.COLUMNS].astype({"year": int, "value": float})
 
 

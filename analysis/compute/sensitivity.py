@@ -162,10 +162,17 @@ def tornado(
 
 
 def make_runner(
-    ind: pd.DataFrame, params, *, horizon: int = SEARCH_HORIZON, draws: int = TORNADO_DRAWS
+    ind: pd.DataFrame,
+    params,
+    *,
+    horizon: int = SEARCH_HORIZON,
+    draws: int = TORNADO_DRAWS,
+    scenario: pj.Scenario | None = None,
 ):
-    """A ``run(measure=, mu_shift=, window=, sd_scale=)`` for :func:`tornado` from brief params."""
-    base = pj.Scenario.of(ind, params)
+    """A ``run(measure=, mu_shift=, window=, sd_scale=)`` for :func:`tornado` from brief params;
+    ``scenario``: ``Scenario.of(ind, params)``, when the caller has it (the tornado's
+    projections then read the data once with the caller's, :mod:`.projection_reads`)."""
+    base = pj.Scenario.of(ind, params) if scenario is None else scenario
 
     def run(measure=None, mu_shift=None, window=None, sd_scale=1.0) -> pj.Projection:
         growth = base.growth if window is None else {**base.growth, "window": window}
@@ -233,13 +240,17 @@ def component_shares(
     return shares, year
 
 
-def break_even_table(ind: pd.DataFrame, params) -> pd.DataFrame:
+def break_even_table(
+    ind: pd.DataFrame, params, scenario: pj.Scenario | None = None
+) -> pd.DataFrame:
     """Per base measure: the break-even extra growth of every coalition member to the horizon.
 
     ``gap`` is in annual log-growth; ``gap_pp`` in percentage points of annual growth
     (``100 * (exp(gap) - 1)``). The composite is left out (it has no single growth path).
+    ``scenario``: ``Scenario.of(ind, params)``, when the caller has it (its reads shared).
     """
-    scenario = pj.Scenario.of(ind, params)
+    if scenario is None:
+        scenario = pj.Scenario.of(ind, params)
     rows = []
     for m in params.measures:
         if m == "composite":

@@ -456,14 +456,17 @@ def decide(inputs: Mapping[str, Any], params: Any, out: Any) -> Claim:
 
     ind = inputs["ind"]
     series = {m: inputs["series"][m] for m in params.measures}
-    projections = projection.project_all(ind, params)
+    scenario = projection.Scenario.of(ind, params)  # one: its projections read the data once
+    projections = projection.project_all(ind, params, scenario)
     tests = decide_all(series, projections, params)
     releases = data_load.release_words(params.as_of)  # a dated brief's releases, in words
     px.observed(series, ind, params, out, releases)
     px.outlook(series, projections, params, out, releases)
     expected = expectations.draw(inputs["data"], params, out)  # release by release
     by_measure = px.verdict_table(tests)
-    numbers = px.sensitivity(series, projections, by_measure, ind, params, out, releases)
+    numbers = px.sensitivity(
+        series, projections, by_measure, ind, params, out, releases, scenario=scenario
+    )
     out.part(
         "measures",
         {

@@ -101,40 +101,64 @@ Choices = choices_of(Rules, after=BriefTrade)
 
 
 def fit(
-    series: Mapping[str, pd.DataFrame], rules: Rules, later_breaks: Sequence[int] = ()
+    series: Mapping[str, pd.DataFrame],
+    rules: Rules,
+    later_breaks: Sequence[int] = (),
+    *,
+    fits: dict | None = None,
 ) -> pd.DataFrame:
     """The break fit of every tested indicator: one row per indicator (``year, value`` frames;
     a later break year of the brief ends the window before it), with the indicator's trend since
-    the report (``since_slope``, in logs where the fit is; ``since_first``, ``since_last``)."""
+    the report (``since_slope``, in logs where the fit is; ``since_first``, ``since_last``).
+
+    ``fits``: a dict in which each indicator's row is kept, for the specifications of the
+    multiverse that fit the same frame at the same break year and span again
+    (:func:`evaluate_block`)."""
     rows = []
     names = list(TIES) if rules.indicators == "all" else [rules.indicators]
     for name in names:
         df = series.get(name)
         if df is None:
             continue
-        d = df.dropna(subset=["value"])
-        if d.empty:
-            continue
-        first, last = int(d["year"].min()), int(d["year"].max())
-        breaks = [rules.break_year, *(b for b in later_breaks if b > rules.break_year)]
-        windows = [w for w in break_windows(first, last, breaks, rules.span)]
-        window = next((w for w in windows if w[0] == rules.break_year), None)
-        if window is None:
-            continue
-        _, start, end = window
-        w = d[(d["year"] >= start) & (d["year"] <= end)]
-        log = TIES[name][1]
-        r = break_in_trend(w["year"], w["value"], rules.break_year, log=log)
-        positive = d[d["value"] > 0] if log else d
-        since = since_report(
-            positive["year"], np.log(positive["value"]) if log else positive["value"]
-        )
-        rows.append(
-            {"indicator": name, "window_start": start, "window_end": end, **r,
-             "since_slope": since["slope"], "since_first": since["first"],
-             "since_last": since["last"], "since_n": since["n"]}
-        )  # fmt: skip
+        if fits is None:
+            row = _fit_row(name, df, rules.break_year, rules.span, later_breaks)
+        else:
+            key = (name, id(df), rules.break_year, rules.span, tuple(later_breaks))
+            held = fits.get(key)
+            if held is None or held[0] is not df:  # the frame itself, not a reused id
+                held = fits[key] = (
+                    df,
+                    _fit_row(name, df, rules.break_year, rules.span, later_breaks),
+                )
+            row = held[1]
+        if row is not None:
+            rows.append(row)
     return pd.DataFrame(rows)
+
+
+def _fit_row(
+    name: str, df: pd.DataFrame, break_year: int, span: int, later_breaks: Sequence[int]
+) -> dict[str, Any] | None:
+    """One indicator's row of :func:`fit`; None when it has no values or no window for the
+    break."""
+    d = df.dropna(subset=["value"])
+    if d.empty:
+        return None
+    first, last = int(d["year"].min()), int(d["year"].max())
+    breaks = [break_year, *(b for b in later_breaks if b > break_year)]
+    windows = [w for w in break_windows(first, last, breaks, span)]
+    window = next((w for w in windows if w[0] == break_year), None)
+    if window is None:
+        return None
+    _, start, end = window
+    w = d[(d["year"] >= start) & (d["year"] <= end)]
+    log = TIES[name][1]
+    r = break_in_trend(w["year"], w["value"], break_year, log=log)
+    positive = d[d["value"] > 0] if log else d
+    since = since_report(positive["year"], np.log(positive["value"]) if log else positive["value"])
+    return {"indicator": name, "window_start": start, "window_end": end, **r,
+            "since_slope": since["slope"], "since_first": since["first"],
+            "since_last": since["last"], "since_n": since["n"]}  # fmt: skip
 
 
 def _move(before: float | None, after: float | None, holds: str, log: bool) -> str:
@@ -372,9 +396,9 @@ def ties(inputs: Mapping[str, Any], trade_series: str) -> dict[str, pd.DataFrame
     return {"trade_china": inputs["trade"][trade_series], **inputs["series"]}
 
 
-def evaluate(inputs: Mapping[str, Any], spec: dict[str, Any], params: Any):
+def evaluate(inputs: Mapping[str, Any], spec: dict[str, Any], params: Any, fits=None):
     rules = spec_rules(params.rules.c3, spec)
-    breaks = fit(ties(inputs, spec["trade_series"]), rules, inputs["later"])
+    breaks = fit(ties(inputs, spec["trade_series"]), rules, inputs["later"], fits=fits)
     result = assess(breaks, rules, trade_words=inputs["trade_words"][spec["trade_series"]])
     t = [
         r["slope_change"] / r["slope_change_se"]
@@ -382,6 +406,18 @@ def evaluate(inputs: Mapping[str, Any], spec: dict[str, Any], params: Any):
         if num(r.get("slope_change")) is not None and num(r.get("slope_change_se"))
     ]
     return (sum(t) / len(t) if t else None), result.verdict
+
+
+def evaluate_block(inputs: Mapping[str, Any], block: Any, params: Any) -> tuple[list, list]:
+    """:func:`evaluate` of every specification of ``block``, each indicator's break fitted once
+    per trade series, break year and span among them (most specifications fit the same ones:
+    they differ in the indicators they test or in the thresholds of the verdict)."""
+    estimates, verdicts, fits = [], [], {}
+    for spec in block.specs():
+        estimate, verdict = evaluate(inputs, spec, params, fits)
+        estimates.append(float("nan") if estimate is None else float(estimate))
+        verdicts.append(verdict)
+    return estimates, verdicts
 
 
 def own(params: Any) -> dict[str, Any]:

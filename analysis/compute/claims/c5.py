@@ -21,6 +21,7 @@ Parts (``rules.c5``):
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from typing import Any, Literal
 
 import pandas as pd
@@ -105,6 +106,33 @@ class Rules(Frozen):
 Choices = choices_of(Rules)
 
 
+@dataclass(frozen=True)
+class Scored:
+    """What C5 reads of the scored exercises whatever its other rules (the first year of the
+    trend, what counts as routine): made once per scoring for the specifications of the
+    multiverse that share it (:func:`evaluate_block`)."""
+
+    per_year: pd.DataFrame  # exercises per year
+    since: dict[str, Any]  # the trend of the mean complexity since the report
+    unstated: dict[str, int]  # exercises without troops, without dates
+    in_china: dict[str, Any]  # the first large exercise inside China
+    august_2021: str  # the names of the exercises in China in August 2021
+
+    @classmethod
+    def of(cls, scored: pd.DataFrame) -> Scored:
+        by_year = ex.complexity_by_year(scored)
+        aug = scored[
+            (scored["location"] == "inside China") & ex.known_date(scored).str.startswith("2021-08")
+        ]
+        return cls(
+            ex.exercises_per_year(scored),
+            since_report(by_year["year"], by_year["mean"]),
+            ex.unstated_counts(scored),
+            ex.first_large_in(scored, "inside China"),
+            "; ".join(aug["name"]),
+        )
+
+
 def assess(
     exercises: pd.DataFrame,
     rules: Rules,
@@ -112,15 +140,19 @@ def assess(
     charts: Sequence[str] = (),
     tables: Sequence[str] = (),
     scored: pd.DataFrame | None = None,
+    read: Scored | None = None,
 ) -> Claim:
     """C5 from the curated exercise table (``data/exercises.csv``); ``scored``: the table
-    scored under ``rules`` (:func:`~analysis.compute.exercises.exercise_complexity`), when the
-    caller has it (the multiverse: :func:`evaluate_block`)."""
+    scored under ``rules`` (:func:`~analysis.compute.exercises.exercise_complexity`), and
+    ``read``: :meth:`Scored.of` it, when the caller has them (the multiverse:
+    :func:`evaluate_block`)."""
     if scored is None:
         scored = ex.exercise_complexity(
             exercises, rules.complexity, troop_threshold=rules.troop_threshold
         )
-    per_year = ex.exercises_per_year(scored)
+    if read is None:
+        read = Scored.of(scored)
+    per_year, since = read.per_year, read.since
     trend = ex.complexity_trend(
         exercises,
         rules.first_year,
@@ -128,8 +160,6 @@ def assess(
         troop_threshold=rules.troop_threshold,
         scored=scored,
     )
-    by_year = ex.complexity_by_year(scored)
-    since = since_report(by_year["year"], by_year["mean"])
     complexer, turned = kept_since(above(trend["ci_low"], trend["ci_high"]), since)
     if per_year.empty:
         held, window, last = None, 0, None
@@ -156,11 +186,7 @@ def assess(
             "no public dataset measures interoperability",
         ),
     ]
-    unstated = ex.unstated_counts(scored)
-    in_china = ex.first_large_in(scored, "inside China")
-    aug = scored[
-        (scored["location"] == "inside China") & ex.known_date(scored).str.startswith("2021-08")
-    ]
+    unstated, in_china = read.unstated, read.in_china
     evidence = [
         ev("years_with_exercise", f"Years with a joint exercise, of the last {window}", held,
            "count", last, decisive=True),
@@ -184,7 +210,7 @@ def assess(
            f"{in_china['name']} ({in_china['troops']})" if in_china["year"] else "none on record",
            "text", in_china["year"]),
         ev("august_2021_in_china", "Exercises in China in August 2021 (the article's AP context)",
-           "; ".join(aug["name"]) or "none on record", "text", 2021),
+           read.august_2021 or "none on record", "text", 2021),
     ]  # fmt: skip
     verdict = combine(parts)
     routine = (
@@ -270,11 +296,11 @@ def decide(exercises: pd.DataFrame, params: Any, out: Any) -> Claim:
     from analysis.compute.charts import relations as rc
 
     rules = params.rules.c5
-    result = assess(exercises, rules)
-    src = dated(SOURCE, SOURCES, params)
     scored = ex.exercise_complexity(
         exercises, rules.complexity, troop_threshold=rules.troop_threshold
     )
+    result = assess(exercises, rules, scored=scored)
+    src = dated(SOURCE, SOURCES, params)
     by_location = ex.exercises_per_year(scored, by="location")
     complexity = ex.complexity_by_year(scored)
     out.table(
@@ -313,9 +339,9 @@ def decide(exercises: pd.DataFrame, params: Any, out: Any) -> Claim:
     return out.finish(result)
 
 
-def evaluate(exercises: pd.DataFrame, spec: dict[str, Any], params: Any, scored=None):
+def evaluate(exercises: pd.DataFrame, spec: dict[str, Any], params: Any, scored=None, read=None):
     rules = spec_rules(params.rules.c5, spec)
-    result = assess(exercises, rules, scored=scored)
+    result = assess(exercises, rules, scored=scored, read=read)
     slope = result.item("complexity_slope")
     return (slope.value if slope else None), result.verdict
 
@@ -326,17 +352,18 @@ GROUP_BY = ("complexity", "troop_threshold")
 
 
 def evaluate_block(exercises: pd.DataFrame, block: Any, params: Any) -> tuple[list, list]:
-    """:func:`evaluate` of every specification of ``block``, the exercises scored once per
-    definition and troop threshold among them."""
+    """:func:`evaluate` of every specification of ``block``, the exercises scored (and what C5
+    reads of the scores, :class:`Scored`) once per definition and troop threshold among them."""
     estimates, verdicts, scored = [], [], {}
     for spec in block.specs():
         rules = spec_rules(params.rules.c5, spec)
         how = (rules.complexity, rules.troop_threshold)
         if how not in scored:
-            scored[how] = ex.exercise_complexity(
+            table = ex.exercise_complexity(
                 exercises, rules.complexity, troop_threshold=rules.troop_threshold
             )
-        estimate, verdict = evaluate(exercises, spec, params, scored[how])
+            scored[how] = (table, Scored.of(table))
+        estimate, verdict = evaluate(exercises, spec, params, *scored[how])
         estimates.append(float("nan") if estimate is None else float(estimate))
         verdicts.append(verdict)
     return estimates, verdicts
