@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import sys
+import types
 from pathlib import Path
 
 import nbformat
@@ -51,12 +53,31 @@ def test_a_run_gets_what_it_needs_directly_and_through_another_in_plan_order():
 def test_the_preload_imports_what_the_notebooks_import_and_leaves_no_name(tmp_path: Path):
     nb = write_notebook(
         tmp_path / "n.ipynb",
-        [PARAMS, "import json, os.path\nfrom pathlib import Path\nx = 1", "%%time\nimport csv"],
+        [PARAMS, "import json, os.path\nfrom email import utils\nx = 1", "%%time\nimport csv"],
     )
-    assert lanes.imported_modules([nb]) == ["json", "os.path", "pathlib"]  # the magic skipped
+    book = nbformat.read(nb, 4)
+    book.metadata["brief"] = {"preload": ["csv", "calendar:isleap"]}
+    nbformat.write(book, nb)
+    # a name imported from a module may be a submodule (email.utils): tried as one
+    assert lanes.preloads([nb]) == [
+        "calendar:isleap",
+        "csv",
+        "email",
+        "email.utils",
+        "json",
+        "os.path",
+    ]
     ns: dict = {}
-    exec(lanes.preload_code(["json", "no_such_module_here"]), ns)  # a failure is the notebook's
-    assert set(ns) == {"__builtins__"}
+    called: list[str] = []
+    probe = types.ModuleType("brief_probe")
+    probe.go = lambda: called.append("go")  # type: ignore[attr-defined]
+    sys.modules["brief_probe"] = probe
+    try:
+        exec(lanes.preload_code(["json", "no_such_module_here", "brief_probe:go", "json:nope"]), ns)
+    finally:
+        del sys.modules["brief_probe"]
+    assert set(ns) == {"__builtins__"}  # nothing left; the failures are the notebook's
+    assert called == ["go"]
 
 
 def test_bad_brief_kernels_is_one_clear_error(monkeypatch: pytest.MonkeyPatch):
@@ -200,3 +221,24 @@ def test_bad_params_shut_the_early_kernel_down(
     assert len(sessions) == 1 and sessions[0]._km is None and sessions[0]._pool._shutdown
     assert execute._ONE_SESSION_AT_A_TIME.acquire(blocking=False)  # the turn given back
     execute._ONE_SESSION_AT_A_TIME.release()
+
+
+def test_papermill_records_of_kernel_threads_are_dropped_and_others_kept(caplog):
+    import logging
+    import threading
+
+    execute._quiet_papermill()
+    execute._quiet_papermill()  # once only
+    log = logging.getLogger("papermill")
+    assert sum(isinstance(f, execute._SessionThreadsOnly) for f in log.filters) == 1
+    level = log.level
+
+    def say(text: str) -> None:
+        log.warning(text)
+
+    for name, text in (("brief-kernel-7_0", "from a session"), ("other", "from elsewhere")):
+        thread = threading.Thread(target=say, args=(text,), name=name)
+        thread.start()
+        thread.join()
+    assert [r.getMessage() for r in caplog.records] == ["from elsewhere"]
+    assert log.level == level  # no level set and restored around a notebook

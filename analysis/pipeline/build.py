@@ -41,9 +41,11 @@ from analysis.pipeline.inputs import (  # noqa: F401 (the build's public names)
 )
 from analysis.pipeline.lanes import (
     Lanes,
-    imported_modules,
+    expected_runs,
     lane_count,
+    pick,
     preload_code,
+    preloads,
     run_dir,
     seed,
     upstream,
@@ -226,6 +228,7 @@ def build(
         runs: list[NotebookRun] = []
         merged = 0  # plan.notebooks[:merged] are copied into the build folder
         running: dict[Future[None], tuple[NotebookPlan, float, dict[str, str]]] = {}
+        owners: dict[str, object] = {}  # a claim's runs go to the kernel that ran one of them
         while merged < len(plan.notebooks):
             while merged < len(plan.notebooks) and plan.notebooks[merged].stem in done:
                 nb = plan.notebooks[merged]
@@ -238,10 +241,11 @@ def build(
                 break
             assert lanes is not None  # something is left to run
             copied = {nb.stem for nb in plan.notebooks[:merged]}
-            for nb in [nb for nb in to_run if set(needs[nb.stem]) <= copied]:
+            while ready := [nb for nb in to_run if set(needs[nb.stem]) <= copied]:
                 session = lanes.free()
                 if session is None:
                     break
+                nb = pick(ready, session, owners)
                 to_run.remove(nb)
                 before = _start_run(nb, tmp, needs, entries)
                 progress("start", name, nb.stem, 0.0, ", ".join(nb.reasons))
@@ -306,7 +310,7 @@ def new_lanes(settings: Settings, root: Path, notebooks: Sequence[Path]) -> Lane
     """Kernels for a build's runs (none started yet), each importing first what the notebooks
     import."""
     paths_ = sorted(set(notebooks))
-    preload = preload_code(imported_modules(paths_))
+    preload = preload_code(preloads(paths_))
     return Lanes(settings, pick_kernel(settings.kernel), root, settings.kernels, preload)
 
 
@@ -570,8 +574,8 @@ def _early_lanes(
     nb_dir: Path | None,
 ) -> Lanes | None:
     """A build with nothing to reuse (``--force``, or no earlier build of the brief) starts its
-    first kernel before it reads its parameters and plans, so the kernel's start and imports
-    overlap them; a build that may reuse runs starts none until its plan says what runs."""
+    kernels before it reads its parameters and plans, so their start and imports overlap them;
+    a build that may reuse runs starts none until its plan says what runs."""
     name = next((o.split("=", 1)[1] for o in overrides if o.startswith("name=")), None)
     name = name or brief_name(path if path.is_absolute() else root / path)
     if not force and (name is None or (root / "_build" / name / "manifest.json").is_file()):
@@ -581,5 +585,5 @@ def _early_lanes(
         lanes = new_lanes(settings, root, notebooks)
     except BriefError:  # reported by the plan
         return None
-    lanes.warm()
+    lanes.warm(lane_count(settings.kernels, expected_runs(notebooks)))
     return lanes

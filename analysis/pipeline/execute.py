@@ -138,6 +138,24 @@ def _quiet_kernel_manager() -> type:
     return QuietKernelManager
 
 
+class _SessionThreadsOnly(logging.Filter):
+    """Drops papermill's log records made in a session's thread: nbclient logs a timeout there,
+    which the session reports in one line, and papermill each parameter a notebook does not
+    declare (a claim's run receives what its claim declares). Records of other threads pass."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return not record.threadName.startswith(THREAD_PREFIX)
+
+
+def _quiet_papermill() -> None:
+    """Attach :class:`_SessionThreadsOnly` to papermill's logger, once. (A logger level set and
+    restored around each notebook is shared by threads: two kernels side by side left it
+    restored while the other notebook ran.)"""
+    log = logging.getLogger("papermill")
+    if not any(isinstance(f, _SessionThreadsOnly) for f in log.filters):
+        log.addFilter(_SessionThreadsOnly())
+
+
 class _SharedKernelEngine:
     """The papermill engine for :class:`KernelSession`: nbclient's, on a kernel and a client it
     is given.
@@ -202,6 +220,7 @@ _RESET = "get_ipython().reset(new_session=True)\n"
 # analysis.pipeline.lanes) run side by side within its turn.
 _ONE_SESSION_AT_A_TIME = threading.Lock()
 _thread_numbers = itertools.count(1)
+THREAD_PREFIX = "brief-kernel-"  # each session's thread: brief-kernel-1_0, brief-kernel-2_0, ...
 
 
 class KernelSession:
@@ -234,7 +253,7 @@ class KernelSession:
         self.own_turn = own_turn
         self.preload = preload  # code the kernel runs, silently, once it has started
         self._pool = ThreadPoolExecutor(
-            max_workers=1, thread_name_prefix=f"brief-kernel-{next(_thread_numbers)}"
+            max_workers=1, thread_name_prefix=f"{THREAD_PREFIX}{next(_thread_numbers)}"
         )
         self._km: Any = None
         self._kc: Any = None  # the client of the kernel, its channels open while it runs
@@ -395,9 +414,7 @@ class KernelSession:
 
         name = source.stem
         settings = self.settings
-        pm_log = logging.getLogger("papermill")  # nbclient logs timeouts there; we report them
-        level = pm_log.level
-        pm_log.setLevel(logging.CRITICAL)
+        _quiet_papermill()
         try:
             if self._km is None:
                 self._phase = "start"
@@ -453,7 +470,6 @@ class KernelSession:
             ) from None
         finally:
             self._phase = "idle"
-            pm_log.setLevel(level)
 
 
 def execute_notebook(

@@ -11,7 +11,7 @@ How many lanes: at most ``Settings.kernels`` (``$BRIEF_KERNELS``, default the co
 per :data:`RUNS_PER_KERNEL` runs to execute: a kernel's start and imports cost about what three
 or four small runs do, so a build that re-runs one claim (two runs) uses one kernel.
 
-Each kernel first imports, silently, the modules the notebooks import (:func:`preload_code`):
+Each kernel first imports, silently, the modules the notebooks import (:func:`preloads`):
 a build with nothing to reuse starts its first kernel that way while it plans, and in every
 kernel an import's warnings go nowhere instead of into whichever notebook happened to run first.
 """
@@ -22,9 +22,10 @@ import ast
 import json
 import os
 import shutil
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, wait
 from pathlib import Path
+from typing import Any
 
 from analysis.pipeline.execute import _ONE_SESSION_AT_A_TIME, KernelSession, Settings
 
@@ -37,15 +38,22 @@ def lane_count(kernels: int, runs: int) -> int:
     return max(1, min(kernels, -(-runs // RUNS_PER_KERNEL)))
 
 
-def imported_modules(notebooks: Iterable[Path]) -> list[str]:
-    """The modules the notebooks' code cells import at their top level (``import a.b``,
-    ``from a.b import c``: ``a.b``), sorted; a cell that is not Python (a magic) is skipped."""
+def preloads(notebooks: Iterable[Path]) -> list[str]:
+    """What a kernel does before its first notebook, sorted: the modules the notebooks' code
+    cells import at their top level (``import a.b``: ``a.b``; ``from a.b import c``: ``a.b``
+    and ``a.b.c``, which may be a module or a name; a cell that is not Python, a magic, is
+    skipped), and what their ``metadata.brief.preload`` lists (a module imported lazily by the
+    library, e.g. ``scipy.stats``, or ``module:function`` to call, e.g. to start an engine)."""
     found: set[str] = set()
     for path in notebooks:
         try:
-            cells = json.loads(path.read_text(encoding="utf-8")).get("cells", [])
+            nb = json.loads(path.read_text(encoding="utf-8"))
+            cells = nb.get("cells", [])
+            listed = nb.get("metadata", {}).get("brief", {}).get("preload", [])
         except (OSError, ValueError, AttributeError):
             continue  # the plan reports an unreadable notebook
+        if isinstance(listed, list):
+            found.update(x for x in listed if isinstance(x, str))
         for cell in cells:
             if not isinstance(cell, dict) or cell.get("cell_type") != "code":
                 continue
@@ -59,24 +67,60 @@ def imported_modules(notebooks: Iterable[Path]) -> list[str]:
                     found.update(alias.name for alias in node.names)
                 elif isinstance(node, ast.ImportFrom) and not node.level and node.module:
                     found.add(node.module)
+                    found.update(f"{node.module}.{alias.name}" for alias in node.names)
     return sorted(found)
 
 
-def preload_code(modules: Iterable[str]) -> str:
-    """Code that imports ``modules`` and leaves nothing in the namespace; a module that fails
-    to import is left for the notebook to report."""
-    names = json.dumps(list(modules))
+def preload_code(preloads: Iterable[str]) -> str:
+    """Code that imports each module (calls each ``module:function``) of ``preloads`` and
+    leaves nothing in the namespace; what fails is left for the notebook to report."""
+    names = json.dumps(list(preloads))
     return (
         "def __brief_preload():\n"
         "    import importlib\n"
         f"    for name in {names}:\n"
+        "        module, _, function = name.partition(':')\n"
         "        try:\n"
-        "            importlib.import_module(name)\n"
+        "            loaded = importlib.import_module(module)\n"
+        "            if function:\n"
+        "                getattr(loaded, function)()\n"
         "        except Exception:\n"
         "            pass\n"
         "__brief_preload()\n"
         "del __brief_preload\n"
     )
+
+
+def pick(ready: Sequence[Any], session: object, owners: dict[str, object]) -> Any:
+    """The run a free kernel takes among those ready (plan order): one of a claim it has run
+    before (the claim's tables are loaded in that kernel), else one of a claim no kernel has
+    started, else the first; the kernel then owns the run's claim (``owners``; a run of no
+    claim is its own). Which kernel runs what never changes the build, only its time."""
+
+    def claim(nb: Any) -> str:
+        return nb.claim or nb.stem
+
+    chosen = (
+        next((nb for nb in ready if owners.get(claim(nb)) is session), None)
+        or next((nb for nb in ready if claim(nb) not in owners), None)
+        or ready[0]
+    )
+    owners.setdefault(claim(chosen), session)
+    return chosen
+
+
+def expected_runs(notebooks: Iterable[Path]) -> int:
+    """How many runs the notebooks will make, before the plan says: one each, and
+    :data:`RUNS_PER_KERNEL` for a notebook that runs once per claim (``metadata.brief.per``;
+    it makes several) -- enough to start the kernels they will need."""
+    total = 0
+    for path in notebooks:
+        try:
+            brief = json.loads(path.read_text(encoding="utf-8")).get("metadata", {}).get("brief")
+        except (OSError, ValueError, AttributeError):
+            brief = None
+        total += RUNS_PER_KERNEL if isinstance(brief, dict) and brief.get("per") else 1
+    return total
 
 
 def run_dir(tmp: Path, stem: str) -> Path:
@@ -140,9 +184,10 @@ class Lanes:
             return None
         return self._new()
 
-    def warm(self) -> None:
-        """Start one kernel now, in the background (a build with nothing to reuse, planning)."""
-        if not self.sessions:
+    def warm(self, count: int) -> None:
+        """Start ``count`` kernels now (at most :attr:`count`), in the background: a build with
+        nothing to reuse does while it plans."""
+        while len(self.sessions) < min(count, self.count):
             self._new().start()
 
     def _new(self) -> KernelSession:

@@ -105,6 +105,13 @@ def _png(key: str) -> bytes:
     return vlc.vegalite_to_png(json.loads(key), vl_version=vl_version(), scale=1, ppi=PPI)
 
 
+def warm() -> None:
+    """Start vl-convert's engine (its first conversion in a process costs about 0.3 s, the
+    next ones milliseconds): a kernel calls it before its first notebook
+    (``metadata.brief.preload``). Nothing is kept or written."""
+    vlc.vegalite_to_svg({"mark": "point"}, vl_version=vl_version())
+
+
 def to_svg(spec: dict[str, Any]) -> str:
     return _svg(_key(spec))
 
