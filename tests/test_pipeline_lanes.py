@@ -50,6 +50,16 @@ def test_a_run_gets_what_it_needs_directly_and_through_another_in_plan_order():
     assert lanes.upstream("a", needs) == []
 
 
+def test_runs_expected_before_the_plan_count_a_per_claim_notebook_as_several(tmp_path: Path):
+    one = write_notebook(tmp_path / "a.ipynb", [PARAMS])
+    per = write_notebook(tmp_path / "b.ipynb", [PARAMS])
+    book = nbformat.read(per, 4)
+    book.metadata["brief"] = {"per": "claim"}
+    nbformat.write(book, per)
+    assert lanes.expected_runs([one]) == 1
+    assert lanes.expected_runs([one, per]) == 1 + lanes.RUNS_PER_KERNEL
+
+
 def test_the_preload_imports_what_the_notebooks_import_and_leaves_no_name(tmp_path: Path):
     nb = write_notebook(
         tmp_path / "n.ipynb",
@@ -190,7 +200,7 @@ def test_a_failure_in_one_kernel_stops_the_other_and_publishes_nothing(
 
 
 @pytest.mark.slow
-def test_a_build_with_nothing_to_reuse_starts_a_kernel_before_it_plans(
+def test_a_build_with_nothing_to_reuse_starts_its_kernels_before_it_plans(
     project: Path, monkeypatch: pytest.MonkeyPatch
 ):
     events: list[str] = []
@@ -201,24 +211,28 @@ def test_a_build_with_nothing_to_reuse_starts_a_kernel_before_it_plans(
     monkeypatch.setattr(
         build_module, "plan_brief", lambda *a, **k: events.append("plan") or real_plan(*a, **k)
     )
+    monkeypatch.setenv("BRIEF_KERNELS", "2")  # three runs, one kernel per run: two kernels
     build_brief("params/default.yml")
-    assert events == ["kernel", "plan"]
+    assert events == ["kernel", "kernel", "plan"]
     events.clear()
     result = build_brief("params/default.yml")  # everything reusable: no kernel at all
     assert events == ["plan"] and result.ran == 0
     events.clear()
+    monkeypatch.setenv("BRIEF_KERNELS", "1")
     build_brief("params/default.yml", force=True)
     assert events == ["kernel", "plan"]
 
 
 @pytest.mark.slow
-def test_bad_params_shut_the_early_kernel_down(
-    project: Path, sessions: list[execute.KernelSession]
+def test_bad_params_shut_the_early_kernels_down(
+    project: Path, monkeypatch: pytest.MonkeyPatch, sessions: list[execute.KernelSession]
 ):
+    monkeypatch.setenv("BRIEF_KERNELS", "2")
     (project / "params" / "bad.yml").write_text("name: bad\nhorizon: soon\n", encoding="utf-8")
     with pytest.raises(BriefError, match="horizon"):
         build_brief("params/bad.yml")
-    assert len(sessions) == 1 and sessions[0]._km is None and sessions[0]._pool._shutdown
+    assert len(sessions) == 2
+    assert all(s._km is None and s._pool._shutdown for s in sessions)
     assert execute._ONE_SESSION_AT_A_TIME.acquire(blocking=False)  # the turn given back
     execute._ONE_SESSION_AT_A_TIME.release()
 
