@@ -31,6 +31,25 @@ NOTEBOOKS = sorted(
 )
 
 
+def test_every_chart_of_a_real_build_is_valid_vega_lite(built: Path):
+    """The build writes each chart's spec without Altair's validation (it walks every data row);
+    here every spec a real build wrote is checked against the Vega-Lite schema, and one made
+    invalid is refused."""
+    from altair.utils.schemapi import validate_jsonschema
+    from altair.vegalite.v6.schema.core import load_schema
+    from jsonschema import ValidationError
+
+    schema = load_schema()
+    specs = sorted((built / "_build" / "default" / "charts").glob("*.vl.json"))
+    assert len(specs) >= 20
+    for path in specs:
+        validate_jsonschema(json.loads(path.read_text(encoding="utf-8")), schema)
+    broken = json.loads(specs[0].read_text(encoding="utf-8"))
+    broken["vconcat"] = "not a list of charts"
+    with pytest.raises(ValidationError):
+        validate_jsonschema(broken, schema)
+
+
 @pytest.fixture
 def copy(built: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """A copy of the built project, the pipeline pointed at it."""

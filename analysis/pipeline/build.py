@@ -559,6 +559,7 @@ def build_brief(
         plan = plan_brief(params, root=root, nb_dir=nb_dir, force=force)
     except BaseException:
         if lanes is not None:
+            lanes.stop()
             lanes.close()
         raise
     progress("plan", params.name, "", 0.0, str(len(plan.notebooks)))

@@ -3,17 +3,19 @@
 A run writes into ``<build folder>/.run-<stem>/`` (its ``artifacts_dir``), which starts with
 the artifacts of the runs it needs (``metadata.brief.needs``, and theirs) and nothing else, so
 what a run reads does not depend on which other runs happened to finish first. When it ends, its
-new or changed files are its artifacts; :func:`analysis.pipeline.build.build` copies them into the
+new or changed files are its artifacts; :func:`analysis.pipeline.build.build` links them into the
 build folder in plan order (a later run's file replaces an earlier one's, as when the runs ran
-one after another), so the build is the same bytes whatever order the kernels finish in.
+one after another), so the build is the same bytes whatever order the kernels finish in. Which
+kernel takes which run (:func:`pick`: a claim's runs where its tables are already loaded)
+changes only the time.
 
 How many lanes: at most ``Settings.kernels`` (``$BRIEF_KERNELS``, default the cores), and one
 per :data:`RUNS_PER_KERNEL` runs to execute: a kernel's start and imports cost about what three
 or four small runs do, so a build that re-runs one claim (two runs) uses one kernel.
 
-Each kernel first imports, silently, the modules the notebooks import (:func:`preloads`):
-a build with nothing to reuse starts its first kernel that way while it plans, and in every
-kernel an import's warnings go nowhere instead of into whichever notebook happened to run first.
+Each kernel first imports, silently, the modules the notebooks import (:func:`preloads`): a
+build with nothing to reuse starts its kernels that way while it plans, and in every kernel an
+import's warnings go nowhere instead of into whichever notebook happened to run first.
 """
 
 from __future__ import annotations
@@ -213,8 +215,9 @@ class Lanes:
         return done
 
     def stop(self) -> None:
-        """Stop every running notebook (another failed, or Ctrl-C)."""
-        for session in self.busy.values():
+        """Stop every kernel's work (another notebook failed, bad parameters, Ctrl-C): a
+        notebook running is killed, a kernel starting runs nothing after."""
+        for session in self.sessions:
             session.stop()
 
     def close(self) -> None:
