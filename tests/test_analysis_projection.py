@@ -9,6 +9,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from analysis.compute import projection as pj
+from analysis.compute import shocks as sh
 from analysis.errors import BriefError
 from tests.props import examples
 from tests.test_analysis_fixtures import growing
@@ -166,7 +167,7 @@ def test_chunking_does_not_change_draws(monkeypatch):
 
 
 def test_t_shocks_have_unit_variance():
-    e = pj._shocks(np.random.default_rng(0), (200_000,), "t", 5.0)
+    e = sh.shocks(np.random.default_rng(0), (200_000,), "t", 5.0)
     assert e.std() == pytest.approx(1.0, rel=0.03)
 
 
@@ -228,43 +229,43 @@ def test_cumsum_by_year_is_numpys_cumsum_bit_for_bit(years, members, draws, seed
 @pytest.mark.parametrize("shocks", ["normal", "t"])
 def test_kept_shocks_are_the_draws_and_leave_the_generator_where_a_draw_does(shocks):
     fresh = np.random.default_rng(7)
-    expected = pj._draw_shocks(fresh, (4, 50, 3), shocks, 5.0)
+    expected = sh._draw_shocks(fresh, (4, 50, 3), shocks, 5.0)
     after = fresh.standard_normal(5)
     for _ in range(2):  # drawn, then handed out again
         rng = np.random.default_rng(7)
-        got = pj._shocks(rng, (4, 50, 3), shocks, 5.0)
+        got = sh.shocks(rng, (4, 50, 3), shocks, 5.0)
         assert got.tobytes() == expected.tobytes()
         assert rng.standard_normal(5).tobytes() == after.tobytes()
 
 
 def test_kept_shocks_are_read_only_and_keyed_on_what_the_draw_depends_on():
-    first = pj._shocks(np.random.default_rng(3), (2, 10, 2), "t", 5.0)
+    first = sh.shocks(np.random.default_rng(3), (2, 10, 2), "t", 5.0)
     with pytest.raises(ValueError, match="read-only"):
         first[0, 0, 0] = 0.0
-    assert pj._shocks(np.random.default_rng(3), (2, 10, 2), "t", 5.0).tobytes() == first.tobytes()
+    assert sh.shocks(np.random.default_rng(3), (2, 10, 2), "t", 5.0).tobytes() == first.tobytes()
     for other in (
-        pj._shocks(np.random.default_rng(4), (2, 10, 2), "t", 5.0),
-        pj._shocks(np.random.default_rng(3), (2, 10, 2), "t", 6.0),
-        pj._shocks(np.random.default_rng(3), (2, 10, 2), "normal", 5.0),
+        sh.shocks(np.random.default_rng(4), (2, 10, 2), "t", 5.0),
+        sh.shocks(np.random.default_rng(3), (2, 10, 2), "t", 6.0),
+        sh.shocks(np.random.default_rng(3), (2, 10, 2), "normal", 5.0),
     ):
         assert other.tobytes() != first.tobytes()
-    assert pj._shocks(np.random.default_rng(3), (2, 5, 2), "t", 5.0).shape == (2, 5, 2)
+    assert sh.shocks(np.random.default_rng(3), (2, 5, 2), "t", 5.0).shape == (2, 5, 2)
 
 
 def test_a_generator_with_an_array_state_is_drawn_every_time():
     rng = np.random.Generator(np.random.MT19937(1))
-    got = pj._shocks(rng, (3, 4, 2), "normal", 5.0)
+    got = sh.shocks(rng, (3, 4, 2), "normal", 5.0)
     assert got.flags.writeable  # not kept
     expected = np.random.Generator(np.random.MT19937(1)).standard_normal((3, 4, 2))
     assert got.tobytes() == expected.tobytes()
 
 
 def test_kept_shocks_stay_within_their_bytes(monkeypatch):
-    monkeypatch.setattr(pj, "_kept_shocks", type(pj._kept_shocks)())
-    monkeypatch.setattr(pj, "SHOCKS_KEPT", 3 * 8 * 100)  # three arrays of 100 numbers
-    big = pj._shocks(np.random.default_rng(1), (2, 100, 2), "normal", 5.0)
-    assert big.flags.writeable and not pj._kept_shocks  # larger than the budget: not kept
+    monkeypatch.setattr(sh, "_kept_shocks", type(sh._kept_shocks)())
+    monkeypatch.setattr(sh, "SHOCKS_KEPT", 3 * 8 * 100)  # three arrays of 100 numbers
+    big = sh.shocks(np.random.default_rng(1), (2, 100, 2), "normal", 5.0)
+    assert big.flags.writeable and not sh._kept_shocks  # larger than the budget: not kept
     for seed in range(5):
-        pj._shocks(np.random.default_rng(seed), (1, 50, 2), "normal", 5.0)
-    assert len(pj._kept_shocks) == 3  # the three most recent
-    assert sum(e.nbytes for e, _ in pj._kept_shocks.values()) <= pj.SHOCKS_KEPT
+        sh.shocks(np.random.default_rng(seed), (1, 50, 2), "normal", 5.0)
+    assert len(sh._kept_shocks) == 3  # the three most recent
+    assert sum(e.nbytes for e, _ in sh._kept_shocks.values()) <= sh.SHOCKS_KEPT
