@@ -13,6 +13,7 @@ import pytest
 from analysis.compute import multiverse as mv
 from analysis.compute.claims import MODULES, c5
 from analysis.compute.claims.rules import Frozen, choice
+from analysis.errors import BriefError
 from analysis.params import BriefParams
 from analysis.publish import verdicts
 from analysis.results import DEPENDS, Results, load_results
@@ -214,3 +215,21 @@ def test_robustness_and_its_sentence_are_read_off_the_specification_table(built:
         for v in i.values:
             (segment,) = [s for s in segments if s.endswith(f"it is most often {v.verdict}")]
             assert (v.label or v.value) in segment, (brief, cid, v.value, segment)
+
+
+def test_a_multiverse_goes_to_a_cluster_only_when_given_one_and_large_enough(monkeypatch):
+    params = BriefParams()  # C1: 4,320 specifications; C2: 8
+    monkeypatch.delenv("BRIEF_SCHEDULER", raising=False)
+    monkeypatch.delenv("BRIEF_CLUSTER_SPECS", raising=False)
+    with mv.executor_for(params, "C1") as executor:
+        assert executor is None  # no cluster: this process
+    monkeypatch.setenv("BRIEF_SCHEDULER", "tcp://127.0.0.1:9")  # never reached below
+    with mv.executor_for(params, "C1") as executor:
+        assert executor is None  # 4,320 < 10,000: not worth a connection
+    monkeypatch.setenv("BRIEF_CLUSTER_SPECS", "5000")
+    with mv.executor_for(params, "C2") as executor:
+        assert executor is None
+    monkeypatch.setenv("BRIEF_CLUSTER_SPECS", "ten")
+    refused = pytest.raises(BriefError, match=r"\$BRIEF_CLUSTER_SPECS is 'ten', expected a whole")
+    with refused, mv.executor_for(params, "C1"):
+        pass

@@ -148,3 +148,39 @@ def test_two_clean_builds_of_the_real_brief_are_byte_identical(built: Path, copy
     shutil.rmtree(copy / "_build")
     build_brief("params/default.yml")
     assert snapshot(copy / "_build" / "default") == snapshot(built / "_build" / "default")
+
+
+def test_a_brief_built_on_a_cluster_sends_its_large_multiverses_blocks_there(
+    built: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+):
+    """``brief run --scheduler``: the brief builds on a worker, which leaves its thread pool
+    while it waits, and its kernels send every multiverse of at least $BRIEF_CLUSTER_SPECS
+    specifications to the cluster, block by block; the tables are the bytes a local build
+    wrote."""
+    from distributed import Client, LocalCluster, get_task_stream
+
+    from analysis.pipeline.batch import run_batch
+
+    root = tmp_path / "project"
+    shutil.copytree(built, root, symlinks=True, ignore=shutil.ignore_patterns("_build"))
+    monkeypatch.setenv("BRIEF_CLUSTER_SPECS", "200")  # C1's 4,320 and C8's 243; not C3's 160
+    with (
+        inside(root, monkeypatch),
+        LocalCluster(
+            n_workers=1,
+            threads_per_worker=1,  # one thread: the brief's blocks run beside it, not after
+            processes=False,
+            protocol="tcp",  # a kernel, another process, reaches the scheduler
+            dashboard_address=None,
+        ) as cluster,
+        Client(cluster) as client,
+        get_task_stream(client) as stream,
+    ):
+        outcomes = run_batch(["params/default.yml"], scheduler=cluster.scheduler_address)
+    assert [o.error for o in outcomes] == [""]
+    blocks = [t for t in stream.data if str(t["key"]).startswith("evaluate_block")]
+    assert len(blocks) >= 30  # C1: one block per projection (30), C8: one per window
+    out, local = root / "_build" / "default", built / "_build" / "default"
+    for name in ("multiverse-c1", "multiverse-c3", "multiverse-c8"):
+        rel = f"tables/{name}.csv"
+        assert (out / rel).read_bytes() == (local / rel).read_bytes(), rel

@@ -21,7 +21,9 @@ giving the brief's own verdict, and the choice whose change turns the verdict mo
 
 from __future__ import annotations
 
+import contextlib
 import math
+import os
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import FIRST_COMPLETED, Executor, Future, wait
 from typing import Any
@@ -32,6 +34,7 @@ import pandas as pd
 from analysis.compute import claims as claim_modules
 from analysis.compute import specs
 from analysis.compute.claims.rules import own_spec
+from analysis.errors import BriefError
 from analysis.formats import percent
 from analysis.results import DEPENDS, VERDICTS, ChoiceInfluence, Robustness, ValueOutcome
 
@@ -114,6 +117,34 @@ BATCH = 500
 #: the specifications in flight stay small. A block is submitted whenever one comes back, so
 #: each worker takes the next block when it finishes its own (no fixed split up front).
 IN_FLIGHT = 16
+
+
+#: A claim's multiverse goes to the cluster a brief is built on only from this many
+#: specifications (``$BRIEF_CLUSTER_SPECS``): below, connecting to the scheduler and sending the
+#: inputs to its workers cost more than deciding the blocks in the kernel.
+CLUSTER_SPECS = 10_000
+
+
+@contextlib.contextmanager
+def executor_for(params: Any, cid: str) -> Iterator[Executor | None]:
+    """Where a claim's blocks are decided: on the dask cluster the brief is built on
+    (``$BRIEF_SCHEDULER``, which ``brief run --scheduler`` gives the kernels of a brief it builds
+    on a worker) when the claim has at least ``$BRIEF_CLUSTER_SPECS`` specifications (default
+    :data:`CLUSTER_SPECS`), a client's executor closed on leaving; else None (this process).
+    The table is the same either way (:func:`run`)."""
+    address = os.environ.get("BRIEF_SCHEDULER", "").strip()
+    raw = os.environ.get("BRIEF_CLUSTER_SPECS", "").strip() or str(CLUSTER_SPECS)
+    if not raw.isdigit():
+        raise BriefError(f"$BRIEF_CLUSTER_SPECS is {raw!r}, expected a whole number")
+    least = int(raw)
+    choices = getattr(params.multiverse, cid.lower(), None)
+    if not address or choices is None or specs.size(choices) < least:
+        yield None
+        return
+    from distributed import Client
+
+    with Client(address, set_as_default=False) as client:
+        yield client.get_executor()
 
 
 def blocks(cid: str, choices: Any) -> Iterator[specs.Block]:

@@ -20,7 +20,7 @@ import threading
 import time
 from collections.abc import Callable, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor, as_completed
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -32,6 +32,7 @@ from analysis.pipeline.build import (
     build_brief,
     load_brief_params,
 )
+from analysis.pipeline.execute import Settings
 from analysis.pipeline.inputs import NameClash
 
 
@@ -86,8 +87,14 @@ def build_one(
     if _interrupted:
         raise KeyboardInterrupt
     _busy = True
+    seceded, scheduler = _secede()
     try:
-        result = build_brief(params_path, overrides, force=force, nb_dir=Path(nb_dir))
+        settings = Settings.from_env()
+        if scheduler:
+            settings = replace(settings, scheduler=scheduler)
+        result = build_brief(
+            params_path, overrides, force=force, nb_dir=Path(nb_dir), settings=settings
+        )
     except BriefError as exc:
         return Outcome(params_path, name, False, time.perf_counter() - t0, str(exc))
     except Exception as exc:  # a bug or a crash in one brief must not lose the others
@@ -95,7 +102,29 @@ def build_one(
         return Outcome(params_path, name, False, time.perf_counter() - t0, msg)
     finally:
         _busy = False
+        if seceded:
+            from distributed import rejoin
+
+            rejoin()
     return Outcome(params_path, result.name, True, result.seconds, runs=result.runs)
+
+
+def _secede() -> tuple[bool, str]:
+    """On a dask worker: leave the worker's thread pool while the brief builds (it waits on its
+    kernels, and its multiverse's blocks may be sent to this very worker, which would deadlock a
+    worker of one thread): True, and the scheduler's address for its kernels ("" when another
+    process cannot reach it: an in-process cluster). Elsewhere (False, "")."""
+    try:
+        from distributed import get_worker, secede
+    except ImportError:
+        return False, ""
+    try:
+        worker = get_worker()
+    except ValueError:  # not in a dask task
+        return False, ""
+    secede()
+    address = str(worker.scheduler.address)
+    return True, "" if address.startswith("inproc://") else address
 
 
 def validate_batch(params_paths: Sequence[str | Path], overrides: Sequence[str]) -> list[str]:

@@ -27,12 +27,15 @@ class Settings:
     """How kernels are run. From the environment: ``BRIEF_START_TIMEOUT`` (seconds to wait for a
     kernel, default 60), ``BRIEF_EXECUTION_TIMEOUT`` (seconds per cell, default 900),
     ``BRIEF_KERNEL`` (kernel name, default ``rand-brief``), ``BRIEF_KERNELS`` (at most how many
-    kernels a build runs side by side, default the processor cores this process may use)."""
+    kernels a build runs side by side, default the processor cores this process may use),
+    ``BRIEF_SCHEDULER`` (a dask scheduler's address the kernels are given: a brief built on a
+    cluster sends a large multiverse's blocks there, analysis.compute.multiverse)."""
 
     start_timeout: float = 60.0
     execution_timeout: float = 900.0
     kernel: str = KERNEL_NAME
     kernels: int = 1
+    scheduler: str = ""
 
     @classmethod
     def from_env(cls) -> Settings:
@@ -60,6 +63,7 @@ class Settings:
             execution_timeout=number("BRIEF_EXECUTION_TIMEOUT", cls.execution_timeout),
             kernel=os.environ.get("BRIEF_KERNEL") or KERNEL_NAME,
             kernels=kernels,
+            scheduler=os.environ.get("BRIEF_SCHEDULER", "").strip(),
         )
 
 
@@ -351,7 +355,10 @@ class KernelSession:
             _ONE_SESSION_AT_A_TIME.acquire()
             self._holds_lock = True
         km = _quiet_kernel_manager()(kernel_name=self.kernel)
-        run_sync(km.start_kernel)(extra_arguments=KERNEL_ARGUMENTS, cwd=str(self.cwd))
+        env = dict(os.environ)
+        if self.settings.scheduler:
+            env["BRIEF_SCHEDULER"] = self.settings.scheduler
+        run_sync(km.start_kernel)(extra_arguments=KERNEL_ARGUMENTS, cwd=str(self.cwd), env=env)
         self._km = km
         kc = km.client()
         kc.start_channels()
