@@ -25,7 +25,13 @@ from analysis.params import BriefParams
 from analysis.pipeline import build as build_mod
 from analysis.pipeline import execute as execute_mod
 from analysis.pipeline.build import LOCK_SUFFIX, TmpFolder, build_brief, remove_stale
-from tests.fixtures.pipeline.support import build_template, snapshot, use_project, write_notebook
+from tests.fixtures.pipeline.support import (
+    build_template,
+    copy_built,
+    snapshot,
+    use_project,
+    write_notebook,
+)
 
 pytestmark = pytest.mark.slow
 
@@ -52,10 +58,7 @@ def template(tmp_path_factory):
 
 @pytest.fixture
 def project(template, tmp_path, monkeypatch) -> Path:
-    root = tmp_path / "project"
-    shutil.copytree(template, root, symlinks=True)
-    use_project(root, monkeypatch)
-    return root
+    return copy_built(template, tmp_path / "project", monkeypatch)
 
 
 def one_error_line(argv: list[str], capsys) -> str:

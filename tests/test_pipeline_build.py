@@ -14,8 +14,8 @@ from analysis.cli import main
 from analysis.errors import BriefError
 from analysis.pipeline import build as build_mod
 from analysis.pipeline import execute as execute_mod
-from analysis.pipeline import lanes as lanes_mod
 from analysis.pipeline import inputs as inputs_mod
+from analysis.pipeline import lanes as lanes_mod
 from analysis.pipeline.build import (
     build_brief,
     default_params_path,
@@ -27,9 +27,9 @@ from analysis.pipeline.build import (
 from analysis.pipeline.execute import pick_kernel
 from tests.fixtures.pipeline.support import (
     build_template,
+    copy_built,
     rehash,
     snapshot,
-    use_project,
     write_notebook,
 )
 
@@ -49,10 +49,7 @@ def template(tmp_path_factory):
 
 @pytest.fixture
 def project(template, tmp_path, monkeypatch) -> Path:
-    root = tmp_path / "project"
-    shutil.copytree(template, root)
-    use_project(root, monkeypatch)
-    return root
+    return copy_built(template, tmp_path / "project", monkeypatch)
 
 
 @pytest.fixture

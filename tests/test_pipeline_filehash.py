@@ -16,7 +16,7 @@ import pytest
 from analysis.pipeline import filehash, keys
 from analysis.pipeline import plan as plan_mod
 from analysis.pipeline.build import load_brief_params, plan_brief
-from tests.fixtures.pipeline.support import build_template, rehash, use_project
+from tests.fixtures.pipeline.support import build_template, copy_built, rehash
 
 LATER = 10 * 10**9  # 10 s: "the hash was taken long after the file's last change"
 
@@ -177,13 +177,8 @@ def template(tmp_path_factory):
 
 @pytest.fixture
 def project(template, tmp_path, monkeypatch) -> Path:
-    import shutil
-
-    root = tmp_path / "project"
-    shutil.copytree(template, root)
-    use_project(root, monkeypatch)
     monkeypatch.setenv("BRIEF_HASH_CACHE", str(tmp_path / "hash-cache"))
-    return root
+    return copy_built(template, tmp_path / "project", monkeypatch)
 
 
 def _reasons(*overrides: str) -> dict[str, list[str]]:
