@@ -63,7 +63,7 @@ def no_kernel(monkeypatch):
 
     monkeypatch.setattr(papermill, "execute_notebook", forbidden)
     monkeypatch.setattr(lanes_mod, "KernelSession", forbidden)
-    monkeypatch.setattr(build_mod, "pick_kernel", forbidden)
+    monkeypatch.setattr(lanes_mod, "pick_kernel", forbidden)
 
 
 @pytest.fixture

@@ -27,7 +27,7 @@ from analysis import paths
 from analysis.errors import BriefError, clip
 from analysis.files import dump_json, sha256_file, write_text
 from analysis.pipeline import keys
-from analysis.pipeline.execute import NotebookFailed, Settings, pick_kernel
+from analysis.pipeline.execute import NotebookFailed, Settings
 from analysis.pipeline.inputs import (  # noqa: F401 (the build's public names)
     LoadedParams,
     brief_name,
@@ -41,11 +41,10 @@ from analysis.pipeline.inputs import (  # noqa: F401 (the build's public names)
 )
 from analysis.pipeline.lanes import (
     Lanes,
-    expected_runs,
+    early_lanes,
     lane_count,
+    new_lanes,
     pick,
-    preload_code,
-    preloads,
     run_dir,
     seed,
     upstream,
@@ -195,7 +194,7 @@ def build(
     Runs that must execute go to up to ``settings.kernels`` kernels side by side
     (:mod:`analysis.pipeline.lanes`; ``lanes``, when given, are kernels already starting, which
     the build shuts down); each run writes into a folder of its own, and their artifacts are
-    copied into the build in plan order, so the build is the same whatever order they end in.
+    linked into the build in plan order, so the build is the same whatever order they end in.
     """
     settings = settings or Settings.from_env()
     started = time.perf_counter()
@@ -249,14 +248,7 @@ def build(
                 to_run.remove(nb)
                 before = _start_run(nb, tmp, needs, entries)
                 progress("start", name, nb.stem, 0.0, ", ".join(nb.reasons))
-                parameters = {
-                    **nb.parameters,
-                    "artifacts_dir": run_dir(tmp, nb.stem).relative_to(root).as_posix(),
-                }
-                if nb.claim is not None:
-                    parameters["run"] = nb.stem
-                out_nb = tmp / "notebooks" / f"{nb.stem}.ipynb"
-                future = lanes.submit(session, nb.path, out_nb, parameters, nb.source_nb)
+                future = lanes.submit(session, *_run_args(nb, tmp, root))
                 running[future] = (nb, time.perf_counter(), before)
             if not running:  # a bug, not the user's: every run left waits for another
                 raise RuntimeError(f"brief {name}: no notebook run can start: {to_run}")
@@ -271,11 +263,7 @@ def build(
                     future.result()
                 except NotebookFailed as exc:
                     lanes.stop()
-                    run_reps = [*_replacements(root, run_dir(tmp, nb.stem), name), *reps]
-                    kept = _save_failed(root, name, nb.stem, exc.executed, run_reps)
-                    progress("failed", name, nb.stem, time.perf_counter() - t0, str(exc))
-                    suffix = f"; executed notebook kept at {kept}" if kept else ""
-                    raise BriefError(f"brief {name}: {exc}{suffix}") from None
+                    raise _failed(exc, nb, tmp, root, name, reps, t0, progress) from None
                 artifacts = _finish_run(nb, tmp, before, root, name, reps)
                 seconds = time.perf_counter() - t0
                 progress("ran", name, nb.stem, seconds, "")
@@ -306,12 +294,34 @@ def build(
     return BuildResult(name, target, runs, total)
 
 
-def new_lanes(settings: Settings, root: Path, notebooks: Sequence[Path]) -> Lanes:
-    """Kernels for a build's runs (none started yet), each importing first what the notebooks
-    import."""
-    paths_ = sorted(set(notebooks))
-    preload = preload_code(preloads(paths_))
-    return Lanes(settings, pick_kernel(settings.kernel), root, settings.kernels, preload)
+def _run_args(nb: NotebookPlan, tmp: Path, root: Path) -> tuple[Path, Path, dict, Any]:
+    """What a kernel session runs: the notebook, where its executed copy goes, the parameters
+    (the run's own folder as ``artifacts_dir``; a claim's run, its name) and its source."""
+    parameters = {
+        **nb.parameters,
+        "artifacts_dir": run_dir(tmp, nb.stem).relative_to(root).as_posix(),
+    }
+    if nb.claim is not None:
+        parameters["run"] = nb.stem
+    return nb.path, tmp / "notebooks" / f"{nb.stem}.ipynb", parameters, nb.source_nb
+
+
+def _failed(
+    exc: NotebookFailed,
+    nb: NotebookPlan,
+    tmp: Path,
+    root: Path,
+    name: str,
+    reps,
+    t0: float,
+    progress: Progress,
+) -> BriefError:
+    """A run failed: its executed notebook kept (scrubbed) for inspection; the one error."""
+    run_reps = [*_replacements(root, run_dir(tmp, nb.stem), name), *reps]
+    kept = _save_failed(root, name, nb.stem, exc.executed, run_reps)
+    progress("failed", name, nb.stem, time.perf_counter() - t0, str(exc))
+    suffix = f"; executed notebook kept at {kept}" if kept else ""
+    return BriefError(f"brief {name}: {exc}{suffix}")
 
 
 def _needs(plan: BriefPlan) -> dict[str, list[str]]:
@@ -553,7 +563,7 @@ def build_brief(
     root = paths.project_root()
     path = Path(params_path) if params_path is not None else default_params_path(root)
     settings = settings or Settings.from_env()
-    lanes = _early_lanes(settings, root, path, overrides, force, nb_dir)
+    lanes = early_lanes(settings, root, path, overrides, force, nb_dir)
     try:
         params = load_brief_params(path, overrides)
         plan = plan_brief(params, root=root, nb_dir=nb_dir, force=force)
@@ -564,27 +574,3 @@ def build_brief(
         raise
     progress("plan", params.name, "", 0.0, str(len(plan.notebooks)))
     return build(plan, settings=settings, progress=progress, lanes=lanes)
-
-
-def _early_lanes(
-    settings: Settings,
-    root: Path,
-    path: Path,
-    overrides: Sequence[str],
-    force: bool,
-    nb_dir: Path | None,
-) -> Lanes | None:
-    """A build with nothing to reuse (``--force``, or no earlier build of the brief) starts its
-    kernels before it reads its parameters and plans, so their start and imports overlap them;
-    a build that may reuse runs starts none until its plan says what runs."""
-    name = next((o.split("=", 1)[1] for o in overrides if o.startswith("name=")), None)
-    name = name or brief_name(path if path.is_absolute() else root / path)
-    if not force and (name is None or (root / "_build" / name / "manifest.json").is_file()):
-        return None
-    try:
-        notebooks = list_notebooks(nb_dir or notebooks_dir())
-        lanes = new_lanes(settings, root, notebooks)
-    except BriefError:  # reported by the plan
-        return None
-    lanes.warm(lane_count(settings.kernels, expected_runs(notebooks)))
-    return lanes

@@ -29,7 +29,15 @@ from concurrent.futures import FIRST_COMPLETED, Future, wait
 from pathlib import Path
 from typing import Any
 
-from analysis.pipeline.execute import _ONE_SESSION_AT_A_TIME, KernelSession, Settings
+from analysis.errors import BriefError
+from analysis.pipeline.execute import (
+    _ONE_SESSION_AT_A_TIME,
+    KernelSession,
+    Settings,
+    pick_kernel,
+)
+from analysis.pipeline.inputs import brief_name
+from analysis.pipeline.plan import list_notebooks, notebooks_dir
 
 RUNS_PER_KERNEL = 4
 
@@ -237,3 +245,35 @@ class Lanes:
             if self._turn:
                 self._turn = False
                 _ONE_SESSION_AT_A_TIME.release()
+
+
+def new_lanes(settings: Settings, root: Path, notebooks: Sequence[Path]) -> Lanes:
+    """Kernels for a build's runs (none started yet), each importing first what the notebooks
+    import."""
+    paths_ = sorted(set(notebooks))
+    preload = preload_code(preloads(paths_))
+    return Lanes(settings, pick_kernel(settings.kernel), root, settings.kernels, preload)
+
+
+def early_lanes(
+    settings: Settings,
+    root: Path,
+    path: Path,
+    overrides: Sequence[str],
+    force: bool,
+    nb_dir: Path | None,
+) -> Lanes | None:
+    """A build with nothing to reuse (``--force``, or no earlier build of the brief) starts its
+    kernels before it reads its parameters and plans, so their start and imports overlap them;
+    a build that may reuse runs starts none until its plan says what runs."""
+    name = next((o.split("=", 1)[1] for o in overrides if o.startswith("name=")), None)
+    name = name or brief_name(path if path.is_absolute() else root / path)
+    if not force and (name is None or (root / "_build" / name / "manifest.json").is_file()):
+        return None
+    try:
+        notebooks = list_notebooks(nb_dir or notebooks_dir())
+        lanes = new_lanes(settings, root, notebooks)
+    except BriefError:  # reported by the plan
+        return None
+    lanes.warm(lane_count(settings.kernels, expected_runs(notebooks)))
+    return lanes
