@@ -157,3 +157,24 @@ def test_a_chart_is_converted_once_and_read_back_from_the_chart_cache(tmp_path, 
     renderer._svg.cache_clear()
     assert renderer.cache_dir() is None and renderer.to_svg(spec) == made
     renderer._svg.cache_clear()
+
+
+def test_a_saved_chart_displays_as_saved_without_converting_again(tmp_path, monkeypatch):
+    """The notebook shows the chart it saved (its finding as the title) from the SVG already
+    made; its plain-text form names the finding, never an object's address."""
+    setup()
+    monkeypatch.setenv("BRIEF_CHART_CACHE", "")  # nothing kept between processes
+    renderer._svg.cache_clear()
+    calls: list[int] = []
+    real = renderer.vlc.vegalite_to_svg
+    monkeypatch.setattr(
+        renderer.vlc, "vegalite_to_svg", lambda *a, **k: calls.append(1) or real(*a, **k)
+    )
+    out = artifacts.Exhibits(tmp_path, "claim-c9")
+    out.chart(small_chart(), "c9-x", title="Ratio rose", caption="c", alt="a", source="s")
+    [(title, shown)] = out.drawn
+    bundle = shown._repr_mimebundle_()
+    assert len(calls) == 1  # saved once; displayed without a second conversion
+    assert bundle["image/svg+xml"] == (tmp_path / "charts" / "c9-x.svg").read_text()
+    assert "Ratio rose" in bundle["text/html"]
+    assert repr(shown) == "Chart: Ratio rose" and title == "Ratio rose"

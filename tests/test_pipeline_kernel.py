@@ -139,3 +139,21 @@ def test_two_sessions_in_threads_of_one_process_take_turns(monkeypatch: pytest.M
     assert events == ["start a", "stop a", "start b", "stop b"]
     assert execute._ONE_SESSION_AT_A_TIME.acquire(blocking=False)  # given back
     execute._ONE_SESSION_AT_A_TIME.release()
+
+
+def test_a_library_warning_shows_in_every_notebook_that_meets_it(project: Path):
+    """Python shows a warning once per place in the code and process: in a shared kernel, one
+    the library issues showed only in the first notebook that reached it (which notebook that is
+    depends on how runs are shared among kernels). Each notebook now sees it as a fresh kernel
+    would."""
+    (project / "warner.py").write_text(
+        "import warnings\n\ndef go():\n    warnings.warn('from the library')\n", encoding="utf-8"
+    )
+    nb_dir = project / "notebooks"
+    for stem in ("01_alpha", "02_beta"):
+        write_notebook(nb_dir / f"{stem}.ipynb", [PARAMS, "import warner\nwarner.go()"])
+    build_brief("params/default.yml")
+    for stem in ("01_alpha", "02_beta"):
+        nb = nbformat.read(project / "_build" / "default" / "notebooks" / f"{stem}.ipynb", 4)
+        said = [o.get("text", "") for c in nb.cells for o in c.get("outputs", [])]
+        assert any("from the library" in text for text in said), stem

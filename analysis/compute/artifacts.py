@@ -101,6 +101,11 @@ class Saved:
     def _repr_mimebundle_(self, *_args: Any, **_kwargs: Any) -> dict[str, Any]:
         return renderer.bundle(self.spec, self.svg)
 
+    def __repr__(self) -> str:
+        """The notebook's plain-text form (beside the picture): the chart's finding, never an
+        object's address, so an executed notebook is the same bytes in every build."""
+        return f"Chart: {renderer.title_of(self.spec)}"
+
 
 def save_chart(
     chart: altair.TopLevelMixin,

@@ -213,6 +213,15 @@ KERNEL_ARGUMENTS = ["--IPKernelApp.log_level=ERROR", "--HistoryManager.enabled=F
 # start-up cost), and the library is pure functions, so no state passes between notebooks (each
 # run records its charts in its own analysis.compute.artifacts.Exhibits object).
 _RESET = "get_ipython().reset(new_session=True)\n"
+# ... and each notebook sees warnings as in a fresh process: Python shows a warning once per place
+# in the code and process, so one issued by the library would otherwise show in whichever
+# notebook of the kernel reached that place first (with kernels side by side, not always the
+# same one). Resetting the filters invalidates every module's record of what it has shown; the
+# filters themselves are put back as they were.
+FRESH_WARNINGS = (
+    "import warnings as __w\n__f = list(__w.filters)\n__w.resetwarnings()\n"
+    "__w.filters[:] = __f\ndel __w, __f\n"
+)
 
 
 # One build's kernels at a time in a process. Two builds in threads of one process (a dask
@@ -366,7 +375,7 @@ class KernelSession:
         run_sync(kc.wait_for_ready)(timeout=self.settings.start_timeout)
         kc.allow_stdin = False
         if self.preload:
-            self._execute(self.preload)
+            self._execute(self.preload + FRESH_WARNINGS)
 
     def _start_once(self) -> None:
         if self._km is None and not self._stopping:
@@ -387,7 +396,7 @@ class KernelSession:
             raise RuntimeError(f"the kernel could not run {code!r}: {reply['content']}")
 
     def _reset(self) -> None:
-        self._execute(_RESET)
+        self._execute(_RESET + FRESH_WARNINGS)
 
     def _shutdown(self) -> None:
         from jupyter_core.utils import run_sync

@@ -123,13 +123,14 @@ def to_png(spec: dict[str, Any]) -> bytes:
 def offline_html(spec: dict[str, Any], svg: str) -> str:
     """Chart HTML with no network use: static SVG now, interactive where the page has Vega."""
     chart_id = "c" + hashlib.sha256(spec_json(spec).encode("utf-8")).hexdigest()[:12]
-    alt_text = str(spec.get("description") or _title(spec) or "Chart")
+    alt_text = str(spec.get("description") or title_of(spec) or "Chart")
     data_uri = "data:image/svg+xml;base64," + base64.b64encode(svg.encode("utf-8")).decode("ascii")
     note = "<!-- drawn by vegaEmbed from the page's local Vega bundle; static SVG otherwise -->"
     return f"{note}\n{chart_div(chart_id, spec, alt_text, data_uri)}"
 
 
-def _title(spec: dict[str, Any]) -> str:
+def title_of(spec: dict[str, Any]) -> str:
+    """A spec's title as one line of text."""
     title = spec.get("title")
     if isinstance(title, dict):
         title = title.get("text")
