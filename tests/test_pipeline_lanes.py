@@ -56,8 +56,9 @@ def test_runs_expected_before_the_plan_count_a_per_claim_notebook_as_several(tmp
     book = nbformat.read(per, 4)
     book.metadata["brief"] = {"per": "claim"}
     nbformat.write(book, per)
-    assert lanes.expected_runs([one]) == 1
-    assert lanes.expected_runs([one, per]) == 1 + lanes.RUNS_PER_KERNEL
+    one_nb, per_nb = nbformat.read(one, 4), nbformat.read(per, 4)
+    assert lanes.expected_runs([one_nb]) == 1
+    assert lanes.expected_runs([one_nb, per_nb]) == 1 + lanes.RUNS_PER_KERNEL
 
 
 def test_the_preload_imports_what_the_notebooks_import_and_leaves_no_name(tmp_path: Path):
@@ -69,7 +70,7 @@ def test_the_preload_imports_what_the_notebooks_import_and_leaves_no_name(tmp_pa
     book.metadata["brief"] = {"preload": ["csv", "calendar:isleap"]}
     nbformat.write(book, nb)
     # a name imported from a module may be a submodule (email.utils): tried as one
-    assert lanes.preloads([nb]) == [
+    assert lanes.preloads([nbformat.read(nb, 4)]) == [
         "calendar:isleap",
         "csv",
         "email",

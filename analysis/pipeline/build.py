@@ -30,7 +30,6 @@ from analysis.pipeline import keys
 from analysis.pipeline.execute import NotebookFailed, Settings
 from analysis.pipeline.inputs import (  # noqa: F401 (the build's public names)
     LoadedParams,
-    brief_name,
     check_horizon,
     data_checksums,
     data_last_years,
@@ -64,8 +63,6 @@ from analysis.pipeline.workspace import LOCK_SUFFIX, TmpFolder, remove_stale, sw
 from analysis.results import PART_KEYS
 
 RESULT_KEYS = PART_KEYS  # the top-level keys of a notebook's results (analysis.results)
-#: files the pipeline itself writes at the top of a brief folder
-OWN_FILES = ("manifest.json", "params.json", "results.json")
 
 Progress = Callable[[str, str, str, float, str], None]
 """``progress(event, brief, notebook, seconds, detail)``; events: plan, start, ran, cached,
@@ -204,7 +201,7 @@ def build(
         holder = _open_build_dir(build_dir, name)
     except BaseException:
         if lanes is not None:
-            lanes.close()
+            lanes.abort()
         raise
     tmp = holder.path
     target = plan.target
@@ -215,7 +212,8 @@ def build(
         reused = {nb.stem for nb in plan.notebooks if nb.cached and _reuse(nb, target, tmp)}
         to_run = [nb for nb in plan.notebooks if nb.stem not in reused]
         if to_run:
-            lanes = lanes or new_lanes(settings, root, [nb.path for nb in plan.notebooks])
+            sources = {nb.path: nb.source_nb for nb in plan.notebooks}  # parsed by the plan
+            lanes = lanes or new_lanes(settings, root, sources.values())
             lanes.count = lane_count(settings.kernels, len(to_run))
         done: dict[str, tuple[dict[str, str], NotebookRun]] = {}
         for nb in plan.notebooks:
@@ -252,17 +250,12 @@ def build(
                 running[future] = (nb, time.perf_counter(), before)
             if not running:  # a bug, not the user's: every run left waits for another
                 raise RuntimeError(f"brief {name}: no notebook run can start: {to_run}")
-            try:
-                finished = lanes.wait()
-            except BaseException:  # Ctrl-C: no notebook goes on writing into the folder
-                lanes.stop()
-                raise
+            finished = lanes.wait()  # Ctrl-C here: _abandon stops every kernel
             for future in sorted(finished, key=lambda f: plan.notebooks.index(running[f][0])):
                 nb, t0, before = running.pop(future)
                 try:
                     future.result()
-                except NotebookFailed as exc:
-                    lanes.stop()
+                except NotebookFailed as exc:  # _abandon stops the other kernels
                     raise _failed(exc, nb, tmp, root, name, reps, t0, progress) from None
                 artifacts = _finish_run(nb, tmp, before, root, name, reps)
                 seconds = time.perf_counter() - t0
@@ -317,11 +310,16 @@ def _failed(
     progress: Progress,
 ) -> BriefError:
     """A run failed: its executed notebook kept (scrubbed) for inspection; the one error."""
-    run_reps = [*_replacements(root, run_dir(tmp, nb.stem), name), *reps]
-    kept = _save_failed(root, name, nb.stem, exc.executed, run_reps)
+    kept = _save_failed(root, name, nb.stem, exc.executed, _run_reps(root, tmp, nb, name, reps))
     progress("failed", name, nb.stem, time.perf_counter() - t0, str(exc))
     suffix = f"; executed notebook kept at {kept}" if kept else ""
     return BriefError(f"brief {name}: {exc}{suffix}")
+
+
+def _run_reps(root: Path, tmp: Path, nb: NotebookPlan, name: str, reps) -> list[tuple[str, str]]:
+    """The build's replacements and the run's own folder's (also ``_build/<brief>``: a run's
+    files and notebook name the published folder, not the folder it wrote in)."""
+    return [*_replacements(root, run_dir(tmp, nb.stem), name), *reps]
 
 
 def _needs(plan: BriefPlan) -> dict[str, list[str]]:
@@ -365,7 +363,7 @@ def _finish_run(
     """Scrub the executed notebook and the run's new or changed files; return those files
     (relative path -> SHA-256)."""
     folder = run_dir(tmp, nb.stem)
-    reps = [*_replacements(root, folder, name), *reps]
+    reps = _run_reps(root, tmp, nb, name, reps)
     out_nb = tmp / "notebooks" / f"{nb.stem}.ipynb"
     executed = keys.read_notebook(out_nb)
     scrubbed = scrub_notebook(executed, nb.source_nb.get("metadata", {}), reps)
@@ -409,8 +407,7 @@ def _abandon(lanes: Lanes | None, holder: TmpFolder) -> None:
     try:
         if lanes is not None:
             with contextlib.suppress(Exception):
-                lanes.stop()
-                lanes.close()
+                lanes.abort()
     finally:
         holder.discard()
 
@@ -569,8 +566,7 @@ def build_brief(
         plan = plan_brief(params, root=root, nb_dir=nb_dir, force=force)
     except BaseException:
         if lanes is not None:
-            lanes.stop()
-            lanes.close()
+            lanes.abort()
         raise
     progress("plan", params.name, "", 0.0, str(len(plan.notebooks)))
     return build(plan, settings=settings, progress=progress, lanes=lanes)

@@ -48,20 +48,16 @@ def lane_count(kernels: int, runs: int) -> int:
     return max(1, min(kernels, -(-runs // RUNS_PER_KERNEL)))
 
 
-def preloads(notebooks: Iterable[Path]) -> list[str]:
+def preloads(notebooks: Iterable[Mapping[str, Any]]) -> list[str]:
     """What a kernel does before its first notebook, sorted: the modules the notebooks' code
     cells import at their top level (``import a.b``: ``a.b``; ``from a.b import c``: ``a.b``
     and ``a.b.c``, which may be a module or a name; a cell that is not Python, a magic, is
     skipped), and what their ``metadata.brief.preload`` lists (a module imported lazily by the
     library, e.g. ``scipy.stats``, or ``module:function`` to call, e.g. to start an engine)."""
     found: set[str] = set()
-    for path in notebooks:
-        try:
-            nb = json.loads(path.read_text(encoding="utf-8"))
-            cells = nb.get("cells", [])
-            listed = nb.get("metadata", {}).get("brief", {}).get("preload", [])
-        except (OSError, ValueError, AttributeError):
-            continue  # the plan reports an unreadable notebook
+    for nb in notebooks:
+        cells = nb.get("cells", [])
+        listed = _brief(nb).get("preload", [])
         if isinstance(listed, list):
             found.update(x for x in listed if isinstance(x, str))
         for cell in cells:
@@ -119,18 +115,27 @@ def pick(ready: Sequence[Any], session: object, owners: dict[str, object]) -> An
     return chosen
 
 
-def expected_runs(notebooks: Iterable[Path]) -> int:
+def expected_runs(notebooks: Iterable[Mapping[str, Any]]) -> int:
     """How many runs the notebooks will make, before the plan says: one each, and
     :data:`RUNS_PER_KERNEL` for a notebook that runs once per claim (``metadata.brief.per``;
     it makes several) -- enough to start the kernels they will need."""
-    total = 0
-    for path in notebooks:
-        try:
-            brief = json.loads(path.read_text(encoding="utf-8")).get("metadata", {}).get("brief")
-        except (OSError, ValueError, AttributeError):
-            brief = None
-        total += RUNS_PER_KERNEL if isinstance(brief, dict) and brief.get("per") else 1
-    return total
+    return sum(RUNS_PER_KERNEL if _brief(nb).get("per") else 1 for nb in notebooks)
+
+
+def _brief(nb: Mapping[str, Any]) -> Mapping[str, Any]:
+    """A notebook's ``metadata.brief`` (empty when absent or not a mapping)."""
+    metadata = nb.get("metadata")
+    brief = metadata.get("brief") if isinstance(metadata, Mapping) else None
+    return brief if isinstance(brief, Mapping) else {}
+
+
+def _read(path: Path) -> dict[str, Any]:
+    """A notebook file as JSON; empty when unreadable (the plan reports it)."""
+    try:
+        nb = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return nb if isinstance(nb, dict) else {}
 
 
 def run_dir(tmp: Path, stem: str) -> Path:
@@ -228,6 +233,12 @@ class Lanes:
         for session in self.sessions:
             session.stop()
 
+    def abort(self) -> None:
+        """The build ends without running what is left (an error, Ctrl-C): stop every kernel's
+        work, then shut them down."""
+        self.stop()
+        self.close()
+
     def close(self) -> None:
         """Shut every kernel down (each, even if another's shutdown fails: the first error is
         raised after) and give the process's turn back."""
@@ -247,11 +258,10 @@ class Lanes:
                 _ONE_SESSION_AT_A_TIME.release()
 
 
-def new_lanes(settings: Settings, root: Path, notebooks: Sequence[Path]) -> Lanes:
+def new_lanes(settings: Settings, root: Path, notebooks: Iterable[Mapping[str, Any]]) -> Lanes:
     """Kernels for a build's runs (none started yet), each importing first what the notebooks
-    import."""
-    paths_ = sorted(set(notebooks))
-    preload = preload_code(preloads(paths_))
+    (parsed) import."""
+    preload = preload_code(preloads(notebooks))
     return Lanes(settings, pick_kernel(settings.kernel), root, settings.kernels, preload)
 
 
@@ -271,7 +281,7 @@ def early_lanes(
     if not force and (name is None or (root / "_build" / name / "manifest.json").is_file()):
         return None
     try:
-        notebooks = list_notebooks(nb_dir or notebooks_dir())
+        notebooks = [_read(path) for path in list_notebooks(nb_dir or notebooks_dir())]
         lanes = new_lanes(settings, root, notebooks)
     except BriefError:  # reported by the plan
         return None
