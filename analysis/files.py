@@ -12,6 +12,7 @@ import json
 import os
 import shutil
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -23,6 +24,19 @@ def sha256_file(path: Path) -> str:
         for block in iter(lambda: fh.read(1 << 20), b""):
             digest.update(block)
     return digest.hexdigest()
+
+
+def hash_tree(folder: Path, hasher: Callable[[Path], str] = sha256_file) -> dict[str, str]:
+    """Relative path -> ``hasher(file)`` (SHA-256) of every file under ``folder``, sorted;
+    names starting with '.' in any part of the path skipped; empty when there is no folder."""
+    out: dict[str, str] = {}
+    if not folder.is_dir():
+        return out
+    for p in sorted(folder.rglob("*")):
+        rel = p.relative_to(folder)
+        if p.is_file() and not any(part.startswith(".") for part in rel.parts):
+            out[rel.as_posix()] = hasher(p)
+    return out
 
 
 def sha256_text(text: str) -> str:

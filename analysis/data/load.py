@@ -370,13 +370,6 @@ def data_files(folder: Path | None = None) -> dict[str, str]:
     It does not verify them: ``brief data check`` (and the pipeline's datapackage check) compare
     them with datapackage.json, so a data folder without one (a test project) still works.
     """
-    from analysis.files import sha256_file
+    from analysis.files import hash_tree
 
-    d = _data_dir() if folder is None else folder
-    out = {}
-    if d.is_dir():
-        for p in sorted(d.rglob("*")):
-            rel = p.relative_to(d)
-            if p.is_file() and not any(part.startswith(".") for part in rel.parts):
-                out[rel.as_posix()] = sha256_file(p)
-    return out
+    return hash_tree(_data_dir() if folder is None else folder)

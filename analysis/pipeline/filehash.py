@@ -33,7 +33,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from analysis.files import sha256_file, write_text
+from analysis.files import hash_tree, sha256_file, write_text
 
 #: How much older than its hash a file's mtime and ctime must be for the hash to be reused (2 s:
 #: FAT's mtime granularity, and far above Linux's coarse clock tick of a few milliseconds).
@@ -91,15 +91,7 @@ def sha256(path: Path | str) -> str:
 def tree(folder: Path) -> dict[str, str]:
     """Relative path -> SHA-256 of every file under ``folder`` (names starting with '.' in any
     part of the path skipped), sorted: :func:`analysis.data.load.data_files`, memoised."""
-    out: dict[str, str] = {}
-    if not folder.is_dir():
-        return out
-    for p in sorted(folder.rglob("*")):
-        rel = p.relative_to(folder)
-        if any(part.startswith(".") for part in rel.parts) or not p.is_file():
-            continue
-        out[rel.as_posix()] = sha256(p)
-    return out
+    return hash_tree(folder, sha256)
 
 
 def own_hash(module_file: str) -> str:
