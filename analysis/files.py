@@ -26,15 +26,18 @@ def sha256_file(path: Path) -> str:
     return digest.hexdigest()
 
 
-def hash_tree(folder: Path, hasher: Callable[[Path], str] = sha256_file) -> dict[str, str]:
+def hash_tree(
+    folder: Path, hasher: Callable[[Path], str] = sha256_file, *, hidden: bool = False
+) -> dict[str, str]:
     """Relative path -> ``hasher(file)`` (SHA-256) of every file under ``folder``, sorted;
-    names starting with '.' in any part of the path skipped; empty when there is no folder."""
+    names starting with '.' in any part of the path skipped unless ``hidden``; empty when
+    there is no folder."""
     out: dict[str, str] = {}
     if not folder.is_dir():
         return out
     for p in sorted(folder.rglob("*")):
         rel = p.relative_to(folder)
-        if p.is_file() and not any(part.startswith(".") for part in rel.parts):
+        if p.is_file() and (hidden or not any(part.startswith(".") for part in rel.parts)):
             out[rel.as_posix()] = hasher(p)
     return out
 

@@ -25,7 +25,7 @@ from typing import Any
 
 from analysis import paths
 from analysis.errors import BriefError, clip
-from analysis.files import dump_json, sha256_file, write_text
+from analysis.files import dump_json, hash_tree, sha256_file, write_text
 from analysis.pipeline import keys
 from analysis.pipeline.execute import NotebookFailed, Settings
 from analysis.pipeline.inputs import (  # noqa: F401 (the build's public names)
@@ -330,15 +330,6 @@ def _needs(plan: BriefPlan) -> dict[str, list[str]]:
     return out
 
 
-def _listed(folder: Path) -> dict[str, str]:
-    """Relative path -> SHA-256 of every file under ``folder``."""
-    return {
-        path.relative_to(folder).as_posix(): sha256_file(path)
-        for path in sorted(folder.rglob("*"))
-        if path.is_file()
-    }
-
-
 def _start_run(
     nb: NotebookPlan, tmp: Path, needs: Mapping[str, list[str]], entries: Mapping[str, Any]
 ) -> dict[str, str]:
@@ -354,7 +345,7 @@ def _start_run(
             for rel in entries[stem]["artifacts"]
         ],
     )
-    return _listed(folder)
+    return hash_tree(folder, hidden=True)
 
 
 def _finish_run(
@@ -368,7 +359,7 @@ def _finish_run(
     executed = keys.read_notebook(out_nb)
     scrubbed = scrub_notebook(executed, nb.source_nb.get("metadata", {}), reps)
     write_text(out_nb, notebook_text(scrubbed))
-    after = _listed(folder)
+    after = hash_tree(folder, hidden=True)
     changed = [rel for rel, sha in after.items() if before.get(rel) != sha]
     _scrub_text_artifacts(folder, changed, reps)
     return {rel: sha256_file(folder / rel) for rel in changed}
