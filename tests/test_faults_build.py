@@ -342,3 +342,41 @@ def test_a_horizon_equal_to_the_data_end_from_set_names_the_override(real_data_p
     line = one_error_line(["run", "params/default.yml", "--set", f"horizon={last}"], capsys)
     assert f"horizon: got {last} (from --set horizon={last})" in line
     assert not (real_data_project / "_build").exists()
+
+
+def test_a_horizon_after_every_observed_year_passes_without_loading_the_indicators(
+    real_data_project, monkeypatch
+):
+    """A first build checked its horizon by loading and validating the indicators and making
+    every measure (1.5 s). A horizon after the last observed year of the files themselves is
+    after every measure's last year, read from two columns; the full check runs only for an
+    earlier horizon, which it refuses or passes with the exact years."""
+    from analysis import params as params_mod
+    from analysis.pipeline.inputs import LoadedParams, check_horizon, observed_years_bound
+
+    bound = observed_years_bound(real_data_project / "data")
+    assert bound is not None and _last_year() <= bound < 2030  # the WEO's projections not counted
+
+    def forbidden(dump):
+        raise AssertionError("the indicators were loaded")
+
+    monkeypatch.setattr(params_mod, "last_observed_years", forbidden)
+    dump = BriefParams(horizon=bound + 1).model_dump(mode="json")
+    check_horizon(LoadedParams("default", "t", dump, dump, "params/default.yml"))
+    dump = BriefParams(horizon=bound).model_dump(mode="json")
+    with pytest.raises(AssertionError, match="the indicators were loaded"):
+        check_horizon(LoadedParams("default", "t", dump, dump, "params/default.yml"))
+
+
+def test_indicator_files_that_do_not_read_give_no_bound_and_the_full_check_runs(tmp_path):
+    from analysis.pipeline.inputs import observed_years_bound
+
+    folder = tmp_path / "indicators"
+    folder.mkdir()
+    (folder / "a.csv").write_text("iso3,year,indicator,value,flag\nCHN,2020,x,1,\n")
+    (folder / "b.csv").write_text("iso3,year,indicator,value,flag\nCHN,2031,x,1,projection\n")
+    assert observed_years_bound(tmp_path) == 2020
+    (folder / "b.csv").write_text("iso3,year,indicator,value,flag\nCHN,soon,x,1,\n")
+    assert observed_years_bound(tmp_path) is None
+    (folder / "b.csv").write_text("iso3,year,indicator,value\nCHN,2021,x,1\n")  # no flag
+    assert observed_years_bound(tmp_path) is None
