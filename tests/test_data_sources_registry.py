@@ -4,7 +4,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from analysis.data import sources
+from analysis.errors import BriefError
 
 
 def test_registry_lists_exactly_the_existing_modules_in_order():
@@ -21,3 +24,18 @@ def test_earlier_releases_are_of_a_registered_source():
     for mod in sources.VINTAGES:
         assert mod.OF in ids, mod.SOURCE_ID
         assert mod.SOURCE["vintage_files"], mod.SOURCE_ID
+
+
+def test_a_metadata_file_that_is_not_yaml_is_one_error_naming_it_and_the_line(
+    tmp_path, monkeypatch
+):
+    from analysis.data.sources import common
+
+    (tmp_path / "broken.meta.yml").write_text("name: A\npublisher: [B\n", encoding="utf-8")
+    monkeypatch.setattr(common, "HERE", tmp_path)
+    with pytest.raises(
+        BriefError,
+        match=r"analysis/data/sources/broken\.meta\.yml: cannot read "
+        r"the source's metadata \(.*line \d+\)",
+    ):
+        common.source_metadata("broken", [])
