@@ -139,13 +139,11 @@ def curated_at(root: Path, mp: pytest.MonkeyPatch) -> Iterator[Path]:
     from analysis.data import load
 
     with inside(root, mp):
-        load._load.cache_clear()
-        load._package.cache_clear()
+        load.clear_caches()
         try:
             yield root
         finally:
-            load._load.cache_clear()
-            load._package.cache_clear()
+            load.clear_caches()
 
 
 BRIEFS = sorted(p.stem for p in (ROOT / "params").glob("*.yml"))

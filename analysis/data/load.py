@@ -123,27 +123,17 @@ def read_typed(path: Path, rel: str, fields: dict[str, str]) -> pd.DataFrame:
 
 @functools.lru_cache(maxsize=32)
 def _load(name: str, stamp: tuple) -> pd.DataFrame:
+    if name in ("indicators", "vintages"):
+        full = pd.concat([_indicator_file(name, entry) for entry in stamp], ignore_index=True)
+        val.check_unique(f"data/{name}", full, val.PRIMARY_KEYS[name])
+        return full
     d = _data_dir()
     frames = []
     for path_s, _, _ in stamp:
         path = Path(path_s)
         rel = path.relative_to(d).as_posix()
-        df = read_typed(path, rel, _fields(rel))
-        frames.append((rel, df))
+        frames.append((rel, read_typed(path, rel, _fields(rel))))
     countries = None if name == "countries" else load_table("countries")
-    if name in ("indicators", "vintages"):
-        from analysis.data import registry
-
-        out = []
-        for rel, df in frames:
-            release = df.pop("release") if name == "vintages" else None
-            df = val.with_registry(df, registry.indicators())
-            df["year"] = df["year"].astype("int64")
-            val.validate_indicators(f"data/{rel}", df, countries, registry.indicators())
-            out.append(df if release is None else df.assign(release=release.to_numpy()))
-        full = pd.concat(out, ignore_index=True)
-        val.check_unique(f"data/{name}", full, val.PRIMARY_KEYS[name])
-        return full
     for rel, df in frames:  # each file on its own, so an error names its file and line
         val.validate_table(name, df, countries, f"data/{rel}")
     if len(frames) == 1:
@@ -151,6 +141,47 @@ def _load(name: str, stamp: tuple) -> pd.DataFrame:
     full = pd.concat([df for _, df in frames], ignore_index=True)
     val.check_unique(f"data/{name}", full, val.PRIMARY_KEYS.get(name, list(full.columns)))
     return full
+
+
+@functools.lru_cache(maxsize=64)
+def _indicator_file(name: str, entry: tuple) -> pd.DataFrame:
+    """One file of the ``indicators`` (or ``vintages``) table, read and validated: each file is
+    kept on its own, so a claim that reads a few indicators loads only their sources' files
+    (:func:`load_indicators`) and a later load of the others reads only theirs."""
+    from analysis.data import registry
+
+    path = Path(entry[0])
+    rel = path.relative_to(_data_dir()).as_posix()
+    df = read_typed(path, rel, _fields(rel))
+    release = df.pop("release") if name == "vintages" else None
+    df = val.with_registry(df, registry.indicators())
+    df["year"] = df["year"].astype("int64")
+    val.validate_indicators(f"data/{rel}", df, load_table("countries"), registry.indicators())
+    if name == "indicators" and path.parent.name == "indicators":  # data/indicators/<source>.csv
+        val.check_file_source(f"data/{rel}", df, path.stem)
+    return df if release is None else df.assign(release=release.to_numpy())
+
+
+def clear_caches() -> None:
+    """Forget every table read in this process (they are kept by their files' paths, sizes and
+    modification times: a file rewritten with the same size within the same clock tick is not
+    noticed otherwise)."""
+    for cached in (_load, _indicator_file, _package):
+        cached.cache_clear()
+
+
+def _files_of(files: list[Path], ids: list[str]) -> list[Path]:
+    """Of the indicator ``files``, those of the sources that give ``ids`` (each file holds one
+    source's indicators, checked when it loads); all of them when the table is one file, an id
+    is not in the registry, or no file is of those sources (the rows are then none either way)."""
+    from analysis.data import registry
+
+    known = registry.indicators()
+    if len(files) < 2 or any(i not in known for i in ids):
+        return files
+    wanted = {known[i]["source"] for i in ids}
+    chosen = [f for f in files if f.parent.name == "indicators" and f.stem in wanted]
+    return chosen or files
 
 
 def load_table(name: str, *, as_of: object = None) -> pd.DataFrame:
@@ -183,9 +214,12 @@ def load_indicators(ids: list[str] | None = None, *, as_of: object = None) -> pd
     With ``as_of`` (a date, or ``YYYY-MM-DD``) each source's rows are those of the release a
     brief dated then reads (:func:`release_use`): an earlier release from ``data/vintages``, or
     the current one cut back to the years public then; None: the current releases."""
-    df = _load("indicators", _stamp(table_files("indicators"))).copy()
+    files = table_files("indicators")
     if ids is not None:
         ids = [ids] if isinstance(ids, str) else list(ids)
+        files = _files_of(files, ids)
+    df = _load("indicators", _stamp(files)).copy()
+    if ids is not None:
         df = df[df["indicator"].isin(ids)].reset_index(drop=True)
     when = asof_rules.parse_as_of(as_of)
     if when is None:

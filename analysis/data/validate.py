@@ -216,6 +216,21 @@ def validate_indicators(
         )
 
 
+def check_file_source(where: str, df: pd.DataFrame, source: str) -> None:
+    """``data/indicators/<source>.csv`` holds that source's indicators only (as curation writes
+    them): a claim that reads a few indicators loads only their sources' files."""
+    bad = df["source"].ne(source)
+    if bad.any():
+        i = int(bad.to_numpy().nonzero()[0][0])
+        raise _fail(
+            where,
+            i,
+            "indicator",
+            df["indicator"].iloc[i],
+            f"an indicator of source {source} (this one is of {df['source'].iloc[i]})",
+        )
+
+
 def validate_countries(where: str, df: pd.DataFrame) -> None:
     check_columns(where, df, ["iso3", "name", "iso2", "cow_ccode", "kind"])
     schema = pa.DataFrameSchema(
