@@ -295,7 +295,7 @@ def test_an_indicator_file_holding_another_sources_indicator_is_one_error(root_c
     folder = root_copy / "data" / "indicators"
     weo, voeten = folder / "imf_weo.csv", folder / "voeten.csv"
     row = voeten.read_text(encoding="utf-8").splitlines()[1]
-    lines = weo.read_text(encoding="utf-8").splitlines() + [row]
+    lines = [*weo.read_text(encoding="utf-8").splitlines(), row]
     weo.write_text("\n".join(lines) + "\n", encoding="utf-8")
     load.clear_caches()
     with pytest.raises(BriefError) as err:
