@@ -103,7 +103,7 @@ def test_a_broken_link_where_the_build_folder_should_be(project, capsys):
 def test_a_full_disk_while_writing_the_outputs(project, capsys, monkeypatch):
     before = snapshot(project / "_build" / "default")
 
-    def full(plan, tmp, entries):
+    def full(plan, tmp, entries, releases):
         raise OSError(errno.ENOSPC, "No space left on device", str(tmp / "results.json"))
 
     monkeypatch.setattr(build_mod, "_write_outputs", full)

@@ -158,6 +158,34 @@ def test_two_kernels_give_the_build_one_kernel_gives_whatever_order_runs_end_in(
 
 
 @pytest.mark.slow
+def test_a_kernel_with_no_run_left_shuts_down_while_the_other_still_runs(
+    project: Path, monkeypatch: pytest.MonkeyPatch
+):
+    """The build shut its kernels down one after the other once every run had ended: a kernel
+    that had run its last notebook went only after the other's. Here the first run ends only
+    once a kernel has begun shutting down."""
+    events: list[str] = []
+    marker = project.parent / "a-kernel-went"
+    real = execute.KernelSession._shutdown
+
+    def shutdown(self):
+        events.append("shutdown")
+        marker.write_text("")
+        return real(self)
+
+    def progress(event: str, _brief: str, stem: str, *_: object) -> None:
+        if event == "ran":
+            events.append(stem)
+
+    monkeypatch.setattr(execute.KernelSession, "_shutdown", shutdown)
+    monkeypatch.setenv("WAIT_FOR", str(marker))
+    monkeypatch.setenv("BRIEF_KERNELS", "2")
+    build_brief("params/default.yml", progress=progress)
+    assert events.index("shutdown") < events.index("00_slow"), events
+    assert events.count("shutdown") == 2
+
+
+@pytest.mark.slow
 def test_a_run_sees_the_artifacts_of_the_runs_it_needs_and_no_others(
     project: Path, monkeypatch: pytest.MonkeyPatch
 ):

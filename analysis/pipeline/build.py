@@ -226,6 +226,7 @@ def build(
         merged = 0  # plan.notebooks[:merged] are copied into the build folder
         running: dict[Future[None], tuple[NotebookPlan, float, dict[str, str]]] = {}
         owners: dict[str, object] = {}  # a claim's runs go to the kernel that ran one of them
+        releases: dict[str, Any] | None = None
         while merged < len(plan.notebooks):
             while merged < len(plan.notebooks) and plan.notebooks[merged].stem in done:
                 nb = plan.notebooks[merged]
@@ -250,6 +251,10 @@ def build(
                 running[future] = (nb, time.perf_counter(), before)
             if not running:  # a bug, not the user's: every run left waits for another
                 raise RuntimeError(f"brief {name}: no notebook run can start: {to_run}")
+            if not to_run:  # every run started: a kernel with none left goes now
+                lanes.retire_idle()
+            if releases is None:  # while the kernels start: not after the last run ends
+                releases = releases_block(plan.params.dump.get("as_of"), plan.root)
             finished = lanes.wait()  # Ctrl-C here: _abandon stops every kernel
             for future in sorted(finished, key=lambda f: plan.notebooks.index(running[f][0])):
                 nb, t0, before = running.pop(future)
@@ -263,7 +268,7 @@ def build(
                 done[nb.stem] = (artifacts, NotebookRun(nb.stem, "ran", seconds, nb.reasons))
         for nb in plan.notebooks:
             shutil.rmtree(run_dir(tmp, nb.stem), ignore_errors=True)
-        _write_outputs(plan, tmp, entries)
+        _write_outputs(plan, tmp, entries, releases)
         swap_into_place(tmp, target)
     except OSError as exc:  # disk full, a file where a folder should be, ...: nothing published
         _abandon(lanes, holder)
@@ -481,8 +486,15 @@ def _scrub_text_artifacts(folder: Path, artifacts: Iterable[str], reps) -> None:
             path.write_text(new, encoding="utf-8", newline="")
 
 
-def _write_outputs(plan: BriefPlan, tmp: Path, entries: dict[str, Any]) -> None:
+def _write_outputs(
+    plan: BriefPlan, tmp: Path, entries: dict[str, Any], releases: dict[str, Any] | None
+) -> None:
+    """``results.json`` (the runs' results merged, with the brief's parameters, versions and
+    ``releases``: :func:`releases_block`, computed now when no run was waited for),
+    ``params.json`` and ``manifest.json``."""
     params = plan.params
+    if releases is None:
+        releases = releases_block(params.dump.get("as_of"), plan.root)
     merged = merge_results(tmp, [nb.stem for nb in plan.notebooks])
     from analysis.runparams import value_words
 
@@ -494,7 +506,7 @@ def _write_outputs(plan: BriefPlan, tmp: Path, entries: dict[str, Any]) -> None:
             "code_version": plan.code_version,
             "data_version": plan.data_version,
             "words": value_words(),
-            **releases_block(params.dump.get("as_of"), plan.root),
+            **releases,
         },
         **merged,
     }

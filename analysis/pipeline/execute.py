@@ -281,6 +281,7 @@ class KernelSession:
         self._phase = "idle"  # what the worker thread does: idle, start, reset or notebook
         self._holds_lock = False
         self.notebooks_run = 0
+        self._retired: Future[None] | None = None
 
     def __enter__(self) -> KernelSession:
         return self
@@ -291,9 +292,16 @@ class KernelSession:
     def close(self) -> None:
         """Shut the kernel down (if one was started) and end the worker thread."""
         try:
-            self._pool.submit(self._shutdown).result()
+            self.retire().result()
         finally:
             self._pool.shutdown(wait=True)
+
+    def retire(self) -> Future[None]:
+        """Start shutting the kernel down, in the worker thread, after what it was given; the
+        same future on every call (:meth:`close` waits for it)."""
+        if self._retired is None:
+            self._retired = self._pool.submit(self._shutdown)
+        return self._retired
 
     def start(self) -> Future[None]:
         """Start the kernel now, in the background (else the first notebook starts it)."""

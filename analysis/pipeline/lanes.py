@@ -239,11 +239,22 @@ class Lanes:
         self.stop()
         self.close()
 
+    def retire_idle(self) -> None:
+        """Start shutting down every kernel with nothing to do: the build calls it once no run
+        is left to start, so a kernel that ran its last notebook goes while the others finish
+        theirs, not after them."""
+        working = set(map(id, self.busy.values()))
+        for session in self.sessions:
+            if id(session) not in working:
+                session.retire()
+
     def close(self) -> None:
-        """Shut every kernel down (each, even if another's shutdown fails: the first error is
-        raised after) and give the process's turn back."""
+        """Shut every kernel down, side by side (each, even if another's shutdown fails: the
+        first error is raised after) and give the process's turn back."""
         error: Exception | None = None
         try:
+            for session in self.sessions:
+                session.retire()
             for session in self.sessions:
                 try:
                     session.close()
