@@ -430,7 +430,8 @@ def observed_years_bound(data_dir: Path) -> int | None:
             rows = pd.read_csv(path, usecols=["year", "flag"], dtype={"year": "int64", "flag": str})
             observed = rows.loc[rows["flag"].ne(PROJECTION_FLAG), "year"]
             if len(observed):
-                last = max(int(observed.max()), last or int(observed.max()))
+                year = int(observed.max())
+                last = year if last is None else max(last, year)
     except (OSError, ValueError, BriefError):
         return None
     return last
