@@ -167,6 +167,22 @@ def test_c3_decided_in_blocks_without_an_indicator_or_its_window_equals_each_alo
     assert differences(got, want, numbers) == []
 
 
+@pytest.mark.parametrize("rows", [slice(0, 0), slice(0, 5), slice(0, 12), slice(None, None, 3)])
+def test_c5_decided_in_blocks_on_fewer_exercises_equals_each_specification_alone(rows: slice):
+    """C5 on no exercises, on the first few (too few years for some trends) and on every third
+    one: each specification's estimate and verdict as alone."""
+    params = BriefParams()
+    module = claim_modules.MODULES["C5"]
+    tables = {"exercises": data("C5")["exercises"].iloc[rows].reset_index(drop=True)}
+    choices = params.multiverse.c5
+    numbers = np.arange(specs.size(choices))
+    estimates, codes = mv.evaluate_block(
+        "C5", module.prepare(tables, params), specs.block_of(choices, numbers), params
+    )
+    got = [(e, VERDICTS[c]) for e, c in zip(estimates.tolist(), codes.tolist(), strict=True)]
+    assert differences(got, reference("C5", params, numbers, tables), numbers) == []
+
+
 def test_blocks_cover_the_space_once_each_sharing_what_it_computes_once():
     choices = BriefParams().multiverse.c1
     by = claim_modules.MODULES["C1"].GROUP_BY
