@@ -1,12 +1,13 @@
 """The multiverse decided in blocks (issue 21) equals each specification decided alone.
 
 :func:`analysis.compute.multiverse.run` groups a claim's specifications into blocks and, for a
-claim module with ``evaluate_block`` (C1), decides a whole block at once: each projection made
-once, the thresholds applied to arrays. The reference is the straightforward one: the claim
-module's ``evaluate`` on each specification, from its own ``prepare`` (so nothing is shared
-with the run), the specification taken from :func:`~analysis.compute.multiverse.space` by its
-number. Compared on a sample of 500 specifications per claim (all of a smaller space), on the
-flagship's spaces and on the benchmark's stress space of C1; estimates bit for bit.
+claim module with ``evaluate_block`` (C1, C3, C5), decides a whole block at once: each
+projection or fit made once, the thresholds applied to arrays. The reference is the
+straightforward one: the claim module's ``evaluate`` on each specification, from its own
+``prepare`` (so nothing is shared with the run), the specification taken from
+:func:`~analysis.compute.multiverse.space` by its number. Compared on a sample of 500
+specifications per claim (all of a smaller space), on the flagship's spaces and on the
+benchmark's stress space of C1; estimates bit for bit.
 """
 
 from __future__ import annotations
