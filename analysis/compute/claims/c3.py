@@ -134,26 +134,39 @@ class _Read:
 
 def _read(name: str, df: pd.DataFrame) -> _Read | None:
     """One indicator's frame as its fits read it; None when it has no values."""
-    d = df.dropna(subset=["value"])
-    if d.empty:
+    kept = ~pd.isna(df["value"]).to_numpy()  # the frame's rows with a value, as arrays
+    if not kept.any():
         return None
+    years, values = df["year"].to_numpy()[kept], df["value"].to_numpy()[kept]
     log = TIES[name][1]
-    positive = d[d["value"] > 0] if log else d
-    since = since_report(positive["year"], np.log(positive["value"]) if log else positive["value"])
-    return _Read(name, d["year"].to_numpy(), d["value"].to_numpy(), since)
+    positive = values > 0 if log else np.ones(len(values), dtype=bool)
+    since = since_report(years[positive], np.log(values[positive]) if log else values[positive])
+    return _Read(name, years, values, since)
 
 
 def _fit_row(
     read: _Read, break_year: int, span: int, later_breaks: Sequence[int]
 ) -> dict[str, Any] | None:
     """One indicator's row of :func:`fit`; None when it has no window for the break."""
+    window = _window(read, break_year, span, later_breaks)
+    return None if window is None else _fit_window(read, break_year, *window)
+
+
+def _window(
+    read: _Read, break_year: int, span: int, later_breaks: Sequence[int]
+) -> tuple[int, int] | None:
+    """The years (first, last) the break at ``break_year`` is fitted on: at most ``span`` a
+    side, ended by the series' ends and the next break of the brief; None when there is none.
+    Spans that reach past the series' ends give the same window, and the same fit."""
     first, last = int(read.years.min()), int(read.years.max())
     breaks = [break_year, *(b for b in later_breaks if b > break_year)]
     windows = [w for w in break_windows(first, last, breaks, span)]
     window = next((w for w in windows if w[0] == break_year), None)
-    if window is None:
-        return None
-    _, start, end = window
+    return None if window is None else (window[1], window[2])
+
+
+def _fit_window(read: _Read, break_year: int, start: int, end: int) -> dict[str, Any]:
+    """One indicator's row of :func:`fit`, its break fitted on the years ``start``-``end``."""
     inside = (read.years >= start) & (read.years <= end)
     log = TIES[read.name][1]
     r = break_in_trend(read.years[inside], read.values[inside], break_year, log=log)
@@ -431,7 +444,7 @@ def evaluate_block(inputs: Mapping[str, Any], block: Any, params: Any) -> tuple[
     picks its indicators' (all three, or one), its estimate is their t statistics' mean, summed
     in :func:`evaluate`'s order, and each distinct row of outcomes is combined once."""
     reads: dict[int, tuple[pd.DataFrame, _Read | None]] = {}
-    fits: dict[tuple[int, int, int], tuple[str, float]] = {}
+    fits: dict[tuple[Any, ...], tuple[str, float]] = {}
     names = list(TIES)
     n, k = len(block), len(names)
     outcomes, t = np.full((n, k), "", dtype=object), np.full((n, k), np.nan)
@@ -441,21 +454,27 @@ def evaluate_block(inputs: Mapping[str, Any], block: Any, params: Any) -> tuple[
     tested = block.column("indicators")
     for g, (series, year, span) in enumerate(groups.tolist()):
         frames = ties(inputs, block.values["trade_series"][series])
+        break_year = block.values["break_year"][year]
         for i, name in enumerate(names):
             df = frames.get(name)
             if id(df) not in reads:  # the frame kept with its read: its id is not reused
                 reads[id(df)] = (df, None if df is None else _read(name, df))
-            key = (id(df), year, span)  # arms and exercises: the same for either trade series
+            read = reads[id(df)][1]
+            window = (
+                None
+                if read is None
+                else _window(read, break_year, block.values["span"][span], inputs["later"])
+            )
+            # arms and exercises: the same fit for either trade series, and spans past the
+            # series' ends the same window
+            key = (id(df), break_year, window)
             if key not in fits:
-                read = reads[id(df)][1]
-                fits[key] = _decided(
+                row = (
                     None
-                    if read is None
-                    else _fit_row(
-                        read, block.values["break_year"][year], block.values["span"][span],
-                        inputs["later"],
-                    )
-                )  # fmt: skip
+                    if read is None or window is None
+                    else _fit_window(read, break_year, *window)
+                )
+                fits[key] = _decided(row)
             mine = (group_of == g) & ((tested == "all") | (tested == name))
             outcomes[mine, i], t[mine, i] = fits[key]
     total, counted = np.zeros(n), np.zeros(n)
