@@ -366,7 +366,8 @@ def evaluate_block(exercises: pd.DataFrame, block: Any, params: Any) -> tuple[An
     threshold of the block (:func:`~analysis.compute.exercises.complexity_scores`), the yearly
     means of all of them taken at once, each distinct series of means fitted once (by
     :func:`~analysis.compute.stats.ols_trend`, as :func:`assess` fits it), and each distinct
-    pair of outcomes combined once."""
+    pair of outcomes combined once. "Routine" is decided once, by the brief's rules: they are
+    not choices of the space (a space that varied them would be caught by the block test)."""
     keys = np.stack([block.codes["complexity"], block.codes["troop_threshold"]], 1)
     groups, way_of = np.unique(keys, axis=0, return_inverse=True)
     ways = [
