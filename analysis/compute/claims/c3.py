@@ -155,7 +155,7 @@ def _fit_row(
 def _window(
     read: _Read, break_year: int, span: int, later_breaks: Sequence[int]
 ) -> tuple[int, int] | None:
-    """The years (first, last) the break at ``break_year`` is fitted on: at most ``span`` a
+    """The years (start, end) the break at ``break_year`` is fitted on: at most ``span`` a
     side, ended by the series' ends and the next break of the brief; None when there is none.
     Spans that reach past the series' ends give the same window, and the same fit."""
     first, last = int(read.years.min()), int(read.years.max())
@@ -439,10 +439,11 @@ def _decided(row: dict[str, Any] | None) -> tuple[str, float]:
 
 def evaluate_block(inputs: Mapping[str, Any], block: Any, params: Any) -> tuple[Any, list[str]]:
     """:func:`evaluate` of every specification of ``block`` at once. An indicator's part and t
-    statistic depend on its frame (the trade series, for trade), the break year and the span
-    only, so each is fitted once (each frame read once, :func:`_read`); a specification then
-    picks its indicators' (all three, or one), its estimate is their t statistics' mean, summed
-    in :func:`evaluate`'s order, and each distinct row of outcomes is combined once."""
+    statistic depend on its frame (the trade series, for trade), the break year and the window
+    the span gives only, so each is fitted once (each frame read once, :func:`_read`); a
+    specification then picks its indicators' (all three, or one), its estimate is their t
+    statistics' mean, summed in :func:`evaluate`'s order, and each distinct row of outcomes is
+    combined once."""
     reads: dict[int, tuple[pd.DataFrame, _Read | None]] = {}
     fits: dict[tuple[Any, ...], tuple[str, float]] = {}
     names = list(TIES)
