@@ -152,3 +152,23 @@ def test_spread_equals_the_deal_by_deal_sum(deals):
     assert spread[["supplier_iso3", "recipient_iso3", "year"]].values.tolist() == (
         expected[["supplier_iso3", "recipient_iso3", "year"]].values.tolist()
     )
+
+
+def test_each_deals_years_are_gathered_from_its_texts_years_in_the_deals_order():
+    """The deals' years one after another, gathered from each distinct text's years (read
+    once): the same as reading each deal's text in turn, empty and missing texts included."""
+    import numpy as np
+
+    from analysis.compute.arms import _years_per_deal
+
+    texts = pd.Series(
+        ["2004; 2006-2008", None, "(2010)", "", "2004; 2006-2008", "2012-2013", None, "(2010)"],
+        dtype=object,
+    )
+    years, counts = _years_per_deal(texts)
+    per_deal = [parse_delivery_years(t) for t in texts]
+    assert counts.tolist() == [len(y) for y in per_deal]
+    assert years.tolist() == [y for deal in per_deal for y in deal]
+    assert years.dtype == np.int64 and counts.dtype == np.int64
+    none, zero = _years_per_deal(pd.Series([], dtype=object))
+    assert none.tolist() == [] and zero.tolist() == []

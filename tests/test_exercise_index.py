@@ -193,3 +193,21 @@ def test_c5_what_it_reads_of_the_scores_once_gives_each_specification_its_claim(
         assert shared == c5.assess(table, rules)
     with pytest.raises(AttributeError):
         read.august_2021 = "changed"  # frozen: one specification cannot change another's
+
+
+def test_the_scores_of_many_ways_at_once_are_each_way_scored_alone():
+    """The multiverse scores every exercise under every definition and troop threshold at once
+    (:func:`ex.complexity_scores`): each column is the ``complexity`` of
+    :func:`ex.exercise_complexity` under its way, exercise for exercise, in its order."""
+    from tests.claims_pinned import data
+
+    table = data("C5")["exercises"]
+    ways = [(d, t) for d in ex.COMPLEXITY_DEFINITIONS for t in (5_000, 10_000, 20_000)]
+    scores = ex.complexity_scores(table, ways)
+    for i, (definition, threshold) in enumerate(ways):
+        alone = ex.exercise_complexity(table, definition, troop_threshold=threshold)
+        assert scores["year"].tolist() == alone["year"].tolist()
+        assert scores[i].tolist() == alone["complexity"].tolist()
+    assert ex.complexity_scores(table.iloc[:0], ways[:2]).empty
+    with pytest.raises(BriefError, match="complexity definition"):
+        ex.complexity_scores(table, [("no such index", 10_000)])

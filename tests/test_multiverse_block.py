@@ -1,12 +1,13 @@
 """The multiverse decided in blocks (issue 21) equals each specification decided alone.
 
 :func:`analysis.compute.multiverse.run` groups a claim's specifications into blocks and, for a
-claim module with ``evaluate_block`` (C1), decides a whole block at once: each projection made
-once, the thresholds applied to arrays. The reference is the straightforward one: the claim
-module's ``evaluate`` on each specification, from its own ``prepare`` (so nothing is shared
-with the run), the specification taken from :func:`~analysis.compute.multiverse.space` by its
-number. Compared on a sample of 500 specifications per claim (all of a smaller space), on the
-flagship's spaces and on the benchmark's stress space of C1; estimates bit for bit.
+claim module with ``evaluate_block`` (C1, C3, C5), decides a whole block at once: each
+projection or fit made once, the thresholds applied to arrays. The reference is the
+straightforward one: the claim module's ``evaluate`` on each specification, from its own
+``prepare`` (so nothing is shared with the run), the specification taken from
+:func:`~analysis.compute.multiverse.space` by its number. Compared on a sample of 500
+specifications per claim (all of a smaller space), on the flagship's spaces and on the
+benchmark's stress space of C1; estimates bit for bit.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import numpy as np
+import pandas as pd
 import pytest
 
 from analysis.compute import claims as claim_modules
@@ -112,6 +114,74 @@ def test_c1_as_of_the_report_decided_in_blocks_equals_each_specification_alone()
     want = reference("C1", params, numbers, tables)
     assert differences(got, want, numbers) == []
     assert "not testable" not in {v for _, v in want}  # what was unseen is not counted
+
+
+@pytest.mark.parametrize("cid", ["C3", "C5"])
+def test_c3_and_c5_as_of_the_report_decided_in_blocks_equal_each_specification_alone(cid: str):
+    """The brief as of 12 October 2021, on the data it could read: shorter series, other
+    windows, other outcomes (C3's trade fitted on other years; C5's trend on fewer)."""
+    params = load_params(ROOT / "params" / "as-of-2021.yml")
+    module = claim_modules.MODULES[cid]
+    tables = data_load.tables(module.READS, as_of=params.as_of)
+    choices = getattr(params.multiverse, cid.lower())
+    numbers = sample(specs.size(choices))
+    block = specs.block_of(choices, numbers)
+    estimates, codes = mv.evaluate_block(cid, module.prepare(tables, params), block, params)
+    got = [(e, VERDICTS[c]) for e, c in zip(estimates.tolist(), codes.tolist(), strict=True)]
+    assert differences(got, reference(cid, params, numbers, tables), numbers) == []
+
+
+def test_c3_decided_in_blocks_without_an_indicator_or_its_window_equals_each_alone():
+    """C3 on indicators of which one is missing, one too short for any window and one whose
+    trade series differ: each specification untested, tested or not testable as alone."""
+    params = BriefParams()
+    module = claim_modules.MODULES["C3"]
+    years = np.arange(2004, 2024)
+    rising = pd.DataFrame({"year": years, "value": np.exp(0.05 * (years - 2004)) + 10.0})
+    kinked = rising.assign(value=np.where(years < 2014, 50.0, 50.0 + 8.0 * (years - 2014)))
+    noisy = kinked.assign(value=kinked["value"] + np.random.default_rng(3).normal(0, 5, 20))
+    inputs = {
+        "series": {"arms_tiv_china": noisy, "exercises": rising.iloc[-3:]},  # 3 years: no fit
+        "trade": {"dots": kinked, "imts": rising.iloc[5:]},
+        "trade_words": {"dots": "dots", "imts": "imts"},
+        "later": [2022],
+    }
+    choices = params.multiverse.c3
+    numbers = np.arange(specs.size(choices))
+    block = specs.block_of(choices, numbers)
+    estimates, codes = mv.evaluate_block("C3", inputs, block, params)
+    got = [(e, VERDICTS[c]) for e, c in zip(estimates.tolist(), codes.tolist(), strict=True)]
+    everything = mv.space(choices)
+    want = []
+    for i in numbers.tolist():
+        estimate, verdict = module.evaluate(inputs, dict(everything[i]), params)
+        want.append((math.nan if estimate is None else float(estimate), verdict))
+    assert differences(got, want, numbers) == []
+    assert len({v for _, v in want}) >= 3
+    del inputs["series"]["exercises"]  # an indicator with no frame at all: untested
+    estimates, codes = mv.evaluate_block("C3", inputs, block, params)
+    got = [(e, VERDICTS[c]) for e, c in zip(estimates.tolist(), codes.tolist(), strict=True)]
+    want = [
+        (math.nan if e is None else float(e), v)
+        for e, v in (module.evaluate(inputs, dict(everything[i]), params) for i in numbers)
+    ]
+    assert differences(got, want, numbers) == []
+
+
+@pytest.mark.parametrize("rows", [slice(0, 0), slice(0, 5), slice(0, 12), slice(None, None, 3)])
+def test_c5_decided_in_blocks_on_fewer_exercises_equals_each_specification_alone(rows: slice):
+    """C5 on no exercises, on the first few (too few years for some trends) and on every third
+    one: each specification's estimate and verdict as alone."""
+    params = BriefParams()
+    module = claim_modules.MODULES["C5"]
+    tables = {"exercises": data("C5")["exercises"].iloc[rows].reset_index(drop=True)}
+    choices = params.multiverse.c5
+    numbers = np.arange(specs.size(choices))
+    estimates, codes = mv.evaluate_block(
+        "C5", module.prepare(tables, params), specs.block_of(choices, numbers), params
+    )
+    got = [(e, VERDICTS[c]) for e, c in zip(estimates.tolist(), codes.tolist(), strict=True)]
+    assert differences(got, reference("C5", params, numbers, tables), numbers) == []
 
 
 def test_blocks_cover_the_space_once_each_sharing_what_it_computes_once():

@@ -64,7 +64,7 @@ def spread_deliveries(register: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFram
         row = int((tiv < 0).to_numpy().argmax())
         raise BriefError(f"arms_register: row {row}: tiv_delivered is negative; expected >= 0")
     delivers = (tiv > 0).to_numpy()
-    deals = register[delivers]
+    deals = register.loc[delivers, list(REGISTER_COLUMNS[:3])]  # the columns spread reads
     years, n = _years_per_deal(deals["delivery_years"])
     read = n > 0
     unparsed = register.loc[deals.index[~read]].reset_index(drop=True)
@@ -92,9 +92,13 @@ def _years_per_deal(texts: pd.Series) -> tuple[np.ndarray, np.ndarray]:
     raises :class:`BriefError` (:func:`parse_delivery_years`)."""
     codes, texts_seen = pd.factorize(texts, use_na_sentinel=False)
     per_text = [_text_years(t) if isinstance(t, str) else _years(t) for t in texts_seen]
-    counts = np.array([len(y) for y in per_text], dtype=np.int64)[codes]
-    years = np.concatenate([per_text[c] for c in codes] or [np.empty(0, np.int64)])
-    return years, counts
+    lengths = np.array([len(y) for y in per_text], dtype=np.int64)
+    every = np.concatenate([*per_text, np.empty(0, np.int64)])  # each text's years, once
+    counts = lengths[codes]
+    # each deal's years gathered from its text's: its text's start, then one by one
+    starts = np.repeat((np.cumsum(lengths) - lengths)[codes], counts)
+    steps = np.arange(counts.sum()) - np.repeat(np.cumsum(counts) - counts, counts)
+    return every[starts + steps], counts
 
 
 def _years(text: object) -> np.ndarray:

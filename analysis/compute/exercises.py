@@ -69,6 +69,9 @@ EXERCISE_COLUMNS = tuple(
 )
 
 
+#: The columns every exercise's score needs.
+EXERCISE_READS = ["exercise_id", "name", "year", "host_iso3", "domains", "format"]
+
 EVENT_COLUMNS = tuple(c for c in hand.EVENT_COLUMNS if c not in hand.CITATION)
 
 
@@ -169,37 +172,11 @@ def exercise_complexity(
     other :data:`COMPLEXITY_DEFINITIONS` (the 2025 count index and its variants) are refitted
     beside it.
     """
-    cols = ["exercise_id", "name", "year", "host_iso3", "domains", "format"]
-    require(exercises, cols, "exercises")
-    if definition not in COMPLEXITY_DEFINITIONS:
-        raise BriefError(
-            f"complexity definition {definition!r}: expected one of "
-            f"{sorted(COMPLEXITY_DEFINITIONS)}"
-        )
-    w = COMPLEXITY_DEFINITIONS[definition]
+    require(exercises, EXERCISE_READS, "exercises")
+    w = _weights_of(definition)
     rows = []
-    for r in exercises.to_dict("records"):  # plain values: a Series per row is slow
-        doms = _domains(r["domains"])
-        bad = [d for d in doms if d not in DOMAINS]
-        if bad:
-            raise BriefError(
-                f"exercises row {r['exercise_id']}: domains {bad}; expected of {list(DOMAINS)}"
-            )
-        loc = exercise_location(r["host_iso3"], doms)
-        operational = sorted({d for d in doms if d in OPERATIONAL_DOMAINS})
-        total, qual = r.get("troops_total"), r.get("troops_total_qualifier")
-        large = at_least(total, qual, troop_threshold)
-        days = length_days(r.get("start_date"), r.get("end_date"), str(r["exercise_id"]))
-        features: dict[str, int | None] = {
-            "domain": len(operational),
-            "size": size_points(total, qual, troop_threshold),
-            "length": length_points(days),
-            "strategic_format": int(str(r["format"]) in STRATEGIC_FORMATS),
-            "bilateral": int(str(r["format"]) == "bilateral"),
-            "partner_territory": int(loc in ("inside China", "inside Russia")),
-            "patrol": int(STRATEGIC in doms),
-            "scale": int(bool(large)),
-        }
+    for fact in _facts(exercises):
+        r, features = fact["row"], _features(fact, troop_threshold)
         unstated = [
             what
             for what, f in (("troops", "size"), ("dates", "length"))
@@ -212,20 +189,20 @@ def exercise_complexity(
                 "year": int(r["year"]),
                 "start_date": text(r.get("start_date")),
                 "end_date": text(r.get("end_date")),
-                "location": loc,
-                "format": str(r["format"]),
-                "n_domains": len(operational),
-                "domains": ";".join(sorted(set(doms))),
-                "troops_total": num(total),
-                "troops_total_qualifier": text(qual),
+                "location": fact["location"],
+                "format": fact["format"],
+                "n_domains": len(fact["operational"]),
+                "domains": ";".join(sorted(set(fact["domains"]))),
+                "troops_total": num(fact["total"]),
+                "troops_total_qualifier": text(fact["qualifier"]),
                 "troops_china": num(r.get("troops_china")),
                 "troops_china_qualifier": text(r.get("troops_china_qualifier")),
-                "large": large,
+                "large": features["large"],
                 "size_points": features["size"],
-                "length_days": days,
+                "length_days": fact["days"],
                 "length_points": features["length"],
                 "unstated": "; ".join(unstated),
-                "complexity": float(sum(w.get(f, 0) * (features[f] or 0) for f in FEATURES)),
+                "complexity": _score(features, w),
             }
         )
     cols_out = [
@@ -238,6 +215,84 @@ def exercise_complexity(
     for c in ("size_points", "length_days", "length_points"):
         out[c] = out[c].astype("Int64")
     return out.sort_values(["year", "exercise_id"]).reset_index(drop=True)
+
+
+def complexity_scores(exercises: pd.DataFrame, ways: Sequence[tuple[str, float]]) -> pd.DataFrame:
+    """The ``complexity`` column of :func:`exercise_complexity` under each of ``ways``
+    (definition, troop threshold), in the same order of exercises: columns year and one per way
+    (0, 1, ...). Each exercise's threshold-free facts (domains, place, days) are read once and
+    its features once per threshold, for the multiverse, which scores every exercise under
+    every definition and threshold it tries (C5)."""
+    facts = _facts(exercises)
+    weights = [_weights_of(definition) for definition, _ in ways]
+    features = {t: [_features(f, t) for f in facts] for t in dict.fromkeys(t for _, t in ways)}
+    columns: dict[Any, Any] = {
+        "exercise_id": exercises["exercise_id"].astype(str).tolist(),
+        "year": [int(y) for y in exercises["year"]],
+    }
+    for i, (w, (_, t)) in enumerate(zip(weights, ways, strict=True)):
+        columns[i] = [_score(f, w) for f in features[t]]
+    out = pd.DataFrame(columns, columns=list(columns))
+    out = out.sort_values(["year", "exercise_id"]).reset_index(drop=True)
+    return out.drop(columns="exercise_id")
+
+
+def _weights_of(definition: str) -> dict[str, float]:
+    if definition not in COMPLEXITY_DEFINITIONS:
+        raise BriefError(
+            f"complexity definition {definition!r}: expected one of "
+            f"{sorted(COMPLEXITY_DEFINITIONS)}"
+        )
+    return COMPLEXITY_DEFINITIONS[definition]
+
+
+def _facts(exercises: pd.DataFrame) -> list[dict[str, Any]]:
+    """What each exercise's score reads whatever the definition and the threshold: its domains
+    (checked), location, format, stated troops and days (and its ``row``, as plain values)."""
+    require(exercises, EXERCISE_READS, "exercises")
+    out = []
+    for r in exercises.to_dict("records"):  # plain values: a Series per row is slow
+        doms = _domains(r["domains"])
+        bad = [d for d in doms if d not in DOMAINS]
+        if bad:
+            raise BriefError(
+                f"exercises row {r['exercise_id']}: domains {bad}; expected of {list(DOMAINS)}"
+            )
+        out.append(
+            {
+                "row": r,
+                "domains": doms,
+                "location": exercise_location(r["host_iso3"], doms),
+                "operational": sorted({d for d in doms if d in OPERATIONAL_DOMAINS}),
+                "format": str(r["format"]),
+                "total": r.get("troops_total"),
+                "qualifier": r.get("troops_total_qualifier"),
+                "days": length_days(r.get("start_date"), r.get("end_date"), str(r["exercise_id"])),
+            }
+        )
+    return out
+
+
+def _features(fact: dict[str, Any], troop_threshold: float) -> dict[str, Any]:
+    """An exercise's features (:data:`FEATURES`) under ``troop_threshold``, and ``large``."""
+    total, qual = fact["total"], fact["qualifier"]
+    large = at_least(total, qual, troop_threshold)
+    return {
+        "domain": len(fact["operational"]),
+        "size": size_points(total, qual, troop_threshold),
+        "length": length_points(fact["days"]),
+        "strategic_format": int(fact["format"] in STRATEGIC_FORMATS),
+        "bilateral": int(fact["format"] == "bilateral"),
+        "partner_territory": int(fact["location"] in ("inside China", "inside Russia")),
+        "patrol": int(STRATEGIC in fact["domains"]),
+        "scale": int(bool(large)),
+        "large": large,
+    }
+
+
+def _score(features: dict[str, Any], weights: dict[str, float]) -> float:
+    """An exercise's complexity: its features weighted (a feature it lacks adds nothing)."""
+    return float(sum(weights.get(f, 0) * (features[f] or 0) for f in FEATURES))
 
 
 _WORDS = {1: "one point", 2: "two points", 3: "three points"}
@@ -262,12 +317,7 @@ _RULES = {
 
 
 def _weights(definition: str) -> dict[str, float]:
-    if definition not in COMPLEXITY_DEFINITIONS:
-        raise BriefError(
-            f"complexity definition {definition!r}: expected one of "
-            f"{sorted(COMPLEXITY_DEFINITIONS)}"
-        )
-    return {f: w for f in FEATURES if (w := COMPLEXITY_DEFINITIONS[definition].get(f, 0))}
+    return {f: w for f in FEATURES if (w := _weights_of(definition).get(f, 0))}
 
 
 def describe(definition: str, troop_threshold: float = TROOP_THRESHOLD) -> str:

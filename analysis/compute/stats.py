@@ -12,6 +12,7 @@
 
 from __future__ import annotations
 
+import functools
 import math
 from collections.abc import Sequence
 from typing import Any
@@ -27,6 +28,15 @@ def _scipy_stats() -> Any:
     from scipy import stats
 
     return stats
+
+
+@functools.lru_cache(maxsize=256)
+def t_quantile(conf: float, dof: int) -> float:
+    """The two-sided ``conf`` quantile of Student's t with ``dof`` degrees of freedom (scipy's,
+    kept per level and degrees of freedom: a fit asks for a few dozen of them, and the
+    multiverse fits the same windows hundreds of times, each ``ppf`` call costing more than the
+    fit's least squares)."""
+    return float(_scipy_stats().t.ppf(0.5 + conf / 2, dof))
 
 
 def ols_trend(years: Sequence[float], values: Sequence[float], conf: float = CONFIDENCE) -> dict:
@@ -45,7 +55,7 @@ def ols_trend(years: Sequence[float], values: Sequence[float], conf: float = CON
         return empty
     stats = _scipy_stats()
     fit = stats.linregress(x, y)
-    t = stats.t.ppf(0.5 + conf / 2, n - 2)
+    t = t_quantile(conf, n - 2)
     se = float(fit.stderr)
     return {
         "slope": float(fit.slope),
@@ -102,7 +112,7 @@ def break_in_trend(
     sigma2 = float(resid @ resid) / dof
     cov = sigma2 * np.linalg.pinv(X.T @ X)
     se = math.sqrt(max(float(cov[3, 3]), 0.0))
-    t = _scipy_stats().t.ppf(0.5 + conf / 2, dof)
+    t = t_quantile(conf, dof)
     out.update(
         slope_before=float(beta[1]),
         slope_after=float(beta[1] + beta[3]),

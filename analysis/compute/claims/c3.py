@@ -19,6 +19,7 @@ say which source covers which years.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from typing import Any, Literal
 
 import numpy as np
@@ -101,62 +102,76 @@ Choices = choices_of(Rules, after=BriefTrade)
 
 
 def fit(
-    series: Mapping[str, pd.DataFrame],
-    rules: Rules,
-    later_breaks: Sequence[int] = (),
-    *,
-    fits: dict | None = None,
+    series: Mapping[str, pd.DataFrame], rules: Rules, later_breaks: Sequence[int] = ()
 ) -> pd.DataFrame:
     """The break fit of every tested indicator: one row per indicator (``year, value`` frames;
     a later break year of the brief ends the window before it), with the indicator's trend since
-    the report (``since_slope``, in logs where the fit is; ``since_first``, ``since_last``).
-
-    ``fits``: a dict in which each indicator's row is kept, for the specifications of the
-    multiverse that fit the same frame at the same break year and span again
-    (:func:`evaluate_block`)."""
+    the report (``since_slope``, in logs where the fit is; ``since_first``, ``since_last``)."""
     rows = []
     names = list(TIES) if rules.indicators == "all" else [rules.indicators]
     for name in names:
         df = series.get(name)
         if df is None:
             continue
-        if fits is None:
-            row = _fit_row(name, df, rules.break_year, rules.span, later_breaks)
-        else:
-            key = (name, id(df), rules.break_year, rules.span, tuple(later_breaks))
-            held = fits.get(key)
-            if held is None or held[0] is not df:  # the frame itself, not a reused id
-                held = fits[key] = (
-                    df,
-                    _fit_row(name, df, rules.break_year, rules.span, later_breaks),
-                )
-            row = held[1]
+        read = _read(name, df)
+        row = None if read is None else _fit_row(read, rules.break_year, rules.span, later_breaks)
         if row is not None:
             rows.append(row)
     return pd.DataFrame(rows)
 
 
-def _fit_row(
-    name: str, df: pd.DataFrame, break_year: int, span: int, later_breaks: Sequence[int]
-) -> dict[str, Any] | None:
-    """One indicator's row of :func:`fit`; None when it has no values or no window for the
-    break."""
-    d = df.dropna(subset=["value"])
-    if d.empty:
+@dataclass(frozen=True, eq=False)
+class _Read:
+    """What every break fit of one indicator reads of its frame whatever the break year and
+    the span: its years with a value, the values, and its trend since the report. Read once per
+    frame, and the multiverse's specifications fit many breaks on it (:func:`evaluate_block`)."""
+
+    name: str
+    years: np.ndarray
+    values: np.ndarray
+    since: dict[str, Any]
+
+
+def _read(name: str, df: pd.DataFrame) -> _Read | None:
+    """One indicator's frame as its fits read it; None when it has no values."""
+    kept = ~pd.isna(df["value"]).to_numpy()  # the frame's rows with a value, as arrays
+    if not kept.any():
         return None
-    first, last = int(d["year"].min()), int(d["year"].max())
+    years, values = df["year"].to_numpy()[kept], df["value"].to_numpy()[kept]
+    log = TIES[name][1]
+    positive = values > 0 if log else np.ones(len(values), dtype=bool)
+    since = since_report(years[positive], np.log(values[positive]) if log else values[positive])
+    return _Read(name, years, values, since)
+
+
+def _fit_row(
+    read: _Read, break_year: int, span: int, later_breaks: Sequence[int]
+) -> dict[str, Any] | None:
+    """One indicator's row of :func:`fit`; None when it has no window for the break."""
+    window = _window(read, break_year, span, later_breaks)
+    return None if window is None else _fit_window(read, break_year, *window)
+
+
+def _window(
+    read: _Read, break_year: int, span: int, later_breaks: Sequence[int]
+) -> tuple[int, int] | None:
+    """The years (start, end) the break at ``break_year`` is fitted on: at most ``span`` a
+    side, ended by the series' ends and the next break of the brief; None when there is none.
+    Spans that reach past the series' ends give the same window, and the same fit."""
+    first, last = int(read.years.min()), int(read.years.max())
     breaks = [break_year, *(b for b in later_breaks if b > break_year)]
     windows = [w for w in break_windows(first, last, breaks, span)]
     window = next((w for w in windows if w[0] == break_year), None)
-    if window is None:
-        return None
-    _, start, end = window
-    w = d[(d["year"] >= start) & (d["year"] <= end)]
-    log = TIES[name][1]
-    r = break_in_trend(w["year"], w["value"], break_year, log=log)
-    positive = d[d["value"] > 0] if log else d
-    since = since_report(positive["year"], np.log(positive["value"]) if log else positive["value"])
-    return {"indicator": name, "window_start": start, "window_end": end, **r,
+    return None if window is None else (window[1], window[2])
+
+
+def _fit_window(read: _Read, break_year: int, start: int, end: int) -> dict[str, Any]:
+    """One indicator's row of :func:`fit`, its break fitted on the years ``start``-``end``."""
+    inside = (read.years >= start) & (read.years <= end)
+    log = TIES[read.name][1]
+    r = break_in_trend(read.years[inside], read.values[inside], break_year, log=log)
+    since = read.since
+    return {"indicator": read.name, "window_start": start, "window_end": end, **r,
             "since_slope": since["slope"], "since_first": since["first"],
             "since_last": since["last"], "since_n": since["n"]}  # fmt: skip
 
@@ -396,9 +411,9 @@ def ties(inputs: Mapping[str, Any], trade_series: str) -> dict[str, pd.DataFrame
     return {"trade_china": inputs["trade"][trade_series], **inputs["series"]}
 
 
-def evaluate(inputs: Mapping[str, Any], spec: dict[str, Any], params: Any, fits=None):
+def evaluate(inputs: Mapping[str, Any], spec: dict[str, Any], params: Any):
     rules = spec_rules(params.rules.c3, spec)
-    breaks = fit(ties(inputs, spec["trade_series"]), rules, inputs["later"], fits=fits)
+    breaks = fit(ties(inputs, spec["trade_series"]), rules, inputs["later"])
     result = assess(breaks, rules, trade_words=inputs["trade_words"][spec["trade_series"]])
     t = [
         r["slope_change"] / r["slope_change_se"]
@@ -408,16 +423,80 @@ def evaluate(inputs: Mapping[str, Any], spec: dict[str, Any], params: Any, fits=
     return (sum(t) / len(t) if t else None), result.verdict
 
 
-def evaluate_block(inputs: Mapping[str, Any], block: Any, params: Any) -> tuple[list, list]:
-    """:func:`evaluate` of every specification of ``block``, each indicator's break fitted once
-    per trade series, break year and span among them (most specifications fit the same ones:
-    they differ in the indicators they test or in the thresholds of the verdict)."""
-    estimates, verdicts, fits = [], [], {}
-    for spec in block.specs():
-        estimate, verdict = evaluate(inputs, spec, params, fits)
-        estimates.append(float("nan") if estimate is None else float(estimate))
-        verdicts.append(verdict)
-    return estimates, verdicts
+def _decided(row: dict[str, Any] | None) -> tuple[str, float]:
+    """What one indicator's fit (a row of :func:`fit`, None where there is none) adds to a
+    specification: its part's outcome, as :func:`assess` reads it, and its t statistic (NaN
+    where :func:`evaluate` counts none)."""
+    if row is None:
+        return "untested", np.nan
+    lo, hi = num(row["slope_change_ci_low"]), num(row["slope_change_ci_high"])
+    since = {"slope": num(row["since_slope"])}
+    outcome, _ = kept_since(above(lo, hi), since)
+    change, se = row["slope_change"], row["slope_change_se"]
+    t = change / se if num(change) is not None and num(se) else np.nan
+    return outcome, t
+
+
+def evaluate_block(inputs: Mapping[str, Any], block: Any, params: Any) -> tuple[Any, list[str]]:
+    """:func:`evaluate` of every specification of ``block`` at once. An indicator's part and t
+    statistic depend on its frame (the trade series, for trade), the break year and the window
+    the span gives only, so each is fitted once (each frame read once, :func:`_read`); a
+    specification then picks its indicators' (all three, or one), its estimate is their t
+    statistics' mean, summed in :func:`evaluate`'s order, and each distinct row of outcomes is
+    combined once."""
+    reads: dict[int, tuple[pd.DataFrame, _Read | None]] = {}
+    fits: dict[tuple[Any, ...], tuple[str, float]] = {}
+    names = list(TIES)
+    n, k = len(block), len(names)
+    outcomes, t = np.full((n, k), "", dtype=object), np.full((n, k), np.nan)
+    keys = np.stack([block.codes[c] for c in ("trade_series", "break_year", "span")], 1)
+    groups, group_of = np.unique(keys, axis=0, return_inverse=True)
+    group_of = group_of.reshape(-1)
+    tested = block.column("indicators")
+    for g, (series, year, span) in enumerate(groups.tolist()):
+        frames = ties(inputs, block.values["trade_series"][series])
+        break_year = block.values["break_year"][year]
+        for i, name in enumerate(names):
+            df = frames.get(name)
+            if id(df) not in reads:  # the frame kept with its read: its id is not reused
+                reads[id(df)] = (df, None if df is None else _read(name, df))
+            read = reads[id(df)][1]
+            window = (
+                None
+                if read is None
+                else _window(read, break_year, block.values["span"][span], inputs["later"])
+            )
+            # arms and exercises: the same fit for either trade series, and spans past the
+            # series' ends the same window
+            key = (id(df), break_year, window)
+            if key not in fits:
+                row = (
+                    None
+                    if read is None or window is None
+                    else _fit_window(read, break_year, *window)
+                )
+                fits[key] = _decided(row)
+            mine = (group_of == g) & ((tested == "all") | (tested == name))
+            outcomes[mine, i], t[mine, i] = fits[key]
+    total, counted = np.zeros(n), np.zeros(n)
+    for i in range(k):  # sum(t) / len(t), each specification's t statistics in order
+        have = ~np.isnan(t[:, i])
+        total = np.where(have, total + t[:, i], total)
+        counted += have
+    estimates = np.where(counted > 0, total / np.maximum(counted, 1), np.nan)
+    return estimates, _verdicts(outcomes)
+
+
+def _verdicts(outcomes: np.ndarray) -> list[str]:
+    """Each specification's verdict from its indicators' outcomes ('' where an indicator is not
+    tested), each distinct row combined once by the rule :func:`assess` applies (its untested
+    part on sanctions as the cause is never counted)."""
+    rows, at = np.unique(outcomes.astype(str), axis=0, return_inverse=True)
+    combined = [
+        combine(part(f"part {i}", "as assess", o) for i, o in enumerate(row.tolist()) if o)
+        for row in rows
+    ]
+    return [combined[i] for i in at.reshape(-1).tolist()]
 
 
 def own(params: Any) -> dict[str, Any]:

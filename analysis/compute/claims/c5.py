@@ -24,6 +24,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Literal
 
+import numpy as np
 import pandas as pd
 
 from analysis.compute import exercises as ex
@@ -44,7 +45,9 @@ from analysis.compute.claims.base import (
     untested,
 )
 from analysis.compute.claims.rules import Frozen, choices_of, rule, spec_rules
-from analysis.results import Claim
+from analysis.compute.frames import num
+from analysis.compute.stats import ols_trend
+from analysis.results import Claim, Outcome
 
 ID = "C5"
 TITLE = "Military collaboration is routine and joint exercises grow more complex"
@@ -133,6 +136,20 @@ class Scored:
         )
 
 
+def routine_part(
+    per_year: pd.DataFrame, rules: Rules
+) -> tuple[int | None, int, int | None, Outcome]:
+    """The first part, "routine", from the exercises a year: (years with an exercise, of the
+    last ``routine_window`` years of data, to the last year; the part's outcome)."""
+    if per_year.empty:
+        return None, 0, None, "untested"
+    last = int(per_year["year"].max())
+    recent = per_year[per_year["year"] > last - rules.routine_window]
+    held, window = int((recent["count"] > 0).sum()), len(recent)
+    need = rules.routine_share * rules.routine_window
+    return held, window, last, ("holds" if at_least(held, need) else "fails")
+
+
 def assess(
     exercises: pd.DataFrame,
     rules: Rules,
@@ -161,18 +178,13 @@ def assess(
         scored=scored,
     )
     complexer, turned = kept_since(above(trend["ci_low"], trend["ci_high"]), since)
-    if per_year.empty:
-        held, window, last = None, 0, None
-    else:
-        last = int(per_year["year"].max())
-        recent = per_year[per_year["year"] > last - rules.routine_window]
-        held, window = int((recent["count"] > 0).sum()), len(recent)
-    need = rules.routine_share * rules.routine_window
+    held, window, last, routine_outcome = routine_part(per_year, rules)
     parts = [
         part(
             "Routine",
-            f"an exercise in at least {need:g} of the last {rules.routine_window} years",
-            "untested" if held is None else ("holds" if at_least(held, need) else "fails"),
+            f"an exercise in at least {rules.routine_share * rules.routine_window:g} of the "
+            f"last {rules.routine_window} years",
+            routine_outcome,
         ),
         part(
             f"More complex since {rules.first_year}",
@@ -339,31 +351,55 @@ def decide(exercises: pd.DataFrame, params: Any, out: Any) -> Claim:
     return out.finish(result)
 
 
-def evaluate(exercises: pd.DataFrame, spec: dict[str, Any], params: Any, scored=None, read=None):
+def evaluate(exercises: pd.DataFrame, spec: dict[str, Any], params: Any):
     rules = spec_rules(params.rules.c5, spec)
-    result = assess(exercises, rules, scored=scored, read=read)
+    result = assess(exercises, rules)
     slope = result.item("complexity_slope")
     return (slope.value if slope else None), result.verdict
 
 
-#: The choices that decide how the exercises are scored: the multiverse decides the
-#: specifications that share them together (:func:`evaluate_block`), scoring them once.
-GROUP_BY = ("complexity", "troop_threshold")
+def evaluate_block(exercises: pd.DataFrame, block: Any, params: Any) -> tuple[Any, list[str]]:
+    """:func:`evaluate` of every specification of ``block`` at once. Its verdict reads the
+    exercises a year (the same whatever the scoring) and the trend of the mean yearly
+    complexity under its definition and threshold, from its first year, checked against the
+    trend since the report: so every exercise is scored once under each definition and
+    threshold of the block (:func:`~analysis.compute.exercises.complexity_scores`), the yearly
+    means of all of them taken at once, each distinct series of means fitted once (by
+    :func:`~analysis.compute.stats.ols_trend`, as :func:`assess` fits it), and each distinct
+    pair of outcomes combined once. "Routine" is decided once, by the brief's rules: they are
+    not choices of the space (a space that varied them would be caught by the block test)."""
+    keys = np.stack([block.codes["complexity"], block.codes["troop_threshold"]], 1)
+    groups, way_of = np.unique(keys, axis=0, return_inverse=True)
+    ways = [
+        (block.values["complexity"][c], block.values["troop_threshold"][t])
+        for c, t in groups.tolist()
+    ]
+    table = ex.complexity_scores(exercises, ways)
+    means = table.groupby("year").mean()  # complexity_by_year's mean, every way at once
+    years = means.index.to_numpy().astype(int)
+    first = block.column("first_year")
+    _, _, _, routine_outcome = routine_part(ex.exercises_per_year(table), params.rules.c5)
+    trends: dict[bytes, dict[str, Any]] = {}  # a series of means -> its trend, fitted once
 
+    def trend(kept: np.ndarray, mean: np.ndarray) -> dict[str, Any]:
+        key = years[kept].tobytes() + b"|" + mean[kept].tobytes()
+        if key not in trends:
+            trends[key] = ols_trend(years[kept], mean[kept])
+        return trends[key]
 
-def evaluate_block(exercises: pd.DataFrame, block: Any, params: Any) -> tuple[list, list]:
-    """:func:`evaluate` of every specification of ``block``, the exercises scored (and what C5
-    reads of the scores, :class:`Scored`) once per definition and troop threshold among them."""
-    estimates, verdicts, scored = [], [], {}
-    for spec in block.specs():
-        rules = spec_rules(params.rules.c5, spec)
-        how = (rules.complexity, rules.troop_threshold)
-        if how not in scored:
-            table = ex.exercise_complexity(
-                exercises, rules.complexity, troop_threshold=rules.troop_threshold
-            )
-            scored[how] = (table, Scored.of(table))
-        estimate, verdict = evaluate(exercises, spec, params, *scored[how])
-        estimates.append(float("nan") if estimate is None else float(estimate))
-        verdicts.append(verdict)
-    return estimates, verdicts
+    estimates, outcomes = np.full(len(block), np.nan), np.empty(len(block), dtype=object)
+    for w in range(len(ways)):
+        mean = means[w].to_numpy()
+        since = since_report(years, mean)  # Scored.of's
+        rows = way_of.reshape(-1) == w
+        for year in np.unique(first[rows]).tolist():
+            fit = trend(years >= year, mean)
+            complexer, _ = kept_since(above(fit["ci_low"], fit["ci_high"]), since)
+            mine = rows & (first == year)
+            estimates[mine] = np.nan if num(fit["slope"]) is None else num(fit["slope"])
+            outcomes[mine] = complexer
+    verdicts = {
+        o: combine([part("Routine", "", routine_outcome), part("Complexer", "", o)])
+        for o in set(outcomes.tolist())
+    }
+    return estimates, [verdicts[o] for o in outcomes.tolist()]
