@@ -36,6 +36,7 @@ import numpy as np
 import pandas as pd
 
 from analysis.compute.frames import equals
+from analysis.data.validate import PROJECTION
 from analysis.errors import BriefError
 from analysis.formats import phrase
 
@@ -94,7 +95,7 @@ INDICATORS = [
     *NMC_COMPONENTS,
 ]  # every indicator the power measures read
 COMPONENT_MEASURE = {"gdp_mer": "gdp_mer", "gdp_ppp": "gdp_ppp", "milex": "milex", "cinc": "cinc"}
-PROJECTION_FLAG = "projection"
+PROJECTION_FLAG = PROJECTION
 COLUMNS = ["iso3", "year", "value"]
 
 

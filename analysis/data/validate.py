@@ -13,7 +13,9 @@ import pandera.pandas as pa
 from analysis.data import hand
 from analysis.errors import BriefError
 
-FLAGS = ("", "estimate", "projection", "uncertain")
+#: The flag of a row a source projects (not observed): the measures leave such rows out.
+PROJECTION = "projection"
+FLAGS = ("", "estimate", PROJECTION, "uncertain")
 INDICATOR_COLUMNS = ["iso3", "year", "indicator", "value", "unit", "source", "flag"]
 # What data/indicators/<source>.csv holds: unit and source are fixed per indicator by the
 # registry, so the files leave them out (a third of the bytes) and the loader adds them.

@@ -421,14 +421,14 @@ def observed_years_bound(data_dir: Path) -> int | None:
     file does not read as expected (the full check then says what is wrong)."""
     import pandas as pd
 
-    from analysis.compute.power import PROJECTION_FLAG
     from analysis.data.load import table_files
+    from analysis.data.validate import PROJECTION
 
     last = None
     try:
         for path in table_files("indicators", data_dir):
             rows = pd.read_csv(path, usecols=["year", "flag"], dtype={"year": "int64", "flag": str})
-            observed = rows.loc[rows["flag"].ne(PROJECTION_FLAG), "year"]
+            observed = rows.loc[rows["flag"].ne(PROJECTION), "year"]
             if len(observed):
                 year = int(observed.max())
                 last = year if last is None else max(last, year)
