@@ -53,12 +53,57 @@ def projected_rows(ind: pd.DataFrame, measure: str) -> pd.DataFrame | None:
     return rows[power.COLUMNS].astype({"year": int, "value": float})
 
 
+def levels(s: Any, comp: str) -> pd.DataFrame:
+    """The member levels of composite component ``comp`` (a base measure's are its own: the
+    component of the same name), read once: the observed series and the projections of a
+    measure, and every composite made of it, read the same ones."""
+
+    def read() -> pd.DataFrame:
+        return power.component_levels(s.ind, comp, milex_prices=s.milex_prices)
+
+    return s.memo.once(_key(s, "levels", comp), s.ind, read)
+
+
+def series(s: Any, name: str, weights: Mapping[str, float] | None) -> power.GroupSeries:
+    """The observed group series of measure ``name`` from its first year
+    (:func:`analysis.compute.power.measure_series`, the components' levels read once)."""
+
+    def read() -> power.GroupSeries:
+        return power.measure_series(
+            s.ind,
+            name,
+            s.coalition,
+            s.benchmark,
+            weights=weights,
+            milex_prices=s.milex_prices,
+            missing=s.missing,
+            read=lambda comp: levels(s, comp),
+        )
+
+    what = repr(sorted(weights.items())) if name == "composite" and weights else ""
+    return s.memo.once(_key(s, f"series {what}", name), s.ind, read)
+
+
+def brief_series(s: Any, measures: Any, weights: Any, start_year: int | None) -> dict[str, Any]:
+    """:func:`analysis.compute.power.brief_series` of scenario ``s`` (a brief's groups, prices
+    and missing-data rule), its series read once (:func:`series`): ``measures`` from
+    ``start_year``."""
+    return {m: power.since(series(s, m, weights), start_year) for m in measures}
+
+
 def measure(s: Any, name: str) -> tuple[pd.DataFrame, int | None, pd.DataFrame | None]:
     """(member levels, last year with both groups or None, WEO rows) of base measure ``name``
     of scenario ``s``."""
 
     def read() -> tuple[pd.DataFrame, int | None, pd.DataFrame | None]:
-        lv = power.member_levels(s.ind, name, s.coalition, s.benchmark, milex_prices=s.milex_prices)
+        lv = power.member_levels(
+            s.ind,
+            name,
+            s.coalition,
+            s.benchmark,
+            milex_prices=s.milex_prices,
+            read=lambda comp: levels(s, comp),
+        )
         table = s.totals(lv)
         return lv, None if table.empty else int(table["year"].max()), projected_rows(s.ind, name)
 
@@ -69,7 +114,7 @@ def component(s: Any, comp: str) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFra
     """(member levels, group totals, WEO rows) of composite component ``comp``."""
 
     def read() -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame | None]:
-        lv = power.component_levels(s.ind, comp, milex_prices=s.milex_prices)
+        lv = levels(s, comp)
         projected = projected_rows(s.ind, comp) if comp != "pop" else None
         return lv, s.totals(lv), projected
 
@@ -78,17 +123,5 @@ def component(s: Any, comp: str) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFra
 
 def composite_last_year(s: Any, weights: Mapping[str, float]) -> int | None:
     """The composite's last observed year (every weighted component), None without one."""
-
-    def read() -> int | None:
-        obs = power.all_measures(
-            s.ind,
-            ["composite"],
-            s.coalition,
-            s.benchmark,
-            weights=weights,
-            milex_prices=s.milex_prices,
-            missing=s.missing,
-        )["composite"].table
-        return None if obs.empty else int(obs["year"].max())
-
-    return s.memo.once(_key(s, "composite", repr(sorted(weights.items()))), s.ind, read)
+    obs = series(s, "composite", weights).table
+    return None if obs.empty else int(obs["year"].max())
