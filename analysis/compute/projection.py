@@ -27,7 +27,8 @@ import pandas as pd
 
 from analysis.compute import power
 from analysis.compute import projection_reads as reads
-from analysis.compute.frames import equals
+from analysis.compute.growth import GrowthInputs, growth_inputs
+from analysis.compute.growth import trailing_growth as trailing_growth
 from analysis.compute.shocks import shocks as _shocks
 from analysis.errors import BriefError
 
@@ -40,118 +41,6 @@ METHOD_WORDS = {
 
 QUANTILES = (0.05, 0.25, 0.5, 0.75, 0.95)
 CHUNK = 25_000  # draws per chunk: bounds memory (draws x years x members floats) and fixes order
-
-
-@dataclass(frozen=True)
-class GrowthInputs:
-    """What the simulation needs for one measure."""
-
-    members: list[str]
-    is_coalition: np.ndarray  # (m,) bool
-    last_year: int
-    last: np.ndarray  # (m,) last observed value
-    years: np.ndarray  # (T,) projected years last_year+1 .. horizon
-    mu: np.ndarray  # (T, m) mean annual log-growth
-    sd: np.ndarray  # (m,) sd of annual log-growth shocks
-    notes: list[str] = field(default_factory=list)
-
-
-def trailing_growth(series: pd.Series, last_year: int, window: int) -> tuple[float, float, int]:
-    """(mean log-growth = log(1 + CAGR), sd of annual log-growth, years used) over the window.
-
-    ``series`` is indexed by year. The CAGR runs from the earliest year with data in
-    ``[last_year - window, last_year]`` to ``last_year``; the sd uses consecutive-year changes in
-    that span (ddof 1). Fewer than two values give zero growth and zero sd (``years used`` 0).
-    """
-    s = series.dropna()
-    s = s[(s.index >= last_year - window) & (s.index <= last_year)].sort_index()
-    s = s[s > 0]
-    if len(s) < 2 or last_year not in s.index:
-        return 0.0, 0.0, 0
-    first = int(s.index[0])
-    n = last_year - first
-    mu = float(np.log(s[last_year] / s[first]) / n)
-    logs = np.log(s)
-    consecutive = np.diff(s.index.to_numpy()) == 1
-    diffs = np.diff(logs.to_numpy())[consecutive]
-    sd = float(np.std(diffs, ddof=1)) if len(diffs) >= 2 else 0.0
-    return mu, sd, n
-
-
-def growth_inputs(
-    levels: pd.DataFrame,
-    coalition: Sequence[str],
-    benchmark: Sequence[str],
-    *,
-    last_year: int,
-    horizon: int,
-    method: str = "trailing_cagr",
-    window: int = 10,
-    rates: Mapping[str, float] | None = None,
-    growth_sd: float | None = None,
-    projected: pd.DataFrame | None = None,
-    mu_shift: Mapping[str, float] | None = None,
-    sd_scale: float = 1.0,
-) -> GrowthInputs:
-    """Per-member starting values and growth from observed ``levels`` (iso3, year, value).
-
-    Members without a value in ``last_year`` are left out of the projection (and noted), like a
-    ``report_gap`` sum leaves them out of the observed total. ``projected`` holds the WEO
-    projection rows (same columns) used by ``method="weo"``.
-    """
-    if method not in ("trailing_cagr", "weo", "explicit"):
-        raise BriefError(
-            f"growth_scenario.method: got {method!r}, expected trailing_cagr|weo|explicit"
-        )
-    years = np.arange(last_year + 1, horizon + 1, dtype=int)
-    rates = dict(rates or {})
-    notes: list[str] = []
-    members, is_c, last, mus, sds = [], [], [], [], []
-    for iso in [*coalition, *benchmark]:
-        s = levels.loc[equals(levels["iso3"], iso)].set_index("year")["value"].astype(float)
-        if last_year not in s.index or not np.isfinite(s[last_year]) or s[last_year] <= 0:
-            notes.append(f"{iso}: no value in {last_year}, not projected")
-            continue
-        mu_tr, sd_hist, used = trailing_growth(s, last_year, window)
-        if used == 0 and method != "explicit":
-            notes.append(f"{iso}: fewer than two years of data in the window, growth set to 0")
-        mu = np.full(len(years), mu_tr)
-        if method == "explicit":
-            if iso not in rates:
-                raise BriefError(
-                    f"growth_scenario.rates: no rate for {iso}, expected one per member"
-                )
-            mu[:] = np.log1p(rates[iso])
-        elif method == "weo" and projected is not None and len(years):
-            p = projected.loc[projected["iso3"] == iso].set_index("year")["value"].astype(float)
-            path = pd.concat([s.loc[[last_year]], p[p.index > last_year]]).sort_index()
-            path = path[~path.index.duplicated()]
-            g = np.log(path).diff().dropna()
-            for i, y in enumerate(years):
-                if y in g.index and np.isfinite(g[y]):
-                    mu[i] = g[y]
-        mu += float((mu_shift or {}).get(iso, 0.0))
-        members.append(iso)
-        is_c.append(iso in coalition)
-        last.append(float(s[last_year]))
-        mus.append(mu)
-        sds.append((sd_hist if growth_sd is None else float(growth_sd)) * sd_scale)
-    if not any(is_c) or all(is_c):
-        raise BriefError(
-            f"projection from {last_year}: expected at least one coalition and one benchmark "
-            "member with data in that year"
-        )
-    mu_arr = np.column_stack(mus) if len(years) else np.zeros((0, len(members)))
-    return GrowthInputs(
-        members,
-        np.asarray(is_c, dtype=bool),
-        int(last_year),
-        np.asarray(last),
-        years,
-        mu_arr,
-        np.asarray(sds, dtype=float),
-        notes,
-    )
 
 
 def _paths(gi: GrowthInputs, eps: np.ndarray) -> np.ndarray:
@@ -336,6 +225,7 @@ class Scenario:
             projected=projected,
             mu_shift=self.mu_shift,
             sd_scale=self.sd_scale,
+            split=(reads.members(self, levels), reads.members(self, projected)),
         )
 
 

@@ -15,7 +15,7 @@ from typing import Any
 
 import pandas as pd
 
-from analysis.compute import power
+from analysis.compute import growth, power
 from analysis.compute.frames import equals
 
 
@@ -125,3 +125,13 @@ def composite_last_year(s: Any, weights: Mapping[str, float]) -> int | None:
     """The composite's last observed year (every weighted component), None without one."""
     obs = series(s, "composite", weights).table
     return None if obs.empty else int(obs["year"].max())
+
+
+def members(s: Any, frame: pd.DataFrame | None) -> dict[str, growth.Series] | None:
+    """Each member's (years, values) in ``frame`` (levels, or WEO rows; None for None), split
+    once (:func:`analysis.compute.growth.members`): every growth choice projects from them."""
+    if frame is None:
+        return None
+    members = [*s.coalition, *s.benchmark]
+    key = ("members", id(frame), tuple(members))
+    return s.memo.once(key, frame, lambda: growth.members(frame, members))
