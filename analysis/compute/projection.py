@@ -25,7 +25,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from analysis.compute import power
+from analysis.compute import power, simulations
 from analysis.compute import projection_reads as reads
 from analysis.compute.growth import GrowthInputs, growth_inputs
 from analysis.compute.growth import trailing_growth as trailing_growth
@@ -85,20 +85,28 @@ def simulate_groups(
     rng: np.random.Generator,
     shocks: str = "normal",
     t_df: float = 5.0,
+    kept: simulations.Kept | None = None,
 ) -> tuple[np.ndarray, np.ndarray]:
-    """Coalition and benchmark totals, each (draws, T), simulated in chunks of ``CHUNK`` draws."""
+    """Coalition and benchmark totals, each (draws, T), simulated in chunks of ``CHUNK`` draws;
+    ``kept``: the simulations a scenario made last (:mod:`analysis.compute.simulations`), where
+    the same one is handed out again (read-only) instead of made again."""
     T = len(gi.years)
-    coal = np.empty((draws, T))
-    bench = np.empty((draws, T))
     starts = range(0, draws, CHUNK)
     # one child generator per chunk (spawned, not drawn from the parent), so no chunk's draws
     # depend on how many numbers the chunks before it used
-    for start, child in zip(starts, rng.spawn(len(starts)), strict=True):
+    children = rng.spawn(len(starts))
+    k = None if kept is None else simulations.key(gi, draws, children, shocks, t_df)
+    held = None if kept is None else kept.get(k)
+    if held is not None:
+        return held
+    coal = np.empty((draws, T))
+    bench = np.empty((draws, T))
+    for start, child in zip(starts, children, strict=True):
         n = min(CHUNK, draws - start)
         lv = simulate_members(gi, n, child, shocks, t_df)
         coal[start : start + n] = lv[:, :, gi.is_coalition].sum(axis=2)
         bench[start : start + n] = lv[:, :, ~gi.is_coalition].sum(axis=2)
-    return coal, bench
+    return (coal, bench) if kept is None else kept.put(k, (coal, bench))
 
 
 def deterministic_groups(gi: GrowthInputs) -> tuple[np.ndarray, np.ndarray]:
@@ -188,6 +196,9 @@ class Scenario:
     memo: reads.Memo = field(default_factory=reads.Memo, repr=False)
     """What its projections read before they draw, shared by the scenarios made from it by
     :func:`dataclasses.replace` (:mod:`analysis.compute.projection_reads`)."""
+    simulated: simulations.Kept = field(default_factory=simulations.Kept, repr=False)
+    """The group totals its projections simulated last, shared the same way: a simulation asked
+    again is handed out (:mod:`analysis.compute.simulations`)."""
 
     @classmethod
     def of(cls, ind: pd.DataFrame, params: Any) -> Scenario:
@@ -237,18 +248,26 @@ class _Sampler:
     rng: np.random.Generator
     shocks: str
     t_df: float
+    kept: simulations.Kept | None = None
 
     @classmethod
-    def of(cls, growth: Mapping[str, object], draws: int, seed: int) -> _Sampler:
+    def of(
+        cls,
+        growth: Mapping[str, object],
+        draws: int,
+        seed: int,
+        kept: simulations.Kept | None = None,
+    ) -> _Sampler:
         return cls(
             draws,
             np.random.Generator(np.random.PCG64(seed)),
             str(growth.get("shocks", "normal")),
             float(growth.get("t_df", 5.0)),  # type: ignore[arg-type]
+            kept,
         )
 
     def groups(self, gi: GrowthInputs) -> tuple[np.ndarray, np.ndarray]:
-        return simulate_groups(gi, self.draws, self.rng, self.shocks, self.t_df)
+        return simulate_groups(gi, self.draws, self.rng, self.shocks, self.t_df, self.kept)
 
 
 def project_measure(
@@ -296,7 +315,7 @@ def project(
     """One measure of ``scenario`` projected to ``horizon`` (see :func:`project_measure`); its
     fan holds ``quantiles`` (none: only the central path and the probabilities, all that the
     multiverse reads)."""
-    sampler = _Sampler.of(scenario.growth, draws, seed)
+    sampler = _Sampler.of(scenario.growth, draws, seed, scenario.simulated)
     if measure == "composite":
         made = _composite(scenario, weights, horizon, sampler)
     else:

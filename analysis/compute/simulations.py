@@ -1,0 +1,87 @@
+"""The Monte Carlo's group totals, each simulation made once while it is kept.
+
+The projections of one scenario (the multiverse's 30 projections of C1, the tornado's shifts)
+often simulate the same thing again: a measure without WEO projections (military expenditure,
+CINC) grows the same under the ``weo`` growth method as under ``trailing_cagr``, and the
+composite's components are the measures' own projections. A simulation depends on nothing but
+its growth inputs (starting values, mean log-growth, sd, which members are the coalition), the
+number of draws, the kind of shock and the generators its chunks draw from; :class:`Kept` holds
+the group totals it made last under that key (:func:`key`), read-only, so the same simulation
+asked again is handed out instead of drawn and summed again: the same arrays, bit for bit.
+
+A :class:`Kept` belongs to one scenario (``projection.Scenario.simulated``, shared by the
+scenarios made from it): what it holds lives as long as the scenario, bounded by
+:data:`SIMULATIONS_KEPT` bytes (the most recently used kept).
+"""
+
+from __future__ import annotations
+
+import threading
+from collections import OrderedDict
+from collections.abc import Sequence
+from typing import Any
+
+import numpy as np
+
+from analysis.compute.shocks import _state_key
+
+SIMULATIONS_KEPT = 64 * 2**20
+"""Bytes of group totals a :class:`Kept` keeps: ten simulations of the default brief (6 MB
+each: coalition and benchmark, 20,000 draws x 19 years), enough for the multiverse's
+projections that differ in the growth method only (three projections apart, two simulations
+each for the composite)."""
+
+Groups = tuple[np.ndarray, np.ndarray]
+
+
+def key(
+    gi: Any, draws: int, children: Sequence[np.random.Generator], shocks: str, t_df: float
+) -> tuple | None:
+    """Everything a simulation of growth inputs ``gi`` depends on (None when a generator's state
+    is not plain numbers: such a simulation is made every time)."""
+    states = tuple(_state_key(c) for c in children)
+    if any(s is None for s in states):
+        return None
+    arrays = (gi.years, gi.mu, gi.sd, gi.last, gi.is_coalition)
+    shape = tuple((a.dtype.str, a.shape) for a in arrays)
+    data = tuple(np.ascontiguousarray(a).tobytes() for a in arrays)
+    return (draws, shocks, float(t_df) if shocks == "t" else None, states, shape, data)
+
+
+class Kept:
+    """The group totals of the simulations made last, by :func:`key`, read-only."""
+
+    def __init__(self, limit: int = SIMULATIONS_KEPT) -> None:
+        self.limit = limit
+        self._held: OrderedDict[tuple, Groups] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, k: tuple | None) -> Groups | None:
+        if k is None:
+            return None
+        with self._lock:
+            held = self._held.get(k)
+            if held is not None:
+                self._held.move_to_end(k)
+            return held
+
+    def put(self, k: tuple | None, groups: Groups) -> Groups:
+        """Keep ``groups`` (made read-only) under ``k``, unless larger than the limit."""
+        if k is None or sum(a.nbytes for a in groups) > self.limit:
+            return groups
+        for a in groups:
+            a.flags.writeable = False
+        with self._lock:
+            self._held[k] = groups
+            while sum(a.nbytes for g in self._held.values() for a in g) > self.limit:
+                self._held.popitem(last=False)
+        return groups
+
+    def __len__(self) -> int:
+        return len(self._held)
+
+    def __getstate__(self) -> dict[str, Any]:  # sent to another process: nothing kept
+        return {"limit": self.limit}
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        self.__init__(state["limit"])  # type: ignore[misc]
