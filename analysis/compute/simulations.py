@@ -25,11 +25,11 @@ import numpy as np
 
 from analysis.compute.shocks import _state_key
 
-SIMULATIONS_KEPT = 64 * 2**20
-"""Bytes of group totals a :class:`Kept` keeps: ten simulations of the default brief (6 MB
-each: coalition and benchmark, 20,000 draws x 19 years), enough for the multiverse's
-projections that differ in the growth method only (three projections apart, two simulations
-each for the composite)."""
+SIMULATIONS_KEPT = 128 * 2**20
+"""Bytes of group totals a :class:`Kept` keeps: every distinct simulation of the default brief's
+multiverse (21 of its 36, 5 MB each: coalition and benchmark, 20,000 draws x 16 years), whose
+composite, projected last, starts with the GDP component the GDP projections made 18
+projections before; freed with the scenario, when the multiverse is done."""
 
 Groups = tuple[np.ndarray, np.ndarray]
 

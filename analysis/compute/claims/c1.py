@@ -27,12 +27,12 @@ observable: shown, never counted, and the parts are anchored on the last observe
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any, Literal
 
 import pandas as pd
 
-from analysis.compute import frames, power, projection
+from analysis.compute import frames, power, projection, simulations
 from analysis.compute import projection_reads as reads
 from analysis.compute.claims import c1_block
 from analysis.compute.claims.base import (
@@ -460,7 +460,9 @@ def decide(inputs: Mapping[str, Any], params: Any, out: Any) -> Claim:
 
     ind = inputs["ind"]
     series = {m: inputs["series"][m] for m in params.measures}
-    scenario = inputs.get("scenario") or projection.Scenario.of(ind, params)  # read once
+    # the scenario prepare made (its reads shared), with its own kept simulations, freed here
+    scenario = inputs.get("scenario") or projection.Scenario.of(ind, params)
+    scenario = replace(scenario, simulated=simulations.Kept())
     projections = projection.project_all(ind, params, scenario)
     tests = decide_all(series, projections, params)
     releases = data_load.release_words(params.as_of)  # a dated brief's releases, in words
