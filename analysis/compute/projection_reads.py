@@ -96,6 +96,7 @@ def measure(s: Any, name: str) -> tuple[pd.DataFrame, int | None, pd.DataFrame |
     of scenario ``s``."""
 
     def read() -> tuple[pd.DataFrame, int | None, pd.DataFrame | None]:
+        table = series(s, name, None).table  # its observed series' totals, from the same levels
         lv = power.member_levels(
             s.ind,
             name,
@@ -104,7 +105,6 @@ def measure(s: Any, name: str) -> tuple[pd.DataFrame, int | None, pd.DataFrame |
             milex_prices=s.milex_prices,
             read=lambda comp: levels(s, comp),
         )
-        table = s.totals(lv)
         return lv, None if table.empty else int(table["year"].max()), projected_rows(s.ind, name)
 
     return s.memo.once(_key(s, "measure", name), s.ind, read)
@@ -116,7 +116,9 @@ def component(s: Any, comp: str) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFra
     def read() -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame | None]:
         lv = levels(s, comp)
         projected = projected_rows(s.ind, comp) if comp != "pop" else None
-        return lv, s.totals(lv), projected
+        # a measure's totals are its observed series' (population is no measure: summed here)
+        measure = power.COMPONENT_MEASURE.get(comp) == comp
+        return lv, series(s, comp, None).table if measure else s.totals(lv), projected
 
     return s.memo.once(_key(s, "component", comp), s.ind, read)
 
