@@ -136,9 +136,18 @@ def fan(
         for q, row in zip(quantiles, qs, strict=True):
             out[f"p{round(q * 100):02d}"] = row
     above = ratio > 1.0
-    out["prob_above"] = above.mean(axis=0)
-    out["prob_exceed_by"] = np.logical_or.accumulate(above, axis=1).mean(axis=0)
+    out["prob_above"] = _share(above)
+    for t in range(1, above.shape[1]):  # np.logical_or.accumulate(axis=1), a year at a time
+        np.logical_or(above[:, t], above[:, t - 1], out=above[:, t])
+    out["prob_exceed_by"] = _share(above)
     return out
+
+
+def _share(flags: np.ndarray) -> np.ndarray:
+    """``flags.mean(axis=0)`` of a boolean array: its count of True by column over the rows
+    (an integer, exact in any order), divided by their number, which is what ``mean`` divides
+    (the same quotient of the same two numbers, so the same bits), without summing floats."""
+    return flags.sum(axis=0, dtype=np.intp) / flags.shape[0]
 
 
 @dataclass(frozen=True)
