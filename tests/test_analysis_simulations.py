@@ -1,4 +1,5 @@
-"""A simulation kept by its scenario (analysis.compute.simulations) is the one made again.
+"""A simulation kept by its scenario (analysis.compute.simulations) is the one made again, and
+the year-major paths are the broadcast ones.
 
 The multiverse's projections of one scenario hand out a simulation they made before instead
 of making it again (issue 21): the same group totals, bit for bit, read-only, and the parent
@@ -66,3 +67,28 @@ def test_a_scenarios_projections_are_the_same_with_what_it_kept():
         want = pj.project(fresh, "milex", 2030, draws=500, seed=3)
         assert got.fan.to_numpy().tobytes() == want.fan.to_numpy().tobytes()
     assert len(base.simulated) == 1  # the same simulation under both methods: made once
+
+
+@pytest.mark.parametrize(("n", "T", "m"), [(2000, 16, 3), (1, 5, 3), (300, 1, 2), (50, 7, 6)])
+def test_year_major_paths_are_the_broadcast_ones_bit_for_bit(n, T, m):
+    rng = np.random.default_rng(n * T * m)
+    gi = pj.GrowthInputs(
+        [f"M{i}" for i in range(m)],
+        np.arange(m) % 2 == 0,
+        2020,
+        rng.uniform(0.5, 1e4, m),
+        np.arange(2021, 2021 + T),
+        np.where(np.arange(T)[:, None] < T // 2, rng.normal(0.02, 0.03, (T, m)), 0.01),  # WEO-like
+        rng.uniform(0.0, 0.2, m),
+    )
+    eps = rng.standard_normal((T, n, m)).transpose(1, 0, 2)  # as simulate_members draws them
+    got = simulations.paths(gi, eps)
+    want = pj._broadcast_paths(gi, eps)
+    assert got is not None and got.shape == want.shape
+    # the same layout (strides along the axes longer than 1: the others are never stepped)
+    assert [s for s, k in zip(got.strides, got.shape, strict=True) if k > 1] == [
+        s for s, k in zip(want.strides, want.shape, strict=True) if k > 1
+    ]
+    assert got.tobytes() == want.tobytes() and pj._paths(gi, eps).tobytes() == want.tobytes()
+    if n > 1 and T > 1:  # draw-major shocks: broadcast, as always
+        assert simulations.paths(gi, np.ascontiguousarray(eps)) is None

@@ -44,7 +44,14 @@ CHUNK = 25_000  # draws per chunk: bounds memory (draws x years x members floats
 
 
 def _paths(gi: GrowthInputs, eps: np.ndarray) -> np.ndarray:
-    """Member levels (n, T, m) from shocks (n, T, m)."""
+    """Member levels (n, T, m) from shocks (n, T, m): :func:`.simulations.paths` for year-major
+    shocks (the same bits, faster), else :func:`_broadcast_paths`."""
+    levels = simulations.paths(gi, eps)
+    return _broadcast_paths(gi, eps) if levels is None else levels
+
+
+def _broadcast_paths(gi: GrowthInputs, eps: np.ndarray) -> np.ndarray:
+    """Member levels (n, T, m) from shocks (n, T, m), broadcasting the members' numbers."""
     inc = eps * gi.sd
     inc += gi.mu
     _cumsum_years(inc)
