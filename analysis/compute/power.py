@@ -112,7 +112,11 @@ class GroupSeries:
 def _indicator(ind: pd.DataFrame, name: str, *, projections: bool = False) -> pd.DataFrame:
     rows = ind[equals(ind["indicator"], name)]
     if not projections and "flag" in rows:
-        rows = rows[rows["flag"].fillna("") != PROJECTION_FLAG]
+        projected = equals(rows["flag"], PROJECTION_FLAG)
+        if isinstance(projected, np.ndarray):  # a missing flag is no projection's: kept
+            rows = rows[~projected]
+        else:
+            rows = rows[rows["flag"].fillna("") != PROJECTION_FLAG]
     out = rows[COLUMNS].dropna(subset=["value"]).copy()
     out["year"] = out["year"].astype(int)
     out["value"] = out["value"].astype(float)
