@@ -172,3 +172,18 @@ def test_a_member_with_two_rows_of_one_year_takes_the_pandas_route():
     fast = growth.growth_inputs(made_up(), ["CHN"], ["USA"], **kw)
     ref = growth.growth_inputs(made_up(), ["CHN"], ["USA"], split=(None, None), **kw)
     same_inputs(fast, ref)
+
+
+@pytest.mark.parametrize("dtype", ["str", "object", "string"])
+def test_the_weo_rows_are_the_projection_rows_of_any_flag_column(dtype):
+    ind = pd.DataFrame(
+        {
+            "iso3": ["USA"] * 4,
+            "year": [2024, 2025, 2026, 2027],
+            "indicator": ["gdp_mer"] * 4,
+            "value": [1.0, 2.0, 3.0, 4.0],
+            "flag": [None, "projection", "", "projection"],
+        }
+    ).astype({"iso3": "str", "indicator": "str", "flag": dtype})
+    assert reads.projected_rows(ind, "gdp_mer")["year"].tolist() == [2025, 2027]
+    assert reads.projected_rows(ind, "milex") is None

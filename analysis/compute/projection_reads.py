@@ -13,6 +13,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from analysis.compute import growth, power
@@ -49,8 +50,17 @@ def projected_rows(ind: pd.DataFrame, measure: str) -> pd.DataFrame | None:
     if measure not in ("gdp_mer", "gdp_ppp"):
         return None
     rows = ind[equals(ind["indicator"], measure)]
-    rows = rows[rows["flag"].fillna("") == power.PROJECTION_FLAG]
+    projected = equals(rows["flag"], power.PROJECTION_FLAG)
+    if not isinstance(projected, np.ndarray):  # not a str column: pandas compares, as before
+        projected = rows["flag"].fillna("") == power.PROJECTION_FLAG
+    rows = rows[projected]
     return rows[power.COLUMNS].astype({"year": int, "value": float})
+
+
+def weo_rows(s: Any, name: str) -> pd.DataFrame | None:
+    """:func:`projected_rows` of scenario ``s``'s indicators, read once (a GDP measure's and the
+    composite's GDP component's are the same)."""
+    return s.memo.once(("weo rows", name, id(s.ind)), s.ind, lambda: projected_rows(s.ind, name))
 
 
 def levels(s: Any, comp: str) -> pd.DataFrame:
@@ -105,7 +115,7 @@ def measure(s: Any, name: str) -> tuple[pd.DataFrame, int | None, pd.DataFrame |
             milex_prices=s.milex_prices,
             read=lambda comp: levels(s, comp),
         )
-        return lv, None if table.empty else int(table["year"].max()), projected_rows(s.ind, name)
+        return lv, None if table.empty else int(table["year"].max()), weo_rows(s, name)
 
     return s.memo.once(_key(s, "measure", name), s.ind, read)
 
@@ -115,7 +125,7 @@ def component(s: Any, comp: str) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFra
 
     def read() -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame | None]:
         lv = levels(s, comp)
-        projected = projected_rows(s.ind, comp) if comp != "pop" else None
+        projected = weo_rows(s, comp) if comp != "pop" else None
         # a measure's totals are its observed series' (population is no measure: summed here)
         measure = power.COMPONENT_MEASURE.get(comp) == comp
         return lv, series(s, comp, None).table if measure else s.totals(lv), projected
