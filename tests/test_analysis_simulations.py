@@ -92,3 +92,17 @@ def test_year_major_paths_are_the_broadcast_ones_bit_for_bit(n, T, m):
     assert got.tobytes() == want.tobytes() and pj._paths(gi, eps).tobytes() == want.tobytes()
     if n > 1 and T > 1:  # draw-major shocks: broadcast, as always
         assert simulations.paths(gi, np.ascontiguousarray(eps)) is None
+
+
+@pytest.mark.parametrize("mask", [[1, 0, 0, 0], [0, 1, 0, 1], [1, 1, 1, 0], [1, 1, 1, 1]])
+def test_a_groups_total_is_numpys_sum_of_its_members(mask):
+    rng = np.random.default_rng(sum(mask))
+    levels = rng.lognormal(3.0, 2.0, (500, 7, 4)).transpose(1, 0, 2).copy().transpose(1, 0, 2)
+    levels[:5] = 0.0  # underflowed paths
+    levels[5, :, 1] = np.inf
+    levels[6, :, 3] = np.nan
+    members = np.asarray(mask, dtype=bool)
+    out = np.empty((500, 7))
+    simulations.group_sum(levels, members, out)
+    want = levels[:, :, members].sum(axis=2)
+    assert out.tobytes() == want.tobytes()

@@ -111,8 +111,8 @@ def simulate_groups(
     for start, child in zip(starts, children, strict=True):
         n = min(CHUNK, draws - start)
         lv = simulate_members(gi, n, child, shocks, t_df)
-        coal[start : start + n] = lv[:, :, gi.is_coalition].sum(axis=2)
-        bench[start : start + n] = lv[:, :, ~gi.is_coalition].sum(axis=2)
+        simulations.group_sum(lv, gi.is_coalition, coal[start : start + n])
+        simulations.group_sum(lv, ~gi.is_coalition, bench[start : start + n])
     return (coal, bench) if kept is None else kept.put(k, (coal, bench))
 
 

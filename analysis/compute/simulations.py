@@ -34,6 +34,21 @@ projections before; freed with the scenario, when the multiverse is done."""
 Groups = tuple[np.ndarray, np.ndarray]
 
 
+def group_sum(levels: np.ndarray, members: np.ndarray, out: np.ndarray) -> None:
+    """``out[...] = levels[:, :, members].sum(axis=2)``: a group's total of member levels
+    (n, T, m). One or two members are copied or added straight into ``out``, which is the same
+    sum: levels are never negative zero (``exp`` times a positive level), so adding a zero
+    first changes nothing, and two numbers have one rounded sum in either order; three or more
+    are summed as ever (their order is numpy's)."""
+    at = np.flatnonzero(members)
+    if len(at) == 1:
+        out[...] = levels[:, :, at[0]]
+    elif len(at) == 2:
+        np.add(levels[:, :, at[0]], levels[:, :, at[1]], out=out)
+    else:
+        out[...] = levels[:, :, members].sum(axis=2)
+
+
 def paths(gi: Any, eps: np.ndarray) -> np.ndarray | None:
     """Member levels (n, T, m) from year-major shocks (n, T, m) (the layout
     ``projection.simulate_members`` draws: each year's draws and members contiguous), or None
