@@ -5,7 +5,9 @@ A projection (:mod:`analysis.compute.projection`) first reads the members' level
 IMF WEO's own projected rows; only then does it draw. None of that depends on the growth
 scenario, so the projections of one brief that differ in their growth choices only (the
 multiverse's 30 projections of C1, the tornado's shifts) read it once: a scenario and every
-scenario made from it by :func:`dataclasses.replace` share one :class:`Memo`.
+scenario made from it by :func:`dataclasses.replace` share one :class:`Memo`. The brief's
+observed series are read through it too (:func:`brief_series`, C1's ``prepare``): a projection's
+levels and totals are its measure's, made once for both.
 """
 
 from __future__ import annotations
