@@ -192,3 +192,23 @@ def test_all_measures_and_long_table():
 def test_unknown_measure():
     with pytest.raises(BriefError, match="measure 'hard_power'"):
         power.measure_levels(milex_rows(), "hard_power")
+
+
+@pytest.mark.parametrize("dtype", ["str", "object", "string"])
+def test_an_indicator_leaves_out_projected_rows_only(dtype):
+    """A missing or empty flag is an observation; only ``projection`` rows are left out, for a
+    flag column of any dtype (the fast comparison of a ``str`` column and pandas's of others)."""
+    ind = pd.DataFrame(
+        {
+            "iso3": ["USA", "USA", "USA", "USA", "CHN"],
+            "year": [2020, 2021, 2022, 2023, 2020],
+            "indicator": ["gdp_mer"] * 5,
+            "value": [1.0, 2.0, 3.0, 4.0, 5.0],
+            "flag": [None, "", "projection", "estimate", None],
+        }
+    ).astype({"iso3": "str", "indicator": "str", "flag": dtype})
+    got = power._indicator(ind, "gdp_mer")
+    assert list(zip(got["iso3"], got["year"], strict=True)) == [
+        ("CHN", 2020), ("USA", 2020), ("USA", 2021), ("USA", 2023)
+    ]  # fmt: skip
+    assert len(power._indicator(ind, "gdp_mer", projections=True)) == 5

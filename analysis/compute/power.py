@@ -28,7 +28,7 @@ summed over the members that have data and every missing member-year is listed.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -113,7 +113,11 @@ class GroupSeries:
 def _indicator(ind: pd.DataFrame, name: str, *, projections: bool = False) -> pd.DataFrame:
     rows = ind[equals(ind["indicator"], name)]
     if not projections and "flag" in rows:
-        rows = rows[rows["flag"].fillna("") != PROJECTION_FLAG]
+        projected = equals(rows["flag"], PROJECTION_FLAG)
+        if isinstance(projected, np.ndarray):  # a missing flag is no projection's: kept
+            rows = rows[~projected]
+        else:
+            rows = rows[rows["flag"].fillna("") != PROJECTION_FLAG]
     out = rows[COLUMNS].dropna(subset=["value"]).copy()
     out["year"] = out["year"].astype(int)
     out["value"] = out["value"].astype(float)
@@ -354,40 +358,80 @@ def all_measures(
     start_year: int | None = None,
 ) -> dict[str, GroupSeries]:
     """Group series for every requested measure (observed data only)."""
-    out: dict[str, GroupSeries] = {}
-    for m in measures:
-        lv = member_levels(
-            ind,
-            m,
-            coalition,
-            benchmark,
-            weights=weights,
-            milex_prices=milex_prices,
-            missing=missing,
-        )
-        g = group_totals(lv, coalition, benchmark, missing=missing, measure=m)
-        if m == "composite" and weights:
-            comp_gaps = [
-                group_totals(
-                    component_levels(ind, k, milex_prices=milex_prices),
-                    coalition,
-                    benchmark,
-                    missing=missing,
-                    years=g.table["year"],
-                ).gaps.assign(action=lambda d, k=k: d["action"] + f" (component {k})")
-                for k, w in sorted(weights.items())
-                if w > 0
-            ]
-            gaps = pd.concat([g.gaps, *comp_gaps], ignore_index=True)
-            g = GroupSeries(m, g.table, gaps.sort_values(["year", "iso3"], kind="mergesort"))
-        if start_year is not None:
-            g = GroupSeries(
+    return {
+        m: since(
+            measure_series(
+                ind,
                 m,
-                g.table[g.table["year"] >= start_year].reset_index(drop=True),
-                g.gaps[g.gaps["year"] >= start_year].reset_index(drop=True),
-            )
-        out[m] = g
-    return out
+                coalition,
+                benchmark,
+                weights=weights,
+                milex_prices=milex_prices,
+                missing=missing,
+            ),
+            start_year,
+        )
+        for m in measures
+    }
+
+
+def measure_series(
+    ind: pd.DataFrame,
+    measure: str,
+    coalition: Sequence[str],
+    benchmark: Sequence[str],
+    *,
+    weights: Mapping[str, float] | None = None,
+    milex_prices: str = "constant",
+    missing: str = "drop_year",
+    read: Callable[[str], pd.DataFrame] | None = None,
+) -> GroupSeries:
+    """One measure's group series from its first year (:func:`all_measures`' part of one
+    measure); ``read``: a component's levels (:func:`component_levels` of ``ind``), when the
+    caller keeps them (:mod:`analysis.compute.projection_reads`)."""
+    if read is None:
+
+        def read(k: str) -> pd.DataFrame:
+            return component_levels(ind, k, milex_prices=milex_prices)
+
+    m = measure
+    lv = member_levels(
+        ind,
+        m,
+        coalition,
+        benchmark,
+        weights=weights,
+        milex_prices=milex_prices,
+        missing=missing,
+        read=read,
+    )
+    g = group_totals(lv, coalition, benchmark, missing=missing, measure=m)
+    if m == "composite" and weights:
+        comp_gaps = [
+            group_totals(
+                read(k),
+                coalition,
+                benchmark,
+                missing=missing,
+                years=g.table["year"],
+            ).gaps.assign(action=lambda d, k=k: d["action"] + f" (component {k})")
+            for k, w in sorted(weights.items())
+            if w > 0
+        ]
+        gaps = pd.concat([g.gaps, *comp_gaps], ignore_index=True)
+        g = GroupSeries(m, g.table, gaps.sort_values(["year", "iso3"], kind="mergesort"))
+    return g
+
+
+def since(g: GroupSeries, start_year: int | None) -> GroupSeries:
+    """A group series from ``start_year`` on (all of it for None)."""
+    if start_year is None:
+        return g
+    return GroupSeries(
+        g.measure,
+        g.table[g.table["year"] >= start_year].reset_index(drop=True),
+        g.gaps[g.gaps["year"] >= start_year].reset_index(drop=True),
+    )
 
 
 def brief_series(
@@ -416,13 +460,20 @@ def member_levels(
     weights: Mapping[str, float] | None = None,
     milex_prices: str = "constant",
     missing: str = "drop_year",
+    read: Callable[[str], pd.DataFrame] | None = None,
 ) -> pd.DataFrame:
-    """Per-member levels of any measure, including the user composite."""
+    """Per-member levels of any measure, including the user composite; ``read``: a
+    component's levels (:func:`component_levels` of ``ind``), when the caller keeps them."""
     if measure != "composite":
+        if read is not None and COMPONENT_MEASURE.get(measure) == measure:
+            return read(measure)
         return measure_levels(ind, measure, milex_prices=milex_prices)
     if not weights:
         raise BriefError("composite_weights: expected weights for the composite measure")
-    comps = {k: component_levels(ind, k, milex_prices=milex_prices) for k in weights}
+    if read is None:
+        comps = {k: component_levels(ind, k, milex_prices=milex_prices) for k in weights}
+    else:
+        comps = {k: read(k) for k in weights}
     return composite_levels(comps, weights, coalition, benchmark, missing=missing)
 
 

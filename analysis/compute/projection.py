@@ -25,9 +25,10 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from analysis.compute import power
+from analysis.compute import power, simulations
 from analysis.compute import projection_reads as reads
-from analysis.compute.frames import equals
+from analysis.compute.growth import GrowthInputs, growth_inputs
+from analysis.compute.growth import trailing_growth as trailing_growth
 from analysis.compute.shocks import shocks as _shocks
 from analysis.errors import BriefError
 
@@ -42,120 +43,15 @@ QUANTILES = (0.05, 0.25, 0.5, 0.75, 0.95)
 CHUNK = 25_000  # draws per chunk: bounds memory (draws x years x members floats) and fixes order
 
 
-@dataclass(frozen=True)
-class GrowthInputs:
-    """What the simulation needs for one measure."""
-
-    members: list[str]
-    is_coalition: np.ndarray  # (m,) bool
-    last_year: int
-    last: np.ndarray  # (m,) last observed value
-    years: np.ndarray  # (T,) projected years last_year+1 .. horizon
-    mu: np.ndarray  # (T, m) mean annual log-growth
-    sd: np.ndarray  # (m,) sd of annual log-growth shocks
-    notes: list[str] = field(default_factory=list)
-
-
-def trailing_growth(series: pd.Series, last_year: int, window: int) -> tuple[float, float, int]:
-    """(mean log-growth = log(1 + CAGR), sd of annual log-growth, years used) over the window.
-
-    ``series`` is indexed by year. The CAGR runs from the earliest year with data in
-    ``[last_year - window, last_year]`` to ``last_year``; the sd uses consecutive-year changes in
-    that span (ddof 1). Fewer than two values give zero growth and zero sd (``years used`` 0).
-    """
-    s = series.dropna()
-    s = s[(s.index >= last_year - window) & (s.index <= last_year)].sort_index()
-    s = s[s > 0]
-    if len(s) < 2 or last_year not in s.index:
-        return 0.0, 0.0, 0
-    first = int(s.index[0])
-    n = last_year - first
-    mu = float(np.log(s[last_year] / s[first]) / n)
-    logs = np.log(s)
-    consecutive = np.diff(s.index.to_numpy()) == 1
-    diffs = np.diff(logs.to_numpy())[consecutive]
-    sd = float(np.std(diffs, ddof=1)) if len(diffs) >= 2 else 0.0
-    return mu, sd, n
-
-
-def growth_inputs(
-    levels: pd.DataFrame,
-    coalition: Sequence[str],
-    benchmark: Sequence[str],
-    *,
-    last_year: int,
-    horizon: int,
-    method: str = "trailing_cagr",
-    window: int = 10,
-    rates: Mapping[str, float] | None = None,
-    growth_sd: float | None = None,
-    projected: pd.DataFrame | None = None,
-    mu_shift: Mapping[str, float] | None = None,
-    sd_scale: float = 1.0,
-) -> GrowthInputs:
-    """Per-member starting values and growth from observed ``levels`` (iso3, year, value).
-
-    Members without a value in ``last_year`` are left out of the projection (and noted), like a
-    ``report_gap`` sum leaves them out of the observed total. ``projected`` holds the WEO
-    projection rows (same columns) used by ``method="weo"``.
-    """
-    if method not in ("trailing_cagr", "weo", "explicit"):
-        raise BriefError(
-            f"growth_scenario.method: got {method!r}, expected trailing_cagr|weo|explicit"
-        )
-    years = np.arange(last_year + 1, horizon + 1, dtype=int)
-    rates = dict(rates or {})
-    notes: list[str] = []
-    members, is_c, last, mus, sds = [], [], [], [], []
-    for iso in [*coalition, *benchmark]:
-        s = levels.loc[equals(levels["iso3"], iso)].set_index("year")["value"].astype(float)
-        if last_year not in s.index or not np.isfinite(s[last_year]) or s[last_year] <= 0:
-            notes.append(f"{iso}: no value in {last_year}, not projected")
-            continue
-        mu_tr, sd_hist, used = trailing_growth(s, last_year, window)
-        if used == 0 and method != "explicit":
-            notes.append(f"{iso}: fewer than two years of data in the window, growth set to 0")
-        mu = np.full(len(years), mu_tr)
-        if method == "explicit":
-            if iso not in rates:
-                raise BriefError(
-                    f"growth_scenario.rates: no rate for {iso}, expected one per member"
-                )
-            mu[:] = np.log1p(rates[iso])
-        elif method == "weo" and projected is not None and len(years):
-            p = projected.loc[projected["iso3"] == iso].set_index("year")["value"].astype(float)
-            path = pd.concat([s.loc[[last_year]], p[p.index > last_year]]).sort_index()
-            path = path[~path.index.duplicated()]
-            g = np.log(path).diff().dropna()
-            for i, y in enumerate(years):
-                if y in g.index and np.isfinite(g[y]):
-                    mu[i] = g[y]
-        mu += float((mu_shift or {}).get(iso, 0.0))
-        members.append(iso)
-        is_c.append(iso in coalition)
-        last.append(float(s[last_year]))
-        mus.append(mu)
-        sds.append((sd_hist if growth_sd is None else float(growth_sd)) * sd_scale)
-    if not any(is_c) or all(is_c):
-        raise BriefError(
-            f"projection from {last_year}: expected at least one coalition and one benchmark "
-            "member with data in that year"
-        )
-    mu_arr = np.column_stack(mus) if len(years) else np.zeros((0, len(members)))
-    return GrowthInputs(
-        members,
-        np.asarray(is_c, dtype=bool),
-        int(last_year),
-        np.asarray(last),
-        years,
-        mu_arr,
-        np.asarray(sds, dtype=float),
-        notes,
-    )
-
-
 def _paths(gi: GrowthInputs, eps: np.ndarray) -> np.ndarray:
-    """Member levels (n, T, m) from shocks (n, T, m)."""
+    """Member levels (n, T, m) from shocks (n, T, m): :func:`.simulations.paths` for year-major
+    shocks (the same bits, faster), else :func:`_broadcast_paths`."""
+    levels = simulations.paths(gi, eps)
+    return _broadcast_paths(gi, eps) if levels is None else levels
+
+
+def _broadcast_paths(gi: GrowthInputs, eps: np.ndarray) -> np.ndarray:
+    """Member levels (n, T, m) from shocks (n, T, m), broadcasting the members' numbers."""
     inc = eps * gi.sd
     inc += gi.mu
     _cumsum_years(inc)
@@ -196,20 +92,28 @@ def simulate_groups(
     rng: np.random.Generator,
     shocks: str = "normal",
     t_df: float = 5.0,
+    kept: simulations.Kept | None = None,
 ) -> tuple[np.ndarray, np.ndarray]:
-    """Coalition and benchmark totals, each (draws, T), simulated in chunks of ``CHUNK`` draws."""
+    """Coalition and benchmark totals, each (draws, T), simulated in chunks of ``CHUNK`` draws;
+    ``kept``: the simulations a scenario made last (:mod:`analysis.compute.simulations`), where
+    the same one is handed out again (read-only) instead of made again."""
     T = len(gi.years)
-    coal = np.empty((draws, T))
-    bench = np.empty((draws, T))
     starts = range(0, draws, CHUNK)
     # one child generator per chunk (spawned, not drawn from the parent), so no chunk's draws
     # depend on how many numbers the chunks before it used
-    for start, child in zip(starts, rng.spawn(len(starts)), strict=True):
+    children = rng.spawn(len(starts))
+    k = None if kept is None else simulations.key(gi, draws, children, shocks, t_df)
+    held = None if kept is None else kept.get(k)
+    if held is not None:
+        return held
+    coal = np.empty((draws, T))
+    bench = np.empty((draws, T))
+    for start, child in zip(starts, children, strict=True):
         n = min(CHUNK, draws - start)
         lv = simulate_members(gi, n, child, shocks, t_df)
-        coal[start : start + n] = lv[:, :, gi.is_coalition].sum(axis=2)
-        bench[start : start + n] = lv[:, :, ~gi.is_coalition].sum(axis=2)
-    return coal, bench
+        simulations.group_sum(lv, gi.is_coalition, coal[start : start + n])
+        simulations.group_sum(lv, ~gi.is_coalition, bench[start : start + n])
+    return (coal, bench) if kept is None else kept.put(k, (coal, bench))
 
 
 def deterministic_groups(gi: GrowthInputs) -> tuple[np.ndarray, np.ndarray]:
@@ -239,9 +143,18 @@ def fan(
         for q, row in zip(quantiles, qs, strict=True):
             out[f"p{round(q * 100):02d}"] = row
     above = ratio > 1.0
-    out["prob_above"] = above.mean(axis=0)
-    out["prob_exceed_by"] = np.logical_or.accumulate(above, axis=1).mean(axis=0)
+    out["prob_above"] = _share(above)
+    for t in range(1, above.shape[1]):  # np.logical_or.accumulate(axis=1), a year at a time
+        np.logical_or(above[:, t], above[:, t - 1], out=above[:, t])
+    out["prob_exceed_by"] = _share(above)
     return out
+
+
+def _share(flags: np.ndarray) -> np.ndarray:
+    """``flags.mean(axis=0)`` of a boolean array: its count of True by column over the rows
+    (an integer, exact in any order), divided by their number, which is what ``mean`` divides
+    (the same quotient of the same two numbers, so the same bits), without summing floats."""
+    return flags.sum(axis=0, dtype=np.intp) / flags.shape[0]
 
 
 @dataclass(frozen=True)
@@ -299,6 +212,9 @@ class Scenario:
     memo: reads.Memo = field(default_factory=reads.Memo, repr=False)
     """What its projections read before they draw, shared by the scenarios made from it by
     :func:`dataclasses.replace` (:mod:`analysis.compute.projection_reads`)."""
+    simulated: simulations.Kept = field(default_factory=simulations.Kept, repr=False)
+    """The group totals its projections simulated last, shared the same way: a simulation asked
+    again is handed out (:mod:`analysis.compute.simulations`)."""
 
     @classmethod
     def of(cls, ind: pd.DataFrame, params: Any) -> Scenario:
@@ -336,6 +252,7 @@ class Scenario:
             projected=projected,
             mu_shift=self.mu_shift,
             sd_scale=self.sd_scale,
+            split=(reads.members(self, levels), reads.members(self, projected)),
         )
 
 
@@ -347,18 +264,26 @@ class _Sampler:
     rng: np.random.Generator
     shocks: str
     t_df: float
+    kept: simulations.Kept | None = None
 
     @classmethod
-    def of(cls, growth: Mapping[str, object], draws: int, seed: int) -> _Sampler:
+    def of(
+        cls,
+        growth: Mapping[str, object],
+        draws: int,
+        seed: int,
+        kept: simulations.Kept | None = None,
+    ) -> _Sampler:
         return cls(
             draws,
             np.random.Generator(np.random.PCG64(seed)),
             str(growth.get("shocks", "normal")),
             float(growth.get("t_df", 5.0)),  # type: ignore[arg-type]
+            kept,
         )
 
     def groups(self, gi: GrowthInputs) -> tuple[np.ndarray, np.ndarray]:
-        return simulate_groups(gi, self.draws, self.rng, self.shocks, self.t_df)
+        return simulate_groups(gi, self.draws, self.rng, self.shocks, self.t_df, self.kept)
 
 
 def project_measure(
@@ -406,7 +331,7 @@ def project(
     """One measure of ``scenario`` projected to ``horizon`` (see :func:`project_measure`); its
     fan holds ``quantiles`` (none: only the central path and the probabilities, all that the
     multiverse reads)."""
-    sampler = _Sampler.of(scenario.growth, draws, seed)
+    sampler = _Sampler.of(scenario.growth, draws, seed, scenario.simulated)
     if measure == "composite":
         made = _composite(scenario, weights, horizon, sampler)
     else:

@@ -5,7 +5,9 @@ A projection (:mod:`analysis.compute.projection`) first reads the members' level
 IMF WEO's own projected rows; only then does it draw. None of that depends on the growth
 scenario, so the projections of one brief that differ in their growth choices only (the
 multiverse's 30 projections of C1, the tornado's shifts) read it once: a scenario and every
-scenario made from it by :func:`dataclasses.replace` share one :class:`Memo`.
+scenario made from it by :func:`dataclasses.replace` share one :class:`Memo`. The brief's
+observed series are read through it too (:func:`brief_series`, C1's ``prepare``): a projection's
+levels and totals are its measure's, made once for both.
 """
 
 from __future__ import annotations
@@ -13,9 +15,10 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
-from analysis.compute import power
+from analysis.compute import growth, power
 from analysis.compute.frames import equals
 
 
@@ -49,8 +52,55 @@ def projected_rows(ind: pd.DataFrame, measure: str) -> pd.DataFrame | None:
     if measure not in ("gdp_mer", "gdp_ppp"):
         return None
     rows = ind[equals(ind["indicator"], measure)]
-    rows = rows[rows["flag"].fillna("") == power.PROJECTION_FLAG]
+    projected = equals(rows["flag"], power.PROJECTION_FLAG)
+    if not isinstance(projected, np.ndarray):  # not a str column: pandas compares, as before
+        projected = rows["flag"].fillna("") == power.PROJECTION_FLAG
+    rows = rows[projected]
     return rows[power.COLUMNS].astype({"year": int, "value": float})
+
+
+def weo_rows(s: Any, name: str) -> pd.DataFrame | None:
+    """:func:`projected_rows` of scenario ``s``'s indicators, read once (a GDP measure's and the
+    composite's GDP component's are the same)."""
+    return s.memo.once(("weo rows", name, id(s.ind)), s.ind, lambda: projected_rows(s.ind, name))
+
+
+def levels(s: Any, comp: str) -> pd.DataFrame:
+    """The member levels of composite component ``comp`` (a base measure's are its own: the
+    component of the same name), read once: the observed series and the projections of a
+    measure, and every composite made of it, read the same ones."""
+
+    def read() -> pd.DataFrame:
+        return power.component_levels(s.ind, comp, milex_prices=s.milex_prices)
+
+    return s.memo.once(_key(s, "levels", comp), s.ind, read)
+
+
+def series(s: Any, name: str, weights: Mapping[str, float] | None) -> power.GroupSeries:
+    """The observed group series of measure ``name`` from its first year
+    (:func:`analysis.compute.power.measure_series`, the components' levels read once)."""
+
+    def read() -> power.GroupSeries:
+        return power.measure_series(
+            s.ind,
+            name,
+            s.coalition,
+            s.benchmark,
+            weights=weights,
+            milex_prices=s.milex_prices,
+            missing=s.missing,
+            read=lambda comp: levels(s, comp),
+        )
+
+    what = repr(sorted(weights.items())) if name == "composite" and weights else ""
+    return s.memo.once(_key(s, f"series {what}", name), s.ind, read)
+
+
+def brief_series(s: Any, measures: Any, weights: Any, start_year: int | None) -> dict[str, Any]:
+    """:func:`analysis.compute.power.brief_series` of scenario ``s`` (a brief's groups, prices
+    and missing-data rule), its series read once (:func:`series`): ``measures`` from
+    ``start_year``."""
+    return {m: power.since(series(s, m, weights), start_year) for m in measures}
 
 
 def measure(s: Any, name: str) -> tuple[pd.DataFrame, int | None, pd.DataFrame | None]:
@@ -58,9 +108,16 @@ def measure(s: Any, name: str) -> tuple[pd.DataFrame, int | None, pd.DataFrame |
     of scenario ``s``."""
 
     def read() -> tuple[pd.DataFrame, int | None, pd.DataFrame | None]:
-        lv = power.member_levels(s.ind, name, s.coalition, s.benchmark, milex_prices=s.milex_prices)
-        table = s.totals(lv)
-        return lv, None if table.empty else int(table["year"].max()), projected_rows(s.ind, name)
+        table = series(s, name, None).table  # its observed series' totals, from the same levels
+        lv = power.member_levels(
+            s.ind,
+            name,
+            s.coalition,
+            s.benchmark,
+            milex_prices=s.milex_prices,
+            read=lambda comp: levels(s, comp),
+        )
+        return lv, None if table.empty else int(table["year"].max()), weo_rows(s, name)
 
     return s.memo.once(_key(s, "measure", name), s.ind, read)
 
@@ -69,26 +126,26 @@ def component(s: Any, comp: str) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFra
     """(member levels, group totals, WEO rows) of composite component ``comp``."""
 
     def read() -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame | None]:
-        lv = power.component_levels(s.ind, comp, milex_prices=s.milex_prices)
-        projected = projected_rows(s.ind, comp) if comp != "pop" else None
-        return lv, s.totals(lv), projected
+        lv = levels(s, comp)
+        projected = weo_rows(s, comp) if comp != "pop" else None
+        # a measure's totals are its observed series' (population is no measure: summed here)
+        measure = power.COMPONENT_MEASURE.get(comp) == comp
+        return lv, series(s, comp, None).table if measure else s.totals(lv), projected
 
     return s.memo.once(_key(s, "component", comp), s.ind, read)
 
 
 def composite_last_year(s: Any, weights: Mapping[str, float]) -> int | None:
     """The composite's last observed year (every weighted component), None without one."""
+    obs = series(s, "composite", weights).table
+    return None if obs.empty else int(obs["year"].max())
 
-    def read() -> int | None:
-        obs = power.all_measures(
-            s.ind,
-            ["composite"],
-            s.coalition,
-            s.benchmark,
-            weights=weights,
-            milex_prices=s.milex_prices,
-            missing=s.missing,
-        )["composite"].table
-        return None if obs.empty else int(obs["year"].max())
 
-    return s.memo.once(_key(s, "composite", repr(sorted(weights.items()))), s.ind, read)
+def members(s: Any, frame: pd.DataFrame | None) -> dict[str, growth.Series] | None:
+    """Each member's (years, values) in ``frame`` (levels, or WEO rows; None for None), split
+    once (:func:`analysis.compute.growth.members`): every growth choice projects from them."""
+    if frame is None:
+        return None
+    members = [*s.coalition, *s.benchmark]
+    key = ("members", id(frame), tuple(members))
+    return s.memo.once(key, frame, lambda: growth.members(frame, members))

@@ -27,12 +27,13 @@ observable: shown, never counted, and the parts are anchored on the last observe
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any, Literal
 
 import pandas as pd
 
-from analysis.compute import frames, power, projection
+from analysis.compute import frames, power, projection, simulations
+from analysis.compute import projection_reads as reads
 from analysis.compute.claims import c1_block
 from analysis.compute.claims.base import (
     REPORT_YEAR,
@@ -433,17 +434,20 @@ VALUE_WORDS = {
 
 
 def prepare(data: Mapping[str, Any], params: Any) -> dict[str, Any]:
-    """The observed series of every measure the brief shows or its multiverse tries; the
-    multiverse's projections are made on demand (:func:`.c1_block.projection`)."""
+    """The observed series of every measure the brief shows or its multiverse tries, read
+    through the brief's scenario (:mod:`analysis.compute.projection_reads`), which the
+    multiverse's projections, made on demand (:func:`.c1_block.projection`), share."""
     measures = sorted(
         set(params.multiverse.c1.measure) | set(params.measures) | {params.headline_measure}
     )
-    series = power.brief_series(data["indicators"], params, measures)
+    # one scenario: the observed series and the multiverse's projections read the data once
+    scenario = projection.Scenario.of(data["indicators"], params)
+    series = reads.brief_series(scenario, measures, params.composite_weights, params.start_year)
     horizon = max([*params.multiverse.c1.horizon, params.horizon])
     # every release a brief could read, for the expectations chart (analysis.compute.expectations)
     seen = {"vintages": data["vintages"], "releases": data["releases"]}
     return {"ind": data["indicators"], "series": series, "horizon": horizon, "projections": {},
-            "data": {"indicators": data["indicators"], **seen}}  # fmt: skip
+            "scenario": scenario, "data": {"indicators": data["indicators"], **seen}}  # fmt: skip
 
 
 def decide(inputs: Mapping[str, Any], params: Any, out: Any) -> Claim:
@@ -456,7 +460,9 @@ def decide(inputs: Mapping[str, Any], params: Any, out: Any) -> Claim:
 
     ind = inputs["ind"]
     series = {m: inputs["series"][m] for m in params.measures}
-    scenario = projection.Scenario.of(ind, params)  # one: its projections read the data once
+    # the scenario prepare made (its reads shared), with its own kept simulations, freed here
+    scenario = inputs.get("scenario") or projection.Scenario.of(ind, params)
+    scenario = replace(scenario, simulated=simulations.Kept())
     projections = projection.project_all(ind, params, scenario)
     tests = decide_all(series, projections, params)
     releases = data_load.release_words(params.as_of)  # a dated brief's releases, in words
