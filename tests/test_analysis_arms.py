@@ -172,3 +172,32 @@ def test_each_deals_years_are_gathered_from_its_texts_years_in_the_deals_order()
     assert years.dtype == np.int64 and counts.dtype == np.int64
     none, zero = _years_per_deal(pd.Series([], dtype=object))
     assert none.tolist() == [] and zero.tolist() == []
+
+
+def test_a_register_spread_once_is_not_spread_again_until_a_value_it_reads_changes(monkeypatch):
+    """Every claim that reads the register spreads it, in both its runs, and a kernel runs
+    several: a register equal in what the spread reads (its four columns and row labels) is
+    spread once; a change to any of them, or to the labels, is spread anew."""
+    from analysis.compute import arms
+
+    made = []
+    real = arms._spread
+    monkeypatch.setattr(arms, "_spread", lambda reg: made.append(1) or real(reg))
+    monkeypatch.setattr(arms, "_spreads", type(arms._spreads)())
+    rows = [("RUS", "CHN", "2004; 2006-2008", 100.0), ("RUS", "IND", "", 50.0)]
+    reg = _register(rows).assign(note=["a", "b"])
+    first = spread_deliveries(reg)
+    second = spread_deliveries(reg.copy().assign(note=["c", "d"]))  # a column it does not read
+    assert len(made) == 1
+    pd.testing.assert_frame_equal(first[0], second[0])
+    assert second[1]["note"].tolist() == ["d"]  # the unparsed rows are the caller's own
+    for changed in (
+        _register([rows[0], ("RUS", "IND", "2001", 50.0)]),
+        _register([("RUS", "CHN", "2004; 2006-2008", 101.0), rows[1]]),
+        _register(rows).set_axis([5, 6]),
+    ):
+        spread, unparsed = spread_deliveries(changed)
+        want, want_unparsed = real(changed)
+        pd.testing.assert_frame_equal(spread, want)
+        pd.testing.assert_frame_equal(unparsed, changed.loc[want_unparsed].reset_index(drop=True))
+    assert len(made) == 4
