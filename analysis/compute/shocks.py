@@ -39,7 +39,7 @@ def shocks(
     last used are kept (:data:`SHOCKS_KEPT` bytes), keyed on everything the draw depends on: the
     generator's state, the shape, the kind of shock and its degrees of freedom. A kept array
     is handed out again, and the generator set to the state drawing it left."""
-    state = _state_key(rng)
+    state = state_key(rng)
     if state is None:  # a generator whose state is not plain numbers: drawn every time
         return _draw_shocks(rng, shape, shocks, t_df)
     key = (state, tuple(shape), shocks, float(t_df) if shocks == "t" else None)
@@ -61,7 +61,7 @@ def shocks(
     return eps
 
 
-def _state_key(rng: np.random.Generator) -> tuple | None:
+def state_key(rng: np.random.Generator) -> tuple | None:
     """The state of ``rng``'s bit generator as a key (nested tuples of its numbers and names);
     None when it holds anything else (an array: MT19937)."""
 

@@ -23,7 +23,7 @@ from typing import Any
 
 import numpy as np
 
-from analysis.compute.shocks import _state_key
+from analysis.compute.shocks import state_key
 
 SIMULATIONS_KEPT = 128 * 2**20
 """Bytes of group totals a :class:`Kept` keeps: every distinct simulation of the default brief's
@@ -85,7 +85,7 @@ def key(
 ) -> tuple | None:
     """Everything a simulation of growth inputs ``gi`` depends on (None when a generator's state
     is not plain numbers: such a simulation is made every time)."""
-    states = tuple(_state_key(c) for c in children)
+    states = tuple(state_key(c) for c in children)
     if any(s is None for s in states):
         return None
     arrays = (gi.years, gi.mu, gi.sd, gi.last, gi.is_coalition)
