@@ -315,11 +315,12 @@ def evaluate_block(inputs: Mapping[str, Any], block: Any, params: Any) -> tuple[
     codes = zip(block.codes["window"].tolist(), block.codes["dominant_share"].tolist(), strict=True)
     for w, d in codes:
         key = (windows[w], shares[d])
-        if key not in decided:
-            if key[0] not in plans:
-                plans[key[0]] = Plan.of(share, flow, systems, key[0])
-            plan = plans[key[0]]
-            row = outcomes(plan, key[1], no_data)
+        if key not in decided:  # the rules as evaluate reads them
+            rules = spec_rules(params.rules.c4, {"window": key[0], "dominant_share": key[1]})
+            if rules.window not in plans:
+                plans[rules.window] = Plan.of(share, flow, systems, rules.window)
+            plan = plans[rules.window]
+            row = outcomes(plan, rules.dominant_share, no_data)
             if row not in rows:
                 rows[row] = combine(  # the first part the central one, as in assess
                     [part(f"part {i}", "as assess", o, central=i == 0) for i, o in enumerate(row)]
