@@ -1,7 +1,7 @@
 """The multiverse decided in blocks (issue 21) equals each specification decided alone.
 
 :func:`analysis.compute.multiverse.run` groups a claim's specifications into blocks and, for a
-claim module with ``evaluate_block`` (C1, C3, C5), decides a whole block at once: each
+claim module with ``evaluate_block`` (C1, C3, C4, C5, C7), decides a whole block at once: each
 projection or fit made once, the thresholds applied to arrays. The reference is the
 straightforward one: the claim module's ``evaluate`` on each specification, from its own
 ``prepare`` (so nothing is shared with the run), the specification taken from
@@ -182,6 +182,105 @@ def test_c5_decided_in_blocks_on_fewer_exercises_equals_each_specification_alone
     )
     got = [(e, VERDICTS[c]) for e, c in zip(estimates.tolist(), codes.tolist(), strict=True)]
     assert differences(got, reference("C5", params, numbers, tables), numbers) == []
+
+
+def alone(cid: str, inputs: dict, params: BriefParams) -> tuple[list, list, np.ndarray]:
+    """(got, want, numbers): every specification of the claim's space decided as one block and
+    each alone (the module's ``evaluate``) on the same ``inputs``."""
+    module = claim_modules.MODULES[cid]
+    choices = getattr(params.multiverse, cid.lower())
+    numbers = np.arange(specs.size(choices))
+    estimates, codes = mv.evaluate_block(cid, inputs, specs.block_of(choices, numbers), params)
+    got = [(e, VERDICTS[c]) for e, c in zip(estimates.tolist(), codes.tolist(), strict=True)]
+    everything = mv.space(choices)
+    want = [
+        (math.nan if e is None else float(e), v)
+        for e, v in (module.evaluate(inputs, dict(everything[i]), params) for i in numbers)
+    ]
+    return got, want, numbers
+
+
+@pytest.mark.parametrize("cid", ["C4", "C7"])
+@pytest.mark.parametrize("brief", sorted(p.name for p in (ROOT / "params").glob("*.yml")))
+def test_c4_and_c7_decided_in_blocks_equal_each_alone_in_every_brief(cid: str, brief: str):
+    """Every brief of ``params/`` on the data it reads (the brief as of 2021 on its shorter
+    series; the CRINK brief's four suppliers for C7): each specification as alone."""
+    params = load_params(ROOT / "params" / brief)
+    module = claim_modules.MODULES[cid]
+    tables = data_load.tables(module.READS, getattr(module, "INDICATORS", None), as_of=params.as_of)
+    got, want, numbers = alone(cid, module.prepare(tables, params), params)
+    assert differences(got, want, numbers) == []
+
+
+def _c4_inputs(flow_years, share_years, order_years) -> dict:
+    flow = pd.DataFrame({"year": flow_years, "value": [100.0 + 7.0 * (y % 5) for y in flow_years]})
+    share = pd.DataFrame(
+        {"year": share_years, "share": [0.35 + 0.01 * (y % 30) for y in share_years]}
+    )
+    systems = pd.DataFrame({"system": ["Su-30"] * len(order_years), "year_order": order_years})
+    return {"flow": flow, "share": share, "systems": systems}
+
+
+@pytest.mark.parametrize(
+    "inputs",
+    [
+        _c4_inputs(range(1995, 2024), range(1995, 2024), [2003, 2011]),  # a system late only
+        _c4_inputs(range(2001, 2008), range(2005, 2024), []),  # a year before the plan only
+        _c4_inputs(range(2002, 2024), [], [2002]),  # nothing before the plan, no share
+        _c4_inputs([], [], []),  # no deliveries and no systems: the systems part untested
+        {  # nothing delivered before the plan: no multiple; a share on the threshold
+            "flow": pd.DataFrame({"year": range(1990, 2015), "value": [0.0] * 12 + [5.0] * 13}),
+            "share": pd.DataFrame({"year": range(1990, 2015), "share": [0.5] * 25}),
+            "systems": pd.DataFrame({"system": [], "year_order": []}),
+        },
+    ],
+    ids=["late-system", "few-years", "no-before", "no-data", "zero-before"],
+)
+def test_c4_decided_in_blocks_on_edge_data_equals_each_specification_alone(inputs: dict):
+    got, want, numbers = alone("C4", inputs, BriefParams())
+    assert differences(got, want, numbers) == []
+
+
+def _recipients(years, slope: float, seed: int) -> pd.DataFrame:
+    years = np.asarray(list(years), dtype=int)
+    noise = np.random.default_rng(seed).integers(-2, 3, len(years))
+    return pd.DataFrame(
+        {"year": years, "recipients": 20 + (slope * (years - 1995)).round() + noise}
+    )
+
+
+@pytest.mark.parametrize(
+    "diffusion, counts",
+    [
+        (  # a supplier with too few years for some first years, one falling, one rising
+            {"China": _recipients(range(2008, 2013), 1.0, 1),
+             "Russia": _recipients(range(1992, 2025), -0.5, 2)},
+            pd.DataFrame({"year": range(2000, 2025), "count": range(25)}),
+        ),
+        (  # no exercises at all, one supplier reversing since the report
+            {"China": pd.concat([_recipients(range(1995, 2021), 0.8, 3),
+                                 pd.DataFrame({"year": [2021, 2022, 2023, 2024],
+                                               "recipients": [60, 50, 40, 30]})]),
+             "Russia": _recipients([], 0.0, 4)},
+            pd.DataFrame(),
+        ),
+        (  # no suppliers: the exercises only, flat with a gap
+            {},
+            pd.DataFrame({"year": [2001, 2002, 2006, 2015, 2016, 2023], "count": [3] * 6}),
+        ),
+        (  # four suppliers (the CRINK brief's), one without deliveries
+            {"China": _recipients(range(1992, 2025), 0.3, 5),
+             "Russia": _recipients(range(1992, 2025), 0.0, 6),
+             "Iran": _recipients(range(2003, 2025), 0.1, 7),
+             "North Korea": _recipients([], 0.0, 8)},
+            pd.DataFrame({"year": range(1995, 2025), "count": [5 + y % 4 for y in range(30)]}),
+        ),
+    ],
+    ids=["too-few-years", "no-exercises", "no-suppliers", "four-suppliers"],
+)  # fmt: skip
+def test_c7_decided_in_blocks_on_edge_data_equals_each_specification_alone(diffusion, counts):
+    got, want, numbers = alone("C7", {"diffusion": diffusion, "counts": counts}, BriefParams())
+    assert differences(got, want, numbers) == []
 
 
 def test_blocks_cover_the_space_once_each_sharing_what_it_computes_once():

@@ -17,9 +17,12 @@ Parts (``rules.c4``):
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from analysis.compute.claims.base import (
@@ -36,7 +39,7 @@ from analysis.compute.claims.base import (
 )
 from analysis.compute.claims.rules import Frozen, choices_of, rule, spec_rules
 from analysis.compute.frames import latest, mean_between, value_at
-from analysis.results import Claim
+from analysis.results import Claim, Outcome
 
 ID = "C4"
 TITLE = "The 2002 military cooperation plan expanded Russian arms transfers to China"
@@ -65,6 +68,54 @@ class Rules(Frozen):
 Choices = choices_of(Rules)
 
 
+@dataclass(frozen=True)
+class Plan:
+    """What C4 reads of the ``window`` years after the plan and before it, whatever its other
+    rules: made once per window for the specifications of the multiverse that share it
+    (:func:`evaluate_block`)."""
+
+    after_span: tuple[int, int]
+    before_span: tuple[int, int]
+    before: float | None  # mean delivered TIV a year before the plan
+    after: float | None  # and after it
+    share_after: float | None  # Russia's mean share of China's imports after the plan
+    ordered: int  # deals for the named systems ordered after the plan
+
+    @classmethod
+    def of(
+        cls, share: pd.DataFrame, flow: pd.DataFrame, systems: pd.DataFrame, window: int
+    ) -> Plan:
+        y0 = PLAN_YEAR
+        after_span, before_span = (y0, y0 + window - 1), (y0 - window, y0 - 1)
+        ordered = systems[(systems["year_order"] >= y0) & (systems["year_order"] < y0 + window)]
+        return cls(
+            after_span,
+            before_span,
+            mean_between(flow, "value", *before_span),
+            mean_between(flow, "value", *after_span),
+            mean_between(share, "share", *after_span),
+            len(ordered),
+        )
+
+
+def outcomes(plan: Plan, dominant_share: float, no_data: bool) -> tuple[Outcome, ...]:
+    """The outcomes of C4's three tested parts (deliveries expanded, the central one; Russia
+    the dominant supplier; high-end systems ordered) from what it reads of the plan window;
+    ``no_data``: neither deliveries nor named systems on record."""
+    before, after, share_after = plan.before, plan.after, plan.share_after
+    return (
+        "untested" if before is None or after is None else outcome(more_than(after, before)),
+        "untested" if share_after is None else outcome(more_than(share_after, dominant_share)),
+        "untested" if no_data else outcome(plan.ordered > 0),
+    )
+
+
+def multiple(after: float | None, before: float | None) -> float | None:
+    """The multiverse's estimate: deliveries after the plan as a multiple of those before
+    (None when either is missing or zero)."""
+    return after / before if after and before else None
+
+
 def assess(
     share: pd.DataFrame,
     flow: pd.DataFrame,
@@ -76,34 +127,34 @@ def assess(
 ) -> Claim:
     """C4 from Russia's delivered TIV to China (``year, value``), its share of China's imports
     (``year, share``) and the named systems' deals (``year_order`` …)."""
-    w, y0 = rules.window, PLAN_YEAR
-    after_span, before_span = (y0, y0 + w - 1), (y0 - w, y0 - 1)
-    before = mean_between(flow, "value", *before_span)
-    after = mean_between(flow, "value", *after_span)
-    share_after = mean_between(share, "share", *after_span)
+    w = rules.window
+    plan = Plan.of(share, flow, systems, w)
+    after_span, before_span = plan.after_span, plan.before_span
+    before, after, share_after = plan.before, plan.after, plan.share_after
     share_before = mean_between(share, "share", *before_span)
-    ordered = systems[(systems["year_order"] >= y0) & (systems["year_order"] < y0 + w)]
+    deliveries, dominant, high_end = outcomes(
+        plan, rules.dominant_share, systems.empty and flow.empty
+    )
+    n_ordered = plan.ordered
     spans = f"{after_span[0]}–{after_span[1]} against {before_span[0]}–{before_span[1]}"
     parts = [
         part(
             "Deliveries expanded after the plan",
             f"mean delivered TIV a year, {spans}, higher",
-            "untested" if before is None or after is None else outcome(more_than(after, before)),
+            deliveries,
             central=True,
         ),
         part(
             "Russia China's dominant supplier",
             f"Russia's mean share of China's arms imports {after_span[0]}–{after_span[1]} above "
             f"{rules.dominant_share:.0%}",
-            "untested"
-            if share_after is None
-            else outcome(more_than(share_after, rules.dominant_share)),
+            dominant,
         ),
         part(
             "High-end systems ordered",
             f"at least one named system (Su-27, Su-30, Sovremenny destroyers, …) ordered "
             f"{after_span[0]}–{after_span[1]}",
-            "untested" if systems.empty and flow.empty else outcome(len(ordered) > 0),
+            high_end,
         ),
         untested(
             "Licences, joint R&D, Russian scientists in Chinese plants",
@@ -122,7 +173,7 @@ def assess(
         ev("share_mean_before_plan", f"The same, mean {before_span[0]}–{before_span[1]}",
            share_before, "share"),
         ev("named_systems_ordered", f"Deals for named high-end systems ordered "
-           f"{after_span[0]}–{after_span[1]}", len(ordered), "count", decisive=True),
+           f"{after_span[0]}–{after_span[1]}", n_ordered, "count", decisive=True),
         ev("tiv_report_year", "Russia's arms deliveries to China", value_at(flow, REPORT_YEAR,
            "value"), "tiv_m", REPORT_YEAR),
         ev("tiv_latest", "Russia's arms deliveries to China", f_latest, "tiv_m", y_flow),
@@ -145,7 +196,7 @@ def assess(
         if share_after is not None:
             summary += f", {pct(share_after)} of China's arms imports"
         summary += (
-            f", with {len(ordered)} deals for named high-end systems ordered"
+            f", with {n_ordered} deals for named high-end systems ordered"
             + (f"; by {y_share} Russia's share was {pct(s_latest)}" if s_latest is not None else "")
             + f". Under this brief's choices the claim is {verdict}; licences, joint research "
             "and Russian scientists in Chinese plants are not in the data."
@@ -244,7 +295,37 @@ def evaluate(inputs: Mapping[str, pd.DataFrame], spec: dict[str, Any], params: A
         inputs["share"], inputs["flow"], inputs["systems"], spec_rules(params.rules.c4, spec)
     )
     after, before = result.item("tiv_mean_after_plan"), result.item("tiv_mean_before_plan")
-    ratio = (
-        after.value / before.value if after and before and after.value and before.value else None
+    return multiple(after.value if after else None, before.value if before else None), (
+        result.verdict
     )
-    return ratio, result.verdict
+
+
+def evaluate_block(inputs: Mapping[str, Any], block: Any, params: Any) -> tuple[Any, list[str]]:
+    """:func:`evaluate` of every specification of ``block`` at once. What a specification reads
+    (:class:`Plan`) depends on its window only, so each window's is read once; its parts'
+    outcomes (:func:`outcomes`) on the window and the dominant share, so each distinct pair is
+    decided once and each distinct row of outcomes combined once."""
+    share, flow, systems = inputs["share"], inputs["flow"], inputs["systems"]
+    no_data = systems.empty and flow.empty
+    plans: dict[int, Plan] = {}
+    rows: dict[tuple[Outcome, ...], str] = {}
+    decided: dict[tuple[int, float], tuple[float, str]] = {}
+    windows, shares = block.values["window"], block.values["dominant_share"]
+    out = []
+    codes = zip(block.codes["window"].tolist(), block.codes["dominant_share"].tolist(), strict=True)
+    for w, d in codes:
+        key = (windows[w], shares[d])
+        if key not in decided:  # the rules as evaluate reads them
+            rules = spec_rules(params.rules.c4, {"window": key[0], "dominant_share": key[1]})
+            if rules.window not in plans:
+                plans[rules.window] = Plan.of(share, flow, systems, rules.window)
+            plan = plans[rules.window]
+            row = outcomes(plan, rules.dominant_share, no_data)
+            if row not in rows:
+                rows[row] = combine(  # the first part the central one, as in assess
+                    [part(f"part {i}", "as assess", o, central=i == 0) for i, o in enumerate(row)]
+                )
+            estimate = multiple(plan.after, plan.before)
+            decided[key] = (math.nan if estimate is None else estimate, rows[row])
+        out.append(decided[key])
+    return np.array([e for e, _ in out], dtype=np.float64), [v for _, v in out]

@@ -20,9 +20,11 @@ The data can test whether the trends the advice rests on are there (``rules.c7``
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping, Sequence
 from typing import Any, Literal
 
+import numpy as np
 import pandas as pd
 
 from analysis.compute.claims.base import (
@@ -41,9 +43,9 @@ from analysis.compute.claims.base import (
     untested,
 )
 from analysis.compute.claims.rules import Frozen, choices_of, rule, spec_rules
-from analysis.compute.frames import latest, value_at
+from analysis.compute.frames import latest, num, value_at
 from analysis.compute.stats import ols_trend
-from analysis.results import Claim
+from analysis.results import Claim, Outcome
 
 ID = "C7"
 TITLE = (
@@ -92,6 +94,35 @@ def _tested(diffusion: Mapping[str, pd.DataFrame], rules: Rules) -> list[str]:
     return [k for k in diffusion if rules.suppliers == "each" or k == rules.suppliers]
 
 
+def _since(series: pd.DataFrame, column: str) -> dict[str, Any]:
+    """The trend of a series (``year`` and ``column``, perhaps no rows or columns at all) since
+    the report, what each of its parts is checked against whatever its first year."""
+    if not len(series):
+        series = pd.DataFrame({"year": [], column: []})
+    return since_report(series["year"], series[column])
+
+
+def _arrays(series: pd.DataFrame, column: str) -> tuple[np.ndarray, np.ndarray]:
+    """A series' years and values as the trends read them (floats, NaN where missing)."""
+    if not len(series):
+        return np.array([]), np.array([])
+    years = series["year"].to_numpy(dtype=float)
+    return years, series[column].to_numpy(dtype=float, na_value=np.nan)
+
+
+def _trend(
+    series: tuple[np.ndarray, np.ndarray], start: int, since: dict[str, Any]
+) -> tuple[dict[str, Any], Outcome, bool]:
+    """A trend part of C7: the trend of a series (:func:`_arrays`) from ``start``
+    (:func:`ols_trend`), its outcome (the interval above zero holds, below fails) checked
+    against the trend ``since`` the report (:func:`_since`), and whether it reversed."""
+    years, values = series
+    kept = years >= start
+    t = ols_trend(years[kept], values[kept])
+    result, turned = kept_since(above(t["ci_low"], t["ci_high"]), since)
+    return t, result, turned
+
+
 def _reversed(since: Mapping[str, Any]) -> str:
     return (
         f", reversed since the report ({signed(since['slope'])} a year, "
@@ -113,10 +144,8 @@ def assess(
     tested = {k: diffusion[k] for k in _tested(diffusion, rules)}
     parts, evidence, bits, short = [], [], [], []
     for name, df in tested.items():
-        d = df[df["year"] >= start]
-        t = ols_trend(d["year"], d["recipients"])
-        since = since_report(df["year"], df["recipients"])
-        result, turned = kept_since(above(t["ci_low"], t["ci_high"]), since)
+        since = _since(df, "recipients")
+        t, result, turned = _trend(_arrays(df, "recipients"), start, since)
         parts.append(
             part(
                 f"Diffusion of {name}'s arms",
@@ -154,11 +183,8 @@ def assess(
                 text += _reversed(since)
                 short[-1] += f", {signed(since['slope'])} since {REPORT_YEAR}"
             bits.append(text)
-    e = exercise_counts[exercise_counts["year"] >= start] if len(exercise_counts) else None
-    te = ols_trend(e["year"], e["count"]) if e is not None else ols_trend([], [])
-    counts = exercise_counts if len(exercise_counts) else pd.DataFrame({"year": [], "count": []})
-    since = since_report(counts["year"], counts["count"])
-    result, turned = kept_since(above(te["ci_low"], te["ci_high"]), since)
+    since = _since(exercise_counts, "count")
+    te, result, turned = _trend(_arrays(exercise_counts, "count"), start, since)
     parts.append(
         part(
             "More joint exercises",
@@ -275,10 +301,53 @@ def decide(inputs: Mapping[str, Any], params: Any, out: Any) -> Claim:
     return out.finish(result)
 
 
+def _mean(slopes: Sequence[float]) -> float | None:
+    """The multiverse's estimate: the mean of the tested series' trends (None without one)."""
+    return sum(slopes) / len(slopes) if slopes else None
+
+
 def evaluate(inputs: Mapping[str, Any], spec: dict[str, Any], params: Any):
     rules = spec_rules(params.rules.c7, spec)
     result = assess(inputs["diffusion"], inputs["counts"], rules)
     keys = [f"{_key(s)}_recipients_slope" for s in _tested(inputs["diffusion"], rules)]
     found = [result.item(k) for k in [*keys, "exercises_per_year_slope"]]
     slopes = [e.value for e in found if e is not None and isinstance(e.value, float)]
-    return (sum(slopes) / len(slopes) if slopes else None), result.verdict
+    return _mean(slopes), result.verdict
+
+
+def evaluate_block(inputs: Mapping[str, Any], block: Any, params: Any) -> tuple[Any, list[str]]:
+    """:func:`evaluate` of every specification of ``block`` at once. Each series (a supplier's
+    recipients a year, the exercises a year) is read since the report once (:func:`_since`) and
+    its trend from each first year fitted once (:func:`_trend`); a specification then takes its
+    tested suppliers' (:func:`_tested`) and the exercises', its estimate their slopes' mean in
+    :func:`evaluate`'s order, and each distinct row of outcomes is combined once."""
+    diffusion, counts = inputs["diffusion"], inputs["counts"]
+    frames = {**diffusion, None: counts}  # the exercises after the suppliers, as in assess
+    columns = {name: "recipients" for name in diffusion} | {None: "count"}
+    since = {name: _since(df, columns[name]) for name, df in frames.items()}
+    series = {name: _arrays(df, columns[name]) for name, df in frames.items()}
+    trends: dict[tuple[str | None, int], tuple[float | None, Outcome]] = {}
+
+    def trend(name: str | None, start: int) -> tuple[float | None, Outcome]:
+        if (name, start) not in trends:
+            t, result, _ = _trend(series[name], start, since[name])
+            trends[name, start] = (num(t["slope"]), result)  # as its evidence holds it
+        return trends[name, start]
+
+    rows: dict[tuple[Outcome, ...], str] = {}
+    decided: dict[tuple[int, str], tuple[float, str]] = {}
+    starts, suppliers = block.values["start_year"], block.values["suppliers"]
+    out = []
+    codes = zip(block.codes["start_year"].tolist(), block.codes["suppliers"].tolist(), strict=True)
+    for s, w in codes:
+        key = (starts[s], suppliers[w])
+        if key not in decided:
+            rules = spec_rules(params.rules.c7, {"start_year": key[0], "suppliers": key[1]})
+            read = [trend(n, key[0]) for n in [*_tested(diffusion, rules), None]]
+            row = tuple(o for _, o in read)
+            if row not in rows:
+                rows[row] = combine([part(f"part {i}", "as assess", o) for i, o in enumerate(row)])
+            estimate = _mean([v for v, _ in read if v is not None])
+            decided[key] = (math.nan if estimate is None else estimate, rows[row])
+        out.append(decided[key])
+    return np.array([e for e, _ in out], dtype=np.float64), [v for _, v in out]
