@@ -11,8 +11,9 @@ Prints, all measured in this one run:
 4. the stress multiverse (``benchmarks/stress-multiverse.yml``, 108,000 specifications of C1),
    serially and on a two-worker dask cluster (``LocalCluster``, the executor ``--scheduler``
    gives);
-5. the same notebook runs in one plain Python process (no kernel, imports paid once), profiled:
-   the top lines of what remains;
+5. the same notebook runs in one plain Python process (no kernel, imports paid once), with the
+   multiverse's share as its notebooks call it there (after the claims' own runs, whose
+   memos a kernel keeps too), profiled: the top lines of what remains;
 6. Monte Carlo draws per second (the projection engine, via benchmarks/bench_montecarlo.py);
 7. with ``--batch``: a batch of 8 briefs with 1 and with 2 worker processes.
 
@@ -199,11 +200,23 @@ def plain_python(root: Path, cold: float, top: int) -> None:
     out = Path(tempfile.mkdtemp(prefix=".bench-", dir=root))
     profile = cProfile.Profile()
     total = {}
+    from analysis.compute import arms, shocks
+    from analysis.compute import multiverse as mv
     from analysis.vega import render
+
+    real_run, in_runs = mv.run, []
+
+    def timed_run(*args, **kwargs):  # each multiverse notebook's mv.run, as the build calls it
+        seconds, out = timed(real_run, *args, **kwargs)
+        in_runs.append(seconds)
+        return out
 
     for profiled in (False, True):
         os.environ["BRIEF_CHART_CACHE"] = tempfile.mkdtemp(prefix=".charts-", dir=root)
         render._svg.cache_clear()  # every chart converted in each pass, as in a cold build
+        mv.run = real_run if profiled else timed_run
+        shocks._kept_shocks.clear()  # nothing kept from section 3's multiverse runs: each pass
+        arms._spreads.clear()  # starts with what a kernel starts with
         t0 = time.perf_counter()
         for nb in plan.notebooks:
             parameters = {**nb.parameters, "artifacts_dir": out.relative_to(root).as_posix()}
@@ -220,12 +233,18 @@ def plain_python(root: Path, cold: float, top: int) -> None:
                 if "parameters" in cell.metadata.get("tags", []):
                     ns.update(parameters)
         total[profiled] = time.perf_counter() - t0
+    mv.run = real_run
     shutil.rmtree(out)
     plain = total[False]
     print("5. the cold build's notebook runs in one plain Python process (no kernel)")
     print(
         f"   {len(plan.notebooks)} runs in {plain:.2f} s (every chart converted) against "
         f"{cold:.2f} s cold as a process; profiled: {total[True]:.2f} s"
+    )
+    spent = sum(in_runs)
+    print(
+        f"   of which the multiverse, as its {len(in_runs)} notebooks call it (each after its "
+        f"claim's own run, as in a kernel): {spent:.2f} s = {spent / cold:.1%} of the cold build"
     )
     for order in ("tottime", "cumulative"):
         stream = io.StringIO()
