@@ -11,9 +11,10 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any, Literal, get_args
 
+import numpy as np
 import pandas as pd
 
-from analysis.compute.frames import ends, ends_by, last_year, num, require, value_at
+from analysis.compute.frames import ends, ends_by, equals, last_year, num, require, value_at
 from analysis.errors import BriefError
 
 DOTS, IMTS, COMTRADE, BACI = "imf_dots", "imf_imts", "un_comtrade", "cepii_baci"
@@ -63,10 +64,11 @@ def series_table(trade: pd.DataFrame, series: str) -> pd.DataFrame:
     require(trade, TRADE_COLUMNS, "bilateral_trade")
     if series not in SERIES:
         raise BriefError(f"trade_series {series!r}: unknown rule; expected one of {list(SERIES)}")
-    dots = trade[trade["source"] == DOTS]
+    source = trade["source"]
+    dots = trade[equals(source, DOTS)]
     if series == "dots":
         return dots.reset_index(drop=True)
-    imts = trade[trade["source"] == IMTS]
+    imts = trade[equals(source, IMTS)]
     if imts.empty:
         return dots.reset_index(drop=True)
     before = dots[dots["year"] < int(imts["year"].min())]
@@ -86,7 +88,11 @@ def series_words(trade: pd.DataFrame, series: str, partners: Sequence[str] = ())
     spans = d.groupby("source")["year"].agg(["min", "max"]).sort_values("min")
     for source, span in spans.iterrows():
         words = f"{SOURCE_WORDS.get(str(source), source)} {span['min']}-{span['max']}"
-        est = d[(d["source"] == source) & d["flag"].eq("estimate")] if "flag" in d else d.iloc[0:0]
+        est = (
+            d[equals(d["source"], str(source)) & equals(d["flag"], "estimate")]
+            if "flag" in d
+            else d.iloc[0:0]
+        )
         if len(est):
             what = ESTIMATE_WORDS.get(str(source), "estimates")
             words += f" (from {int(est['year'].min())} {what})"
@@ -252,20 +258,21 @@ def dependence_table(trade: pd.DataFrame, ind: pd.DataFrame, *, series: str) -> 
     """
     require(trade, TRADE_COLUMNS, "bilateral_trade")
     d = series_table(trade, series)
-    rus_x = d[(d["reporter_iso3"] == "RUS") & (d["partner_iso3"] == "CHN") & d["flow"].eq("export")]
-    b = trade[(trade["source"] == BACI) & trade["flow"].eq("export")]
-    chn_x = b[(b["reporter_iso3"] == "CHN") & (b["partner_iso3"] == "RUS")]
-    exports = ind[ind["indicator"] == "wdi_merch_exports"].pivot_table(
-        index="year", columns="iso3", values="value", aggfunc="sum"
-    )
+    rus_x = d[route(d, "RUS", "CHN", "export")]
+    chn_x = trade[equals(trade["source"], BACI) & route(trade, "CHN", "RUS", "export")]
+    wdi = ind[equals(ind["indicator"], "wdi_merch_exports")]
 
     def share(flows: pd.DataFrame, iso3: str) -> dict[int, tuple[float, str]]:
+        # each exporter's yearly total as pivot_table sums it (the same grouped sum, on its rows)
+        totals = wdi[equals(wdi["iso3"], iso3)].groupby("year")["value"].sum().to_dict()
+        values, sources = flows["value"].to_numpy(dtype=float), flows["source"].to_numpy()
         out = {}
-        for year, g in flows.groupby("year"):
-            value = g["value"].sum()
-            total = exports.loc[year].get(iso3) if year in exports.index else None
+        for year, rows in flows.groupby("year").indices.items():
+            v = values[rows]  # Series.sum: missing values as zeros, numpy's sum in row order
+            value = np.where(np.isnan(v), 0.0, v).sum()
+            total = totals.get(year)
             if num(total) and num(value) is not None:  # US$ m over US$ bn
-                out[int(year)] = (float(value) / (float(total) * 1000), str(g["source"].iloc[0]))
+                out[int(year)] = (float(value) / (float(total) * 1000), str(sources[rows[0]]))
         return out
 
     r, c = share(rus_x, "RUS"), share(chn_x, "CHN")
@@ -288,17 +295,22 @@ DEPENDENCE_COLUMNS = [
 ]  # fmt: skip
 
 
+def route(trade: pd.DataFrame, reporter: str, partner: str, flow: str) -> Any:
+    """The rows of one reported flow (``reporter`` to or from ``partner``), as a mask."""
+    return (
+        equals(trade["reporter_iso3"], reporter)
+        & equals(trade["partner_iso3"], partner)
+        & equals(trade["flow"], flow)
+    )
+
+
 def flow_words(trade: pd.DataFrame, source: str, exporter: str, importer: str) -> str:
     """One source's flow from ``exporter`` to ``importer`` in words, with its years: e.g.
     "CEPII BACI (reconciled) 2017-2023"."""
-    d = trade[trade["source"] == source]
-    export = (
-        (d["reporter_iso3"] == exporter) & (d["partner_iso3"] == importer) & (d["flow"] == "export")
-    )
-    imp = (
-        (d["reporter_iso3"] == importer) & (d["partner_iso3"] == exporter) & (d["flow"] == "import")
-    )
-    years = d.loc[export | imp, "year"]
+    d = trade[equals(trade["source"], source)]
+    years = d.loc[
+        route(d, exporter, importer, "export") | route(d, importer, exporter, "import"), "year"
+    ]
     name = SOURCE_WORDS.get(source, source)
     return f"{name} {int(years.min())}-{int(years.max())}" if len(years) else f"{name}: no data"
 
