@@ -69,23 +69,30 @@ def _pairs(a: Sequence[str], b: Sequence[str] | None) -> list[tuple[str, str]]:
     return [(i, j) for i in a for j in b if i != j]
 
 
-def idealpoint_values(ind: pd.DataFrame, members: Sequence[str]) -> dict[str, dict[int, float]]:
-    """Each member's UNGA ideal point by year, as :func:`idealpoints` holds it (the mean of a
-    year's rows, by the same grouped mean when a year repeats), without the wide table: members
-    without data are absent."""
+def idealpoint_values(
+    ind: pd.DataFrame, members: Sequence[str]
+) -> dict[str, dict[int, float]] | None:
+    """Each member's UNGA ideal point by year, as :func:`idealpoints` holds it, without the wide
+    table: members without data are absent. None when a member has a year twice: the caller
+    then reads :func:`idealpoints` itself (its mean of the year's rows is pivot_table's own)."""
     require(ind, ["iso3", "year", "indicator", "value"], "indicators")
     d = ind[equals(ind["indicator"], "unga_idealpoint")]
     iso3, year, value = d["iso3"], d["year"].to_numpy(), d["value"].to_numpy(dtype=float)
     out = {}
     for m in dict.fromkeys(members):
         rows = np.flatnonzero(equals(iso3, m))
-        if not len(rows):
-            continue
-        if len(np.unique(year[rows])) == len(rows):  # the mean of one value is the value
+        if len(np.unique(year[rows])) < len(rows):
+            return None
+        if len(rows):
             out[m] = dict(zip(year[rows].tolist(), value[rows].tolist(), strict=True))
-        else:
-            out[m] = d.iloc[rows].groupby("year")["value"].mean().to_dict()
     return out
+
+
+def _wide_values(ind: pd.DataFrame, members: Sequence[str]) -> dict[str, dict[int, float]]:
+    """:func:`idealpoints` as :func:`idealpoint_values` gives them."""
+    wide = idealpoints(ind, members)
+    years = wide["year"].tolist()
+    return {str(m): dict(zip(years, wide[m].tolist(), strict=True)) for m in wide if m != "year"}
 
 
 def idealpoint_distance(
@@ -103,7 +110,8 @@ def idealpoint_distance(
     """
     pairs = _pairs(group_a, group_b)
     if values is None:
-        values = idealpoint_values(ind, sorted(set(group_a) | set(group_b or [])))
+        members = sorted(set(group_a) | set(group_b or []))
+        values = idealpoint_values(ind, members) or _wide_values(ind, members)
     years = sorted({int(y) for m in values.values() for y in m})
     rows = []
     for y in years:
@@ -128,7 +136,7 @@ def alignment_distances(
 
     With a one-member coalition only the distance to the benchmark is given.
     """
-    values = idealpoint_values(ind, [*coalition, *benchmark])  # read once, for both
+    values = idealpoint_values(ind, [*coalition, *benchmark])  # read once, for both (or None)
     within = idealpoint_distance(ind, coalition, values=values) if len(coalition) > 1 else None
     between = idealpoint_distance(ind, coalition, benchmark, values=values)
     frames = []

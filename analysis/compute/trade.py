@@ -263,8 +263,7 @@ def dependence_table(trade: pd.DataFrame, ind: pd.DataFrame, *, series: str) -> 
     wdi = ind[equals(ind["indicator"], "wdi_merch_exports")]
 
     def share(flows: pd.DataFrame, iso3: str) -> dict[int, tuple[float, str]]:
-        # each exporter's yearly total as pivot_table sums it (the same grouped sum, on its rows)
-        totals = wdi[equals(wdi["iso3"], iso3)].groupby("year")["value"].sum().to_dict()
+        totals = exporter_totals(wdi, iso3)
         values, sources = flows["value"].to_numpy(dtype=float), flows["source"].to_numpy()
         out = {}
         for year, rows in flows.groupby("year").indices.items():
@@ -288,6 +287,18 @@ def dependence_table(trade: pd.DataFrame, ind: pd.DataFrame, *, series: str) -> 
         for y in sorted(set(r) | set(c))
     ]
     return pd.DataFrame(rows, columns=DEPENDENCE_COLUMNS)
+
+
+def exporter_totals(wdi: pd.DataFrame, iso3: str) -> dict[Any, Any]:
+    """One exporter's merchandise exports by year from the WDI rows, as the pivot of every
+    exporter gives them: its one value a year read off the rows; a year given twice summed by
+    that pivot itself."""
+    rows = wdi[equals(wdi["iso3"], iso3)]
+    year = rows["year"].to_numpy()
+    if len(np.unique(year)) == len(year):
+        return dict(zip(year.tolist(), rows["value"].tolist(), strict=True))
+    exports = wdi.pivot_table(index="year", columns="iso3", values="value", aggfunc="sum")
+    return exports[iso3].to_dict() if iso3 in exports else {}
 
 
 DEPENDENCE_COLUMNS = [

@@ -21,6 +21,7 @@ the limits are restated as the report's and tested where public data can (``rule
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -103,8 +104,11 @@ def mean_of(values: np.ndarray) -> float:
     """``pandas.Series(values).mean()`` bit for bit, without the Series: missing values count as
     zeros in the sum (numpy's, in the same order) and not in the count; NaN when none is left."""
     missing = np.isnan(values)
+    count = values.size - int(missing.sum())
+    if count == 0:
+        return math.nan
     total = np.where(missing, 0.0, values).sum() if missing.any() else values.sum()
-    return float(total / np.float64(values.size - missing.sum()))
+    return float(total / np.float64(count))
 
 
 def mean_in(year: np.ndarray, values: np.ndarray, start: int, end: int) -> float | None:
