@@ -199,42 +199,56 @@ def last_row(dependence: pd.DataFrame) -> pd.Series | None:
     return dependence.iloc[int(np.flatnonzero(both)[np.argmax(year[both])])]
 
 
+def outcomes_of(m: Seen, rules: Rules) -> tuple[str, str, str, str]:
+    """The outcomes of C8's four parts (:func:`parts_of`): what :func:`seen` found, against
+    ``rules``' thresholds."""
+    return (
+        "untested" if m.div is None else outcome(at_least(m.div, rules.divergence_min)),
+        "untested" if not m.arms else outcome(len(m.common) >= rules.min_common),
+        "untested"
+        if m.then is None or m.now is None
+        else outcome(more_than(m.then - m.now, rules.share_drop)),
+        "untested"
+        if m.y is None or m.ratio is None
+        else outcome(at_least(m.ratio, rules.asymmetry_min)),
+    )
+
+
 def parts_of(m: Seen, rules: Rules) -> list:
-    """C8's four parts: what :func:`seen` found, against ``rules``' thresholds."""
+    """C8's four parts, their outcomes by :func:`outcomes_of`."""
+    votes_is, arms_is, independence_is, dependence_is = outcomes_of(m, rules)
     if m.div is None:
-        votes = part("Divergent votes", "no roll-call data", "untested")
+        votes = part("Divergent votes", "no roll-call data", votes_is)
     else:
         votes = part(
             "Divergent votes in the UN",
             f"China and Russia voted apart on at least {pct(rules.divergence_min)} of "
             f"roll calls, {m.a_years[0]}–{m.a_years[1]}",
-            outcome(at_least(m.div, rules.divergence_min)),
+            votes_is,
         )
     if not m.arms:
-        arms = part("Competitors in arms markets", "no arms data", "untested")
+        arms = part("Competitors in arms markets", "no arms data", arms_is)
     else:
         arms = part(
             "Competitors in arms markets",
             f"at least {rules.min_common} states received arms from both, "
             f"{m.s_years[0]}–{m.s_years[1]}",
-            outcome(len(m.common) >= rules.min_common),
+            arms_is,
         )
     independence = part(
         "China's independence from Russian arms",
         f"Russia's share of China's arms imports fell by more than {pct(rules.share_drop)} "
         f"points from {PLAN_DECADE[0]}–{PLAN_DECADE[1]}",
-        "untested"
-        if m.then is None or m.now is None
-        else outcome(more_than(m.then - m.now, rules.share_drop)),
+        independence_is,
     )
     if m.y is None:
-        dependence = part("Asymmetric dependence", "no trade data for both sides", "untested")
+        dependence = part("Asymmetric dependence", "no trade data for both sides", dependence_is)
     else:
         dependence = part(
             "Asymmetric dependence",
             f"Russia's exports to China as a share of its exports at least "
             f"{rules.asymmetry_min:g} times China's exports to Russia as a share of China's",
-            "untested" if m.ratio is None else outcome(at_least(m.ratio, rules.asymmetry_min)),
+            dependence_is,
         )
     return [votes, arms, independence, dependence]
 
@@ -454,8 +468,10 @@ GROUP_BY = ("window",)
 
 def evaluate_block(inputs: Mapping[str, Any], block: Any, params: Any) -> tuple[list, list]:
     """:func:`evaluate` of every specification of ``block``: the data read once per window
-    (:func:`seen`), each specification's thresholds applied to them (:func:`parts_of`)."""
+    (:func:`seen`), each specification's thresholds applied to them (:func:`outcomes_of`), and
+    each distinct row of outcomes combined once (the parts differ in their words only)."""
     measured: dict[int, Seen] = {}
+    combined: dict[tuple[str, ...], str] = {}
     estimates, verdicts = [], []
     for spec in block.specs():
         rules = spec_rules(params.rules.c8, spec)
@@ -464,7 +480,10 @@ def evaluate_block(inputs: Mapping[str, Any], block: Any, params: Any) -> tuple[
                 inputs["agreement"], inputs["spread"], inputs["share"], inputs["dependence"],
                 rules.window,
             )  # fmt: skip
-        parts = parts_of(measured[rules.window], rules)
-        estimates.append(float(sum(p.outcome == "holds" for p in parts)))
-        verdicts.append(combine(parts))
+        m = measured[rules.window]
+        row = outcomes_of(m, rules)
+        if row not in combined:
+            combined[row] = combine(parts_of(m, rules))
+        estimates.append(float(sum(o == "holds" for o in row)))
+        verdicts.append(combined[row])
     return estimates, verdicts
