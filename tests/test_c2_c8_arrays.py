@@ -88,6 +88,17 @@ def old_distances(ind: pd.DataFrame, coalition, benchmark) -> pd.DataFrame:
     return pd.concat(frames, ignore_index=True)[["series", "year", "distance", "n_pairs"]]
 
 
+def old_series_table(table: pd.DataFrame, series: str) -> pd.DataFrame:
+    dots = table[table["source"] == trade.DOTS]
+    if series == "dots":
+        return dots.reset_index(drop=True)
+    imts = table[table["source"] == trade.IMTS]
+    if imts.empty:
+        return dots.reset_index(drop=True)
+    before = dots[dots["year"] < int(imts["year"].min())]
+    return pd.concat([before, imts], ignore_index=True)
+
+
 def old_dependence(table: pd.DataFrame, ind: pd.DataFrame, series: str) -> pd.DataFrame:
     d = trade.series_table(table, series)
     rus_x = d[(d["reporter_iso3"] == "RUS") & (d["partner_iso3"] == "CHN") & d["flow"].eq("export")]
@@ -187,6 +198,13 @@ def test_c8_s_tables_and_measures_equal_the_pandas_ones_on_the_curated_data(brie
     params = load_params(ROOT / "params" / f"{brief}.yml")
     tables = data_load.tables(c8.READS, c8.INDICATORS, as_of=params.as_of)
     for series in trade.SERIES:
+        table = tables["bilateral_trade"]
+        same(trade.series_table(table, series), old_series_table(table, series))
+        no_imts = table[table["source"] != trade.IMTS]
+        same(trade.series_table(no_imts, series), old_series_table(no_imts, series))
+        as_objects = table.astype({"source": object, "year": "Int64"})
+        as_objects.loc[as_objects.index[:3], "year"] = pd.NA
+        same(trade.series_table(as_objects, series), old_series_table(as_objects, series))
         same(
             trade.dependence_table(tables["bilateral_trade"], tables["indicators"], series=series),
             old_dependence(tables["bilateral_trade"], tables["indicators"], series),
@@ -288,6 +306,7 @@ def test_edge_tables_equal_the_pandas_ones():
         columns=["iso3", "year", "indicator", "value"],
     ).astype({"iso3": "str", "indicator": "str"})
     for series in trade.SERIES:
+        same(trade.series_table(flows, series), old_series_table(flows, series))
         for ind in (wdi, wdi.iloc[:5], wdi.iloc[:0]):
             same(
                 trade.dependence_table(flows, ind, series=series),

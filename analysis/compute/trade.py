@@ -65,14 +65,21 @@ def series_table(trade: pd.DataFrame, series: str) -> pd.DataFrame:
     if series not in SERIES:
         raise BriefError(f"trade_series {series!r}: unknown rule; expected one of {list(SERIES)}")
     source = trade["source"]
-    dots = trade[equals(source, DOTS)]
-    if series == "dots":
-        return dots.reset_index(drop=True)
-    imts = trade[equals(source, IMTS)]
-    if imts.empty:
-        return dots.reset_index(drop=True)
-    before = dots[dots["year"] < int(imts["year"].min())]
-    return pd.concat([before, imts], ignore_index=True)
+    dots, imts = _rows(equals(source, DOTS)), _rows(equals(source, IMTS))
+    if series == "dots" or not imts.any():
+        return trade[dots].reset_index(drop=True)
+    before = dots & _rows(trade["year"] < int(trade.loc[imts, "year"].min()))
+    # the DOTS rows before IMTS's first year, then the IMTS rows: one take, not three
+    rows = np.concatenate([np.flatnonzero(before), np.flatnonzero(imts)])
+    return trade.iloc[rows].reset_index(drop=True)
+
+
+def _rows(mask: Any) -> np.ndarray:
+    """A mask as a boolean array, a missing value (pandas's NA) as False, as ``df[mask]``
+    reads it."""
+    if isinstance(mask, pd.Series):
+        mask = mask.fillna(False)
+    return np.asarray(mask, dtype=bool)
 
 
 def series_words(trade: pd.DataFrame, series: str, partners: Sequence[str] = ()) -> str:
