@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import itertools
+import math
 from collections.abc import Sequence
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -12,20 +14,37 @@ from analysis.compute import groups
 from analysis.compute.frames import ends, equals, last_year, require
 
 
-def dyad_agreement(un: pd.DataFrame, a: str, b: str) -> pd.DataFrame:
-    """UNGA voting agreement of the dyad (a, b) by year (order-insensitive): year, agreement."""
+def dyad_agreement(
+    un: pd.DataFrame, a: str, b: str, *, masks: dict[str, tuple[Any, Any]] | None = None
+) -> pd.DataFrame:
+    """UNGA voting agreement of the dyad (a, b) by year (order-insensitive): year, agreement.
+    ``masks``: each member's rows as first and as second of a pair (:func:`member_masks`),
+    when the caller has them."""
     require(un, ["iso3_a", "iso3_b", "year", "agreement"], "un_agreement")
-    first, second = un["iso3_a"], un["iso3_b"]
-    m = (equals(first, a) & equals(second, b)) | (equals(first, b) & equals(second, a))
+    eq = masks if masks is not None else member_masks(un, (a, b))
+    m = (eq[a][0] & eq[b][1]) | (eq[b][0] & eq[a][1])
     out = un.loc[m, ["year", "agreement"]].astype({"year": int, "agreement": float})
+    year = out["year"].to_numpy()
+    if len(np.unique(year)) == len(year):  # the grouped mean of one value is the value
+        order = np.argsort(year, kind="stable")
+        out = pd.DataFrame({"year": year[order], "agreement": out["agreement"].to_numpy()[order]})
+        return out.sort_values("year")
     return out.groupby("year", as_index=False)["agreement"].mean().sort_values("year")
+
+
+def member_masks(un: pd.DataFrame, members: Sequence[str]) -> dict[str, tuple[Any, Any]]:
+    """Each member's rows of ``un`` as the first and as the second of a pair, compared once."""
+    first, second = un["iso3_a"], un["iso3_b"]
+    return {m: (equals(first, m), equals(second, m)) for m in dict.fromkeys(members)}
 
 
 def agreement_table(un: pd.DataFrame, pairs: Sequence[tuple[str, str]]) -> pd.DataFrame:
     """Long table ``pair, year, agreement`` for every pair (pairs without data are absent)."""
+    require(un, ["iso3_a", "iso3_b", "year", "agreement"], "un_agreement")
     frames = []
+    masks = member_masks(un, [m for pair in pairs for m in pair])
     for a, b in pairs:
-        d = dyad_agreement(un, a, b)
+        d = dyad_agreement(un, a, b, masks=masks)
         d.insert(0, "pair", f"{a}–{b}")
         frames.append(d)
     if not frames:
@@ -50,28 +69,64 @@ def _pairs(a: Sequence[str], b: Sequence[str] | None) -> list[tuple[str, str]]:
     return [(i, j) for i in a for j in b if i != j]
 
 
+def idealpoint_values(
+    ind: pd.DataFrame, members: Sequence[str]
+) -> dict[str, dict[int, float]] | None:
+    """Each member's UNGA ideal point by year, as :func:`idealpoints` holds it, without the wide
+    table: members without data are absent. None when a member has a year twice: the caller
+    then reads :func:`idealpoints` itself (its mean of the year's rows is pivot_table's own)."""
+    require(ind, ["iso3", "year", "indicator", "value"], "indicators")
+    d = ind[equals(ind["indicator"], "unga_idealpoint")]
+    iso3, year, value = d["iso3"], d["year"].to_numpy(), d["value"].to_numpy(dtype=float)
+    out = {}
+    for m in dict.fromkeys(members):
+        rows = np.flatnonzero(equals(iso3, m))
+        if len(np.unique(year[rows])) < len(rows):
+            return None
+        if len(rows):
+            out[m] = dict(zip(year[rows].tolist(), value[rows].tolist(), strict=True))
+    return out
+
+
+def _wide_values(ind: pd.DataFrame, members: Sequence[str]) -> dict[str, dict[int, float]]:
+    """:func:`idealpoints` as :func:`idealpoint_values` gives them."""
+    wide = idealpoints(ind, members)
+    years = wide["year"].tolist()
+    return {str(m): dict(zip(years, wide[m].tolist(), strict=True)) for m in wide if m != "year"}
+
+
 def idealpoint_distance(
-    ind: pd.DataFrame, group_a: Sequence[str], group_b: Sequence[str] | None = None
+    ind: pd.DataFrame,
+    group_a: Sequence[str],
+    group_b: Sequence[str] | None = None,
+    *,
+    values: dict[str, dict[int, float]] | None = None,
 ) -> pd.DataFrame:
     """Mean |IP_i - IP_j| by year: within ``group_a`` (pairwise) or between the two groups.
 
     Pairs with a member lacking that year's ideal point are left out; ``n_pairs`` counts the pairs
-    used, and a year with none is absent. Columns ``year, distance, n_pairs``.
+    used, and a year with none is absent. Columns ``year, distance, n_pairs``. ``values``: the
+    members' :func:`idealpoint_values`, when the caller has read them.
     """
     pairs = _pairs(group_a, group_b)
-    wide = idealpoints(ind, sorted(set(group_a) | set(group_b or [])))
+    if values is None:
+        members = sorted(set(group_a) | set(group_b or []))
+        values = idealpoint_values(ind, members) or _wide_values(ind, members)
+    years = sorted({int(y) for m in values.values() for y in m})
     rows = []
-    for _, r in wide.iterrows():
+    for y in years:
         ds = [
-            abs(float(r[i]) - float(r[j]))
+            abs(float(values[i][y]) - float(values[j][y]))
             for i, j in pairs
-            if i in r.index and j in r.index and pd.notna(r[i]) and pd.notna(r[j])
+            if i in values and j in values and _known(values[i].get(y)) and _known(values[j].get(y))
         ]
         if ds:
-            rows.append(
-                {"year": int(r["year"]), "distance": float(np.mean(ds)), "n_pairs": len(ds)}
-            )
+            rows.append({"year": y, "distance": float(np.mean(ds)), "n_pairs": len(ds)})
     return pd.DataFrame(rows, columns=["year", "distance", "n_pairs"])
+
+
+def _known(value: float | None) -> bool:
+    return value is not None and not math.isnan(value)
 
 
 def alignment_distances(
@@ -81,8 +136,9 @@ def alignment_distances(
 
     With a one-member coalition only the distance to the benchmark is given.
     """
-    within = idealpoint_distance(ind, coalition) if len(coalition) > 1 else None
-    between = idealpoint_distance(ind, coalition, benchmark)
+    values = idealpoint_values(ind, [*coalition, *benchmark])  # read once, for both (or None)
+    within = idealpoint_distance(ind, coalition, values=values) if len(coalition) > 1 else None
+    between = idealpoint_distance(ind, coalition, benchmark, values=values)
     frames = []
     if within is not None:
         frames.append(within.assign(series="within coalition"))
@@ -94,7 +150,7 @@ def alignment_distances(
 def missing_members(ind: pd.DataFrame, members: Sequence[str], indicator: str) -> list[str]:
     """Members with no value at all of ``indicator`` (shown as "not available")."""
     require(ind, ["iso3", "indicator"], "indicators")
-    have = set(ind.loc[ind["indicator"] == indicator, "iso3"])
+    have = set(ind.loc[equals(ind["indicator"], indicator), "iso3"].to_numpy())
     return [m for m in members if m not in have]
 
 

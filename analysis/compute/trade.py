@@ -11,9 +11,10 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any, Literal, get_args
 
+import numpy as np
 import pandas as pd
 
-from analysis.compute.frames import ends, ends_by, last_year, num, require, value_at
+from analysis.compute.frames import ends, ends_by, equals, last_year, num, require, value_at
 from analysis.errors import BriefError
 
 DOTS, IMTS, COMTRADE, BACI = "imf_dots", "imf_imts", "un_comtrade", "cepii_baci"
@@ -63,14 +64,22 @@ def series_table(trade: pd.DataFrame, series: str) -> pd.DataFrame:
     require(trade, TRADE_COLUMNS, "bilateral_trade")
     if series not in SERIES:
         raise BriefError(f"trade_series {series!r}: unknown rule; expected one of {list(SERIES)}")
-    dots = trade[trade["source"] == DOTS]
-    if series == "dots":
-        return dots.reset_index(drop=True)
-    imts = trade[trade["source"] == IMTS]
-    if imts.empty:
-        return dots.reset_index(drop=True)
-    before = dots[dots["year"] < int(imts["year"].min())]
-    return pd.concat([before, imts], ignore_index=True)
+    source = trade["source"]
+    dots, imts = _rows(equals(source, DOTS)), _rows(equals(source, IMTS))
+    if series == "dots" or not imts.any():
+        return trade[dots].reset_index(drop=True)
+    before = dots & _rows(trade["year"] < int(trade.loc[imts, "year"].min()))
+    # the DOTS rows before IMTS's first year, then the IMTS rows: one take, not three
+    rows = np.concatenate([np.flatnonzero(before), np.flatnonzero(imts)])
+    return trade.iloc[rows].reset_index(drop=True)
+
+
+def _rows(mask: Any) -> np.ndarray:
+    """A mask as a boolean array, a missing value (pandas's NA) as False, as ``df[mask]``
+    reads it."""
+    if isinstance(mask, pd.Series):
+        mask = mask.fillna(False)
+    return np.asarray(mask, dtype=bool)
 
 
 def series_words(trade: pd.DataFrame, series: str, partners: Sequence[str] = ()) -> str:
@@ -86,7 +95,11 @@ def series_words(trade: pd.DataFrame, series: str, partners: Sequence[str] = ())
     spans = d.groupby("source")["year"].agg(["min", "max"]).sort_values("min")
     for source, span in spans.iterrows():
         words = f"{SOURCE_WORDS.get(str(source), source)} {span['min']}-{span['max']}"
-        est = d[(d["source"] == source) & d["flag"].eq("estimate")] if "flag" in d else d.iloc[0:0]
+        est = (
+            d[equals(d["source"], str(source)) & equals(d["flag"], "estimate")]
+            if "flag" in d
+            else d.iloc[0:0]
+        )
         if len(est):
             what = ESTIMATE_WORDS.get(str(source), "estimates")
             words += f" (from {int(est['year'].min())} {what})"
@@ -252,20 +265,20 @@ def dependence_table(trade: pd.DataFrame, ind: pd.DataFrame, *, series: str) -> 
     """
     require(trade, TRADE_COLUMNS, "bilateral_trade")
     d = series_table(trade, series)
-    rus_x = d[(d["reporter_iso3"] == "RUS") & (d["partner_iso3"] == "CHN") & d["flow"].eq("export")]
-    b = trade[(trade["source"] == BACI) & trade["flow"].eq("export")]
-    chn_x = b[(b["reporter_iso3"] == "CHN") & (b["partner_iso3"] == "RUS")]
-    exports = ind[ind["indicator"] == "wdi_merch_exports"].pivot_table(
-        index="year", columns="iso3", values="value", aggfunc="sum"
-    )
+    rus_x = d[route(d, "RUS", "CHN", "export")]
+    chn_x = trade[equals(trade["source"], BACI) & route(trade, "CHN", "RUS", "export")]
+    wdi = ind[equals(ind["indicator"], "wdi_merch_exports")]
 
     def share(flows: pd.DataFrame, iso3: str) -> dict[int, tuple[float, str]]:
+        totals = exporter_totals(wdi, iso3)
+        values, sources = flows["value"].to_numpy(dtype=float), flows["source"].to_numpy()
         out = {}
-        for year, g in flows.groupby("year"):
-            value = g["value"].sum()
-            total = exports.loc[year].get(iso3) if year in exports.index else None
+        for year, rows in flows.groupby("year").indices.items():
+            v = values[rows]  # Series.sum: missing values as zeros, numpy's sum in row order
+            value = np.where(np.isnan(v), 0.0, v).sum()
+            total = totals.get(year)
             if num(total) and num(value) is not None:  # US$ m over US$ bn
-                out[int(year)] = (float(value) / (float(total) * 1000), str(g["source"].iloc[0]))
+                out[int(year)] = (float(value) / (float(total) * 1000), str(sources[rows[0]]))
         return out
 
     r, c = share(rus_x, "RUS"), share(chn_x, "CHN")
@@ -283,22 +296,39 @@ def dependence_table(trade: pd.DataFrame, ind: pd.DataFrame, *, series: str) -> 
     return pd.DataFrame(rows, columns=DEPENDENCE_COLUMNS)
 
 
+def exporter_totals(wdi: pd.DataFrame, iso3: str) -> dict[Any, Any]:
+    """One exporter's merchandise exports by year from the WDI rows, as the pivot of every
+    exporter gives them: its one value a year read off the rows; a year given twice summed by
+    that pivot itself."""
+    rows = wdi[equals(wdi["iso3"], iso3)]
+    year = rows["year"].to_numpy()
+    if len(np.unique(year)) == len(year):
+        return dict(zip(year.tolist(), rows["value"].tolist(), strict=True))
+    exports = wdi.pivot_table(index="year", columns="iso3", values="value", aggfunc="sum")
+    return exports[iso3].to_dict() if iso3 in exports else {}
+
+
 DEPENDENCE_COLUMNS = [
     "year", "russia_on_china", "china_on_russia", "russia_source", "china_source",
 ]  # fmt: skip
 
 
+def route(trade: pd.DataFrame, reporter: str, partner: str, flow: str) -> Any:
+    """The rows of one reported flow (``reporter`` to or from ``partner``), as a mask."""
+    return (
+        equals(trade["reporter_iso3"], reporter)
+        & equals(trade["partner_iso3"], partner)
+        & equals(trade["flow"], flow)
+    )
+
+
 def flow_words(trade: pd.DataFrame, source: str, exporter: str, importer: str) -> str:
     """One source's flow from ``exporter`` to ``importer`` in words, with its years: e.g.
     "CEPII BACI (reconciled) 2017-2023"."""
-    d = trade[trade["source"] == source]
-    export = (
-        (d["reporter_iso3"] == exporter) & (d["partner_iso3"] == importer) & (d["flow"] == "export")
-    )
-    imp = (
-        (d["reporter_iso3"] == importer) & (d["partner_iso3"] == exporter) & (d["flow"] == "import")
-    )
-    years = d.loc[export | imp, "year"]
+    d = trade[equals(trade["source"], source)]
+    years = d.loc[
+        route(d, exporter, importer, "export") | route(d, importer, exporter, "import"), "year"
+    ]
     name = SOURCE_WORDS.get(source, source)
     return f"{name} {int(years.min())}-{int(years.max())}" if len(years) else f"{name}: no data"
 

@@ -18,9 +18,12 @@ General Assembly are the public record of political alignment (``rules.c2``):
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, replace
 from typing import Any, Literal
 
+import numpy as np
 import pandas as pd
 
 from analysis.compute.claims.base import (
@@ -40,7 +43,7 @@ from analysis.compute.claims.base import (
     untested,
 )
 from analysis.compute.claims.rules import Frozen, choices_of, rule, spec_rules
-from analysis.compute.frames import latest, value_at
+from analysis.compute.frames import latest, num
 from analysis.compute.stats import ols_trend
 from analysis.results import Claim
 
@@ -108,6 +111,81 @@ def agreement_gaps(agreement: pd.DataFrame, within: str, benchmark: Sequence[str
     return gap_series(pd.concat([w, b], ignore_index=True))
 
 
+@dataclass(frozen=True)
+class Read:
+    """What :func:`assess` reads of one measure's yearly gaps, whatever the first year of the
+    trend: the years with a gap and their columns, as arrays, the latest of them and its
+    values, and the trend since the report. The multiverse reads each measure once
+    (:func:`evaluate_block`)."""
+
+    years: np.ndarray
+    columns: dict[str, np.ndarray]
+    y: int | None
+    gap_latest: float | None
+    within: float | None
+    to_b: float | None
+    since: dict[str, Any]
+
+    def at(self, year: int, column: str) -> float | None:
+        """``frames.value_at`` of the gaps: the first row of ``year``, None if absent."""
+        hit = np.flatnonzero(self.years == year)
+        return num(self.columns[column][hit[0]]) if len(hit) else None
+
+
+def read(gaps: pd.DataFrame) -> Read:
+    """The :class:`Read` of ``gaps`` (:func:`gap_series` or :func:`agreement_gaps`)."""
+    g = gaps.dropna(subset=["gap"])
+    years = g["year"].to_numpy()
+    columns = {c: g[c].to_numpy() for c in ("within", "to_benchmark", "gap")}
+    if len(np.unique(years)) == len(years):  # the latest row, as frames.latest finds it
+        last = int(np.argmax(years)) if len(years) else None
+        y = None if last is None else int(years[last])
+        gap_latest = None if last is None else num(columns["gap"][last])
+    else:
+        y, gap_latest = latest(g, "gap")
+    r = Read(years, columns, y, gap_latest, None, None, since_report(years, columns["gap"]))
+    if y is None:
+        return r
+    return replace(r, within=r.at(y, "within"), to_b=r.at(y, "to_benchmark"))
+
+
+def fit_trend(r: Read, from_year: int) -> dict[str, Any]:
+    """The OLS trend of the gap from ``from_year`` (:func:`analysis.compute.stats.ols_trend`)."""
+    span = r.years >= from_year
+    return ols_trend(r.years[span], r.columns["gap"][span])
+
+
+def words_of(rules: Rules) -> str:
+    return "ideal-point distance" if rules.measure == "ideal points" else "voting distance"
+
+
+def parts_of(r: Read, t: dict[str, Any], rules: Rules, benchmark_label: str) -> list:
+    """C2's four parts: what :func:`read` and :func:`fit_trend` found, against ``rules``."""
+    widened, _ = kept_since(above(t["ci_low"], t["ci_high"]), r.since)
+    what = words_of(rules)
+    return [
+        part(
+            f"Closer to each other than to {benchmark_label}",
+            f"in the latest year the mean {what} within the coalition is below its mean "
+            f"{what} to {benchmark_label}",
+            "untested" if r.gap_latest is None else outcome(r.gap_latest > 0),
+            central=True,
+        ),
+        part(
+            f"The gap to {benchmark_label} widened since {rules.from_year}",
+            f"the trend from {rules.from_year} of the {what} to {benchmark_label} minus the one "
+            f"within the coalition, its {CONFIDENCE:.0%} interval above zero, "
+            f"{since_words(r.since)}",
+            widened,
+        ),
+        untested(
+            "A shared wish to counter U.S. ideology; a perceived U.S. threat",
+            "motives are not measured; UN votes are a proxy for alignment only",
+        ),
+        untested("Balancing U.S. hard power", "tested by C1 (the power ratio), not repeated"),
+    ]
+
+
 def assess(
     gaps: pd.DataFrame,
     rules: Rules,
@@ -119,36 +197,12 @@ def assess(
     tables: Sequence[str] = (),
 ) -> Claim:
     """C2 from the yearly alignment gaps (:func:`gap_series` or :func:`agreement_gaps`)."""
-    g = gaps.dropna(subset=["gap"])
-    y, gap_latest = latest(g, "gap")
-    within = value_at(g, y, "within") if y is not None else None
-    to_b = value_at(g, y, "to_benchmark") if y is not None else None
-    span = g[g["year"] >= rules.from_year]
-    t = ols_trend(span["year"], span["gap"])
-    since = since_report(g["year"], g["gap"])
-    widened, turned = kept_since(above(t["ci_low"], t["ci_high"]), since)
-    what = "ideal-point distance" if rules.measure == "ideal points" else "voting distance"
-    parts = [
-        part(
-            f"Closer to each other than to {benchmark_label}",
-            f"in the latest year the mean {what} within the coalition is below its mean "
-            f"{what} to {benchmark_label}",
-            "untested" if gap_latest is None else outcome(gap_latest > 0),
-            central=True,
-        ),
-        part(
-            f"The gap to {benchmark_label} widened since {rules.from_year}",
-            f"the trend from {rules.from_year} of the {what} to {benchmark_label} minus the one "
-            f"within the coalition, its {CONFIDENCE:.0%} interval above zero, "
-            f"{since_words(since)}",
-            widened,
-        ),
-        untested(
-            "A shared wish to counter U.S. ideology; a perceived U.S. threat",
-            "motives are not measured; UN votes are a proxy for alignment only",
-        ),
-        untested("Balancing U.S. hard power", "tested by C1 (the power ratio), not repeated"),
-    ]
+    r = read(gaps)
+    y, gap_latest, within, to_b, since = r.y, r.gap_latest, r.within, r.to_b, r.since
+    t = fit_trend(r, rules.from_year)
+    parts = parts_of(r, t, rules, benchmark_label)
+    turned = kept_since(above(t["ci_low"], t["ci_high"]), since)[1]
+    what = words_of(rules)
     unit = "index" if rules.measure == "ideal points" else "share"
     evidence = [
         ev("distance_within_latest", f"Mean {what} within the coalition", within, unit, y,
@@ -162,9 +216,8 @@ def assess(
         ev("gap_trend_since_report", f"Change of the gap a year since {REPORT_YEAR}",
            since["slope"], "per_year" if unit == "share" else "points_per_year",
            decisive=turned),
-        ev("gap_report_year", "The gap", value_at(g, REPORT_YEAR, "gap"), unit, REPORT_YEAR),
-        ev("gap_from_year", "The gap", value_at(g, rules.from_year, "gap"), unit,
-           rules.from_year),
+        ev("gap_report_year", "The gap", r.at(REPORT_YEAR, "gap"), unit, REPORT_YEAR),
+        ev("gap_from_year", "The gap", r.at(rules.from_year, "gap"), unit, rules.from_year),
         ev("gap_latest", "The gap", gap_latest, unit, y),
     ]  # fmt: skip
     verdict = combine(parts)
@@ -320,3 +373,24 @@ def evaluate(inputs: Mapping[str, Any], spec: dict[str, Any], params: Any):
     )
     trend = result.item("gap_trend")
     return (trend.value if trend else None), result.verdict
+
+
+def evaluate_block(inputs: Mapping[str, Any], block: Any, params: Any) -> tuple[list, list]:
+    """:func:`evaluate` of every specification of ``block``: each measure's gaps read once
+    (:func:`read`), each trend fitted once per measure and first year (:func:`fit_trend`), the
+    parts of :func:`assess` (:func:`parts_of`) combined."""
+    reads: dict[str, Read] = {}
+    trends: dict[tuple[str, int], dict[str, Any]] = {}
+    estimates, verdicts = [], []
+    for spec in block.specs():
+        rules = spec_rules(params.rules.c2, spec)
+        if rules.measure not in reads:
+            reads[rules.measure] = read(inputs["gaps"][rules.measure])
+        r = reads[rules.measure]
+        key = (rules.measure, rules.from_year)
+        if key not in trends:
+            trends[key] = fit_trend(r, rules.from_year)
+        t = trends[key]
+        estimates.append(num(t["slope"]))  # as the evidence item holds it
+        verdicts.append(combine(parts_of(r, t, rules, params.benchmark_label)))
+    return [math.nan if e is None else float(e) for e in estimates], verdicts

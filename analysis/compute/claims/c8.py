@@ -21,10 +21,12 @@ the limits are restated as the report's and tested where public data can (``rule
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from analysis.compute.claims.base import (
@@ -39,7 +41,7 @@ from analysis.compute.claims.base import (
     pct,
 )
 from analysis.compute.claims.rules import Frozen, choices_of, rule, spec_rules
-from analysis.compute.frames import ends_by, mean_between, num
+from analysis.compute.frames import ends_by, num
 from analysis.compute.trade import SHORT_NAMES
 from analysis.results import Claim
 
@@ -82,12 +84,37 @@ Choices = choices_of(Rules)
 
 
 def common_recipients(spread: pd.DataFrame, a: Sequence[str], b: Sequence[str], years) -> set:
-    """States with deliveries from suppliers ``a`` and from suppliers ``b`` in ``years``."""
-    d = spread[spread["year"].between(*years) & (spread["recipient_iso3"].fillna("") != "")]
-    d = d[d["tiv"] > 0] if "tiv" in d else d
-    got_a = set(d.loc[d["supplier_iso3"].isin(list(a)), "recipient_iso3"])
-    got_b = set(d.loc[d["supplier_iso3"].isin(list(b)), "recipient_iso3"])
+    """States with deliveries from suppliers ``a`` and from suppliers ``b`` in ``years`` (the
+    years' rows picked first, on the numbers: the strings of only those rows are read)."""
+    year = spread["year"].to_numpy()
+    rows = np.flatnonzero((year >= years[0]) & (year <= years[1]))
+    recipient = spread["recipient_iso3"].to_numpy()[rows]
+    keep = ~pd.isna(recipient)
+    keep[keep] = recipient[keep] != ""
+    if "tiv" in spread:
+        keep &= spread["tiv"].to_numpy()[rows] > 0
+    supplier = spread["supplier_iso3"].to_numpy()[rows][keep]
+    recipient = recipient[keep]
+    got_a = {r for s, r in zip(supplier, recipient, strict=True) if s in set(a)}
+    got_b = {r for s, r in zip(supplier, recipient, strict=True) if s in set(b)}
     return (got_a & got_b) - set(a) - set(b)
+
+
+def mean_of(values: np.ndarray) -> float:
+    """``pandas.Series(values).mean()`` bit for bit, without the Series: missing values count as
+    zeros in the sum (numpy's, in the same order) and not in the count; NaN when none is left."""
+    missing = np.isnan(values)
+    count = values.size - int(missing.sum())
+    if count == 0:
+        return math.nan
+    total = np.where(missing, 0.0, values).sum() if missing.any() else values.sum()
+    return float(total / np.float64(count))
+
+
+def mean_in(year: np.ndarray, values: np.ndarray, start: int, end: int) -> float | None:
+    """``frames.mean_between`` on a table's year and value columns as arrays."""
+    rows = (year >= start) & (year <= end)
+    return num(mean_of(values[rows])) if rows.any() else None
 
 
 @dataclass(frozen=True)
@@ -121,29 +148,32 @@ def seen(
     russia: Sequence[str] = ("RUS", "SUN"),
 ) -> Seen:
     """C8's measures over the last ``w`` years of each table (:class:`Seen`)."""
-    a = agreement.dropna(subset=["agreement"])
-    if a.empty:
+    year = agreement["year"].to_numpy()
+    agree = agreement["agreement"].to_numpy(dtype=float)
+    have = ~np.isnan(agree)
+    if not have.any():
         div, a_years = None, (None, None)
     else:
-        last = int(a["year"].max())
+        last = int(year[have].max())
         a_years = (last - w + 1, last)
-        div = 1 - float(a[a["year"].between(*a_years)]["agreement"].mean())
+        rows = have & (year >= a_years[0]) & (year <= a_years[1])
+        div = 1 - mean_of(agree[rows])
     if spread.empty:
         common, s_years = set(), (None, None)
     else:
         last = int(spread["year"].max())
         s_years = (last - w + 1, last)
         common = common_recipients(spread, china, russia, s_years)
-    then = mean_between(share, "share", *PLAN_DECADE)
-    s = share.dropna(subset=["share"])
-    now_years = (int(s["year"].max()) - w + 1, int(s["year"].max())) if len(s) else (None, None)
-    now = mean_between(share, "share", *now_years) if len(s) else None
-    d = dependence.dropna(subset=["russia_on_china", "china_on_russia"])
-    if d.empty:
-        ratio = r_on_c = c_on_r = y = None
-        r_src = c_src = ""
-    else:
-        row = d.sort_values("year").iloc[-1]
+    year, value = share["year"].to_numpy(), share["share"].to_numpy(dtype=float)
+    then = mean_in(year, value, *PLAN_DECADE)
+    have = ~np.isnan(value)
+    now_years = (int(year[have].max()) - w + 1, int(year[have].max())) if have.any() else None
+    now = mean_in(year, value, *now_years) if now_years else None
+    now_years = now_years or (None, None)
+    ratio = r_on_c = c_on_r = y = None
+    r_src = c_src = ""
+    row = last_row(dependence)
+    if row is not None:
         y = int(row["year"])
         r_on_c, c_on_r = num(row["russia_on_china"]), num(row["china_on_russia"])
         r_src, c_src = (SHORT_NAMES.get(str(row.get(k, "")), "") for k in SOURCE_COLUMNS)
@@ -154,42 +184,71 @@ def seen(
     )  # fmt: skip
 
 
+def last_row(dependence: pd.DataFrame) -> pd.Series | None:
+    """The row of the latest year with both sides' shares (None when there is none): its index
+    found on the arrays, the frame sorted only when a year repeats."""
+    year = dependence["year"].to_numpy()
+    both = ~(
+        pd.isna(dependence["russia_on_china"].to_numpy())
+        | pd.isna(dependence["china_on_russia"].to_numpy())
+    )
+    if not both.any():
+        return None
+    if len(np.unique(year[both])) < both.sum():
+        return dependence[both].sort_values("year").iloc[-1]
+    return dependence.iloc[int(np.flatnonzero(both)[np.argmax(year[both])])]
+
+
+def outcomes_of(m: Seen, rules: Rules) -> tuple[str, str, str, str]:
+    """The outcomes of C8's four parts (:func:`parts_of`): what :func:`seen` found, against
+    ``rules``' thresholds."""
+    return (
+        "untested" if m.div is None else outcome(at_least(m.div, rules.divergence_min)),
+        "untested" if not m.arms else outcome(len(m.common) >= rules.min_common),
+        "untested"
+        if m.then is None or m.now is None
+        else outcome(more_than(m.then - m.now, rules.share_drop)),
+        "untested"
+        if m.y is None or m.ratio is None
+        else outcome(at_least(m.ratio, rules.asymmetry_min)),
+    )
+
+
 def parts_of(m: Seen, rules: Rules) -> list:
-    """C8's four parts: what :func:`seen` found, against ``rules``' thresholds."""
+    """C8's four parts, their outcomes by :func:`outcomes_of`."""
+    votes_is, arms_is, independence_is, dependence_is = outcomes_of(m, rules)
     if m.div is None:
-        votes = part("Divergent votes", "no roll-call data", "untested")
+        votes = part("Divergent votes", "no roll-call data", votes_is)
     else:
         votes = part(
             "Divergent votes in the UN",
             f"China and Russia voted apart on at least {pct(rules.divergence_min)} of "
             f"roll calls, {m.a_years[0]}–{m.a_years[1]}",
-            outcome(at_least(m.div, rules.divergence_min)),
+            votes_is,
         )
     if not m.arms:
-        arms = part("Competitors in arms markets", "no arms data", "untested")
+        arms = part("Competitors in arms markets", "no arms data", arms_is)
     else:
         arms = part(
             "Competitors in arms markets",
             f"at least {rules.min_common} states received arms from both, "
             f"{m.s_years[0]}–{m.s_years[1]}",
-            outcome(len(m.common) >= rules.min_common),
+            arms_is,
         )
     independence = part(
         "China's independence from Russian arms",
         f"Russia's share of China's arms imports fell by more than {pct(rules.share_drop)} "
         f"points from {PLAN_DECADE[0]}–{PLAN_DECADE[1]}",
-        "untested"
-        if m.then is None or m.now is None
-        else outcome(more_than(m.then - m.now, rules.share_drop)),
+        independence_is,
     )
     if m.y is None:
-        dependence = part("Asymmetric dependence", "no trade data for both sides", "untested")
+        dependence = part("Asymmetric dependence", "no trade data for both sides", dependence_is)
     else:
         dependence = part(
             "Asymmetric dependence",
             f"Russia's exports to China as a share of its exports at least "
             f"{rules.asymmetry_min:g} times China's exports to Russia as a share of China's",
-            "untested" if m.ratio is None else outcome(at_least(m.ratio, rules.asymmetry_min)),
+            dependence_is,
         )
     return [votes, arms, independence, dependence]
 
@@ -409,8 +468,10 @@ GROUP_BY = ("window",)
 
 def evaluate_block(inputs: Mapping[str, Any], block: Any, params: Any) -> tuple[list, list]:
     """:func:`evaluate` of every specification of ``block``: the data read once per window
-    (:func:`seen`), each specification's thresholds applied to them (:func:`parts_of`)."""
+    (:func:`seen`), each specification's thresholds applied to them (:func:`outcomes_of`), and
+    each distinct row of outcomes combined once (the parts differ in their words only)."""
     measured: dict[int, Seen] = {}
+    combined: dict[tuple[str, ...], str] = {}
     estimates, verdicts = [], []
     for spec in block.specs():
         rules = spec_rules(params.rules.c8, spec)
@@ -419,7 +480,10 @@ def evaluate_block(inputs: Mapping[str, Any], block: Any, params: Any) -> tuple[
                 inputs["agreement"], inputs["spread"], inputs["share"], inputs["dependence"],
                 rules.window,
             )  # fmt: skip
-        parts = parts_of(measured[rules.window], rules)
-        estimates.append(float(sum(p.outcome == "holds" for p in parts)))
-        verdicts.append(combine(parts))
+        m = measured[rules.window]
+        row = outcomes_of(m, rules)
+        if row not in combined:
+            combined[row] = combine(parts_of(m, rules))
+        estimates.append(float(sum(o == "holds" for o in row)))
+        verdicts.append(combined[row])
     return estimates, verdicts
