@@ -269,3 +269,41 @@ def test_kept_shocks_stay_within_their_bytes(monkeypatch):
         sh.shocks(np.random.default_rng(seed), (1, 50, 2), "normal", 5.0)
     assert len(sh._kept_shocks) == 3  # the three most recent
     assert sum(e.nbytes for e, _ in sh._kept_shocks.values()) <= sh.SHOCKS_KEPT
+
+
+def test_a_scenario_of_an_equal_table_shares_the_reads_of_the_first(monkeypatch):
+    """A claim's own run and its multiverse's each load the indicators (equal tables, two
+    objects) and make the brief's scenario: the second reads nothing again. A table that
+    differs in one value is read anew, and gives its own numbers."""
+    from analysis.compute import power
+    from analysis.compute import projection_reads as reads
+    from analysis.params import BriefParams
+    from tests.test_analysis_fixtures import synthetic_indicators
+
+    monkeypatch.setattr(reads, "_tables", [])
+    made: list[str] = []
+    real = power.component_levels
+    monkeypatch.setattr(
+        power,
+        "component_levels",
+        lambda ind, comp, **kw: made.append(comp) or real(ind, comp, **kw),
+    )
+    params = BriefParams()
+    ind = synthetic_indicators(["CHN", "RUS", "USA"])
+
+    def series(table):
+        s = pj.Scenario.of(table, params)
+        return s, reads.brief_series(s, ["gdp_mer", "milex"], None, None)
+
+    first, want = series(ind)
+    assert made
+    made.clear()
+    again, got = series(ind.copy())
+    assert made == [] and again.ind is first.ind and again.memo is first.memo
+    for m in want:
+        pd.testing.assert_frame_equal(got[m].table, want[m].table)
+    changed = ind.copy()
+    changed.loc[changed["indicator"].eq("gdp_mer").idxmax(), "value"] *= 2
+    other, moved = series(changed)
+    assert made and other.memo is not first.memo and other.ind is changed
+    assert not moved["gdp_mer"].table.equals(want["gdp_mer"].table)

@@ -218,7 +218,9 @@ class Scenario:
 
     @classmethod
     def of(cls, ind: pd.DataFrame, params: Any) -> Scenario:
-        """The scenario of brief ``params`` (coalition, benchmark, growth_scenario, ...)."""
+        """The scenario of brief ``params`` (coalition, benchmark, growth_scenario, ...), with
+        the reads of a scenario made from an equal table before (:func:`reads.shared`)."""
+        ind, memo = reads.shared(ind)
         return cls(
             ind,
             params.coalition,
@@ -226,6 +228,7 @@ class Scenario:
             params.growth_scenario.model_dump(),
             params.milex_prices,
             params.missing,
+            memo=memo,
         )
 
     def totals(self, levels: pd.DataFrame) -> pd.DataFrame:
