@@ -250,6 +250,12 @@ def test_a_build_with_nothing_to_reuse_starts_its_kernels_before_it_plans(
     monkeypatch.setenv("BRIEF_KERNELS", "1")
     build_brief("params/default.yml", force=True)
     assert events == ["kernel", "plan"]
+    # a name given as a YAML string, as the editions give theirs: its earlier build is found
+    # (the quotes were read as part of the name: every warm edition started kernels for nothing)
+    build_brief("params/default.yml", ['name="other"'])
+    events.clear()
+    result = build_brief("params/default.yml", ['name="other"'])
+    assert events == ["plan"] and result.ran == 0
 
 
 @pytest.mark.slow

@@ -30,6 +30,7 @@ from pathlib import Path
 from typing import Any
 
 from analysis.errors import BriefError
+from analysis.paramfile import parse_overrides
 from analysis.pipeline.execute import (
     _ONE_SESSION_AT_A_TIME,
     KernelSession,
@@ -287,8 +288,11 @@ def early_lanes(
     """A build with nothing to reuse (``--force``, or no earlier build of the brief) starts its
     kernels before it reads its parameters and plans, so their start and imports overlap them;
     a build that may reuse runs starts none until its plan says what runs."""
-    name = next((o.split("=", 1)[1] for o in overrides if o.startswith("name=")), None)
-    name = name or brief_name(path if path.is_absolute() else root / path)
+    parsed, problems = parse_overrides(overrides)
+    if problems:  # the parameters' check reports them: nothing will run
+        return None
+    given = [o.value for o in parsed if o.key == "name"]  # the last one counts, as a YAML value
+    name = str(given[-1]) if given else brief_name(path if path.is_absolute() else root / path)
     if not force and (name is None or (root / "_build" / name / "manifest.json").is_file()):
         return None
     try:
