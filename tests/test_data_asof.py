@@ -202,3 +202,29 @@ def test_the_pipeline_keys_a_dated_brief_on_its_releases():
     # a claim whose sources have one release keys on the release table that cuts them back
     c5 = next(n for n in plan.notebooks if n.stem == "claim-c5")
     assert "releases.csv" in c5.data and "exercises.csv" in c5.data
+
+
+def test_the_releases_a_date_reads_are_worked_out_once_per_release_table(tmp_path, monkeypatch):
+    """A build's plan asks which release each source gives a date for every notebook run: the
+    answer is kept per release table and date, and worked out again when the table changes."""
+    import shutil
+
+    from tests.conftest import ROOT, curated_at
+
+    shutil.copytree(ROOT / "data", tmp_path / "data")
+    with curated_at(tmp_path, monkeypatch):
+        first = load.sources_as_of("2022-10-11")
+        assert first["imf_weo"].release == "2022-10"
+        first.clear()  # a caller's change does not reach the next answer
+        assert load.sources_as_of("2022-10-11")["imf_weo"].release == "2022-10"
+        path = tmp_path / "data" / "releases.csv"
+        text = path.read_text(encoding="utf-8")
+        row = next(
+            line
+            for line in text.splitlines()
+            if line.startswith("imf_weo,") and ",2022-10," in line
+        )
+        path.write_text(
+            text.replace(row, row.replace(",2022-10-11,", ",2022-10-12,")), encoding="utf-8"
+        )
+        assert load.sources_as_of("2022-10-11")["imf_weo"].release == "2022-04"
