@@ -12,14 +12,14 @@ import html
 from functools import cache
 from typing import Any
 
-import altair as alt
-import vl_convert as vlc
-
 from analysis.vega.html import chart_div
 
 
 def vegalite_minor_version() -> str | None:
     """The Vega-Lite ``major.minor`` matching Altair's schema, if vl-convert ships it."""
+    import altair as alt  # here, not at the top: `brief diff` and the fragments need neither
+    import vl_convert as vlc
+
     minor = ".".join(alt.SCHEMA_VERSION.lstrip("v").split(".")[:2])
     return minor if minor in vlc.get_vegalite_versions() else None
 
@@ -31,6 +31,8 @@ def vega_bundle() -> str:
     The bundle declares many short top-level names; wrapped in a function they cannot clash with
     the page's other scripts. It assigns ``window.vegaEmbed``/``vega``/``vegaLite`` explicitly.
     """
+    import vl_convert as vlc
+
     body = vlc.javascript_bundle(vl_version=vegalite_minor_version())
     head = "/* vega, vega-lite, vega-embed: bundled by vl-convert */\n"
     return f"{head}(function () {{\n{body}\n}})();\n"

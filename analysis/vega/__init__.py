@@ -9,11 +9,12 @@ building charts.
 
 from __future__ import annotations
 
-from analysis.vega import render, theme
-
 
 def setup() -> None:
-    """Register and enable the brief's Altair theme and its HTML+SVG renderer."""
+    """Register and enable the brief's Altair theme and its HTML+SVG renderer. (Imported here:
+    what needs only :mod:`.html`, such as ``brief diff``, does not import Altair.)"""
+    from analysis.vega import render, theme
+
     theme.register()
     render.register()
 
