@@ -19,9 +19,7 @@ import functools
 import hashlib
 from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
-from typing import Any
-
-import nbformat
+from typing import TYPE_CHECKING, Any
 
 from analysis.errors import BriefError
 from analysis.files import canonical_json, sha256_text
@@ -31,9 +29,14 @@ COMPONENTS = ("notebook", "parameters", "data", "code")
 #: What a notebook's ``artifacts_dir`` is replaced by in keys and published files.
 ARTIFACTS_PLACEHOLDER = "_build/<brief>"
 
+if TYPE_CHECKING:
+    import nbformat
+
 
 def read_notebook(path: Path) -> nbformat.NotebookNode:
     """Read a notebook, or one BriefError naming it."""
+    import nbformat  # here: a process that reads only manifests (`brief diff`) does without it
+
     try:
         return nbformat.read(path, as_version=4)
     except FileNotFoundError:
