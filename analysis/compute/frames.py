@@ -36,6 +36,20 @@ def equals(column: pd.Series, value: str) -> np.ndarray | pd.Series:
     return column == value
 
 
+def as_rows(mask: Any) -> np.ndarray:
+    """A mask as a boolean array, a missing value (pandas's NA) as False, as ``df[mask]`` reads
+    it."""
+    if isinstance(mask, pd.Series):
+        mask = mask.fillna(False)
+    return np.asarray(mask, dtype=bool)
+
+
+def matches(column: pd.Series, value: str) -> np.ndarray:
+    """:func:`equals` as a boolean array: a missing value matches nothing, in any column (its
+    negation keeps the rows with a missing value, as ``column.fillna("") != value`` does)."""
+    return as_rows(equals(column, value))
+
+
 num = plain_number  # a plain float, or None for missing or NaN (the results contract's rule)
 
 

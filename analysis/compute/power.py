@@ -35,7 +35,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from analysis.compute.frames import equals
+from analysis.compute.frames import equals, matches
 from analysis.data.validate import PROJECTION
 from analysis.errors import BriefError
 from analysis.formats import phrase
@@ -113,11 +113,7 @@ class GroupSeries:
 def _indicator(ind: pd.DataFrame, name: str, *, projections: bool = False) -> pd.DataFrame:
     rows = ind[equals(ind["indicator"], name)]
     if not projections and "flag" in rows:
-        projected = equals(rows["flag"], PROJECTION_FLAG)
-        if isinstance(projected, np.ndarray):  # a missing flag is no projection's: kept
-            rows = rows[~projected]
-        else:
-            rows = rows[rows["flag"].fillna("") != PROJECTION_FLAG]
+        rows = rows[~matches(rows["flag"], PROJECTION_FLAG)]  # a missing flag's row is kept
     out = rows[COLUMNS].dropna(subset=["value"]).copy()
     out["year"] = out["year"].astype(int)
     out["value"] = out["value"].astype(float)

@@ -18,11 +18,10 @@ import threading
 from collections.abc import Callable, Mapping
 from typing import Any
 
-import numpy as np
 import pandas as pd
 
 from analysis.compute import growth, power
-from analysis.compute.frames import equals
+from analysis.compute.frames import equals, matches
 
 
 class Memo(dict):
@@ -80,10 +79,7 @@ def projected_rows(ind: pd.DataFrame, measure: str) -> pd.DataFrame | None:
     if measure not in ("gdp_mer", "gdp_ppp"):
         return None
     rows = ind[equals(ind["indicator"], measure)]
-    projected = equals(rows["flag"], power.PROJECTION_FLAG)
-    if not isinstance(projected, np.ndarray):  # not a str column: pandas compares, as before
-        projected = rows["flag"].fillna("") == power.PROJECTION_FLAG
-    rows = rows[projected]
+    rows = rows[matches(rows["flag"], power.PROJECTION_FLAG)]
     return rows[power.COLUMNS].astype({"year": int, "value": float})
 
 

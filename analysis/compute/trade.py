@@ -14,7 +14,17 @@ from typing import Any, Literal, get_args
 import numpy as np
 import pandas as pd
 
-from analysis.compute.frames import ends, ends_by, equals, last_year, num, require, value_at
+from analysis.compute.frames import (
+    as_rows,
+    ends,
+    ends_by,
+    equals,
+    last_year,
+    matches,
+    num,
+    require,
+    value_at,
+)
 from analysis.errors import BriefError
 
 DOTS, IMTS, COMTRADE, BACI = "imf_dots", "imf_imts", "un_comtrade", "cepii_baci"
@@ -65,21 +75,13 @@ def series_table(trade: pd.DataFrame, series: str) -> pd.DataFrame:
     if series not in SERIES:
         raise BriefError(f"trade_series {series!r}: unknown rule; expected one of {list(SERIES)}")
     source = trade["source"]
-    dots, imts = _rows(equals(source, DOTS)), _rows(equals(source, IMTS))
+    dots, imts = matches(source, DOTS), matches(source, IMTS)
     if series == "dots" or not imts.any():
         return trade[dots].reset_index(drop=True)
-    before = dots & _rows(trade["year"] < int(trade.loc[imts, "year"].min()))
+    before = dots & as_rows(trade["year"] < int(trade.loc[imts, "year"].min()))
     # the DOTS rows before IMTS's first year, then the IMTS rows: one take, not three
     rows = np.concatenate([np.flatnonzero(before), np.flatnonzero(imts)])
     return trade.iloc[rows].reset_index(drop=True)
-
-
-def _rows(mask: Any) -> np.ndarray:
-    """A mask as a boolean array, a missing value (pandas's NA) as False, as ``df[mask]``
-    reads it."""
-    if isinstance(mask, pd.Series):
-        mask = mask.fillna(False)
-    return np.asarray(mask, dtype=bool)
 
 
 def series_words(trade: pd.DataFrame, series: str, partners: Sequence[str] = ()) -> str:
