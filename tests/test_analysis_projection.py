@@ -10,6 +10,7 @@ from hypothesis import strategies as st
 
 from analysis.compute import projection as pj
 from analysis.compute import shocks as sh
+from analysis.compute import simulations
 from analysis.errors import BriefError
 from tests.props import examples
 from tests.test_analysis_fixtures import growing
@@ -222,7 +223,7 @@ def test_cumsum_by_year_is_numpys_cumsum_bit_for_bit(years, members, draws, seed
     shocks = np.random.default_rng(seed).standard_normal((years, draws, members))
     inc = shocks.transpose(1, 0, 2) * 0.05  # the year-major layout the Monte Carlo draws
     expected = np.cumsum(inc, axis=1)
-    pj._cumsum_years(inc)
+    simulations.cumsum_years(inc)
     assert inc.tobytes() == expected.tobytes()
 
 

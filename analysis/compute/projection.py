@@ -54,19 +54,10 @@ def _broadcast_paths(gi: GrowthInputs, eps: np.ndarray) -> np.ndarray:
     """Member levels (n, T, m) from shocks (n, T, m), broadcasting the members' numbers."""
     inc = eps * gi.sd
     inc += gi.mu
-    _cumsum_years(inc)
+    simulations.cumsum_years(inc)
     np.exp(inc, out=inc)
     inc *= gi.last
     return inc
-
-
-def _cumsum_years(inc: np.ndarray) -> None:
-    """``np.cumsum(inc, axis=1, out=inc)``, a year at a time: the same sums in the same order
-    (each year's total is the year before's plus its own), but each step adds whole years,
-    which the shocks' year-major layout keeps contiguous, where ``cumsum`` walks every draw's
-    years with a stride of a whole year."""
-    for t in range(1, inc.shape[1]):
-        np.add(inc[:, t], inc[:, t - 1], out=inc[:, t])
 
 
 def simulate_members(

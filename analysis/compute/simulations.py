@@ -72,12 +72,20 @@ def paths(gi: Any, eps: np.ndarray) -> np.ndarray | None:
         if mu is None:
             mu = tiled[row.tobytes()] = np.tile(row, n)
         inc[t] += mu
-    for t in range(1, T):  # projection._cumsum_years: each year is the year before plus its own
-        np.add(inc[t], inc[t - 1], out=inc[t])
     levels = inc.reshape(T, n, m).transpose(1, 0, 2)
+    cumsum_years(levels)
     np.exp(levels, out=levels)
     inc *= np.tile(gi.last, n)
     return levels
+
+
+def cumsum_years(inc: np.ndarray) -> None:
+    """``np.cumsum(inc, axis=1, out=inc)`` of (n, T, m), a year at a time: the same sums in the
+    same order (each year's total is the year before's plus its own), but each step adds whole
+    years, which the shocks' year-major layout keeps contiguous, where ``cumsum`` walks every
+    draw's years with a stride of a whole year."""
+    for t in range(1, inc.shape[1]):
+        np.add(inc[:, t], inc[:, t - 1], out=inc[:, t])
 
 
 def key(
