@@ -385,11 +385,7 @@ def measure_series(
     """One measure's group series from its first year (:func:`all_measures`' part of one
     measure); ``read``: a component's levels (:func:`component_levels` of ``ind``), when the
     caller keeps them (:mod:`analysis.compute.projection_reads`)."""
-    if read is None:
-
-        def read(k: str) -> pd.DataFrame:
-            return component_levels(ind, k, milex_prices=milex_prices)
-
+    read = read or _reader(ind, milex_prices)
     m = measure
     lv = member_levels(
         ind,
@@ -460,17 +456,20 @@ def member_levels(
 ) -> pd.DataFrame:
     """Per-member levels of any measure, including the user composite; ``read``: a
     component's levels (:func:`component_levels` of ``ind``), when the caller keeps them."""
+    read = read or _reader(ind, milex_prices)
     if measure != "composite":
-        if read is not None and COMPONENT_MEASURE.get(measure) == measure:
+        if measure in COMPONENT_MEASURE:  # a base measure is its own component
             return read(measure)
-        return measure_levels(ind, measure, milex_prices=milex_prices)
+        return measure_levels(ind, measure, milex_prices=milex_prices)  # refused there
     if not weights:
         raise BriefError("composite_weights: expected weights for the composite measure")
-    if read is None:
-        comps = {k: component_levels(ind, k, milex_prices=milex_prices) for k in weights}
-    else:
-        comps = {k: read(k) for k in weights}
+    comps = {k: read(k) for k in weights}
     return composite_levels(comps, weights, coalition, benchmark, missing=missing)
+
+
+def _reader(ind: pd.DataFrame, milex_prices: str) -> Callable[[str], pd.DataFrame]:
+    """A component's levels read from ``ind`` every time asked (:func:`component_levels`)."""
+    return lambda component: component_levels(ind, component, milex_prices=milex_prices)
 
 
 def long_ratio_table(series: Mapping[str, GroupSeries]) -> pd.DataFrame:
