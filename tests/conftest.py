@@ -69,6 +69,22 @@ def root() -> Path:
     return ROOT
 
 
+@pytest.fixture
+def sessions(monkeypatch: pytest.MonkeyPatch) -> list:
+    """Every kernel session made (``analysis.pipeline.execute.KernelSession``), in order."""
+    from analysis.pipeline import execute
+
+    made: list = []
+    real = execute.KernelSession.__init__
+
+    def record(self, *args, **kwargs):
+        real(self, *args, **kwargs)
+        made.append(self)
+
+    monkeypatch.setattr(execute.KernelSession, "__init__", record)
+    return made
+
+
 # --- the real render, shared by every test that needs one (tests/test_quarto_real.py, the axe
 # check in tests/test_conformance_accessibility.py): rendered once per session, in a fresh copy
 # of the project (tests/clone.py).

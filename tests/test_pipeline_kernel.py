@@ -75,15 +75,7 @@ def test_shared_kernel_outputs_equal_one_kernel_per_notebook(
     assert snapshot(project / "_build" / "default") == shared
 
 
-def test_the_kernel_is_shut_down_after_the_build(project: Path, monkeypatch: pytest.MonkeyPatch):
-    sessions: list[execute.KernelSession] = []
-    real_init = execute.KernelSession.__init__
-
-    def record(self, *args, **kwargs):
-        real_init(self, *args, **kwargs)
-        sessions.append(self)
-
-    monkeypatch.setattr(execute.KernelSession, "__init__", record)
+def test_the_kernel_is_shut_down_after_the_build(project: Path, sessions: list):
     build_brief("params/default.yml")
     assert len(sessions) == 1
     assert sessions[0]._km is None and sessions[0]._pool._shutdown

@@ -110,19 +110,6 @@ def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     return root
 
 
-@pytest.fixture
-def sessions(monkeypatch: pytest.MonkeyPatch) -> list[execute.KernelSession]:
-    made: list[execute.KernelSession] = []
-    real = execute.KernelSession.__init__
-
-    def record(self, *args, **kwargs):
-        real(self, *args, **kwargs)
-        made.append(self)
-
-    monkeypatch.setattr(execute.KernelSession, "__init__", record)
-    return made
-
-
 @pytest.mark.slow
 def test_two_kernels_give_the_build_one_kernel_gives_whatever_order_runs_end_in(
     project: Path, monkeypatch: pytest.MonkeyPatch, sessions: list[execute.KernelSession]
