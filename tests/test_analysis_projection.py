@@ -262,8 +262,8 @@ def test_a_generator_with_an_array_state_is_drawn_every_time():
 
 
 def test_kept_shocks_stay_within_their_bytes(monkeypatch):
-    monkeypatch.setattr(sh, "_kept_shocks", type(sh._kept_shocks)())
     monkeypatch.setattr(sh, "SHOCKS_KEPT", 3 * 8 * 100)  # three arrays of 100 numbers
+    monkeypatch.setattr(sh, "_kept_shocks", type(sh._kept_shocks)(sh.SHOCKS_KEPT))
     big = sh.shocks(np.random.default_rng(1), (2, 100, 2), "normal", 5.0)
     assert big.flags.writeable and not sh._kept_shocks  # larger than the budget: not kept
     for seed in range(5):

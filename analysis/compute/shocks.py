@@ -10,12 +10,9 @@ the same numbers and the same generator state afterwards.
 
 from __future__ import annotations
 
-import threading
-from collections import OrderedDict
-from typing import Any
-
 import numpy as np
 
+from analysis.compute.kept import Kept
 from analysis.errors import BriefError
 
 SHOCKS_KEPT = 64 * 2**20
@@ -24,8 +21,7 @@ brief (7.7 MB each: 20,000 draws x 16 years x 3 members), more than its projecti
 draw 11 distinct arrays in 56 draws, in runs of the same one); an array larger than this (a
 chunk of ``projection.CHUNK`` draws over many years and members) is drawn every time."""
 
-_kept_shocks: OrderedDict[tuple, tuple[np.ndarray, dict[str, Any]]] = OrderedDict()
-_kept_lock = threading.Lock()
+_kept_shocks = Kept(SHOCKS_KEPT)
 
 
 def shocks(
@@ -43,22 +39,12 @@ def shocks(
     if state is None:  # a generator whose state is not plain numbers: drawn every time
         return _draw_shocks(rng, shape, shocks, t_df)
     key = (state, tuple(shape), shocks, float(t_df) if shocks == "t" else None)
-    with _kept_lock:
-        held = _kept_shocks.get(key)
-        if held is not None:
-            _kept_shocks.move_to_end(key)
+    held = _kept_shocks.get(key)
     if held is not None:
         rng.bit_generator.state = held[1]
         return held[0]
     eps = _draw_shocks(rng, shape, shocks, t_df)
-    if eps.nbytes > SHOCKS_KEPT:
-        return eps
-    eps.flags.writeable = False
-    with _kept_lock:
-        _kept_shocks[key] = (eps, rng.bit_generator.state)
-        while sum(e.nbytes for e, _ in _kept_shocks.values()) > SHOCKS_KEPT:
-            _kept_shocks.popitem(last=False)
-    return eps
+    return _kept_shocks.put(key, (eps, rng.bit_generator.state))[0]
 
 
 def state_key(rng: np.random.Generator) -> tuple | None:

@@ -16,13 +16,12 @@ scenarios made from it): what it holds lives as long as the scenario, bounded by
 
 from __future__ import annotations
 
-import threading
-from collections import OrderedDict
 from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
 
+from analysis.compute import kept
 from analysis.compute.shocks import state_key
 
 SIMULATIONS_KEPT = 128 * 2**20
@@ -102,40 +101,9 @@ def key(
     return (draws, shocks, float(t_df) if shocks == "t" else None, states, shape, data)
 
 
-class Kept:
-    """The group totals of the simulations made last, by :func:`key`, read-only."""
+class Kept(kept.Kept):
+    """The group totals of the simulations made last, by :func:`key`, read-only
+    (:class:`analysis.compute.kept.Kept`, :data:`SIMULATIONS_KEPT` bytes by default)."""
 
     def __init__(self, limit: int = SIMULATIONS_KEPT) -> None:
-        self.limit = limit
-        self._held: OrderedDict[tuple, Groups] = OrderedDict()
-        self._lock = threading.Lock()
-
-    def get(self, k: tuple | None) -> Groups | None:
-        if k is None:
-            return None
-        with self._lock:
-            held = self._held.get(k)
-            if held is not None:
-                self._held.move_to_end(k)
-            return held
-
-    def put(self, k: tuple | None, groups: Groups) -> Groups:
-        """Keep ``groups`` (made read-only) under ``k``, unless larger than the limit."""
-        if k is None or sum(a.nbytes for a in groups) > self.limit:
-            return groups
-        for a in groups:
-            a.flags.writeable = False
-        with self._lock:
-            self._held[k] = groups
-            while sum(a.nbytes for g in self._held.values() for a in g) > self.limit:
-                self._held.popitem(last=False)
-        return groups
-
-    def __len__(self) -> int:
-        return len(self._held)
-
-    def __getstate__(self) -> dict[str, Any]:  # sent to another process: nothing kept
-        return {"limit": self.limit}
-
-    def __setstate__(self, state: dict[str, Any]) -> None:
-        self.__init__(state["limit"])  # type: ignore[misc]
+        super().__init__(limit)
