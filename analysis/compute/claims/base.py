@@ -22,6 +22,7 @@ no public data can test (:func:`untested`) are shown and never counted; of the o
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable
 from typing import Any
 
@@ -95,6 +96,20 @@ def combine(parts: Iterable[Part]) -> VerdictLabel:
     if all(p.outcome == "fails" for p in decided):
         return "not supported"
     return "partly supported"
+
+
+@functools.lru_cache(maxsize=1024)
+def verdict_of(
+    outcomes: tuple[Outcome, ...], central: tuple[bool, ...] | None = None
+) -> VerdictLabel:
+    """:func:`combine` of tested parts with these ``outcomes`` (``central``: which of them are
+    central, one flag each; none when absent), each distinct row worked out once: what a claim's
+    multiverse block needs of a specification's parts, whose words do not decide the verdict."""
+    flags = central or (False,) * len(outcomes)
+    return combine(
+        part(f"part {i}", "", o, central=c)
+        for i, (o, c) in enumerate(zip(outcomes, flags, strict=True))
+    )
 
 
 def outcome(holds: bool | None) -> Outcome:

@@ -24,7 +24,7 @@ import numpy as np
 import pandas as pd
 
 from analysis.compute import projection as pj
-from analysis.compute.claims.base import EPS, REPORT_YEAR, combine, part, untested
+from analysis.compute.claims.base import EPS, REPORT_YEAR, verdict_of
 from analysis.compute.claims.c1_text import report_year
 from analysis.compute.specs import Block
 from analysis.results import VERDICTS
@@ -136,19 +136,14 @@ def outcomes(
 
 def verdicts(parts: np.ndarray) -> np.ndarray:
     """Each row of part outcomes combined into its verdict (an index into
-    :data:`~analysis.results.VERDICTS`), each distinct row combined once."""
+    :data:`~analysis.results.VERDICTS`), each distinct row combined once. An unseen part (not
+    yet observable: shown, never counted) is left out, as :func:`combine` leaves it."""
     rows, at = np.unique(parts, axis=0, return_inverse=True)
-    combined = [
-        VERDICTS.index(
-            combine(
-                untested(f"part {i}", "not yet observable")
-                if o == UNSEEN
-                else part(f"part {i}", "as c1.decide_measure", OUTCOMES[o], central=c)  # type: ignore[arg-type]
-                for i, (o, c) in enumerate(zip(row.tolist(), CENTRAL, strict=True))
-            )
-        )
-        for row in rows
-    ]
+    combined = []
+    for row in rows.tolist():
+        seen = [(OUTCOMES[o], c) for o, c in zip(row, CENTRAL, strict=True) if o != UNSEEN]
+        outcomes, central = tuple(o for o, _ in seen), tuple(c for _, c in seen)
+        combined.append(VERDICTS.index(verdict_of(outcomes, central)))  # type: ignore[arg-type]
     return np.asarray(combined, dtype=np.int8)[at.reshape(-1)]
 
 

@@ -38,6 +38,7 @@ from analysis.compute.claims.base import (
     since_report,
     since_words,
     untested,
+    verdict_of,
 )
 from analysis.compute.claims.rules import Frozen, choice, choices_of, rule, spec_rules
 from analysis.compute.frames import num
@@ -492,10 +493,7 @@ def _verdicts(outcomes: np.ndarray) -> list[str]:
     tested), each distinct row combined once by the rule :func:`assess` applies (its untested
     part on sanctions as the cause is never counted)."""
     rows, at = np.unique(outcomes.astype(str), axis=0, return_inverse=True)
-    combined = [
-        combine(part(f"part {i}", "as assess", o) for i, o in enumerate(row.tolist()) if o)
-        for row in rows
-    ]
+    combined = [verdict_of(tuple(o for o in row.tolist() if o)) for row in rows]
     return [combined[i] for i in at.reshape(-1).tolist()]
 
 

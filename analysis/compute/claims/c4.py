@@ -36,6 +36,7 @@ from analysis.compute.claims.base import (
     part,
     pct,
     untested,
+    verdict_of,
 )
 from analysis.compute.claims.rules import Frozen, choices_of, rule, spec_rules
 from analysis.compute.frames import latest, mean_between, value_at
@@ -308,7 +309,6 @@ def evaluate_block(inputs: Mapping[str, Any], block: Any, params: Any) -> tuple[
     share, flow, systems = inputs["share"], inputs["flow"], inputs["systems"]
     no_data = systems.empty and flow.empty
     plans: dict[int, Plan] = {}
-    rows: dict[tuple[Outcome, ...], str] = {}
     decided: dict[tuple[int, float], tuple[float, str]] = {}
     windows, shares = block.values["window"], block.values["dominant_share"]
     out = []
@@ -321,11 +321,8 @@ def evaluate_block(inputs: Mapping[str, Any], block: Any, params: Any) -> tuple[
                 plans[rules.window] = Plan.of(share, flow, systems, rules.window)
             plan = plans[rules.window]
             row = outcomes(plan, rules.dominant_share, no_data)
-            if row not in rows:
-                rows[row] = combine(  # the first part the central one, as in assess
-                    [part(f"part {i}", "as assess", o, central=i == 0) for i, o in enumerate(row)]
-                )
+            verdict = verdict_of(row, (True, False, False))  # the first central, as in assess
             estimate = multiple(plan.after, plan.before)
-            decided[key] = (math.nan if estimate is None else estimate, rows[row])
+            decided[key] = (math.nan if estimate is None else estimate, verdict)
         out.append(decided[key])
     return np.array([e for e, _ in out], dtype=np.float64), [v for _, v in out]

@@ -43,6 +43,7 @@ from analysis.compute.claims.base import (
     since_report,
     since_words,
     untested,
+    verdict_of,
 )
 from analysis.compute.claims.rules import Frozen, choices_of, rule, spec_rules
 from analysis.compute.frames import num
@@ -398,8 +399,4 @@ def evaluate_block(exercises: pd.DataFrame, block: Any, params: Any) -> tuple[An
             mine = rows & (first == year)
             estimates[mine] = np.nan if num(fit["slope"]) is None else num(fit["slope"])
             outcomes[mine] = complexer
-    verdicts = {
-        o: combine([part("Routine", "", routine_outcome), part("Complexer", "", o)])
-        for o in set(outcomes.tolist())
-    }
-    return estimates, [verdicts[o] for o in outcomes.tolist()]
+    return estimates, [verdict_of((routine_outcome, o)) for o in outcomes.tolist()]

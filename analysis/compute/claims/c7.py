@@ -41,6 +41,7 @@ from analysis.compute.claims.base import (
     since_report,
     since_words,
     untested,
+    verdict_of,
 )
 from analysis.compute.claims.rules import Frozen, choices_of, rule, spec_rules
 from analysis.compute.frames import latest, num, value_at
@@ -334,7 +335,6 @@ def evaluate_block(inputs: Mapping[str, Any], block: Any, params: Any) -> tuple[
             trends[name, start] = (num(t["slope"]), result)  # as its evidence holds it
         return trends[name, start]
 
-    rows: dict[tuple[Outcome, ...], str] = {}
     decided: dict[tuple[int, str], tuple[float, str]] = {}
     starts, suppliers = block.values["start_year"], block.values["suppliers"]
     out = []
@@ -344,10 +344,8 @@ def evaluate_block(inputs: Mapping[str, Any], block: Any, params: Any) -> tuple[
         if key not in decided:
             rules = spec_rules(params.rules.c7, {"start_year": key[0], "suppliers": key[1]})
             read = [trend(n, key[0]) for n in [*_tested(diffusion, rules), None]]
-            row = tuple(o for _, o in read)
-            if row not in rows:
-                rows[row] = combine([part(f"part {i}", "as assess", o) for i, o in enumerate(row)])
             estimate = _mean([v for v, _ in read if v is not None])
-            decided[key] = (math.nan if estimate is None else estimate, rows[row])
+            verdict = verdict_of(tuple(o for _, o in read))
+            decided[key] = (math.nan if estimate is None else estimate, verdict)
         out.append(decided[key])
     return np.array([e for e, _ in out], dtype=np.float64), [v for _, v in out]
