@@ -304,25 +304,18 @@ def evaluate(inputs: Mapping[str, pd.DataFrame], spec: dict[str, Any], params: A
 def evaluate_block(inputs: Mapping[str, Any], block: Any, params: Any) -> tuple[Any, list[str]]:
     """:func:`evaluate` of every specification of ``block`` at once. What a specification reads
     (:class:`Plan`) depends on its window only, so each window's is read once; its parts'
-    outcomes (:func:`outcomes`) on the window and the dominant share, so each distinct pair is
-    decided once and each distinct row of outcomes combined once."""
+    outcomes (:func:`outcomes`) are combined once per distinct row (:func:`verdict_of`)."""
     share, flow, systems = inputs["share"], inputs["flow"], inputs["systems"]
     no_data = systems.empty and flow.empty
     plans: dict[int, Plan] = {}
-    decided: dict[tuple[int, float], tuple[float, str]] = {}
-    windows, shares = block.values["window"], block.values["dominant_share"]
-    out = []
-    codes = zip(block.codes["window"].tolist(), block.codes["dominant_share"].tolist(), strict=True)
-    for w, d in codes:
-        key = (windows[w], shares[d])
-        if key not in decided:  # the rules as evaluate reads them
-            rules = spec_rules(params.rules.c4, {"window": key[0], "dominant_share": key[1]})
-            if rules.window not in plans:
-                plans[rules.window] = Plan.of(share, flow, systems, rules.window)
-            plan = plans[rules.window]
-            row = outcomes(plan, rules.dominant_share, no_data)
-            verdict = verdict_of(row, (True, False, False))  # the first central, as in assess
-            estimate = multiple(plan.after, plan.before)
-            decided[key] = (math.nan if estimate is None else estimate, verdict)
-        out.append(decided[key])
-    return np.array([e for e, _ in out], dtype=np.float64), [v for _, v in out]
+    estimates, verdicts = [], []
+    for spec in block.specs():
+        rules = spec_rules(params.rules.c4, spec)  # the rules as evaluate reads them
+        if rules.window not in plans:
+            plans[rules.window] = Plan.of(share, flow, systems, rules.window)
+        plan = plans[rules.window]
+        row = outcomes(plan, rules.dominant_share, no_data)
+        verdicts.append(verdict_of(row, (True, False, False)))  # the first central, as in assess
+        estimate = multiple(plan.after, plan.before)
+        estimates.append(math.nan if estimate is None else estimate)
+    return np.array(estimates, dtype=np.float64), verdicts

@@ -335,17 +335,11 @@ def evaluate_block(inputs: Mapping[str, Any], block: Any, params: Any) -> tuple[
             trends[name, start] = (num(t["slope"]), result)  # as its evidence holds it
         return trends[name, start]
 
-    decided: dict[tuple[int, str], tuple[float, str]] = {}
-    starts, suppliers = block.values["start_year"], block.values["suppliers"]
-    out = []
-    codes = zip(block.codes["start_year"].tolist(), block.codes["suppliers"].tolist(), strict=True)
-    for s, w in codes:
-        key = (starts[s], suppliers[w])
-        if key not in decided:
-            rules = spec_rules(params.rules.c7, {"start_year": key[0], "suppliers": key[1]})
-            read = [trend(n, key[0]) for n in [*_tested(diffusion, rules), None]]
-            estimate = _mean([v for v, _ in read if v is not None])
-            verdict = verdict_of(tuple(o for _, o in read))
-            decided[key] = (math.nan if estimate is None else estimate, verdict)
-        out.append(decided[key])
-    return np.array([e for e, _ in out], dtype=np.float64), [v for _, v in out]
+    estimates, verdicts = [], []
+    for spec in block.specs():
+        rules = spec_rules(params.rules.c7, spec)
+        read = [trend(n, rules.start_year) for n in [*_tested(diffusion, rules), None]]
+        estimate = _mean([v for v, _ in read if v is not None])
+        estimates.append(math.nan if estimate is None else estimate)
+        verdicts.append(verdict_of(tuple(o for _, o in read)))
+    return np.array(estimates, dtype=np.float64), verdicts
